@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only OR MIT */
+/*
+ * The event schema: parameter types, where each value comes from, and the
+ * event codes, all expanded from the one table in events.def. User space, the
+ * kernel module and the eBPF programs include this header; each side expands
+ * events.def once more for the tables it needs (names and print formats in
+ * user space, fill descriptors in the drivers).
+ */
+#ifndef SCAP_DRIVERS_COMMON_SCHEMA_H
+#define SCAP_DRIVERS_COMMON_SCHEMA_H
+
+#include "scap_types.h"
+#include "event_layout.h"
+
+/*
+ * Parameter types. The wire encoding of each is given in docs/event-format.md;
+ * integers are fixed width, little endian.
+ */
+enum scap_param_type {
+	SCAP_PT_NONE = 0,
+	SCAP_PT_INT8, SCAP_PT_INT16, SCAP_PT_INT32, SCAP_PT_INT64,
+	SCAP_PT_UINT8, SCAP_PT_UINT16, SCAP_PT_UINT32, SCAP_PT_UINT64,
+	SCAP_PT_FD,         /* s64: a file descriptor (AT_FDCWD prints as such) */
+	SCAP_PT_PID,        /* s64: a process or thread id */
+	SCAP_PT_UID,        /* u32 */
+	SCAP_PT_GID,        /* u32 */
+	SCAP_PT_RES,        /* s64: a syscall's return value; -4095..-1 is -errno */
+	SCAP_PT_SYSCALLID,  /* u32: a syscall number of the event's architecture */
+	SCAP_PT_FLAGS32,    /* u32 with a symbol table (aux: enum scap_flagset) */
+	SCAP_PT_ENUM32,     /* s32 with a symbol table of exact values (aux: flagset) */
+	SCAP_PT_MODE,       /* u32: file mode bits, printed in octal */
+	SCAP_PT_ADDR,       /* u64: a user-space address, printed in hex */
+	SCAP_PT_PATH,       /* NUL-terminated path from user memory */
+	SCAP_PT_CHARBUF,    /* NUL-terminated string */
+	SCAP_PT_BYTEBUF,    /* raw bytes, cut at snaplen (aux: length source) */
+	SCAP_PT_SOCKADDR,   /* family byte + address (aux: length source) */
+	SCAP_PT_STRARRAY,   /* NUL-terminated strings back to back (argv, envp) */
+	SCAP_PT_ARGS,       /* 6 x u64: a syscall's raw arguments */
+	SCAP_PT_MAX
+};
+
+/*
+ * Where a parameter's value comes from. A source is one byte:
+ * SCAP_SRC_ARG(n) is syscall argument n (0..5), SCAP_SRC_RET the return value,
+ * SCAP_SRC_DERIVED(d) a value computed by the driver's hand-written code.
+ */
+#define SCAP_SRC_NONE 0u
+#define SCAP_SRC_ARG(n) (1u + (n))        /* 1..6 */
+#define SCAP_SRC_RET 7u
+#define SCAP_SRC_DERIVED(d) (8u + (d))    /* 8.. */
+#define SCAP_SRC_IS_ARG(s) ((s) >= 1u && (s) <= 6u)
+#define SCAP_SRC_ARGNO(s) ((s) - 1u)
+#define SCAP_SRC_IS_DERIVED(s) ((s) >= 8u)
+#define SCAP_SRC_DERIVED_ID(s) ((s) - 8u)
+
+/* Values that are not syscall arguments; each driver computes them by hand. */
+enum scap_derived {
+	SCAP_DRV_SYSCALL_NR = 0,  /* the syscall number */
+	SCAP_DRV_RAW_ARGS,        /* the six raw arguments */
+	SCAP_DRV_PPID,            /* parent's tgid */
+	SCAP_DRV_UID,             /* real uid */
+	SCAP_DRV_GID,             /* real gid */
+	SCAP_DRV_EUID,            /* effective uid */
+	SCAP_DRV_CWD,             /* working directory (best effort) */
+	SCAP_DRV_EXE,             /* path of the executable (task->mm->exe_file) */
+	SCAP_DRV_COMM,            /* task comm */
+	SCAP_DRV_CGROUP,          /* cgroup path or id (best effort) */
+	SCAP_DRV_FD_PAIR,         /* int[2] written by pipe/socketpair */
+	SCAP_DRV_ARGV,            /* argv of the new image (mm->arg_start..arg_end) */
+	SCAP_DRV_MAX
+};
+
+/*
+ * Auxiliary field of a parameter: for FLAGS32/ENUM32 a symbol table (user
+ * space only prints with it); for BYTEBUF/SOCKADDR the source of the length
+ * (an SCAP_SRC_* value); zero otherwise.
+ */
+enum scap_flagset {
+	SCAP_FS_NONE = 0,
+	SCAP_FS_OPEN,         /* O_* of open/openat/creat */
+	SCAP_FS_AT,           /* AT_* flags of the *at() calls */
+	SCAP_FS_SOCK_DOMAIN,  /* AF_* (enum) */
+	SCAP_FS_SOCK_TYPE,    /* SOCK_* (+ SOCK_NONBLOCK|SOCK_CLOEXEC) */
+	SCAP_FS_CLONE,        /* CLONE_* */
+	SCAP_FS_PROT,         /* PROT_* */
+	SCAP_FS_MAP,          /* MAP_* */
+	SCAP_FS_SIGNAL,       /* SIG* (enum) */
+	SCAP_FS_FCNTL_CMD,    /* F_* (enum) */
+	SCAP_FS_PTRACE_REQ,   /* PTRACE_* (enum) */
+	SCAP_FS_PRCTL_OPT,    /* PR_* (enum) */
+	SCAP_FS_MOUNT,        /* MS_* */
+	SCAP_FS_UMOUNT,       /* MNT_* | UMOUNT_* */
+	SCAP_FS_RENAME,       /* RENAME_* */
+	SCAP_FS_MSG,          /* MSG_* */
+	SCAP_FS_SHUTDOWN_HOW, /* SHUT_* (enum) */
+	SCAP_FS_MEMFD,        /* MFD_* */
+	SCAP_FS_BPF_CMD,      /* BPF_* commands (enum) */
+	SCAP_FS_SECCOMP_OP,   /* SECCOMP_SET_MODE_* (enum) */
+	SCAP_FS_NS,           /* CLONE_NEW* for unshare/setns */
+	SCAP_FS_SOCKOPT_LEVEL,/* SOL_* (enum) */
+	SCAP_FS_MAX
+};
+
+/* Event directions and categories. */
+#define SCAP_DIR_ENTER 0u
+#define SCAP_DIR_EXIT 1u
+
+enum scap_category {
+	SCAP_CAT_FILE = 0,
+	SCAP_CAT_PROCESS,
+	SCAP_CAT_NET,
+	SCAP_CAT_MEMORY,
+	SCAP_CAT_OTHER,
+	SCAP_CAT_MAX
+};
+
+/* Event flags (schema, not per event instance). */
+#define SCAP_EF_TOCTOU 0x01u     /* also captured at enter; the core pairs the two */
+#define SCAP_EF_CREATES_FD 0x02u /* the return value is a new fd */
+#define SCAP_EF_CLOSES_FD 0x04u  /* the call closes an fd */
+#define SCAP_EF_GENERIC 0x08u    /* the event of every syscall without a typed row */
+#define SCAP_EF_PROC_CTX 0x10u   /* carries derived process context (execve) */
+
+/* One parameter descriptor as the drivers see it. */
+struct scap_param_desc {
+	scap_u8 type;  /* enum scap_param_type */
+	scap_u8 src;   /* SCAP_SRC_* */
+	scap_u8 aux;   /* see enum scap_flagset above */
+};
+
+/* The event codes: SCAP_EV_<CODE> for each row of events.def. */
+enum scap_event_code {
+#define SCAP_EVENT(code, syscall, dir, cat, flags, ...) SCAP_EV_##code,
+#include "events.def"
+#undef SCAP_EVENT
+	SCAP_EV_MAX
+};
+
+/* The x86_64 syscall numbers as SCAP_NR_<name>, for tables indexed by syscall. */
+enum scap_syscall_nr_x86_64 {
+	SCAP_NR_none = -1, /* rows that are not one syscall (the generic event) */
+#define SCAP_SYSCALL(nr, name) SCAP_NR_##name = nr,
+#include "syscalls_x86_64.def"
+#undef SCAP_SYSCALL
+	SCAP_NR_SYSCALLS_END
+};
+#define SCAP_NR_SYSCALLS 512u  /* table size; every x86_64 syscall number is below it */
+SCAP_STATIC_ASSERT(SCAP_NR_SYSCALLS_END <= SCAP_NR_SYSCALLS, "syscall table too small");
+
+/*
+ * Number of parameters of a row, as a constant: T is the struct that P()
+ * expands to an initializer of, in the includer's expansion.
+ */
+#define SCAP_COUNT_PARAMS(T, ...) ((scap_u8)(sizeof((T[]){ __VA_ARGS__ }) / sizeof(T)))
+
+#endif

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * scap: capture Linux system-call events through interchangeable engines.
+ *
+ * The whole public API. Conventions:
+ *   - every function that can fail returns 0 or a negative errno value;
+ *   - a handle keeps the text of its last error (scap_last_error); scap_open
+ *     writes its error into a caller buffer because there is no handle yet;
+ *   - options structs start with their own size (set .sz = sizeof(struct))
+ *     so that they can grow without breaking callers built against an older
+ *     header: fields past the caller's size take their defaults;
+ *   - nothing here prints: pass a log callback to receive diagnostics.
+ *
+ * Typical use:
+ *
+ *   struct scap_open_opts o = { .sz = sizeof(o), .buffer_bytes = 8 << 20 };
+ *   char err[SCAP_ERRBUF_SIZE];
+ *   struct scap *h;
+ *   if (scap_open(&h, "auto", &o, err, sizeof(err)) < 0) { puts(err); ... }
+ *   scap_start(h);
+ *   const struct scap_event *ev; unsigned cpu;
+ *   while (scap_next(h, &ev, &cpu, 100) == 0) { ... scap_event_type(ev) ... }
+ *   scap_close(h);
+ */
+#ifndef SCAP_SCAP_H
+#define SCAP_SCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "scap/scap_schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SCAP_ERRBUF_SIZE 512
+#define SCAP_API_VERSION_MAJOR 0
+#define SCAP_API_VERSION_MINOR 1
+
+/* A capture handle: opaque, owned by the caller from scap_open to scap_close. */
+struct scap;
+
+/* One event, as delivered by scap_next. Opaque: read it with the accessors. */
+struct scap_event;
+
+/* Log levels of the callback. */
+enum scap_log_level { SCAP_LOG_DEBUG = 0, SCAP_LOG_INFO, SCAP_LOG_WARN, SCAP_LOG_ERROR };
+typedef void (*scap_log_fn)(enum scap_log_level level, const char *msg, void *ctx);
+
+/*
+ * Options of scap_open. Zero means "default" for every field.
+ */
+struct scap_open_opts {
+	size_t sz;                 /* sizeof(struct scap_open_opts) */
+	size_t buffer_bytes;       /* bytes per kernel buffer; default 8 MiB; rounded up
+	                              to what the engine needs (a power of two for rings) */
+	unsigned cpus_per_buffer;  /* CPUs sharing one buffer; default 1 (one per CPU) */
+	unsigned snaplen;          /* bytes kept of I/O buffers; default 80, max 16384 */
+	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all */
+	const char *const *engine_order; /* for "auto": NULL-terminated engine names;
+	                                    NULL = "modern_bpf", "bpf", "kmod" */
+	int32_t pid;               /* capture only this process (tgid); 0 = all */
+	bool unpaired;             /* deliver enter and exit events as they come,
+	                              without pairing them (raw stream) */
+	unsigned pairing_max_pending; /* pending enters kept for pairing; default 65536 */
+	scap_log_fn log;           /* diagnostics; NULL = silent */
+	void *log_ctx;
+	/* engine specific */
+	uint64_t synthetic_seed;   /* "synthetic": seed of the stream; default 1 */
+	uint64_t synthetic_events; /* "synthetic": events to generate; 0 = endless */
+	unsigned synthetic_cpus;   /* "synthetic": virtual CPUs; default 4 */
+	const char *savefile_path; /* "savefile": the capture file to replay */
+};
+
+/*
+ * Opens a capture handle with the engine called `engine` ("modern_bpf",
+ * "bpf", "kmod", "savefile", "synthetic" or "auto"). The engine is loaded and
+ * its kernel side attached but capture is not started: call scap_start.
+ *
+ * On success *out owns the handle (free it with scap_close) and 0 is
+ * returned. On failure a negative errno is returned and, when err is not
+ * NULL, a message naming what failed and what to do is written to it:
+ *   -ENOENT   unknown engine name (the message lists the valid names)
+ *   -EINVAL   invalid option (the message names it)
+ *   -ENOTSUP  the engine cannot work on this host (the message says why)
+ *   -EPERM    missing privileges
+ */
+int scap_open(struct scap **out, const char *engine, const struct scap_open_opts *opts,
+	      char *err, size_t errlen);
+
+/* Starts and stops delivering events. Stopping keeps the handle usable. */
+int scap_start(struct scap *h);
+int scap_stop(struct scap *h);
+
+/*
+ * Returns the next event in timestamp order across all buffers.
+ *   0        *ev is the event (valid until the next scap_next or scap_close);
+ *            *cpu (optional) is the CPU, or buffer index, it came from;
+ *   -EAGAIN  nothing arrived within timeout_ms (0 = do not wait, -1 = forever);
+ *   -EINTR   the wait was interrupted by a signal;
+ *   -ENODATA the engine has no more events (end of a file or synthetic stream).
+ */
+int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
+
+/* Counters of one handle. */
+struct scap_stats {
+	size_t sz;                 /* sizeof(struct scap_stats) */
+	uint64_t events;           /* events delivered by scap_next */
+	uint64_t drops;            /* events the kernel side could not keep (all causes) */
+	uint64_t drops_buffer_full;/* ... because the buffer was full */
+	uint64_t drops_other;      /* ... for another reason (fault, size limit) */
+	uint64_t kernel_events;    /* events the kernel side stored, when it counts them */
+	uint64_t pairing_evicted;  /* pending enters dropped to bound memory */
+	uint64_t pairing_orphan_exits; /* exits delivered without their enter */
+	uint64_t toctou;           /* events marked SCAP_EVF_TOCTOU */
+	unsigned nbuffers;         /* kernel buffers (see scap_get_buffer_stats) */
+	unsigned attach_failures;  /* kernel programs that could not attach */
+};
+
+/* Counters of one buffer (usually one CPU). */
+struct scap_buffer_stats {
+	size_t sz;                 /* sizeof(struct scap_buffer_stats) */
+	int cpu;                   /* first CPU served by this buffer; -1 if none */
+	uint64_t events;           /* delivered from this buffer */
+	uint64_t drops;            /* lost in this buffer (all causes) */
+	uint64_t drops_buffer_full;
+	uint64_t drops_other;
+	uint64_t kernel_events;
+};
+
+/* Fill *st (st->sz set by the caller). */
+int scap_get_stats(struct scap *h, struct scap_stats *st);
+/* Fill *st for buffer idx < scap_stats.nbuffers. */
+int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats *st);
+
+/* Closes the handle: stops capture, detaches everything, frees everything. NULL is fine. */
+void scap_close(struct scap *h);
+
+/* The last error on this handle as text ("" if none). Owned by the handle. */
+const char *scap_last_error(const struct scap *h);
+
+/* The name of the engine behind the handle ("modern_bpf", ...). */
+const char *scap_engine_name(const struct scap *h);
+
+/*
+ * A human-readable, multi-line report of the engine choice of scap_open
+ * ("auto": every candidate, chosen / skipped because ... / failed because
+ * ...). Owned by the handle; "" for an engine opened by name.
+ */
+const char *scap_engine_report(const struct scap *h);
+
+/* Engine warnings that did not stop capture (programs that did not attach, ...),
+ * one per line; "" if none. Owned by the handle. */
+const char *scap_warnings(const struct scap *h);
+
+/* ---- engines ------------------------------------------------------------- */
+
+/* Number of engines compiled in, and their names in preference order. */
+unsigned scap_engine_count(void);
+const char *scap_engine_name_at(unsigned idx);
+
+/*
+ * Asks engine `name` whether it is usable on this host. Returns 0 when it is,
+ * -ENOENT for an unknown name, or another negative errno with the reason in
+ * `reason` (for example "kernel 4.9 is older than 4.14" or "module not
+ * loaded: run ...").
+ */
+int scap_engine_probe(const char *name, char *reason, size_t len);
+
+/* ---- events --------------------------------------------------------------- */
+
+/* Fixed fields. */
+uint16_t scap_event_type(const struct scap_event *ev);     /* enum scap_event_code */
+uint64_t scap_event_ts(const struct scap_event *ev);       /* ns since boot */
+uint32_t scap_event_tid(const struct scap_event *ev);
+uint32_t scap_event_pid(const struct scap_event *ev);
+uint32_t scap_event_len(const struct scap_event *ev);      /* bytes, header included */
+unsigned scap_event_nparams(const struct scap_event *ev);
+unsigned scap_event_flags(const struct scap_event *ev);    /* SCAP_EVF_* */
+/* The raw bytes of the event (docs/event-format.md); scap_event_len() long. */
+const void *scap_event_bytes(const struct scap_event *ev);
+
+/*
+ * The event's name: the syscall's name ("openat"; for the generic event, the
+ * name of the syscall it carries, or "syscall_<nr>" when the number is
+ * unknown). Never NULL.
+ */
+const char *scap_event_name(const struct scap_event *ev);
+/* SCAP_DIR_ENTER or SCAP_DIR_EXIT. */
+unsigned scap_event_dir(const struct scap_event *ev);
+
+/* One decoded parameter. Pointers point into the event: valid as long as it is. */
+struct scap_param {
+	const char *name;          /* schema name ("pathname", "res", ...) */
+	enum scap_param_type type;
+	unsigned aux;              /* the schema's aux field (flag set for flags) */
+	const void *data;          /* raw bytes in the event */
+	uint32_t len;              /* raw length; 0 = empty (NULL pointer, unreadable) */
+	union {
+		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
+		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, MODE, ADDR, SYSCALLID */
+	} v;
+	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
+};
+
+/*
+ * Decodes parameter idx (< scap_event_nparams). Returns 0, -ERANGE for a bad
+ * index, or -EBADMSG when the event is malformed (lengths that overrun the
+ * event, a wrong integer width, a string without its NUL, an unknown type).
+ */
+int scap_event_param(const struct scap_event *ev, unsigned idx, struct scap_param *out);
+/* Same, by schema name. -ENOENT when the event has no such parameter. */
+int scap_event_param_by_name(const struct scap_event *ev, const char *name, struct scap_param *out);
+
+/*
+ * Checks that the bytes at buf (len bytes) are one well-formed event: header,
+ * lengths, and every parameter decodable. Returns 0 or -EBADMSG with the
+ * reason in `why` (optional). Every untrusted source (files) goes through it.
+ */
+int scap_event_validate(const void *buf, size_t len, char *why, size_t whylen);
+
+/*
+ * Formats a parameter as text into buf (always NUL-terminated, cut to len):
+ * integers in decimal, flags as "O_WRONLY|O_CREAT", modes in octal ("0640"),
+ * addresses as "ip:port", byte buffers with non-printable bytes escaped.
+ * Returns the length the full text needs (like snprintf).
+ */
+int scap_param_format(const struct scap_param *p, char *buf, size_t len);
+
+/*
+ * Formats the whole event as one JSON object (no newline) with the keys ts,
+ * cpu, tid, pid, event, dir, params (and "toctou": true when flagged), as the
+ * CLI prints it. Returns the length needed, like snprintf.
+ */
+int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len);
+
+/* ---- schema ---------------------------------------------------------------- */
+
+/* What the schema says about one event code. */
+struct scap_event_info {
+	const char *name;          /* syscall name ("openat"; "syscall" for generic) */
+	int syscall_nr;            /* x86_64 number, -1 for none */
+	unsigned dir;              /* SCAP_DIR_* */
+	unsigned category;         /* enum scap_category */
+	unsigned flags;            /* SCAP_EF_* */
+	unsigned nparams;
+	struct {
+		const char *name;
+		enum scap_param_type type;
+		unsigned src;      /* SCAP_SRC_* */
+		unsigned aux;
+	} params[SCAP_MAX_PARAMS];
+};
+
+/* Schema row of an event code, NULL if out of range. */
+const struct scap_event_info *scap_event_info(unsigned code);
+/* Syscall name of an x86_64 syscall number, NULL if none. */
+const char *scap_syscall_name(int nr);
+/* Syscall number of a name, -1 if none. */
+int scap_syscall_nr(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Host facts: kernel version, architecture, feature probes and CPUs. Every
+ * probe runs once and is cached; SCAP_PROBE_OVERRIDE (docs/engines.md) forces
+ * answers for tests ("ringbuf=0,kernel=4.19.0").
+ */
+#ifndef SCAP_PLATFORM_H
+#define SCAP_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct scap_kernel_version {
+	unsigned major, minor, patch;
+};
+
+/* Parses a release string ("6.1.0-56-amd64", "4.18.0-513.el8.x86_64",
+ * "2.6.60" UNAME26 style ...). 0 or -EINVAL. */
+int scap_kernel_version_parse(const char *release, struct scap_kernel_version *out);
+/* a < b: negative; equal: 0; a > b: positive. */
+int scap_kernel_version_cmp(const struct scap_kernel_version *a, const struct scap_kernel_version *b);
+
+/* The running kernel (override: kernel=RELEASE), cached. 0 or negative errno. */
+int scap_platform_kernel(struct scap_kernel_version *out);
+/* The running architecture as uname -m spells it ("x86_64"), cached. */
+const char *scap_platform_arch(void);
+
+enum scap_feature {
+	SCAP_FEAT_BTF = 0,         /* /sys/kernel/btf/vmlinux */
+	SCAP_FEAT_RINGBUF,         /* BPF_MAP_TYPE_RINGBUF can be created */
+	SCAP_FEAT_TP_BTF,          /* BPF_PROG_TYPE_TRACING tp_btf programs load */
+	SCAP_FEAT_RAW_TRACEPOINT,  /* BPF_PROG_TYPE_RAW_TRACEPOINT programs load */
+	SCAP_FEAT_PERF_EVENT_ARRAY,/* BPF_MAP_TYPE_PERF_EVENT_ARRAY can be created */
+	SCAP_FEAT_KMOD,            /* the scap module's device exists with our API version */
+	SCAP_FEAT_BPF_PRIV,        /* privileges to load tracing BPF programs */
+	SCAP_FEAT_MAX
+};
+
+/* Name of a feature as used by SCAP_PROBE_OVERRIDE ("btf", "ringbuf", ...). */
+const char *scap_feature_name(enum scap_feature f);
+/* 1 present, 0 absent; run once, cached; SCAP_PROBE_OVERRIDE wins. */
+int scap_feature_present(enum scap_feature f);
+/* Forgets every cached answer (tests change the override between cases). */
+void scap_platform_reset_cache(void);
+
+/*
+ * Whether engine `name` ("modern_bpf", "bpf", "kmod") can work here by the
+ * minimum-kernel table and the feature probes (a feature probe beats the
+ * version). 0 if so, else a negative errno and the reason (what is missing,
+ * what to do) in `reason`.
+ */
+int scap_platform_engine_check(const char *name, char *reason, size_t len);
+
+/* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
+int scap_platform_possible_cpus(void);
+bool scap_platform_cpu_online(int cpu);
+
+#endif

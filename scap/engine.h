@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The engine interface: one ops table per engine, listed in the NULL-terminated
+ * table of built-in engines (scap/engines.c). The core selects an engine by name
+ * through that table, hands it a resolved configuration, and reads its events
+ * through the buffer interface of scap/bufset.h.
+ */
+#ifndef SCAP_ENGINE_H
+#define SCAP_ENGINE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scap/scap.h"
+#include "bufset.h"
+
+/* The configuration an engine receives: options validated and resolved. */
+struct scap_engine_config {
+	size_t buffer_bytes;       /* > 0, already validated */
+	unsigned cpus_per_buffer;  /* >= 1 */
+	unsigned snaplen;          /* 1..SCAP_MAX_SNAPLEN */
+	bool all_syscalls;         /* true: every syscall is selected */
+	uint8_t selected[SCAP_NR_SYSCALLS]; /* 1 = capture this syscall number */
+	int32_t pid;               /* tgid filter, 0 = none */
+	const struct scap_open_opts *opts; /* the caller's options (engine specific fields) */
+};
+
+/*
+ * What the core lends an engine during init: where to put buffers and
+ * messages. Valid from init until close.
+ */
+struct scap_engine_ctx {
+	struct scap_bufset *bufs;  /* add one scap_buf per kernel buffer */
+	char *err;                 /* init's error message goes here */
+	size_t errlen;
+	scap_log_fn log;
+	void *log_ctx;
+};
+
+/* printf-style helpers for engines. */
+void scap_engine_errf(struct scap_engine_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void scap_engine_logf(struct scap_engine_ctx *ctx, enum scap_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends one line to the handle's warnings (see scap_warnings). */
+void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct scap_engine_ops {
+	const char *name;
+	const char *description;   /* one line for `scap engines` */
+	/*
+	 * Usable here? 0 if so; else a negative errno and the reason in `reason`
+	 * (what is missing and what to do). Must be cheap and side-effect free.
+	 */
+	int (*probe)(char *reason, size_t len);
+	/*
+	 * Loads and attaches the kernel side (capture not started yet) and adds
+	 * the buffers to ctx->bufs. On failure, releases everything it took,
+	 * writes ctx->err and returns a negative errno.
+	 */
+	int (*init)(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, void **state);
+	int (*start)(void *state);
+	int (*stop)(void *state);
+	/*
+	 * Optional. NULL: the core merges the buffers by timestamp. Else the
+	 * engine produces events itself (0, -EAGAIN, -ENODATA as scap_next).
+	 */
+	int (*next)(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, int timeout_ms);
+	/*
+	 * Blocks until a buffer may have data, at most timeout_ms (-1 forever).
+	 * 0 on data or timeout, -EINTR, or -ENODATA when no more events will come.
+	 */
+	int (*wait)(void *state, int timeout_ms);
+	/* Refreshes the drop and kernel-event counters of its buffers (scap_buf.*). */
+	int (*stats)(void *state);
+	/* Detaches and frees everything. state may be partially built. */
+	void (*close)(void *state);
+};
+
+/* The built-in engines, in "auto" preference order, NULL-terminated. */
+extern const struct scap_engine_ops *const scap_builtin_engines[];
+const struct scap_engine_ops *scap_engine_find(const char *name);
+
+/* The engines (each defined in engines/<name>/). */
+extern const struct scap_engine_ops scap_engine_modern_bpf;
+extern const struct scap_engine_ops scap_engine_bpf;
+extern const struct scap_engine_ops scap_engine_kmod;
+extern const struct scap_engine_ops scap_engine_savefile;
+extern const struct scap_engine_ops scap_engine_synthetic;
+
+#endif
