@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Enter/exit pairing (see pairing.h for the contract).
+ *
+ * Pending enters live in a fixed pool of max_pending entries, indexed by tid
+ * through an open-addressing hash table (linear probing, backward-shift
+ * deletion) and chained in arrival order so that the oldest is evicted first
+ * when the pool is full. A thread has at most one pending enter: a thread
+ * runs one syscall at a time.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scap/scap.h"
+#include "pairing.h"
+
+#define PAIRING_DEFAULT_MAX 65536u
+#define NO_SLOT UINT32_MAX
+
+enum row_kind { ROW_PLAIN = 0, ROW_ENTER, ROW_EXIT };
+
+/* Per event code: what the pairing stage does with it (from the schema). */
+struct row_map {
+	uint8_t kind;
+	uint16_t enter_code;             /* ROW_EXIT: the code of its enter row */
+	int8_t from_enter[SCAP_MAX_PARAMS]; /* exit param -> enter param, -1 none */
+	bool compare[SCAP_MAX_PARAMS];   /* both copies read from the same syscall argument */
+};
+
+struct pending {
+	uint32_t tid, pid;
+	uint16_t code;
+	uint32_t len, cap;
+	uint8_t *bytes;
+	uint32_t older, newer;           /* arrival-order chain */
+};
+
+struct scap_pairing {
+	struct row_map rows[SCAP_EV_MAX];
+	struct pending *pool;
+	uint32_t max, used;
+	uint32_t free_head;              /* free entries chained through .newer */
+	uint32_t oldest, newest;
+	uint32_t *table;                 /* hash: tid -> pool index, NO_SLOT empty */
+	uint32_t mask;
+	uint8_t *out;                    /* the event built last */
+	uint32_t out_cap;
+	struct scap_pairing_stats st;
+};
+
+static bool src_is_arg(unsigned src)
+{
+	return SCAP_SRC_IS_ARG(src);
+}
+
+static void build_row_maps(struct scap_pairing *p)
+{
+	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
+		const struct scap_event_info *x = scap_event_info(c);
+		struct row_map *m = &p->rows[c];
+
+		if (!x || !(x->flags & SCAP_EF_TOCTOU))
+			continue;
+		if (x->dir == SCAP_DIR_ENTER) {
+			m->kind = ROW_ENTER;
+			continue;
+		}
+		/* The enter row of a syscall comes right before its exit row. */
+		const struct scap_event_info *e = c > 0 ? scap_event_info(c - 1) : NULL;
+		if (!e || e->dir != SCAP_DIR_ENTER || e->syscall_nr != x->syscall_nr)
+			continue;
+		m->kind = ROW_EXIT;
+		m->enter_code = (uint16_t)(c - 1);
+		for (unsigned i = 0; i < x->nparams; i++) {
+			m->from_enter[i] = -1;
+			for (unsigned j = 0; j < e->nparams; j++) {
+				if (strcmp(x->params[i].name, e->params[j].name))
+					continue;
+				m->from_enter[i] = (int8_t)j;
+				m->compare[i] = src_is_arg(x->params[i].src) &&
+						x->params[i].src == e->params[j].src;
+				break;
+			}
+		}
+	}
+}
+
+int scap_pairing_new(struct scap_pairing **out, unsigned max_pending)
+{
+	struct scap_pairing *p = calloc(1, sizeof(*p));
+	uint32_t buckets = 16;
+
+	if (!p)
+		return -ENOMEM;
+	p->max = max_pending ? max_pending : PAIRING_DEFAULT_MAX;
+	while (buckets < 2 * p->max)
+		buckets <<= 1;
+	p->mask = buckets - 1;
+	p->pool = calloc(p->max, sizeof(*p->pool));
+	p->table = malloc(buckets * sizeof(*p->table));
+	if (!p->pool || !p->table) {
+		scap_pairing_free(p);
+		return -ENOMEM;
+	}
+	memset(p->table, 0xff, buckets * sizeof(*p->table));
+	for (uint32_t i = 0; i < p->max; i++)
+		p->pool[i].newer = i + 1 < p->max ? i + 1 : NO_SLOT;
+	p->free_head = 0;
+	p->oldest = p->newest = NO_SLOT;
+	build_row_maps(p);
+	*out = p;
+	return 0;
+}
+
+void scap_pairing_free(struct scap_pairing *p)
+{
+	if (!p)
+		return;
+	if (p->pool)
+		for (uint32_t i = 0; i < p->max; i++)
+			free(p->pool[i].bytes);
+	free(p->pool);
+	free(p->table);
+	free(p->out);
+	free(p);
+}
+
+static uint32_t hash_tid(uint32_t tid)
+{
+	return tid * 2654435761u;
+}
+
+/* The hash slot holding tid, or the empty slot where it would go. */
+static uint32_t find_slot(const struct scap_pairing *p, uint32_t tid)
+{
+	uint32_t s = hash_tid(tid) & p->mask;
+
+	while (p->table[s] != NO_SLOT && p->pool[p->table[s]].tid != tid)
+		s = (s + 1) & p->mask;
+	return s;
+}
+
+static void table_delete(struct scap_pairing *p, uint32_t s)
+{
+	/* Backward-shift deletion keeps probe chains unbroken without tombstones. */
+	uint32_t hole = s, i = s;
+
+	for (;;) {
+		i = (i + 1) & p->mask;
+		if (p->table[i] == NO_SLOT)
+			break;
+		uint32_t home = hash_tid(p->pool[p->table[i]].tid) & p->mask;
+		/* Move the entry back when its home is not in (hole, i]. */
+		if (((i - home) & p->mask) >= ((i - hole) & p->mask)) {
+			p->table[hole] = p->table[i];
+			hole = i;
+		}
+	}
+	p->table[hole] = NO_SLOT;
+}
+
+static void chain_unlink(struct scap_pairing *p, uint32_t idx)
+{
+	struct pending *e = &p->pool[idx];
+
+	if (e->older != NO_SLOT)
+		p->pool[e->older].newer = e->newer;
+	else
+		p->oldest = e->newer;
+	if (e->newer != NO_SLOT)
+		p->pool[e->newer].older = e->older;
+	else
+		p->newest = e->older;
+}
+
+/* Removes the entry in hash slot s and returns its pool index to the free list. */
+static void remove_at(struct scap_pairing *p, uint32_t s)
+{
+	uint32_t idx = p->table[s];
+
+	chain_unlink(p, idx);
+	table_delete(p, s);
+	p->pool[idx].newer = p->free_head;
+	p->free_head = idx;
+	p->used--;
+}
+
+static int hold_enter(struct scap_pairing *p, const struct scap_evt_hdr *ev)
+{
+	uint32_t s = find_slot(p, ev->tid);
+
+	if (p->table[s] != NO_SLOT) {
+		/* The same thread entered again: its previous syscall never exited for us. */
+		p->st.stale++;
+		remove_at(p, s);
+	}
+	if (p->used == p->max) {
+		p->st.evicted++;
+		remove_at(p, find_slot(p, p->pool[p->oldest].tid));
+	}
+	s = find_slot(p, ev->tid);
+
+	uint32_t idx = p->free_head;
+	struct pending *e = &p->pool[idx];
+
+	if (e->cap < ev->len) {
+		uint8_t *nb = realloc(e->bytes, ev->len);
+		if (!nb)
+			return -ENOMEM;
+		e->bytes = nb;
+		e->cap = ev->len;
+	}
+	p->free_head = e->newer;
+	memcpy(e->bytes, ev, ev->len);
+	e->len = ev->len;
+	e->tid = ev->tid;
+	e->pid = ev->pid;
+	e->code = ev->type;
+	e->older = p->newest;
+	e->newer = NO_SLOT;
+	if (p->newest != NO_SLOT)
+		p->pool[p->newest].newer = idx;
+	else
+		p->oldest = idx;
+	p->newest = idx;
+	p->table[s] = idx;
+	p->used++;
+	return 0;
+}
+
+static int reserve_out(struct scap_pairing *p, uint32_t len)
+{
+	if (p->out_cap >= len)
+		return 0;
+	uint8_t *nb = realloc(p->out, len);
+	if (!nb)
+		return -ENOMEM;
+	p->out = nb;
+	p->out_cap = len;
+	return 0;
+}
+
+/* Offsets of each parameter's data; false when the lengths overrun the event. */
+static bool param_offsets(const struct scap_evt_hdr *ev, uint32_t off[], uint16_t len[])
+{
+	const uint8_t *b = (const uint8_t *)ev;
+	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * ev->nparams;
+
+	if (ev->nparams > SCAP_MAX_PARAMS || pos > ev->len)
+		return false;
+	for (unsigned i = 0; i < ev->nparams; i++) {
+		memcpy(&len[i], b + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, sizeof(len[i]));
+		off[i] = pos;
+		pos += len[i];
+	}
+	return pos <= ev->len;
+}
+
+/* Delivers a copy of ev with extra header flags (the ring's copy is read-only). */
+static int deliver_flagged(struct scap_pairing *p, const struct scap_evt_hdr *ev, uint8_t flags,
+			   const struct scap_evt_hdr **out)
+{
+	if (reserve_out(p, ev->len) < 0) {
+		*out = ev;
+		return 1;
+	}
+	memcpy(p->out, ev, ev->len);
+	((struct scap_evt_hdr *)p->out)->flags |= flags;
+	*out = (const struct scap_evt_hdr *)p->out;
+	return 1;
+}
+
+static int merge(struct scap_pairing *p, const struct row_map *m, const struct scap_evt_hdr *x,
+		 const struct scap_evt_hdr *e, const struct scap_evt_hdr **out)
+{
+	uint32_t xo[SCAP_MAX_PARAMS], eo[SCAP_MAX_PARAMS];
+	uint16_t xl[SCAP_MAX_PARAMS], el[SCAP_MAX_PARAMS];
+	const uint8_t *xb = (const uint8_t *)x, *eb = (const uint8_t *)e;
+	uint8_t flags = SCAP_EVF_PAIRED;
+
+	if (!param_offsets(x, xo, xl) || !param_offsets(e, eo, el))
+		return deliver_flagged(p, x, SCAP_EVF_NO_ENTER, out);
+
+	uint32_t total = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
+	for (unsigned i = 0; i < x->nparams; i++) {
+		int j = m->from_enter[i];
+		total += (j >= 0 && j < e->nparams) ? el[j] : xl[i];
+	}
+	if (reserve_out(p, total) < 0) {
+		*out = x;
+		return 1;
+	}
+
+	uint8_t *o = p->out;
+	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
+	for (unsigned i = 0; i < x->nparams; i++) {
+		int j = m->from_enter[i];
+		const uint8_t *src = xb + xo[i];
+		uint16_t len = xl[i];
+
+		if (j >= 0 && j < e->nparams) {
+			/* An unreadable exit copy is no evidence of a race: compare only two real copies. */
+			if (m->compare[i] && xl[i] &&
+			    (xl[i] != el[j] || memcmp(xb + xo[i], eb + eo[j], xl[i])))
+				flags |= SCAP_EVF_TOCTOU;
+			src = eb + eo[j];
+			len = el[j];
+		}
+		memcpy(o + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &len, sizeof(len));
+		memcpy(o + pos, src, len);
+		pos += len;
+	}
+	memcpy(o, x, SCAP_EVT_HDR_LEN);
+	struct scap_evt_hdr *h = (struct scap_evt_hdr *)o;
+	h->len = total;
+	h->flags |= flags;
+	p->st.paired++;
+	if (flags & SCAP_EVF_TOCTOU)
+		p->st.toctou++;
+	*out = h;
+	return 1;
+}
+
+/* A successful execve from a non-leader thread exits as the leader: find its enter by pid. */
+static uint32_t find_execve_by_pid(const struct scap_pairing *p, const struct scap_evt_hdr *x,
+				   uint16_t enter_code)
+{
+	for (uint32_t i = p->newest; i != NO_SLOT; i = p->pool[i].older)
+		if (p->pool[i].pid == x->pid && p->pool[i].code == enter_code)
+			return find_slot(p, p->pool[i].tid);
+	return NO_SLOT;
+}
+
+int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
+		      const struct scap_evt_hdr **out)
+{
+	const struct row_map *m;
+
+	if (ev->type >= SCAP_EV_MAX || (m = &p->rows[ev->type])->kind == ROW_PLAIN) {
+		*out = ev;
+		return 1;
+	}
+	if (m->kind == ROW_ENTER) {
+		int err = hold_enter(p, ev);
+		if (err < 0) {
+			*out = ev;
+			return err;
+		}
+		return 0;
+	}
+
+	uint32_t s = find_slot(p, ev->tid);
+	if (p->table[s] != NO_SLOT && p->pool[p->table[s]].code != m->enter_code) {
+		/* This thread's pending enter belongs to another syscall that never exited for us. */
+		p->st.stale++;
+		remove_at(p, s);
+		s = find_slot(p, ev->tid);
+	}
+	if (p->table[s] == NO_SLOT && ev->type == SCAP_EV_EXECVE_X && ev->tid == ev->pid)
+		s = find_execve_by_pid(p, ev, m->enter_code);
+	if (s == NO_SLOT || p->table[s] == NO_SLOT) {
+		p->st.orphan_exits++;
+		return deliver_flagged(p, ev, SCAP_EVF_NO_ENTER, out);
+	}
+
+	struct pending *e = &p->pool[p->table[s]];
+	int ret = merge(p, m, ev, (const struct scap_evt_hdr *)e->bytes, out);
+	remove_at(p, s);
+	return ret;
+}
+
+unsigned scap_pairing_pending(const struct scap_pairing *p)
+{
+	return p->used;
+}
+
+void scap_pairing_get_stats(const struct scap_pairing *p, struct scap_pairing_stats *st)
+{
+	*st = p->st;
+}

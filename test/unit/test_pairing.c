@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The pairing stage: enter + exit -> one event, TOCTOU marks, and what
+ * happens when life is messy (missing enters/exits, reused tids, execve
+ * changing tid, thousands of threads, a bounded pool).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scap/scap.h"
+#include "scap/pairing.h"
+
+/* A tiny event writer: enough to speak the layout, independent of the core's builder. */
+struct ev {
+	uint8_t b[8192];
+};
+
+struct pv {
+	const void *data;
+	uint16_t len;
+};
+
+static const struct scap_evt_hdr *mk(struct ev *e, uint16_t code, uint32_t tid, uint32_t pid,
+				     uint64_t ts, unsigned n, const struct pv *pv)
+{
+	struct scap_evt_hdr h = { .ts = ts, .tid = tid, .pid = pid, .type = code, .nparams = (uint8_t)n };
+	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * n;
+
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(e->b + SCAP_EVT_HDR_LEN + 2 * i, &pv[i].len, 2);
+		memcpy(e->b + pos, pv[i].data, pv[i].len);
+		pos += pv[i].len;
+	}
+	h.len = pos;
+	memcpy(e->b, &h, sizeof(h));
+	return (const struct scap_evt_hdr *)e->b;
+}
+
+static const int64_t fd_cwd = -100, res_fd = 3;
+static const uint32_t flags_v = 01 | 0100 | 02000000, mode_v = 0640;
+
+static const struct scap_evt_hdr *openat_e(struct ev *e, uint32_t tid, const char *path)
+{
+	struct pv pv[] = { { &fd_cwd, 8 }, { path, (uint16_t)(strlen(path) + 1) }, { &flags_v, 4 }, { &mode_v, 4 } };
+	return mk(e, SCAP_EV_OPENAT_E, tid, tid, 10, 4, pv);
+}
+
+static const struct scap_evt_hdr *openat_x(struct ev *e, uint32_t tid, const char *path)
+{
+	struct pv pv[] = { { &res_fd, 8 }, { &fd_cwd, 8 }, { path, path ? (uint16_t)(strlen(path) + 1) : 0 },
+			   { &flags_v, 4 }, { &mode_v, 4 } };
+	return mk(e, SCAP_EV_OPENAT_X, tid, tid, 20, 5, pv);
+}
+
+static const char *param_str(const struct scap_evt_hdr *h, const char *name)
+{
+	struct scap_param p;
+	assert_int_equal(scap_event_param_by_name((const struct scap_event *)h, name, &p), 0);
+	return p.str;
+}
+
+static int64_t param_int(const struct scap_evt_hdr *h, const char *name)
+{
+	struct scap_param p;
+	assert_int_equal(scap_event_param_by_name((const struct scap_event *)h, name, &p), 0);
+	return p.v.i;
+}
+
+static void test_enter_exit_become_one_event(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	assert_int_equal(scap_pairing_feed(p, openat_e(&a, 42, "/tmp/x"), &out), 0);
+	assert_int_equal(scap_pairing_pending(p), 1);
+	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 42, "/tmp/x"), &out), 1);
+	assert_int_equal(out->type, SCAP_EV_OPENAT_X);
+	assert_int_equal(out->tid, 42);
+	assert_int_equal(out->ts, 20);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_string_equal(param_str(out, "pathname"), "/tmp/x");
+	assert_int_equal(param_int(out, "res"), 3);
+	assert_int_equal(param_int(out, "dirfd"), -100);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	assert_int_equal(scap_pairing_pending(p), 0);
+
+	struct scap_pairing_stats st;
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.paired, 1);
+	assert_int_equal(st.toctou, 0);
+	scap_pairing_free(p);
+}
+
+static void test_changed_argument_is_flagged_and_enter_wins(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	scap_pairing_feed(p, openat_e(&a, 7, "/etc/hosts"), &out);
+	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 7, "/etc/shadow"), &out), 1);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_TOCTOU);
+	assert_string_equal(param_str(out, "pathname"), "/etc/hosts");
+
+	char json[1024];
+	assert_true(scap_event_format_json((const struct scap_event *)out, 0, json, sizeof(json)) > 0);
+	assert_non_null(strstr(json, "\"toctou\":true"));
+	scap_pairing_free(p);
+}
+
+static void test_unreadable_exit_copy_is_not_a_race(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	scap_pairing_feed(p, openat_e(&a, 7, "/etc/hosts"), &out);
+	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 7, NULL), &out), 1);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_string_equal(param_str(out, "pathname"), "/etc/hosts");
+	scap_pairing_free(p);
+}
+
+static void test_exit_without_enter_is_delivered_and_counted(void **state)
+{
+	struct scap_pairing *p;
+	struct ev b;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 9, "/a"), &out), 1);
+	assert_int_equal(out->type, SCAP_EV_OPENAT_X);
+	assert_int_equal(out->flags, SCAP_EVF_NO_ENTER);
+	assert_string_equal(param_str(out, "pathname"), "/a");
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.orphan_exits, 1);
+	scap_pairing_free(p);
+}
+
+static void test_plain_events_pass_through_untouched(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a;
+	const struct scap_evt_hdr *out;
+	int64_t res = 0, fd = 5;
+	struct pv pv[] = { { &res, 8 }, { &fd, 8 } };
+	const struct scap_evt_hdr *in = mk(&a, SCAP_EV_CLOSE_X, 3, 3, 1, 2, pv);
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	assert_int_equal(scap_pairing_feed(p, in, &out), 1);
+	assert_ptr_equal(out, in);
+	scap_pairing_free(p);
+}
+
+static void test_enter_without_exit_is_replaced_by_the_next_one(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b, c;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	scap_pairing_feed(p, openat_e(&a, 5, "/first"), &out);
+	scap_pairing_feed(p, openat_e(&b, 5, "/second"), &out);
+	assert_int_equal(scap_pairing_pending(p), 1);
+	scap_pairing_feed(p, openat_x(&c, 5, "/second"), &out);
+	assert_string_equal(param_str(out, "pathname"), "/second");
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.stale, 1);
+	scap_pairing_free(p);
+}
+
+static void test_reused_tid_with_another_syscall_is_not_paired(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+	int64_t res = 0, fd = 4;
+	uint8_t sa[7] = { SCAP_SA_INET, 127, 0, 0, 1, 0x90, 0x1f };
+	struct pv pv[] = { { &res, 8 }, { &fd, 8 }, { sa, 7 } };
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	scap_pairing_feed(p, openat_e(&a, 77, "/gone"), &out);
+	/* Thread 77 died inside openat; a new thread 77 finishes a connect. */
+	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_CONNECT_X, 77, 77, 30, 3, pv), &out), 1);
+	assert_int_equal(out->type, SCAP_EV_CONNECT_X);
+	assert_int_equal(out->flags, SCAP_EVF_NO_ENTER);
+	assert_int_equal(scap_pairing_pending(p), 0);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.stale, 1);
+	assert_int_equal(st.orphan_exits, 1);
+	scap_pairing_free(p);
+}
+
+static void test_execve_from_a_thread_exits_as_the_leader(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	const char argv[] = "/bin/true\0a1\0a2";
+	struct pv ein[] = { { "/bin/true", 10 }, { argv, sizeof(argv) } };
+	int64_t res = 0;
+	struct pv xin[] = { { &res, 8 }, { NULL, 0 }, { argv, sizeof(argv) }, { "/usr/bin/true", 14 },
+			    { "true", 5 }, { &res, 8 }, { &res, 4 }, { &res, 4 }, { "/", 2 }, { "/", 2 } };
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	/* tid 101 of process 100 calls execve; it returns as tid 100. */
+	assert_int_equal(scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 101, 100, 1, 2, ein), &out), 0);
+	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_EXECVE_X, 100, 100, 2, 10, xin), &out), 1);
+	assert_int_equal(out->type, SCAP_EV_EXECVE_X);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_string_equal(param_str(out, "pathname"), "/bin/true");
+	assert_string_equal(param_str(out, "exe"), "/usr/bin/true");
+	assert_int_equal(scap_pairing_pending(p), 0);
+	scap_pairing_free(p);
+}
+
+static void test_pool_is_bounded_and_evictions_counted(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+
+	assert_int_equal(scap_pairing_new(&p, 4), 0);
+	for (uint32_t tid = 1; tid <= 6; tid++)
+		scap_pairing_feed(p, openat_e(&a, tid, "/p"), &out);
+	assert_int_equal(scap_pairing_pending(p), 4);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.evicted, 2);
+	/* The two oldest (tids 1, 2) went; 3..6 still pair. */
+	scap_pairing_feed(p, openat_x(&b, 1, "/p"), &out);
+	assert_int_equal(out->flags, SCAP_EVF_NO_ENTER);
+	for (uint32_t tid = 3; tid <= 6; tid++) {
+		scap_pairing_feed(p, openat_x(&b, tid, "/p"), &out);
+		assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	}
+	assert_int_equal(scap_pairing_pending(p), 0);
+	scap_pairing_free(p);
+}
+
+static void test_many_thousands_of_threads(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+	char path[32];
+	const uint32_t n = 50000;
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	for (uint32_t t = 0; t < n; t++) {
+		snprintf(path, sizeof(path), "/f%u", t);
+		assert_int_equal(scap_pairing_feed(p, openat_e(&a, 1000 + t * 7, path), &out), 0);
+	}
+	/* Exits in another order than the enters, to exercise deletion in the hash. */
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t t = (k * 7919u) % n;
+		snprintf(path, sizeof(path), "/f%u", t);
+		assert_int_equal(scap_pairing_feed(p, openat_x(&b, 1000 + t * 7, path), &out), 1);
+		assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+		assert_string_equal(param_str(out, "pathname"), path);
+	}
+	assert_int_equal(scap_pairing_pending(p), 0);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.paired, n);
+	assert_int_equal(st.evicted + st.stale + st.orphan_exits, 0);
+	scap_pairing_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enter_exit_become_one_event),
+		cmocka_unit_test(test_changed_argument_is_flagged_and_enter_wins),
+		cmocka_unit_test(test_unreadable_exit_copy_is_not_a_race),
+		cmocka_unit_test(test_exit_without_enter_is_delivered_and_counted),
+		cmocka_unit_test(test_plain_events_pass_through_untouched),
+		cmocka_unit_test(test_enter_without_exit_is_replaced_by_the_next_one),
+		cmocka_unit_test(test_reused_tid_with_another_syscall_is_not_paired),
+		cmocka_unit_test(test_execve_from_a_thread_exits_as_the_leader),
+		cmocka_unit_test(test_pool_is_bounded_and_evictions_counted),
+		cmocka_unit_test(test_many_thousands_of_threads),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
