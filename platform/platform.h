@@ -10,6 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The kmod engine's control device (drivers/kmod/ creates it). */
+#ifndef SCAP_KMOD_DEVICE
+#define SCAP_KMOD_DEVICE "/dev/scap"
+#endif
+
 struct scap_kernel_version {
 	unsigned major, minor, patch;
 };
@@ -40,6 +45,12 @@ enum scap_feature {
 const char *scap_feature_name(enum scap_feature f);
 /* 1 present, 0 absent; run once, cached; SCAP_PROBE_OVERRIDE wins. */
 int scap_feature_present(enum scap_feature f);
+/*
+ * NULL, or why SCAP_PROBE_OVERRIDE was rejected (a complete sentence naming
+ * the bad key or value and the valid ones). A rejected override forces
+ * nothing, and scap_platform_engine_check fails with this message.
+ */
+const char *scap_platform_override_error(void);
 /* Forgets every cached answer (tests change the override between cases). */
 void scap_platform_reset_cache(void);
 

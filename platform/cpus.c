@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * CPU enumeration from sysfs ranges ("0-3,5,7-8"). Buffers are per possible
+ * CPU (a CPU that comes online later must already have one), so "possible"
+ * is the count that matters; "online" tells which ones produce events now.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+/* Highest id in a range list plus one, or whether `cpu` is in it. */
+static int read_range(const char *path, int cpu, bool *in)
+{
+	char buf[4096];
+	FILE *fp = fopen(path, "re");
+	const char *p = buf;
+	int max = -1;
+
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), fp)) {
+		fclose(fp);
+		return -EIO;
+	}
+	fclose(fp);
+	if (in)
+		*in = false;
+	while (*p && *p != '\n') {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+
+		if (end == p || a < 0)
+			return -EIO;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return -EIO;
+			p = end;
+		}
+		if (in && cpu >= a && cpu <= b)
+			*in = true;
+		if (b > max)
+			max = (int)b;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EIO;
+	}
+	return max + 1;
+}
+
+int scap_platform_possible_cpus(void)
+{
+	int n = read_range("/sys/devices/system/cpu/possible", -1, NULL);
+
+	if (n > 0)
+		return n;
+	/* No sysfs (some containers): the configured count is the best guess. */
+	n = (int)sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? n : -ENOENT;
+}
+
+bool scap_platform_cpu_online(int cpu)
+{
+	bool in = false;
+
+	if (cpu < 0)
+		return false;
+	if (read_range("/sys/devices/system/cpu/online", cpu, &in) > 0)
+		return in;
+	return cpu < sysconf(_SC_NPROCESSORS_ONLN);
+}

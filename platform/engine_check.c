@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * "Can engine X work here?" from the host facts: the minimum-kernel table
+ * (data, per architecture) and the feature probes. A probe's answer beats the
+ * version number: enterprise kernels carry backports (RHEL 8's 4.18 has ring
+ * buffers and tp_btf), and a recent kernel can still lack a feature (no BTF
+ * in its config). The version decides only where a probe could not tell.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "platform_internal.h"
+
+enum engine_id { ENG_MODERN_BPF, ENG_BPF, ENG_KMOD, ENG_MAX };
+
+struct min_kernel {
+	unsigned major, minor; /* 0.0: no port to this architecture */
+};
+
+struct arch_row {
+	const char *arch; /* as uname -m prints it */
+	struct min_kernel min[ENG_MAX];
+};
+
+static const struct arch_row min_kernels[] = {
+	/*                 modern_bpf  bpf        kmod */
+	{ "x86_64",      { { 5, 8 }, { 4, 14 }, { 3, 10 } } },
+	{ "aarch64",     { { 5, 8 }, { 4, 17 }, { 3, 16 } } },
+	{ "s390x",       { { 5, 8 }, { 5, 5 },  { 3, 10 } } },
+	{ "riscv64",     { { 5, 8 }, { 0, 0 },  { 5, 0 } } },
+	{ "ppc64le",     { { 5, 8 }, { 5, 1 },  { 3, 10 } } },
+	{ "loongarch64", { { 5, 8 }, { 0, 0 },  { 5, 10 } } },
+};
+
+#define SUPPORTED_ARCHES "x86_64, aarch64, s390x, riscv64, ppc64le, loongarch64"
+#define KMOD_LOAD_CMD \
+	"make -C /lib/modules/$(uname -r)/build M=$PWD/drivers/kmod && insmod drivers/kmod/scap.ko"
+
+struct engine_row {
+	const char *name;
+	enum engine_id id;
+	/* the features the decision reads (the others are not probed) */
+	enum scap_feature needs[4];
+	unsigned n_needs;
+	const char *instead; /* what to use when this one cannot run */
+};
+
+static const struct engine_row engines[] = {
+	{ "modern_bpf", ENG_MODERN_BPF,
+	  { SCAP_FEAT_BPF_PRIV, SCAP_FEAT_BTF, SCAP_FEAT_RINGBUF, SCAP_FEAT_TP_BTF }, 4,
+	  "the bpf or kmod engine" },
+	{ "bpf", ENG_BPF,
+	  { SCAP_FEAT_BPF_PRIV, SCAP_FEAT_RAW_TRACEPOINT, SCAP_FEAT_PERF_EVENT_ARRAY }, 3,
+	  "the kmod engine" },
+	{ "kmod", ENG_KMOD, { SCAP_FEAT_KMOD }, 1, "the modern_bpf or bpf engine" },
+};
+
+static const struct engine_row *engine_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(engines) / sizeof(engines[0]); i++)
+		if (!strcmp(engines[i].name, name))
+			return &engines[i];
+	return NULL;
+}
+
+static const struct arch_row *arch_by_name(const char *arch)
+{
+	for (size_t i = 0; arch && i < sizeof(min_kernels) / sizeof(min_kernels[0]); i++)
+		if (!strcmp(min_kernels[i].arch, arch))
+			return &min_kernels[i];
+	return NULL;
+}
+
+int scap_platform_min_kernel(const char *engine, const char *arch, struct scap_kernel_version *out)
+{
+	const struct engine_row *e = engine_by_name(engine);
+	const struct arch_row *a = arch_by_name(arch);
+	const struct min_kernel *m;
+
+	if (!e || !a)
+		return -ENOENT;
+	m = &a->min[e->id];
+	if (!m->major)
+		return 0;
+	if (out) {
+		out->major = m->major;
+		out->minor = m->minor;
+		out->patch = 0;
+	}
+	return 1;
+}
+
+/* Sentences accumulate in the caller's buffer, truncated safely. */
+struct reason {
+	char *buf;
+	size_t len, used;
+	int err; /* the first failure's errno decides the return code */
+};
+
+static void say(struct reason *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(struct reason *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!r->err)
+		r->err = err;
+	if (!r->buf || r->used + 1 >= r->len)
+		return;
+	if (r->used) {
+		r->buf[r->used++] = ' ';
+		r->buf[r->used] = '\0';
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(r->buf + r->used, r->len - r->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->used += (size_t)n < r->len - r->used ? (size_t)n : r->len - r->used - 1;
+}
+
+static bool kernel_below(const struct scap_platform_facts *f, const struct scap_kernel_version *min)
+{
+	/* An unreadable release cannot vouch for anything. */
+	return !f->kernel_known || scap_kernel_version_cmp(&f->kernel, min) < 0;
+}
+
+static const char *release_of(const struct scap_platform_facts *f)
+{
+	return f->kernel_known && f->release[0] ? f->release : "unknown";
+}
+
+/*
+ * A feature the engine needs: present passes, absent fails with `absent`,
+ * unknown passes only on a kernel at or above the minimum.
+ */
+static void need(struct reason *r, const struct scap_platform_facts *f, const struct engine_row *e,
+		 const struct scap_kernel_version *min, enum scap_feature feat, const char *absent)
+{
+	switch (f->feat[feat]) {
+	case SCAP_FEAT_PRESENT:
+		return;
+	case SCAP_FEAT_ABSENT:
+		say(r, EOPNOTSUPP, "%s", absent);
+		return;
+	case SCAP_FEAT_UNKNOWN:
+		if (!kernel_below(f, min))
+			return;
+		say(r, EOPNOTSUPP, "%s needs Linux %u.%u or newer on %s, this kernel is %s, and the %s "
+		    "probe could not tell whether the feature was backported: use %s.",
+		    e->name, min->major, min->minor, f->arch, release_of(f), scap_feature_name(feat),
+		    e->instead);
+		return;
+	}
+}
+
+static void need_bpf_priv(struct reason *r, const struct scap_platform_facts *f, const char *name)
+{
+	if (f->feat[SCAP_FEAT_BPF_PRIV] == SCAP_FEAT_PRESENT)
+		return;
+	say(r, EPERM, "%s needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF "
+	    "programs, and this process %s: run scap as root or grant it those capabilities.", name,
+	    f->feat[SCAP_FEAT_BPF_PRIV] == SCAP_FEAT_ABSENT ? "has neither" : "could not read its capabilities");
+}
+
+/* The facts that make a feature unknowable without privilege are not worth
+ * listing beside the privilege itself: the privilege is what to fix first. */
+static void decide_modern_bpf(struct reason *r, const struct scap_platform_facts *f,
+			      const struct engine_row *e, const struct scap_kernel_version *min)
+{
+	need_bpf_priv(r, f, e->name);
+	need(r, f, e, min, SCAP_FEAT_BTF,
+	     "modern_bpf needs kernel BTF, and /sys/kernel/btf/vmlinux is missing: use a kernel built "
+	     "with CONFIG_DEBUG_INFO_BTF=y, or the bpf or kmod engine.");
+	need(r, f, e, min, SCAP_FEAT_RINGBUF,
+	     "modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel "
+	     "cannot create one: use the bpf or kmod engine.");
+	need(r, f, e, min, SCAP_FEAT_TP_BTF,
+	     "modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "
+	     "this kernel cannot attach one: use the bpf or kmod engine.");
+}
+
+static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
+		       const struct engine_row *e, const struct scap_kernel_version *min)
+{
+	need_bpf_priv(r, f, e->name);
+	need(r, f, e, min, SCAP_FEAT_RAW_TRACEPOINT,
+	     "bpf needs raw tracepoint programs on sys_enter/sys_exit, and this kernel cannot attach "
+	     "one: use the kmod engine.");
+	need(r, f, e, min, SCAP_FEAT_PERF_EVENT_ARRAY,
+	     "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod "
+	     "engine.");
+}
+
+static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,
+			const struct engine_row *e, const struct scap_kernel_version *min)
+{
+	/* No probe can vouch for an old kernel here: the module is built for
+	 * 3.10+ interfaces, a device on an older one is not ours. */
+	if (kernel_below(f, min)) {
+		say(r, EOPNOTSUPP, "kmod needs Linux %u.%u or newer on %s, and this kernel is %s: "
+		    "use a newer kernel.", min->major, min->minor, f->arch, release_of(f));
+		return;
+	}
+	switch (f->feat[SCAP_FEAT_KMOD]) {
+	case SCAP_FEAT_PRESENT:
+		if (!f->kmod_dev_accessible)
+			say(r, EACCES, "kmod needs read and write access to " SCAP_KMOD_DEVICE
+			    " (mode 0600, owned by root): run scap as root.");
+		return;
+	case SCAP_FEAT_ABSENT:
+		say(r, ENOENT, "kmod needs the scap kernel module, and " SCAP_KMOD_DEVICE " does not "
+		    "exist: build and load it as root with `" KMOD_LOAD_CMD "`, or use the modern_bpf "
+		    "or bpf engine.");
+		return;
+	case SCAP_FEAT_UNKNOWN:
+		say(r, EACCES, "kmod could not look for " SCAP_KMOD_DEVICE ": run scap as root.");
+		return;
+	}
+}
+
+typedef void (*decide_fn)(struct reason *, const struct scap_platform_facts *,
+			  const struct engine_row *, const struct scap_kernel_version *);
+
+static const decide_fn deciders[ENG_MAX] = {
+	[ENG_MODERN_BPF] = decide_modern_bpf,
+	[ENG_BPF] = decide_bpf,
+	[ENG_KMOD] = decide_kmod,
+};
+
+int scap_platform_decide(const struct scap_platform_facts *f, const char *engine, char *reason, size_t len)
+{
+	const struct engine_row *e = engine_by_name(engine);
+	struct reason r = { .buf = reason, .len = len };
+	struct scap_kernel_version min;
+	int have;
+
+	if (reason && len)
+		reason[0] = '\0';
+	if (!e) {
+		say(&r, EINVAL, "'%s' is not an engine with kernel requirements (known: modern_bpf, "
+		    "bpf, kmod).", engine ? engine : "(null)");
+		return -r.err;
+	}
+	have = scap_platform_min_kernel(e->name, f->arch, &min);
+	if (have < 0) {
+		say(&r, EOPNOTSUPP, "%s does not support the %s architecture (supported: "
+		    SUPPORTED_ARCHES ").", e->name, f->arch);
+		return -r.err;
+	}
+	if (have == 0) {
+		say(&r, EOPNOTSUPP, "%s has no port to %s: use %s.", e->name, f->arch, e->instead);
+		return -r.err;
+	}
+	deciders[e->id](&r, f, e, &min);
+	return r.err ? -r.err : 0;
+}
+
+int scap_platform_engine_check(const char *name, char *reason, size_t len)
+{
+	const struct engine_row *e = engine_by_name(name);
+	bool needs[SCAP_FEAT_MAX] = { false };
+	struct scap_platform_facts f;
+	const char *oerr;
+
+	if (reason && len)
+		reason[0] = '\0';
+	oerr = scap_platform_override_error();
+	if (oerr) {
+		if (reason && len)
+			snprintf(reason, len, "%s", oerr);
+		return -EINVAL;
+	}
+	if (e)
+		for (unsigned i = 0; i < e->n_needs; i++)
+			needs[e->needs[i]] = true;
+	if (scap_platform_gather(&f, needs)) {
+		/* The override changed between the two calls: report it. */
+		oerr = scap_platform_override_error();
+		if (reason && len)
+			snprintf(reason, len, "%s", oerr ? oerr : "SCAP_PROBE_OVERRIDE was rejected.");
+		return -EINVAL;
+	}
+	return scap_platform_decide(&f, name, reason, len);
+}
