@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared pieces of the `scap` command-line tool: the subcommands, strict
+ * argument parsing, and the event printers. Every error the user can cause
+ * is reported as one line "scap: <what>: <what to do>".
+ */
+#ifndef SCAP_TOOLS_CLI_H
+#define SCAP_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scap/scap.h"
+
+/* Exit statuses, documented in `scap --help`. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1  /* the capture could not be opened or failed */
+#define CLI_EXIT_USAGE 2 /* bad command line */
+
+/* Subcommands: argv[0] is the subcommand's name. Return an exit status. */
+int cmd_engines(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+
+/* Prints "scap: <fmt>\n" to stderr, on one line (newlines in the text are
+ * turned into "; " so that multi-line library messages stay one line). */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Strict parsers: the whole text must be consumed, no sign, no overflow.
+ * On failure they print one line naming the option and the value and return
+ * -EINVAL (or -ERANGE).
+ */
+int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* Bytes with an optional K, M or G suffix (powers of 1024; "8M", "512K"). */
+int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* Seconds, possibly fractional ("10", "0.5"), > 0. */
+int cli_parse_seconds(const char *opt, const char *text, double *out);
+/*
+ * Splits a comma-separated list into a NULL-terminated array of strings, in
+ * one allocation (free the returned pointer). Empty items are an error.
+ */
+int cli_split_list(const char *opt, const char *text, char ***out);
+
+/* Comma-separated names of the compiled-in engines, with "auto" first. */
+void cli_engine_names(char *buf, size_t len);
+/* Whether name is a compiled-in engine (or "auto" when allow_auto). */
+bool cli_engine_known(const char *name, bool allow_auto);
+
+/* Writes s as a JSON string (quotes included). */
+void cli_json_string(FILE *f, const char *s);
+
+/* ---- event output (event_print.c) ---------------------------------------- */
+
+struct cli_printer {
+	FILE *out;
+	bool json;
+	bool flush_each;       /* stdout is a terminal: show events as they come */
+	char *buf;             /* grows to the longest formatted text */
+	size_t cap;
+	uint64_t decode_errors;/* events or parameters that could not be decoded */
+};
+
+int cli_printer_init(struct cli_printer *p, FILE *out, bool json);
+void cli_printer_free(struct cli_printer *p);
+/* Prints one event line. 0, or -errno when the output failed (EPIPE, ENOSPC). */
+int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned cpu);
+
+#endif

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `scap capture`: open an engine, print one line per event, stop on a signal,
+ * a count or a duration, and report the statistics on stderr.
+ *
+ * stderr carries the contract lines other tools grep for: "capturing: ..."
+ * once events flow, "stats: ..." at exit, and on failure one "scap: ..." line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Longest wait in scap_next: bounds how late a signal that lands just before
+ * the wait is noticed, without costing anything while events flow. */
+#define CLI_WAIT_MS 200
+
+enum stop_reason { STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR };
+static const char *const stop_names[] = {
+	[STOP_NONE] = "none", [STOP_SIGNAL] = "signal", [STOP_DURATION] = "duration",
+	[STOP_COUNT] = "count", [STOP_END] = "end", [STOP_OUTPUT] = "output_closed",
+	[STOP_ERROR] = "error",
+};
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	g_stop = sig == SIGALRM ? STOP_DURATION : STOP_SIGNAL;
+}
+
+struct capture_args {
+	const char *engine;
+	bool json, unpaired, verbose;
+	uint64_t count;            /* 0 = no limit */
+	double duration;           /* 0 = no limit */
+	char **syscalls, **engine_order;
+	struct scap_open_opts opts;
+};
+
+/* Engines that read no kernel: they need no privileges. */
+static const char *const offline_engines[] = { "synthetic", "savefile", NULL };
+
+static bool is_offline(const char *engine)
+{
+	for (const char *const *e = offline_engines; *e; e++)
+		if (!strcmp(*e, engine))
+			return true;
+	return false;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: scap capture [options]\n"
+	      "\n"
+	      "Captures system-call events and prints one per line on stdout: by default\n"
+	      "  <ts seconds since boot> <cpu> <tid> <event> <enter|exit> name=value ...\n"
+	      "and with --json one object per line with the keys ts (ns), cpu, tid, pid, event,\n"
+	      "dir and params. Stops on SIGINT/SIGTERM, after --count events or --duration.\n"
+	      "On stderr: a 'capturing:' line once events flow, a 'stats:' line at exit.\n"
+	      "\n"
+	      "  --engine NAME          modern_bpf, bpf, kmod, savefile, synthetic or auto (default)\n"
+	      "  --engine-order LIST    engines \"auto\" tries, in order (default modern_bpf,bpf,kmod)\n"
+	      "  --json                 JSON lines instead of text\n"
+	      "  --count N              stop after N events\n"
+	      "  --duration SECONDS     stop after SECONDS (fractions allowed: 0.5)\n"
+	      "  --pid PID              only the process PID (its threads included)\n"
+	      "  --syscalls LIST        only these syscalls, comma-separated (openat,connect,...)\n"
+	      "  --buffer-size BYTES    bytes per kernel buffer, K/M/G suffixes (default 8M)\n"
+	      "  --cpus-per-buffer N    CPUs sharing one kernel buffer (default 1)\n"
+	      "  --snaplen BYTES        bytes kept of I/O buffers (default 80, max 16384)\n"
+	      "  --unpaired             raw enter and exit events, without pairing them\n"
+	      "  --savefile PATH        replay the capture file PATH (engine savefile)\n"
+	      "  --synthetic-seed N     seed of the synthetic stream (default 1)\n"
+	      "  --synthetic-events N   events the synthetic engine generates (default endless)\n"
+	      "  --synthetic-cpus N     virtual CPUs of the synthetic engine (default 4)\n"
+	      "  -v, --verbose          print the library's diagnostics on stderr\n",
+	      f);
+}
+
+static void log_to_stderr(enum scap_log_level lvl, const char *msg, void *ctx)
+{
+	static const char *const names[] = { "debug", "info", "warning", "error" };
+
+	fprintf(stderr, "scap: %s: %s\n", lvl <= SCAP_LOG_ERROR ? names[lvl] : "log", msg);
+}
+
+enum {
+	OPT_ENGINE = 256, OPT_ENGINE_ORDER, OPT_JSON, OPT_COUNT, OPT_DURATION, OPT_PID, OPT_SYSCALLS,
+	OPT_BUFFER_SIZE, OPT_CPUS_PER_BUFFER, OPT_SNAPLEN, OPT_UNPAIRED, OPT_SAVEFILE, OPT_SEED,
+	OPT_SYN_EVENTS, OPT_SYN_CPUS,
+};
+
+/* Returns 0, or an exit status > 0 after printing the error (or the help). */
+static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
+{
+	static const struct option longopts[] = {
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "engine-order", required_argument, NULL, OPT_ENGINE_ORDER },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "syscalls", required_argument, NULL, OPT_SYSCALLS },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+		{ "cpus-per-buffer", required_argument, NULL, OPT_CPUS_PER_BUFFER },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+		{ "unpaired", no_argument, NULL, OPT_UNPAIRED },
+		{ "savefile", required_argument, NULL, OPT_SAVEFILE },
+		{ "synthetic-seed", required_argument, NULL, OPT_SEED },
+		{ "synthetic-events", required_argument, NULL, OPT_SYN_EVENTS },
+		{ "synthetic-cpus", required_argument, NULL, OPT_SYN_CPUS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ENGINE:
+			a->engine = optarg;
+			break;
+		case OPT_ENGINE_ORDER:
+			free(a->engine_order);
+			if (cli_split_list("--engine-order", optarg, &a->engine_order) < 0)
+				return CLI_EXIT_USAGE;
+			for (char **e = a->engine_order; *e; e++) {
+				if (!cli_engine_known(*e, false)) {
+					char names[512];
+
+					cli_engine_names(names, sizeof(names));
+					cli_errorf("unknown engine '%s' in --engine-order: use names from: %s",
+						   *e, names + strlen("auto, "));
+					return CLI_EXIT_USAGE;
+				}
+			}
+			a->opts.engine_order = (const char *const *)a->engine_order;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case OPT_COUNT:
+			if (cli_parse_u64("--count", optarg, 1, UINT64_MAX, &a->count) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_DURATION:
+			if (cli_parse_seconds("--duration", optarg, &a->duration) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_PID:
+			if (cli_parse_u64("--pid", optarg, 1, INT32_MAX, &v) < 0)
+				return CLI_EXIT_USAGE;
+			a->opts.pid = (int32_t)v;
+			break;
+		case OPT_SYSCALLS:
+			free(a->syscalls);
+			if (cli_split_list("--syscalls", optarg, &a->syscalls) < 0)
+				return CLI_EXIT_USAGE;
+			for (char **s = a->syscalls; *s; s++) {
+				if (scap_syscall_nr(*s) < 0) {
+					cli_errorf("unknown syscall '%s' in --syscalls: use x86_64 syscall names such as openat,connect,execve",
+						   *s);
+					return CLI_EXIT_USAGE;
+				}
+			}
+			a->opts.syscalls = (const char *const *)a->syscalls;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (cli_parse_size("--buffer-size", optarg, 1, (uint64_t)SIZE_MAX / 2, &v) < 0)
+				return CLI_EXIT_USAGE;
+			a->opts.buffer_bytes = (size_t)v;
+			break;
+		case OPT_CPUS_PER_BUFFER:
+			if (cli_parse_u64("--cpus-per-buffer", optarg, 1, 1u << 16, &v) < 0)
+				return CLI_EXIT_USAGE;
+			a->opts.cpus_per_buffer = (unsigned)v;
+			break;
+		case OPT_SNAPLEN:
+			if (cli_parse_size("--snaplen", optarg, 1, SCAP_MAX_SNAPLEN, &v) < 0)
+				return CLI_EXIT_USAGE;
+			a->opts.snaplen = (unsigned)v;
+			break;
+		case OPT_UNPAIRED:
+			a->opts.unpaired = true;
+			break;
+		case OPT_SAVEFILE:
+			a->opts.savefile_path = optarg;
+			break;
+		case OPT_SEED:
+			if (cli_parse_u64("--synthetic-seed", optarg, 0, UINT64_MAX, &a->opts.synthetic_seed) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_SYN_EVENTS:
+			if (cli_parse_u64("--synthetic-events", optarg, 1, UINT64_MAX, &a->opts.synthetic_events) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case OPT_SYN_CPUS:
+			if (cli_parse_u64("--synthetic-cpus", optarg, 1, 1024, &v) < 0)
+				return CLI_EXIT_USAGE;
+			a->opts.synthetic_cpus = (unsigned)v;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'h':
+			*help = true;
+			return 0;
+		case ':':
+			cli_errorf("option '%s' needs a value: see 'scap capture --help'", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			cli_errorf("unknown option '%s' for 'scap capture': see 'scap capture --help'",
+				   argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_errorf("unexpected argument '%s' for 'scap capture': see 'scap capture --help'", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (!a->engine)
+		a->engine = a->opts.savefile_path ? "savefile" : "auto";
+	if (!cli_engine_known(a->engine, true)) {
+		char names[512];
+
+		cli_engine_names(names, sizeof(names));
+		cli_errorf("unknown engine '%s': use one of %s (see 'scap engines')", a->engine, names);
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(a->engine, "savefile") && !a->opts.savefile_path) {
+		cli_errorf("engine 'savefile' needs a file: add --savefile PATH");
+		return CLI_EXIT_USAGE;
+	}
+	if (a->verbose) {
+		a->opts.log = log_to_stderr;
+		a->opts.log_ctx = NULL;
+	}
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	/* No SA_RESTART: the signal must interrupt scap_next's wait (-EINTR). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	/* A closed pipe (`| head`) ends the capture through EPIPE, not death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int arm_duration(double seconds)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
+	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+		it.it_value.tv_usec = 1;
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Prints every line of text to stderr with a prefix. */
+static void print_lines(const char *prefix, const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		int n = nl ? (int)(nl - text) : (int)strlen(text);
+
+		if (n > 0)
+			fprintf(stderr, "%s%.*s\n", prefix, n, text);
+		text += n + (nl ? 1 : 0);
+	}
+}
+
+static void print_stats(struct scap *h, const struct capture_args *a, const struct cli_printer *p,
+			enum stop_reason why)
+{
+	struct scap_stats st = { .sz = sizeof(st) };
+	unsigned i;
+
+	if (scap_get_stats(h, &st) < 0) {
+		fprintf(stderr, "stats: unavailable: %s\n", scap_last_error(h));
+		return;
+	}
+	if (a->json) {
+		fprintf(stderr,
+			"stats: {\"events\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"drops_buffer_full\":%" PRIu64
+			",\"drops_other\":%" PRIu64 ",\"kernel_events\":%" PRIu64 ",\"toctou\":%" PRIu64
+			",\"pairing_evicted\":%" PRIu64 ",\"pairing_orphan_exits\":%" PRIu64
+			",\"attach_failures\":%u,\"decode_errors\":%" PRIu64 ",\"engine\":",
+			st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
+			st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors);
+		cli_json_string(stderr, scap_engine_name(h));
+		fprintf(stderr, ",\"stopped\":\"%s\",\"buffers\":[", stop_names[why]);
+		for (i = 0; i < st.nbuffers; i++) {
+			struct scap_buffer_stats bs = { .sz = sizeof(bs) };
+
+			if (scap_get_buffer_stats(h, i, &bs) < 0)
+				continue;
+			fprintf(stderr,
+				"%s{\"cpu\":%d,\"events\":%" PRIu64 ",\"drops\":%" PRIu64
+				",\"drops_buffer_full\":%" PRIu64 ",\"drops_other\":%" PRIu64
+				",\"kernel_events\":%" PRIu64 "}",
+				i ? "," : "", bs.cpu, bs.events, bs.drops, bs.drops_buffer_full, bs.drops_other,
+				bs.kernel_events);
+		}
+		fputs("]}\n", stderr);
+		return;
+	}
+	fprintf(stderr,
+		"stats: events=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
+		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
+		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
+		" engine=%s stopped=%s buffers=%u drops_per_buffer=",
+		st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
+		st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
+		scap_engine_name(h), stop_names[why], st.nbuffers);
+	for (i = 0; i < st.nbuffers; i++) {
+		struct scap_buffer_stats bs = { .sz = sizeof(bs) };
+
+		if (scap_get_buffer_stats(h, i, &bs) < 0)
+			bs.drops = 0;
+		fprintf(stderr, "%s%" PRIu64, i ? "," : "", bs.drops);
+	}
+	fputc('\n', stderr);
+}
+
+static int open_engine(struct capture_args *a, struct scap **h)
+{
+	char err[SCAP_ERRBUF_SIZE] = "";
+	int rc = scap_open(h, a->engine, &a->opts, err, sizeof(err));
+
+	if (rc == 0)
+		return 0;
+	if (!err[0])
+		snprintf(err, sizeof(err), "%s", strerror(-rc));
+	if (!is_offline(a->engine) && geteuid() != 0)
+		cli_errorf("cannot open engine '%s': %s (you are not root: live capture needs root, run scap as root or with sudo)",
+			   a->engine, err);
+	else
+		cli_errorf("cannot open engine '%s': %s", a->engine, err);
+	return rc;
+}
+
+/* On failure, the message goes to err: it is printed after the stats line so
+ * that the reason is the last thing the user reads. */
+static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
+			    char *err, size_t errlen)
+{
+	uint64_t printed = 0;
+
+	for (;;) {
+		const struct scap_event *ev;
+		unsigned cpu = 0;
+		int rc;
+
+		if (g_stop)
+			return (enum stop_reason)g_stop;
+		if (a->count && printed >= a->count)
+			return STOP_COUNT;
+		rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
+		if (rc == 0) {
+			rc = cli_print_event(p, ev, cpu);
+			if (rc == -EPIPE)
+				return STOP_OUTPUT;
+			if (rc < 0) {
+				snprintf(err, errlen, "cannot write events: %s: check the output file or disk space",
+					 strerror(-rc));
+				return STOP_ERROR;
+			}
+			printed++;
+			continue;
+		}
+		if (rc == -EAGAIN || rc == -EINTR)
+			continue;
+		if (rc == -ENODATA)
+			return STOP_END;
+		snprintf(err, errlen, "capture failed: %s", scap_last_error(h)[0] ? scap_last_error(h) : strerror(-rc));
+		return STOP_ERROR;
+	}
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	struct capture_args a;
+	struct cli_printer printer;
+	struct scap *h = NULL;
+	enum stop_reason why;
+	bool help = false;
+	char err[SCAP_ERRBUF_SIZE + 128] = "";
+	int status = CLI_EXIT_OK, rc;
+
+	memset(&a, 0, sizeof(a));
+	a.opts.sz = sizeof(a.opts);
+	rc = parse_args(argc, argv, &a, &help);
+	if (rc || help) {
+		if (help)
+			usage(stdout);
+		free(a.syscalls);
+		free(a.engine_order);
+		return rc;
+	}
+	if (cli_printer_init(&printer, stdout, a.json) < 0) {
+		cli_errorf("out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	/* Large writes when nobody watches; every line at once on a terminal. */
+	printer.flush_each = isatty(STDOUT_FILENO);
+	if (!printer.flush_each)
+		setvbuf(stdout, NULL, _IOFBF, 1u << 20);
+
+	install_signals();
+	if (open_engine(&a, &h) < 0) {
+		status = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (!strcmp(a.engine, "auto"))
+		print_lines("auto: ", scap_engine_report(h));
+	if (scap_start(h) < 0) {
+		cli_errorf("cannot start capture with engine '%s': %s", scap_engine_name(h), scap_last_error(h));
+		status = CLI_EXIT_FAIL;
+		goto out;
+	}
+	print_lines("warning: ", scap_warnings(h));
+	if (a.duration > 0 && arm_duration(a.duration) < 0) {
+		cli_errorf("cannot arm the --duration timer: %s", strerror(errno));
+		status = CLI_EXIT_FAIL;
+		goto out;
+	}
+	fprintf(stderr, "capturing: engine=%s%s%s\n", scap_engine_name(h),
+		a.json ? " format=json" : "", a.opts.unpaired ? " unpaired" : "");
+
+	why = run(h, &a, &printer, err, sizeof(err));
+	scap_stop(h);
+	if (fflush(stdout) != 0 && errno != EPIPE && why != STOP_ERROR) {
+		snprintf(err, sizeof(err), "cannot write events: %s: check the output file or disk space",
+			 strerror(errno));
+		why = STOP_ERROR;
+	}
+	print_stats(h, &a, &printer, why);
+	if (why == STOP_ERROR) {
+		cli_errorf("%s", err);
+		status = CLI_EXIT_FAIL;
+	}
+out:
+	scap_close(h);
+	cli_printer_free(&printer);
+	free(a.syscalls);
+	free(a.engine_order);
+	return status;
+}
