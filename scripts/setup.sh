@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Installs everything scap needs to build and test on Debian 12 (as root), then
+# builds it into build/ (Release). Safe to run again: apt-get skips what is
+# installed and cmake rebuilds only what changed.
+#
+#   scripts/setup.sh                  install packages (root) + build
+#   SCAP_SKIP_APT=1 scripts/setup.sh  build only (packages already there)
+#   SCAP_BUILD_DIR=dir                build somewhere else than build/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One package per line, with why it is needed.
+PACKAGES=(
+	build-essential    # gcc, make, libc headers
+	cmake
+	pkg-config
+	clang              # compiles the eBPF programs (-target bpf)
+	llvm               # llvm-strip for the BPF objects
+	libbpf-dev         # loader of the eBPF engines (1.1.2 on Debian 12)
+	bpftool            # generates the BPF skeletons at build time
+	libelf-dev
+	zlib1g-dev
+	libcjson-dev       # JSON checks in the tests
+	libcmocka-dev      # unit tests
+	linux-headers-amd64 # builds the kernel module (test/vm)
+	qemu-system-x86    # boots Debian's kernel for the kmod and VM tests
+	busybox-static     # the VM test's initramfs
+	cpio
+	kmod               # insmod/modprobe/modinfo
+	ca-certificates    # apt over https (kernel image download for test/vm)
+)
+
+missing_packages() {
+	local p
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update
+		apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+	else
+		missing=$(missing_packages | tr '\n' ' ')
+		if [ -n "$missing" ]; then
+			echo "setup.sh: missing packages: $missing" >&2
+			echo "setup.sh: run this script as root to install them (or: sudo apt-get install $missing)" >&2
+			exit 1
+		fi
+		echo "setup.sh: not root, every package is already installed: skipping apt-get"
+	fi
+fi
+
+build=${SCAP_BUILD_DIR:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build" -j "$jobs"
+echo "setup.sh: built into $build/ (the CLI is $build/tools/scap)"

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Runs every test scap has, and exits non-zero when any of them failed:
+#   1. build/ (Release): ctest — unit tests, the CLI test, and the live tests
+#      (which capture from this kernel as root, and skip themselves otherwise);
+#   2. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
+#      without the tests labelled "live";
+#   3. test/vm/run.sh, when it exists: the kernel module and the engines on
+#      Debian's kernel under qemu.
+# Run scripts/setup.sh first on a fresh machine (it installs the packages).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+log=$(mktemp "${TMPDIR:-/tmp}/scap-test.XXXXXX")
+trap 'rm -f "$log"' EXIT
+failed=()
+summary=()
+
+# step NAME CMD...: runs CMD, records its result, keeps going.
+step() {
+	local name=$1
+	shift
+	echo "=== $name"
+	if "$@" 2>&1 | tee "$log"; then
+		echo "=== $name: passed"
+	else
+		echo "=== $name: FAILED"
+		failed+=("$name")
+	fi
+	# ctest's own summary lines ("100% tests passed, ...", "The following tests ...").
+	while IFS= read -r line; do
+		summary+=("$name: $line")
+	done < <(grep -E '^[0-9]+% tests passed|tests? (failed|did not run)|^Total Test time' "$log" || true)
+}
+
+build_release() {
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j "$jobs"
+}
+build_asan() {
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSCAP_SANITIZE=ON && cmake --build build-asan -j "$jobs"
+}
+ctest_release() {
+	ctest --test-dir build --output-on-failure
+}
+ctest_asan() {
+	# A leak or undefined behaviour fails the test, not just a line in its log.
+	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		ctest --test-dir build-asan --output-on-failure -LE live
+}
+
+step "build (Release)" build_release
+if [[ ! " ${failed[*]-} " =~ "build (Release)" ]]; then
+	step "tests (Release)" ctest_release
+fi
+step "build (ASan+UBSan)" build_asan
+if [[ ! " ${failed[*]-} " =~ "build (ASan+UBSan)" ]]; then
+	step "unit tests (ASan+UBSan)" ctest_asan
+fi
+if [ -x test/vm/run.sh ] || [ -f test/vm/run.sh ]; then
+	step "VM tests (test/vm/run.sh)" bash test/vm/run.sh
+else
+	echo "=== VM tests: test/vm/run.sh does not exist, nothing to run"
+	summary+=("VM tests: not present")
+fi
+
+echo
+echo "=== summary"
+for line in "${summary[@]}"; do
+	echo "$line"
+done
+if [ ${#failed[@]} -ne 0 ]; then
+	for f in "${failed[@]}"; do
+		echo "FAILED: $f"
+	done
+	exit 1
+fi
+echo "all test steps passed"
