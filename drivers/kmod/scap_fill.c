@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Fills events straight into the per-CPU ring by walking the parameter
+ * descriptors expanded from drivers/common/events.def. Only the derived
+ * values (process context, raw arguments) are written by hand.
+ *
+ * Context: the syscall tracepoints run their probes with preemption
+ * disabled on the kernels this module targets (and we disable it ourselves
+ * for the ring in any case), so nothing here may sleep. User memory is
+ * therefore read with page faults disabled (copy_from_user_nofault, and
+ * strncpy_from_user inside pagefault_disable(), which is what the
+ * unexported strncpy_from_user_nofault does): a string whose page is not
+ * resident comes out empty (length 0) instead of faulting it in. At exit the
+ * kernel has just read the same memory, so it is nearly always resident.
+ */
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/file.h>
+#include <linux/dcache.h>
+#include <linux/cgroup.h>
+#include <linux/uaccess.h>
+#include <linux/socket.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/un.h>
+#include <linux/compat.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+#include <asm/syscall.h>
+
+#include "scap_kmod.h"
+
+struct fill_row {
+	u8 nparams;
+	u8 dir;
+	u8 flags;
+	s16 nr;
+	struct scap_param_desc p[SCAP_MAX_PARAMS];
+};
+
+#define P(name, type, src, aux) { SCAP_PT_##type, (src), (aux) }
+#define SCAP_EVENT(_code, _sc, _dir, _cat, _fl, ...)                                  \
+	[SCAP_EV_##_code] = {                                                         \
+		.nparams = SCAP_COUNT_PARAMS(struct scap_param_desc, __VA_ARGS__),    \
+		.dir = SCAP_DIR_##_dir,                                               \
+		.flags = (_fl),                                                       \
+		.nr = SCAP_NR_##_sc,                                                  \
+		.p = { __VA_ARGS__ },                                                 \
+	},
+static const struct fill_row fill_rows[SCAP_EV_MAX] = {
+#include "../common/events.def"
+};
+#undef SCAP_EVENT
+#undef P
+
+#define NO_EVENT 0xffffu
+/* Event code per syscall number, filled once at module init. */
+static u16 exit_event[SCAP_NR_SYSCALLS];
+static u16 enter_event[SCAP_NR_SYSCALLS];
+
+int scap_fill_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SCAP_NR_SYSCALLS; i++) {
+		exit_event[i] = SCAP_EV_GENERIC_X;
+		enter_event[i] = NO_EVENT;
+	}
+	for (i = 0; i < SCAP_EV_MAX; i++) {
+		const struct fill_row *row = &fill_rows[i];
+
+		if (row->nparams > SCAP_MAX_PARAMS)
+			return -EINVAL;
+		if (row->nr < 0 || row->nr >= SCAP_NR_SYSCALLS)
+			continue;
+		if (row->dir == SCAP_DIR_EXIT)
+			exit_event[row->nr] = i;
+		else if (row->flags & SCAP_EF_TOCTOU)
+			enter_event[row->nr] = i;
+	}
+	return 0;
+}
+
+/* One event being written at buf, at most cap bytes. */
+struct fill {
+	u8 *buf;
+	u32 cap;
+	u32 pos;          /* next byte of parameter data */
+	u8 flags;         /* SCAP_EVF_* */
+	bool overflow;    /* did not fit: the event is dropped as buffer full */
+	unsigned long args[SCAP_GENERIC_NARGS];
+	long ret;
+	long nr;
+	u32 snaplen;
+};
+
+static inline u32 fill_room(const struct fill *f)
+{
+	return f->cap - f->pos;
+}
+
+static inline void set_len(struct fill *f, unsigned int i, u32 len)
+{
+	put_unaligned_le16((u16)len, f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
+}
+
+static void put_bytes(struct fill *f, unsigned int i, const void *src, u32 len)
+{
+	if (len > fill_room(f)) {
+		f->overflow = true;
+		return;
+	}
+	memcpy(f->buf + f->pos, src, len);
+	f->pos += len;
+	set_len(f, i, len);
+}
+
+static void put_int(struct fill *f, unsigned int i, u64 v, unsigned int width)
+{
+	u8 le[8];
+
+	switch (width) {
+	case 1: le[0] = (u8)v; break;
+	case 2: put_unaligned_le16((u16)v, le); break;
+	case 4: put_unaligned_le32((u32)v, le); break;
+	default: put_unaligned_le64(v, le); width = 8; break;
+	}
+	put_bytes(f, i, le, width);
+}
+
+/*
+ * A NUL-terminated string from user memory, at most maxlen bytes with the
+ * NUL. Unreadable memory gives an empty parameter; a longer string is cut
+ * and flagged, unless it is the ring that lacks room (then the event drops).
+ */
+static void put_user_str(struct fill *f, unsigned int i, unsigned long uaddr, u32 maxlen)
+{
+	u32 room = min(fill_room(f), maxlen);
+	char *dst = (char *)f->buf + f->pos;
+	long n;
+
+	if (!uaddr)
+		return;
+	if (room == 0) {
+		f->overflow = true;
+		return;
+	}
+	pagefault_disable();
+	n = strncpy_from_user(dst, (const char __user *)uaddr, room);
+	pagefault_enable();
+	if (n < 0)
+		return;
+	if (n >= room) {
+		if (room < maxlen) {
+			f->overflow = true;
+			return;
+		}
+		f->flags |= SCAP_EVF_TRUNCATED;
+		n = room - 1;
+	}
+	dst[n] = '\0';
+	f->pos += n + 1;
+	set_len(f, i, n + 1);
+}
+
+static void put_user_bytes(struct fill *f, unsigned int i, unsigned long uaddr, u32 len)
+{
+	if (!uaddr || !len)
+		return;
+	if (len > fill_room(f)) {
+		f->overflow = true;
+		return;
+	}
+	if (copy_from_user_nofault(f->buf + f->pos, (const void __user *)uaddr, len))
+		return;
+	f->pos += len;
+	set_len(f, i, len);
+}
+
+/* A kernel string (already NUL-terminated, len bytes with the NUL). */
+static void put_kstr(struct fill *f, unsigned int i, const char *s, u32 len)
+{
+	put_bytes(f, i, s, len);
+}
+
+/*
+ * A path of the kernel's (cwd, exe) rendered by d_path straight into the
+ * ring: d_path writes at the end of the room it is given, then the text is
+ * moved to the front.
+ */
+static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
+{
+	u32 room = min(fill_room(f), SCAP_MAX_PATH_LEN);
+	char *dst = (char *)f->buf + f->pos;
+	char *p;
+	u32 len;
+
+	if (room == 0) {
+		f->overflow = true;
+		return;
+	}
+	p = d_path(path, dst, room);
+	if (IS_ERR(p)) {
+		if (PTR_ERR(p) == -ENAMETOOLONG && room < SCAP_MAX_PATH_LEN)
+			f->overflow = true;
+		return;
+	}
+	len = strlen(p) + 1;
+	memmove(dst, p, len);
+	f->pos += len;
+	set_len(f, i, len);
+}
+
+static void put_cwd(struct fill *f, unsigned int i)
+{
+	struct fs_struct *fs = current->fs;
+
+	if (!fs)
+		return;
+	/*
+	 * Holding fs->lock keeps pwd pinned without taking references (a
+	 * path_put here could be the last one and sleep). d_path only takes
+	 * the rename and mount seqlocks as a reader, and reads fs->root under
+	 * fs->seq, which cannot be odd while we hold fs->lock.
+	 */
+	spin_lock(&fs->lock);
+	put_kpath(f, i, &fs->pwd);
+	spin_unlock(&fs->lock);
+}
+
+static void put_exe(struct fill *f, unsigned int i)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+
+	if (!mm)
+		return;
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+	rcu_read_unlock();
+	if (!exe)
+		return;
+	put_kpath(f, i, &exe->f_path);
+	fput(exe); /* never sleeps: the final release is deferred */
+}
+
+static void put_cgroup(struct fill *f, unsigned int i)
+{
+#ifdef CONFIG_CGROUPS
+	u32 room = min(fill_room(f), SCAP_MAX_PATH_LEN);
+	char *dst = (char *)f->buf + f->pos;
+	int n;
+
+	if (room == 0) {
+		f->overflow = true;
+		return;
+	}
+	rcu_read_lock();
+	n = cgroup_path(task_dfl_cgroup(current), dst, room);
+	rcu_read_unlock();
+	if (n < 0)
+		return;
+	if (n >= room) {
+		if (room < SCAP_MAX_PATH_LEN) {
+			f->overflow = true;
+			return;
+		}
+		f->flags |= SCAP_EVF_TRUNCATED;
+		n = room - 1;
+	}
+	dst[n] = '\0';
+	f->pos += n + 1;
+	set_len(f, i, n + 1);
+#endif
+}
+
+/* Keeps at most SCAP_MAX_ARGV_ITEMS strings of a NUL-separated block. */
+static u32 cut_items(struct fill *f, const char *s, u32 len)
+{
+	u32 items = 0, k;
+
+	for (k = 0; k < len; k++) {
+		if (s[k] == '\0' && ++items == SCAP_MAX_ARGV_ITEMS) {
+			if (k + 1 < len)
+				f->flags |= SCAP_EVF_TRUNCATED;
+			return k + 1;
+		}
+	}
+	return len;
+}
+
+/* argv of the image the task runs now: mm->arg_start .. arg_end. */
+static void put_mm_argv(struct fill *f, unsigned int i)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long start, end;
+	u32 len;
+	char *dst = (char *)f->buf + f->pos;
+
+	if (!mm)
+		return;
+	start = READ_ONCE(mm->arg_start);
+	end = READ_ONCE(mm->arg_end);
+	if (end <= start)
+		return;
+	len = min_t(unsigned long, end - start, SCAP_MAX_ARGV_LEN);
+	if (end - start > len)
+		f->flags |= SCAP_EVF_TRUNCATED;
+	if (len > fill_room(f)) {
+		f->overflow = true;
+		return;
+	}
+	if (copy_from_user_nofault(dst, (const void __user *)start, len))
+		return;
+	dst[len - 1] = '\0';
+	len = cut_items(f, dst, len);
+	f->pos += len;
+	set_len(f, i, len);
+}
+
+/* A NULL-terminated array of user string pointers (execve's argv). */
+static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr)
+{
+	u32 start = f->pos, budget = SCAP_MAX_ARGV_LEN, k;
+	unsigned long ptr;
+	long n;
+
+	if (!uarr)
+		return;
+	for (k = 0; k < SCAP_MAX_ARGV_ITEMS; k++) {
+		u32 room = min(fill_room(f), budget);
+		char *dst = (char *)f->buf + f->pos;
+
+		if (copy_from_user_nofault(&ptr, (const void __user *)(uarr + k * sizeof(ptr)),
+					   sizeof(ptr)))
+			break;
+		if (!ptr)
+			goto done;
+		if (room == 0) {
+			if (budget == 0)
+				f->flags |= SCAP_EVF_TRUNCATED;
+			else
+				f->overflow = true;
+			break;
+		}
+		pagefault_disable();
+		n = strncpy_from_user(dst, (const char __user *)ptr, room);
+		pagefault_enable();
+		if (n < 0)
+			break;
+		if (n >= room) {
+			if (room < budget) {
+				f->overflow = true;
+				return;
+			}
+			f->flags |= SCAP_EVF_TRUNCATED;
+			n = room - 1;
+		}
+		dst[n] = '\0';
+		f->pos += n + 1;
+		budget -= n + 1;
+	}
+	if (k == SCAP_MAX_ARGV_ITEMS)
+		f->flags |= SCAP_EVF_TRUNCATED;
+done:
+	if (f->overflow)
+		return;
+	set_len(f, i, f->pos - start);
+}
+
+/* Encodes a user sockaddr as the event layout says (family byte first). */
+static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, long addrlen)
+{
+	struct sockaddr_storage ss;
+	u8 out[1 + sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	u32 len, n;
+
+	if (!uaddr || addrlen < (long)sizeof(sa_family_t))
+		return;
+	len = min_t(long, addrlen, sizeof(ss));
+	memset(&ss, 0, sizeof(ss));
+	if (copy_from_user_nofault(&ss, (const void __user *)uaddr, len))
+		return;
+
+	switch (ss.ss_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		out[0] = SCAP_SA_INET;
+		memcpy(out + 1, &in->sin_addr.s_addr, 4);
+		put_unaligned_le16(ntohs(in->sin_port), out + 5);
+		n = 7;
+		break;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		out[0] = SCAP_SA_INET6;
+		memcpy(out + 1, &in6->sin6_addr, 16);
+		put_unaligned_le16(ntohs(in6->sin6_port), out + 17);
+		n = 19;
+		break;
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
+		u32 plen = len > offsetof(struct sockaddr_un, sun_path) ?
+			   len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+		plen = min_t(u32, plen, sizeof(un->sun_path));
+		/* Abstract names start with a NUL and are not NUL-terminated. */
+		if (plen && un->sun_path[0] != '\0')
+			plen = strnlen(un->sun_path, plen);
+		out[0] = SCAP_SA_UNIX;
+		memcpy(out + 1, un->sun_path, plen);
+		out[1 + plen] = '\0';
+		n = plen + 2;
+		break;
+	}
+	case AF_UNSPEC:
+		out[0] = SCAP_SA_UNSPEC;
+		n = 1;
+		break;
+	default:
+		out[0] = SCAP_SA_OTHER;
+		put_unaligned_le16(ss.ss_family, out + 1);
+		n = 3;
+		break;
+	}
+	put_bytes(f, i, out, n);
+}
+
+static unsigned int int_width(u8 type)
+{
+	switch (type) {
+	case SCAP_PT_INT8: case SCAP_PT_UINT8:
+		return 1;
+	case SCAP_PT_INT16: case SCAP_PT_UINT16:
+		return 2;
+	case SCAP_PT_INT32: case SCAP_PT_UINT32: case SCAP_PT_UID: case SCAP_PT_GID:
+	case SCAP_PT_SYSCALLID: case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_MODE:
+		return 4;
+	case SCAP_PT_INT64: case SCAP_PT_UINT64: case SCAP_PT_FD: case SCAP_PT_PID:
+	case SCAP_PT_RES: case SCAP_PT_ADDR:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/* The value of a source that is a number (argument, result, derived id). */
+static u64 source_value(const struct fill *f, u8 src)
+{
+	if (SCAP_SRC_IS_ARG(src))
+		return f->args[SCAP_SRC_ARGNO(src)];
+	if (src == SCAP_SRC_RET)
+		return (u64)f->ret;
+	return 0;
+}
+
+static bool derived_int(const struct fill *f, u8 id, u64 *v)
+{
+	const struct cred *cred = current_cred();
+
+	switch (id) {
+	case SCAP_DRV_SYSCALL_NR:
+		*v = (u64)f->nr;
+		return true;
+	case SCAP_DRV_PPID:
+		rcu_read_lock();
+		*v = task_tgid_nr(rcu_dereference(current->real_parent));
+		rcu_read_unlock();
+		return true;
+	case SCAP_DRV_UID:
+		*v = from_kuid_munged(&init_user_ns, cred->uid);
+		return true;
+	case SCAP_DRV_GID:
+		*v = from_kgid_munged(&init_user_ns, cred->gid);
+		return true;
+	case SCAP_DRV_EUID:
+		*v = from_kuid_munged(&init_user_ns, cred->euid);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void fill_param(struct fill *f, unsigned int i, const struct scap_param_desc *d)
+{
+	unsigned int width = int_width(d->type);
+	u8 derived = SCAP_SRC_IS_DERIVED(d->src) ? SCAP_SRC_DERIVED_ID(d->src) : SCAP_DRV_MAX;
+	u64 v;
+
+	if (d->src == SCAP_SRC_NONE)
+		return; /* enter-only value: the core fills it from the enter event */
+
+	if (width) {
+		if (derived != SCAP_DRV_MAX) {
+			if (!derived_int(f, derived, &v))
+				return;
+		} else {
+			v = source_value(f, d->src);
+		}
+		/* int-sized arguments (fds, pids) arrive as unsigned long: sign-extend. */
+		if (d->type == SCAP_PT_FD || d->type == SCAP_PT_PID)
+			v = (u64)(s64)(s32)v;
+		put_int(f, i, v, width);
+		return;
+	}
+
+	switch (d->type) {
+	case SCAP_PT_PATH:
+	case SCAP_PT_CHARBUF:
+		switch (derived) {
+		case SCAP_DRV_MAX:
+			put_user_str(f, i, source_value(f, d->src), SCAP_MAX_PATH_LEN);
+			break;
+		case SCAP_DRV_CWD:
+			put_cwd(f, i);
+			break;
+		case SCAP_DRV_EXE:
+			put_exe(f, i);
+			break;
+		case SCAP_DRV_COMM: {
+			char comm[TASK_COMM_LEN];
+
+			get_task_comm(comm, current);
+			put_kstr(f, i, comm, strnlen(comm, sizeof(comm) - 1) + 1);
+			break;
+		}
+		case SCAP_DRV_CGROUP:
+			put_cgroup(f, i);
+			break;
+		}
+		break;
+	case SCAP_PT_BYTEBUF: {
+		long len = (long)source_value(f, d->aux);
+
+		if (len <= 0)
+			break;
+		if (len > f->snaplen) {
+			len = f->snaplen;
+			f->flags |= SCAP_EVF_TRUNCATED;
+		}
+		put_user_bytes(f, i, source_value(f, d->src), len);
+		break;
+	}
+	case SCAP_PT_SOCKADDR:
+		put_sockaddr(f, i, source_value(f, d->src), (long)(int)source_value(f, d->aux));
+		break;
+	case SCAP_PT_STRARRAY:
+		if (derived == SCAP_DRV_ARGV)
+			put_mm_argv(f, i);
+		else if (derived == SCAP_DRV_MAX)
+			put_user_strarray(f, i, source_value(f, d->src));
+		break;
+	case SCAP_PT_ARGS: {
+		u64 raw[SCAP_GENERIC_NARGS];
+		unsigned int k;
+
+		for (k = 0; k < SCAP_GENERIC_NARGS; k++)
+			put_unaligned_le64(f->args[k], &raw[k]);
+		put_bytes(f, i, raw, sizeof(raw));
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Wakes readers once enough is pending; slow trickles are left to the timer. */
+static void maybe_wake(struct scap_session *s, struct scap_ring *r)
+{
+	if (r->head - r->wake_head < r->size / 8)
+		return;
+	r->wake_head = r->head;
+	if (wq_has_sleeper(&s->wq))
+		wake_up_interruptible(&s->wq);
+}
+
+static void ring_count(u64 *counter, u64 *shared)
+{
+	(*counter)++;
+	WRITE_ONCE(*shared, *counter);
+}
+
+void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter)
+{
+	const struct fill_row *row;
+	struct scap_evt_hdr *hdr;
+	struct scap_ring *r;
+	struct fill f;
+	u64 ts = ktime_get_boottime_ns();
+	u64 tail, used;
+	unsigned int i, code;
+	u32 len;
+
+	code = enter ? enter_event[nr] : exit_event[nr];
+	if (code == NO_EVENT)
+		return;
+	row = &fill_rows[code];
+
+	preempt_disable();
+	r = s->rings[smp_processor_id()];
+	if (unlikely(!r))
+		goto out;
+
+	/* Pairs with the consumer's release store: it is done with the bytes. */
+	tail = smp_load_acquire(&r->ctrl->tail);
+	used = r->head - tail;
+	if (unlikely(used > r->size)) {
+		/* user space wrote a tail beyond head: never trust it */
+		ring_count(&r->drops_other, &r->ctrl->drops_other);
+		goto out;
+	}
+
+	f.buf = r->data + (r->head & (r->size - 1));
+	f.cap = min_t(u64, r->size - used, SCAP_MAX_EVENT_LEN);
+	f.pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * row->nparams;
+	f.flags = 0;
+	f.overflow = false;
+	f.nr = nr;
+	f.ret = ret;
+	f.snaplen = READ_ONCE(s->snaplen);
+	syscall_get_arguments(current, regs, f.args);
+	if (f.pos > f.cap) {
+		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
+		goto out;
+	}
+	memset(f.buf + SCAP_EVT_HDR_LEN, 0, SCAP_PARAM_LEN_SIZE * row->nparams);
+
+	for (i = 0; i < row->nparams && !f.overflow; i++)
+		fill_param(&f, i, &row->p[i]);
+
+	len = SCAP_KMOD_ALIGN(f.pos);
+	if (f.overflow || len > f.cap) {
+		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
+		goto out;
+	}
+
+	hdr = (struct scap_evt_hdr *)f.buf;
+	hdr->ts = ts;
+	hdr->tid = current->pid;
+	hdr->pid = current->tgid;
+	hdr->len = f.pos;
+	hdr->type = code;
+	hdr->nparams = row->nparams;
+	hdr->flags = f.flags;
+
+	r->head += len;
+	ring_count(&r->events, &r->ctrl->events);
+	/* The event is complete before the consumer can see the new head. */
+	smp_store_release(&r->ctrl->head, r->head);
+	maybe_wake(s, r);
+out:
+	preempt_enable();
+}

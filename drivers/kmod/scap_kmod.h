@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal state of the scap module: one capture session per open of
+ * /dev/scap, its per-CPU rings, and the fill entry points.
+ */
+#ifndef SCAP_KMOD_H
+#define SCAP_KMOD_H
+
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/timer.h>
+#include <linux/mm_types.h>
+
+#include "scap_kmod_api.h"
+#include "../common/schema.h"
+
+struct scap_ring {
+	struct scap_kmod_ctrl *ctrl; /* page_address(ctrl_page), shared with user space */
+	struct page *ctrl_page;
+	struct page **pages;         /* the data pages, npages of them */
+	unsigned int npages;
+	u8 *data;                    /* vmap of pages twice back to back */
+	u32 size;                    /* bytes; a power of two */
+	u64 head;                    /* kernel's own copy: user space can scribble on ctrl */
+	u64 events, drops_full, drops_other;
+	u64 wake_head;               /* head at the last wakeup */
+	int cpu;
+};
+
+struct scap_session {
+	struct scap_ring **rings;    /* [nr_cpu_ids], NULL for impossible CPUs */
+	u32 buffer_bytes;
+	u32 snaplen;
+	bool capturing;
+	unsigned long selected[BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
+	wait_queue_head_t wq;
+	struct timer_list timer;     /* wakes readers of slow trickles */
+};
+
+/* scap_ring.c */
+struct scap_ring *scap_ring_alloc(int cpu, u32 size);
+void scap_ring_free(struct scap_ring *r);
+bool scap_ring_readable(const struct scap_ring *r);
+int scap_ring_mmap(struct scap_ring *r, struct vm_area_struct *vma);
+
+/* scap_fill.c */
+int scap_fill_init(void);
+void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter);
+
+/* scap_probe.c */
+int scap_probe_lookup(void);
+int scap_probe_attach(struct scap_session *s);
+void scap_probe_detach(struct scap_session *s);
+
+#endif
