@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The suite's plumbing: handles, worker threads, and the search for expected
+ * events in the live stream with exact parameter checks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+
+const char *live_engine;
+
+static int vrecord(struct live_test *t, int result, const char *fmt, va_list ap)
+{
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	return result;
+}
+
+int live_fail(struct live_test *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vrecord(t, LIVE_FAIL, fmt, ap);
+	va_end(ap);
+	return LIVE_FAIL;
+}
+
+int live_skip(struct live_test *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vrecord(t, LIVE_SKIP, fmt, ap);
+	va_end(ap);
+	return LIVE_SKIP;
+}
+
+pid_t live_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+void live_tmp_path(char *buf, size_t len, const char *name)
+{
+	static unsigned counter;
+
+	snprintf(buf, len, "/tmp/scap-live-%d-%s-%u", (int)getpid(), name, counter++);
+}
+
+/* ---- handles --------------------------------------------------------------- */
+
+static struct scap *shared;
+
+/* Only what the suite calls: keeps the stream small and the suite fast. */
+static const char *const shared_syscalls[] = {
+	"openat", "read", "write", "close", "unlinkat", "socket", "bind", "listen",
+	"connect", "clone", "execve", "getppid", NULL,
+};
+
+struct scap *live_open(struct live_test *t, struct scap_open_opts *o)
+{
+	char err[SCAP_ERRBUF_SIZE] = "";
+	struct scap *h = NULL;
+	int r;
+
+	o->sz = sizeof(*o);
+	r = scap_open(&h, live_engine, o, err, sizeof(err));
+	if (r < 0) {
+		live_fail(t, "scap_open(\"%s\"): %s (%s)", live_engine, err, strerror(-r));
+		return NULL;
+	}
+	r = scap_start(h);
+	if (r < 0) {
+		live_fail(t, "scap_start: %s (%s)", scap_last_error(h), strerror(-r));
+		scap_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct scap *live_shared_handle(struct live_test *t)
+{
+	struct scap_open_opts o = {
+		.snaplen = LIVE_SNAPLEN,
+		.syscalls = shared_syscalls,
+	};
+
+	if (!shared)
+		shared = live_open(t, &o);
+	return shared;
+}
+
+void live_shared_close(void)
+{
+	scap_close(shared);
+	shared = NULL;
+}
+
+void live_drain(struct scap *h)
+{
+	const struct scap_event *ev;
+
+	/* Bounded: a busy host must not keep the suite here forever. */
+	for (unsigned i = 0; i < 10000000u; i++)
+		if (scap_next(h, &ev, NULL, 0) != 0)
+			break;
+}
+
+/* ---- worker threads ---------------------------------------------------------- */
+
+struct thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	pid_t tid;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_start *s = p;
+
+	s->tid = live_gettid();
+	return s->fn(s->arg);
+}
+
+int live_run_thread(void *(*fn)(void *), void *arg, pid_t *tid)
+{
+	struct thread_start s = { .fn = fn, .arg = arg };
+	pthread_t th;
+	int r;
+
+	r = pthread_create(&th, NULL, thread_main, &s);
+	if (r)
+		return -r;
+	pthread_join(th, NULL);
+	*tid = s.tid;
+	return 0;
+}
+
+/* ---- expected events ------------------------------------------------------------ */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Printable excerpt of bytes for messages. */
+static void excerpt(char *out, size_t len, const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 5 < len; i++) {
+		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\')
+			out[o++] = (char)b[i];
+		else
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", b[i]);
+	}
+	out[o < len ? o : len - 1] = '\0';
+}
+
+/* 1 equal, 0 different (why in `why`), negative errno when the parameter is missing or bad. */
+static int param_equal(const struct scap_event *ev, const struct want_param *w, char *why, size_t len)
+{
+	struct scap_param p;
+	char got[512], exp[512];
+	int r;
+
+	r = scap_event_param_by_name(ev, w->name, &p);
+	if (r < 0) {
+		snprintf(why, len, "parameter %s: %s", w->name, strerror(-r));
+		return r;
+	}
+	switch (w->kind) {
+	case W_S:
+		if (p.v.i == w->i)
+			return 1;
+		snprintf(why, len, "%s = %lld, want %lld", w->name, (long long)p.v.i, (long long)w->i);
+		return 0;
+	case W_U:
+		if (p.v.u == w->u)
+			return 1;
+		snprintf(why, len, "%s = %llu (%#llx), want %llu (%#llx)", w->name,
+			 (unsigned long long)p.v.u, (unsigned long long)p.v.u,
+			 (unsigned long long)w->u, (unsigned long long)w->u);
+		return 0;
+	case W_STR_OR_EMPTY:
+		/* Empty is fine only when no pairing stage filled the value. */
+		if (p.len == 0 && !(scap_event_flags(ev) & SCAP_EVF_PAIRED))
+			return 1;
+		/* fall through */
+	case W_STR:
+		if (p.str && strcmp(p.str, w->s) == 0)
+			return 1;
+		excerpt(got, sizeof(got), p.data, p.len);
+		snprintf(why, len, "%s = \"%s\" (%u bytes%s), want \"%s\"", w->name, got, p.len,
+			 p.str ? "" : ", not text", w->s);
+		return 0;
+	case W_BYTES:
+		if (p.len == w->blen && memcmp(p.data, w->b, w->blen) == 0)
+			return 1;
+		excerpt(got, sizeof(got), p.data, p.len > 120 ? 120 : p.len);
+		excerpt(exp, sizeof(exp), w->b, w->blen > 120 ? 120 : w->blen);
+		snprintf(why, len, "%s = %u bytes \"%s\", want %zu bytes \"%s\"", w->name, p.len,
+			 got, w->blen, exp);
+		return 0;
+	case W_FMT:
+		scap_param_format(&p, got, sizeof(got));
+		if (strcmp(got, w->s) == 0)
+			return 1;
+		snprintf(why, len, "%s formats as \"%s\", want \"%s\"", w->name, got, w->s);
+		return 0;
+	case W_EMPTY:
+		if (p.len == 0)
+			return 1;
+		snprintf(why, len, "%s has %u bytes, want none", w->name, p.len);
+		return 0;
+	case W_END:
+		break;
+	}
+	snprintf(why, len, "bad expectation for %s", w->name);
+	return -EINVAL;
+}
+
+/* LIVE_PASS, or LIVE_FAIL with the first mismatch. */
+static int check_event(struct live_test *t, const struct scap_event *ev, struct want_event *w)
+{
+	char why[900];
+	unsigned flags = scap_event_flags(ev);
+
+	if (w->pid && scap_event_pid(ev) != w->pid)
+		return live_fail(t, "%s: pid %u, want %u", w->what, scap_event_pid(ev), w->pid);
+	if (w->event_name && strcmp(scap_event_name(ev), w->event_name) != 0)
+		return live_fail(t, "%s: event name \"%s\", want \"%s\"", w->what,
+				 scap_event_name(ev), w->event_name);
+	if ((flags & w->flags_set) != w->flags_set)
+		return live_fail(t, "%s: flags %#x lack %#x", w->what, flags, w->flags_set);
+	if (flags & w->flags_clear)
+		return live_fail(t, "%s: flags %#x must not have %#x", w->what, flags,
+				 flags & w->flags_clear);
+	for (unsigned i = 0; i < WANT_MAX_PARAMS && w->params[i].kind != W_END; i++)
+		if (param_equal(ev, &w->params[i], why, sizeof(why)) != 1)
+			return live_fail(t, "%s: %s", w->what, why);
+	return LIVE_PASS;
+}
+
+static int timeout_message(struct live_test *t, struct scap *h, struct want_event *w,
+			   unsigned n, const char *near, uint64_t seen)
+{
+	struct scap_stats st = { .sz = sizeof(st) };
+	char missing[400] = "";
+	size_t o = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (!w[i].found && o < sizeof(missing))
+			o += (size_t)snprintf(missing + o, sizeof(missing) - o, "%s%s (tid %u)",
+					      o ? ", " : "", w[i].what, w[i].tid);
+	scap_get_stats(h, &st);
+	return live_fail(t, "not delivered within %d ms: %s; %llu events read, drops %llu "
+			 "(buffer full %llu, other %llu)%s%s", LIVE_EVENT_DEADLINE_MS, missing,
+			 (unsigned long long)seen, (unsigned long long)st.drops,
+			 (unsigned long long)st.drops_buffer_full,
+			 (unsigned long long)st.drops_other, near[0] ? "; closest: " : "", near);
+}
+
+int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsigned n)
+{
+	uint64_t deadline = now_ms() + LIVE_EVENT_DEADLINE_MS;
+	const struct scap_event *ev;
+	unsigned found = 0, cpu = 0;
+	uint64_t seen = 0;
+	char near[900] = "";
+	int r;
+
+	for (unsigned i = 0; i < n; i++)
+		w[i].found = false;
+	while (found < n) {
+		if (now_ms() > deadline)
+			return timeout_message(t, h, w, n, near, seen);
+		r = scap_next(h, &ev, &cpu, 100);
+		if (r == -EAGAIN || r == -EINTR)
+			continue;
+		if (r < 0)
+			return live_fail(t, "scap_next: %s (%s)", scap_last_error(h), strerror(-r));
+		seen++;
+		for (unsigned i = 0; i < n; i++) {
+			char why[800];
+
+			if (w[i].found || scap_event_tid(ev) != w[i].tid ||
+			    scap_event_type(ev) != w[i].type)
+				continue;
+			if (w[i].key.name) {
+				r = param_equal(ev, &w[i].key, why, sizeof(why));
+				if (r != 1) {
+					/* Another call of the same thread; remember it in
+					 * case ours never comes. */
+					snprintf(near, sizeof(near), "%s: %s", w[i].what, why);
+					continue;
+				}
+			}
+			r = check_event(t, ev, &w[i]);
+			if (r != LIVE_PASS)
+				return r;
+			w[i].found = true;
+			w[i].seq = found++;
+			w[i].ts = scap_event_ts(ev);
+			w[i].cpu = cpu;
+			w[i].flags = scap_event_flags(ev);
+			break;
+		}
+	}
+	return LIVE_PASS;
+}

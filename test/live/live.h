@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The live suite: capture from the running kernel through one engine (the
+ * first argument) and assert the exact decoded events our own threads cause.
+ * One self-contained executable so that the VM test can run it statically
+ * linked inside a guest.
+ */
+#ifndef SCAP_TEST_LIVE_H
+#define SCAP_TEST_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "scap/scap.h"
+
+/* Snaplen of the shared handle: not the default (80), to see it honoured. */
+#define LIVE_SNAPLEN 100u
+/* How long to look for one expected event before calling it missing. A
+ * deadline for a lost event, not a speed requirement: generous for TCG guests. */
+#define LIVE_EVENT_DEADLINE_MS 15000
+
+enum live_result { LIVE_PASS = 0, LIVE_FAIL, LIVE_SKIP };
+
+struct live_test {
+	const char *name;
+	const char *engine;
+	char msg[1024];        /* why it failed or skipped */
+};
+
+/* Records the reason and returns LIVE_FAIL / LIVE_SKIP (for `return live_fail(...)`). */
+int live_fail(struct live_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int live_skip(struct live_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The engine under test (argv[1]). */
+extern const char *live_engine;
+
+/* ---- handles ------------------------------------------------------------- */
+
+/* The handle most tests share (paired mode, LIVE_SNAPLEN, the suite's
+ * syscalls), opened and started on first use. NULL with t->msg set on error. */
+struct scap *live_shared_handle(struct live_test *t);
+void live_shared_close(void);
+/* Opens and starts a handle with these options (sz filled in). */
+struct scap *live_open(struct live_test *t, struct scap_open_opts *o);
+/* Reads and drops every event already buffered, so a test starts clean. */
+void live_drain(struct scap *h);
+
+/* ---- running syscalls in a thread of their own ------------------------------ */
+
+/* Runs fn(arg) in a new thread and joins it; *tid gets the thread's id. */
+int live_run_thread(void *(*fn)(void *), void *arg, pid_t *tid);
+pid_t live_gettid(void);
+/* A path unique to this run under /tmp (name is a short tag). */
+void live_tmp_path(char *buf, size_t len, const char *name);
+
+/* ---- expected events ------------------------------------------------------- */
+
+enum want_kind {
+	W_END = 0,
+	W_S,      /* signed integer (v.i) */
+	W_U,      /* unsigned integer (v.u) */
+	W_STR,    /* PATH / CHARBUF text */
+	W_BYTES,  /* raw bytes, exact length */
+	W_FMT,    /* scap_param_format text */
+	W_EMPTY,  /* present with length 0 */
+	W_STR_OR_EMPTY, /* an enter-only value: text when paired, may be empty if not */
+};
+
+struct want_param {
+	const char *name;
+	enum want_kind kind;
+	int64_t i;
+	uint64_t u;
+	const char *s;
+	const void *b;
+	size_t blen;
+};
+
+#define WS(n, v) { .name = (n), .kind = W_S, .i = (int64_t)(v) }
+#define WU(n, v) { .name = (n), .kind = W_U, .u = (uint64_t)(v) }
+#define WSTR(n, v) { .name = (n), .kind = W_STR, .s = (v) }
+#define WSTR_OR_EMPTY(n, v) { .name = (n), .kind = W_STR_OR_EMPTY, .s = (v) }
+#define WBYTES(n, p, l) { .name = (n), .kind = W_BYTES, .b = (p), .blen = (l) }
+#define WFMT(n, v) { .name = (n), .kind = W_FMT, .s = (v) }
+#define WEMPTY(n) { .name = (n), .kind = W_EMPTY }
+
+#define WANT_MAX_PARAMS 16
+
+struct want_event {
+	const char *what;       /* for messages: "openat exit" */
+	uint32_t tid;           /* thread that made the call */
+	uint32_t pid;           /* its process (tgid); 0 = not checked */
+	uint16_t type;          /* SCAP_EV_* */
+	/* Optional key telling our event apart from the thread's other calls of
+	 * the same syscall: a parameter that must be equal before the event is
+	 * considered ours (then every other mismatch is a failure). */
+	struct want_param key;
+	struct want_param params[WANT_MAX_PARAMS]; /* W_END terminated */
+	const char *event_name; /* scap_event_name, if not NULL */
+	unsigned flags_set;     /* SCAP_EVF_* that must be set */
+	unsigned flags_clear;   /* SCAP_EVF_* that must be clear */
+	/* Filled when found. */
+	bool found;
+	unsigned seq;           /* order of delivery among the wanted events */
+	uint64_t ts;
+	unsigned cpu;
+	unsigned flags;         /* the event's SCAP_EVF_* */
+};
+
+/*
+ * Reads events from h until every wanted event (in any order) has been seen
+ * and checked, or LIVE_EVENT_DEADLINE_MS passed. LIVE_PASS, or LIVE_FAIL with
+ * the first mismatch (or the missing events and the drop counters) in t->msg.
+ */
+int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsigned n);
+
+/* ---- the tests ------------------------------------------------------------- */
+
+typedef int (*live_test_fn)(struct live_test *t);
+
+int test_openat_create(struct live_test *t);
+int test_openat_enoent(struct live_test *t);
+int test_write(struct live_test *t);
+int test_write_snaplen(struct live_test *t);
+int test_read(struct live_test *t);
+int test_close(struct live_test *t);
+int test_unlinkat(struct live_test *t);
+int test_net_connect(struct live_test *t);
+int test_clone(struct live_test *t);
+int test_execve(struct live_test *t);
+int test_getppid_generic(struct live_test *t);
+int test_unpaired_openat(struct live_test *t);
+int test_kill_cleanup(struct live_test *t);
+int test_ts_order(struct live_test *t);
+
+#endif

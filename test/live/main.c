@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * scap_live ENGINE [TEST...]: runs the live suite against one engine.
+ *
+ * Prints one line per test (PASS/FAIL/SKIP name: reason) and a final
+ * "N passed, N failed, N skipped" line. Exit status: 0 when nothing failed,
+ * 1 when something failed, 77 when everything was skipped (not root, engine
+ * unusable here, not a live engine), 2 on bad usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "live.h"
+
+#define EXIT_SKIP 77
+
+static const struct {
+	const char *name;
+	live_test_fn fn;
+} tests[] = {
+	{ "openat_create", test_openat_create },
+	{ "openat_enoent", test_openat_enoent },
+	{ "write", test_write },
+	{ "write_snaplen", test_write_snaplen },
+	{ "read", test_read },
+	{ "close", test_close },
+	{ "unlinkat", test_unlinkat },
+	{ "net_connect", test_net_connect },
+	{ "clone", test_clone },
+	{ "execve", test_execve },
+	{ "getppid_generic", test_getppid_generic },
+	/* These open handles of their own, after the shared one is closed. */
+	{ "unpaired_openat", test_unpaired_openat },
+	{ "ts_order", test_ts_order },
+	{ "kill_cleanup", test_kill_cleanup },
+};
+#define NTESTS (sizeof(tests) / sizeof(tests[0]))
+
+/* The engines that capture from the running kernel; the others have no live events. */
+static const char *const live_engines[] = { "modern_bpf", "bpf", "kmod", NULL };
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: scap_live ENGINE [TEST...]\n  engines compiled in:");
+	for (unsigned i = 0; i < scap_engine_count(); i++)
+		fprintf(f, " %s", scap_engine_name_at(i));
+	fprintf(f, "\n  tests:");
+	for (unsigned i = 0; i < NTESTS; i++)
+		fprintf(f, " %s", tests[i].name);
+	fprintf(f, "\n");
+}
+
+static int skip_all(const char *engine, const char *why)
+{
+	printf("SKIP all (%s): %s\n", engine, why);
+	printf("0 passed, 0 failed, %zu skipped\n", NTESTS);
+	return EXIT_SKIP;
+}
+
+static bool selected(int argc, char **argv, const char *name)
+{
+	if (argc <= 2)
+		return true;
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned pass = 0, fail = 0, skip = 0;
+	char reason[512] = "";
+	bool live = false;
+	int r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (int i = 2; i < argc; i++) {
+		unsigned k = 0;
+
+		while (k < NTESTS && strcmp(tests[k].name, argv[i]) != 0)
+			k++;
+		if (k == NTESTS) {
+			fprintf(stderr, "scap_live: no test named \"%s\"\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	live_engine = argv[1];
+	for (unsigned i = 0; live_engines[i]; i++)
+		live |= strcmp(live_engines[i], live_engine) == 0;
+
+	r = scap_engine_probe(live_engine, reason, sizeof(reason));
+	if (r == -ENOENT) {
+		fprintf(stderr, "scap_live: engine \"%s\" is not compiled in\n", live_engine);
+		usage(stderr);
+		return 2;
+	}
+	if (!live)
+		return skip_all(live_engine, "not a live engine: it has no events of this "
+				"process to check");
+	if (geteuid() != 0)
+		return skip_all(live_engine, "not root: capturing from the kernel needs root "
+				"(run the suite with sudo)");
+	if (r < 0) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "engine unusable here: %s", reason);
+		return skip_all(live_engine, why);
+	}
+
+	printf("scap_live: engine %s, %zu tests\n", live_engine, NTESTS);
+	for (unsigned i = 0; i < NTESTS; i++) {
+		struct live_test t = { .name = tests[i].name, .engine = live_engine };
+
+		if (!selected(argc, argv, tests[i].name))
+			continue;
+		r = tests[i].fn(&t);
+		if (r == LIVE_PASS) {
+			pass++;
+			printf("PASS %s%s%s%s\n", t.name, t.msg[0] ? " (" : "", t.msg,
+			       t.msg[0] ? ")" : "");
+		} else if (r == LIVE_SKIP) {
+			skip++;
+			printf("SKIP %s: %s\n", t.name, t.msg);
+		} else {
+			fail++;
+			printf("FAIL %s: %s\n", t.name, t.msg);
+		}
+	}
+	live_shared_close();
+	printf("%u passed, %u failed, %u skipped\n", pass, fail, skip);
+	if (fail)
+		return 1;
+	return pass == 0 && skip > 0 ? EXIT_SKIP : 0;
+}

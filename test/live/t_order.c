@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Events arrive in non-decreasing timestamp order across CPUs while two
+ * threads, pinned on CPUs 0 and 1, make syscalls as fast as they can.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+
+#define PER_THREAD 100000u
+
+struct spinner {
+	int cpu;
+	pid_t tid;
+	atomic_int *go;
+	atomic_int done;
+	int err;
+};
+
+static void *spin(void *p)
+{
+	struct spinner *s = p;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	s->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	s->tid = live_gettid();
+	while (!atomic_load(s->go))
+		sched_yield();
+	for (unsigned i = 0; i < PER_THREAD; i++)
+		syscall(SYS_getppid);
+	atomic_store(&s->done, 1);
+	return NULL;
+}
+
+int test_ts_order(struct live_test *t)
+{
+	static const char *const sel[] = { "getppid", NULL };
+	struct scap_open_opts o = { .syscalls = sel };
+	struct spinner sp[2] = { { .cpu = 0 }, { .cpu = 1 } };
+	struct scap_stats st = { .sz = sizeof(st) };
+	const struct scap_event *ev;
+	atomic_int go = 0;
+	pthread_t th[2];
+	uint64_t prev = 0, seen = 0, total = 0, out_of_order = 0, per[2] = { 0, 0 };
+	unsigned cpu, idle = 0;
+	bool cpu_seen[2][64] = { { false } };
+	struct scap *h;
+	struct timespec now;
+	time_t stop_at = 0;
+	int r = 0;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return live_skip(t, "needs two online CPUs, this host has %ld",
+				 sysconf(_SC_NPROCESSORS_ONLN));
+	live_shared_close();
+	h = live_open(t, &o);
+	if (!h)
+		return LIVE_FAIL;
+	for (int i = 0; i < 2; i++) {
+		sp[i].go = &go;
+		if (pthread_create(&th[i], NULL, spin, &sp[i])) {
+			atomic_store(&go, 1);
+			if (i)
+				pthread_join(th[0], NULL);
+			scap_close(h);
+			return live_fail(t, "pthread_create failed");
+		}
+	}
+	atomic_store(&go, 1);
+	/* Consume while they run; once both are done, everything they caused is
+	 * already in the buffers: read until it is all there or nothing more comes. */
+	while (seen < 2u * PER_THREAD && idle < 3) {
+		bool finished = atomic_load(&sp[0].done) && atomic_load(&sp[1].done);
+
+		/* Other processes' getppid calls must not keep us here forever. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (finished && !stop_at)
+			stop_at = now.tv_sec + LIVE_EVENT_DEADLINE_MS / 1000;
+		if (stop_at && now.tv_sec > stop_at)
+			break;
+
+		r = scap_next(h, &ev, &cpu, 1000);
+		if (r == -EAGAIN) {
+			idle += finished;
+			continue;
+		}
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			break;
+		idle = 0;
+		total++;
+		if (scap_event_ts(ev) < prev)
+			out_of_order++;
+		prev = scap_event_ts(ev);
+		for (int i = 0; i < 2; i++)
+			if (scap_event_tid(ev) == (uint32_t)sp[i].tid) {
+				seen++;
+				per[i]++;
+				if (cpu < 64)
+					cpu_seen[i][cpu] = true;
+			}
+	}
+	pthread_join(th[0], NULL);
+	pthread_join(th[1], NULL);
+	scap_get_stats(h, &st);
+	scap_close(h);
+	if (r < 0 && r != -EAGAIN && r != -EINTR)
+		return live_fail(t, "scap_next: %s", strerror(-r));
+	if (sp[0].err || sp[1].err)
+		return live_fail(t, "cannot pin threads on CPUs 0 and 1: %s",
+				 strerror(sp[0].err ? sp[0].err : sp[1].err));
+	if (out_of_order)
+		return live_fail(t, "%llu of %llu events had a timestamp below the one before",
+				 (unsigned long long)out_of_order, (unsigned long long)total);
+	/* Exact when nothing was dropped; otherwise every missing event is a counted drop. */
+	if (seen > 2u * PER_THREAD || seen + st.drops < 2u * PER_THREAD)
+		return live_fail(t, "%llu getppid events from the two threads (%llu + %llu), "
+				 "want %u, and %llu drops counted", (unsigned long long)seen,
+				 (unsigned long long)per[0], (unsigned long long)per[1],
+				 2u * PER_THREAD, (unsigned long long)st.drops);
+	if (st.nbuffers >= 2) {
+		unsigned bufs = 0;
+
+		for (unsigned c = 0; c < 64; c++)
+			bufs += cpu_seen[0][c] || cpu_seen[1][c];
+		if (bufs < 2)
+			return live_fail(t, "events of threads pinned on CPUs 0 and 1 came from one "
+					 "buffer, with %u buffers", st.nbuffers);
+	}
+	snprintf(t->msg, sizeof(t->msg), "%llu events in order, %llu of ours, %llu drops",
+		 (unsigned long long)total, (unsigned long long)seen,
+		 (unsigned long long)st.drops);
+	return LIVE_PASS;
+}
