@@ -9,36 +9,26 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "platform.h"
+#include "platform_internal.h"
 
-/* Highest id in a range list plus one, or whether `cpu` is in it. */
-static int read_range(const char *path, int cpu, bool *in)
+int scap_platform_parse_cpu_range(const char *s, int cpu, bool *in)
 {
-	char buf[4096];
-	FILE *fp = fopen(path, "re");
-	const char *p = buf;
+	const char *p = s;
 	int max = -1;
 
-	if (!fp)
-		return -errno;
-	if (!fgets(buf, sizeof(buf), fp)) {
-		fclose(fp);
-		return -EIO;
-	}
-	fclose(fp);
 	if (in)
 		*in = false;
 	while (*p && *p != '\n') {
 		char *end;
 		long a = strtol(p, &end, 10), b;
 
-		if (end == p || a < 0)
+		if (end == p || a < 0 || a > 65535)
 			return -EIO;
 		b = a;
 		p = end;
 		if (*p == '-') {
 			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a)
+			if (end == p + 1 || b < a || b > 65535)
 				return -EIO;
 			p = end;
 		}
@@ -51,18 +41,41 @@ static int read_range(const char *path, int cpu, bool *in)
 		else if (*p && *p != '\n')
 			return -EIO;
 	}
-	return max + 1;
+	return max >= 0 ? max + 1 : -EIO;
 }
+
+static int read_range(const char *path, int cpu, bool *in)
+{
+	char buf[4096];
+	FILE *fp = fopen(path, "re");
+
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), fp)) {
+		fclose(fp);
+		return -EIO;
+	}
+	fclose(fp);
+	return scap_platform_parse_cpu_range(buf, cpu, in);
+}
+
+/* Fixed at boot: read once. Racing first calls compute the same value. */
+static int possible_cached;
 
 int scap_platform_possible_cpus(void)
 {
-	int n = read_range("/sys/devices/system/cpu/possible", -1, NULL);
+	int n = __atomic_load_n(&possible_cached, __ATOMIC_ACQUIRE);
 
 	if (n > 0)
 		return n;
+	n = read_range("/sys/devices/system/cpu/possible", -1, NULL);
 	/* No sysfs (some containers): the configured count is the best guess. */
-	n = (int)sysconf(_SC_NPROCESSORS_CONF);
-	return n > 0 ? n : -ENOENT;
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (n <= 0)
+		return -ENOENT;
+	__atomic_store_n(&possible_cached, n, __ATOMIC_RELEASE);
+	return n;
 }
 
 bool scap_platform_cpu_online(int cpu)

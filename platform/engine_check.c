@@ -97,6 +97,9 @@ struct reason {
 	char *buf;
 	size_t len, used;
 	int err; /* the first failure's errno decides the return code */
+	/* features no probe could tell about, on a kernel below the minimum */
+	enum scap_feature unknown[SCAP_FEAT_MAX];
+	unsigned n_unknown;
 };
 
 static void say(struct reason *r, int err, const char *fmt, ...)
@@ -147,14 +150,34 @@ static void need(struct reason *r, const struct scap_platform_facts *f, const st
 		say(r, EOPNOTSUPP, "%s", absent);
 		return;
 	case SCAP_FEAT_UNKNOWN:
-		if (!kernel_below(f, min))
-			return;
-		say(r, EOPNOTSUPP, "%s needs Linux %u.%u or newer on %s, this kernel is %s, and the %s "
-		    "probe could not tell whether the feature was backported: use %s.",
-		    e->name, min->major, min->minor, f->arch, release_of(f), scap_feature_name(feat),
-		    e->instead);
+		if (kernel_below(f, min) && r->n_unknown < SCAP_FEAT_MAX)
+			r->unknown[r->n_unknown++] = feat;
 		return;
 	}
+}
+
+/* One sentence for every feature the version had to decide, after the rest. */
+static void say_unknown(struct reason *r, const struct scap_platform_facts *f,
+			const struct engine_row *e, const struct scap_kernel_version *min)
+{
+	char names[128] = "";
+	size_t used = 0;
+
+	if (!r->n_unknown)
+		return;
+	for (unsigned i = 0; i < r->n_unknown; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == r->n_unknown ? " and " : ", ";
+		int n = snprintf(names + used, sizeof(names) - used, "%s%s", sep,
+				 scap_feature_name(r->unknown[i]));
+
+		if (n < 0 || (size_t)n >= sizeof(names) - used)
+			break;
+		used += (size_t)n;
+	}
+	say(r, EOPNOTSUPP, "%s needs Linux %u.%u or newer on %s, this kernel is %s, and the %s %s "
+	    "could not tell whether %s backported: use %s.", e->name, min->major, min->minor, f->arch,
+	    release_of(f), names, r->n_unknown > 1 ? "probes" : "probe",
+	    r->n_unknown > 1 ? "those features were" : "it was", e->instead);
 }
 
 static void need_bpf_priv(struct reason *r, const struct scap_platform_facts *f, const char *name)
@@ -256,6 +279,7 @@ int scap_platform_decide(const struct scap_platform_facts *f, const char *engine
 		return -r.err;
 	}
 	deciders[e->id](&r, f, e, &min);
+	say_unknown(&r, f, e, &min);
 	return r.err ? -r.err : 0;
 }
 

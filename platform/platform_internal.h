@@ -67,6 +67,10 @@ int scap_platform_decide(const struct scap_platform_facts *f, const char *engine
  * yet), override applied. -EINVAL when the override was rejected. */
 int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEAT_MAX]);
 
+/* A sysfs CPU list ("0-3,5,7-8\n"): the highest id plus one, and whether
+ * `cpu` is in it; -EIO when malformed. */
+int scap_platform_parse_cpu_range(const char *s, int cpu, bool *in);
+
 /* Real probes (probes.c), uncached, never printing. */
 enum scap_feat_state scap_probe_run(enum scap_feature f);
 bool scap_probe_kmod_accessible(void);

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * platform/: release parsing, the minimum-kernel table, the engine decisions
+ * over kernels x architectures x feature sets (every boundary version, the
+ * backports), SCAP_PROBE_OVERRIDE parsing and its effect through the cache.
+ * No privileges needed: every decision is fed facts, never the host's.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../platform/platform_internal.h"
+
+#if __has_include("../../drivers/kmod/scap_kmod_api.h")
+#include "../../drivers/kmod/scap_kmod_api.h"
+#define HAVE_KMOD_API 1
+#endif
+
+/* ---- release strings ---------------------------------------------------- */
+
+struct release_case {
+	const char *release;
+	int rc;
+	unsigned major, minor, patch;
+};
+
+static const struct release_case releases[] = {
+	{ "6.18.44-fc-v657", 0, 6, 18, 44 },
+	{ "6.1.0-56-amd64", 0, 6, 1, 0 },
+	{ "5.15.0-1050-azure", 0, 5, 15, 0 },
+	{ "4.18.0-513.el8.x86_64", 0, 4, 18, 0 },
+	{ "3.10.0-1160.el7.x86_64", 0, 3, 10, 0 },
+	{ "5.4", 0, 5, 4, 0 },
+	{ "5.4.0", 0, 5, 4, 0 },
+	{ "5.7.19", 0, 5, 7, 19 },
+	{ "5.8.0", 0, 5, 8, 0 },
+	{ "4.14.336", 0, 4, 14, 336 },
+	{ "5.10.0-28-cloud-arm64", 0, 5, 10, 0 },
+	{ "5.14.0-362.8.1.el9_3.x86_64", 0, 5, 14, 0 },
+	{ "6.6.30+rpt-rpi-v8", 0, 6, 6, 30 },
+	{ "6.8.0-rc3", 0, 6, 8, 0 },
+	{ "4.19.0+", 0, 4, 19, 0 },
+	{ "5.4.0_custom", 0, 5, 4, 0 },
+	{ "6.1.0.7", 0, 6, 1, 0 },
+	/* real 2.6 kernels stopped at 2.6.39 */
+	{ "2.6.32-754.el6.x86_64", 0, 2, 6, 32 },
+	{ "2.6.39", 0, 2, 6, 39 },
+	/* UNAME26: 3.x reported as 2.6.(40+x), the patch kept */
+	{ "2.6.40", 0, 3, 0, 0 },
+	{ "2.6.42.5", 0, 3, 2, 5 },
+	{ "2.6.50-1160.el7.x86_64", 0, 3, 10, 0 },
+	{ "2.6.59", 0, 3, 19, 0 },
+	/* UNAME26 from 4.0 on: 2.6.(60+minor), the major lost, 4 assumed */
+	{ "2.6.60", 0, 4, 0, 0 },
+	{ "2.6.78-513.el8.x86_64", 0, 4, 18, 0 },
+	{ "", -EINVAL, 0, 0, 0 },
+	{ "6", -EINVAL, 0, 0, 0 },
+	{ "6.", -EINVAL, 0, 0, 0 },
+	{ "v6.1", -EINVAL, 0, 0, 0 },
+	{ ".6.1", -EINVAL, 0, 0, 0 },
+	{ "0.9", -EINVAL, 0, 0, 0 },
+	{ "99999999999999999999.1", -EINVAL, 0, 0, 0 },
+	{ "linux", -EINVAL, 0, 0, 0 },
+};
+
+static void test_release_parse(void **state)
+{
+	for (size_t i = 0; i < sizeof(releases) / sizeof(releases[0]); i++) {
+		const struct release_case *c = &releases[i];
+		struct scap_kernel_version v = { 77, 77, 77 };
+		int rc = scap_kernel_version_parse(c->release, &v);
+
+		if (rc != c->rc || (!rc && (v.major != c->major || v.minor != c->minor || v.patch != c->patch)))
+			fail_msg("'%s': got rc %d %u.%u.%u, want rc %d %u.%u.%u", c->release, rc, v.major,
+				 v.minor, v.patch, c->rc, c->major, c->minor, c->patch);
+	}
+	assert_int_equal(scap_kernel_version_parse(NULL, &(struct scap_kernel_version){ 0 }), -EINVAL);
+}
+
+static void test_version_cmp(void **state)
+{
+	struct scap_kernel_version a = { 5, 7, 19 }, b = { 5, 8, 0 }, c = { 5, 8, 0 }, d = { 4, 20, 0 };
+
+	assert_true(scap_kernel_version_cmp(&a, &b) < 0);
+	assert_true(scap_kernel_version_cmp(&b, &a) > 0);
+	assert_int_equal(scap_kernel_version_cmp(&b, &c), 0);
+	assert_true(scap_kernel_version_cmp(&d, &a) < 0);
+}
+
+/* ---- the minimum-kernel table ------------------------------------------ */
+
+struct min_case {
+	const char *engine, *arch;
+	int rc;
+	unsigned major, minor;
+};
+
+static const struct min_case mins[] = {
+	{ "kmod", "x86_64", 1, 3, 10 },       { "bpf", "x86_64", 1, 4, 14 },
+	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 3, 16 },
+	{ "bpf", "aarch64", 1, 4, 17 },       { "modern_bpf", "aarch64", 1, 5, 8 },
+	{ "kmod", "s390x", 1, 3, 10 },        { "bpf", "s390x", 1, 5, 5 },
+	{ "modern_bpf", "s390x", 1, 5, 8 },   { "kmod", "riscv64", 1, 5, 0 },
+	{ "bpf", "riscv64", 0, 0, 0 },        { "modern_bpf", "riscv64", 1, 5, 8 },
+	{ "kmod", "ppc64le", 1, 3, 10 },      { "bpf", "ppc64le", 1, 5, 1 },
+	{ "modern_bpf", "ppc64le", 1, 5, 8 }, { "kmod", "loongarch64", 1, 5, 10 },
+	{ "bpf", "loongarch64", 0, 0, 0 },    { "modern_bpf", "loongarch64", 1, 5, 8 },
+	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
+};
+
+static void test_min_table(void **state)
+{
+	for (size_t i = 0; i < sizeof(mins) / sizeof(mins[0]); i++) {
+		const struct min_case *c = &mins[i];
+		struct scap_kernel_version v = { 0, 0, 0 };
+		int rc = scap_platform_min_kernel(c->engine, c->arch, &v);
+
+		if (rc != c->rc || (rc == 1 && (v.major != c->major || v.minor != c->minor || v.patch)))
+			fail_msg("%s on %s: got %d %u.%u, want %d %u.%u", c->engine, c->arch, rc,
+				 v.major, v.minor, c->rc, c->major, c->minor);
+	}
+}
+
+/* ---- decisions from facts ---------------------------------------------- */
+
+/*
+ * feats: one character per feature in enum order (btf ringbuf tp_btf
+ * raw_tracepoint perf_event_array kmod bpf_priv): '1' present, '0' absent,
+ * '?' the probe could not tell. `reason` is the exact expected text.
+ */
+struct decide_case {
+	const char *arch, *release, *feats, *engine;
+	int kmod_access;
+	int rc;
+	const char *reason;
+};
+
+#define ALL "1111111"
+#define UNK "??????1" /* privileged, but no probe could tell: the version decides */
+#define KMOD_MISSING                                                                            \
+	"kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "   \
+	"root with `make -C /lib/modules/$(uname -r)/build M=$PWD/drivers/kmod && insmod "        \
+	"drivers/kmod/scap.ko`, or use the modern_bpf or bpf engine."
+#define NO_BTF                                                                                  \
+	"modern_bpf needs kernel BTF, and /sys/kernel/btf/vmlinux is missing: use a kernel built " \
+	"with CONFIG_DEBUG_INFO_BTF=y, or the bpf or kmod engine."
+#define NO_RINGBUF                                                                              \
+	"modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel cannot " \
+	"create one: use the bpf or kmod engine."
+#define NO_TP_BTF                                                                               \
+	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
+	"this kernel cannot attach one: use the bpf or kmod engine."
+#define NO_RAW_TP                                                                               \
+	"bpf needs raw tracepoint programs on sys_enter/sys_exit, and this kernel cannot attach "  \
+	"one: use the kmod engine."
+#define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
+#define NO_PRIV(e)                                                                              \
+	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
+	"this process has neither: run scap as root or grant it those capabilities."
+
+static const struct decide_case decisions[] = {
+	/* this host: everything works but the module */
+	{ "x86_64", "6.18.44-fc-v657", "1111101", "modern_bpf", 0, 0, "" },
+	{ "x86_64", "6.18.44-fc-v657", "1111101", "bpf", 0, 0, "" },
+	{ "x86_64", "6.18.44-fc-v657", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
+	{ "x86_64", "6.1.0-56-amd64", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "6.1.0-56-amd64", ALL, "kmod", 0, -EACCES,
+	  "kmod needs read and write access to /dev/scap (mode 0600, owned by root): run scap as root." },
+	/* modern_bpf boundary: 5.7.19 vs 5.8.0 when the probes cannot tell */
+	{ "x86_64", "5.7.19", UNK, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf needs Linux 5.8 or newer on x86_64, this kernel is 5.7.19, and the btf, ringbuf "
+	  "and tp_btf probes could not tell whether those features were backported: use the bpf or "
+	  "kmod engine." },
+	{ "x86_64", "5.8.0", UNK, "modern_bpf", 0, 0, "" },
+	{ "aarch64", "5.7.0", "1?11??1", "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf needs Linux 5.8 or newer on aarch64, this kernel is 5.7.0, and the ringbuf "
+	  "probe could not tell whether it was backported: use the bpf or kmod engine." },
+	{ "riscv64", "5.8.0", UNK, "modern_bpf", 0, 0, "" },
+	/* a probe beats the version, both ways */
+	{ "x86_64", "4.18.0-513.el8.x86_64", "1110001", "modern_bpf", 0, 0, "" },
+	{ "x86_64", "4.18.0-513.el8.x86_64", "1010001", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
+	{ "x86_64", "6.1.0-56-amd64", "0001101", "modern_bpf", 0, -EOPNOTSUPP,
+	  NO_BTF " " NO_RINGBUF " " NO_TP_BTF },
+	{ "x86_64", "6.1.0-56-amd64", "0001101", "bpf", 0, 0, "" },
+	{ "x86_64", "6.1.0-56-amd64", "1101111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
+	{ "x86_64", "4.13.16", "0001101", "bpf", 0, 0, "" },
+	{ "x86_64", "6.1.0", "1110001", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP " " NO_PERF },
+	/* bpf boundaries per architecture when the probes cannot tell */
+	{ "x86_64", "4.13.16", UNK, "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 4.14 or newer on x86_64, this kernel is 4.13.16, and the raw_tracepoint "
+	  "and perf_event_array probes could not tell whether those features were backported: use "
+	  "the kmod engine." },
+	{ "x86_64", "4.14.0", UNK, "bpf", 0, 0, "" },
+	{ "aarch64", "4.16.18", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 4.17 or newer on aarch64, this kernel is 4.16.18, and the raw_tracepoint "
+	  "probe could not tell whether it was backported: use the kmod engine." },
+	{ "aarch64", "4.17.0", UNK, "bpf", 0, 0, "" },
+	{ "s390x", "5.4.280", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 5.5 or newer on s390x, this kernel is 5.4.280, and the raw_tracepoint "
+	  "probe could not tell whether it was backported: use the kmod engine." },
+	{ "s390x", "5.5.0", UNK, "bpf", 0, 0, "" },
+	{ "ppc64le", "5.0.21", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 5.1 or newer on ppc64le, this kernel is 5.0.21, and the raw_tracepoint "
+	  "probe could not tell whether it was backported: use the kmod engine." },
+	{ "ppc64le", "5.1.0", UNK, "bpf", 0, 0, "" },
+	/* no bpf port: the table says so whatever the probes answer */
+	{ "riscv64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to riscv64: use the kmod engine." },
+	{ "loongarch64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP,
+	  "bpf has no port to loongarch64: use the kmod engine." },
+	/* kmod boundaries: no probe beats the version */
+	{ "x86_64", "3.9.11", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 3.10 or newer on x86_64, and this kernel is 3.9.11: use a newer kernel." },
+	{ "x86_64", "3.10.0-1160.el7.x86_64", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "2.6.50-1160.el7.x86_64", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "2.6.32-754.el6.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 3.10 or newer on x86_64, and this kernel is 2.6.32-754.el6.x86_64: use a "
+	  "newer kernel." },
+	{ "aarch64", "3.15.10", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 3.16 or newer on aarch64, and this kernel is 3.15.10: use a newer kernel." },
+	{ "aarch64", "3.16.0", ALL, "kmod", 1, 0, "" },
+	{ "riscv64", "4.19.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.0 or newer on riscv64, and this kernel is 4.19.0: use a newer kernel." },
+	{ "riscv64", "5.0.0", ALL, "kmod", 1, 0, "" },
+	{ "loongarch64", "5.9.16", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.10 or newer on loongarch64, and this kernel is 5.9.16: use a newer kernel." },
+	{ "loongarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
+	{ "s390x", "3.10.0", ALL, "kmod", 1, 0, "" },
+	{ "ppc64le", "3.10.0", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
+	/* privileges come first and do not hide the rest */
+	{ "x86_64", "6.1.0-56-amd64", "1111110", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
+	{ "x86_64", "6.1.0-56-amd64", "1111110", "bpf", 0, -EPERM, NO_PRIV("bpf") },
+	{ "x86_64", "6.1.0-56-amd64", "0??1?10", "modern_bpf", 0, -EPERM,
+	  NO_PRIV("modern_bpf") " " NO_BTF },
+	{ "x86_64", "6.1.0-56-amd64", "1111?1?", "bpf", 0, -EPERM,
+	  "bpf needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "
+	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
+	/* architectures the table does not know */
+	{ "mips", "5.10.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, s390x, "
+	  "riscv64, ppc64le, loongarch64)." },
+	{ "x86_64", "6.1.0", ALL, "savefile", 0, -EINVAL,
+	  "'savefile' is not an engine with kernel requirements (known: modern_bpf, bpf, kmod)." },
+	/* an unreadable release vouches for nothing */
+	{ "x86_64", NULL, UNK, "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 4.14 or newer on x86_64, this kernel is unknown, and the raw_tracepoint "
+	  "and perf_event_array probes could not tell whether those features were backported: use "
+	  "the kmod engine." },
+	{ "x86_64", NULL, ALL, "modern_bpf", 0, 0, "" },
+};
+
+static void facts_from(struct scap_platform_facts *f, const struct decide_case *c)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->arch, sizeof(f->arch), "%s", c->arch);
+	if (c->release) {
+		assert_int_equal(scap_kernel_version_parse(c->release, &f->kernel), 0);
+		snprintf(f->release, sizeof(f->release), "%s", c->release);
+		f->kernel_known = true;
+	}
+	assert_int_equal(strlen(c->feats), SCAP_FEAT_MAX);
+	for (int i = 0; i < SCAP_FEAT_MAX; i++)
+		f->feat[i] = c->feats[i] == '1' ? SCAP_FEAT_PRESENT
+			   : c->feats[i] == '0' ? SCAP_FEAT_ABSENT : SCAP_FEAT_UNKNOWN;
+	f->kmod_dev_accessible = c->kmod_access;
+}
+
+static void test_decisions(void **state)
+{
+	assert_true(sizeof(decisions) / sizeof(decisions[0]) >= 20);
+	for (size_t i = 0; i < sizeof(decisions) / sizeof(decisions[0]); i++) {
+		const struct decide_case *c = &decisions[i];
+		struct scap_platform_facts f;
+		char reason[1024];
+		int rc;
+
+		facts_from(&f, c);
+		memset(reason, 'x', sizeof(reason));
+		rc = scap_platform_decide(&f, c->engine, reason, sizeof(reason));
+		if (rc != c->rc || strcmp(reason, c->reason))
+			fail_msg("case %zu (%s %s %s %s): got %d \"%s\", want %d \"%s\"", i, c->engine,
+				 c->arch, c->release ? c->release : "?", c->feats, rc, reason, c->rc, c->reason);
+	}
+}
+
+static void test_decide_truncates(void **state)
+{
+	struct scap_platform_facts f;
+	char reason[16];
+
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "0000000", "modern_bpf", 0, 0, "" });
+	memset(reason, 'x', sizeof(reason));
+	assert_int_equal(scap_platform_decide(&f, "modern_bpf", reason, sizeof(reason)), -EPERM);
+	assert_string_equal(reason, "modern_bpf need");
+	assert_int_equal(scap_platform_decide(&f, "modern_bpf", NULL, 0), -EPERM);
+}
+
+/* ---- SCAP_PROBE_OVERRIDE parsing ---------------------------------------- */
+
+static void test_override_good(void **state)
+{
+	struct scap_probe_override o;
+	char err[256];
+
+	assert_int_equal(scap_probe_override_parse(NULL, &o, err, sizeof(err)), 0);
+	assert_false(o.has_kernel || o.has_arch || o.has_feat[SCAP_FEAT_BTF]);
+	assert_int_equal(scap_probe_override_parse("", &o, err, sizeof(err)), 0);
+
+	assert_int_equal(scap_probe_override_parse("ringbuf=0", &o, err, sizeof(err)), 0);
+	assert_true(o.has_feat[SCAP_FEAT_RINGBUF]);
+	assert_false(o.feat[SCAP_FEAT_RINGBUF]);
+	for (int i = 0; i < SCAP_FEAT_MAX; i++)
+		if (i != SCAP_FEAT_RINGBUF)
+			assert_false(o.has_feat[i]);
+
+	assert_int_equal(scap_probe_override_parse(
+				 "btf=1,ringbuf=1,tp_btf=0,raw_tracepoint=1,perf_event_array=0,kmod=1,"
+				 "bpf_priv=0,kernel=4.18.0-513.el8.x86_64,arch=aarch64",
+				 &o, err, sizeof(err)),
+			 0);
+	assert_string_equal(err, "");
+	for (int i = 0; i < SCAP_FEAT_MAX; i++)
+		assert_true(o.has_feat[i]);
+	assert_true(o.feat[SCAP_FEAT_BTF] && o.feat[SCAP_FEAT_RINGBUF] && o.feat[SCAP_FEAT_RAW_TRACEPOINT] &&
+		    o.feat[SCAP_FEAT_KMOD]);
+	assert_false(o.feat[SCAP_FEAT_TP_BTF] || o.feat[SCAP_FEAT_PERF_EVENT_ARRAY] ||
+		     o.feat[SCAP_FEAT_BPF_PRIV]);
+	assert_true(o.has_kernel);
+	assert_int_equal(o.kernel.major, 4);
+	assert_int_equal(o.kernel.minor, 18);
+	assert_int_equal(o.kernel.patch, 0);
+	assert_string_equal(o.release, "4.18.0-513.el8.x86_64");
+	assert_true(o.has_arch);
+	assert_string_equal(o.arch, "aarch64");
+
+	/* spaces around items and around '=' are a user's, not an error */
+	assert_int_equal(scap_probe_override_parse(" ringbuf = 0 , kernel=5.4 ", &o, err, sizeof(err)), 0);
+	assert_true(o.has_feat[SCAP_FEAT_RINGBUF] && !o.feat[SCAP_FEAT_RINGBUF]);
+	assert_int_equal(o.kernel.major, 5);
+	assert_int_equal(o.kernel.minor, 4);
+}
+
+struct bad_override {
+	const char *s, *err;
+};
+
+#define KEYS "(valid: btf, ringbuf, tp_btf, raw_tracepoint, perf_event_array, kmod, bpf_priv, kernel, arch)."
+
+static const struct bad_override bad_overrides[] = {
+	{ "ringbuff=0", "SCAP_PROBE_OVERRIDE: unknown feature 'ringbuff' " KEYS },
+	{ "x=1", "SCAP_PROBE_OVERRIDE: unknown feature 'x' " KEYS },
+	{ "ringbuf=2", "SCAP_PROBE_OVERRIDE: 'ringbuf=2' needs the value 0 or 1." },
+	{ "ringbuf=", "SCAP_PROBE_OVERRIDE: 'ringbuf=' needs the value 0 or 1." },
+	{ "btf=yes", "SCAP_PROBE_OVERRIDE: 'btf=yes' needs the value 0 or 1." },
+	{ "btf=01", "SCAP_PROBE_OVERRIDE: 'btf=01' needs the value 0 or 1." },
+	{ "ringbuf", "SCAP_PROBE_OVERRIDE: 'ringbuf' is not key=value (keys: btf, ringbuf, tp_btf, "
+		     "raw_tracepoint, perf_event_array, kmod, bpf_priv, kernel, arch)." },
+	{ "=1", "SCAP_PROBE_OVERRIDE: '=1' has no key (keys: btf, ringbuf, tp_btf, raw_tracepoint, "
+		"perf_event_array, kmod, bpf_priv, kernel, arch)." },
+	{ "kernel=five", "SCAP_PROBE_OVERRIDE: kernel='five' is not a kernel release (expected "
+			 "MAJOR.MINOR[.PATCH][-suffix], e.g. kernel=4.18.0-513.el8.x86_64)." },
+	{ "kernel=", "SCAP_PROBE_OVERRIDE: kernel='' is not a kernel release (expected "
+		     "MAJOR.MINOR[.PATCH][-suffix], e.g. kernel=4.18.0-513.el8.x86_64)." },
+	{ "arch=x86-64", "SCAP_PROBE_OVERRIDE: arch='x86-64' is not an architecture name as uname -m "
+			 "prints it (e.g. arch=aarch64)." },
+	{ "btf=1,btf=0", "SCAP_PROBE_OVERRIDE: 'btf' is given twice." },
+	{ "kernel=5.4,kernel=6.1", "SCAP_PROBE_OVERRIDE: 'kernel' is given twice." },
+	{ "btf=1,,ringbuf=0", "SCAP_PROBE_OVERRIDE: empty entry (write key=value items separated by "
+			      "single commas, e.g. ringbuf=0,kernel=5.4)." },
+	{ "btf=1,", "SCAP_PROBE_OVERRIDE: trailing comma (write key=value items separated by single "
+		    "commas, e.g. ringbuf=0,kernel=5.4)." },
+	{ "ringbuf=0;btf=0", "SCAP_PROBE_OVERRIDE: 'ringbuf=0;btf=0' needs the value 0 or 1." },
+};
+
+static void test_override_bad(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_overrides) / sizeof(bad_overrides[0]); i++) {
+		struct scap_probe_override o;
+		char err[256];
+		int rc = scap_probe_override_parse(bad_overrides[i].s, &o, err, sizeof(err));
+
+		if (rc != -EINVAL || strcmp(err, bad_overrides[i].err))
+			fail_msg("'%s': got %d \"%s\", want -EINVAL \"%s\"", bad_overrides[i].s, rc, err,
+				 bad_overrides[i].err);
+	}
+}
+
+/* ---- the override through the cache ------------------------------------- */
+
+static void with_override(const char *s)
+{
+	assert_int_equal(setenv("SCAP_PROBE_OVERRIDE", s, 1), 0);
+	scap_platform_reset_cache();
+}
+
+static int unset_override(void **state)
+{
+	unsetenv("SCAP_PROBE_OVERRIDE");
+	scap_platform_reset_cache();
+	return 0;
+}
+
+static void test_override_applied(void **state)
+{
+	struct scap_kernel_version v;
+	char reason[512];
+
+	/* every feature forced: nothing on this host is probed */
+	with_override("btf=1,ringbuf=1,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=0,"
+		      "bpf_priv=1,kernel=4.18.0-513.el8.x86_64,arch=x86_64");
+	assert_null(scap_platform_override_error());
+	assert_int_equal(scap_platform_kernel(&v), 0);
+	assert_int_equal(v.major, 4);
+	assert_int_equal(v.minor, 18);
+	assert_string_equal(scap_platform_arch(), "x86_64");
+	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 1);
+	assert_int_equal(scap_feature_present(SCAP_FEAT_KMOD), 0);
+	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), 0);
+	assert_string_equal(reason, "");
+	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), 0);
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -ENOENT);
+	assert_string_equal(reason, KMOD_MISSING);
+
+	/* the cache forgets: the next override is read afresh */
+	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"
+		      "bpf_priv=1,kernel=5.4.0,arch=riscv64");
+	assert_int_equal(scap_platform_kernel(&v), 0);
+	assert_int_equal(v.major, 5);
+	assert_int_equal(v.minor, 4);
+	assert_string_equal(scap_platform_arch(), "riscv64");
+	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 0);
+	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, NO_RINGBUF);
+	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, "bpf has no port to riscv64: use the kmod engine.");
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
+}
+
+static void test_override_rejected(void **state)
+{
+	char reason[512];
+
+	with_override("ringbuf=0,tpbtf=0");
+	assert_string_equal(scap_platform_override_error(),
+			    "SCAP_PROBE_OVERRIDE: unknown feature 'tpbtf' " KEYS);
+	for (const char *const *e = (const char *const[]){ "modern_bpf", "bpf", "kmod", NULL }; *e; e++) {
+		assert_int_equal(scap_platform_engine_check(*e, reason, sizeof(reason)), -EINVAL);
+		assert_string_equal(reason, "SCAP_PROBE_OVERRIDE: unknown feature 'tpbtf' " KEYS);
+	}
+
+	with_override("");
+	assert_null(scap_platform_override_error());
+}
+
+static void test_feature_names(void **state)
+{
+	static const char *const want[SCAP_FEAT_MAX] = {
+		"btf", "ringbuf", "tp_btf", "raw_tracepoint", "perf_event_array", "kmod", "bpf_priv",
+	};
+
+	for (int i = 0; i < SCAP_FEAT_MAX; i++) {
+		assert_string_equal(scap_feature_name((enum scap_feature)i), want[i]);
+		assert_int_equal(scap_feature_by_name(want[i], strlen(want[i])), i);
+	}
+	assert_string_equal(scap_feature_name(SCAP_FEAT_MAX), "unknown");
+	assert_int_equal(scap_feature_by_name("ring", 4), -1);
+}
+
+static void test_kmod_device_matches_driver(void **state)
+{
+#ifdef HAVE_KMOD_API
+	assert_string_equal(SCAP_KMOD_DEVICE, SCAP_KMOD_DEVICE_PATH);
+#else
+	skip();
+#endif
+}
+
+/* ---- CPUs --------------------------------------------------------------- */
+
+static void test_cpu_range(void **state)
+{
+	bool in;
+
+	assert_int_equal(scap_platform_parse_cpu_range("0-3,5,7-8\n", 5, &in), 9);
+	assert_true(in);
+	assert_int_equal(scap_platform_parse_cpu_range("0-3,5,7-8\n", 4, &in), 9);
+	assert_false(in);
+	assert_int_equal(scap_platform_parse_cpu_range("0-3,5,7-8", 8, &in), 9);
+	assert_true(in);
+	assert_int_equal(scap_platform_parse_cpu_range("0\n", 0, &in), 1);
+	assert_true(in);
+	assert_int_equal(scap_platform_parse_cpu_range("0-255\n", -1, NULL), 256);
+	assert_int_equal(scap_platform_parse_cpu_range("", 0, &in), -EIO);
+	assert_int_equal(scap_platform_parse_cpu_range("3-1", 0, &in), -EIO);
+	assert_int_equal(scap_platform_parse_cpu_range("0-", 0, &in), -EIO);
+	assert_int_equal(scap_platform_parse_cpu_range("a", 0, &in), -EIO);
+	assert_int_equal(scap_platform_parse_cpu_range("0;1", 0, &in), -EIO);
+}
+
+static void test_host_cpus(void **state)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int possible = scap_platform_possible_cpus();
+	int counted = 0;
+
+	assert_true(possible >= online);
+	for (int c = 0; c < possible; c++)
+		counted += scap_platform_cpu_online(c);
+	assert_int_equal(counted, online);
+	assert_false(scap_platform_cpu_online(-1));
+	assert_false(scap_platform_cpu_online(possible));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_release_parse),
+		cmocka_unit_test(test_version_cmp),
+		cmocka_unit_test(test_min_table),
+		cmocka_unit_test(test_decisions),
+		cmocka_unit_test(test_decide_truncates),
+		cmocka_unit_test(test_override_good),
+		cmocka_unit_test(test_override_bad),
+		cmocka_unit_test_teardown(test_override_applied, unset_override),
+		cmocka_unit_test_teardown(test_override_rejected, unset_override),
+		cmocka_unit_test(test_feature_names),
+		cmocka_unit_test(test_kmod_device_matches_driver),
+		cmocka_unit_test(test_cpu_range),
+		cmocka_unit_test(test_host_cpus),
+	};
+
+	unsetenv("SCAP_PROBE_OVERRIDE");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
