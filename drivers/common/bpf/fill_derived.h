@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Derived values (schema.h, enum scap_derived): what is not a syscall
+ * argument. SYSCALL_NR, RAW_ARGS and COMM need no kernel types; the task
+ * fields need CO-RE (SCAP_FILL_CORE=1) and are empty without it. Included by
+ * fill.h.
+ */
+#ifndef SCAP_DRIVERS_COMMON_BPF_FILL_DERIVED_H
+#define SCAP_DRIVERS_COMMON_BPF_FILL_DERIVED_H
+
+#define SCAP_FILL_COMM_LEN 16u
+
+static __always_inline scap_u32 scap_fill_comm(struct scap_fill_ctx *fc)
+{
+	long n;
+
+	/* tmp first: bpf_get_current_comm tells no length, read_str does. */
+	if (bpf_get_current_comm(fc->tmp, SCAP_FILL_COMM_LEN) != 0)
+		return 0;
+	n = SCAP_FILL_READ_KERNEL_STR(scap_fill_dst(fc), SCAP_FILL_COMM_LEN, fc->tmp);
+	return n > 0 ? (scap_u32)n : 0;
+}
+
+#if SCAP_FILL_CORE
+
+/* kernfs_node before 6.15 named its parent `parent`. */
+struct kernfs_node___old {
+	struct kernfs_node___old *parent;
+} __attribute__((preserve_access_index));
+
+/*
+ * Prepends "/name" in tmp, which is filled backwards from its middle; *off
+ * is where the text starts. Returns 0, or -1 when it does not fit.
+ */
+static __always_inline int scap_fill_prepend(struct scap_fill_ctx *fc, scap_u32 *off, const char *name,
+					     scap_u32 nlen)
+{
+	nlen &= SCAP_FILL_NAME_MAX;
+	if (nlen + 1 >= *off)
+		return -1;
+	*off -= nlen + 1;
+	if (nlen && SCAP_FILL_READ_KERNEL(&fc->tmp[(*off + 1) & SCAP_FILL_TMP_MASK], nlen, name) != 0)
+		return -1;
+	fc->tmp[*off & SCAP_FILL_TMP_MASK] = '/';
+	return 0;
+}
+
+/* Copies the text built in tmp (from off to the middle, NUL included) out. */
+static __always_inline scap_u32 scap_fill_tmp_out(struct scap_fill_ctx *fc, scap_u32 off)
+{
+	scap_u32 len;
+
+	if (off == SCAP_FILL_TMP_HALF - 1) {
+		off--; /* nothing prepended: the root */
+		fc->tmp[off & SCAP_FILL_TMP_MASK] = '/';
+	}
+	len = SCAP_FILL_TMP_HALF - off;
+	if (len > scap_fill_room(fc)) {
+		fc->flags |= SCAP_EVF_TRUNCATED;
+		return 0;
+	}
+	len &= SCAP_FILL_TMP_MASK;
+	if (len == 0 || SCAP_FILL_READ_KERNEL(scap_fill_dst(fc), len, &fc->tmp[off & SCAP_FILL_TMP_MASK]) != 0)
+		return 0;
+	return len;
+}
+
+/*
+ * The absolute path of a struct path, by walking dentries up to the root and
+ * crossing mount points, at most SCAP_FILL_PATH_DEPTH steps (deeper paths
+ * lose their leading components and set TRUNCATED).
+ */
+static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct path *p)
+{
+	struct dentry *dentry = BPF_CORE_READ(p, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(p, mnt);
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct dentry *parent, *mnt_root;
+	struct mount *mnt_parent;
+	scap_u32 off = SCAP_FILL_TMP_HALF - 1;
+	int done = 0;
+
+	if (!dentry || !vfsmnt)
+		return 0;
+	fc->tmp[off] = 0;
+#pragma unroll
+	for (int i = 0; i < SCAP_FILL_PATH_DEPTH; i++) {
+		mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		parent = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == mnt_root || dentry == parent) {
+			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (dentry != mnt_root || mnt_parent == mnt || !mnt_parent) {
+				done = 1;
+				break;
+			}
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			vfsmnt = &mnt_parent->mnt;
+			continue;
+		}
+		if (scap_fill_prepend(fc, &off, (const char *)BPF_CORE_READ(dentry, d_name.name),
+				      BPF_CORE_READ(dentry, d_name.len)) != 0)
+			break;
+		dentry = parent;
+	}
+	if (!done)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	return scap_fill_tmp_out(fc, off);
+}
+
+/* The task's cgroup v2 path, by walking kernfs nodes (best effort). */
+static __always_inline scap_u32 scap_fill_cgroup(struct scap_fill_ctx *fc, struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	struct kernfs_node *parent;
+	scap_u32 off = SCAP_FILL_TMP_HALF - 1;
+	const char *name;
+	int done = 0;
+	long n;
+
+	if (!kn)
+		return 0;
+	fc->tmp[off] = 0;
+#pragma unroll
+	for (int i = 0; i < SCAP_FILL_CGROUP_DEPTH; i++) {
+		if (bpf_core_field_exists(kn->__parent))
+			parent = BPF_CORE_READ(kn, __parent);
+		else
+			parent = (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+		if (!parent) {
+			done = 1; /* the root node's name is not part of the path */
+			break;
+		}
+		name = BPF_CORE_READ(kn, name);
+		/* kernfs names have no length field: read into tmp's far half first. */
+		n = SCAP_FILL_READ_KERNEL_STR(&fc->tmp[SCAP_FILL_TMP_HALF], SCAP_FILL_NAME_MAX + 1, name);
+		if (n <= 1 || scap_fill_prepend(fc, &off, name, (scap_u32)n - 1) != 0)
+			break;
+		kn = parent;
+	}
+	if (!done)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	return scap_fill_tmp_out(fc, off);
+}
+
+/* The new image's argv, as the kernel laid it out: NUL-separated strings. */
+static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, struct task_struct *task)
+{
+	scap_u64 start = BPF_CORE_READ(task, mm, arg_start);
+	scap_u64 end = BPF_CORE_READ(task, mm, arg_end);
+	scap_u32 room = scap_fill_room(fc);
+	scap_u32 n;
+
+	if (!start || end <= start)
+		return 0;
+	n = end - start > SCAP_MAX_ARGV_LEN ? SCAP_MAX_ARGV_LEN : (scap_u32)(end - start);
+	if (n > room)
+		n = room;
+	if ((scap_u64)n < end - start)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	n &= SCAP_FILL_MASK;
+	if (n == 0 || SCAP_FILL_READ_USER(scap_fill_dst(fc), n, (const void *)start) != 0)
+		return 0;
+	fc->buf[(fc->pos + n - 1) & SCAP_FILL_MASK] = 0; /* a cut string stays terminated */
+	return n;
+}
+
+static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
+						     const scap_u8 id)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct path p;
+
+	switch (id) {
+	case SCAP_DRV_PPID:
+		return scap_fill_int(fc, type, (scap_u64)(scap_s64)BPF_CORE_READ(task, real_parent, tgid));
+	case SCAP_DRV_UID:
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, uid.val));
+	case SCAP_DRV_GID:
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, gid.val));
+	case SCAP_DRV_EUID:
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, euid.val));
+	case SCAP_DRV_EXE:
+		if (BPF_CORE_READ_INTO(&p, task, mm, exe_file, f_path) != 0)
+			return 0;
+		return scap_fill_path(fc, &p);
+	case SCAP_DRV_CWD:
+		if (BPF_CORE_READ_INTO(&p, task, fs, pwd) != 0)
+			return 0;
+		return scap_fill_path(fc, &p);
+	case SCAP_DRV_CGROUP:
+		return scap_fill_cgroup(fc, task);
+	case SCAP_DRV_ARGV:
+		return scap_fill_mm_argv(fc, task);
+	default:
+		return 0;
+	}
+}
+
+#else /* !SCAP_FILL_CORE */
+
+static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
+						     const scap_u8 id)
+{
+	return 0;
+}
+
+#endif
+
+static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, const scap_u8 type, const scap_u8 id)
+{
+	switch (id) {
+	case SCAP_DRV_SYSCALL_NR:
+		return scap_fill_int(fc, type, fc->nr);
+	case SCAP_DRV_RAW_ARGS:
+		return scap_fill_args(fc);
+	case SCAP_DRV_COMM:
+		return scap_fill_comm(fc);
+	default:
+		return scap_fill_task_value(fc, type, id);
+	}
+}
+
+#endif

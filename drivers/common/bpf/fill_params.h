@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Writers for parameters whose value is a syscall argument or the return
+ * value: integers, user strings, byte buffers, socket addresses, argv arrays.
+ * Each writes at fc->pos and returns the parameter's length; the caller
+ * advances pos. Included by fill.h.
+ */
+#ifndef SCAP_DRIVERS_COMMON_BPF_FILL_PARAMS_H
+#define SCAP_DRIVERS_COMMON_BPF_FILL_PARAMS_H
+
+/* Address families as the syscall ABI numbers them (not in vmlinux.h). */
+#define SCAP_FILL_AF_UNIX 1
+#define SCAP_FILL_AF_INET 2
+#define SCAP_FILL_AF_INET6 10
+#define SCAP_FILL_UNIX_PATH_MAX 108u
+
+/* Where the next parameter goes; masked so the verifier sees it in bounds. */
+static __always_inline scap_u8 *scap_fill_dst(struct scap_fill_ctx *fc)
+{
+	return &fc->buf[fc->pos & SCAP_FILL_MASK];
+}
+
+/* Bytes still free in this event (pos never exceeds SCAP_FILL_MAX_EVENT). */
+static __always_inline scap_u32 scap_fill_room(struct scap_fill_ctx *fc)
+{
+	return fc->pos < SCAP_FILL_MAX_EVENT ? SCAP_FILL_MAX_EVENT - fc->pos : 0;
+}
+
+static __always_inline scap_u64 scap_fill_src(struct scap_fill_ctx *fc, const scap_u8 src)
+{
+	switch (src) {
+	case SCAP_SRC_ARG(0): return fc->args[0];
+	case SCAP_SRC_ARG(1): return fc->args[1];
+	case SCAP_SRC_ARG(2): return fc->args[2];
+	case SCAP_SRC_ARG(3): return fc->args[3];
+	case SCAP_SRC_ARG(4): return fc->args[4];
+	case SCAP_SRC_ARG(5): return fc->args[5];
+	case SCAP_SRC_RET: return (scap_u64)fc->ret;
+	default: return 0;
+	}
+}
+
+/* Integer widths per type; 0 for types that are not integers. */
+static __always_inline scap_u32 scap_fill_int_size(const scap_u8 type)
+{
+	switch (type) {
+	case SCAP_PT_INT8: case SCAP_PT_UINT8:
+		return 1;
+	case SCAP_PT_INT16: case SCAP_PT_UINT16:
+		return 2;
+	case SCAP_PT_INT32: case SCAP_PT_UINT32: case SCAP_PT_UID: case SCAP_PT_GID:
+	case SCAP_PT_SYSCALLID: case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_MODE:
+		return 4;
+	case SCAP_PT_INT64: case SCAP_PT_UINT64: case SCAP_PT_FD: case SCAP_PT_PID:
+	case SCAP_PT_RES: case SCAP_PT_ADDR:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static __always_inline scap_u32 scap_fill_int(struct scap_fill_ctx *fc, const scap_u8 type, scap_u64 v)
+{
+	scap_u8 *d = scap_fill_dst(fc);
+
+	if (scap_fill_room(fc) < 8) {
+		fc->flags |= SCAP_EVF_TRUNCATED;
+		return 0;
+	}
+	/* Stores are unaligned; x86_64, arm64 and s390x handle that natively. */
+	switch (scap_fill_int_size(type)) {
+	case 1: *d = (scap_u8)v; return 1;
+	case 2: *(scap_u16 *)d = (scap_u16)v; return 2;
+	case 4: *(scap_u32 *)d = (scap_u32)v; return 4;
+	case 8: *(scap_u64 *)d = v; return 8;
+	default: return 0;
+	}
+}
+
+/* A NUL-terminated user string of at most `max` bytes (NUL included). */
+static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, scap_u64 ptr, const scap_u32 max)
+{
+	scap_u32 room = scap_fill_room(fc);
+	scap_u32 lim = max;
+	long n;
+
+	if (!ptr)
+		return 0;
+	if (room < lim) {
+		lim = room;
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	}
+	lim &= SCAP_FILL_MASK;
+	if (lim == 0)
+		return 0;
+	n = SCAP_FILL_READ_USER_STR(scap_fill_dst(fc), lim, (const void *)ptr);
+	if (n <= 0)
+		return 0;
+	return (scap_u32)n;
+}
+
+/* Raw user bytes, `len` of them (negative: none), cut at snaplen. */
+static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 len)
+{
+	scap_u32 room = scap_fill_room(fc);
+	scap_u32 n;
+
+	if (!ptr || len <= 0)
+		return 0;
+	n = len > (scap_s64)fc->snaplen ? fc->snaplen : (scap_u32)len;
+	if (n > SCAP_MAX_SNAPLEN)
+		n = SCAP_MAX_SNAPLEN;
+	if (n > room)
+		n = room;
+	if ((scap_s64)n < len)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	n &= SCAP_FILL_MASK;
+	if (n == 0)
+		return 0;
+	if (SCAP_FILL_READ_USER(scap_fill_dst(fc), n, (const void *)ptr) != 0)
+		return 0;
+	return n;
+}
+
+/*
+ * A struct sockaddr from user memory, re-encoded as event_layout.h says:
+ * family byte, then the address. `alen` is the caller's address length.
+ */
+static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 alen)
+{
+	scap_u8 *d = scap_fill_dst(fc);
+	scap_u8 sa[24];
+	scap_u16 fam = 0;
+	scap_u32 plen;
+	long n;
+
+	if (!ptr || alen < 2 || scap_fill_room(fc) < SCAP_FILL_UNIX_PATH_MAX + 2)
+		return 0;
+	if (SCAP_FILL_READ_USER(&fam, sizeof(fam), (const void *)ptr) != 0)
+		return 0;
+
+	switch (fam) {
+	case SCAP_FILL_AF_INET:
+		/* sockaddr_in: family(2) port(2, network order) addr(4) */
+		if (alen < 8 || SCAP_FILL_READ_USER(sa, 8, (const void *)ptr) != 0)
+			return 0;
+		d[0] = SCAP_SA_INET;
+		__builtin_memcpy(&d[1], &sa[4], 4);
+		d[5] = sa[3]; /* port to host (little-endian) order */
+		d[6] = sa[2];
+		return 7;
+	case SCAP_FILL_AF_INET6:
+		/* sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) */
+		if (alen < 24 || SCAP_FILL_READ_USER(sa, 24, (const void *)ptr) != 0)
+			return 0;
+		d[0] = SCAP_SA_INET6;
+		__builtin_memcpy(&d[1], &sa[8], 16);
+		d[17] = sa[3];
+		d[18] = sa[2];
+		return 19;
+	case SCAP_FILL_AF_UNIX:
+		d[0] = SCAP_SA_UNIX;
+		plen = alen > 2 + SCAP_FILL_UNIX_PATH_MAX ? SCAP_FILL_UNIX_PATH_MAX : (scap_u32)alen - 2;
+		if (plen == 0) {
+			d[1] = 0; /* unnamed socket */
+			return 2;
+		}
+		if (SCAP_FILL_READ_USER(&d[1], 1, (const void *)(ptr + 2)) != 0)
+			return 0;
+		if (d[1] == 0) {
+			/* abstract: the name is plen raw bytes, leading NUL kept */
+			plen &= 127;
+			if (plen == 0 || SCAP_FILL_READ_USER(&d[1], plen, (const void *)(ptr + 2)) != 0)
+				return 0;
+			d[(1 + plen) & 127] = 0;
+			return 2 + plen;
+		}
+		n = SCAP_FILL_READ_USER_STR(&d[1], SCAP_FILL_UNIX_PATH_MAX, (const void *)(ptr + 2));
+		if (n <= 0)
+			return 0;
+		return 1 + (scap_u32)n;
+	default:
+		d[0] = SCAP_SA_OTHER;
+		__builtin_memcpy(&d[1], &fam, 2);
+		return 3;
+	}
+}
+
+/*
+ * A NULL-terminated array of user string pointers (argv, envp): the strings
+ * back to back, NUL-terminated, at most SCAP_MAX_ARGV_ITEMS strings and
+ * SCAP_MAX_ARGV_LEN bytes.
+ */
+static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc, scap_u64 ptr)
+{
+	scap_u32 room = scap_fill_room(fc);
+	scap_u32 lim = room < SCAP_MAX_ARGV_LEN ? room : SCAP_MAX_ARGV_LEN;
+	scap_u32 off = 0, rem;
+	scap_u64 item;
+	long n;
+	int i;
+
+	if (!ptr)
+		return 0;
+#pragma unroll
+	for (i = 0; i < SCAP_MAX_ARGV_ITEMS; i++) {
+		item = 0;
+		if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) != 0 || !item)
+			return off;
+		rem = lim - off;
+		if (rem == 0 || rem > SCAP_MAX_ARGV_LEN) {
+			fc->flags |= SCAP_EVF_TRUNCATED;
+			return off;
+		}
+		n = SCAP_FILL_READ_USER_STR(&fc->buf[(fc->pos + off) & SCAP_FILL_MASK], rem,
+					    (const void *)item);
+		if (n <= 0)
+			return off;
+		off += (scap_u32)n;
+	}
+	/* More than SCAP_MAX_ARGV_ITEMS strings? */
+	item = 0;
+	if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) == 0 && item)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	return off;
+}
+
+/* The six raw arguments, u64 each. */
+static __always_inline scap_u32 scap_fill_args(struct scap_fill_ctx *fc)
+{
+	scap_u8 *d = scap_fill_dst(fc);
+
+	if (scap_fill_room(fc) < SCAP_GENERIC_NARGS * 8) {
+		fc->flags |= SCAP_EVF_TRUNCATED;
+		return 0;
+	}
+#pragma unroll
+	for (int i = 0; i < SCAP_GENERIC_NARGS; i++)
+		*(scap_u64 *)&d[i * 8] = fc->args[i];
+	return SCAP_GENERIC_NARGS * 8;
+}
+
+#endif
