@@ -125,5 +125,7 @@ SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_stats) == 32, "stats layout");
 #define SCAP_KMOD_IOC_SET_SYSCALLS _IOW(SCAP_KMOD_IOC_MAGIC, 4, struct scap_kmod_syscalls)
 #define SCAP_KMOD_IOC_SET_SNAPLEN _IOW(SCAP_KMOD_IOC_MAGIC, 5, scap_u32)
 #define SCAP_KMOD_IOC_STATS _IOWR(SCAP_KMOD_IOC_MAGIC, 6, struct scap_kmod_stats)
+/* Capture only this thread group (tgid in the initial namespace); 0 = all. */
+#define SCAP_KMOD_IOC_SET_PID _IOW(SCAP_KMOD_IOC_MAGIC, 7, scap_s32)
 
 #endif

@@ -204,6 +204,7 @@ static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret = 0;
 	u32 snaplen;
+	s32 tgid;
 
 	mutex_lock(&scap_ctl_lock);
 	switch (cmd) {
@@ -232,6 +233,17 @@ static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			break;
 		}
 		WRITE_ONCE(s->snaplen, snaplen);
+		break;
+	case SCAP_KMOD_IOC_SET_PID:
+		if (get_user(tgid, (s32 __user *)uarg)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (tgid < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(s->tgid, tgid);
 		break;
 	case SCAP_KMOD_IOC_STATS:
 		ret = ioctl_stats(s, uarg);

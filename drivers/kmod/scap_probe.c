@@ -43,6 +43,8 @@ static bool wanted(struct scap_session *s, long nr)
 		return false;
 	if (in_compat_syscall())
 		return false;
+	if (READ_ONCE(s->tgid) && current->tgid != READ_ONCE(s->tgid))
+		return false;
 	return test_bit(nr, s->selected);
 }
 
