@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * bench_live [options] ENGINE...: the overhead of live capture, as ratios
+ * against a baseline taken in the same run, medians of --runs repetitions,
+ * printed as one markdown table (progress goes to stderr).
+ *
+ *   --runs N         repetitions (default 5)
+ *   --window MS      length of each workload window (default 1000)
+ *   --cli PATH       also measure `PATH capture --json > /dev/null`
+ *   --buffer BYTES   bytes per kernel buffer (default 8 MiB)
+ *   --workload-cpu N / --consumer-cpu N   (default 1 / 0)
+ *
+ * Not a test: it asserts nothing. Needs root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scap/scap.h"
+#include "bench_live.h"
+
+#define MAX_RUNS 50
+
+enum consumer { C_INPROC = 0, C_CLI, C_N };
+static const char *const consumer_names[C_N] = { "minimal (scap_next)", "CLI --json" };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Median of one field over the samples. */
+#define MEDIAN_OF(samples, n, expr)                             \
+	({                                                      \
+		double _v[MAX_RUNS];                            \
+		for (unsigned _i = 0; _i < (n); _i++) {         \
+			const struct bl_sample *s = &(samples)[_i]; \
+			_v[_i] = (expr);                        \
+		}                                               \
+		median(_v, (n));                                \
+	})
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
+		   "                  [--workload-cpu N] [--consumer-cpu N] ENGINE...\n");
+}
+
+static void print_header(const struct bl_config *c)
+{
+	char host[128] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host) - 1);
+	gmtime_r(&now, &tm);
+	printf("bench_live, %04d-%02d-%02d %02d:%02d UTC, %ld online CPUs; workload on CPU %d, "
+	       "consumer on CPU %d; %u runs of %u ms (medians); %zu bytes per kernel buffer; "
+	       "every syscall selected except in the \"not selected\" rows (openat only).\n\n",
+	       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	       sysconf(_SC_NPROCESSORS_ONLN), c->workload_cpu, c->consumer_cpu, c->runs,
+	       c->window_ms, c->buffer_bytes);
+	printf("| engine | consumer | workload | baseline syscalls/s | with capture | ratio | "
+	       "events/s delivered | drops | consumer CPU | start-up | peak RSS |\n");
+	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+}
+
+static void print_row(const char *engine, enum consumer c, enum bl_workload w,
+		      struct bl_sample *s, unsigned n)
+{
+	double base = MEDIAN_OF(s, n, s->base_rate);
+	double cap = MEDIAN_OF(s, n, s->cap_rate);
+	double ratio = MEDIAN_OF(s, n, s->base_rate > 0 ? s->cap_rate / s->base_rate : 0);
+	double evs = MEDIAN_OF(s, n, s->events_per_s);
+	double drops = MEDIAN_OF(s, n, (double)s->drops);
+	double dpct = MEDIAN_OF(s, n, s->events + s->drops ?
+				100.0 * (double)s->drops / (double)(s->events + s->drops) : 0);
+	double cpu = MEDIAN_OF(s, n, s->consumer_cpu);
+	double start = MEDIAN_OF(s, n, s->startup_s);
+	double rss = MEDIAN_OF(s, n, s->hwm_mb);
+
+	printf("| %s | %s | %s | %.2f M | %.2f M | %.2fx | %.2f M | %.0f (%.2f %%) | %.0f %% | "
+	       "%.3f s | %.1f MB |\n", engine, consumer_names[c], bl_workload_names[w],
+	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, start, rss);
+	fflush(stdout);
+}
+
+static int bench_engine(const struct bl_config *c, const char *engine)
+{
+	static struct bl_sample samples[MAX_RUNS];
+	char reason[512] = "", err[1024];
+	int r = scap_engine_probe(engine, reason, sizeof(reason));
+
+	if (r < 0) {
+		fprintf(stderr, "bench_live: engine %s unusable here: %s\n", engine, reason);
+		printf("| %s | - | - | engine unusable: %s | | | | | | | |\n", engine, reason);
+		return r;
+	}
+	for (enum consumer k = C_INPROC; k < C_N; k++) {
+		if (k == C_CLI && !c->cli)
+			continue;
+		for (enum bl_workload w = 0; w < BL_NWORKLOADS; w++) {
+			unsigned n = 0;
+
+			for (unsigned run = 0; run < c->runs; run++) {
+				struct bl_sample *s = &samples[n];
+
+				memset(s, 0, sizeof(*s));
+				fprintf(stderr, "bench_live: %s, %s, %s, run %u/%u\n", engine,
+					consumer_names[k], bl_workload_names[w], run + 1, c->runs);
+				s->base_rate = bl_workload_run(w, c->window_ms);
+				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
+						  : bl_measure_cli(c, engine, w, s, err, sizeof(err));
+				if (r < 0) {
+					fprintf(stderr, "bench_live: %s: %s\n", engine, err);
+					continue;
+				}
+				n++;
+			}
+			if (n)
+				print_row(engine, k, w, samples, n);
+			else
+				printf("| %s | %s | %s | failed: %s | | | | | | | |\n", engine,
+				       consumer_names[k], bl_workload_names[w], err);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "cli", required_argument, NULL, 'c' },
+		{ "buffer", required_argument, NULL, 'b' },
+		{ "workload-cpu", required_argument, NULL, 'W' },
+		{ "consumer-cpu", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bl_config c = {
+		.runs = 5, .window_ms = 1000, .workload_cpu = 1, .consumer_cpu = 0,
+		.buffer_bytes = 8u << 20,
+	};
+	int o, failed = 0;
+
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'r':
+			c.runs = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'w':
+			c.window_ms = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'c':
+			c.cli = optarg;
+			break;
+		case 'b':
+			c.buffer_bytes = strtoull(optarg, NULL, 0);
+			break;
+		case 'W':
+			c.workload_cpu = atoi(optarg);
+			break;
+		case 'C':
+			c.consumer_cpu = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc || c.runs == 0 || c.runs > MAX_RUNS || c.window_ms == 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (c.cli && access(c.cli, X_OK) < 0) {
+		fprintf(stderr, "bench_live: --cli %s: %s\n", c.cli, strerror(errno));
+		return 2;
+	}
+	if (bl_pin(0, c.workload_cpu) < 0) {
+		fprintf(stderr, "bench_live: cannot pin on CPU %d: %s\n", c.workload_cpu,
+			strerror(errno));
+		return 2;
+	}
+	if (bl_workload_setup() < 0) {
+		fprintf(stderr, "bench_live: cannot create the tmpfs file in /dev/shm: %s\n",
+			strerror(errno));
+		return 2;
+	}
+	print_header(&c);
+	for (int i = optind; i < argc; i++)
+		failed |= bench_engine(&c, argv[i]) < 0;
+	bl_workload_cleanup();
+	return failed;
+}
