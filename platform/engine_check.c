@@ -187,6 +187,10 @@ static void need_bpf_priv(struct reason *r, const struct scap_platform_facts *f,
 	say(r, EPERM, "%s needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF "
 	    "programs, and this process %s: run scap as root or grant it those capabilities.", name,
 	    f->feat[SCAP_FEAT_BPF_PRIV] == SCAP_FEAT_ABSENT ? "has neither" : "could not read its capabilities");
+	/* A host that allows unprivileged eBPF invites the question "why not me?". */
+	if (f->unpriv_bpf_disabled == 0)
+		say(r, EPERM, "(kernel.unprivileged_bpf_disabled=0 lets unprivileged users load socket "
+		    "filters only, never tracing programs.)");
 }
 
 /* The facts that make a feature unknowable without privilege are not worth

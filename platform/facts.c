@@ -32,7 +32,7 @@ static struct {
 
 	bool extras_done;
 	bool kmod_accessible;
-	bool unpriv_disabled;
+	int unpriv_disabled;
 } cache;
 
 /* Callers hold the lock. */

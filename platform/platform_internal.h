@@ -33,7 +33,7 @@ struct scap_platform_facts {
 	char arch[SCAP_PLATFORM_ARCH_LEN];
 	enum scap_feat_state feat[SCAP_FEAT_MAX];
 	bool kmod_dev_accessible;          /* the device can be opened read-write by us */
-	bool unpriv_bpf_disabled;          /* /proc/sys/kernel/unprivileged_bpf_disabled != 0 */
+	int unpriv_bpf_disabled;           /* kernel.unprivileged_bpf_disabled, -1 unreadable */
 };
 
 /* SCAP_PROBE_OVERRIDE, parsed. A field not named keeps the probed value. */
@@ -74,6 +74,6 @@ int scap_platform_parse_cpu_range(const char *s, int cpu, bool *in);
 /* Real probes (probes.c), uncached, never printing. */
 enum scap_feat_state scap_probe_run(enum scap_feature f);
 bool scap_probe_kmod_accessible(void);
-bool scap_probe_unpriv_bpf_disabled(void);
+int scap_probe_unpriv_bpf_disabled(void);
 
 #endif

@@ -195,15 +195,18 @@ bool scap_probe_kmod_accessible(void)
 	return access(SCAP_KMOD_DEVICE, R_OK | W_OK) == 0;
 }
 
-bool scap_probe_unpriv_bpf_disabled(void)
+int scap_probe_unpriv_bpf_disabled(void)
 {
 	char buf[16] = "";
 	FILE *fp = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re");
+	char *end;
+	long v;
 
 	if (!fp)
-		return false;
+		return -1;
 	if (!fgets(buf, sizeof(buf), fp))
 		buf[0] = '\0';
 	fclose(fp);
-	return atoi(buf) != 0;
+	v = strtol(buf, &end, 10);
+	return end == buf || v < 0 ? -1 : (int)v;
 }

@@ -269,6 +269,7 @@ static void facts_from(struct scap_platform_facts *f, const struct decide_case *
 		f->feat[i] = c->feats[i] == '1' ? SCAP_FEAT_PRESENT
 			   : c->feats[i] == '0' ? SCAP_FEAT_ABSENT : SCAP_FEAT_UNKNOWN;
 	f->kmod_dev_accessible = c->kmod_access;
+	f->unpriv_bpf_disabled = 2; /* Debian's default */
 }
 
 static void test_decisions(void **state)
@@ -299,6 +300,21 @@ static void test_decide_truncates(void **state)
 	assert_int_equal(scap_platform_decide(&f, "modern_bpf", reason, sizeof(reason)), -EPERM);
 	assert_string_equal(reason, "modern_bpf need");
 	assert_int_equal(scap_platform_decide(&f, "modern_bpf", NULL, 0), -EPERM);
+}
+
+static void test_decide_unpriv_bpf_enabled(void **state)
+{
+	struct scap_platform_facts f;
+	char reason[512];
+
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "1111110", "bpf", 0, 0, "" });
+	f.unpriv_bpf_disabled = 0;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EPERM);
+	assert_string_equal(reason, NO_PRIV("bpf") " (kernel.unprivileged_bpf_disabled=0 lets "
+			    "unprivileged users load socket filters only, never tracing programs.)");
+	f.unpriv_bpf_disabled = -1;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EPERM);
+	assert_string_equal(reason, NO_PRIV("bpf"));
 }
 
 /* ---- SCAP_PROBE_OVERRIDE parsing ---------------------------------------- */
@@ -525,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_min_table),
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_decide_truncates),
+		cmocka_unit_test(test_decide_unpriv_bpf_enabled),
 		cmocka_unit_test(test_override_good),
 		cmocka_unit_test(test_override_bad),
 		cmocka_unit_test_teardown(test_override_applied, unset_override),
