@@ -101,6 +101,21 @@ int scap_platform_kernel(struct scap_kernel_version *out)
 	return err;
 }
 
+int scap_platform_running_kernel(struct scap_kernel_version *out)
+{
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	pthread_mutex_lock(&lock);
+	uname_locked();
+	err = cache.uname_err;
+	if (!err)
+		*out = cache.kernel;
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
 const char *scap_platform_arch(void)
 {
 	const char *a;

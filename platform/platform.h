@@ -27,6 +27,10 @@ int scap_kernel_version_cmp(const struct scap_kernel_version *a, const struct sc
 
 /* The running kernel (override: kernel=RELEASE), cached. 0 or negative errno. */
 int scap_platform_kernel(struct scap_kernel_version *out);
+/* The kernel actually running (uname -r), ignoring kernel= in the override:
+ * for what must match the real kernel, such as whether BPF memory is charged
+ * to RLIMIT_MEMLOCK (< 5.11). 0 or negative errno. */
+int scap_platform_running_kernel(struct scap_kernel_version *out);
 /* The running architecture as uname -m spells it ("x86_64"), cached. */
 const char *scap_platform_arch(void);
 

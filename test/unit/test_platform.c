@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <cmocka.h>
 
 #include "../../platform/platform_internal.h"
@@ -435,6 +436,15 @@ static void test_override_applied(void **state)
 	assert_int_equal(v.major, 4);
 	assert_int_equal(v.minor, 18);
 	assert_string_equal(scap_platform_arch(), "x86_64");
+	{
+		struct scap_kernel_version real, want;
+		struct utsname u;
+
+		assert_int_equal(uname(&u), 0);
+		assert_int_equal(scap_kernel_version_parse(u.release, &want), 0);
+		assert_int_equal(scap_platform_running_kernel(&real), 0);
+		assert_int_equal(scap_kernel_version_cmp(&real, &want), 0);
+	}
 	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 1);
 	assert_int_equal(scap_feature_present(SCAP_FEAT_KMOD), 0);
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), 0);
