@@ -27,8 +27,14 @@
 
 #include "live.h"
 
-/* Name prefixes of the objects our drivers load (BPF_OBJ_NAME_LEN is 16). */
-static const char *const our_prefixes[] = { "scap", "sc_", "modern_b", "bpf_prob", NULL };
+/*
+ * Name prefixes of the objects our drivers load (BPF_OBJ_NAME_LEN is 16):
+ * drivers/modern_bpf names everything scap_*; drivers/bpf has ev_<CODE>
+ * programs and short map names; libbpf names internal maps <object>.rodata.
+ */
+static const char *const our_prefixes[] = {
+	"scap", "ev_", "events", "progs", "syscalls", "settings", "counters", "scratch", NULL,
+};
 
 #define MAX_IDS 1024
 #define GONE_DEADLINE_MS 10000
