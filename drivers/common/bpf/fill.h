@@ -136,6 +136,10 @@ static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const 
 		return scap_fill_user_strarray(fc, scap_fill_src(fc, src));
 	case SCAP_PT_ARGS:
 		return scap_fill_args(fc);
+	case SCAP_PT_FD:
+	case SCAP_PT_PID:
+		/* int-sized arguments arrive as unsigned long: sign-extend (AT_FDCWD), as kmod does. */
+		return scap_fill_int(fc, type, (scap_u64)(scap_s64)(scap_s32)scap_fill_src(fc, src));
 	default:
 		return scap_fill_int(fc, type, scap_fill_src(fc, src));
 	}

@@ -212,6 +212,9 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 			fc->flags |= SCAP_EVF_TRUNCATED;
 			return off;
 		}
+		/* Same value (1..SCAP_MAX_ARGV_LEN); clang may otherwise pass a copy of
+		 * rem the verifier saw unchecked and reject it as possibly negative. */
+		rem = ((rem - 1) & (SCAP_MAX_ARGV_LEN - 1)) + 1;
 		n = SCAP_FILL_READ_USER_STR(&fc->buf[(fc->pos + off) & SCAP_FILL_MASK], rem,
 					    (const void *)item);
 		if (n <= 0)
