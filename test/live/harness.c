@@ -8,7 +8,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,11 +48,24 @@ pid_t live_gettid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
+const char *live_tmp_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	if (!d || d[0] != '/')
+		d = "/tmp";
+	/* A minimal guest may have no /tmp yet. */
+	if (access(d, W_OK) < 0)
+		mkdir(d, 01777);
+	return d;
+}
+
 void live_tmp_path(char *buf, size_t len, const char *name)
 {
 	static unsigned counter;
 
-	snprintf(buf, len, "/tmp/scap-live-%d-%s-%u", (int)getpid(), name, counter++);
+	snprintf(buf, len, "%s/scap-live-%d-%s-%u", live_tmp_dir(), (int)getpid(), name,
+		 counter++);
 }
 
 /* ---- handles --------------------------------------------------------------- */

@@ -79,7 +79,8 @@ int test_openat_enoent(struct live_test *t)
 
 	if (!h)
 		return LIVE_FAIL;
-	snprintf(j.path, sizeof(j.path), "/tmp/scap-live-%d-no-such-dir/file", (int)getpid());
+	snprintf(j.path, sizeof(j.path), "%s/scap-live-%d-no-such-dir/file", live_tmp_dir(),
+		 (int)getpid());
 	live_drain(h);
 	if (live_run_thread(do_openat_enoent, &j, &tid) < 0 || j.fd != -1 || j.err != ENOENT)
 		return live_fail(t, "openat(%s) did not fail with ENOENT here", j.path);
@@ -275,7 +276,7 @@ static void *do_unlinkat(void *p)
 
 	/* A path relative to a real directory fd, and AT_REMOVEDIR on a directory. */
 	j->res = syscall(SYS_unlinkat, AT_FDCWD, j->path, AT_REMOVEDIR);
-	dfd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(live_tmp_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	j->fd = dfd;
 	j->res2 = syscall(SYS_unlinkat, dfd, base, 0);
 	j->res3 = syscall(SYS_unlinkat, AT_FDCWD, j->path2, 0);

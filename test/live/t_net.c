@@ -5,10 +5,12 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,6 +54,27 @@ static void *do_net(void *p)
 	return NULL;
 }
 
+/* A minimal guest (the VM test's initramfs) starts with the loopback down. */
+static int loopback_up(struct live_test *t)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (s < 0)
+		return live_fail(t, "socket: %s", strerror(errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		r = live_skip(t, "no loopback interface: %s", strerror(errno));
+	} else if (!(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			r = live_skip(t, "the loopback interface is down and cannot be brought "
+				      "up (%s): run `ip link set lo up`", strerror(errno));
+	}
+	close(s);
+	return r;
+}
+
 int test_net_connect(struct live_test *t)
 {
 	struct scap *h = live_shared_handle(t);
@@ -60,6 +83,10 @@ int test_net_connect(struct live_test *t)
 
 	if (!h)
 		return LIVE_FAIL;
+	int up = loopback_up(t);
+
+	if (up != LIVE_PASS)
+		return up;
 	live_drain(h);
 	live_run_thread(do_net, &j, &tid);
 	if (j.lfd < 0 || j.cfd < 0 || j.bind_res || j.listen_res || j.connect_res)
