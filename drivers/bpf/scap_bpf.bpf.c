@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The bpf driver: raw tracepoints on sys_enter/sys_exit writing events into
+ * a perf event array (one perf buffer per CPU).
+ *
+ * Built to load on old kernels and without BTF:
+ *   - only uapi headers (<linux/bpf.h>, x86_64 pt_regs from <asm/ptrace.h>),
+ *     no vmlinux.h, no CO-RE relocation: libbpf never needs the kernel's BTF;
+ *   - no global variables (no .data/.bss/.rodata before 5.2): settings live
+ *     in array maps filled by user space;
+ *   - helpers that exist since 4.x only: bpf_probe_read/_str, bpf_ktime_get_ns,
+ *     bpf_perf_event_output, bpf_tail_call, bpf_get_current_*;
+ *   - every function inlined (no BPF-to-BPF calls before 4.16), every loop
+ *     unrolled with a constant bound (no loops before 5.3);
+ *   - one program per event code, reached by a tail call from the
+ *     dispatchers, so that each stays under the 4096-instruction limit of
+ *     verifiers before 5.2 (docs/engines.md lists the counts).
+ * Task values that need structure offsets (ppid, exe, cwd, cgroup, argv of
+ * the new image, uid/gid) are left empty here; with BTF the loader swaps in
+ * the CO-RE programs of scap_bpf_core.bpf.c for the events that carry them.
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <asm/ptrace.h>
+#include <bpf/bpf_helpers.h>
+
+#define SCAP_FILL_READ_USER bpf_probe_read
+#define SCAP_FILL_READ_USER_STR bpf_probe_read_str
+#define SCAP_FILL_READ_KERNEL bpf_probe_read
+#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
+/* bpf_ktime_get_boot_ns is 5.8+: the dispatch code adds the boot offset. */
+#define SCAP_FILL_NOW() bpf_ktime_get_ns()
+#define SCAP_FILL_CORE 0
+#define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
+#define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_rax)
+#define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
+
+#include "scap_bpf_common.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Maps, dispatchers and per-event programs of the bpf driver. Included by
+ * scap_bpf.bpf.c (no BTF needed) and by scap_bpf_core.bpf.c (the CO-RE
+ * variants of the events that carry task values), after each has chosen its
+ * SCAP_FILL_* macros. SCAP_BPF_CORE_OBJECT selects the second role: only the
+ * per-event programs, sharing the first object's maps.
+ */
+#ifndef SCAP_DRIVERS_BPF_COMMON_H
+#define SCAP_DRIVERS_BPF_COMMON_H
+
+#include "../common/bpf/fill.h"
+#include "scap_bpf_maps.h"
+
+#ifndef ENOSPC
+#define ENOSPC 28 /* vmlinux.h has no errno macros */
+#endif
+
+/*
+ * x86_64 struct pt_regs: r10 .. cs are contiguous and read in one go. The
+ * includer defines SCAP_REGS_OFF_R10/_ORIG_AX/_CS from its own pt_regs (uapi
+ * and kernel spell the fields differently).
+ */
+struct scap_bpf_regs {
+	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs;
+};
+_Static_assert(SCAP_REGS_OFF_CS - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, cs),
+	       "pt_regs registers r10..cs are contiguous");
+_Static_assert(SCAP_REGS_OFF_ORIG_AX - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, orig_ax),
+	       "orig_ax follows di");
+
+/* User code segment of 32-bit (ia32) processes: their syscall numbers are another table. */
+#define SCAP_USER32_CS 0x23
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+	/* max_entries: the possible CPUs, set by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+	__uint(max_entries, SCAP_EV_MAX);
+} progs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_syscall);
+	__uint(max_entries, SCAP_NR_SYSCALLS);
+} syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_settings);
+	__uint(max_entries, 1);
+} settings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_counters);
+	__uint(max_entries, 1);
+} counters SEC(".maps");
+
+/*
+ * Per-CPU scratch: an array indexed by CPU, because per-CPU array values are
+ * limited to 32 KiB. SCAP_BPF_OUT_PAD bytes before the event keep it 8-byte
+ * aligned inside the perf record.
+ */
+struct scap_bpf_scratch {
+	__u8 pad[8];
+	struct scap_fill_scratch s;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_scratch);
+	/* max_entries: the possible CPUs, set by the loader */
+} scratch SEC(".maps");
+
+static __always_inline void scap_bpf_count_other(void)
+{
+	__u32 zero = 0;
+	struct scap_bpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+	if (c)
+		c->other++;
+}
+
+static __always_inline int scap_bpf_read_regs(struct bpf_raw_tracepoint_args *ctx, struct scap_bpf_regs *r)
+{
+	const void *regs = (const void *)ctx->args[0];
+
+	return bpf_probe_read(r, sizeof(*r), regs + SCAP_REGS_OFF_R10);
+}
+
+/*
+ * Whether this event is wanted: capture started, not the capturing process,
+ * the pid filter. Returns the settings, or NULL to skip.
+ */
+static __always_inline struct scap_bpf_settings *scap_bpf_wanted(void)
+{
+	__u32 zero = 0;
+	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
+	__u32 tgid;
+
+	if (!st || !st->capturing)
+		return NULL;
+	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	if (tgid == st->self_tgid)
+		return NULL;
+	if (st->pid_filter && tgid != st->pid_filter)
+		return NULL;
+	return st;
+}
+
+/* Builds event `code` and writes it to this CPU's perf buffer. */
+static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, const __u16 code, int at_exit)
+{
+	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
+	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
+	struct scap_bpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
+	struct scap_fill_ctx fc = {};
+	struct scap_bpf_regs r;
+	struct scap_evt_hdr *h;
+	__u32 len;
+	long err;
+
+	if (!st || !c)
+		return 0;
+	if (!sc || scap_bpf_read_regs(ctx, &r) != 0) {
+		c->other++;
+		return 0;
+	}
+	fc.buf = sc->s.buf;
+	fc.tmp = sc->s.tmp;
+	fc.args[0] = r.di;
+	fc.args[1] = r.si;
+	fc.args[2] = r.dx;
+	fc.args[3] = r.r10;
+	fc.args[4] = r.r8;
+	fc.args[5] = r.r9;
+	fc.ret = at_exit ? (__s64)ctx->args[1] : 0;
+	fc.nr = (__u32)r.orig_ax;
+	fc.snaplen = st->snaplen;
+	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)
+		fc.snaplen = SCAP_DEFAULT_SNAPLEN;
+
+	len = scap_fill_event(&fc, code);
+	h = (struct scap_evt_hdr *)sc->s.buf;
+	h->ts += st->boot_offset_ns;
+
+	len = SCAP_FILL_OUT_LEN(len);
+	err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &sc->pad[8 - SCAP_BPF_OUT_PAD],
+				    len + SCAP_BPF_OUT_PAD);
+	if (err == 0)
+		c->sent++;
+	else if (err == -ENOSPC)
+		c->full++;
+	else
+		c->other++;
+	return 0;
+}
+
+/*
+ * One program per row of events.def, named ev_<CODE>. The CO-RE object only
+ * needs the rows carrying process context: the others compile to nothing
+ * there and are never loaded from it (engines/bpf/bpf_loader.c).
+ */
+#ifdef SCAP_BPF_CORE_OBJECT
+#define SCAP_BPF_ROW_BUILT(flags, dir) (((flags) & SCAP_EF_PROC_CTX) && (dir) == SCAP_DIR_EXIT)
+#else
+#define SCAP_BPF_ROW_BUILT(flags, dir) 1
+#endif
+#define SCAP_EVENT(code, sc, dir, cat, flags, ...)                                   \
+	SEC("raw_tp")                                                                \
+	int ev_##code(struct bpf_raw_tracepoint_args *ctx)                           \
+	{                                                                            \
+		if (!SCAP_BPF_ROW_BUILT(flags, SCAP_DIR_##dir))                                    \
+			return 0;                                                    \
+		return scap_bpf_emit(ctx, SCAP_EV_##code, SCAP_DIR_##dir == SCAP_DIR_EXIT); \
+	}
+#include "../common/events.def"
+#undef SCAP_EVENT
+
+#ifndef SCAP_BPF_CORE_OBJECT
+
+SEC("raw_tracepoint/sys_exit")
+int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct scap_bpf_syscall *sys;
+	__u64 hdr[3];   /* orig_ax, ip, cs */
+	__u32 nr;
+
+	if (!scap_bpf_wanted())
+		return 0;
+	if (bpf_probe_read(hdr, sizeof(hdr), (const void *)ctx->args[0] +
+				SCAP_REGS_OFF_ORIG_AX) != 0) {
+		scap_bpf_count_other();
+		return 0;
+	}
+	if (hdr[2] == SCAP_USER32_CS)
+		return 0;
+	nr = (__u32)hdr[0];
+	sys = bpf_map_lookup_elem(&syscalls, &nr);
+	if (!sys || !sys->selected)
+		return 0;
+	bpf_tail_call(ctx, &progs, sys->exit_code);
+	/* Only reached when the event's program is missing. */
+	scap_bpf_count_other();
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct scap_bpf_syscall *sys;
+	__u32 nr = (__u32)ctx->args[1];
+	__u64 cs = 0;
+
+	if (!scap_bpf_wanted())
+		return 0;
+	sys = bpf_map_lookup_elem(&syscalls, &nr);
+	if (!sys || !sys->selected || !sys->has_enter)
+		return 0;
+	if (bpf_probe_read(&cs, sizeof(cs), (const void *)ctx->args[0] +
+				SCAP_REGS_OFF_CS) != 0 || cs == SCAP_USER32_CS)
+		return 0;
+	bpf_tail_call(ctx, &progs, sys->enter_code);
+	scap_bpf_count_other();
+	return 0;
+}
+
+#endif
+
+#endif

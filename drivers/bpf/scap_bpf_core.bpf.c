@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The CO-RE half of the bpf driver: the same per-event programs as
+ * scap_bpf.bpf.c, built with the task values filled through CO-RE (ppid,
+ * uid, gid, exe, cwd, cgroup, the new image's argv). The loader opens this
+ * object only when the kernel has BTF, shares the first object's maps with
+ * it, and installs its programs in the tail-call table in place of the
+ * empty-valued ones, for the events that carry task values.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+/* Kernels with BTF but before 5.5 have no *_user/_kernel variants. */
+#define SCAP_FILL_READ_USER bpf_probe_read
+#define SCAP_FILL_READ_USER_STR bpf_probe_read_str
+#define SCAP_FILL_READ_KERNEL bpf_probe_read
+#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
+#define SCAP_FILL_NOW() bpf_ktime_get_ns()
+#define SCAP_FILL_CORE 1
+#define SCAP_BPF_CORE_OBJECT 1
+#define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
+#define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_ax)
+#define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
+
+#include "scap_bpf_common.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Map value layouts shared by the bpf driver and its loader
+ * (engines/bpf/). Old kernels (< 5.2) have no global data sections, so
+ * everything user space configures lives in small array maps.
+ */
+#ifndef SCAP_DRIVERS_BPF_MAPS_H
+#define SCAP_DRIVERS_BPF_MAPS_H
+
+#if defined(__bpf__) || defined(__BPF__)
+#include "../common/scap_types.h"
+#else
+#include "scap/common/scap_types.h"
+#endif
+
+/* One entry per x86_64 syscall number (SCAP_NR_SYSCALLS entries). */
+struct scap_bpf_syscall {
+	scap_u16 exit_code;   /* enum scap_event_code of the exit event */
+	scap_u16 enter_code;  /* enter event code, valid when has_enter */
+	scap_u8 selected;     /* 1: capture this syscall */
+	scap_u8 has_enter;    /* 1: also capture at enter (SCAP_EF_TOCTOU rows) */
+	scap_u16 pad;
+};
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_syscall) == 8, "syscall entry is 8 bytes");
+
+/* The one entry of the settings map. */
+struct scap_bpf_settings {
+	scap_u64 boot_offset_ns; /* CLOCK_BOOTTIME - CLOCK_MONOTONIC at start */
+	scap_u32 capturing;      /* 0: programs return at once */
+	scap_u32 snaplen;        /* bytes kept of I/O buffers */
+	scap_u32 pid_filter;     /* tgid to capture, 0 = all */
+	scap_u32 self_tgid;      /* the capturing process: never captured */
+};
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 24, "settings are 24 bytes");
+
+/* Per-CPU counters (one entry of a per-CPU array). */
+struct scap_bpf_counters {
+	scap_u64 sent;        /* events written to the perf buffer */
+	scap_u64 full;        /* outputs refused because the perf buffer was full */
+	scap_u64 other;       /* outputs refused for another reason, or events not built */
+};
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_counters) == 24, "counters are 24 bytes");
+
+/*
+ * Bytes in front of each event in the perf record: the record header (8) and
+ * the raw size (4) leave the event 4-byte aligned; 4 more bytes make it 8.
+ */
+#define SCAP_BPF_OUT_PAD 4u
+
+#endif

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The bpf engine: raw tracepoint programs (drivers/bpf/) that write events
+ * into one perf buffer per online CPU, read through the mmap layout
+ * (perf_buf.c). Works without BTF and on kernels that predate the BPF ring
+ * buffer. Configuration reaches the programs through array maps, because
+ * kernels before 5.2 have no global data sections.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "engine.h"
+#include "platform/platform.h"
+#include "scap/common/schema.h"
+#include "drivers/bpf/scap_bpf_maps.h"
+#include "perf_buf.h"
+#include "bpf_loader.h"
+#include "scap_bpf.skel.h"
+
+/* Longest a blocking wait sleeps before the core peeks again (see wait). */
+#define BPF_WAIT_SLICE_MS 20
+/* Smallest data area: an event can be 64 KiB long. */
+#define BPF_MIN_DATA_BYTES (64u * 1024u)
+/* Bytes written before a sleeping reader is woken. */
+#define BPF_MAX_WAKEUP_BYTES (256u * 1024u)
+
+struct bpf_engine {
+	struct scap_bpf *skel;
+	struct scap_engine_ctx *ctx;
+	struct bpf_link *exit_link;
+	struct bpf_link *enter_link;
+	struct scap_perf_buf *pbs;
+	unsigned npbs;
+	int epfd;
+	int ncpus;                  /* possible CPUs: per-CPU map values come in this many */
+	struct scap_bpf_settings settings;
+	struct scap_bpf_counters *percpu; /* scratch for stats(): ncpus entries */
+};
+
+static int bpf_probe(char *reason, size_t len)
+{
+	return scap_platform_engine_check("bpf", reason, len);
+}
+
+static int settings_push(struct bpf_engine *e)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.settings), &zero, &e->settings, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Kernels < 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones to the memory cgroup. */
+static void raise_memlock(struct bpf_engine *e, char *why, size_t whylen)
+{
+	struct scap_kernel_version kv, v511 = { 5, 11, 0 };
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	why[0] = '\0';
+	if (scap_platform_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &v511) >= 0)
+		return;
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0)
+		return;
+	int err = errno;
+	struct rlimit cur;
+
+	getrlimit(RLIMIT_MEMLOCK, &cur);
+	snprintf(why, whylen,
+		 "; this kernel (< 5.11) charges BPF maps to RLIMIT_MEMLOCK, which could not be "
+		 "raised (%s; current limit %llu bytes): run with CAP_SYS_RESOURCE or "
+		 "`ulimit -l unlimited`, or use smaller buffers", strerror(err),
+		 (unsigned long long)cur.rlim_cur);
+	scap_engine_logf(e->ctx, SCAP_LOG_WARN, "bpf: could not raise RLIMIT_MEMLOCK: %s", strerror(err));
+}
+
+static size_t data_pages_for(size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), pages = 1;
+
+	if (bytes < BPF_MIN_DATA_BYTES)
+		bytes = BPF_MIN_DATA_BYTES;
+	while (pages * page < bytes)
+		pages <<= 1;
+	return pages;
+}
+
+static int open_buffers(struct bpf_engine *e, const struct scap_engine_config *cfg)
+{
+	size_t pages = data_pages_for(cfg->buffer_bytes);
+	size_t data_bytes = pages * (size_t)sysconf(_SC_PAGESIZE);
+	size_t wakeup = data_bytes / 4 < BPF_MAX_WAKEUP_BYTES ? data_bytes / 4 : BPF_MAX_WAKEUP_BYTES;
+	int map_fd = bpf_map__fd(e->skel->maps.events);
+	int cpu, err;
+
+	e->pbs = calloc((size_t)e->ncpus, sizeof(*e->pbs));
+	if (!e->pbs)
+		return -ENOMEM;
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (e->epfd < 0) {
+		err = -errno;
+		scap_engine_errf(e->ctx, "bpf: epoll_create1 failed: %s", strerror(-err));
+		return err;
+	}
+	for (cpu = 0; cpu < e->ncpus; cpu++) {
+		struct scap_perf_buf *pb = &e->pbs[e->npbs];
+		struct epoll_event ev = { .events = EPOLLIN };
+		const char *what = "";
+		__u32 key = (__u32)cpu;
+
+		/* An offline CPU runs nothing; events of a CPU brought online later count as drops. */
+		if (!scap_platform_cpu_online(cpu))
+			continue;
+		err = scap_perf_buf_open(pb, cpu, pages, wakeup, &what);
+		if (err) {
+			scap_engine_errf(e->ctx,
+					 "bpf: %s for the perf buffer of CPU %d (%zu KiB) failed: %s%s", what,
+					 cpu, data_bytes >> 10, strerror(-err),
+					 err == -EPERM || err == -ENOMEM
+						 ? "; perf buffers count against RLIMIT_MEMLOCK and "
+						   "kernel.perf_event_mlock_kb unless CAP_IPC_LOCK is held: "
+						   "use a smaller buffer size or raise the limits"
+						 : "");
+			return err;
+		}
+		e->npbs++;
+		if (bpf_map_update_elem(map_fd, &key, &pb->fd, BPF_ANY)) {
+			err = -errno;
+			scap_engine_errf(e->ctx, "bpf: could not put CPU %d's perf buffer in the events map: %s",
+					 cpu, strerror(-err));
+			return err;
+		}
+		ev.data.u32 = e->npbs - 1;
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, pb->fd, &ev)) {
+			err = -errno;
+			scap_engine_errf(e->ctx, "bpf: epoll_ctl on CPU %d's perf buffer failed: %s", cpu,
+					 strerror(-err));
+			return err;
+		}
+		err = scap_bufset_add(e->ctx->bufs, &pb->buf);
+		if (err) {
+			scap_engine_errf(e->ctx, "bpf: out of memory adding a buffer");
+			return err;
+		}
+	}
+	if (e->npbs == 0) {
+		scap_engine_errf(e->ctx, "bpf: no online CPU found in /sys/devices/system/cpu");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int attach(struct bpf_engine *e, bool need_enter)
+{
+	int err;
+
+	e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
+	if (!e->exit_link) {
+		err = -errno;
+		scap_engine_errf(e->ctx, "bpf: attaching to raw tracepoint sys_exit failed: %s",
+				 strerror(-err));
+		return err;
+	}
+	if (!need_enter)
+		return 0;
+	e->enter_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_enter, "sys_enter");
+	if (!e->enter_link) {
+		/* Exit events still come; the core marks them as having no enter. */
+		err = -errno;
+		e->ctx->attach_failures++;
+		scap_engine_warnf(e->ctx,
+				  "bpf: raw tracepoint sys_enter did not attach (%s): enter-time "
+				  "(TOCTOU) arguments are not captured",
+				  strerror(-err));
+	}
+	return 0;
+}
+
+static void bpf_close(void *state)
+{
+	struct bpf_engine *e = state;
+	unsigned i;
+
+	if (!e)
+		return;
+	bpf_link__destroy(e->enter_link);
+	bpf_link__destroy(e->exit_link);
+	scap_bpf_loader_destroy(e->skel);
+	for (i = 0; i < e->npbs; i++)
+		scap_perf_buf_close(&e->pbs[i]);
+	free(e->pbs);
+	if (e->epfd >= 0)
+		close(e->epfd);
+	free(e->percpu);
+	free(e);
+}
+
+static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, void **state)
+{
+	struct bpf_engine *e;
+	char memlock_why[320];
+	bool need_enter = false;
+	int err;
+
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		scap_engine_errf(ctx, "bpf: out of memory");
+		return -ENOMEM;
+	}
+	e->ctx = ctx;
+	e->epfd = -1;
+	e->ncpus = libbpf_num_possible_cpus();
+	if (e->ncpus <= 0) {
+		err = e->ncpus ? e->ncpus : -ENODEV;
+		scap_engine_errf(ctx, "bpf: cannot count the possible CPUs: %s", strerror(-err));
+		goto fail;
+	}
+	e->percpu = calloc((size_t)e->ncpus, sizeof(*e->percpu));
+	if (!e->percpu) {
+		err = -ENOMEM;
+		scap_engine_errf(ctx, "bpf: out of memory");
+		goto fail;
+	}
+	if (cfg->cpus_per_buffer > 1)
+		scap_engine_warnf(ctx,
+				  "bpf: cpus_per_buffer=%u ignored: a BPF program can only write to the perf "
+				  "buffer of the CPU it runs on, so this engine keeps one buffer per CPU",
+				  cfg->cpus_per_buffer);
+
+	raise_memlock(e, memlock_why, sizeof(memlock_why));
+	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, memlock_why, &e->skel, &need_enter);
+	if (err)
+		goto fail;
+
+	e->settings.snaplen = cfg->snaplen;
+	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
+	e->settings.self_tgid = 0; /* TODO match modern_bpf */
+	e->settings.capturing = 0;
+	err = settings_push(e);
+	if (err) {
+		scap_engine_errf(ctx, "bpf: writing the settings map failed: %s", strerror(-err));
+		goto fail;
+	}
+	err = open_buffers(e, cfg);
+	if (err)
+		goto fail;
+	err = attach(e, need_enter);
+	if (err)
+		goto fail;
+	*state = e;
+	return 0;
+fail:
+	bpf_close(e);
+	return err;
+}
+
+static int bpf_start(void *state)
+{
+	struct bpf_engine *e = state;
+	struct timespec boot, mono;
+
+	/* The programs read CLOCK_MONOTONIC (bpf_ktime_get_ns exists on every kernel). */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	e->settings.boot_offset_ns = (__u64)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
+				     (__u64)(boot.tv_nsec - mono.tv_nsec);
+	e->settings.capturing = 1;
+	return settings_push(e);
+}
+
+static int bpf_stop(void *state)
+{
+	struct bpf_engine *e = state;
+
+	e->settings.capturing = 0;
+	return settings_push(e);
+}
+
+static int bpf_wait(void *state, int timeout_ms)
+{
+	struct bpf_engine *e = state;
+	struct epoll_event evs[16];
+	int n;
+
+	/*
+	 * A reader is only woken per batch of bytes, so a trickle of events
+	 * could sit below the watermark: never sleep longer than one slice.
+	 */
+	if (timeout_ms < 0 || timeout_ms > BPF_WAIT_SLICE_MS)
+		timeout_ms = BPF_WAIT_SLICE_MS;
+	n = epoll_wait(e->epfd, evs, 16, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? -EINTR : -errno;
+	return 0;
+}
+
+static int bpf_stats(void *state)
+{
+	struct bpf_engine *e = state;
+	__u32 zero = 0;
+	unsigned i;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, e->percpu))
+		return -errno;
+	for (i = 0; i < e->npbs; i++) {
+		struct scap_perf_buf *pb = &e->pbs[i];
+		const struct scap_bpf_counters *c = &e->percpu[pb->buf.cpu];
+
+		/*
+		 * A full buffer is seen twice: the program's failed output and the
+		 * kernel's PERF_RECORD_LOST (which arrives only with a later record).
+		 * Both count the same events, so take the larger.
+		 */
+		pb->buf.drops_buffer_full = c->full > pb->lost ? c->full : pb->lost;
+		pb->buf.drops_other = c->other + pb->malformed;
+		pb->buf.kernel_events = c->sent;
+	}
+	/* CPUs without a buffer (offline at open) can only have failed outputs. */
+	return 0;
+}
+
+const struct scap_engine_ops scap_engine_bpf = {
+	.name = "bpf",
+	.description = "eBPF on raw tracepoints with perf buffers (kernels >= 4.17, no BTF needed)",
+	.probe = bpf_probe,
+	.init = bpf_init,
+	.start = bpf_start,
+	.stop = bpf_stop,
+	.next = NULL,
+	.wait = bpf_wait,
+	.stats = bpf_stats,
+	.close = bpf_close,
+};

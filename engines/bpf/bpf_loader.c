@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Loading the bpf driver (drivers/bpf/scap_bpf.bpf.c) from the skeleton that
+ * the build generated with `bpftool gen skeleton` and compiled in: nothing is
+ * read from disk at run time, nothing is pinned, so closing the handle or
+ * the process dying unloads everything.
+ *
+ * The kernel-side tables come from the schema: the syscall table maps each
+ * syscall number to its events (the generic event when it has no typed row)
+ * and the tail-call table maps each event code to the program that builds
+ * it (ev_<CODE>, one per row of events.def).
+ */
+#define _GNU_SOURCE /* vasprintf */
+#include "bpf_loader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "drivers/bpf/scap_bpf_maps.h"
+#include "platform/platform.h"
+#include "scap/common/schema.h"
+#include "scap_bpf.skel.h"
+
+struct ev_row {
+	int nr;              /* x86_64 syscall number, -1 for none */
+	unsigned char dir;   /* SCAP_DIR_* */
+	unsigned char flags; /* SCAP_EF_* */
+	const char *prog;    /* the program that builds the event */
+};
+
+static const struct ev_row ev_rows[SCAP_EV_MAX] = {
+#define SCAP_EVENT(code, sc, dir, cat, flags, ...) \
+	[SCAP_EV_##code] = { SCAP_NR_##sc, SCAP_DIR_##dir, (flags), "ev_" #code },
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+};
+
+/* libbpf's print callback has no context pointer: the handle being loaded. */
+static __thread struct scap_engine_ctx *libbpf_ctx;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	size_t n;
+
+	if (!libbpf_ctx || !libbpf_ctx->log)
+		return 0;
+	/* Verifier logs come as one message of any length. */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	libbpf_ctx->log(level == LIBBPF_WARN ? SCAP_LOG_WARN : SCAP_LOG_DEBUG, msg, libbpf_ctx->log_ctx);
+	free(msg);
+	return 0;
+}
+
+static bool syscall_selected(const struct scap_engine_config *cfg, int nr)
+{
+	return nr >= 0 && nr < (int)SCAP_NR_SYSCALLS && (cfg->all_syscalls || cfg->selected[nr]);
+}
+
+/* Which events are reachable with this selection: only those programs are loaded. */
+static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *tab, bool *used,
+		 bool *need_enter)
+{
+	unsigned code;
+	int nr;
+
+	for (nr = 0; nr < (int)SCAP_NR_SYSCALLS; nr++) {
+		tab[nr].exit_code = SCAP_EV_GENERIC_X;
+		tab[nr].selected = syscall_selected(cfg, nr);
+	}
+	for (code = 0; code < SCAP_EV_MAX; code++) {
+		const struct ev_row *r = &ev_rows[code];
+
+		if (r->nr < 0 || r->nr >= (int)SCAP_NR_SYSCALLS)
+			continue;
+		if (r->dir == SCAP_DIR_EXIT) {
+			tab[r->nr].exit_code = (scap_u16)code;
+		} else {
+			tab[r->nr].enter_code = (scap_u16)code;
+			tab[r->nr].has_enter = 1;
+		}
+	}
+	*need_enter = false;
+	for (nr = 0; nr < (int)SCAP_NR_SYSCALLS; nr++) {
+		if (!tab[nr].selected)
+			continue;
+		used[tab[nr].exit_code] = true;
+		if (tab[nr].has_enter) {
+			used[tab[nr].enter_code] = true;
+			*need_enter = true;
+		}
+	}
+}
+
+static int fill_tables(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
+		       const struct scap_bpf_syscall *tab, const bool *used)
+{
+	int sys_fd = bpf_map__fd(skel->maps.syscalls), progs_fd = bpf_map__fd(skel->maps.progs);
+	__u32 key;
+
+	for (key = 0; key < SCAP_NR_SYSCALLS; key++) {
+		if (bpf_map_update_elem(sys_fd, &key, &tab[key], BPF_ANY)) {
+			int err = -errno;
+
+			scap_engine_errf(ctx, "bpf: writing the syscall table failed: %s", strerror(-err));
+			return err;
+		}
+	}
+	for (key = 0; key < SCAP_EV_MAX; key++) {
+		struct bpf_program *p;
+		int fd;
+
+		if (!used[key])
+			continue;
+		p = bpf_object__find_program_by_name(skel->obj, ev_rows[key].prog);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd < 0 || bpf_map_update_elem(progs_fd, &key, &fd, BPF_ANY)) {
+			int err = fd < 0 ? -ENOENT : -errno;
+
+			scap_engine_errf(ctx, "bpf: installing program %s in the tail-call table failed: %s",
+					 ev_rows[key].prog, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
+			 int ncpus, const char *hint, struct scap_bpf **out, bool *need_enter)
+{
+	static struct scap_bpf_syscall tab_init[SCAP_NR_SYSCALLS];
+	struct scap_bpf_syscall tab[SCAP_NR_SYSCALLS];
+	bool used[SCAP_EV_MAX] = { false };
+	struct scap_bpf *skel;
+	libbpf_print_fn_t old_print;
+	unsigned code;
+	int err;
+
+	memcpy(tab, tab_init, sizeof(tab));
+	plan(cfg, tab, used, need_enter);
+
+	libbpf_ctx = ctx;
+	old_print = libbpf_set_print(libbpf_print);
+	skel = scap_bpf__open();
+	if (!skel) {
+		err = -errno;
+		scap_engine_errf(ctx, "bpf: opening the embedded BPF object failed: %s", strerror(-err));
+		goto out;
+	}
+	bpf_map__set_max_entries(skel->maps.events, (__u32)ncpus);
+	bpf_map__set_max_entries(skel->maps.scratch, (__u32)ncpus);
+	for (code = 0; code < SCAP_EV_MAX; code++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(skel->obj, ev_rows[code].prog);
+
+		if (p)
+			bpf_program__set_autoload(p, used[code]);
+	}
+	bpf_program__set_autoload(skel->progs.scap_sys_enter, *need_enter);
+
+	err = scap_bpf__load(skel);
+	if (err) {
+		err = err < 0 ? err : -errno;
+		scap_engine_errf(ctx,
+				 "bpf: loading the BPF programs failed: %s (%s)%s", strerror(-err),
+				 err == -EPERM ? "needs root, or CAP_BPF with CAP_PERFMON and CAP_SYS_ADMIN"
+				 : err == -EACCES ? "the kernel's verifier rejected a program; its log goes "
+						    "to the log callback"
+						  : "details go to the log callback",
+				 hint ? hint : "");
+		goto out;
+	}
+	err = fill_tables(ctx, skel, tab, used);
+out:
+	libbpf_set_print(old_print);
+	libbpf_ctx = NULL;
+	if (err) {
+		scap_bpf__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+void scap_bpf_loader_destroy(struct scap_bpf *skel)
+{
+	scap_bpf__destroy(skel);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Loading the bpf driver: open the skeleton compiled into the library, size
+ * its maps, load it, and fill the kernel-side tables from the schema.
+ */
+#ifndef SCAP_ENGINES_BPF_LOADER_H
+#define SCAP_ENGINES_BPF_LOADER_H
+
+#include <stdbool.h>
+
+#include "engine.h"
+
+struct scap_bpf;
+
+/*
+ * Loads the programs and maps for `ncpus` possible CPUs, fills the syscall
+ * table and the tail-call table. *need_enter tells whether any selected
+ * syscall is captured at enter too. `hint` is appended to a load error
+ * (the RLIMIT_MEMLOCK story on old kernels). 0 or a negative errno with
+ * ctx->err written.
+ */
+int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
+			 int ncpus, const char *hint, struct scap_bpf **out, bool *need_enter);
+void scap_bpf_loader_destroy(struct scap_bpf *skel);
+
+#endif
