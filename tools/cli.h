@@ -54,15 +54,25 @@ void cli_json_string(FILE *f, const char *s);
 /* ---- event output (event_print.c) ---------------------------------------- */
 
 struct cli_printer {
-	FILE *out;
+	int fd;                /* where the lines go (stdout) */
 	bool json;
 	bool flush_each;       /* stdout is a terminal: show events as they come */
-	char *buf;             /* grows to the longest formatted text */
+	char *buf;             /* one formatted line; grows to the longest */
 	size_t cap;
+	char *out;             /* lines waiting to be written */
+	size_t out_len, out_cap;
 	uint64_t decode_errors;/* events or parameters that could not be decoded */
 };
 
-int cli_printer_init(struct cli_printer *p, FILE *out, bool json);
+/*
+ * Output is buffered here and written with write(2) rather than stdio: the
+ * signals that stop a capture are installed without SA_RESTART (so that they
+ * interrupt the wait for events), and a write they interrupt must be resumed,
+ * not turned into a stream error with a line half written.
+ */
+int cli_printer_init(struct cli_printer *p, int fd, bool json, size_t out_bytes);
+/* Writes what is buffered. 0, or -errno (-EPIPE when the reader went away). */
+int cli_printer_flush(struct cli_printer *p);
 void cli_printer_free(struct cli_printer *p);
 /* Prints one event line. 0, or -errno when the output failed (EPIPE, ENOSPC). */
 int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned cpu);

@@ -20,6 +20,8 @@
 /* Longest wait in scap_next: bounds how late a signal that lands just before
  * the wait is noticed, without costing anything while events flow. */
 #define CLI_WAIT_MS 200
+/* Bytes of output gathered before one write(2). */
+#define CLI_OUT_BUF (1u << 20)
 
 enum stop_reason { STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR };
 static const char *const stop_names[] = {
@@ -416,14 +418,14 @@ int cmd_capture(int argc, char **argv)
 		free(a.engine_order);
 		return rc;
 	}
-	if (cli_printer_init(&printer, stdout, a.json) < 0) {
+	if (cli_printer_init(&printer, STDOUT_FILENO, a.json, CLI_OUT_BUF) < 0) {
 		cli_errorf("out of memory");
+		free(a.syscalls);
+		free(a.engine_order);
 		return CLI_EXIT_FAIL;
 	}
 	/* Large writes when nobody watches; every line at once on a terminal. */
 	printer.flush_each = isatty(STDOUT_FILENO);
-	if (!printer.flush_each)
-		setvbuf(stdout, NULL, _IOFBF, 1u << 20);
 
 	install_signals();
 	if (open_engine(&a, &h) < 0) {
@@ -448,9 +450,10 @@ int cmd_capture(int argc, char **argv)
 
 	why = run(h, &a, &printer, err, sizeof(err));
 	scap_stop(h);
-	if (fflush(stdout) != 0 && errno != EPIPE && why != STOP_ERROR) {
+	rc = cli_printer_flush(&printer);
+	if (rc < 0 && rc != -EPIPE && why != STOP_ERROR) {
 		snprintf(err, sizeof(err), "cannot write events: %s: check the output file or disk space",
-			 strerror(errno));
+			 strerror(-rc));
 		why = STOP_ERROR;
 	}
 	print_stats(h, &a, &printer, why);

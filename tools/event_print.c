@@ -8,25 +8,57 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 #define CLI_INITIAL_BUF (64u << 10)
 
-int cli_printer_init(struct cli_printer *p, FILE *out, bool json)
+int cli_printer_init(struct cli_printer *p, int fd, bool json, size_t out_bytes)
 {
 	memset(p, 0, sizeof(*p));
-	p->out = out;
+	p->fd = fd;
 	p->json = json;
 	p->cap = CLI_INITIAL_BUF;
 	p->buf = malloc(p->cap);
-	return p->buf ? 0 : -ENOMEM;
+	p->out_cap = out_bytes;
+	p->out = malloc(p->out_cap);
+	if (!p->buf || !p->out) {
+		cli_printer_free(p);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void cli_printer_free(struct cli_printer *p)
 {
 	free(p->buf);
-	p->buf = NULL;
+	free(p->out);
+	p->buf = p->out = NULL;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int cli_printer_flush(struct cli_printer *p)
+{
+	int rc = write_all(p->fd, p->out, p->out_len);
+
+	p->out_len = 0;
+	return rc;
 }
 
 static int ensure(struct cli_printer *p, size_t need)
@@ -125,9 +157,14 @@ int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned
 	if (ensure(p, off + 2) < 0)
 		return -ENOMEM;
 	p->buf[off++] = '\n';
-	if (fwrite(p->buf, 1, off, p->out) != off)
-		return errno ? -errno : -EIO;
-	if (p->flush_each && fflush(p->out) != 0)
-		return errno ? -errno : -EIO;
-	return 0;
+	if (p->out_len + off > p->out_cap) {
+		rc = cli_printer_flush(p);
+		if (rc < 0)
+			return rc;
+	}
+	if (off > p->out_cap)
+		return write_all(p->fd, p->buf, off);
+	memcpy(p->out + p->out_len, p->buf, off);
+	p->out_len += off;
+	return p->flush_each ? cli_printer_flush(p) : 0;
 }
