@@ -193,8 +193,8 @@ static void need_bpf_priv(struct reason *r, const struct scap_platform_facts *f,
 		    "filters only, never tracing programs.)");
 }
 
-/* The facts that make a feature unknowable without privilege are not worth
- * listing beside the privilege itself: the privilege is what to fix first. */
+/* Privilege first: without it the other probes cannot tell (EPERM), and only
+ * the version speaks for them. */
 static void decide_modern_bpf(struct reason *r, const struct scap_platform_facts *f,
 			      const struct engine_row *e, const struct scap_kernel_version *min)
 {

@@ -31,7 +31,8 @@ int scap_platform_kernel(struct scap_kernel_version *out);
  * for what must match the real kernel, such as whether BPF memory is charged
  * to RLIMIT_MEMLOCK (< 5.11). 0 or negative errno. */
 int scap_platform_running_kernel(struct scap_kernel_version *out);
-/* The running architecture as uname -m spells it ("x86_64"), cached. */
+/* The running architecture as uname -m spells it ("x86_64", override:
+ * arch=NAME), cached; valid until scap_platform_reset_cache(). */
 const char *scap_platform_arch(void);
 
 enum scap_feature {
