@@ -36,7 +36,7 @@ static const struct arch_row min_kernels[] = {
 
 #define SUPPORTED_ARCHES "x86_64, aarch64, s390x, riscv64, ppc64le, loongarch64"
 #define KMOD_LOAD_CMD \
-	"make -C /lib/modules/$(uname -r)/build M=$PWD/drivers/kmod && insmod drivers/kmod/scap.ko"
+	"make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod drivers/kmod/scap.ko"
 
 struct engine_row {
 	const char *name;

@@ -147,7 +147,7 @@ struct decide_case {
 #define UNK "??????1" /* privileged, but no probe could tell: the version decides */
 #define KMOD_MISSING                                                                            \
 	"kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "   \
-	"root with `make -C /lib/modules/$(uname -r)/build M=$PWD/drivers/kmod && insmod "        \
+	"root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "          \
 	"drivers/kmod/scap.ko`, or use the modern_bpf or bpf engine."
 #define NO_BTF                                                                                  \
 	"modern_bpf needs kernel BTF, and /sys/kernel/btf/vmlinux is missing: use a kernel built " \
