@@ -202,3 +202,39 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 	pthread_mutex_unlock(&lock);
 	return 0;
 }
+
+int scap_platform_describe(char *buf, size_t len)
+{
+	const struct scap_probe_override *o;
+	char tmp[512];
+	size_t used = 0;
+	int n;
+
+	pthread_mutex_lock(&lock);
+	o = override_locked();
+	uname_locked();
+	if (o->has_kernel)
+		n = snprintf(tmp, sizeof(tmp), "Linux %s (forced)", o->release);
+	else if (cache.uname_err)
+		n = snprintf(tmp, sizeof(tmp), "Linux %s (release not understood)",
+			     cache.release[0] ? cache.release : "unknown");
+	else
+		n = snprintf(tmp, sizeof(tmp), "Linux %s (%u.%u.%u)", cache.release, cache.kernel.major,
+			     cache.kernel.minor, cache.kernel.patch);
+	used = n > 0 ? (size_t)n : 0;
+	n = snprintf(tmp + used, sizeof(tmp) - used, " on %s%s;", o->has_arch ? o->arch : cache.arch,
+		     o->has_arch ? " (forced)" : "");
+	used += n > 0 ? (size_t)n : 0;
+	for (int i = 0; i < SCAP_FEAT_MAX && used < sizeof(tmp); i++) {
+		enum scap_feat_state st = feat_locked((enum scap_feature)i);
+
+		n = snprintf(tmp + used, sizeof(tmp) - used, " %s=%s%s", scap_feature_name(i),
+			     st == SCAP_FEAT_PRESENT ? "1" : st == SCAP_FEAT_ABSENT ? "0" : "?",
+			     o->has_feat[i] ? "(forced)" : "");
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (cache.override_bad && used < sizeof(tmp))
+		snprintf(tmp + used, sizeof(tmp) - used, "; %s", cache.override_err);
+	pthread_mutex_unlock(&lock);
+	return snprintf(buf, len, "%s", tmp);
+}

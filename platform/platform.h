@@ -56,6 +56,14 @@ int scap_feature_present(enum scap_feature f);
  * nothing, and scap_platform_engine_check fails with this message.
  */
 const char *scap_platform_override_error(void);
+/*
+ * One line for humans (`scap engines`): "Linux 6.18.44-fc-v657 (6.18.44) on
+ * x86_64; btf=1 ringbuf=1 tp_btf=1 raw_tracepoint=1 perf_event_array=1
+ * kmod=0 bpf_priv=1", each forced answer marked "(forced)", a probe that
+ * could not tell shown as "?". Probes every feature. Returns the length
+ * snprintf would have written.
+ */
+int scap_platform_describe(char *buf, size_t len);
 /* Forgets every cached answer (tests change the override between cases). */
 void scap_platform_reset_cache(void);
 

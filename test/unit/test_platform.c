@@ -468,6 +468,23 @@ static void test_override_applied(void **state)
 	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
 }
 
+static void test_describe(void **state)
+{
+	char line[512];
+	int n;
+
+	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=0,kmod=1,"
+		      "bpf_priv=1,kernel=4.18.0-513.el8.x86_64,arch=ppc64le");
+	n = scap_platform_describe(line, sizeof(line));
+	assert_string_equal(line, "Linux 4.18.0-513.el8.x86_64 (forced) on ppc64le (forced); "
+			    "btf=1(forced) ringbuf=0(forced) tp_btf=1(forced) raw_tracepoint=1(forced) "
+			    "perf_event_array=0(forced) kmod=1(forced) bpf_priv=1(forced)");
+	assert_int_equal(n, (int)strlen(line));
+	n = scap_platform_describe(line, 12);
+	assert_string_equal(line, "Linux 4.18.");
+	assert_true(n > 12);
+}
+
 static void test_override_rejected(void **state)
 {
 	char reason[512];
@@ -556,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_override_bad),
 		cmocka_unit_test_teardown(test_override_applied, unset_override),
 		cmocka_unit_test_teardown(test_override_rejected, unset_override),
+		cmocka_unit_test_teardown(test_describe, unset_override),
 		cmocka_unit_test(test_feature_names),
 		cmocka_unit_test(test_kmod_device_matches_driver),
 		cmocka_unit_test(test_cpu_range),
