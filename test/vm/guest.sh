@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Runs inside the VM (see run.sh): the kmod checks, the live suite per engine,
+# the "auto" choice, and load/unload cycles with capture active. Prints one
+# line per check and the result line SCAP-VM-RESULT; init.sh turns the result
+# into qemu's exit code.
+PASS=0 FAIL=0 SKIP=0
+FAILED=""
+
+result() { # name rc
+	case $2 in
+	0) PASS=$((PASS + 1)); echo "--- PASS $1" ;;
+	77) SKIP=$((SKIP + 1)); echo "--- SKIP $1" ;;
+	*) FAIL=$((FAIL + 1)); FAILED="$FAILED $1"; echo "--- FAIL $1 (exit $2)" ;;
+	esac
+}
+
+check() { # name command...
+	name=$1; shift
+	echo "=== $name: $*"
+	"$@"
+	result "$name" $?
+}
+
+check_fails() { # name command... (must fail)
+	name=$1; shift
+	echo "=== $name: $* (must fail)"
+	if "$@"; then result "$name" 1; else result "$name" 0; fi
+}
+
+skip() { # name reason
+	echo "=== $1"; echo "SKIP: $2"; result "$1" 77
+}
+
+dmesg_clean() {
+	if dmesg | grep -E "BUG:|WARNING:|Oops|general protection|refcount_t|list_del corruption|sleeping function"; then
+		echo "the kernel log shows the problems above"
+		return 1
+	fi
+	return 0
+}
+
+dev_absent() { [ ! -e /dev/scap ]; }
+dev_mode_0600() { [ "$(stat -c %a /dev/scap)" = 600 ]; }
+
+echo "guest: $(uname -r), $(nproc) CPUs"
+
+# A bad buffer size is refused and leaves no device behind.
+check_fails insmod_bad_size insmod /scap.ko buffer_bytes=12345
+check no_device_after_bad_load dev_absent
+
+check insmod insmod /scap.ko
+check device_mode_0600 dev_mode_0600
+check kmod_events /bin/kmod_check events
+check kmod_busy /bin/kmod_check busy
+
+# The shared live suite against each engine compiled into the static build.
+for engine in kmod modern_bpf bpf; do
+	if [ -x /bin/scap_live ]; then
+		check "live_$engine" /bin/scap_live "$engine"
+	else
+		skip "live_$engine" "scap_live was not built (see run.sh output)"
+	fi
+done
+
+if [ -x /bin/auto_check ]; then
+	if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
+		check auto_picks_modern_bpf /bin/auto_check modern_bpf
+	else
+		skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
+	fi
+	check auto_kmod_without_ebpf env \
+		SCAP_PROBE_OVERRIDE=btf=0,ringbuf=0,tp_btf=0,raw_tracepoint=0,perf_event_array=0 \
+		/bin/auto_check kmod
+else
+	skip auto_picks_modern_bpf "auto_check was not built (see run.sh output)"
+	skip auto_kmod_without_ebpf "auto_check was not built (see run.sh output)"
+fi
+
+check rmmod rmmod scap
+check no_device_after_rmmod dev_absent
+
+# Small rings: a ring nobody reads counts every event it cannot keep.
+check insmod_small insmod /scap.ko buffer_bytes=131072
+check kmod_drops /bin/kmod_check drops
+check rmmod_small rmmod scap
+
+# Load/unload cycles with capture active on every CPU.
+for i in 1 2 3; do
+	check "cycle${i}_insmod" insmod /scap.ko
+	check "cycle${i}_churn" /bin/kmod_check churn 3
+	/bin/kmod_check hold > /tmp/hold.out 2>&1 &
+	holder=$!
+	n=0
+	while ! grep -q holding /tmp/hold.out 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1; n=$((n + 1))
+	done
+	check "cycle${i}_holder_running" grep -q holding /tmp/hold.out
+	check_fails "cycle${i}_rmmod_refused_while_open" rmmod scap
+	kill -9 $holder
+	wait $holder 2>/dev/null
+	check "cycle${i}_rmmod" rmmod scap
+	check "cycle${i}_device_gone" dev_absent
+done
+
+check kernel_log_clean dmesg_clean
+
+echo "SCAP-VM-SUMMARY: $PASS passed, $FAIL failed, $SKIP skipped"
+if [ $FAIL -eq 0 ]; then
+	echo "SCAP-VM-RESULT: PASS"
+	exit 0
+fi
+echo "SCAP-VM-RESULT: FAIL:$FAILED"
+exit 1

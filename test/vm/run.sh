@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The VM test: builds the scap kernel module against Debian's packaged kernel
+# headers, builds static test binaries, packs a busybox initramfs, boots the
+# matching Debian kernel under qemu (TCG) and runs test/vm/guest.sh inside:
+# the module's own checks, the live suite for every engine in the build, the
+# "auto" choice, and load/unload cycles with capture active.
+#
+# Exits 0 only when every check passed; 1 when one failed; 2 on a set-up
+# problem (missing tool, download failure). Needs root for apt-get. Artefacts
+# go to test/vm/work/ (or $SCAP_VM_WORK); nothing there is committed.
+#
+#   test/vm/run.sh              full run
+#   SCAP_VM_KVER=6.1.0-56-amd64 test/vm/run.sh   a given Debian kernel
+set -u
+set -o pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${SCAP_VM_WORK:-$ROOT/test/vm/work}
+QEMU_TIMEOUT=${SCAP_VM_TIMEOUT:-480}
+JOBS=${SCAP_VM_JOBS:-2}
+
+say() { printf '[vm] %s\n' "$*"; }
+die() { printf '[vm] SET-UP FAILED: %s\n' "$*" >&2; exit 2; }
+fail() { printf '[vm] FAIL: %s\n' "$*" >&2; exit 1; }
+
+for tool in qemu-system-x86_64 cpio gzip cc cmake make apt-cache dpkg-deb timeout; do
+	command -v "$tool" >/dev/null || die "$tool is missing (apt-get install qemu-system-x86 cpio build-essential cmake)"
+done
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" ||
+	BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "busybox is missing (apt-get install busybox-static)"
+
+mkdir -p "$WORK"
+
+# ---- the kernel: the version linux-image-amd64 points at today ----------------
+KVER=${SCAP_VM_KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null |
+	sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)}
+[ -n "$KVER" ] || die "cannot tell the kernel version from 'apt-cache depends linux-image-amd64' (run apt-get update)"
+say "kernel: Debian $KVER"
+
+KDIR=/lib/modules/$KVER/build
+if [ ! -d "$KDIR" ]; then
+	say "installing linux-headers-$KVER"
+	apt-get install -y -q "linux-headers-$KVER" >"$WORK/apt.log" 2>&1 ||
+		die "apt-get install linux-headers-$KVER failed (see $WORK/apt.log)"
+fi
+
+VMLINUZ=$WORK/vmlinuz-$KVER
+if [ ! -s "$VMLINUZ" ]; then
+	say "downloading linux-image-$KVER (only boot/vmlinuz is extracted; nothing is installed)"
+	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb"
+	(cd "$WORK/deb" && apt-get download -q "linux-image-$KVER" >"$WORK/apt.log" 2>&1) ||
+		die "apt-get download linux-image-$KVER failed (see $WORK/apt.log)"
+	dpkg-deb --fsys-tarfile "$WORK"/deb/linux-image-"$KVER"_*.deb |
+		tar -x -C "$WORK/deb" "./boot/vmlinuz-$KVER" ||
+		die "cannot extract boot/vmlinuz-$KVER from the package"
+	mv "$WORK/deb/boot/vmlinuz-$KVER" "$VMLINUZ"
+	rm -rf "$WORK/deb"
+fi
+
+# ---- the module, built out of the source tree ----------------------------------
+say "building scap.ko against $KDIR"
+rm -rf "$WORK/mod" && mkdir -p "$WORK/mod"
+cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod/"
+make -C "$KDIR" M="$WORK/mod/kmod" -j"$JOBS" modules >"$WORK/kmod-build.log" 2>&1 ||
+	{ tail -n 30 "$WORK/kmod-build.log"; fail "the module does not build against $KVER (see $WORK/kmod-build.log)"; }
+if grep -E "warning:" "$WORK/kmod-build.log"; then
+	fail "the module builds with warnings (see above)"
+fi
+
+# ---- static test binaries --------------------------------------------------------
+say "building static test binaries"
+BIN=$WORK/bin
+rm -rf "$BIN" && mkdir -p "$BIN"
+cc -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$BIN/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
+	fail "kmod_check does not build"
+
+SB=$WORK/build-static
+HAVE_LIVE=0 HAVE_MODERN=0
+PROBLEMS=""   # build problems: the guest checks still run, the result is FAIL
+if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$WORK/cmake.log" 2>&1 &&
+	cmake --build "$SB" -j"$JOBS" --target scap >>"$WORK/cmake.log" 2>&1; then
+	LIBS=$(pkg-config --static --libs libbpf 2>/dev/null || echo "-lbpf -lelf -lz")
+	cc -static -O2 -I"$ROOT/include" -I"$SB/include" -o "$BIN/auto_check" "$ROOT/test/vm/auto_check.c" \
+		"$SB/libscap.a" $LIBS -lzstd -lpthread >>"$WORK/cmake.log" 2>&1 ||
+	cc -static -O2 -I"$ROOT/include" -I"$SB/include" -o "$BIN/auto_check" "$ROOT/test/vm/auto_check.c" \
+		"$SB/libscap.a" $LIBS -lpthread >>"$WORK/cmake.log" 2>&1 ||
+		PROBLEMS="$PROBLEMS auto_check-does-not-link"
+	if [ -f "$ROOT/test/live/CMakeLists.txt" ] &&
+		cmake --build "$SB" -j"$JOBS" --target scap_live >>"$WORK/cmake.log" 2>&1; then
+		cp "$SB/test/live/scap_live" "$BIN/"
+		HAVE_LIVE=1
+	else
+		PROBLEMS="$PROBLEMS live-suite-does-not-build"
+	fi
+	grep -q "SCAP_HAVE_MODERN_BPF=1" "$SB/CMakeFiles/scap.dir/flags.make" && HAVE_MODERN=1
+	say "engines in the static build: $(grep -o 'SCAP_HAVE_[A-Z_]*' "$SB/CMakeFiles/scap.dir/flags.make" | sort -u | tr '\n' ' ')"
+else
+	PROBLEMS="$PROBLEMS library-does-not-build-statically"
+fi
+[ -z "$PROBLEMS" ] || { grep -E "error|undefined" "$WORK/cmake.log" | head -n 20; say "build problems:$PROBLEMS (see $WORK/cmake.log); the guest runs what was built"; }
+for b in "$BIN"/*; do
+	file "$b" | grep -q "statically linked" || fail "$b is not statically linked"
+done
+
+# ---- initramfs ----------------------------------------------------------------------
+say "packing the initramfs"
+IR=$WORK/initramfs
+rm -rf "$IR" && mkdir -p "$IR"/{bin,dev,proc,sys,tmp,run}
+cp "$BUSYBOX" "$IR/bin/busybox"
+ln -s busybox "$IR/bin/sh"
+cp "$BIN"/* "$IR/bin/"
+cp "$WORK/mod/kmod/scap.ko" "$IR/scap.ko"
+cp "$ROOT/test/vm/init.sh" "$IR/init"
+cp "$ROOT/test/vm/guest.sh" "$IR/guest.sh"
+chmod +x "$IR/init"
+printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nexport SCAP_VM_HAVE_MODERN_BPF\n' "$HAVE_MODERN" >"$IR/vm.env"
+(cd "$IR" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz" ||
+	die "cpio failed"
+
+# ---- boot ---------------------------------------------------------------------------------
+LOG=$WORK/serial.log
+rm -f "$LOG"
+say "booting $KVER under qemu (TCG, 2 CPUs, timeout ${QEMU_TIMEOUT}s); serial log: $LOG"
+start=$(date +%s)
+timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
+	-kernel "$VMLINUZ" -initrd "$WORK/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 mitigations=off" \
+	-display none -serial "file:$LOG" -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
+qrc=$?
+say "qemu exited with $qrc after $(($(date +%s) - start)) s"
+
+tr -d '\r' <"$LOG" | sed -n '/^guest:/,$p' | grep -v '^\[ *[0-9.]*\] ' || true
+result=$(tr -d '\r' <"$LOG" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
+[ "$qrc" -eq 124 ] && fail "qemu timed out after ${QEMU_TIMEOUT}s (see $LOG)"
+[ -n "$result" ] || fail "no result line in the serial log (guest crashed or hung; see $LOG)"
+say "$result"
+if [ "$qrc" -eq 1 ] && [ "$result" = "SCAP-VM-RESULT: PASS" ]; then
+	[ -z "$PROBLEMS" ] || fail "every guest check passed, but the build had problems:$PROBLEMS"
+	say "PASS"
+	exit 0
+fi
+fail "guest checks failed (qemu exit $qrc; see $LOG)"
