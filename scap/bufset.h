@@ -52,6 +52,8 @@ struct scap_bufset {
 	/* merge state */
 	const struct scap_evt_hdr **heads; /* cached peek() per buffer, NULL = empty */
 	int last;                          /* buffer of the event handed out last, -1 none */
+	uint64_t *ts;                      /* timestamp of heads[i] when heads[i] != NULL */
+	unsigned since_repeek;             /* events since empty buffers were last peeked */
 };
 
 void scap_bufset_init(struct scap_bufset *s);

@@ -37,6 +37,10 @@ struct scap_engine_ctx {
 	size_t errlen;
 	scap_log_fn log;
 	void *log_ctx;
+	/* Kernel programs that could not attach (engines set it; see scap_stats). */
+	unsigned attach_failures;
+	/* The core's handle, for scap_engine_warnf. Engines do not touch it. */
+	void *core;
 };
 
 /* printf-style helpers for engines. */
