@@ -106,6 +106,7 @@ struct scap_fill_ctx {
 	scap_u8 *tmp;        /* scratch->tmp: path walks */
 	scap_u64 args[SCAP_GENERIC_NARGS];
 	scap_s64 ret;
+	scap_u64 user_sp;    /* !SCAP_FILL_CORE: user stack pointer at exit, 0 = unknown */
 	scap_u32 pos;        /* next free byte in buf */
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */
@@ -152,7 +153,12 @@ static __always_inline void scap_fill_step(struct scap_fill_ctx *fc, scap_u32 *i
 	scap_u32 len = scap_fill_param(fc, type, src, aux);
 
 	*(scap_u16 *)&fc->buf[SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * *i] = (scap_u16)len;
-	fc->pos += len;
+	/*
+	 * pos stays <= SCAP_FILL_MAX_EVENT, so the mask changes no value; it gives
+	 * the verifier the same range on every path, so that it prunes the paths
+	 * of one parameter before the next instead of multiplying them.
+	 */
+	fc->pos = (fc->pos + len) & (SCAP_FILL_BUF_SIZE - 1u);
 	(*i)++;
 }
 

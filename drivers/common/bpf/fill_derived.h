@@ -85,6 +85,7 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 	fc->tmp[off] = 0;
 #pragma unroll
 	for (int i = 0; i < SCAP_FILL_PATH_DEPTH; i++) {
+		off &= SCAP_FILL_TMP_MASK; /* no value change; one range for every path (pruning) */
 		mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 		parent = BPF_CORE_READ(dentry, d_parent);
 		if (dentry == mnt_root || dentry == parent) {
@@ -123,6 +124,7 @@ static __always_inline scap_u32 scap_fill_cgroup(struct scap_fill_ctx *fc, struc
 	fc->tmp[off] = 0;
 #pragma unroll
 	for (int i = 0; i < SCAP_FILL_CGROUP_DEPTH; i++) {
+		off &= SCAP_FILL_TMP_MASK; /* as in scap_fill_path */
 		if (bpf_core_field_exists(kn->__parent))
 			parent = BPF_CORE_READ(kn, __parent);
 		else
@@ -199,10 +201,31 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 
 #else /* !SCAP_FILL_CORE */
 
+/*
+ * Without structure offsets, only what helpers or the registers give: the
+ * ids from bpf_get_current_uid_gid, and the new image's argv from its fresh
+ * stack (after a successful execve the user sp points at argc, then the argv
+ * pointers, which the kernel just wrote: no page is missing).
+ */
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
 						     const scap_u8 id)
 {
-	return 0;
+	scap_u64 ugid;
+
+	switch (id) {
+	case SCAP_DRV_UID:
+		ugid = bpf_get_current_uid_gid();
+		return scap_fill_int(fc, type, (scap_u32)ugid);
+	case SCAP_DRV_GID:
+		ugid = bpf_get_current_uid_gid();
+		return scap_fill_int(fc, type, (scap_u32)(ugid >> 32));
+	case SCAP_DRV_ARGV:
+		if (!fc->user_sp || fc->ret != 0)
+			return 0;
+		return scap_fill_user_strarray(fc, fc->user_sp + 8);
+	default:
+		return 0;
+	}
 }
 
 #endif

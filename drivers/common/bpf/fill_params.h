@@ -195,7 +195,7 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 {
 	scap_u32 room = scap_fill_room(fc);
 	scap_u32 lim = room < SCAP_MAX_ARGV_LEN ? room : SCAP_MAX_ARGV_LEN;
-	scap_u32 off = 0, rem;
+	scap_u32 off = 0, rem, at;
 	scap_u64 item;
 	long n;
 	int i;
@@ -204,6 +204,7 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 		return 0;
 #pragma unroll
 	for (i = 0; i < SCAP_MAX_ARGV_ITEMS; i++) {
+		off &= 2 * SCAP_MAX_ARGV_LEN - 1; /* off <= SCAP_MAX_ARGV_LEN: one range for pruning */
 		item = 0;
 		if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) != 0 || !item)
 			return off;
@@ -215,8 +216,10 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 		/* Same value (1..SCAP_MAX_ARGV_LEN); clang may otherwise pass a copy of
 		 * rem the verifier saw unchecked and reject it as possibly negative. */
 		rem = ((rem - 1) & (SCAP_MAX_ARGV_LEN - 1)) + 1;
-		n = SCAP_FILL_READ_USER_STR(&fc->buf[(fc->pos + off) & SCAP_FILL_MASK], rem,
-					    (const void *)item);
+		at = fc->pos + off;
+		/* clang drops the mask when it can bound pos + off; the verifier cannot. */
+		barrier_var(at);
+		n = SCAP_FILL_READ_USER_STR(&fc->buf[at & SCAP_FILL_MASK], rem, (const void *)item);
 		if (n <= 0)
 			return off;
 		off += (scap_u32)n;
