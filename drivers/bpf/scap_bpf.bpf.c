@@ -34,6 +34,7 @@
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_rax)
 #define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
+#define SCAP_REGS_OFF_SP __builtin_offsetof(struct pt_regs, rsp)
 
 #include "scap_bpf_common.h"
 

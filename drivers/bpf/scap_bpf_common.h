@@ -17,15 +17,17 @@
 #endif
 
 /*
- * x86_64 struct pt_regs: r10 .. cs are contiguous and read in one go. The
- * includer defines SCAP_REGS_OFF_R10/_ORIG_AX/_CS from its own pt_regs (uapi
+ * x86_64 struct pt_regs: r10 .. sp are contiguous and read in one go. The
+ * includer defines SCAP_REGS_OFF_R10/_ORIG_AX/_CS/_SP from its own pt_regs (uapi
  * and kernel spell the fields differently).
  */
 struct scap_bpf_regs {
-	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs;
+	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp;
 };
 _Static_assert(SCAP_REGS_OFF_CS - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, cs),
 	       "pt_regs registers r10..cs are contiguous");
+_Static_assert(SCAP_REGS_OFF_SP - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, sp),
+	       "sp follows cs and flags");
 _Static_assert(SCAP_REGS_OFF_ORIG_AX - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, orig_ax),
 	       "orig_ax follows di");
 
@@ -147,6 +149,7 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 	fc.args[4] = r.r8;
 	fc.args[5] = r.r9;
 	fc.ret = at_exit ? (__s64)ctx->args[1] : 0;
+	fc.user_sp = at_exit ? r.sp : 0;
 	fc.nr = (__u32)r.orig_ax;
 	fc.snaplen = st->snaplen;
 	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)

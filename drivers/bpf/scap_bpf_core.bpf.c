@@ -22,6 +22,7 @@
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_ax)
 #define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
+#define SCAP_REGS_OFF_SP __builtin_offsetof(struct pt_regs, sp)
 
 #include "scap_bpf_common.h"
 

@@ -34,7 +34,8 @@
 #define BPF_MAX_WAKEUP_BYTES (256u * 1024u)
 
 struct bpf_engine {
-	struct scap_bpf *skel;
+	struct scap_bpf_objs objs;
+	struct scap_bpf *skel;      /* objs.skel */
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
@@ -194,7 +195,7 @@ static void bpf_close(void *state)
 		return;
 	bpf_link__destroy(e->enter_link);
 	bpf_link__destroy(e->exit_link);
-	scap_bpf_loader_destroy(e->skel);
+	scap_bpf_loader_destroy(&e->objs);
 	for (i = 0; i < e->npbs; i++)
 		scap_perf_buf_close(&e->pbs[i]);
 	free(e->pbs);
@@ -237,9 +238,10 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 				  cfg->cpus_per_buffer);
 
 	raise_memlock(e, memlock_why, sizeof(memlock_why));
-	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, memlock_why, &e->skel, &need_enter);
+	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, memlock_why, &e->objs, &need_enter);
 	if (err)
 		goto fail;
+	e->skel = e->objs.skel;
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;

@@ -26,6 +26,9 @@
 #include "platform/platform.h"
 #include "scap/common/schema.h"
 #include "scap_bpf.skel.h"
+#ifdef SCAP_BPF_HAVE_CORE
+#include "scap_bpf_core.skel.h"
+#endif
 
 struct ev_row {
 	int nr;              /* x86_64 syscall number, -1 for none */
@@ -135,13 +138,103 @@ static int fill_tables(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
 	return 0;
 }
 
+/* The rows whose CO-RE program differs: exit events carrying task values. */
+static bool row_wants_core(unsigned code)
+{
+	return (ev_rows[code].flags & SCAP_EF_PROC_CTX) && ev_rows[code].dir == SCAP_DIR_EXIT;
+}
+
+#ifdef SCAP_BPF_HAVE_CORE
+/*
+ * The CO-RE programs share every map of the first object, so the tail-call
+ * table can point at them. Any failure leaves the empty-valued programs in
+ * place, with a warning naming what is missing.
+ */
+static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, const bool *used)
+{
+	struct scap_bpf_core *core;
+	bool any = false;
+	unsigned code;
+	int err, progs_fd = bpf_map__fd(o->skel->maps.progs);
+	struct bpf_program *p;
+
+	for (code = 0; code < SCAP_EV_MAX; code++)
+		any |= used[code] && row_wants_core(code);
+	if (!any)
+		return;
+	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
+		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve events carry no exe, cwd, "
+				  "ppid or cgroup");
+		return;
+	}
+	core = scap_bpf_core__open();
+	if (!core) {
+		err = -errno;
+		goto fail;
+	}
+	err = bpf_map__reuse_fd(core->maps.events, bpf_map__fd(o->skel->maps.events));
+	err = err ?: bpf_map__reuse_fd(core->maps.progs, progs_fd);
+	err = err ?: bpf_map__reuse_fd(core->maps.syscalls, bpf_map__fd(o->skel->maps.syscalls));
+	err = err ?: bpf_map__reuse_fd(core->maps.settings, bpf_map__fd(o->skel->maps.settings));
+	err = err ?: bpf_map__reuse_fd(core->maps.counters, bpf_map__fd(o->skel->maps.counters));
+	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
+	if (err)
+		goto fail;
+	bpf_object__for_each_program(p, core->obj)
+		bpf_program__set_autoload(p, false);
+	for (code = 0; code < SCAP_EV_MAX; code++) {
+		if (!used[code] || !row_wants_core(code))
+			continue;
+		p = bpf_object__find_program_by_name(core->obj, ev_rows[code].prog);
+		if (p)
+			bpf_program__set_autoload(p, true);
+	}
+	err = scap_bpf_core__load(core);
+	if (err)
+		goto fail;
+	for (code = 0; code < SCAP_EV_MAX; code++) {
+		int fd;
+		__u32 key = code;
+
+		if (!used[code] || !row_wants_core(code))
+			continue;
+		p = bpf_object__find_program_by_name(core->obj, ev_rows[code].prog);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd >= 0 && bpf_map_update_elem(progs_fd, &key, &fd, BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+	}
+	o->core = core;
+	return;
+fail:
+	scap_bpf_core__destroy(core);
+	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve events carry no "
+			  "exe, cwd, ppid or cgroup",
+			  strerror(err < 0 ? -err : EINVAL));
+}
+#else
+static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, const bool *used)
+{
+	unsigned code;
+
+	for (code = 0; code < SCAP_EV_MAX; code++) {
+		if (used[code] && row_wants_core(code)) {
+			scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build "
+					  "time): execve events carry no exe, cwd, ppid or cgroup");
+			return;
+		}
+	}
+}
+#endif
+
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
-			 int ncpus, const char *hint, struct scap_bpf **out, bool *need_enter)
+			 int ncpus, const char *hint, struct scap_bpf_objs *out, bool *need_enter)
 {
 	static struct scap_bpf_syscall tab_init[SCAP_NR_SYSCALLS];
 	struct scap_bpf_syscall tab[SCAP_NR_SYSCALLS];
 	bool used[SCAP_EV_MAX] = { false };
-	struct scap_bpf *skel;
+	struct scap_bpf_objs o = { NULL, NULL };
 	libbpf_print_fn_t old_print;
 	unsigned code;
 	int err;
@@ -151,23 +244,23 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 
 	libbpf_ctx = ctx;
 	old_print = libbpf_set_print(libbpf_print);
-	skel = scap_bpf__open();
-	if (!skel) {
+	o.skel = scap_bpf__open();
+	if (!o.skel) {
 		err = -errno;
 		scap_engine_errf(ctx, "bpf: opening the embedded BPF object failed: %s", strerror(-err));
 		goto out;
 	}
-	bpf_map__set_max_entries(skel->maps.events, (__u32)ncpus);
-	bpf_map__set_max_entries(skel->maps.scratch, (__u32)ncpus);
+	bpf_map__set_max_entries(o.skel->maps.events, (__u32)ncpus);
+	bpf_map__set_max_entries(o.skel->maps.scratch, (__u32)ncpus);
 	for (code = 0; code < SCAP_EV_MAX; code++) {
-		struct bpf_program *p = bpf_object__find_program_by_name(skel->obj, ev_rows[code].prog);
+		struct bpf_program *p = bpf_object__find_program_by_name(o.skel->obj, ev_rows[code].prog);
 
 		if (p)
 			bpf_program__set_autoload(p, used[code]);
 	}
-	bpf_program__set_autoload(skel->progs.scap_sys_enter, *need_enter);
+	bpf_program__set_autoload(o.skel->progs.scap_sys_enter, *need_enter);
 
-	err = scap_bpf__load(skel);
+	err = scap_bpf__load(o.skel);
 	if (err) {
 		err = err < 0 ? err : -errno;
 		scap_engine_errf(ctx,
@@ -179,19 +272,26 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 				 hint ? hint : "");
 		goto out;
 	}
-	err = fill_tables(ctx, skel, tab, used);
+	err = fill_tables(ctx, o.skel, tab, used);
+	if (!err)
+		load_core(ctx, &o, used);
 out:
 	libbpf_set_print(old_print);
 	libbpf_ctx = NULL;
 	if (err) {
-		scap_bpf__destroy(skel);
+		scap_bpf_loader_destroy(&o);
 		return err;
 	}
-	*out = skel;
+	*out = o;
 	return 0;
 }
 
-void scap_bpf_loader_destroy(struct scap_bpf *skel)
+void scap_bpf_loader_destroy(struct scap_bpf_objs *o)
 {
-	scap_bpf__destroy(skel);
+#ifdef SCAP_BPF_HAVE_CORE
+	scap_bpf_core__destroy(o->core);
+#endif
+	scap_bpf__destroy(o->skel);
+	o->core = NULL;
+	o->skel = NULL;
 }

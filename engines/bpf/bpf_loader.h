@@ -11,16 +11,24 @@
 #include "engine.h"
 
 struct scap_bpf;
+struct scap_bpf_core;
+
+struct scap_bpf_objs {
+	struct scap_bpf *skel;      /* the driver: dispatchers, maps, every event */
+	struct scap_bpf_core *core; /* CO-RE event programs, NULL without BTF */
+};
 
 /*
  * Loads the programs and maps for `ncpus` possible CPUs, fills the syscall
- * table and the tail-call table. *need_enter tells whether any selected
- * syscall is captured at enter too. `hint` is appended to a load error
- * (the RLIMIT_MEMLOCK story on old kernels). 0 or a negative errno with
- * ctx->err written.
+ * table and the tail-call table. When the kernel has BTF, also loads the
+ * CO-RE programs of the events carrying task values and installs them in
+ * place of the empty-valued ones (a failure there is a warning). *need_enter
+ * tells whether any selected syscall is captured at enter too. `hint` is
+ * appended to a load error (the RLIMIT_MEMLOCK story on old kernels). 0 or a
+ * negative errno with ctx->err written.
  */
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
-			 int ncpus, const char *hint, struct scap_bpf **out, bool *need_enter);
-void scap_bpf_loader_destroy(struct scap_bpf *skel);
+			 int ncpus, const char *hint, struct scap_bpf_objs *out, bool *need_enter);
+void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
 
 #endif
