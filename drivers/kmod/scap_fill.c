@@ -369,7 +369,10 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 		f->pos += n + 1;
 		budget -= n + 1;
 	}
-	if (k == SCAP_MAX_ARGV_ITEMS)
+	/* Flag a cut only when there really is a string past the last kept one. */
+	if (k == SCAP_MAX_ARGV_ITEMS &&
+	    !copy_from_user_nofault(&ptr, (const void __user *)(uarr + k * sizeof(ptr)), sizeof(ptr)) &&
+	    ptr)
 		f->flags |= SCAP_EVF_TRUNCATED;
 done:
 	if (f->overflow)
