@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The modern_bpf driver: CO-RE programs on tp_btf/sys_exit (one dispatcher
+ * tail-calling one program per event code), per-syscall exit tracepoints for
+ * small selections, per-syscall enter tracepoints for the TOCTOU rows, and
+ * one BPF ring buffer per CPU group. Every event is built by the shared fill
+ * of drivers/common/bpf/.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#define SCAP_FILL_CORE 1
+#include "../common/bpf/fill.h"
+#include "scap_modern.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Set by the loader before load. */
+const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
+const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
+const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader once this much is pending */
+
+/* Written by the loader at run time through the mmapped .bss. */
+scap_u32 scap_running;  /* scap_start/scap_stop */
+scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set to the number of possible CPUs */
+	__type(key, scap_u32);
+	__type(value, struct scap_fill_scratch);
+} scap_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, scap_u32);
+	__type(value, struct scap_mbpf_counters);
+} scap_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCAP_NR_SYSCALLS);
+	__type(key, scap_u32);
+	__type(value, struct scap_mbpf_syscall);
+} scap_syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SCAP_EV_MAX);
+	__uint(key_size, sizeof(scap_u32));
+	__uint(value_size, sizeof(scap_u32));
+} scap_progs SEC(".maps");
+
+/* CPU -> its group's ring buffer; the inner map is given by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* set to the number of possible CPUs */
+	__uint(key_size, sizeof(scap_u32));
+	__uint(value_size, sizeof(scap_u32));
+} scap_rings SEC(".maps");
+
+static __always_inline void scap_mbpf_count(scap_u32 what)
+{
+	scap_u32 zero = 0;
+	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+
+	if (!c)
+		return;
+	if (what == SCAP_FILL_DROP_NONE)
+		c->events++;
+	else if (what == SCAP_FILL_DROP_BUFFER_FULL)
+		c->drops_full++;
+	else
+		c->drops_other++;
+}
+
+/*
+ * Events of other processes (pid filter) and of the consumer thread are not
+ * wanted: the consumer's own writes would otherwise feed back without end.
+ */
+static __always_inline bool scap_mbpf_filtered(void)
+{
+	scap_u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (scap_pid_filter && (scap_u32)(pid_tgid >> 32) != (scap_u32)scap_pid_filter)
+		return true;
+	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
+}
+
+static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
+{
+	struct scap_mbpf_syscall *sc;
+
+	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
+		return NULL;
+	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
+	if (!sc || !sc->selected || scap_mbpf_filtered())
+		return NULL;
+	return sc;
+}
+
+static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
+{
+	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
+	scap_u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!rb) {
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return;
+	}
+	/* Batched wake-ups: the reader polls for the tail (engines/modern_bpf). */
+	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) + len >= scap_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(rb, fc->buf, SCAP_FILL_OUT_LEN(len), flags) != 0)
+		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL); /* -EAGAIN: no room */
+	else
+		scap_mbpf_count(SCAP_FILL_DROP_NONE);
+}
+
+static __always_inline struct scap_fill_scratch *scap_mbpf_scratch(scap_u32 *cpu)
+{
+	struct scap_fill_scratch *s;
+
+	*cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&scap_scratch, cpu);
+	if (!s)
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+	return s;
+}
+
+static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
+{
+	/* x86_64 syscall convention: rdi rsi rdx r10 r8 r9 */
+	fc->args[0] = BPF_CORE_READ(regs, di);
+	fc->args[1] = BPF_CORE_READ(regs, si);
+	fc->args[2] = BPF_CORE_READ(regs, dx);
+	fc->args[3] = BPF_CORE_READ(regs, r10);
+	fc->args[4] = BPF_CORE_READ(regs, r8);
+	fc->args[5] = BPF_CORE_READ(regs, r9);
+	fc->nr = (scap_u32)BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const scap_u16 code)
+{
+	struct scap_fill_scratch *s;
+	struct scap_fill_ctx fc = {};
+	scap_u32 cpu, len;
+
+	s = scap_mbpf_scratch(&cpu);
+	if (!s)
+		return 0;
+	fc.buf = s->buf;
+	fc.tmp = s->tmp;
+	fc.ret = ret;
+	fc.snaplen = scap_snaplen;
+	scap_mbpf_regs_args(&fc, regs);
+	len = scap_fill_event(&fc, code);
+	scap_mbpf_output(&fc, len, cpu);
+	return 0;
+}
+
+static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
+{
+	struct scap_fill_scratch *s;
+	struct scap_fill_ctx fc = {};
+	scap_u32 cpu, len;
+
+	if (!scap_mbpf_selected((scap_u32)ctx->id))
+		return 0;
+	s = scap_mbpf_scratch(&cpu);
+	if (!s)
+		return 0;
+	fc.buf = s->buf;
+	fc.tmp = s->tmp;
+	fc.snaplen = scap_snaplen;
+	fc.nr = (scap_u32)ctx->id;
+	/* One copy: clang would turn field reads into ctx arithmetic the verifier refuses. */
+	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0)
+		return 0;
+	len = scap_fill_event(&fc, code);
+	scap_mbpf_output(&fc, len, cpu);
+	return 0;
+}
+
+/* Per-syscall exit tracepoints carry no arguments: take them from the task's user registers. */
+static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ctx, const scap_u16 code)
+{
+	struct pt_regs *regs;
+
+	if (!scap_mbpf_selected((scap_u32)ctx->id))
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return scap_mbpf_exit(regs, ctx->ret, code);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)BPF_CORE_READ(regs, orig_ax));
+
+	if (!sc)
+		return 0;
+	bpf_tail_call(ctx, &scap_progs, sc->exit_code);
+	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
+	return 0;
+}
+
+/*
+ * One program per row of events.def:
+ *   EXIT rows: scap_x_<CODE> (tail-call target of scap_sys_exit) and
+ *              scap_t_<CODE> (on syscalls/sys_exit_<name>, used instead of
+ *              the dispatcher when few syscalls are selected);
+ *   ENTER rows: scap_e_<CODE> on syscalls/sys_enter_<name>.
+ * The generic row's per-syscall program is attached once per syscall.
+ */
+#define SCAP_MBPF_PROG_EXIT(code, sc)                                                          \
+	SEC("tp_btf/sys_exit")                                                                  \
+	int BPF_PROG(scap_x_##code, struct pt_regs *regs, long ret)                             \
+	{                                                                                       \
+		return scap_mbpf_exit(regs, ret, SCAP_EV_##code);                               \
+	}                                                                                       \
+	SEC("tracepoint/syscalls/sys_exit_" #sc)                                                \
+	int scap_t_##code(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                       \
+		return scap_mbpf_exit_tp(ctx, SCAP_EV_##code);                                  \
+	}
+#define SCAP_MBPF_PROG_ENTER(code, sc)                                                         \
+	SEC("tracepoint/syscalls/sys_enter_" #sc)                                               \
+	int scap_e_##code(struct trace_event_raw_sys_enter *ctx)                                \
+	{                                                                                       \
+		return scap_mbpf_enter(ctx, SCAP_EV_##code);                                    \
+	}
+#define SCAP_EVENT(code, sc, dir, cat, flags, ...) SCAP_MBPF_PROG_##dir(code, sc)
+#include "../common/events.def"
+#undef SCAP_EVENT

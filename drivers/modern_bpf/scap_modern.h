@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * What the modern_bpf programs and their loader (engines/modern_bpf/) share:
+ * the values of the kernel-side maps. Included by the BPF object (after
+ * vmlinux.h) and by user space.
+ */
+#ifndef SCAP_DRIVERS_MODERN_BPF_H
+#define SCAP_DRIVERS_MODERN_BPF_H
+
+#include "../common/scap_types.h"
+
+/* scap_syscalls[nr]: how the syscall of number nr is captured. */
+struct scap_mbpf_syscall {
+	scap_u16 exit_code;  /* enum scap_event_code of its exit program */
+	scap_u16 enter_code; /* SCAP_MBPF_NO_EVENT, or its TOCTOU enter event */
+	scap_u8 selected;    /* 0: not captured */
+	scap_u8 pad[3];
+};
+#define SCAP_MBPF_NO_EVENT 0xffffu
+
+/* scap_counters (per CPU): what the kernel side stored and lost. */
+struct scap_mbpf_counters {
+	scap_u64 events;       /* events written to a ring buffer */
+	scap_u64 drops_full;   /* ring buffer full */
+	scap_u64 drops_other;  /* no scratch/ring for this CPU, failed tail call */
+};
+
+SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_syscall) == 8, "syscall table entry layout");
+SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_counters) == 24, "counters layout");
+
+#endif

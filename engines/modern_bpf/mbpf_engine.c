@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The modern_bpf engine: loads the CO-RE skeleton compiled into the library,
+ * gives it one BPF ring buffer per CPU group, and hands the rings to the core
+ * as its buffer set (read in place through their mmap layout, mbpf_ring.c).
+ * Nothing is pinned: every program, link and map belongs to file descriptors
+ * of this process, so closing the handle or the process dying frees them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "engine.h"
+#include "platform/platform.h"
+#include "scap_modern.h" /* before the skeleton: it uses scap_u32 */
+#include "scap_modern.skel.h"
+#include "mbpf_load.h"
+#include "mbpf_ring.h"
+
+/* The reader is woken when this fraction of a ring is pending... */
+#define MBPF_WAKEUP_FRACTION 16u
+/* ...and otherwise looks at the rings this often while it waits (ms). */
+#define MBPF_POLL_SLICE_MS 10
+
+struct mbpf {
+	struct scap_engine_ctx *ctx;
+	struct scap_modern *skel;
+	struct mbpf_links links;
+	struct mbpf_ring *rings;
+	int *ring_fds;
+	unsigned nrings;
+	unsigned cpus_per_ring;
+	int ncpus;
+	int epfd;
+	bool capture_self;
+	pid_t self_tid;
+};
+
+/* ---- libbpf messages: routed to the handle's log callback during init ---- */
+
+static __thread struct scap_engine_ctx *mbpf_log_ctx;
+static __thread char mbpf_last_libbpf[256];
+
+static int mbpf_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (level == LIBBPF_WARN && n)
+		snprintf(mbpf_last_libbpf, sizeof(mbpf_last_libbpf), "%s", msg);
+	if (mbpf_log_ctx)
+		scap_engine_logf(mbpf_log_ctx,
+				 level == LIBBPF_WARN ? SCAP_LOG_WARN :
+				 level == LIBBPF_INFO ? SCAP_LOG_INFO : SCAP_LOG_DEBUG,
+				 "libbpf: %s", msg);
+	return 0;
+}
+
+/* ---- probe ------------------------------------------------------------------ */
+
+static int mbpf_probe(char *reason, size_t len)
+{
+	return scap_platform_engine_check("modern_bpf", reason, len);
+}
+
+/* ---- init ------------------------------------------------------------------- */
+
+/*
+ * Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones to the
+ * memory cgroup, so the limit is left alone there.
+ */
+static int mbpf_memlock(struct scap_engine_ctx *ctx)
+{
+	struct scap_kernel_version kv, memcg = { 5, 11, 0 };
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (scap_platform_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &memcg) >= 0)
+		return 0;
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0)
+		return 0;
+	scap_engine_errf(ctx,
+			 "modern_bpf: kernel %u.%u charges BPF maps to RLIMIT_MEMLOCK (kernels >= 5.11 do not) and raising it failed (%s): "
+			 "run with CAP_SYS_RESOURCE, or raise the limit beforehand (ulimit -l unlimited), or use smaller buffers",
+			 kv.major, kv.minor, strerror(errno));
+	return -EPERM;
+}
+
+static size_t mbpf_ring_size(size_t want)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), sz = page;
+
+	while (sz < want && sz < ((size_t)1 << 40))
+		sz <<= 1;
+	return sz;
+}
+
+static pid_t mbpf_gettid(void)
+{
+	static __thread pid_t tid;
+
+	if (!tid)
+		tid = (pid_t)syscall(SYS_gettid);
+	return tid;
+}
+
+static void mbpf_set_self(struct mbpf *m)
+{
+	pid_t tid;
+
+	if (m->capture_self || !m->skel || !m->skel->bss)
+		return;
+	tid = mbpf_gettid();
+	if (tid != m->self_tid) {
+		m->self_tid = tid;
+		__atomic_store_n(&m->skel->bss->scap_self_tid, (uint32_t)tid, __ATOMIC_RELAXED);
+	}
+}
+
+static int mbpf_create_rings(struct mbpf *m, const struct scap_engine_config *cfg, size_t size)
+{
+	struct scap_engine_ctx *ctx = m->ctx;
+
+	m->cpus_per_ring = cfg->cpus_per_buffer ? cfg->cpus_per_buffer : 1;
+	m->nrings = ((unsigned)m->ncpus + m->cpus_per_ring - 1) / m->cpus_per_ring;
+	m->rings = calloc(m->nrings, sizeof(*m->rings));
+	m->ring_fds = malloc(m->nrings * sizeof(*m->ring_fds));
+	if (!m->rings || !m->ring_fds) {
+		scap_engine_errf(ctx, "modern_bpf: out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < m->nrings; i++)
+		m->ring_fds[i] = -1;
+	for (unsigned i = 0; i < m->nrings; i++) {
+		m->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "scap_ring", 0, 0, (uint32_t)size, NULL);
+		if (m->ring_fds[i] < 0) {
+			int err = -errno;
+
+			scap_engine_errf(ctx,
+					 "modern_bpf: cannot create ring buffer %u of %zu bytes (%s): lower buffer_bytes or raise cpus_per_buffer",
+					 i, size, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int mbpf_map_rings(struct mbpf *m, size_t size)
+{
+	struct scap_engine_ctx *ctx = m->ctx;
+	int outer = bpf_map__fd(m->skel->maps.scap_rings);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	m->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (m->epfd < 0) {
+		scap_engine_errf(ctx, "modern_bpf: epoll_create1: %s", strerror(errno));
+		return -errno;
+	}
+	for (uint32_t cpu = 0; cpu < (uint32_t)m->ncpus; cpu++) {
+		int fd = m->ring_fds[cpu / m->cpus_per_ring];
+
+		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY) != 0) {
+			scap_engine_errf(ctx, "modern_bpf: cannot give CPU %u its ring buffer (%s)", cpu,
+					 strerror(errno));
+			return -errno;
+		}
+	}
+	for (unsigned i = 0; i < m->nrings; i++) {
+		int err = mbpf_ring_map(&m->rings[i], m->ring_fds[i], size, (int)(i * m->cpus_per_ring));
+
+		if (err) {
+			scap_engine_errf(ctx, "modern_bpf: cannot mmap ring buffer %u (%s)", i, strerror(-err));
+			return err;
+		}
+		ev.data.u32 = i;
+		if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, m->ring_fds[i], &ev) != 0) {
+			scap_engine_errf(ctx, "modern_bpf: epoll_ctl: %s", strerror(errno));
+			return -errno;
+		}
+		err = scap_bufset_add(ctx->bufs, &m->rings[i].buf);
+		if (err) {
+			scap_engine_errf(ctx, "modern_bpf: out of memory");
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void mbpf_close(void *state);
+
+static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg)
+{
+	struct scap_engine_ctx *ctx = m->ctx;
+	const struct scap_open_opts *o = cfg->opts;
+	size_t size = mbpf_ring_size(cfg->buffer_bytes);
+	bool tp_mode;
+	int err;
+
+	m->capture_self = o && o->sz >= offsetof(struct scap_open_opts, capture_self) + sizeof(o->capture_self) &&
+			  o->capture_self;
+	err = mbpf_memlock(ctx);
+	if (err)
+		return err;
+	m->ncpus = libbpf_num_possible_cpus();
+	if (m->ncpus <= 0) {
+		scap_engine_errf(ctx, "modern_bpf: cannot count the possible CPUs (%s)", strerror(-m->ncpus));
+		return m->ncpus ? m->ncpus : -EINVAL;
+	}
+	m->skel = scap_modern__open();
+	if (!m->skel) {
+		err = -errno;
+		scap_engine_errf(ctx, "modern_bpf: cannot open the BPF object (%s)", strerror(-err));
+		return err;
+	}
+	m->skel->rodata->scap_snaplen = cfg->snaplen;
+	m->skel->rodata->scap_pid_filter = cfg->pid;
+	m->skel->rodata->scap_wakeup_bytes = size / MBPF_WAKEUP_FRACTION;
+	bpf_map__set_max_entries(m->skel->maps.scap_scratch, (uint32_t)m->ncpus);
+	bpf_map__set_max_entries(m->skel->maps.scap_rings, (uint32_t)m->ncpus);
+
+	err = mbpf_create_rings(m, cfg, size);
+	if (err)
+		return err;
+	bpf_map__set_inner_map_fd(m->skel->maps.scap_rings, m->ring_fds[0]);
+	mbpf_select_programs(m->skel, cfg, &tp_mode);
+
+	mbpf_last_libbpf[0] = '\0';
+	err = scap_modern__load(m->skel);
+	if (err) {
+		scap_engine_errf(ctx,
+				 "modern_bpf: loading the BPF programs failed (%s)%s%s; the log callback has libbpf's details, or try the \"bpf\" engine",
+				 strerror(-err), mbpf_last_libbpf[0] ? ": " : "", mbpf_last_libbpf);
+		return err;
+	}
+	err = mbpf_fill_tables(ctx, m->skel, cfg, tp_mode);
+	if (err)
+		return err;
+	err = mbpf_map_rings(m, size);
+	if (err)
+		return err;
+	err = mbpf_attach(ctx, m->skel, cfg, tp_mode, &m->links);
+	if (err)
+		return err;
+	mbpf_set_self(m);
+	scap_engine_logf(ctx, SCAP_LOG_INFO,
+			 "modern_bpf: %u ring buffer(s) of %zu bytes for %d CPUs, %s, %u program(s) attached",
+			 m->nrings, size, m->ncpus,
+			 tp_mode ? "per-syscall exit tracepoints" : "tp_btf/sys_exit dispatcher", m->links.n);
+	return 0;
+}
+
+static int mbpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, void **state)
+{
+	struct mbpf *m = calloc(1, sizeof(*m));
+	libbpf_print_fn_t old;
+	int err;
+
+	if (!m) {
+		scap_engine_errf(ctx, "modern_bpf: out of memory");
+		return -ENOMEM;
+	}
+	m->ctx = ctx;
+	m->epfd = -1;
+	mbpf_log_ctx = ctx;
+	old = libbpf_set_print(mbpf_libbpf_print);
+	err = mbpf_init_locked(m, cfg);
+	libbpf_set_print(old);
+	mbpf_log_ctx = NULL;
+	if (err) {
+		mbpf_close(m);
+		return err;
+	}
+	*state = m;
+	return 0;
+}
+
+/* ---- run -------------------------------------------------------------------- */
+
+static int mbpf_start(void *state)
+{
+	struct mbpf *m = state;
+
+	mbpf_set_self(m);
+	__atomic_store_n(&m->skel->bss->scap_running, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int mbpf_stop(void *state)
+{
+	struct mbpf *m = state;
+
+	__atomic_store_n(&m->skel->bss->scap_running, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static bool mbpf_any_ready(const struct mbpf *m)
+{
+	for (unsigned i = 0; i < m->nrings; i++)
+		if (mbpf_ring_ready(&m->rings[i]))
+			return true;
+	return false;
+}
+
+static int64_t mbpf_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The kernel side wakes the reader only once a ring is MBPF_WAKEUP_FRACTION
+ * full (a wake-up per event would cost the traced workload), so a trickle of
+ * events is picked up by looking at the rings every MBPF_POLL_SLICE_MS.
+ */
+static int mbpf_wait(void *state, int timeout_ms)
+{
+	struct mbpf *m = state;
+	struct epoll_event evs[8];
+	int64_t deadline = timeout_ms > 0 ? mbpf_now_ms() + timeout_ms : 0;
+
+	mbpf_set_self(m);
+	for (;;) {
+		int slice = MBPF_POLL_SLICE_MS, n;
+
+		if (mbpf_any_ready(m) || timeout_ms == 0)
+			return 0;
+		if (timeout_ms > 0) {
+			int64_t left = deadline - mbpf_now_ms();
+
+			if (left <= 0)
+				return 0;
+			if (left < slice)
+				slice = (int)left;
+		}
+		n = epoll_wait(m->epfd, evs, 8, slice);
+		if (n < 0)
+			return errno == EINTR ? -EINTR : -errno;
+		if (n > 0)
+			return 0;
+	}
+}
+
+static int mbpf_stats(void *state)
+{
+	struct mbpf *m = state;
+	int fd = bpf_map__fd(m->skel->maps.scap_counters);
+	struct scap_mbpf_counters *c;
+	uint32_t zero = 0;
+
+	c = calloc((size_t)m->ncpus, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &zero, c) != 0) {
+		int err = -errno;
+
+		free(c);
+		return err;
+	}
+	for (unsigned i = 0; i < m->nrings; i++) {
+		struct scap_buf *b = &m->rings[i].buf;
+
+		b->drops_buffer_full = b->drops_other = b->kernel_events = 0;
+		for (unsigned k = 0; k < m->cpus_per_ring; k++) {
+			unsigned cpu = i * m->cpus_per_ring + k;
+
+			if (cpu >= (unsigned)m->ncpus)
+				break;
+			b->drops_buffer_full += c[cpu].drops_full;
+			b->drops_other += c[cpu].drops_other;
+			b->kernel_events += c[cpu].events;
+		}
+		b->drops_other += m->rings[i].malformed;
+	}
+	free(c);
+	return 0;
+}
+
+static void mbpf_close(void *state)
+{
+	struct mbpf *m = state;
+
+	if (!m)
+		return;
+	mbpf_links_destroy(&m->links);
+	for (unsigned i = 0; m->rings && i < m->nrings; i++)
+		mbpf_ring_unmap(&m->rings[i]);
+	scap_modern__destroy(m->skel);
+	for (unsigned i = 0; m->ring_fds && i < m->nrings; i++)
+		if (m->ring_fds[i] >= 0)
+			close(m->ring_fds[i]);
+	if (m->epfd >= 0)
+		close(m->epfd);
+	free(m->rings);
+	free(m->ring_fds);
+	free(m);
+}
+
+const struct scap_engine_ops scap_engine_modern_bpf = {
+	.name = "modern_bpf",
+	.description = "CO-RE eBPF on tp_btf/sys_exit with BPF ring buffers (kernel >= 5.8 with BTF)",
+	.probe = mbpf_probe,
+	.init = mbpf_init,
+	.start = mbpf_start,
+	.stop = mbpf_stop,
+	.wait = mbpf_wait,
+	.stats = mbpf_stats,
+	.close = mbpf_close,
+};

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Program choice, kernel-side tables and attachments of modern_bpf; see mbpf_load.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "scap_modern.h" /* before the skeleton: it uses scap_u32 */
+#include "scap_modern.skel.h"
+#include "mbpf_load.h"
+
+/* The programs of one schema row (NULL where the row has none). */
+struct mbpf_row {
+	struct bpf_program *x; /* tail-call target of the sys_exit dispatcher */
+	struct bpf_program *t; /* on syscalls/sys_exit_<name> */
+	struct bpf_program *e; /* on syscalls/sys_enter_<name> (TOCTOU rows) */
+	int nr;                /* syscall number, -1 for the generic row */
+};
+
+static void mbpf_rows(struct scap_modern *skel, struct mbpf_row rows[SCAP_EV_MAX])
+{
+#define MBPF_ROW_EXIT(code, sc)                                                                \
+	rows[SCAP_EV_##code] = (struct mbpf_row){ skel->progs.scap_x_##code,                    \
+						  skel->progs.scap_t_##code, NULL, SCAP_NR_##sc };
+#define MBPF_ROW_ENTER(code, sc)                                                               \
+	rows[SCAP_EV_##code] = (struct mbpf_row){ NULL, NULL, skel->progs.scap_e_##code, SCAP_NR_##sc };
+#define SCAP_EVENT(code, sc, dir, cat, flags, ...) MBPF_ROW_##dir(code, sc)
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+#undef MBPF_ROW_ENTER
+#undef MBPF_ROW_EXIT
+}
+
+static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
+{
+	return nr < SCAP_NR_SYSCALLS && (cfg->all_syscalls || cfg->selected[nr]);
+}
+
+/* Typed exit and enter codes per syscall number. */
+static void mbpf_codes(const struct mbpf_row *rows, uint16_t exit_code[SCAP_NR_SYSCALLS],
+		       uint16_t enter_code[SCAP_NR_SYSCALLS])
+{
+	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
+		exit_code[nr] = SCAP_EV_GENERIC_X;
+		enter_code[nr] = SCAP_MBPF_NO_EVENT;
+	}
+	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
+		if (rows[c].nr < 0 || rows[c].nr >= (int)SCAP_NR_SYSCALLS)
+			continue;
+		if (rows[c].e)
+			enter_code[rows[c].nr] = (uint16_t)c;
+		else
+			exit_code[rows[c].nr] = (uint16_t)c;
+	}
+}
+
+void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_config *cfg, bool *tp_mode)
+{
+	struct mbpf_row rows[SCAP_EV_MAX] = { 0 };
+	uint16_t exit_code[SCAP_NR_SYSCALLS], enter_code[SCAP_NR_SYSCALLS];
+	struct bpf_program *prog;
+	unsigned nsel = 0;
+
+	mbpf_rows(skel, rows);
+	mbpf_codes(rows, exit_code, enter_code);
+	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++)
+		nsel += mbpf_selected(cfg, nr);
+	/*
+	 * A per-syscall tracepoint costs only the syscalls it is on, the global
+	 * sys_exit costs every syscall of the system: for a few syscalls the
+	 * tracepoints win (docs/engines.md has the figures).
+	 */
+	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX;
+
+	/* Loading only what is used keeps start-up short (verification is per program). */
+	bpf_object__for_each_program(prog, skel->obj) {
+		bpf_program__set_autoload(prog, false);
+		bpf_program__set_autoattach(prog, false);
+	}
+	if (!*tp_mode)
+		bpf_program__set_autoload(skel->progs.scap_sys_exit, true);
+	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
+		const struct mbpf_row *x;
+
+		if (!mbpf_selected(cfg, nr))
+			continue;
+		x = &rows[exit_code[nr]];
+		bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
+		if (enter_code[nr] != SCAP_MBPF_NO_EVENT)
+			bpf_program__set_autoload(rows[enter_code[nr]].e, true);
+	}
+}
+
+int mbpf_fill_tables(struct scap_engine_ctx *ctx, struct scap_modern *skel,
+		     const struct scap_engine_config *cfg, bool tp_mode)
+{
+	struct mbpf_row rows[SCAP_EV_MAX] = { 0 };
+	uint16_t exit_code[SCAP_NR_SYSCALLS], enter_code[SCAP_NR_SYSCALLS];
+	int sc_fd = bpf_map__fd(skel->maps.scap_syscalls);
+	int progs_fd = bpf_map__fd(skel->maps.scap_progs);
+
+	mbpf_rows(skel, rows);
+	mbpf_codes(rows, exit_code, enter_code);
+	for (uint32_t nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
+		struct scap_mbpf_syscall v = {
+			.exit_code = exit_code[nr],
+			.enter_code = enter_code[nr],
+			.selected = mbpf_selected(cfg, nr),
+		};
+
+		if (!v.selected)
+			continue;
+		if (bpf_map_update_elem(sc_fd, &nr, &v, BPF_ANY) != 0) {
+			scap_engine_errf(ctx, "modern_bpf: cannot fill the kernel syscall table (%s)",
+					 strerror(errno));
+			return -errno;
+		}
+	}
+	for (uint32_t c = 0; c < SCAP_EV_MAX && !tp_mode; c++) {
+		int fd;
+
+		if (!rows[c].x || !bpf_program__autoload(rows[c].x))
+			continue;
+		fd = bpf_program__fd(rows[c].x);
+		if (bpf_map_update_elem(progs_fd, &c, &fd, BPF_ANY) != 0) {
+			scap_engine_errf(ctx, "modern_bpf: cannot fill the tail-call table for event %u (%s)",
+					 c, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int mbpf_links_add(struct mbpf_links *l, struct bpf_link *link)
+{
+	if (l->n == l->cap) {
+		unsigned cap = l->cap ? 2 * l->cap : 32;
+		struct bpf_link **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = link;
+	return 0;
+}
+
+void mbpf_links_destroy(struct mbpf_links *l)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		bpf_link__destroy(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Tracepoint programs are attached by id, which only tracefs tells. When it
+ * is not mounted (the default on some hosts) mount it for the time of the
+ * attachments: the links outlive the mount. Returns 1 when we mounted it.
+ */
+static int mbpf_tracefs_up(struct scap_engine_ctx *ctx)
+{
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
+	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0)
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0) {
+		scap_engine_logf(ctx, SCAP_LOG_WARN,
+				 "modern_bpf: tracefs is not mounted and mounting it on /sys/kernel/tracing failed (%s): per-syscall tracepoints cannot attach",
+				 strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links, struct bpf_program *prog,
+			  const char *dir, int nr)
+{
+	const char *name = scap_syscall_name(nr);
+	struct bpf_link *link;
+	char tp[96];
+	int err;
+
+	if (!name) {
+		scap_engine_warnf(ctx, "modern_bpf: syscall %d has no name, so no sys_%s tracepoint: not captured",
+				  nr, dir);
+		ctx->attach_failures++;
+		return 0;
+	}
+	snprintf(tp, sizeof(tp), "sys_%s_%s", dir, name);
+	link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
+	err = libbpf_get_error(link);
+	if (err) {
+		scap_engine_warnf(ctx, "modern_bpf: cannot attach to tracepoint syscalls/%s (%s): %s of %s not captured",
+				  tp, strerror(-err), strcmp(dir, "enter") ? "events" : "enter-time arguments",
+				  name);
+		ctx->attach_failures++;
+		return 0;
+	}
+	return mbpf_links_add(links, link);
+}
+
+int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
+		const struct scap_engine_config *cfg, bool tp_mode, struct mbpf_links *links)
+{
+	struct mbpf_row rows[SCAP_EV_MAX] = { 0 };
+	uint16_t exit_code[SCAP_NR_SYSCALLS], enter_code[SCAP_NR_SYSCALLS];
+	int mounted, err = 0;
+
+	mbpf_rows(skel, rows);
+	mbpf_codes(rows, exit_code, enter_code);
+	if (!tp_mode) {
+		struct bpf_link *link = bpf_program__attach(skel->progs.scap_sys_exit);
+
+		err = libbpf_get_error(link);
+		if (err) {
+			scap_engine_errf(ctx, "modern_bpf: cannot attach to tp_btf/sys_exit (%s); try the \"bpf\" engine",
+					 strerror(-err));
+			return err;
+		}
+		err = mbpf_links_add(links, link);
+		if (err)
+			return err;
+	}
+	mounted = mbpf_tracefs_up(ctx);
+	for (int nr = 0; nr < (int)SCAP_NR_SYSCALLS && !err; nr++) {
+		if (!mbpf_selected(cfg, nr))
+			continue;
+		if (tp_mode)
+			err = mbpf_attach_tp(ctx, links, rows[exit_code[nr]].t, "exit", nr);
+		if (!err && enter_code[nr] != SCAP_MBPF_NO_EVENT)
+			err = mbpf_attach_tp(ctx, links, rows[enter_code[nr]].e, "enter", nr);
+	}
+	if (mounted)
+		umount2("/sys/kernel/tracing", MNT_DETACH);
+	if (err)
+		scap_engine_errf(ctx, "modern_bpf: out of memory while attaching");
+	return err;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+/* BPF ring buffer reader over the kernel's mmap layout; see mbpf_ring.h. */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mbpf_ring.h"
+
+/* Give space back to the producer after this much was read, not only before waits. */
+#define MBPF_RELEASE_FRACTION 4
+
+static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
+{
+	struct mbpf_ring *r = b->priv;
+
+	for (;;) {
+		/* Acquire pairs with the kernel's release of producer_pos and of the length word. */
+		uint64_t prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+		const uint32_t *rec;
+		uint32_t len, dlen;
+
+		if (r->cons >= prod)
+			return NULL;
+		rec = (const uint32_t *)(r->data + (r->cons & (r->size - 1)));
+		len = __atomic_load_n(rec, __ATOMIC_ACQUIRE);
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			return NULL; /* reserved, not committed yet: records commit in order */
+		dlen = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		r->step = (dlen + BPF_RINGBUF_HDR_SZ + 7u) & ~7u;
+		if (!(len & BPF_RINGBUF_DISCARD_BIT) && dlen >= sizeof(struct scap_evt_hdr)) {
+			const struct scap_evt_hdr *ev =
+				(const void *)((const uint8_t *)rec + BPF_RINGBUF_HDR_SZ);
+			if (ev->len <= dlen)
+				return ev;
+		}
+		if (!(len & BPF_RINGBUF_DISCARD_BIT))
+			r->malformed++;
+		r->cons += r->step;
+		r->step = 0;
+	}
+}
+
+static void ring_release(struct scap_buf *b)
+{
+	struct mbpf_ring *r = b->priv;
+
+	if (r->released == r->cons)
+		return;
+	__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
+	r->released = r->cons;
+}
+
+static void ring_consume(struct scap_buf *b)
+{
+	struct mbpf_ring *r = b->priv;
+
+	if (!r->step)
+		return;
+	r->cons += r->step;
+	r->step = 0;
+	if (r->cons - r->released >= r->size / MBPF_RELEASE_FRACTION)
+		ring_release(b);
+}
+
+static const struct scap_buf_ops ring_ops = {
+	.peek = ring_peek,
+	.consume = ring_consume,
+	.release = ring_release,
+};
+
+int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	r->fd = fd;
+	r->size = size;
+	r->page = (size_t)page;
+	r->cons_map = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (r->cons_map == MAP_FAILED) {
+		r->cons_map = NULL;
+		return -errno;
+	}
+	r->prod_map = mmap(NULL, r->page + 2 * size, PROT_READ, MAP_SHARED, fd, (off_t)r->page);
+	if (r->prod_map == MAP_FAILED) {
+		int err = -errno;
+
+		r->prod_map = NULL;
+		mbpf_ring_unmap(r);
+		return err;
+	}
+	r->consumer_pos = r->cons_map;
+	r->producer_pos = r->prod_map;
+	r->data = (const uint8_t *)r->prod_map + r->page;
+	r->cons = r->released = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+	r->step = 0;
+	r->buf.ops = &ring_ops;
+	r->buf.priv = r;
+	r->buf.cpu = cpu;
+	return 0;
+}
+
+void mbpf_ring_unmap(struct mbpf_ring *r)
+{
+	if (r->prod_map)
+		munmap(r->prod_map, r->page + 2 * r->size);
+	if (r->cons_map)
+		munmap(r->cons_map, r->page);
+	r->prod_map = r->cons_map = NULL;
+}
+
+int mbpf_ring_ready(const struct mbpf_ring *r)
+{
+	return r->prod_map && r->cons < __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+}
