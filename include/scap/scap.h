@@ -72,6 +72,12 @@ struct scap_open_opts {
 	uint64_t synthetic_events; /* "synthetic": events to generate; 0 = endless */
 	unsigned synthetic_cpus;   /* "synthetic": virtual CPUs; default 4 */
 	const char *savefile_path; /* "savefile": the capture file to replay */
+	bool capture_self;         /* live engines: also capture the consumer thread's own
+	                              syscalls (the thread that opened the handle, then the
+	                              one that last waited in scap_next). Default false: a
+	                              consumer that writes what it reads (the CLI) would
+	                              otherwise capture itself without end. Other threads
+	                              of the process are always captured. */
 };
 
 /*
