@@ -224,7 +224,7 @@ static int param_equal(const struct scap_event *ev, const struct want_param *w, 
 			return 1;
 		excerpt(got, sizeof(got), p.data, p.len > 120 ? 120 : p.len);
 		excerpt(exp, sizeof(exp), w->b, w->blen > 120 ? 120 : w->blen);
-		snprintf(why, len, "%s = %u bytes \"%s\", want %zu bytes \"%s\"", w->name, p.len,
+		snprintf(why, len, "%s = %u bytes \"%.300s\", want %zu bytes \"%.300s\"", w->name, p.len,
 			 got, w->blen, exp);
 		return 0;
 	case W_FMT:

@@ -97,12 +97,18 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; live_engines[i]; i++)
 		live |= strcmp(live_engines[i], live_engine) == 0;
 
-	r = scap_engine_probe(live_engine, reason, sizeof(reason));
-	if (r == -ENOENT) {
+	bool known = false;
+
+	for (unsigned i = 0; i < scap_engine_count(); i++)
+		known |= strcmp(scap_engine_name_at(i), live_engine) == 0;
+	/* Not from the probe: an engine compiled in may answer -ENOENT too
+	 * (kmod: the device does not exist). */
+	if (!known) {
 		fprintf(stderr, "scap_live: engine \"%s\" is not compiled in\n", live_engine);
 		usage(stderr);
 		return 2;
 	}
+	r = scap_engine_probe(live_engine, reason, sizeof(reason));
 	if (!live)
 		return skip_all(live_engine, "not a live engine: it has no events of this "
 				"process to check");
