@@ -102,19 +102,20 @@ static __always_inline int scap_bpf_read_regs(struct bpf_raw_tracepoint_args *ct
 }
 
 /*
- * Whether this event is wanted: capture started, not the capturing process,
+ * Whether this event is wanted: capture started, not the reading thread,
  * the pid filter. Returns the settings, or NULL to skip.
  */
 static __always_inline struct scap_bpf_settings *scap_bpf_wanted(void)
 {
 	__u32 zero = 0;
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
-	__u32 tgid;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = (__u32)(id >> 32);
 
 	if (!st || !st->capturing)
 		return NULL;
-	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
-	if (tgid == st->self_tgid)
+	/* The reader's own syscalls (waits, writing out events) would feed back. */
+	if ((__u32)id == st->self_tid || tgid == st->self_tgid)
 		return NULL;
 	if (st->pid_filter && tgid != st->pid_filter)
 		return NULL;
@@ -156,8 +157,13 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 		fc.snaplen = SCAP_DEFAULT_SNAPLEN;
 
 	len = scap_fill_event(&fc, code);
+	/*
+	 * Stamp the event as late as possible: the core merges CPUs by
+	 * timestamp, and an event stamped long before it becomes visible can
+	 * arrive after a later one from another CPU was handed out.
+	 */
 	h = (struct scap_evt_hdr *)sc->s.buf;
-	h->ts += st->boot_offset_ns;
+	h->ts = bpf_ktime_get_ns() + st->boot_offset_ns;
 
 	len = SCAP_FILL_OUT_LEN(len);
 	err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &sc->pad[8 - SCAP_BPF_OUT_PAD],

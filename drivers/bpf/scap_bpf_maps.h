@@ -29,9 +29,11 @@ struct scap_bpf_settings {
 	scap_u32 capturing;      /* 0: programs return at once */
 	scap_u32 snaplen;        /* bytes kept of I/O buffers */
 	scap_u32 pid_filter;     /* tgid to capture, 0 = all */
-	scap_u32 self_tgid;      /* the capturing process: never captured */
+	scap_u32 self_tgid;      /* a process never captured, 0 = none */
+	scap_u32 self_tid;       /* the thread reading events: never captured, 0 = none */
+	scap_u32 pad;
 };
-SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 24, "settings are 24 bytes");
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 32, "settings are 32 bytes");
 
 /* Per-CPU counters (one entry of a per-CPU array). */
 struct scap_bpf_counters {

@@ -6,6 +6,7 @@
  * buffer. Configuration reaches the programs through array maps, because
  * kernels before 5.2 have no global data sections.
  */
+#define _GNU_SOURCE /* gettid */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@ struct bpf_engine {
 	struct scap_bpf_settings settings;
 	struct scap_bpf_counters *percpu; /* scratch for stats(): ncpus entries */
 };
+
+/* This thread's id, cached: the reading thread's syscalls are not captured. */
+static __thread __u32 reader_tid;
 
 static int bpf_probe(char *reason, size_t len)
 {
@@ -245,7 +249,11 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
-	e->settings.self_tgid = 0; /* TODO match modern_bpf */
+	/*
+	 * Only the thread reading events is left out (set in start/wait): the
+	 * embedding program's other threads are captured like any process.
+	 */
+	e->settings.self_tgid = 0;
 	e->settings.capturing = 0;
 	err = settings_push(e);
 	if (err) {
@@ -276,6 +284,8 @@ static int bpf_start(void *state)
 	e->settings.boot_offset_ns = (__u64)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
 				     (__u64)(boot.tv_nsec - mono.tv_nsec);
 	e->settings.capturing = 1;
+	e->settings.self_tid = (__u32)gettid();
+	reader_tid = e->settings.self_tid;
 	return settings_push(e);
 }
 
@@ -299,6 +309,13 @@ static int bpf_wait(void *state, int timeout_ms)
 	 */
 	if (timeout_ms < 0 || timeout_ms > BPF_WAIT_SLICE_MS)
 		timeout_ms = BPF_WAIT_SLICE_MS;
+	/* Another thread took over reading: leave it out instead. */
+	if (reader_tid == 0)
+		reader_tid = (__u32)gettid();
+	if (reader_tid != e->settings.self_tid) {
+		e->settings.self_tid = reader_tid;
+		settings_push(e);
+	}
 	n = epoll_wait(e->epfd, evs, 16, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? -EINTR : -errno;
@@ -326,7 +343,22 @@ static int bpf_stats(void *state)
 		pb->buf.drops_other = c->other + pb->malformed;
 		pb->buf.kernel_events = c->sent;
 	}
-	/* CPUs without a buffer (offline at open) can only have failed outputs. */
+	/*
+	 * A CPU without a buffer (offline at open, online since) can only fail
+	 * its outputs: charge them to the first buffer rather than lose them.
+	 */
+	if (e->npbs) {
+		int cpu;
+		unsigned j = 0;
+
+		for (cpu = 0; cpu < e->ncpus; cpu++) {
+			if (j < e->npbs && e->pbs[j].buf.cpu == cpu) {
+				j++;
+				continue;
+			}
+			e->pbs[0].buf.drops_other += e->percpu[cpu].full + e->percpu[cpu].other;
+		}
+	}
 	return 0;
 }
 
