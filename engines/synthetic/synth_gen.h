@@ -4,6 +4,9 @@
  * typed row (enter rows followed by their exit on the same thread) and generic
  * events of random syscall numbers, with varied sizes, on N virtual CPUs.
  *
+ * The stream depends on the seed, the CPU count, the snaplen and the event
+ * size cap (fixed for rings of 64 KiB and more).
+ *
  * Timestamps are strictly increasing per CPU, interleave across CPUs, and are
  * sometimes equal across CPUs; when equal, the CPU index grows, so the stream
  * in generation order is exactly the order the core's merge must return.

@@ -16,6 +16,7 @@
 #include "synth_ring.h"
 
 #define SYNTH_MAX_CPUS 1024u
+#define SYNTH_MAX_EVENT (24u * 1024u)
 
 struct synth_state {
 	struct synth_ring *rings;
@@ -56,6 +57,7 @@ static int synth_init(struct scap_engine_ctx *ctx, const struct scap_engine_conf
 	const struct scap_open_opts *o = cfg->opts;
 	unsigned ncpus = o && o->synthetic_cpus ? o->synthetic_cpus : 4;
 	struct synth_state *s;
+	uint32_t max_event;
 	unsigned i;
 	int r;
 
@@ -79,8 +81,15 @@ static int synth_init(struct scap_engine_ctx *ctx, const struct scap_engine_conf
 		if (r < 0)
 			goto nomem;
 	}
+	/*
+	 * A fixed size cap keeps the stream the same for every ring of 64 KiB
+	 * or more; smaller rings cap events at what they can hold.
+	 */
+	max_event = synth_ring_max_event(&s->rings[0]);
+	if (max_event > SYNTH_MAX_EVENT)
+		max_event = SYNTH_MAX_EVENT;
 	s->gen = synth_gen_new(o && o->synthetic_seed ? o->synthetic_seed : 1, ncpus, cfg->snaplen,
-			       synth_ring_max_event(&s->rings[0]));
+			       max_event);
 	if (!s->gen)
 		goto nomem;
 	s->limit = o ? o->synthetic_events : 0;
