@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* gettid */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct bpf_engine {
 	int ncpus;                  /* possible CPUs: per-CPU map values come in this many */
 	struct scap_bpf_settings settings;
 	struct scap_bpf_counters *percpu; /* scratch for stats(): ncpus entries */
+	bool capture_self;          /* opts.capture_self: keep the reader's own syscalls */
 };
 
 /* This thread's id, cached: the reading thread's syscalls are not captured. */
@@ -63,6 +65,24 @@ static int settings_push(struct bpf_engine *e)
 	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.settings), &zero, &e->settings, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/*
+ * Leaves out the consumer thread (the one that opened the handle, then the
+ * one that last waited), as modern_bpf does, unless opts.capture_self: a
+ * consumer that writes out what it reads would otherwise capture itself
+ * without end. The embedding program's other threads are captured.
+ */
+static void set_self(struct bpf_engine *e)
+{
+	if (e->capture_self)
+		return;
+	if (reader_tid == 0)
+		reader_tid = (__u32)gettid();
+	if (reader_tid != e->settings.self_tid) {
+		e->settings.self_tid = reader_tid;
+		settings_push(e);
+	}
 }
 
 /* Kernels < 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones to the memory cgroup. */
@@ -249,17 +269,18 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
-	/*
-	 * Only the thread reading events is left out (set in start/wait): the
-	 * embedding program's other threads are captured like any process.
-	 */
 	e->settings.self_tgid = 0;
+	e->capture_self = cfg->opts &&
+			  cfg->opts->sz >= offsetof(struct scap_open_opts, capture_self) +
+						   sizeof(cfg->opts->capture_self) &&
+			  cfg->opts->capture_self;
 	e->settings.capturing = 0;
 	err = settings_push(e);
 	if (err) {
 		scap_engine_errf(ctx, "bpf: writing the settings map failed: %s", strerror(-err));
 		goto fail;
 	}
+	set_self(e);
 	err = open_buffers(e, cfg);
 	if (err)
 		goto fail;
@@ -284,8 +305,6 @@ static int bpf_start(void *state)
 	e->settings.boot_offset_ns = (__u64)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
 				     (__u64)(boot.tv_nsec - mono.tv_nsec);
 	e->settings.capturing = 1;
-	e->settings.self_tid = (__u32)gettid();
-	reader_tid = e->settings.self_tid;
 	return settings_push(e);
 }
 
@@ -309,13 +328,7 @@ static int bpf_wait(void *state, int timeout_ms)
 	 */
 	if (timeout_ms < 0 || timeout_ms > BPF_WAIT_SLICE_MS)
 		timeout_ms = BPF_WAIT_SLICE_MS;
-	/* Another thread took over reading: leave it out instead. */
-	if (reader_tid == 0)
-		reader_tid = (__u32)gettid();
-	if (reader_tid != e->settings.self_tid) {
-		e->settings.self_tid = reader_tid;
-		settings_push(e);
-	}
+	set_self(e);
 	n = epoll_wait(e->epfd, evs, 16, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? -EINTR : -errno;
