@@ -3,12 +3,25 @@
  * auto_check WANT: opens engine "auto" and exits 0 when the engine it picked
  * is WANT (the report of every candidate is printed either way), 1 when it
  * picked another or none. Used inside the VM with and without
- * SCAP_PROBE_OVERRIDE ruling eBPF out.
+ * SCAP_PROBE_OVERRIDE ruling eBPF out. With SCAP_VM_LOG=1 the library's
+ * warnings and errors (a verifier's log, say) are printed, each cut to its
+ * last 4000 bytes so that the serial log stays readable.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scap/scap.h"
+
+static void print_log(enum scap_log_level level, const char *msg, void *ctx)
+{
+	size_t n = strlen(msg);
+
+	(void)ctx;
+	if (level < SCAP_LOG_WARN)
+		return;
+	printf("log: %s%s\n", n > 4000 ? "[...] " : "", n > 4000 ? msg + n - 4000 : msg);
+}
 
 int main(int argc, char **argv)
 {
@@ -17,6 +30,10 @@ int main(int argc, char **argv)
 	struct scap *h = NULL;
 	int r, ok;
 
+	const char *v = getenv("SCAP_VM_LOG");
+
+	if (v && v[0] == '1')
+		o.log = print_log;
 	if (argc != 2) {
 		fprintf(stderr, "usage: auto_check ENGINE\n");
 		return 2;

@@ -65,7 +65,7 @@ done
 
 if [ -x /bin/auto_check ]; then
 	if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
-		check auto_picks_modern_bpf /bin/auto_check modern_bpf
+		check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf
 	else
 		skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
 	fi

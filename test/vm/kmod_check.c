@@ -31,7 +31,11 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,6 +227,15 @@ static void expect_i(const char *what, int64_t got, int64_t want)
 		printf("  ok %s = %lld\n", what, (long long)got);
 }
 
+static void expect_bytes(const char *what, const struct event *ev, unsigned i, const void *want,
+			 size_t n)
+{
+	if (ev->p[i].len != n || memcmp(ev->p[i].data, want, n) != 0)
+		fail("%s: %u bytes, not the %zu expected", what, ev->p[i].len, n);
+	else
+		printf("  ok %s (%zu bytes)\n", what, n);
+}
+
 static void expect_str(const char *what, const struct event *ev, unsigned i, const char *want)
 {
 	size_t n = strlen(want) + 1;
@@ -238,7 +251,14 @@ static void expect_str(const char *what, const struct event *ev, unsigned i, con
 
 static int check_events(void)
 {
-	const int nrs[] = { SCAP_NR_openat, SCAP_NR_write, SCAP_NR_close, SCAP_NR_getppid };
+	const int nrs[] = { SCAP_NR_openat, SCAP_NR_write, SCAP_NR_close, SCAP_NR_getppid,
+			    SCAP_NR_connect, SCAP_NR_execve };
+	/* 127.0.0.1:1, where nothing listens: ECONNREFUSED, deterministic. */
+	const uint8_t want_sa[7] = { SCAP_SA_INET, 127, 0, 0, 1, 1, 0 };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(1) };
+	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false;
+	int sock, cres, cerr, status;
+	pid_t child;
 	char path[64];
 	char payload[32];
 	uint32_t snaplen = 8;
@@ -250,7 +270,7 @@ static int check_events(void)
 
 	if (!ev || dev_open() < 0)
 		return 1;
-	if (select_syscalls(nrs, 4) < 0)
+	if (select_syscalls(nrs, 6) < 0)
 		return 1;
 	if (ioctl(dev, SCAP_KMOD_IOC_SET_SNAPLEN, &snaplen) < 0)
 		return fail("SET_SNAPLEN: %s", strerror(errno)), 1;
@@ -267,6 +287,23 @@ static int check_events(void)
 	ppid = (int)syscall(SYS_getppid);
 	close(fd);
 	unlink(path);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sock = socket(AF_INET, SOCK_STREAM, 0);
+	cres = connect(sock, (struct sockaddr *)&sin, sizeof(sin));
+	cerr = errno;
+	close(sock);
+	child = fork();
+	if (child == 0) {
+		char exe[] = "/bin/busybox", a0[] = "true", a1[] = "a1";
+		char *argv[] = { a0, a1, NULL };
+
+		if (chdir("/tmp") == 0)
+			execve(exe, argv, (char *[]){ NULL });
+		_exit(127);
+	}
+	waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail("the execve child exited with status %#x", status);
 	if (ioctl(dev, SCAP_KMOD_IOC_STOP) < 0)
 		return fail("STOP: %s", strerror(errno)), 1;
 
@@ -274,6 +311,29 @@ static int check_events(void)
 		int r;
 
 		while ((r = next_event(c, ev)) > 0) {
+			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_EXECVE_E) {
+				printf("execve enter:\n");
+				seen_ee = true;
+				expect_str("pathname", ev, 0, "/bin/busybox");
+				expect_bytes("argv = true a1", ev, 1, "true\0a1", 8);
+				continue;
+			}
+			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_EXECVE_X) {
+				printf("execve exit:\n");
+				seen_ex = true;
+				expect_i("nparams", ev->hdr.nparams, 10);
+				expect_i("res", p_s64(ev, 0), 0);
+				expect_i("pathname (enter only)", ev->p[1].len, 0);
+				expect_bytes("argv = true a1", ev, 2, "true\0a1", 8);
+				expect_str("exe", ev, 3, "/bin/busybox");
+				expect_str("comm", ev, 4, "busybox");
+				expect_i("ppid", p_s64(ev, 5), getpid());
+				expect_i("uid", p_u32(ev, 6), getuid());
+				expect_i("gid", p_u32(ev, 7), getgid());
+				expect_str("cwd", ev, 8, "/tmp");
+				expect_str("cgroup", ev, 9, "/");
+				continue;
+			}
 			if (ev->hdr.tid != (uint32_t)tid)
 				continue;
 			if (ev->hdr.pid != (uint32_t)getpid())
@@ -323,14 +383,30 @@ static int check_events(void)
 				seen_c = true;
 				expect_i("res", p_s64(ev, 0), 0);
 				break;
+			case SCAP_EV_CONNECT_E:
+				printf("connect enter:\n");
+				seen_ce = true;
+				expect_i("sockfd", p_s64(ev, 0), sock);
+				expect_bytes("addr = inet 127.0.0.1:1", ev, 1, want_sa, sizeof(want_sa));
+				break;
+			case SCAP_EV_CONNECT_X:
+				printf("connect exit:\n");
+				seen_cx = true;
+				expect_i("res", p_s64(ev, 0), cres < 0 ? -cerr : cres);
+				expect_i("res is -ECONNREFUSED", p_s64(ev, 0), -ECONNREFUSED);
+				expect_i("sockfd", p_s64(ev, 1), sock);
+				expect_bytes("addr = inet 127.0.0.1:1", ev, 2, want_sa, sizeof(want_sa));
+				break;
 			default:
 				fail("unexpected event type %u from our thread (not selected)", ev->hdr.type);
 			}
 		}
 	}
-	if (!seen_oe || !seen_ox || !seen_w || !seen_g || !seen_c)
-		fail("missing events: openat enter %d exit %d, write %d, getppid %d, close %d", seen_oe,
-		     seen_ox, seen_w, seen_g, seen_c);
+	if (!seen_oe || !seen_ox || !seen_w || !seen_g || !seen_c || !seen_ce || !seen_cx ||
+	    !seen_ee || !seen_ex)
+		fail("missing events: openat enter %d exit %d, write %d, getppid %d, close %d, "
+		     "connect enter %d exit %d, execve enter %d exit %d", seen_oe, seen_ox, seen_w,
+		     seen_g, seen_c, seen_ce, seen_cx, seen_ee, seen_ex);
 	for (unsigned c = 0; c < info.nr_cpu_ids; c++) {
 		struct scap_kmod_stats st = { .cpu = c };
 
