@@ -73,6 +73,10 @@ static enum scap_feat_state feat_locked(enum scap_feature f)
 
 	if (o->has_feat[f])
 		return o->feat[f] ? SCAP_FEAT_PRESENT : SCAP_FEAT_ABSENT;
+	/* The module comes and goes (insmod, rmmod) while a process lives, and
+	 * looking at the device is one stat(): never cached. */
+	if (f == SCAP_FEAT_KMOD)
+		return scap_probe_run(f);
 	if (!cache.feat_done[f]) {
 		cache.feat[f] = scap_probe_run(f);
 		cache.feat_done[f] = true;
@@ -191,10 +195,11 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 	for (int i = 0; i < SCAP_FEAT_MAX; i++)
 		f->feat[i] = need[i] ? feat_locked((enum scap_feature)i) : SCAP_FEAT_UNKNOWN;
 	if (!cache.extras_done) {
-		cache.kmod_accessible = scap_probe_kmod_accessible();
 		cache.unpriv_disabled = scap_probe_unpriv_bpf_disabled();
 		cache.extras_done = true;
 	}
+	if (need[SCAP_FEAT_KMOD])
+		cache.kmod_accessible = scap_probe_kmod_accessible();
 	/* A forced-present device is one the test means us to be able to use. */
 	f->kmod_dev_accessible = o->has_feat[SCAP_FEAT_KMOD] ? o->feat[SCAP_FEAT_KMOD]
 							     : cache.kmod_accessible;

@@ -48,7 +48,9 @@ enum scap_feature {
 
 /* Name of a feature as used by SCAP_PROBE_OVERRIDE ("btf", "ringbuf", ...). */
 const char *scap_feature_name(enum scap_feature f);
-/* 1 present, 0 absent; run once, cached; SCAP_PROBE_OVERRIDE wins. */
+/* 1 present, 0 absent (or the probe could not tell); run once and cached,
+ * except kmod (one stat(), and the module may be loaded at any time);
+ * SCAP_PROBE_OVERRIDE wins. */
 int scap_feature_present(enum scap_feature f);
 /*
  * NULL, or why SCAP_PROBE_OVERRIDE was rejected (a complete sentence naming
