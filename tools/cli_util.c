@@ -9,10 +9,10 @@
 
 void cli_errorf(const char *fmt, ...)
 {
-	char msg[2048];
+	char msg[4096];
 	va_list ap;
 	size_t i, o = 0;
-	char line[2048 + 16];
+	char line[4096 + 16];
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -23,7 +23,9 @@ void cli_errorf(const char *fmt, ...)
 		if (msg[i] == '\n') {
 			if (msg[i + 1] == '\0')
 				break;
-			line[o++] = ';';
+			/* "...:\nitem\nitem" reads best as "...: item; item". */
+			if (o == 0 || line[o - 1] != ':')
+				line[o++] = ';';
 			line[o++] = ' ';
 		} else {
 			line[o++] = msg[i];

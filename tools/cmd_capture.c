@@ -345,14 +345,15 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 
 static int open_engine(struct capture_args *a, struct scap **h)
 {
-	char err[SCAP_ERRBUF_SIZE] = "";
+	/* Larger than SCAP_ERRBUF_SIZE: "auto" explains every candidate. */
+	char err[4 * SCAP_ERRBUF_SIZE] = "";
 	int rc = scap_open(h, a->engine, &a->opts, err, sizeof(err));
 
 	if (rc == 0)
 		return 0;
 	if (!err[0])
 		snprintf(err, sizeof(err), "%s", strerror(-rc));
-	if (!is_offline(a->engine) && geteuid() != 0)
+	if (!is_offline(a->engine) && geteuid() != 0 && !strstr(err, "root"))
 		cli_errorf("cannot open engine '%s': %s (you are not root: live capture needs root, run scap as root or with sudo)",
 			   a->engine, err);
 	else

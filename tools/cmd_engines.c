@@ -109,7 +109,10 @@ int cmd_engines(int argc, char **argv)
 			cli_json_string(stdout, reasons[i]);
 			printf(",\"auto\":%s}\n", auto_pick && !strcmp(auto_pick, name) ? "true" : "false");
 		} else {
-			printf("%-12s %-7s %s\n", name, rcs[i] == 0 ? "yes" : "no", reasons[i]);
+			if (rcs[i] == 0)
+				printf("%-12s yes\n", name);
+			else
+				printf("%-12s %-7s %s\n", name, "no", reasons[i]);
 		}
 	}
 	if (!json) {
