@@ -24,22 +24,22 @@ static void format_text(struct scap_sb *sb, const struct scap_param *p)
 	switch (p->type) {
 	case SCAP_PT_INT8: case SCAP_PT_INT16: case SCAP_PT_INT32: case SCAP_PT_INT64:
 	case SCAP_PT_PID:
-		scap_sb_printf(sb, "%" PRId64, p->v.i);
+		scap_sb_i64(sb, p->v.i);
 		break;
 	case SCAP_PT_UINT8: case SCAP_PT_UINT16: case SCAP_PT_UINT32: case SCAP_PT_UINT64:
 	case SCAP_PT_UID: case SCAP_PT_GID: case SCAP_PT_SYSCALLID:
-		scap_sb_printf(sb, "%" PRIu64, p->v.u);
+		scap_sb_u64(sb, p->v.u);
 		break;
 	case SCAP_PT_FD:
 		if (p->v.i == -100)
 			scap_sb_puts(sb, "AT_FDCWD");
 		else
-			scap_sb_printf(sb, "%" PRId64, p->v.i);
+			scap_sb_i64(sb, p->v.i);
 		break;
 	case SCAP_PT_RES: {
 		const char *en = RES_IS_ERRNO(p->v.i) ? scap_errno_name((int)p->v.i) : NULL;
 
-		scap_sb_printf(sb, "%" PRId64, p->v.i);
+		scap_sb_i64(sb, p->v.i);
 		if (en) {
 			scap_sb_putc(sb, ' ');
 			scap_sb_puts(sb, en);
@@ -53,10 +53,10 @@ static void format_text(struct scap_sb *sb, const struct scap_param *p)
 		scap__enum_format(sb, p->aux, (int32_t)p->v.i);
 		break;
 	case SCAP_PT_MODE:
-		scap_sb_printf(sb, "%#" PRIo64, p->v.u);
+		scap_sb_oct(sb, p->v.u);
 		break;
 	case SCAP_PT_ADDR:
-		scap_sb_printf(sb, "0x%" PRIx64, p->v.u);
+		scap_sb_hex(sb, p->v.u);
 		break;
 	case SCAP_PT_PATH:
 	case SCAP_PT_CHARBUF:
@@ -83,7 +83,9 @@ static void format_text(struct scap_sb *sb, const struct scap_param *p)
 			uint64_t a;
 
 			memcpy(&a, d + 8 * i, 8);
-			scap_sb_printf(sb, i ? " 0x%" PRIx64 : "0x%" PRIx64, a);
+			if (i)
+				scap_sb_putc(sb, ' ');
+			scap_sb_hex(sb, a);
 		}
 		break;
 	default:
@@ -117,11 +119,11 @@ static void format_json_value(struct scap_sb *sb, const struct scap_param *p)
 	switch (p->type) {
 	case SCAP_PT_INT8: case SCAP_PT_INT16: case SCAP_PT_INT32: case SCAP_PT_INT64:
 	case SCAP_PT_PID: case SCAP_PT_FD: case SCAP_PT_RES:
-		scap_sb_printf(sb, "%" PRId64, p->v.i);
+		scap_sb_i64(sb, p->v.i);
 		break;
 	case SCAP_PT_UINT8: case SCAP_PT_UINT16: case SCAP_PT_UINT32: case SCAP_PT_UINT64:
 	case SCAP_PT_UID: case SCAP_PT_GID: case SCAP_PT_SYSCALLID:
-		scap_sb_printf(sb, "%" PRIu64, p->v.u);
+		scap_sb_u64(sb, p->v.u);
 		break;
 	case SCAP_PT_SOCKADDR:
 		if (d[0] == SCAP_SA_UNIX) {
@@ -170,7 +172,9 @@ static void format_json_value(struct scap_sb *sb, const struct scap_param *p)
 			uint64_t a;
 
 			memcpy(&a, d + 8 * i, 8);
-			scap_sb_printf(sb, i ? ",%" PRIu64 : "%" PRIu64, a);
+			if (i)
+				scap_sb_putc(sb, ',');
+			scap_sb_u64(sb, a);
 		}
 		scap_sb_putc(sb, ']');
 		break;
@@ -189,8 +193,15 @@ int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf,
 	if (!ev)
 		return -EINVAL;
 	n = scap_event_nparams(ev);
-	scap_sb_printf(&sb, "{\"ts\":%" PRIu64 ",\"cpu\":%u,\"tid\":%" PRIu32 ",\"pid\":%" PRIu32 ",\"event\":",
-		       scap_event_ts(ev), cpu, scap_event_tid(ev), scap_event_pid(ev));
+	scap_sb_put(&sb, "{\"ts\":", 6);
+	scap_sb_u64(&sb, scap_event_ts(ev));
+	scap_sb_put(&sb, ",\"cpu\":", 7);
+	scap_sb_u64(&sb, cpu);
+	scap_sb_put(&sb, ",\"tid\":", 7);
+	scap_sb_u64(&sb, scap_event_tid(ev));
+	scap_sb_put(&sb, ",\"pid\":", 7);
+	scap_sb_u64(&sb, scap_event_pid(ev));
+	scap_sb_put(&sb, ",\"event\":", 9);
 	scap__json_string(&sb, (const uint8_t *)scap_event_name(ev), strlen(scap_event_name(ev)));
 	scap_sb_puts(&sb, scap_event_dir(ev) == SCAP_DIR_ENTER ? ",\"dir\":\"enter\",\"params\":{"
 							       : ",\"dir\":\"exit\",\"params\":{");

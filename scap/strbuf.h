@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +77,60 @@ static inline void scap_sb_printf(struct scap_sb *sb, const char *fmt, ...)
 		va_end(ap);
 	}
 	sb->len += (size_t)n;
+}
+
+/* Integers without printf: the JSON and text paths print several per event. */
+static inline void scap_sb_u64(struct scap_sb *sb, uint64_t v)
+{
+	char tmp[20];
+	int i = 20;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	scap_sb_put(sb, tmp + i, (size_t)(20 - i));
+}
+
+static inline void scap_sb_i64(struct scap_sb *sb, int64_t v)
+{
+	if (v < 0) {
+		scap_sb_putc(sb, '-');
+		scap_sb_u64(sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		scap_sb_u64(sb, (uint64_t)v);
+	}
+}
+
+/* "0x" followed by lowercase hex digits. */
+static inline void scap_sb_hex(struct scap_sb *sb, uint64_t v)
+{
+	static const char d[] = "0123456789abcdef";
+	char tmp[18];
+	int i = 18;
+
+	do {
+		tmp[--i] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	scap_sb_put(sb, tmp + i, (size_t)(18 - i));
+}
+
+/* Octal with a leading 0 ("0640"); 0 prints as "0", like printf's %#o. */
+static inline void scap_sb_oct(struct scap_sb *sb, uint64_t v)
+{
+	char tmp[24];
+	int i = 24;
+
+	do {
+		tmp[--i] = (char)('0' + (v & 7));
+		v >>= 3;
+	} while (v);
+	if (tmp[i] != '0')
+		tmp[--i] = '0';
+	scap_sb_put(sb, tmp + i, (size_t)(24 - i));
 }
 
 #endif

@@ -40,6 +40,19 @@ void scap__text_escape(struct scap_sb *sb, const uint8_t *s, size_t n, bool byte
 		scap_sb_put(sb, (const char *)s + n - run, run);
 }
 
+/* ASCII bytes a JSON string carries as they are. */
+static const uint8_t json_plain[256] = {
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+	R16(0), R16(0),                                        /* controls */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,        /* '"' */
+	R16(1), R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,        /* '\\' */
+	R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,        /* DEL */
+	/* >= 0x80: checked as UTF-8 */
+#undef R16
+};
+
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
 static size_t utf8_seq(const uint8_t *s, size_t n)
 {
@@ -84,8 +97,13 @@ void scap__json_body(struct scap_sb *sb, const uint8_t *s, size_t n)
 		size_t k;
 		char esc[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
-			k = c < 0x80 ? 1 : utf8_seq(s + i, n - i);
+		if (json_plain[c]) {
+			run++;
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			k = utf8_seq(s + i, n - i);
 			if (k) {
 				run += k;
 				i += k;
