@@ -13,6 +13,21 @@
 
 #include "platform_internal.h"
 
+#if __has_include("drivers/kmod/scap_kmod_api.h")
+#include "drivers/kmod/scap_kmod_api.h"
+_Static_assert(sizeof(SCAP_KMOD_DEVICE) == sizeof(SCAP_KMOD_DEVICE_PATH),
+	       "platform.h and the kmod API name the same device");
+unsigned scap_platform_kmod_api_expected(void)
+{
+	return SCAP_KMOD_API_VERSION;
+}
+#else
+unsigned scap_platform_kmod_api_expected(void)
+{
+	return 0;
+}
+#endif
+
 enum engine_id { ENG_MODERN_BPF, ENG_BPF, ENG_KMOD, ENG_MAX };
 
 struct min_kernel {
@@ -234,6 +249,14 @@ static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,
 	}
 	switch (f->feat[SCAP_FEAT_KMOD]) {
 	case SCAP_FEAT_PRESENT:
+		if (f->kmod_api_version && scap_platform_kmod_api_expected() &&
+		    f->kmod_api_version != scap_platform_kmod_api_expected()) {
+			say(r, EPROTO, "kmod needs a scap module speaking API version %u, and the loaded "
+			    "one speaks version %u: unload it (`rmmod scap`), then build and load this "
+			    "version's with `" KMOD_LOAD_CMD "`.", scap_platform_kmod_api_expected(),
+			    f->kmod_api_version);
+			return;
+		}
 		if (!f->kmod_dev_accessible)
 			say(r, EACCES, "kmod needs read and write access to " SCAP_KMOD_DEVICE
 			    " (mode 0600, owned by root): run scap as root.");

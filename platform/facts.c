@@ -198,8 +198,10 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 		cache.unpriv_disabled = scap_probe_unpriv_bpf_disabled();
 		cache.extras_done = true;
 	}
-	if (need[SCAP_FEAT_KMOD])
+	if (need[SCAP_FEAT_KMOD]) {
 		cache.kmod_accessible = scap_probe_kmod_accessible();
+		f->kmod_api_version = o->has_feat[SCAP_FEAT_KMOD] ? 0 : scap_probe_kmod_api_version();
+	}
 	/* A forced-present device is one the test means us to be able to use. */
 	f->kmod_dev_accessible = o->has_feat[SCAP_FEAT_KMOD] ? o->feat[SCAP_FEAT_KMOD]
 							     : cache.kmod_accessible;

@@ -33,6 +33,7 @@ struct scap_platform_facts {
 	char arch[SCAP_PLATFORM_ARCH_LEN];
 	enum scap_feat_state feat[SCAP_FEAT_MAX];
 	bool kmod_dev_accessible;          /* the device can be opened read-write by us */
+	unsigned kmod_api_version;         /* the loaded module's, 0 when it does not say */
 	int unpriv_bpf_disabled;           /* kernel.unprivileged_bpf_disabled, -1 unreadable */
 };
 
@@ -75,5 +76,11 @@ int scap_platform_parse_cpu_range(const char *s, int cpu, bool *in);
 enum scap_feat_state scap_probe_run(enum scap_feature f);
 bool scap_probe_kmod_accessible(void);
 int scap_probe_unpriv_bpf_disabled(void);
+/* /sys/module/scap/parameters/api_version, 0 when absent or unreadable. */
+unsigned scap_probe_kmod_api_version(void);
+
+/* The kmod API version this library speaks (drivers/kmod/scap_kmod_api.h), 0
+ * when built without it. */
+unsigned scap_platform_kmod_api_expected(void);
 
 #endif

@@ -210,3 +210,25 @@ int scap_probe_unpriv_bpf_disabled(void)
 	v = strtol(buf, &end, 10);
 	return end == buf || v < 0 ? -1 : (int)v;
 }
+
+/*
+ * The module's API version without opening the device: opening allocates
+ * every CPU's ring and the device takes one opener at a time, so a probe must
+ * not. A module that exports no such parameter is checked by the kmod engine
+ * at open time instead (SCAP_KMOD_IOC_INFO).
+ */
+unsigned scap_probe_kmod_api_version(void)
+{
+	char buf[32] = "";
+	FILE *fp = fopen("/sys/module/scap/parameters/api_version", "re");
+	unsigned long v;
+	char *end;
+
+	if (!fp)
+		return 0;
+	if (!fgets(buf, sizeof(buf), fp))
+		buf[0] = '\0';
+	fclose(fp);
+	v = strtoul(buf, &end, 10);
+	return end == buf || v > 0xffffffffUL ? 0 : (unsigned)v;
+}

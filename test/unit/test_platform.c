@@ -303,6 +303,34 @@ static void test_decide_truncates(void **state)
 	assert_int_equal(scap_platform_decide(&f, "modern_bpf", NULL, 0), -EPERM);
 }
 
+static void test_decide_kmod_api_version(void **state)
+{
+	struct scap_platform_facts f;
+	unsigned want = scap_platform_kmod_api_expected();
+	char reason[512], expect[512];
+
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", ALL, "kmod", 1, 0, "" });
+	/* a module that does not say its version is checked at open time */
+	f.kmod_api_version = 0;
+	assert_int_equal(scap_platform_decide(&f, "kmod", reason, sizeof(reason)), 0);
+#ifdef HAVE_KMOD_API
+	assert_int_equal(want, SCAP_KMOD_API_VERSION);
+	f.kmod_api_version = want;
+	assert_int_equal(scap_platform_decide(&f, "kmod", reason, sizeof(reason)), 0);
+	f.kmod_api_version = want + 1;
+	snprintf(expect, sizeof(expect), "kmod needs a scap module speaking API version %u, and the "
+		 "loaded one speaks version %u: unload it (`rmmod scap`), then build and load this "
+		 "version's with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "
+		 "drivers/kmod/scap.ko`.", want, want + 1);
+	assert_int_equal(scap_platform_decide(&f, "kmod", reason, sizeof(reason)), -EPROTO);
+	assert_string_equal(reason, expect);
+#else
+	(void)want;
+	(void)expect;
+	skip();
+#endif
+}
+
 static void test_decide_unpriv_bpf_enabled(void **state)
 {
 	struct scap_platform_facts f;
@@ -569,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_decide_truncates),
 		cmocka_unit_test(test_decide_unpriv_bpf_enabled),
+		cmocka_unit_test(test_decide_kmod_api_version),
 		cmocka_unit_test(test_override_good),
 		cmocka_unit_test(test_override_bad),
 		cmocka_unit_test_teardown(test_override_applied, unset_override),
