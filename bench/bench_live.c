@@ -44,12 +44,12 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Median of one field over the samples. */
+/* Median of one expression of x (each sample in turn) over the samples. */
 #define MEDIAN_OF(samples, n, expr)                             \
 	({                                                      \
 		double _v[MAX_RUNS];                            \
 		for (unsigned _i = 0; _i < (n); _i++) {         \
-			const struct bl_sample *s = &(samples)[_i]; \
+			const struct bl_sample *x = &(samples)[_i]; \
 			_v[_i] = (expr);                        \
 		}                                               \
 		median(_v, (n));                                \
@@ -71,32 +71,40 @@ static void print_header(const struct bl_config *c)
 	gmtime_r(&now, &tm);
 	printf("bench_live, %04d-%02d-%02d %02d:%02d UTC, %ld online CPUs; workload on CPU %d, "
 	       "consumer on CPU %d; %u runs of %u ms (medians); %zu bytes per kernel buffer; "
-	       "every syscall selected except in the \"not selected\" rows (openat only).\n\n",
+	       "every syscall selected except in the \"not selected\" rows (openat only). "
+	       "Foreign tracers: the most tracing BPF programs loaded by others during a "
+	       "baseline (not 0: another capture slowed the baseline; the ratio is flattered).\n\n",
 	       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 	       sysconf(_SC_NPROCESSORS_ONLN), c->workload_cpu, c->consumer_cpu, c->runs,
 	       c->window_ms, c->buffer_bytes);
 	printf("| engine | consumer | workload | baseline syscalls/s | with capture | ratio | "
-	       "events/s delivered | drops | consumer CPU | start-up | peak RSS |\n");
-	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	       "events/s delivered | drops | consumer CPU | start-up | peak RSS | "
+	       "foreign tracers |\n");
+	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 }
 
 static void print_row(const char *engine, enum consumer c, enum bl_workload w,
 		      struct bl_sample *s, unsigned n)
 {
-	double base = MEDIAN_OF(s, n, s->base_rate);
-	double cap = MEDIAN_OF(s, n, s->cap_rate);
-	double ratio = MEDIAN_OF(s, n, s->base_rate > 0 ? s->cap_rate / s->base_rate : 0);
-	double evs = MEDIAN_OF(s, n, s->events_per_s);
-	double drops = MEDIAN_OF(s, n, (double)s->drops);
-	double dpct = MEDIAN_OF(s, n, s->events + s->drops ?
-				100.0 * (double)s->drops / (double)(s->events + s->drops) : 0);
-	double cpu = MEDIAN_OF(s, n, s->consumer_cpu);
-	double start = MEDIAN_OF(s, n, s->startup_s);
-	double rss = MEDIAN_OF(s, n, s->hwm_mb);
+	double base = MEDIAN_OF(s, n, x->base_rate);
+	double cap = MEDIAN_OF(s, n, x->cap_rate);
+	double ratio = MEDIAN_OF(s, n, x->base_rate > 0 ? x->cap_rate / x->base_rate : 0);
+	double evs = MEDIAN_OF(s, n, x->events_per_s);
+	double drops = MEDIAN_OF(s, n, (double)x->drops);
+	double dpct = MEDIAN_OF(s, n, x->events + x->drops ?
+				100.0 * (double)x->drops / (double)(x->events + x->drops) : 0);
+	double cpu = MEDIAN_OF(s, n, x->consumer_cpu);
+	double start = MEDIAN_OF(s, n, x->startup_s);
+	double rss = MEDIAN_OF(s, n, x->hwm_mb);
+	unsigned foreign = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		foreign = s[i].foreign > foreign ? s[i].foreign : foreign;
 
 	printf("| %s | %s | %s | %.2f M | %.2f M | %.2fx | %.2f M | %.0f (%.2f %%) | %.0f %% | "
-	       "%.3f s | %.1f MB |\n", engine, consumer_names[c], bl_workload_names[w],
-	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, start, rss);
+	       "%.3f s | %.1f MB | %u |\n", engine, consumer_names[c], bl_workload_names[w],
+	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, start, rss,
+	       foreign);
 	fflush(stdout);
 }
 
@@ -108,7 +116,7 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 
 	if (r < 0) {
 		fprintf(stderr, "bench_live: engine %s unusable here: %s\n", engine, reason);
-		printf("| %s | - | - | engine unusable: %s | | | | | | | |\n", engine, reason);
+		printf("| %s | - | - | engine unusable: %s | | | | | | | | |\n", engine, reason);
 		return r;
 	}
 	for (enum consumer k = C_INPROC; k < C_N; k++) {
@@ -123,6 +131,9 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 				memset(s, 0, sizeof(*s));
 				fprintf(stderr, "bench_live: %s, %s, %s, run %u/%u\n", engine,
 					consumer_names[k], bl_workload_names[w], run + 1, c->runs);
+				int f = bl_foreign_tracers();
+
+				s->foreign = f < 0 ? 0 : (unsigned)f;
 				s->base_rate = bl_workload_run(w, c->window_ms);
 				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
 						  : bl_measure_cli(c, engine, w, s, err, sizeof(err));
@@ -135,7 +146,7 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 			if (n)
 				print_row(engine, k, w, samples, n);
 			else
-				printf("| %s | %s | %s | failed: %s | | | | | | | |\n", engine,
+				printf("| %s | %s | %s | failed: %s | | | | | | | | |\n", engine,
 				       consumer_names[k], bl_workload_names[w], err);
 		}
 	}

@@ -34,6 +34,7 @@ struct bl_sample {
 	double consumer_cpu;    /* consumer CPU seconds per second of the window */
 	double startup_s;       /* open+start until the first event / the CLI's capturing: line */
 	double hwm_mb;          /* the consumer's peak resident memory (VmHWM) */
+	unsigned foreign;       /* tracing BPF programs loaded during the baseline */
 };
 
 extern const char *const bl_workload_names[BL_NWORKLOADS];
@@ -54,6 +55,11 @@ int bl_measure_inproc(const struct bl_config *c, const char *engine, enum bl_wor
 		      struct bl_sample *s, char *err, size_t errlen);
 int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_workload w,
 		   struct bl_sample *s, char *err, size_t errlen);
+
+/* Tracing BPF programs (tp_btf, raw or classic tracepoints, kprobes) loaded
+ * now: anything but 0 during a baseline means someone else's tracing cost is
+ * in the figures. -1 when they cannot be listed. */
+int bl_foreign_tracers(void);
 
 /* Peak and current resident memory of a process, in kB, from /proc/<pid>/status. */
 long bl_proc_status_kb(pid_t pid, const char *key);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scap/scap.h"
@@ -26,6 +28,8 @@ enum phase { PH_START = 0, PH_READY, PH_GO, PH_STOP, PH_DONE, PH_ERROR };
 
 struct shared {
 	atomic_int phase;
+	/* The measured window in event time (CLOCK_BOOTTIME ns), set by the parent. */
+	_Atomic uint64_t go_ts, stop_ts;
 	double startup_s;
 	uint64_t events, drops;
 	double cpu_s;
@@ -40,6 +44,12 @@ static double cpu_seconds(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void *open_devnull(void *arg)
+{
+	close((int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY, 0));
+	return arg;
 }
 
 static void consumer(const struct bl_config *c, const char *engine, enum bl_workload w,
@@ -64,8 +74,11 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 		atomic_store(&sh->phase, PH_ERROR);
 		_exit(1);
 	}
-	/* One selected call of our own, so that a first event comes even on an idle host. */
-	close((int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY, 0));
+	/* One selected call, so that a first event comes even on an idle host; from
+	 * another thread, as the library does not capture its consumer thread. */
+	pthread_t th;
+	if (pthread_create(&th, NULL, open_devnull, NULL) == 0)
+		pthread_join(th, NULL);
 	for (;;) {
 		r = scap_next(h, &ev, NULL, 1000);
 		if (r == 0)
@@ -82,16 +95,33 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 		scap_next(h, &ev, NULL, 10);
 	scap_get_stats(h, &st0);
 	cpu0 = cpu_seconds();
-	/* Count until told to stop, then until the backlog is read. */
+	/*
+	 * Count the events of the window. Once the window is over, an event
+	 * stamped after it means everything before it was read (the stream is in
+	 * time order); with every syscall selected the host never goes quiet, so
+	 * waiting for an empty buffer would never end.
+	 */
+	double give_up = 0;
 	for (;;) {
+		uint64_t stop = atomic_load(&sh->stop_ts);
+
+		/* Bounded, should the engine's clock not be CLOCK_BOOTTIME. */
+		if (stop && !give_up)
+			give_up = bl_now() + 30;
+		if (give_up && bl_now() > give_up)
+			break;
 		r = scap_next(h, &ev, NULL, 50);
 		if (r == 0) {
-			n++;
+			uint64_t ts = scap_event_ts(ev);
+
+			if (stop && ts > stop)
+				break;
+			n += ts >= atomic_load(&sh->go_ts);
 			continue;
 		}
-		if (r == -EAGAIN && atomic_load(&sh->phase) == PH_STOP)
-			break;
 		if (r != -EAGAIN && r != -EINTR)
+			break;
+		if (stop && r == -EAGAIN)
 			break;
 	}
 	sh->cpu_s = cpu_seconds() - cpu0;
@@ -102,6 +132,14 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 	atomic_store(&sh->phase, PH_DONE);
 	scap_close(h);
 	_exit(0);
+}
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int wait_phase(struct shared *sh, int want, double timeout_s)
@@ -144,10 +182,12 @@ int bl_measure_inproc(const struct bl_config *c, const char *engine, enum bl_wor
 			 r == -EIO ? sh->err : "no first event within 60 s");
 		goto out;
 	}
+	atomic_store(&sh->go_ts, boot_ns());
 	atomic_store(&sh->phase, PH_GO);
 	t0 = bl_now();
 	s->cap_rate = bl_workload_run(w, c->window_ms);
 	t1 = bl_now();
+	atomic_store(&sh->stop_ts, boot_ns());
 	atomic_store(&sh->phase, PH_STOP);
 	r = wait_phase(sh, PH_DONE, 60);
 	if (r < 0) {

@@ -7,5 +7,6 @@ add_executable(bench_live
   ${CMAKE_CURRENT_LIST_DIR}/bench_live.c
   ${CMAKE_CURRENT_LIST_DIR}/bench_live_workload.c
   ${CMAKE_CURRENT_LIST_DIR}/bench_live_inproc.c
-  ${CMAKE_CURRENT_LIST_DIR}/bench_live_cli.c)
+  ${CMAKE_CURRENT_LIST_DIR}/bench_live_cli.c
+  ${CMAKE_CURRENT_LIST_DIR}/bench_live_tracers.c)
 target_link_libraries(bench_live PRIVATE scap Threads::Threads)
