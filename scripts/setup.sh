@@ -29,6 +29,7 @@ PACKAGES=(
 	busybox-static     # the VM test's initramfs
 	cpio
 	kmod               # insmod/modprobe/modinfo
+	file               # test/vm checks that its guest binaries are static
 	ca-certificates    # apt over https (kernel image download for test/vm)
 )
 

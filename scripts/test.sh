@@ -9,8 +9,12 @@
 #   3. test/vm/run.sh, when it exists: the kernel module and the engines on
 #      Debian's kernel under qemu.
 # Run scripts/setup.sh first on a fresh machine (it installs the packages).
+# SCAP_BUILD_DIR and SCAP_ASAN_BUILD_DIR move the two build trees elsewhere.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+rel_dir=${SCAP_BUILD_DIR:-build}
+asan_dir=${SCAP_ASAN_BUILD_DIR:-build-asan}
 
 jobs=$(nproc 2>/dev/null || echo 2)
 log=$(mktemp "${TMPDIR:-/tmp}/scap-test.XXXXXX")
@@ -36,19 +40,20 @@ step() {
 }
 
 build_release() {
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j "$jobs"
+	cmake -S . -B "$rel_dir" -DCMAKE_BUILD_TYPE=Release && cmake --build "$rel_dir" -j "$jobs"
 }
 build_asan() {
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSCAP_SANITIZE=ON && cmake --build build-asan -j "$jobs"
+	cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=Debug -DSCAP_SANITIZE=ON &&
+		cmake --build "$asan_dir" -j "$jobs"
 }
 ctest_release() {
-	ctest --test-dir build --output-on-failure
+	ctest --test-dir "$rel_dir" --output-on-failure
 }
 ctest_asan() {
 	# A leak or undefined behaviour fails the test, not just a line in its log.
 	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		ctest --test-dir build-asan --output-on-failure -LE live
+		ctest --test-dir "$asan_dir" --output-on-failure -LE live
 }
 
 step "build (Release)" build_release
