@@ -44,12 +44,21 @@ static void unknown_engine_lists_names(void **state)
 	assert_int_equal(scap_open(NULL, "synthetic", NULL, err, sizeof(err)), -EINVAL);
 }
 
+/* Compiled in? (A probe's -ENOENT may also mean "device missing".) */
+static bool built_in(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < scap_engine_count(); i++)
+		if (strcmp(scap_engine_name_at(i), name) == 0)
+			return true;
+	return false;
+}
+
 static void engine_not_built(void **state)
 {
-	char why[256];
-
 	(void)state;
-	if (scap_engine_probe("kmod", why, sizeof(why)) != -ENOENT) {
+	if (built_in("kmod")) {
 		print_message("kmod is built in: nothing to check here\n");
 		return;
 	}
@@ -160,12 +169,8 @@ static void auto_with_order_and_report(void **state)
 
 static void auto_default_order_without_live_engines(void **state)
 {
-	char why[64];
-
 	(void)state;
-	if (scap_engine_probe("modern_bpf", why, sizeof(why)) != -ENOENT ||
-	    scap_engine_probe("bpf", why, sizeof(why)) != -ENOENT ||
-	    scap_engine_probe("kmod", why, sizeof(why)) != -ENOENT) {
+	if (built_in("modern_bpf") || built_in("bpf") || built_in("kmod")) {
 		print_message("live engines are built in: the host decides, nothing to check\n");
 		return;
 	}
