@@ -275,7 +275,7 @@ static int timeout_message(struct live_test *t, struct scap *h, struct want_even
 	size_t o = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		if (!w[i].found && o < sizeof(missing))
+		if (!w[i].found && !w[i].forbidden && o < sizeof(missing))
 			o += (size_t)snprintf(missing + o, sizeof(missing) - o, "%s%s (tid %u)",
 					      o ? ", " : "", w[i].what, w[i].tid);
 	scap_get_stats(h, &st);
@@ -295,9 +295,13 @@ int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsig
 	char near[900] = "";
 	int r;
 
-	for (unsigned i = 0; i < n; i++)
+	unsigned need = 0;
+
+	for (unsigned i = 0; i < n; i++) {
 		w[i].found = false;
-	while (found < n) {
+		need += !w[i].forbidden;
+	}
+	while (found < need) {
 		if (now_ms() > deadline)
 			return timeout_message(t, h, w, n, near, seen);
 		r = scap_next(h, &ev, &cpu, 100);
@@ -321,6 +325,8 @@ int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsig
 					continue;
 				}
 			}
+			if (w[i].forbidden)
+				return live_fail(t, "%s was delivered (tid %u)", w[i].what, w[i].tid);
 			r = check_event(t, ev, &w[i]);
 			if (r != LIVE_PASS)
 				return r;

@@ -102,6 +102,7 @@ struct want_event {
 	const char *event_name; /* scap_event_name, if not NULL */
 	unsigned flags_set;     /* SCAP_EVF_* that must be set */
 	unsigned flags_clear;   /* SCAP_EVF_* that must be clear */
+	bool forbidden;         /* seeing this event at all is a failure */
 	/* Filled when found. */
 	bool found;
 	unsigned seq;           /* order of delivery among the wanted events */
@@ -112,7 +113,7 @@ struct want_event {
 
 /*
  * Reads events from h until every wanted event (in any order) has been seen
- * and checked, or LIVE_EVENT_DEADLINE_MS passed. LIVE_PASS, or LIVE_FAIL with
+ * and checked (a forbidden one, matched by tid, type and key, fails at once), or LIVE_EVENT_DEADLINE_MS passed. LIVE_PASS, or LIVE_FAIL with
  * the first mismatch (or the missing events and the drop counters) in t->msg.
  */
 int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsigned n);
@@ -123,6 +124,7 @@ typedef int (*live_test_fn)(struct live_test *t);
 
 int test_openat_create(struct live_test *t);
 int test_openat_enoent(struct live_test *t);
+int test_paired_openat(struct live_test *t);
 int test_write(struct live_test *t);
 int test_write_snaplen(struct live_test *t);
 int test_read(struct live_test *t);

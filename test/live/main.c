@@ -23,6 +23,7 @@ static const struct {
 } tests[] = {
 	{ "openat_create", test_openat_create },
 	{ "openat_enoent", test_openat_enoent },
+	{ "paired_openat", test_paired_openat },
 	{ "write", test_write },
 	{ "write_snaplen", test_write_snaplen },
 	{ "read", test_read },

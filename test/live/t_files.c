@@ -49,10 +49,11 @@ int test_openat_create(struct live_test *t)
 	if (live_run_thread(do_openat_create, &j, &tid) < 0 || j.fd < 0)
 		return live_fail(t, "openat(%s) failed here: %s", j.path, strerror(j.err));
 
+	/* Holds with and without the pairing stage (test paired_openat checks it). */
 	struct want_event w = {
 		.what = "openat exit", .tid = (uint32_t)tid, .pid = (uint32_t)getpid(),
 		.type = SCAP_EV_OPENAT_X, .event_name = "openat",
-		.key = WSTR("pathname", j.path),
+		.flags_clear = SCAP_EVF_TOCTOU, .key = WSTR("pathname", j.path),
 		.params = {
 			WS("res", j.fd), WS("dirfd", AT_FDCWD), WSTR("pathname", j.path),
 			WU("flags", OPEN_FLAGS), WFMT("flags", "O_WRONLY|O_CREAT|O_CLOEXEC"),
@@ -60,6 +61,33 @@ int test_openat_create(struct live_test *t)
 		},
 	};
 	return live_expect(t, h, &w, 1);
+}
+
+/* The default (paired) mode: one event per openat, built by the core from the
+ * enter and the exit, and no enter event of its own. */
+int test_paired_openat(struct live_test *t)
+{
+	struct scap *h = live_shared_handle(t);
+	struct file_job j = { 0 };
+	pid_t tid;
+
+	if (!h)
+		return LIVE_FAIL;
+	live_tmp_path(j.path, sizeof(j.path), "paired");
+	live_drain(h);
+	if (live_run_thread(do_openat_create, &j, &tid) < 0 || j.fd < 0)
+		return live_fail(t, "openat(%s) failed here: %s", j.path, strerror(j.err));
+
+	struct want_event w[] = {
+		{ .what = "paired openat", .tid = (uint32_t)tid, .type = SCAP_EV_OPENAT_X,
+		  .flags_set = SCAP_EVF_PAIRED, .flags_clear = SCAP_EVF_TOCTOU | SCAP_EVF_NO_ENTER,
+		  .key = WSTR("pathname", j.path),
+		  .params = { WS("res", j.fd), WS("dirfd", AT_FDCWD), WSTR("pathname", j.path),
+			      WU("flags", OPEN_FLAGS), WU("mode", 0640) } },
+		{ .what = "an openat enter event in paired mode", .tid = (uint32_t)tid,
+		  .type = SCAP_EV_OPENAT_E, .forbidden = true },
+	};
+	return live_expect(t, h, w, 2);
 }
 
 static void *do_openat_enoent(void *p)

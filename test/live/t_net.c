@@ -118,7 +118,7 @@ int test_net_connect(struct live_test *t)
 		  .params = { WS("res", j.cfd), WS("domain", AF_INET), WU("type", SOCK_STREAM),
 			      WS("protocol", 0) } },
 		{ .what = "connect exit", .tid = (uint32_t)tid, .type = SCAP_EV_CONNECT_X,
-		  .event_name = "connect",
+		  .event_name = "connect", .flags_clear = SCAP_EVF_TOCTOU,
 		  .params = { WS("res", 0), WS("sockfd", j.cfd),
 			      WBYTES("addr", conn_addr, sizeof(conn_addr)),
 			      WFMT("addr", conn_text) } },

@@ -97,11 +97,13 @@ int test_execve(struct live_test *t)
 		return live_fail(t, "fork+execve of %s failed here (status %#x)", exec_argv[0],
 				 j.status);
 
-	/* The exit event: pathname is enter-only (the pairing fills it); the
-	 * rest is read at exit from the new image and the task. */
+	/* pathname comes from the enter (the exit cannot read it: the old image
+	 * is gone), so it is checked when the core paired the event; the rest is
+	 * read at exit from the new image and the task. */
 	struct want_event w = {
 		.what = "execve exit in the child", .tid = (uint32_t)j.child,
 		.pid = (uint32_t)j.child, .type = SCAP_EV_EXECVE_X, .event_name = "execve",
+		.flags_clear = SCAP_EVF_TOCTOU,
 		.params = {
 			WS("res", 0), WSTR_OR_EMPTY("pathname", exec_argv[0]),
 			WBYTES("argv", argv_bytes, sizeof(argv_bytes)),
