@@ -377,7 +377,11 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 			return (enum stop_reason)g_stop;
 		if (a->count && printed >= a->count)
 			return STOP_COUNT;
-		rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
+		/* Poll first: a timeout costs the library a clock read per call,
+		 * which only pays off when there is nothing to read. */
+		rc = scap_next(h, &ev, &cpu, 0);
+		if (rc == -EAGAIN && !g_stop)
+			rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
 		if (rc == 0) {
 			rc = cli_print_event(p, ev, cpu);
 			if (rc == -EPIPE)

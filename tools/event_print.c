@@ -96,6 +96,21 @@ static int ensure(struct cli_printer *p, size_t need)
 		*(off) += (size_t)w_;                                               \
 	} while (0)
 
+/* " name=": one per parameter, worth skipping snprintf for. */
+static int append_name(struct cli_printer *p, size_t *off, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (ensure(p, *off + n + 3) < 0)
+		return -ENOMEM;
+	p->buf[(*off)++] = ' ';
+	memcpy(p->buf + *off, name, n);
+	*off += n;
+	p->buf[(*off)++] = '=';
+	p->buf[*off] = '\0';
+	return 0;
+}
+
 static int format_human(struct cli_printer *p, const struct scap_event *ev, unsigned cpu, size_t *off)
 {
 	uint64_t ts = scap_event_ts(ev);
@@ -113,7 +128,8 @@ static int format_human(struct cli_printer *p, const struct scap_event *ev, unsi
 			APPEND(p, off, snprintf(dst, len, " param%u=<malformed>", i));
 			continue;
 		}
-		APPEND(p, off, snprintf(dst, len, " %s=", prm.name));
+		if (append_name(p, off, prm.name) < 0)
+			return -ENOMEM;
 		APPEND(p, off, scap_param_format(&prm, dst, len));
 	}
 	if (flags & SCAP_EVF_TOCTOU)
