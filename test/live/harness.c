@@ -106,8 +106,19 @@ struct scap *live_shared_handle(struct live_test *t)
 		.syscalls = shared_syscalls,
 	};
 
-	if (!shared)
+	static char first_error[sizeof(t->msg)];
+
+	/* A failed open fails every test that needs the handle, without paying
+	 * for another load (minutes under TCG). */
+	if (first_error[0]) {
+		live_fail(t, "%s", first_error);
+		return NULL;
+	}
+	if (!shared) {
 		shared = live_open(t, &o);
+		if (!shared)
+			memcpy(first_error, t->msg, sizeof(first_error));
+	}
 	return shared;
 }
 
