@@ -28,6 +28,9 @@ struct scap_stage {
 	void (*free)(void *st);
 };
 
+/* Fills *stage with the enter/exit pairing of scap/pairing.c. 0 or -ENOMEM. */
+int scap__pairing_stage(struct scap_stage *stage, unsigned max_pending);
+
 /* A growable text of lines (report, warnings). */
 struct scap_text {
 	char *s;

@@ -380,3 +380,40 @@ void scap_pairing_get_stats(const struct scap_pairing *p, struct scap_pairing_st
 {
 	*st = p->st;
 }
+
+/* ---- the core's stage interface (handle.h) ---- */
+#include "handle.h"
+
+static int stage_feed(void *st, const struct scap_evt_hdr *ev, const struct scap_evt_hdr **out)
+{
+	return scap_pairing_feed(st, ev, out);
+}
+
+static void stage_stats(void *st, struct scap_stats *out)
+{
+	const struct scap_pairing *p = st;
+
+	/* toctou is counted by the core from the delivered events' flags. */
+	out->pairing_evicted += p->st.evicted;
+	out->pairing_stale += p->st.stale;
+	out->pairing_orphan_exits += p->st.orphan_exits;
+}
+
+static void stage_free(void *st)
+{
+	scap_pairing_free(st);
+}
+
+int scap__pairing_stage(struct scap_stage *stage, unsigned max_pending)
+{
+	struct scap_pairing *p;
+	int err = scap_pairing_new(&p, max_pending);
+
+	if (err < 0)
+		return err;
+	stage->st = p;
+	stage->feed = stage_feed;
+	stage->stats = stage_stats;
+	stage->free = stage_free;
+	return 0;
+}

@@ -123,6 +123,8 @@ struct scap_stats {
 	uint64_t toctou;           /* events marked SCAP_EVF_TOCTOU */
 	unsigned nbuffers;         /* kernel buffers (see scap_get_buffer_stats) */
 	unsigned attach_failures;  /* kernel programs that could not attach */
+	uint64_t pairing_stale;    /* pending enters discarded: their exit never came
+	                              (thread killed, or its next syscall was seen) */
 };
 
 /* Counters of one buffer (usually one CPU). */

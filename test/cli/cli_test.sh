@@ -74,7 +74,7 @@ fi
 cmp -s "$T/s1" "$T/s2" && [ -s "$T/s1" ] && ok "same seed, same 200 events" || fail "synthetic stream not deterministic"
 
 # --- end of a finite stream -----------------------------------------------------------
-"$SCAP" capture --engine synthetic --json --synthetic-events 123 >"$T/fin" 2>"$T/fin.err"
+"$SCAP" capture --engine synthetic --json --unpaired --synthetic-events 123 >"$T/fin" 2>"$T/fin.err"
 rc=$?
 if [ $rc -eq 0 ] && "$CHECK" lines 123 <"$T/fin" && "$CHECK" stats 123 <"$T/fin.err"; then
 	ok "a finite stream of 123 events ends with exit 0"

@@ -5,6 +5,7 @@
  * changing tid, thousands of threads, a bounded pool).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -281,6 +282,47 @@ static void test_many_thousands_of_threads(void **state)
 	scap_pairing_free(p);
 }
 
+static struct scap *open_synthetic(bool unpaired)
+{
+	struct scap_open_opts o = { .sz = sizeof(o), .synthetic_seed = 7, .synthetic_events = 20000,
+				    .unpaired = unpaired };
+	char err[SCAP_ERRBUF_SIZE];
+	struct scap *h = NULL;
+
+	if (scap_open(&h, "synthetic", &o, err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+	assert_int_equal(scap_start(h), 0);
+	return h;
+}
+
+/* Through scap_next: every enter is held (paired or discarded), never delivered. */
+static void test_core_delivers_paired_events(void **state)
+{
+	const struct scap_event *ev;
+	unsigned enters = 0, delivered = 0, paired = 0, delivered_enters = 0;
+	struct scap *h = open_synthetic(true);
+
+	while (scap_next(h, &ev, NULL, 0) == 0)
+		enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
+	scap_close(h);
+	assert_true(enters > 100);
+
+	h = open_synthetic(false);
+	while (scap_next(h, &ev, NULL, 0) == 0) {
+		delivered++;
+		delivered_enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
+		paired += (scap_event_flags(ev) & SCAP_EVF_PAIRED) != 0;
+		assert_int_equal(scap_event_validate(scap_event_bytes(ev), scap_event_len(ev), NULL, 0), 0);
+	}
+	struct scap_stats st = { .sz = sizeof(st) };
+	assert_int_equal(scap_get_stats(h, &st), 0);
+	scap_close(h);
+	assert_int_equal(delivered_enters, 0);
+	assert_int_equal(delivered, 20000 - enters);
+	assert_true(paired > 0);
+	assert_int_equal(paired + st.pairing_stale + st.pairing_evicted, enters);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_execve_from_a_thread_exits_as_the_leader),
 		cmocka_unit_test(test_pool_is_bounded_and_evictions_counted),
 		cmocka_unit_test(test_many_thousands_of_threads),
+		cmocka_unit_test(test_core_delivers_paired_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

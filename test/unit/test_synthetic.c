@@ -19,6 +19,7 @@ static struct scap *open_synth(uint64_t seed, uint64_t n, size_t bufsz, unsigned
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .synthetic_seed = seed, .synthetic_events = n,
 		.buffer_bytes = bufsz, .snaplen = snaplen, .synthetic_cpus = cpus,
+		.unpaired = true, /* these tests check the raw stream the engine writes */
 	};
 	char err[SCAP_ERRBUF_SIZE];
 	struct scap *h = NULL;
