@@ -243,9 +243,13 @@ static void put_exe(struct fill *f, unsigned int i)
 	if (!mm)
 		return;
 	rcu_read_lock();
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	exe = get_file_rcu(&mm->exe_file);
+#else
 	exe = rcu_dereference(mm->exe_file);
 	if (exe && !get_file_rcu(exe))
 		exe = NULL;
+#endif
 	rcu_read_unlock();
 	if (!exe)
 		return;

@@ -26,6 +26,36 @@ static unsigned int buffer_bytes = SCAP_KMOD_DEFAULT_BUFFER;
 module_param(buffer_bytes, uint, 0444);
 MODULE_PARM_DESC(buffer_bytes, "bytes of each per-CPU ring: a power of two, 128 KiB .. 256 MiB (default 8 MiB)");
 
+/*
+ * Only test/vm/run.sh sets this: it builds a module that claims another API
+ * version to check that user space refuses it.
+ */
+#ifndef SCAP_KMOD_TEST_API_VERSION
+#define SCAP_KMOD_TEST_API_VERSION SCAP_KMOD_API_VERSION
+#endif
+
+/*
+ * /sys/module/scap/parameters/api_version: lets user space refuse a
+ * mismatched module without opening the device (which would allocate the
+ * rings). Read-only, also at insmod time.
+ */
+static int api_version_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;
+}
+
+static int api_version_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%u\n", SCAP_KMOD_TEST_API_VERSION);
+}
+
+static const struct kernel_param_ops api_version_ops = {
+	.set = api_version_set,
+	.get = api_version_get,
+};
+module_param_cb(api_version, &api_version_ops, NULL, 0444);
+MODULE_PARM_DESC(api_version, "the device API version (SCAP_KMOD_API_VERSION), read-only");
+
 /* How often a waiting reader is woken when events trickle in slowly. */
 #define SCAP_WAKE_PERIOD_MS 10
 
@@ -55,7 +85,11 @@ static bool session_readable(struct scap_session *s)
 
 static void session_timer(struct timer_list *t)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+	struct scap_session *s = timer_container_of(s, t, timer);
+#else
 	struct scap_session *s = from_timer(s, t, timer);
+#endif
 
 	if (!READ_ONCE(s->capturing))
 		return;
@@ -152,7 +186,7 @@ static int scap_release(struct inode *inode, struct file *file)
 static long ioctl_info(struct scap_session *s, void __user *arg)
 {
 	struct scap_kmod_info info = {
-		.api_version = SCAP_KMOD_API_VERSION,
+		.api_version = SCAP_KMOD_TEST_API_VERSION,
 		.layout_version = SCAP_EVENT_LAYOUT_VERSION,
 		.ev_max = SCAP_EV_MAX,
 		.nr_syscalls = SCAP_NR_SYSCALLS,
@@ -295,6 +329,14 @@ static int __init scap_init(void)
 {
 	int err;
 
+	/*
+	 * The probes take spinlocks (fs->lock, the wait queue's) with
+	 * preemption disabled: on PREEMPT_RT those are sleeping locks.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_err("scap: PREEMPT_RT kernels are not supported: use the modern_bpf or bpf engine\n");
+		return -EOPNOTSUPP;
+	}
 	if (!is_power_of_2(buffer_bytes) || buffer_bytes < SCAP_KMOD_MIN_BUFFER ||
 	    buffer_bytes > SCAP_KMOD_MAX_BUFFER || buffer_bytes < PAGE_SIZE) {
 		pr_err("scap: buffer_bytes=%u is invalid: use a power of two from %u to %u\n",

@@ -80,6 +80,15 @@ fi
 check rmmod rmmod scap
 check no_device_after_rmmod dev_absent
 
+# A module that speaks another API version is refused with a clear message.
+check insmod_badver insmod /scap-badver.ko
+if [ -x /bin/auto_check ]; then
+	check kmod_refuses_mismatch /bin/auto_check --open-fails kmod "999"
+else
+	skip kmod_refuses_mismatch "auto_check was not built (see run.sh output)"
+fi
+check rmmod_badver rmmod scap
+
 # Small rings: a ring nobody reads counts every event it cannot keep.
 check insmod_small insmod /scap.ko buffer_bytes=131072
 check kmod_drops /bin/kmod_check drops

@@ -70,6 +70,11 @@ make -C "$KDIR" M="$WORK/mod/kmod" -j"$JOBS" modules >"$WORK/kmod-build.log" 2>&
 if grep -E "warning:" "$WORK/kmod-build.log"; then
 	fail "the module builds with warnings (see above)"
 fi
+# The same module claiming another API version: user space must refuse it.
+rm -rf "$WORK/mod-badver" && mkdir -p "$WORK/mod-badver"
+cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod-badver/"
+make -C "$KDIR" M="$WORK/mod-badver/kmod" -j"$JOBS" KCFLAGS=-DSCAP_KMOD_TEST_API_VERSION=999 modules \
+	>"$WORK/kmod-badver-build.log" 2>&1 || fail "the version-mismatch module does not build"
 
 # ---- static test binaries --------------------------------------------------------
 say "building static test binaries"
@@ -114,6 +119,7 @@ cp "$BUSYBOX" "$IR/bin/busybox"
 ln -s busybox "$IR/bin/sh"
 cp "$BIN"/* "$IR/bin/"
 cp "$WORK/mod/kmod/scap.ko" "$IR/scap.ko"
+cp "$WORK/mod-badver/kmod/scap.ko" "$IR/scap-badver.ko"
 cp "$ROOT/test/vm/init.sh" "$IR/init"
 cp "$ROOT/test/vm/guest.sh" "$IR/guest.sh"
 chmod +x "$IR/init"
