@@ -409,6 +409,9 @@ const void *synth_gen_next(struct synth_gen *g, uint32_t *len, unsigned *cpu)
 		hdr.pid = g->exit_pid;
 	} else {
 		code = below(g, 4) == 0 ? SCAP_EV_GENERIC_X : (uint16_t)(1 + below(g, SCAP_EV_MAX - 1));
+		/* A TOCTOU syscall's exit comes only after its enter, as from a live driver. */
+		if (scap_event_info(code)->dir == SCAP_DIR_EXIT && (scap_event_info(code)->flags & SCAP_EF_TOCTOU))
+			code--;
 		*cpu = pick_cpu(g);
 		hdr.pid = 100 + below(g, NPROCS);
 		hdr.tid = hdr.pid + (below(g, 3) == 0 ? below(g, 4) : 0);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The synthetic event stream: deterministic for a seed, valid events of every
- * typed row (enter rows followed by their exit on the same thread) and generic
+ * typed row (enter rows followed by their exit on the same thread; the exit
+ * of a TOCTOU syscall never comes without its enter) and generic
  * events of random syscall numbers, with varied sizes, on N virtual CPUs.
  *
  * The stream depends on the seed, the CPU count, the snaplen and the event

@@ -207,6 +207,44 @@ static void enters_are_followed_by_exits(void **state)
 	scap_close(h);
 }
 
+/*
+ * With the pairing stage (the default), every enter is folded into its exit:
+ * the same seed delivers the raw count minus the enters, and the exits whose
+ * arguments the generator changed after the enter come out flagged TOCTOU.
+ */
+static void paired_stream(void **state)
+{
+	struct scap_open_opts o = { .sz = sizeof(o), .synthetic_seed = 11, .synthetic_events = 20000 };
+	struct scap_stats st = { .sz = sizeof(st) };
+	struct scap *raw = open_synth(11, 20000, 0, 0, 0), *h;
+	const struct scap_event *ev;
+	char err[SCAP_ERRBUF_SIZE];
+	unsigned cpu, enters = 0, n = 0, flagged = 0;
+
+	(void)state;
+	while (scap_next(raw, &ev, &cpu, 0) == 0)
+		enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
+	scap_close(raw);
+	if (scap_open(&h, "synthetic", &o, err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+	assert_int_equal(scap_start(h), 0);
+	while (scap_next(h, &ev, &cpu, 0) == 0) {
+		assert_int_equal(scap_event_dir(ev), SCAP_DIR_EXIT);
+		assert_int_equal(scap_event_validate(ev, scap_event_len(ev), NULL, 0), 0);
+		flagged += !!(scap_event_flags(ev) & SCAP_EVF_TOCTOU);
+		n++;
+	}
+	assert_true(enters > 100);
+	assert_int_equal(n, 20000 - enters);
+	assert_int_equal(scap_get_stats(h, &st), 0);
+	assert_int_equal(st.events, n);
+	assert_int_equal(st.toctou, flagged);
+	assert_true(flagged > 0);
+	assert_int_equal(st.pairing_orphan_exits, 0);
+	assert_int_equal(st.pairing_evicted, 0);
+	scap_close(h);
+}
+
 static void stop_and_restart(void **state)
 {
 	struct scap *h = open_synth(5, 0, 1 << 16, 0, 2); /* endless */
@@ -236,6 +274,7 @@ int main(void)
 		cmocka_unit_test(tiny_ring),
 		cmocka_unit_test(snaplen_and_big_events),
 		cmocka_unit_test(enters_are_followed_by_exits),
+		cmocka_unit_test(paired_stream),
 		cmocka_unit_test(stop_and_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
