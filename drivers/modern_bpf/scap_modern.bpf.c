@@ -90,11 +90,26 @@ static __always_inline bool scap_mbpf_filtered(void)
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
 }
 
+#define SCAP_MBPF_TS_COMPAT 0x0002u /* x86: a 32-bit syscall is running */
+
+/*
+ * 32-bit (ia32) syscalls have their own numbers and argument registers: the
+ * schema describes x86_64 only, so they are not captured (docs/engines.md).
+ */
+static __always_inline bool scap_mbpf_compat(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task(); /* _btf needs 5.11 */
+
+	if (!bpf_core_field_exists(task->thread_info.status))
+		return false;
+	return BPF_CORE_READ(task, thread_info.status) & SCAP_MBPF_TS_COMPAT;
+}
+
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
+	if (!scap_running || nr >= SCAP_NR_SYSCALLS || scap_mbpf_compat())
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
 	if (!sc || !sc->selected || scap_mbpf_filtered())
@@ -185,7 +200,11 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	return 0;
 }
 
-/* Per-syscall exit tracepoints carry no arguments: take them from the task's user registers. */
+/*
+ * Per-syscall exit tracepoints carry no arguments: take them from the task's
+ * user registers (bpf_task_pt_regs: 5.15+, the loader uses these programs
+ * only where the helper exists).
+ */
 static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ctx, const scap_u16 code)
 {
 	struct pt_regs *regs;

@@ -75,7 +75,8 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	 * sys_exit costs every syscall of the system: for a few syscalls the
 	 * tracepoints win (docs/engines.md has the figures).
 	 */
-	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX;
+	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX &&
+		   libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
 
 	/* Loading only what is used keeps start-up short (verification is per program). */
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -84,6 +85,13 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	}
 	if (!*tp_mode)
 		bpf_program__set_autoload(skel->progs.scap_sys_exit, true);
+	else
+		/*
+		 * No tail calls: no prog_array either. Also sidesteps a kernel race
+		 * where a prog_array leaks if someone takes an fd on it by id
+		 * while it is being torn down (docs/engines.md).
+		 */
+		bpf_map__set_autocreate(skel->maps.scap_progs, false);
 	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
 		const struct mbpf_row *x;
 
