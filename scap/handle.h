@@ -26,6 +26,8 @@ struct scap_stage {
 	/* Adds the stage's counters to *out (pairing_evicted, toctou, ...). */
 	void (*stats)(void *st, struct scap_stats *out);
 	void (*free)(void *st);
+	/* Optional: the raw exit event merged into ev, if ev is the event fed out last. */
+	const struct scap_evt_hdr *(*exit_copy)(void *st, const struct scap_evt_hdr *ev);
 };
 
 /* Fills *stage with the enter/exit pairing of scap/pairing.c. 0 or -ENOMEM. */

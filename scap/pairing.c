@@ -47,6 +47,9 @@ struct scap_pairing {
 	uint32_t mask;
 	uint8_t *out;                    /* the event built last */
 	uint32_t out_cap;
+	uint8_t *exit_copy;              /* the raw exit merged into out, when out is paired */
+	uint32_t exit_cap;
+	bool out_is_paired;
 	struct scap_pairing_stats st;
 };
 
@@ -124,6 +127,7 @@ void scap_pairing_free(struct scap_pairing *p)
 	free(p->pool);
 	free(p->table);
 	free(p->out);
+	free(p->exit_copy);
 	free(p);
 }
 
@@ -230,16 +234,22 @@ static int hold_enter(struct scap_pairing *p, const struct scap_evt_hdr *ev)
 	return 0;
 }
 
-static int reserve_out(struct scap_pairing *p, uint32_t len)
+static int reserve(uint8_t **buf, uint32_t *cap, uint32_t len)
 {
-	if (p->out_cap >= len)
+	if (*cap >= len)
 		return 0;
-	uint8_t *nb = realloc(p->out, len);
+	uint8_t *nb = realloc(*buf, len);
 	if (!nb)
 		return -ENOMEM;
-	p->out = nb;
-	p->out_cap = len;
+	*buf = nb;
+	*cap = len;
 	return 0;
+}
+
+static int reserve_out(struct scap_pairing *p, uint32_t len)
+{
+	p->out_is_paired = false;
+	return reserve(&p->out, &p->out_cap, len);
 }
 
 /* Offsets of each parameter's data; false when the lengths overrun the event. */
@@ -288,10 +298,13 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 		int j = m->from_enter[i];
 		total += (j >= 0 && j < e->nparams) ? el[j] : xl[i];
 	}
-	if (reserve_out(p, total) < 0) {
+	if (reserve_out(p, total) < 0 || reserve(&p->exit_copy, &p->exit_cap, x->len) < 0) {
 		*out = x;
 		return 1;
 	}
+	/* Kept so that callers can see the exit-time copies (scap_event_exit_copy). */
+	memcpy(p->exit_copy, x, x->len);
+	p->out_is_paired = true;
 
 	uint8_t *o = p->out;
 	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
@@ -399,9 +412,33 @@ static void stage_stats(void *st, struct scap_stats *out)
 	out->pairing_orphan_exits += p->st.orphan_exits;
 }
 
+static const struct scap_evt_hdr *stage_exit_copy(void *st, const struct scap_evt_hdr *ev)
+{
+	const struct scap_pairing *p = st;
+
+	if (!p->out_is_paired || ev != (const struct scap_evt_hdr *)p->out)
+		return NULL;
+	return (const struct scap_evt_hdr *)p->exit_copy;
+}
+
 static void stage_free(void *st)
 {
 	scap_pairing_free(st);
+}
+
+int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
+			 const struct scap_event **exit_ev)
+{
+	const struct scap_evt_hdr *x = NULL;
+
+	if (!h || !ev || !exit_ev)
+		return -EINVAL;
+	if (h->stage.exit_copy)
+		x = h->stage.exit_copy(h->stage.st, (const struct scap_evt_hdr *)ev);
+	if (!x)
+		return -ENOENT;
+	*exit_ev = (const struct scap_event *)x;
+	return 0;
 }
 
 int scap__pairing_stage(struct scap_stage *stage, unsigned max_pending)
@@ -415,5 +452,6 @@ int scap__pairing_stage(struct scap_stage *stage, unsigned max_pending)
 	stage->feed = stage_feed;
 	stage->stats = stage_stats;
 	stage->free = stage_free;
+	stage->exit_copy = stage_exit_copy;
 	return 0;
 }

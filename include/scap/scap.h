@@ -244,6 +244,16 @@ int scap_param_format(const struct scap_param *p, char *buf, size_t len);
  */
 int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len);
 
+/*
+ * For an event flagged SCAP_EVF_PAIRED that scap_next(h) has just returned:
+ * the exit event as the driver wrote it, whose parameters are the exit-time
+ * copies of the arguments. The delivered event holds the enter-time values;
+ * when SCAP_EVF_TOCTOU is set the two differ. *exit_ev is valid as long as ev.
+ * Returns 0, or -ENOENT when ev is not the paired event delivered last.
+ */
+int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
+			 const struct scap_event **exit_ev);
+
 /* ---- schema ---------------------------------------------------------------- */
 
 /* What the schema says about one event code. */

@@ -35,6 +35,7 @@ static const struct {
 	{ "getppid_generic", test_getppid_generic },
 	/* These open handles of their own, after the shared one is closed. */
 	{ "unpaired_openat", test_unpaired_openat },
+	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
 	{ "kill_cleanup", test_kill_cleanup },
 };

@@ -4,6 +4,7 @@
  * happens when life is messy (missing enters/exits, reused tids, execve
  * changing tid, thousands of threads, a bounded pool).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -311,7 +312,22 @@ static void test_core_delivers_paired_events(void **state)
 	while (scap_next(h, &ev, NULL, 0) == 0) {
 		delivered++;
 		delivered_enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
-		paired += (scap_event_flags(ev) & SCAP_EVF_PAIRED) != 0;
+		if (scap_event_flags(ev) & SCAP_EVF_PAIRED) {
+			const struct scap_event *x;
+			struct scap_param a, b;
+
+			paired++;
+			assert_int_equal(scap_event_exit_copy(h, ev, &x), 0);
+			assert_int_equal(scap_event_type(x), scap_event_type(ev));
+			assert_int_equal(scap_event_ts(x), scap_event_ts(ev));
+			assert_int_equal(scap_event_flags(x) & SCAP_EVF_PAIRED, 0);
+			assert_int_equal(scap_event_param_by_name(ev, "res", &a), 0);
+			assert_int_equal(scap_event_param_by_name(x, "res", &b), 0);
+			assert_int_equal(a.v.i, b.v.i);
+		} else {
+			const struct scap_event *x;
+			assert_int_equal(scap_event_exit_copy(h, ev, &x), -ENOENT);
+		}
 		assert_int_equal(scap_event_validate(scap_event_bytes(ev), scap_event_len(ev), NULL, 0), 0);
 	}
 	struct scap_stats st = { .sz = sizeof(st) };
