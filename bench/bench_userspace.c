@@ -3,7 +3,9 @@
  * bench_userspace: what the user-space path costs per event, with no kernel
  * in the way. The synthetic engine feeds scap_next; each variant does a bit
  * more per event:
- *   next         scap_next only (generation + ring + merge)
+ *   next         scap_next only (generation + ring + merge), raw stream
+ *   next+pairing scap_next with the enter/exit pairing stage (the default);
+ *                rates count generated events, of which fewer are delivered
  *   next+decode  ... and every parameter decoded with scap_event_param
  *   next+json    ... and the event formatted as the CLI's JSON line
  * Each variant runs --runs times over --events events; the table gives the
@@ -11,7 +13,8 @@
  *
  *   bench_userspace [--events N] [--runs R] [--cpus C] [--snaplen S]
  * Generation is part of every row: subtract the "next" row to see what
- * decoding and formatting add.
+ * decoding and formatting add. The "merge/N" rows time the core's merge
+ * alone (scap_bufset_next over N in-memory buffers of prebuilt events).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,9 +24,10 @@
 #include <time.h>
 
 #include "scap/scap.h"
+#include "scap/bufset.h"
 
-enum variant { V_NEXT, V_DECODE, V_JSON, V_MAX };
-static const char *const vnames[V_MAX] = { "next", "next+decode", "next+json" };
+enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_MAX };
+static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json" };
 
 static volatile uint64_t sink; /* keeps the compiler from dropping the work */
 
@@ -40,6 +44,7 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .synthetic_events = events, .synthetic_cpus = cpus,
 		.synthetic_seed = 1, .snaplen = snaplen, .buffer_bytes = 8u << 20,
+		.unpaired = v != V_PAIRED,
 	};
 	static char json[128 * 1024];
 	char err[SCAP_ERRBUF_SIZE];
@@ -77,12 +82,79 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	*secs = now_s() - t0;
 	sink = acc;
 	scap_close(h);
-	if (r != -ENODATA || n != events) {
+	if (r != -ENODATA || (v == V_PAIRED ? n > events : n != events)) {
 		fprintf(stderr, "bench_userspace: stream ended with %d after %llu of %llu events\n", r,
 			(unsigned long long)n, (unsigned long long)events);
 		return -EIO;
 	}
 	return 0;
+}
+
+/* In-memory buffers for the merge-only rows: prebuilt 32-byte events. */
+struct mem_buf {
+	struct scap_buf buf;
+	uint8_t *evs;
+	unsigned n, pos;
+};
+
+static const struct scap_evt_hdr *mem_peek(struct scap_buf *b)
+{
+	struct mem_buf *m = b->priv;
+
+	return m->pos < m->n ? (const void *)(m->evs + 32u * m->pos) : NULL;
+}
+
+static void mem_consume(struct scap_buf *b)
+{
+	((struct mem_buf *)b->priv)->pos++;
+}
+
+static const struct scap_buf_ops mem_ops = { .peek = mem_peek, .consume = mem_consume };
+
+static double run_merge(unsigned nbufs, uint64_t events)
+{
+	unsigned per = (unsigned)(events / nbufs), i, k, idx;
+	struct mem_buf *m = calloc(nbufs, sizeof(*m));
+	struct scap_bufset s;
+	uint64_t x = 88172645463325252ull, acc = 0, n = 0;
+	double t0, secs;
+
+	scap_bufset_init(&s);
+	for (i = 0; i < nbufs; i++) {
+		uint64_t ts = 1000;
+
+		m[i].buf.ops = &mem_ops;
+		m[i].buf.priv = &m[i];
+		m[i].evs = calloc(per, 32);
+		m[i].n = per;
+		for (k = 0; k < per; k++) {
+			struct scap_evt_hdr h = { .len = 32 };
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			ts += 1 + x % (2u * nbufs);
+			h.ts = ts;
+			memcpy(m[i].evs + 32u * k, &h, sizeof(h));
+		}
+		scap_bufset_add(&s, &m[i].buf);
+	}
+	t0 = now_s();
+	for (;;) {
+		const struct scap_evt_hdr *e = scap_bufset_next(&s, &idx);
+
+		if (!e)
+			break;
+		acc += e->ts + idx;
+		n++;
+	}
+	secs = now_s() - t0;
+	sink = acc;
+	scap_bufset_free(&s);
+	for (i = 0; i < nbufs; i++)
+		free(m[i].evs);
+	free(m);
+	return (double)n / secs;
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -104,7 +176,9 @@ static int parse_u(const char *s, unsigned long long *out)
 int main(int argc, char **argv)
 {
 	unsigned long long events = 2000000, runs = 5, cpus = 4, snaplen = 80;
-	double rate[V_MAX][64];
+	enum { NMERGE = 4 };
+	static const unsigned merge_bufs[NMERGE] = { 1, 4, 16, 64 };
+	double rate[V_MAX][64], mrate[NMERGE][64];
 	int i, v;
 
 	for (i = 1; i < argc; i++) {
@@ -138,14 +212,22 @@ int main(int argc, char **argv)
 				return 1;
 			rate[v][i] = (double)events / secs;
 		}
+	for (i = 0; i < (int)runs; i++)
+		for (v = 0; v < NMERGE; v++)
+			mrate[v][i] = run_merge(merge_bufs[v], events);
 	printf("%-12s %14s %10s %24s\n", "variant", "events/s", "ns/event", "spread (events/s)");
-	for (v = 0; v < V_MAX; v++) {
+	for (v = 0; v < V_MAX + NMERGE; v++) {
+		double *r = v < V_MAX ? rate[v] : mrate[v - V_MAX];
+		char name[32];
 		double med;
 
-		qsort(rate[v], runs, sizeof(double), cmp_d);
-		med = runs % 2 ? rate[v][runs / 2] : (rate[v][runs / 2 - 1] + rate[v][runs / 2]) / 2;
-		printf("%-12s %14.0f %10.1f %11.0f..%-12.0f\n", vnames[v], med, 1e9 / med, rate[v][0],
-		       rate[v][runs - 1]);
+		if (v < V_MAX)
+			snprintf(name, sizeof(name), "%s", vnames[v]);
+		else
+			snprintf(name, sizeof(name), "merge/%u", merge_bufs[v - V_MAX]);
+		qsort(r, runs, sizeof(double), cmp_d);
+		med = runs % 2 ? r[runs / 2] : (r[runs / 2 - 1] + r[runs / 2]) / 2;
+		printf("%-12s %14.0f %10.1f %11.0f..%-12.0f\n", name, med, 1e9 / med, r[0], r[runs - 1]);
 	}
 	return 0;
 }

@@ -6,18 +6,24 @@
  * one small array so that choosing the next event is a scan of a few cache
  * lines.
  *
+ * With more than SCAP_BUFSET_HEAP_MIN buffers, the candidates live in a
+ * binary min-heap keyed by (timestamp, index) instead: log(n) per event
+ * rather than n.
+ *
  * A buffer seen empty is not peeked again on every call (that would cost one
  * indirect call per empty buffer per event); it is peeked again when every
  * cached head is empty, and every SCAP_BUFSET_REPEEK events so that a quiet
  * buffer is not starved behind a busy one that never drains.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bufset.h"
 
 #define SCAP_BUFSET_REPEEK 64u
+#define SCAP_BUFSET_HEAP_MIN 8u
 
 void scap_bufset_init(struct scap_bufset *s)
 {
@@ -30,11 +36,14 @@ void scap_bufset_free(struct scap_bufset *s)
 	free(s->bufs);
 	free(s->heads);
 	free(s->ts);
+	free(s->heap);
 	scap_bufset_init(s);
 }
 
 int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b)
 {
+	unsigned i;
+
 	if (!b || !b->ops || !b->ops->peek || !b->ops->consume)
 		return -EINVAL;
 	if (s->n == s->cap) {
@@ -42,6 +51,7 @@ int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b)
 		struct scap_buf **bufs = realloc(s->bufs, cap * sizeof(*bufs));
 		const struct scap_evt_hdr **heads;
 		uint64_t *ts;
+		unsigned *heap;
 
 		if (!bufs)
 			return -ENOMEM;
@@ -54,12 +64,19 @@ int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b)
 		if (!ts)
 			return -ENOMEM;
 		s->ts = ts;
+		heap = realloc(s->heap, cap * sizeof(*heap));
+		if (!heap)
+			return -ENOMEM;
+		s->heap = heap;
 		s->cap = cap;
 	}
 	s->bufs[s->n] = b;
-	s->heads[s->n] = NULL;
 	s->ts[s->n] = 0;
 	s->n++;
+	/* The merge may switch to its heap: forget the cached heads, peek again. */
+	for (i = 0; i < s->n; i++)
+		s->heads[i] = NULL;
+	s->hn = 0;
 	return 0;
 }
 
@@ -70,6 +87,51 @@ static inline uint64_t hdr_ts(const struct scap_evt_hdr *h)
 	/* Records are 8-aligned in every engine today; memcpy keeps it legal if not. */
 	memcpy(&ts, &h->ts, sizeof(ts));
 	return ts;
+}
+
+static inline bool heap_mode(const struct scap_bufset *s)
+{
+	return s->n > SCAP_BUFSET_HEAP_MIN;
+}
+
+/* Heap order: earlier timestamp first, then lower buffer index. */
+static inline bool before(const struct scap_bufset *s, unsigned a, unsigned b)
+{
+	return s->ts[a] < s->ts[b] || (s->ts[a] == s->ts[b] && a < b);
+}
+
+static void sift_down(struct scap_bufset *s, unsigned pos)
+{
+	unsigned *h = s->heap, x = h[pos];
+
+	for (;;) {
+		unsigned c = 2 * pos + 1;
+
+		if (c >= s->hn)
+			break;
+		if (c + 1 < s->hn && before(s, h[c + 1], h[c]))
+			c++;
+		if (!before(s, h[c], x))
+			break;
+		h[pos] = h[c];
+		pos = c;
+	}
+	h[pos] = x;
+}
+
+static void heap_push(struct scap_bufset *s, unsigned i)
+{
+	unsigned *h = s->heap, pos = s->hn++;
+
+	while (pos > 0) {
+		unsigned parent = (pos - 1) / 2;
+
+		if (!before(s, i, h[parent]))
+			break;
+		h[pos] = h[parent];
+		pos = parent;
+	}
+	h[pos] = i;
 }
 
 static inline void peek_into(struct scap_bufset *s, unsigned i)
@@ -84,11 +146,16 @@ static inline void peek_into(struct scap_bufset *s, unsigned i)
 
 static void repeek_empty(struct scap_bufset *s)
 {
+	bool heap = heap_mode(s);
 	unsigned i;
 
-	for (i = 0; i < s->n; i++)
-		if (!s->heads[i])
+	for (i = 0; i < s->n; i++) {
+		if (!s->heads[i]) {
 			peek_into(s, i);
+			if (heap && s->heads[i])
+				heap_push(s, i);
+		}
+	}
 	s->since_repeek = 0;
 }
 
@@ -98,6 +165,8 @@ static inline int find_min(const struct scap_bufset *s)
 	uint64_t bts = 0;
 	unsigned i;
 
+	if (heap_mode(s))
+		return s->hn ? (int)s->heap[0] : -1;
 	/* Strict < keeps the lowest index on equal timestamps. */
 	for (i = 0; i < s->n; i++) {
 		if (s->heads[i] && (best < 0 || s->ts[i] < bts)) {
@@ -113,10 +182,22 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 	int best;
 
 	if (s->last >= 0) {
-		struct scap_buf *b = s->bufs[s->last];
+		unsigned li = (unsigned)s->last;
+		struct scap_buf *b = s->bufs[li];
 
 		b->ops->consume(b);
-		peek_into(s, (unsigned)s->last);
+		peek_into(s, li);
+		if (heap_mode(s)) {
+			/* The buffer handed out last is the heap's root (unless a buffer was added since). */
+			if (s->hn && s->heap[0] == li) {
+				if (!s->heads[li])
+					s->heap[0] = s->heap[--s->hn];
+				if (s->hn)
+					sift_down(s, 0);
+			} else if (s->heads[li]) {
+				heap_push(s, li);
+			}
+		}
 		s->last = -1;
 	}
 	if (++s->since_repeek >= SCAP_BUFSET_REPEEK)
@@ -160,4 +241,5 @@ void scap_bufset_release(struct scap_bufset *s)
 	/* Released space may have been refilled: look again at the next call. */
 	for (i = 0; i < s->n; i++)
 		s->heads[i] = NULL;
+	s->hn = 0;
 }

@@ -54,6 +54,8 @@ struct scap_bufset {
 	int last;                          /* buffer of the event handed out last, -1 none */
 	uint64_t *ts;                      /* timestamp of heads[i] when heads[i] != NULL */
 	unsigned since_repeek;             /* events since empty buffers were last peeked */
+	unsigned *heap;                    /* many buffers: min-heap of the non-empty ones */
+	unsigned hn;
 };
 
 void scap_bufset_init(struct scap_bufset *s);

@@ -187,6 +187,94 @@ static void late_data_and_busy_buffer(void **state)
 	free(busy);
 }
 
+/* Ties across many buffers (the heap): lowest index first, every time. */
+static void ties_in_heap_mode(void **state)
+{
+	enum { NB = 12 };
+	const uint64_t ts[] = { 5, 5, 7, 9 };
+	struct fake_buf f[NB];
+	struct scap_bufset s;
+	const struct scap_evt_hdr *e;
+	unsigned i, k, idx;
+
+	(void)state;
+	scap_bufset_init(&s);
+	for (i = 0; i < NB; i++) {
+		fake_init(&f[i], ts, i % 3 == 2 ? 0 : 4, i); /* every third buffer empty */
+		assert_int_equal(scap_bufset_add(&s, &f[i].buf), 0);
+	}
+	for (k = 0; k < 4; k++) {
+		/* each timestamp once per non-empty buffer, in index order */
+		uint64_t want = ts[k];
+
+		for (i = 0; i < NB; i++) {
+			if (i % 3 == 2)
+				continue;
+			e = scap_bufset_next(&s, &idx);
+			assert_non_null(e);
+			assert_int_equal(e->ts, want);
+			assert_int_equal(idx, i);
+			if (k == 0 && i == 0)
+				break; /* 5 appears twice per buffer: buffer 0 first gives both */
+		}
+		if (k == 0) {
+			/* second 5 of buffer 0, then both 5s of buffer 1, ... */
+			e = scap_bufset_next(&s, &idx);
+			assert_int_equal(e->ts, 5);
+			assert_int_equal(idx, 0);
+			for (i = 1; i < NB; i++) {
+				if (i % 3 == 2)
+					continue;
+				e = scap_bufset_next(&s, &idx);
+				assert_int_equal(idx, i);
+				e = scap_bufset_next(&s, &idx);
+				assert_int_equal(idx, i);
+				assert_int_equal(e->ts, 5);
+			}
+			k++; /* ts[1] is the second 5: done */
+		}
+	}
+	assert_null(scap_bufset_next(&s, &idx));
+	scap_bufset_free(&s);
+	for (i = 0; i < NB; i++)
+		fake_free(&f[i]);
+}
+
+/* Late data in heap mode: a buffer that was empty joins the heap. */
+static void late_data_in_heap_mode(void **state)
+{
+	enum { NB = 10 };
+	uint64_t ts[100], last = UINT64_MAX;
+	struct fake_buf f[NB];
+	struct scap_bufset s;
+	unsigned i, k, idx, li = 0, n = 0;
+
+	(void)state;
+	for (k = 0; k < 100; k++)
+		ts[k] = 100 + k * 10;
+	scap_bufset_init(&s);
+	for (i = 0; i < NB; i++) {
+		if (i == 9)
+			for (k = 0; k < 100; k++)
+				ts[k] += 3000; /* what arrives late was stamped later */
+		fake_init(&f[i], ts, 100, i);
+		assert_int_equal(scap_bufset_add(&s, &f[i].buf), 0);
+	}
+	f[9].visible = 0;
+	for (k = 0; k < 200; k++) {
+		assert_non_null(scap_bufset_next(&s, &idx));
+		assert_true(idx != 9);
+		n++;
+	}
+	f[9].visible = 100;
+	n += drain(&s, &last, &li);
+	assert_int_equal(n, NB * 100);
+	assert_int_equal(f[9].buf.delivered, 100);
+	scap_bufset_free(&s);
+	for (i = 0; i < NB; i++)
+		fake_free(&f[i]);
+}
+
 /* Many buffers (heap-sized sets): still exact order. */
 static void many_buffers(void **state)
 {
@@ -288,6 +376,8 @@ int main(void)
 		cmocka_unit_test(empty_buffers),
 		cmocka_unit_test(late_data_and_busy_buffer),
 		cmocka_unit_test(many_buffers),
+		cmocka_unit_test(ties_in_heap_mode),
+		cmocka_unit_test(late_data_in_heap_mode),
 		cmocka_unit_test(ring_wraps_with_many_sizes),
 		cmocka_unit_test(rejects_bad_buffers),
 	};
