@@ -150,21 +150,29 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 {
 	scap_u64 start = BPF_CORE_READ(task, mm, arg_start);
 	scap_u64 end = BPF_CORE_READ(task, mm, arg_end);
-	scap_u32 room = scap_fill_room(fc);
-	scap_u32 n;
+	scap_u8 *d = scap_fill_dst(fc);
+	scap_u64 n;
 
 	if (!start || end <= start)
 		return 0;
-	n = end - start > SCAP_MAX_ARGV_LEN ? SCAP_MAX_ARGV_LEN : (scap_u32)(end - start);
-	if (n > room)
-		n = room;
-	if ((scap_u64)n < end - start)
+	/*
+	 * One clamp and one mask only: older verifiers (6.1) derive impossible
+	 * ranges from a chain of clamps and then refuse the dead path.
+	 */
+	if (scap_fill_room(fc) < SCAP_MAX_ARGV_LEN) {
 		fc->flags |= SCAP_EVF_TRUNCATED;
-	n &= SCAP_FILL_MASK;
-	if (n == 0 || SCAP_FILL_READ_USER(scap_fill_dst(fc), n, (const void *)start) != 0)
 		return 0;
-	fc->buf[(fc->pos + n - 1) & SCAP_FILL_MASK] = 0; /* a cut string stays terminated */
-	return n;
+	}
+	n = end - start;
+	if (n > SCAP_MAX_ARGV_LEN) {
+		n = SCAP_MAX_ARGV_LEN;
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	}
+	n &= 2 * SCAP_MAX_ARGV_LEN - 1;
+	if (n == 0 || SCAP_FILL_READ_USER(d, n, (const void *)start) != 0)
+		return 0;
+	d[(n - 1) & (SCAP_MAX_ARGV_LEN - 1)] = 0; /* a cut string stays terminated */
+	return (scap_u32)n;
 }
 
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
