@@ -45,6 +45,7 @@ struct mbpf {
 	int epfd;
 	bool capture_self;
 	pid_t self_tid;
+	char memlock_hint[320]; /* why EPERM may happen, "" if it should not */
 };
 
 /* ---- libbpf messages: routed to the handle's log callback during init ---- */
@@ -82,22 +83,25 @@ static int mbpf_probe(char *reason, size_t len)
 
 /*
  * Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones to the
- * memory cgroup, so the limit is left alone there.
+ * memory cgroup, so the limit is left alone there. When raising it fails the
+ * current limit may still do (small buffers): go on, and explain the limit
+ * if a later step fails with EPERM.
  */
-static int mbpf_memlock(struct scap_engine_ctx *ctx)
+static void mbpf_memlock(struct mbpf *m)
 {
 	struct scap_kernel_version kv, memcg = { 5, 11, 0 };
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 
 	if (scap_platform_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &memcg) >= 0)
-		return 0;
+		return;
 	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0)
-		return 0;
-	scap_engine_errf(ctx,
-			 "modern_bpf: kernel %u.%u charges BPF maps to RLIMIT_MEMLOCK (kernels >= 5.11 do not) and raising it failed (%s): "
-			 "run with CAP_SYS_RESOURCE, or raise the limit beforehand (ulimit -l unlimited), or use smaller buffers",
-			 kv.major, kv.minor, strerror(errno));
-	return -EPERM;
+		return;
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	snprintf(m->memlock_hint, sizeof(m->memlock_hint),
+		 "kernel %u.%u charges BPF maps to RLIMIT_MEMLOCK (kernels >= 5.11 do not), which is %llu KiB here and could not be raised (%s): "
+		 "run with CAP_SYS_RESOURCE, raise it beforehand (ulimit -l unlimited), or use smaller buffers",
+		 kv.major, kv.minor, (unsigned long long)(rl.rlim_cur / 1024), strerror(errno));
+	scap_engine_logf(m->ctx, SCAP_LOG_WARN, "modern_bpf: %s", m->memlock_hint);
 }
 
 static size_t mbpf_ring_size(size_t want)
@@ -212,9 +216,7 @@ static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg
 
 	m->capture_self = o && o->sz >= offsetof(struct scap_open_opts, capture_self) + sizeof(o->capture_self) &&
 			  o->capture_self;
-	err = mbpf_memlock(ctx);
-	if (err)
-		return err;
+	mbpf_memlock(m);
 	m->ncpus = libbpf_num_possible_cpus();
 	if (m->ncpus <= 0) {
 		scap_engine_errf(ctx, "modern_bpf: cannot count the possible CPUs (%s)", strerror(-m->ncpus));
@@ -280,6 +282,8 @@ static int mbpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_confi
 	err = mbpf_init_locked(m, cfg);
 	libbpf_set_print(old);
 	mbpf_log_ctx = NULL;
+	if (err == -EPERM && m->memlock_hint[0])
+		scap_engine_errf(ctx, "modern_bpf: %s", m->memlock_hint);
 	if (err) {
 		mbpf_close(m);
 		return err;
