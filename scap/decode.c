@@ -7,6 +7,7 @@
  * done with memcpy because engines may hand out events at any alignment.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -361,26 +362,24 @@ int scap_event_validate(const void *buf, size_t len, char *why, size_t whylen)
 	return 0;
 }
 
-/* "syscall_<nr>" for every number without a name, built on first use. */
+/* "syscall_<nr>" for every number without a name, built once on first use. */
+static char unknown_names[SCAP_NR_SYSCALLS][16];
+static pthread_once_t unknown_names_once = PTHREAD_ONCE_INIT;
+
+static void unknown_names_fill(void)
+{
+	unsigned i;
+
+	for (i = 0; i < SCAP_NR_SYSCALLS; i++)
+		snprintf(unknown_names[i], sizeof(unknown_names[i]), "syscall_%u", i);
+}
+
 static const char *unknown_syscall_name(uint32_t nr)
 {
-	static char names[SCAP_NR_SYSCALLS][16];
-	static int ready;
-
-	/*
-	 * Filled once; concurrent first calls write the same bytes, so the race
-	 * is benign, but keep it simple and correct with an atomic flag.
-	 */
 	if (nr >= SCAP_NR_SYSCALLS)
 		return "syscall_unknown";
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		unsigned i;
-
-		for (i = 0; i < SCAP_NR_SYSCALLS; i++)
-			snprintf(names[i], sizeof(names[i]), "syscall_%u", i);
-		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-	}
-	return names[nr];
+	pthread_once(&unknown_names_once, unknown_names_fill);
+	return unknown_names[nr];
 }
 
 const char *scap_event_name(const struct scap_event *ev)
@@ -393,7 +392,8 @@ const char *scap_event_name(const struct scap_event *ev)
 		return "unknown";
 	if (!(info->flags & SCAP_EF_GENERIC))
 		return info->name;
-	if (scap_event_param_by_name(ev, "syscall", &p) < 0 || !p.len)
+	/* The generic row carries the syscall number as parameter 1 (test_schema checks it). */
+	if (scap_event_param(ev, 1, &p) < 0 || p.type != SCAP_PT_SYSCALLID || !p.len)
 		return "syscall";
 	n = scap_syscall_name((int)p.v.u);
 	return n ? n : unknown_syscall_name((uint32_t)p.v.u);

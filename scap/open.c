@@ -283,9 +283,12 @@ static int open_named(struct scap *h, const char *name, char *err, size_t errlen
 	if (r < 0)
 		return r;
 	why[0] = '\0';
-	if (ops->probe && (r = ops->probe(why, sizeof(why))) < 0)
+	if (ops->probe && (r = ops->probe(why, sizeof(why))) < 0) {
+		/* scap.h promises -EPERM for privileges and -ENOTSUP for the rest. */
+		r = r == -EPERM || r == -EACCES ? -EPERM : -ENOTSUP;
 		return fail(err, errlen, r, "engine %s cannot work on this host: %s", name,
 			    why[0] ? why : "its probe said no");
+	}
 	r = try_init(h, ops, why, sizeof(why));
 	if (r < 0)
 		return fail(err, errlen, r, "engine %s failed to open: %s", name, why);
@@ -373,6 +376,7 @@ out_free:
 int scap_engine_probe(const char *name, char *reason, size_t len)
 {
 	const struct scap_engine_ops *ops;
+	int r;
 
 	if (reason && len)
 		reason[0] = '\0';
@@ -383,5 +387,7 @@ int scap_engine_probe(const char *name, char *reason, size_t len)
 		return engine_missing(name, reason, len);
 	if (!ops->probe)
 		return 0;
-	return ops->probe(reason, len);
+	r = ops->probe(reason, len);
+	/* -ENOENT means "unknown engine" here; a missing device or file is -ENODEV. */
+	return r == -ENOENT ? -ENODEV : r;
 }
