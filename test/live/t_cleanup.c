@@ -133,6 +133,39 @@ static void held_by_anyone(struct id_set *s)
 	closedir(dp);
 }
 
+/* "pid (comm)" of the processes holding an fd to the object, for messages. */
+static void holders(enum obj_kind k, uint32_t id, char *out, size_t len)
+{
+	static struct id_set s;
+	struct dirent *d;
+	size_t o = 0;
+	DIR *dp = opendir("/proc");
+
+	out[0] = '\0';
+	if (!dp)
+		return;
+	while ((d = readdir(dp)) && o < len) {
+		char path[64], comm[32] = "?";
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		memset(&s, 0, sizeof(s));
+		held_objects(atoi(d->d_name), &s);
+		if (!set_has(&s, k, id))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/comm", d->d_name);
+		if ((f = fopen(path, "re"))) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		o += (size_t)snprintf(out + o, len - o, " held by %s (%s)%s", d->d_name, comm,
+				      atoi(d->d_name) == getpid() ? " = this suite" : "");
+	}
+	closedir(dp);
+}
+
 /* 1 exists, 0 gone, negative errno when we cannot tell. */
 static int obj_exists(enum obj_kind k, uint32_t id)
 {
@@ -347,18 +380,22 @@ int test_kill_cleanup(struct live_test *t)
 	/* The kernel frees objects asynchronously after the last reference goes. */
 	deadline = now_ms() + GONE_DEADLINE_MS;
 	for (;;) {
-		char left[512] = "";
+		char left[1024] = "";
 		size_t o = 0;
 
 		total = 0;
 		for (enum obj_kind k = OBJ_PROG; k < OBJ_KINDS; k++)
 			for (unsigned i = 0; i < child.n[k]; i++)
 				if (obj_exists(k, child.id[k][i]) != 0) {
+					char who[200] = "";
+
 					total++;
+					if (now_ms() > deadline)
+						holders(k, child.id[k][i], who, sizeof(who));
 					if (o < sizeof(left))
 						o += (size_t)snprintf(left + o, sizeof(left) - o,
-								      " %s %u", kind_name[k],
-								      child.id[k][i]);
+								      " %s %u%s", kind_name[k],
+								      child.id[k][i], who);
 				}
 		if (total == 0)
 			break;
