@@ -27,11 +27,14 @@ module_param(buffer_bytes, uint, 0444);
 MODULE_PARM_DESC(buffer_bytes, "bytes of each per-CPU ring: a power of two, 128 KiB .. 256 MiB (default 8 MiB)");
 
 /*
- * Only test/vm/run.sh sets this: it builds a module that claims another API
- * version to check that user space refuses it.
+ * Only test/vm/run.sh sets these: it builds modules that claim another API
+ * version or schema to check that user space refuses them.
  */
 #ifndef SCAP_KMOD_TEST_API_VERSION
 #define SCAP_KMOD_TEST_API_VERSION SCAP_KMOD_API_VERSION
+#endif
+#ifndef SCAP_KMOD_TEST_EV_MAX
+#define SCAP_KMOD_TEST_EV_MAX SCAP_EV_MAX
 #endif
 
 /*
@@ -188,7 +191,7 @@ static long ioctl_info(struct scap_session *s, void __user *arg)
 	struct scap_kmod_info info = {
 		.api_version = SCAP_KMOD_TEST_API_VERSION,
 		.layout_version = SCAP_EVENT_LAYOUT_VERSION,
-		.ev_max = SCAP_EV_MAX,
+		.ev_max = SCAP_KMOD_TEST_EV_MAX,
 		.nr_syscalls = SCAP_NR_SYSCALLS,
 		.nr_cpu_ids = nr_cpu_ids,
 		.buffer_bytes = s->buffer_bytes,

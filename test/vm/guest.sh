@@ -80,14 +80,16 @@ fi
 check rmmod rmmod scap
 check no_device_after_rmmod dev_absent
 
-# A module that speaks another API version is refused with a clear message.
-check insmod_badver insmod /scap-badver.ko
-if [ -x /bin/auto_check ]; then
-	check kmod_refuses_mismatch /bin/auto_check --open-fails kmod "999"
-else
-	skip kmod_refuses_mismatch "auto_check was not built (see run.sh output)"
-fi
-check rmmod_badver rmmod scap
+# A module of another API version or schema is refused with a clear message.
+for variant in badver badschema; do
+	check "insmod_$variant" insmod "/scap-$variant.ko"
+	if [ -x /bin/auto_check ]; then
+		check "kmod_refuses_$variant" /bin/auto_check --open-fails kmod 999
+	else
+		skip "kmod_refuses_$variant" "auto_check was not built (see run.sh output)"
+	fi
+	check "rmmod_$variant" rmmod scap
+done
 
 # Small rings: a ring nobody reads counts every event it cannot keep.
 check insmod_small insmod /scap.ko buffer_bytes=131072

@@ -70,11 +70,15 @@ make -C "$KDIR" M="$WORK/mod/kmod" -j"$JOBS" modules >"$WORK/kmod-build.log" 2>&
 if grep -E "warning:" "$WORK/kmod-build.log"; then
 	fail "the module builds with warnings (see above)"
 fi
-# The same module claiming another API version: user space must refuse it.
-rm -rf "$WORK/mod-badver" && mkdir -p "$WORK/mod-badver"
-cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod-badver/"
-make -C "$KDIR" M="$WORK/mod-badver/kmod" -j"$JOBS" KCFLAGS=-DSCAP_KMOD_TEST_API_VERSION=999 modules \
-	>"$WORK/kmod-badver-build.log" 2>&1 || fail "the version-mismatch module does not build"
+# The same module claiming another API version (refused by the probe, from
+# sysfs) or another schema (refused by the engine, from the INFO ioctl).
+for variant in badver:-DSCAP_KMOD_TEST_API_VERSION=999 badschema:-DSCAP_KMOD_TEST_EV_MAX=999; do
+	name=${variant%%:*}
+	rm -rf "$WORK/mod-$name" && mkdir -p "$WORK/mod-$name"
+	cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod-$name/"
+	make -C "$KDIR" M="$WORK/mod-$name/kmod" -j"$JOBS" KCFLAGS="${variant#*:}" modules \
+		>"$WORK/kmod-$name-build.log" 2>&1 || fail "the $name test module does not build"
+done
 
 # ---- static test binaries --------------------------------------------------------
 say "building static test binaries"
@@ -120,6 +124,7 @@ ln -s busybox "$IR/bin/sh"
 cp "$BIN"/* "$IR/bin/"
 cp "$WORK/mod/kmod/scap.ko" "$IR/scap.ko"
 cp "$WORK/mod-badver/kmod/scap.ko" "$IR/scap-badver.ko"
+cp "$WORK/mod-badschema/kmod/scap.ko" "$IR/scap-badschema.ko"
 cp "$ROOT/test/vm/init.sh" "$IR/init"
 cp "$ROOT/test/vm/guest.sh" "$IR/guest.sh"
 chmod +x "$IR/init"
