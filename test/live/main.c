@@ -37,6 +37,7 @@ static const struct {
 	{ "unpaired_openat", test_unpaired_openat },
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
+	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

@@ -426,3 +426,115 @@ int test_kill_cleanup(struct live_test *t)
 		 "process all gone", child.n[OBJ_PROG], child.n[OBJ_MAP], child.n[OBJ_LINK]);
 	return LIVE_PASS;
 }
+
+/* fds and kernel mappings of this process, to see what a closed handle left. */
+static unsigned count_fds(char *list, size_t len)
+{
+	char path[300], target[128];
+	struct dirent *d;
+	unsigned n = 0;
+	size_t o = 0;
+	DIR *dp = opendir("/proc/self/fd");
+
+	if (list)
+		list[0] = '\0';
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		ssize_t l;
+
+		if (d->d_name[0] == '.' || atoi(d->d_name) == dirfd(dp))
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		l = readlink(path, target, sizeof(target) - 1);
+		target[l > 0 ? l : 0] = '\0';
+		if (list && o < len)
+			o += (size_t)snprintf(list + o, len - o, " %s:%s", d->d_name, target);
+	}
+	closedir(dp);
+	return n;
+}
+
+static unsigned count_kernel_mappings(void)
+{
+	char line[512];
+	unsigned n = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "anon_inode:") || strstr(line, "/dev/scap") ||
+		     strstr(line, "[perf_event]");
+	fclose(f);
+	return n;
+}
+
+/*
+ * scap_close must give back everything the handle took: its fds, its
+ * mappings of kernel buffers, and (eBPF engines) its programs, maps and links.
+ */
+int test_close_cleanup(struct live_test *t)
+{
+	static struct id_set before, open_set;
+	static const char *const sel[] = { "getppid", "openat", NULL };
+	char fds_before[2048], fds_after[2048];
+	unsigned nfd0, nfd1, nmap0, nmap1;
+	uint64_t deadline;
+
+	live_shared_close();
+	memset(&before, 0, sizeof(before));
+	memset(&open_set, 0, sizeof(open_set));
+	held_objects(getpid(), &before);
+	nfd0 = count_fds(fds_before, sizeof(fds_before));
+	nmap0 = count_kernel_mappings();
+	for (int i = 0; i < 3; i++) {
+		struct scap_open_opts o = { .syscalls = sel };
+		struct scap *h = live_open(t, &o);
+
+		if (!h)
+			return LIVE_FAIL;
+		held_objects(getpid(), &open_set);
+		scap_close(h);
+	}
+	nfd1 = count_fds(fds_after, sizeof(fds_after));
+	nmap1 = count_kernel_mappings();
+	if (nfd1 != nfd0)
+		return live_fail(t, "%u fds open before three open/close cycles, %u after:%s "
+				 "(before:%s)", nfd0, nfd1, fds_after, fds_before);
+	if (nmap1 != nmap0)
+		return live_fail(t, "%u kernel buffer mappings before three open/close cycles, "
+				 "%u after (see /proc/self/maps)", nmap0, nmap1);
+	if (strcmp(live_engine, "kmod") != 0 && open_set.n[OBJ_PROG] == 0)
+		return live_fail(t, "the open handle held no BPF program fd: nothing to check");
+	deadline = now_ms() + GONE_DEADLINE_MS;
+	for (;;) {
+		unsigned left = 0;
+		enum obj_kind lk = OBJ_PROG;
+		uint32_t lid = 0;
+
+		for (enum obj_kind k = OBJ_PROG; k < OBJ_KINDS; k++)
+			for (unsigned i = 0; i < open_set.n[k]; i++)
+				if (!set_has(&before, k, open_set.id[k][i]) &&
+				    obj_exists(k, open_set.id[k][i]) != 0) {
+					left++;
+					lk = k;
+					lid = open_set.id[k][i];
+				}
+		if (!left)
+			break;
+		if (now_ms() > deadline) {
+			char who[200];
+
+			holders(lk, lid, who, sizeof(who));
+			return live_fail(t, "%u BPF objects of closed handles still loaded %d ms "
+					 "later, e.g. %s %u%s", left, GONE_DEADLINE_MS,
+					 kind_name[lk], lid, who);
+		}
+		usleep(20000);
+	}
+	snprintf(t->msg, sizeof(t->msg), "3 cycles; %u programs, %u maps, %u links released",
+		 open_set.n[OBJ_PROG], open_set.n[OBJ_MAP], open_set.n[OBJ_LINK]);
+	return LIVE_PASS;
+}
