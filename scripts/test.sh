@@ -33,10 +33,11 @@ step() {
 		echo "=== $name: FAILED"
 		failed+=("$name")
 	fi
-	# ctest's own summary lines ("100% tests passed, ...", "The following tests ...").
+	# ctest's own summary lines ("100% tests passed, ...", "The following tests
+	# FAILED:" and the tests it lists).
 	while IFS= read -r line; do
 		summary+=("$name: $line")
-	done < <(grep -E '^[0-9]+% tests passed|tests? (failed|did not run)|^Total Test time' "$log" || true)
+	done < <(grep -E '^[0-9]+% tests passed|^The following tests|^[[:space:]]+[0-9]+ - .*\(|^Total Test time' "$log" || true)
 }
 
 build_release() {
