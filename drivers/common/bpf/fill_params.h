@@ -90,6 +90,9 @@ static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, sca
 		lim = room;
 		fc->flags |= SCAP_EVF_TRUNCATED;
 	}
+	/* barrier_var: clang drops a mask it can prove redundant, then passes an
+	 * unmasked copy that older verifiers (6.1) cannot bound. */
+	barrier_var(lim);
 	lim &= SCAP_FILL_MASK;
 	if (lim == 0)
 		return 0;
@@ -114,6 +117,7 @@ static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, sca
 		n = room;
 	if ((scap_s64)n < len)
 		fc->flags |= SCAP_EVF_TRUNCATED;
+	barrier_var(n); /* as in scap_fill_user_str */
 	n &= SCAP_FILL_MASK;
 	if (n == 0)
 		return 0;
@@ -169,6 +173,7 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 			return 0;
 		if (d[1] == 0) {
 			/* abstract: the name is plen raw bytes, leading NUL kept */
+			barrier_var(plen); /* as in scap_fill_user_str */
 			plen &= 127;
 			if (plen == 0 || SCAP_FILL_READ_USER(&d[1], plen, (const void *)(ptr + 2)) != 0)
 				return 0;
