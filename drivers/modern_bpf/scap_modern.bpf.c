@@ -17,6 +17,8 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+SCAP_STATIC_ASSERT(SCAP_MBPF_MAX_EVENT == SCAP_FILL_MAX_EVENT, "loader and fill agree on the largest event");
+
 /* Set by the loader before load. */
 const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */

@@ -18,6 +18,9 @@ struct scap_mbpf_syscall {
 };
 #define SCAP_MBPF_NO_EVENT 0xffffu
 
+/* The largest event the driver writes (SCAP_FILL_MAX_EVENT, checked in the BPF object). */
+#define SCAP_MBPF_MAX_EVENT 32768u
+
 /* scap_counters (per CPU): what the kernel side stored and lost. */
 struct scap_mbpf_counters {
 	scap_u64 events;       /* events written to a ring buffer */

@@ -104,9 +104,15 @@ static void mbpf_memlock(struct mbpf *m)
 	scap_engine_logf(m->ctx, SCAP_LOG_WARN, "modern_bpf: %s", m->memlock_hint);
 }
 
+/* Smallest ring: twice the largest event the driver writes, or those would always drop. */
+#define MBPF_MIN_RING (2u * SCAP_MBPF_MAX_EVENT)
+
 static size_t mbpf_ring_size(size_t want)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), sz = page;
+
+	if (want < MBPF_MIN_RING)
+		want = MBPF_MIN_RING;
 
 	while (sz < want && sz < ((size_t)1 << 40))
 		sz <<= 1;

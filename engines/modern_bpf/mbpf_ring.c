@@ -2,6 +2,8 @@
 /* BPF ring buffer reader over the kernel's mmap layout; see mbpf_ring.h. */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,6 +11,19 @@
 
 /* Give space back to the producer after this much was read, not only before waits. */
 #define MBPF_RELEASE_FRACTION 4
+
+/* The payload of the record at r->cons, in place unless it wraps around the end. */
+static const struct scap_evt_hdr *ring_payload(struct mbpf_ring *r, uint32_t dlen)
+{
+	size_t start = (r->cons + BPF_RINGBUF_HDR_SZ) & (r->size - 1), first;
+
+	if (start + dlen <= r->size)
+		return (const void *)(r->data + start);
+	first = r->size - start;
+	memcpy(r->bounce, r->data + start, first);
+	memcpy(r->bounce + first, r->data, dlen - first);
+	return (const void *)r->bounce;
+}
 
 static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
 {
@@ -28,9 +43,10 @@ static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
 			return NULL; /* reserved, not committed yet: records commit in order */
 		dlen = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
 		r->step = (dlen + BPF_RINGBUF_HDR_SZ + 7u) & ~7u;
-		if (!(len & BPF_RINGBUF_DISCARD_BIT) && dlen >= sizeof(struct scap_evt_hdr)) {
-			const struct scap_evt_hdr *ev =
-				(const void *)((const uint8_t *)rec + BPF_RINGBUF_HDR_SZ);
+		if (!(len & BPF_RINGBUF_DISCARD_BIT) && dlen >= sizeof(struct scap_evt_hdr) &&
+		    dlen <= SCAP_MAX_EVENT_LEN) {
+			const struct scap_evt_hdr *ev = ring_payload(r, dlen);
+
 			if (ev->len <= dlen)
 				return ev;
 		}
@@ -76,12 +92,15 @@ int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
 	r->fd = fd;
 	r->size = size;
 	r->page = (size_t)page;
+	r->bounce = malloc(SCAP_MAX_EVENT_LEN);
+	if (!r->bounce)
+		return -ENOMEM;
 	r->cons_map = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (r->cons_map == MAP_FAILED) {
 		r->cons_map = NULL;
 		return -errno;
 	}
-	r->prod_map = mmap(NULL, r->page + 2 * size, PROT_READ, MAP_SHARED, fd, (off_t)r->page);
+	r->prod_map = mmap(NULL, r->page + size, PROT_READ, MAP_SHARED, fd, (off_t)r->page);
 	if (r->prod_map == MAP_FAILED) {
 		int err = -errno;
 
@@ -103,10 +122,12 @@ int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
 void mbpf_ring_unmap(struct mbpf_ring *r)
 {
 	if (r->prod_map)
-		munmap(r->prod_map, r->page + 2 * r->size);
+		munmap(r->prod_map, r->page + r->size);
 	if (r->cons_map)
 		munmap(r->cons_map, r->page);
+	free(r->bounce);
 	r->prod_map = r->cons_map = NULL;
+	r->bounce = NULL;
 }
 
 int mbpf_ring_ready(const struct mbpf_ring *r)

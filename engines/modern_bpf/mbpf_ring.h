@@ -2,9 +2,12 @@
 /*
  * One BPF ring buffer read through the kernel's mmap layout
  * (Documentation/bpf/ringbuf.rst): a consumer page mapped read-write, then the
- * producer page and the data area mapped read-only, the data area twice in a
- * row so that a record that wraps around the end is contiguous. Records are
- * handed to the core in place (zero copy) as a struct scap_buf.
+ * producer page and the data area mapped read-only. Records are handed to the
+ * core in place (zero copy) as a struct scap_buf. The kernel lets the data
+ * area be mapped twice in a row so that wrapped records are contiguous, but
+ * every mapped page counts in the reader's resident memory (2 x 8 MiB per
+ * CPU by default): the data is mapped once, and the one record per lap that
+ * wraps around the end is copied into a bounce buffer instead.
  */
 #ifndef SCAP_ENGINES_MBPF_RING_H
 #define SCAP_ENGINES_MBPF_RING_H
@@ -27,6 +30,7 @@ struct mbpf_ring {
 	uint64_t cons;                /* local consumer position */
 	uint64_t released;            /* last value stored to *consumer_pos */
 	uint32_t step;                /* record size of the last peek, 0 = none */
+	uint8_t *bounce;              /* SCAP_MAX_EVENT_LEN bytes for a wrapped record */
 	uint64_t malformed;           /* records too short to be an event (skipped) */
 };
 
