@@ -59,6 +59,9 @@ static bool is_offline(const char *engine)
 
 static void usage(FILE *f)
 {
+	char names[512];
+
+	cli_engine_names(names, sizeof(names));
 	fputs("usage: scap capture [options]\n"
 	      "\n"
 	      "Captures system-call events and prints one per line on stdout: by default\n"
@@ -66,9 +69,9 @@ static void usage(FILE *f)
 	      "and with --json one object per line with the keys ts (ns), cpu, tid, pid, event,\n"
 	      "dir and params. Stops on SIGINT/SIGTERM, after --count events or --duration.\n"
 	      "On stderr: a 'capturing:' line once events flow, a 'stats:' line at exit.\n"
-	      "\n"
-	      "  --engine NAME          modern_bpf, bpf, kmod, savefile, synthetic or auto (default)\n"
-	      "  --engine-order LIST    engines \"auto\" tries, in order (default modern_bpf,bpf,kmod)\n"
+	      "\n", f);
+	fprintf(f, "  --engine NAME          one of %s (default auto)\n", names);
+	fputs("  --engine-order LIST    engines \"auto\" tries, in order (default modern_bpf,bpf,kmod)\n"
 	      "  --json                 JSON lines instead of text\n"
 	      "  --count N              stop after N events\n"
 	      "  --duration SECONDS     stop after SECONDS (fractions allowed: 0.5)\n"
