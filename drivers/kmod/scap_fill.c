@@ -12,6 +12,12 @@
  * unexported strncpy_from_user_nofault does): a string whose page is not
  * resident comes out empty (length 0) instead of faulting it in. At exit the
  * kernel has just read the same memory, so it is nearly always resident.
+ *
+ * One common case is not resident at enter: a child of fork() has no page
+ * table entries for file mappings that never had private copies (fork
+ * leaves them to be faulted in), so the string literal it passes to execve
+ * is unreadable without a fault. read_file_backed() reads those from the
+ * page cache, which cannot sleep; see there for why that is exact.
  */
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -27,6 +33,10 @@
 #include <linux/in6.h>
 #include <linux/un.h>
 #include <linux/compat.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/pagemap.h>
+#include <linux/highmem.h>
 #include <linux/version.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
@@ -101,6 +111,89 @@ struct fill {
 	u32 snaplen;
 };
 
+/*
+ * Reads user memory whose page table entries are absent, from the page
+ * cache, without sleeping (mmap_read_trylock, a page cache lookup that
+ * neither locks nor allocates). Only for file mappings without anon_vma:
+ * such a mapping has never had a private copy of any page, so the page
+ * cache holds exactly what the task would read. Anything else (anonymous
+ * memory, swapped pages, a contended mmap lock, a page not cached) is
+ * -EFAULT. For a string, stops after the NUL. Returns the bytes copied.
+ */
+static long read_file_backed(void *dst, unsigned long uaddr, u32 len, bool string)
+{
+	struct mm_struct *mm = current->mm;
+	u32 copied = 0;
+	bool done = false;
+
+	if (!mm || !len || !mmap_read_trylock(mm))
+		return -EFAULT;
+	while (copied < len && !done) {
+		unsigned long addr = uaddr + copied;
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		u32 off = addr & ~PAGE_MASK;
+		u32 n = min_t(u32, PAGE_SIZE - off, len - copied);
+		struct page *page;
+		const u8 *src;
+
+		if (!vma || vma->vm_start > addr || !vma->vm_file || vma->anon_vma ||
+		    !(vma->vm_flags & VM_READ))
+			break;
+		page = find_get_page(vma->vm_file->f_mapping, linear_page_index(vma, addr));
+		if (!page)
+			break;
+		if (!PageUptodate(page)) {
+			put_page(page);
+			break;
+		}
+		src = kmap_local_page(page);
+		if (string) {
+			const u8 *nul = memchr(src + off, '\0', n);
+
+			if (nul) {
+				n = nul - (src + off) + 1;
+				done = true;
+			}
+		}
+		memcpy((u8 *)dst + copied, src + off, n);
+		kunmap_local(src);
+		put_page(page);
+		copied += n;
+	}
+	mmap_read_unlock(mm);
+	return copied ? copied : -EFAULT;
+}
+
+/* len bytes of user memory: 0 or -EFAULT. */
+static int read_user(void *dst, unsigned long uaddr, u32 len)
+{
+	if (!copy_from_user_nofault(dst, (const void __user *)uaddr, len))
+		return 0;
+	return read_file_backed(dst, uaddr, len, false) == len ? 0 : -EFAULT;
+}
+
+/*
+ * A user string into dst (room bytes): as strncpy_from_user, the length
+ * without the NUL, room when no NUL was found within room, or -EFAULT.
+ */
+static long read_user_str(char *dst, unsigned long uaddr, u32 room)
+{
+	long n;
+
+	pagefault_disable();
+	n = strncpy_from_user(dst, (const char __user *)uaddr, room);
+	pagefault_enable();
+	if (n >= 0)
+		return n;
+	n = read_file_backed(dst, uaddr, room, true);
+	if (n <= 0)
+		return -EFAULT;
+	if (dst[n - 1] == '\0')
+		return n - 1;
+	/* No NUL: complete only when room ran out, not the readable pages. */
+	return n == room ? n : -EFAULT;
+}
+
 static inline u32 fill_room(const struct fill *f)
 {
 	return f->cap - f->pos;
@@ -152,9 +245,7 @@ static void put_user_str(struct fill *f, unsigned int i, unsigned long uaddr, u3
 		f->overflow = true;
 		return;
 	}
-	pagefault_disable();
-	n = strncpy_from_user(dst, (const char __user *)uaddr, room);
-	pagefault_enable();
+	n = read_user_str(dst, uaddr, room);
 	if (n < 0)
 		return;
 	if (n >= room) {
@@ -178,7 +269,7 @@ static void put_user_bytes(struct fill *f, unsigned int i, unsigned long uaddr, 
 		f->overflow = true;
 		return;
 	}
-	if (copy_from_user_nofault(f->buf + f->pos, (const void __user *)uaddr, len))
+	if (read_user(f->buf + f->pos, uaddr, len))
 		return;
 	f->pos += len;
 	set_len(f, i, len);
@@ -323,7 +414,7 @@ static void put_mm_argv(struct fill *f, unsigned int i)
 		f->overflow = true;
 		return;
 	}
-	if (copy_from_user_nofault(dst, (const void __user *)start, len))
+	if (read_user(dst, start, len))
 		return;
 	dst[len - 1] = '\0';
 	len = cut_items(f, dst, len);
@@ -344,8 +435,7 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 		u32 room = min(fill_room(f), budget);
 		char *dst = (char *)f->buf + f->pos;
 
-		if (copy_from_user_nofault(&ptr, (const void __user *)(uarr + k * sizeof(ptr)),
-					   sizeof(ptr)))
+		if (read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr)))
 			break;
 		if (!ptr)
 			goto done;
@@ -356,9 +446,7 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 				f->overflow = true;
 			break;
 		}
-		pagefault_disable();
-		n = strncpy_from_user(dst, (const char __user *)ptr, room);
-		pagefault_enable();
+		n = read_user_str(dst, ptr, room);
 		if (n < 0)
 			break;
 		if (n >= room) {
@@ -375,7 +463,7 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 	}
 	/* Flag a cut only when there really is a string past the last kept one. */
 	if (k == SCAP_MAX_ARGV_ITEMS &&
-	    !copy_from_user_nofault(&ptr, (const void __user *)(uarr + k * sizeof(ptr)), sizeof(ptr)) &&
+	    !read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr)) &&
 	    ptr)
 		f->flags |= SCAP_EVF_TRUNCATED;
 done:
@@ -395,7 +483,7 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		return;
 	len = min_t(long, addrlen, sizeof(ss));
 	memset(&ss, 0, sizeof(ss));
-	if (copy_from_user_nofault(&ss, (const void __user *)uaddr, len))
+	if (read_user(&ss, uaddr, len))
 		return;
 
 	switch (ss.ss_family) {

@@ -258,7 +258,8 @@ static int check_events(void)
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(1) };
 	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false;
 	int sock, cres, cerr, status;
-	pid_t child;
+	pid_t child, child_lit;
+	bool seen_lit = false;
 	char path[64];
 	char payload[32];
 	uint32_t snaplen = 8;
@@ -304,6 +305,20 @@ static int check_events(void)
 	waitpid(child, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail("the execve child exited with status %#x", status);
+	/*
+	 * String literals: after fork the child has no page table entries for
+	 * them, so the enter probe must read them from the page cache.
+	 */
+	child_lit = fork();
+	if (child_lit == 0) {
+		static char *const lit_argv[] = { "true", "lit", NULL };
+
+		execve("/bin/busybox", lit_argv, (char *const[]){ NULL });
+		_exit(127);
+	}
+	waitpid(child_lit, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail("the second execve child exited with status %#x", status);
 	if (ioctl(dev, SCAP_KMOD_IOC_STOP) < 0)
 		return fail("STOP: %s", strerror(errno)), 1;
 
@@ -316,6 +331,13 @@ static int check_events(void)
 				seen_ee = true;
 				expect_str("pathname", ev, 0, "/bin/busybox");
 				expect_bytes("argv = true a1", ev, 1, "true\0a1", 8);
+				continue;
+			}
+			if (ev->hdr.tid == (uint32_t)child_lit && ev->hdr.type == SCAP_EV_EXECVE_E) {
+				printf("execve enter, literals of a fresh fork child:\n");
+				seen_lit = true;
+				expect_str("pathname", ev, 0, "/bin/busybox");
+				expect_bytes("argv = true lit", ev, 1, "true\0lit", 9);
 				continue;
 			}
 			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_EXECVE_X) {
@@ -402,6 +424,8 @@ static int check_events(void)
 			}
 		}
 	}
+	if (!seen_lit)
+		fail("missing the execve enter of the child that passes literals");
 	if (!seen_oe || !seen_ox || !seen_w || !seen_g || !seen_c || !seen_ce || !seen_cx ||
 	    !seen_ee || !seen_ex)
 		fail("missing events: openat enter %d exit %d, write %d, getppid %d, close %d, "
