@@ -45,8 +45,14 @@ int cli_split_list(const char *opt, const char *text, char ***out);
 
 /* Comma-separated names of the compiled-in engines, with "auto" first. */
 void cli_engine_names(char *buf, size_t len);
-/* Whether name is a compiled-in engine (or "auto" when allow_auto). */
+/*
+ * Whether name is an engine scap.h names ("modern_bpf", "bpf", "kmod",
+ * "savefile", "synthetic"; "auto" too when allow_auto), built in or not: the
+ * library explains itself for one that is known but left out of this build.
+ */
 bool cli_engine_known(const char *name, bool allow_auto);
+/* Whether name is compiled into this library. */
+bool cli_engine_built(const char *name);
 
 /* Writes s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);

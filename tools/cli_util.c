@@ -184,14 +184,24 @@ void cli_engine_names(char *buf, size_t len)
 	}
 }
 
-bool cli_engine_known(const char *name, bool allow_auto)
+bool cli_engine_built(const char *name)
 {
 	unsigned i, n = scap_engine_count();
 
-	if (allow_auto && !strcmp(name, "auto"))
-		return true;
 	for (i = 0; i < n; i++)
 		if (!strcmp(name, scap_engine_name_at(i)))
+			return true;
+	return false;
+}
+
+static const char *const api_engines[] = { "modern_bpf", "bpf", "kmod", "savefile", "synthetic", NULL };
+
+bool cli_engine_known(const char *name, bool allow_auto)
+{
+	if (allow_auto && !strcmp(name, "auto"))
+		return true;
+	for (const char *const *e = api_engines; *e; e++)
+		if (!strcmp(name, *e))
 			return true;
 	return false;
 }

@@ -242,7 +242,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		cli_errorf("unknown engine '%s': use one of %s (see 'scap engines')", a->engine, names);
 		return CLI_EXIT_USAGE;
 	}
-	if (!strcmp(a->engine, "savefile") && !a->opts.savefile_path) {
+	if (!strcmp(a->engine, "savefile") && !a->opts.savefile_path && cli_engine_built("savefile")) {
 		cli_errorf("engine 'savefile' needs a file: add --savefile PATH");
 		return CLI_EXIT_USAGE;
 	}
