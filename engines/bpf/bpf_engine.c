@@ -92,7 +92,7 @@ static void raise_memlock(struct bpf_engine *e, char *why, size_t whylen)
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 
 	why[0] = '\0';
-	if (scap_platform_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &v511) >= 0)
+	if (scap_platform_running_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &v511) >= 0)
 		return;
 	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0)
 		return;
