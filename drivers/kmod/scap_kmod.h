@@ -33,6 +33,7 @@ struct scap_session {
 	u32 snaplen;
 	bool capturing;
 	pid_t tgid;                  /* capture only this process, 0 = all */
+	pid_t self_tid;              /* never capture this thread (the consumer), 0 = none */
 	unsigned long selected[BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
 	wait_queue_head_t wq;
 	struct timer_list timer;     /* wakes readers of slow trickles */

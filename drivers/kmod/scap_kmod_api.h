@@ -44,7 +44,7 @@
 #include "../common/event_layout.h"
 
 /* Bumped whenever anything in this file changes meaning. */
-#define SCAP_KMOD_API_VERSION 1u
+#define SCAP_KMOD_API_VERSION 2u
 
 #define SCAP_KMOD_DEVICE_NAME "scap"
 #define SCAP_KMOD_DEVICE_PATH "/dev/scap"
@@ -127,5 +127,7 @@ SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_stats) == 32, "stats layout");
 #define SCAP_KMOD_IOC_STATS _IOWR(SCAP_KMOD_IOC_MAGIC, 6, struct scap_kmod_stats)
 /* Capture only this thread group (tgid in the initial namespace); 0 = all. */
 #define SCAP_KMOD_IOC_SET_PID _IOW(SCAP_KMOD_IOC_MAGIC, 7, scap_s32)
+/* Leave out this thread (the consumer's own syscalls); 0 = leave out none. */
+#define SCAP_KMOD_IOC_SET_SELF_TID _IOW(SCAP_KMOD_IOC_MAGIC, 8, scap_s32)
 
 #endif

@@ -241,7 +241,7 @@ static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret = 0;
 	u32 snaplen;
-	s32 tgid;
+	s32 id;
 
 	mutex_lock(&scap_ctl_lock);
 	switch (cmd) {
@@ -272,15 +272,26 @@ static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		WRITE_ONCE(s->snaplen, snaplen);
 		break;
 	case SCAP_KMOD_IOC_SET_PID:
-		if (get_user(tgid, (s32 __user *)uarg)) {
+		if (get_user(id, (s32 __user *)uarg)) {
 			ret = -EFAULT;
 			break;
 		}
-		if (tgid < 0) {
+		if (id < 0) {
 			ret = -EINVAL;
 			break;
 		}
-		WRITE_ONCE(s->tgid, tgid);
+		WRITE_ONCE(s->tgid, id);
+		break;
+	case SCAP_KMOD_IOC_SET_SELF_TID:
+		if (get_user(id, (s32 __user *)uarg)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (id < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(s->self_tid, id);
 		break;
 	case SCAP_KMOD_IOC_STATS:
 		ret = ioctl_stats(s, uarg);

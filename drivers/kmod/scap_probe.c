@@ -45,6 +45,8 @@ static bool wanted(struct scap_session *s, long nr)
 		return false;
 	if (READ_ONCE(s->tgid) && current->tgid != READ_ONCE(s->tgid))
 		return false;
+	if (current->pid == READ_ONCE(s->self_tid))
+		return false;
 	return test_bit(nr, s->selected);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -27,7 +28,31 @@ struct kmod_engine {
 	struct scap_kmod_info info;
 	struct scap_kmod_ring *rings;
 	unsigned nrings;
+	bool capture_self;  /* opts.capture_self: keep the consumer thread's own syscalls */
+	int32_t self_tid;   /* the thread the module leaves out, 0 = none */
 };
+
+static __thread int32_t reader_tid;
+
+/*
+ * Leaves out the consumer thread (the one that opened the handle, then the
+ * one that last waited), as the other live engines do, unless
+ * opts.capture_self: a consumer that writes out what it reads would
+ * otherwise capture itself without end. One ioctl when the thread changes.
+ */
+static int set_self(struct kmod_engine *e)
+{
+	if (e->capture_self)
+		return 0;
+	if (!reader_tid)
+		reader_tid = (int32_t)syscall(SYS_gettid);
+	if (reader_tid == e->self_tid)
+		return 0;
+	if (ioctl(e->fd, SCAP_KMOD_IOC_SET_SELF_TID, &reader_tid) < 0)
+		return -errno;
+	e->self_tid = reader_tid;
+	return 0;
+}
 
 static int kmod_probe(char *reason, size_t len)
 {
@@ -104,6 +129,14 @@ static int configure(struct kmod_engine *e, struct scap_engine_ctx *ctx,
 	}
 	if (ioctl(e->fd, SCAP_KMOD_IOC_SET_PID, &pid) < 0) {
 		scap_engine_errf(ctx, "kmod: setting the pid filter %d failed: %s", pid, strerror(errno));
+		return -errno;
+	}
+	e->capture_self = cfg->opts &&
+			  cfg->opts->sz >= offsetof(struct scap_open_opts, capture_self) +
+						   sizeof(cfg->opts->capture_self) &&
+			  cfg->opts->capture_self;
+	if (set_self(e) < 0) {
+		scap_engine_errf(ctx, "kmod: leaving out the consumer thread failed: %s", strerror(errno));
 		return -errno;
 	}
 	if (cfg->buffer_bytes != e->info.buffer_bytes)
@@ -222,6 +255,7 @@ static int kmod_wait(void *state, int timeout_ms)
 	struct kmod_engine *e = state;
 	struct pollfd p = { .fd = e->fd, .events = POLLIN };
 
+	set_self(e); /* best effort: on failure the old thread stays left out */
 	if (poll(&p, 1, timeout_ms) < 0)
 		return errno == EINTR ? -EINTR : -errno;
 	return 0;
