@@ -67,6 +67,8 @@ enum scap_derived {
 	SCAP_DRV_CGROUP,          /* cgroup path or id (best effort) */
 	SCAP_DRV_FD_PAIR,         /* int[2] written by pipe/socketpair */
 	SCAP_DRV_ARGV,            /* argv of the new image (mm->arg_start..arg_end) */
+	SCAP_DRV_EXECFN,          /* the path execve ran, as the new image's stack holds it
+	                             (AT_EXECFN, right after the environment: mm->env_end) */
 	SCAP_DRV_MAX
 };
 

@@ -202,6 +202,14 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 		return scap_fill_cgroup(fc, task);
 	case SCAP_DRV_ARGV:
 		return scap_fill_mm_argv(fc, task);
+	case SCAP_DRV_EXECFN:
+		/*
+		 * The kernel copied it there itself: resident, unlike the caller's
+		 * string at enter. Only a successful execve has a new image.
+		 */
+		if (fc->ret != 0)
+			return 0;
+		return scap_fill_user_str(fc, BPF_CORE_READ(task, mm, env_end), SCAP_MAX_PATH_LEN);
 	default:
 		return 0;
 	}
