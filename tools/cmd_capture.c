@@ -297,7 +297,7 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 			enum stop_reason why)
 {
 	struct scap_stats st = { .sz = sizeof(st) };
-	unsigned i;
+	unsigned i, n;
 
 	if (scap_get_stats(h, &st) < 0) {
 		fprintf(stderr, "stats: unavailable: %s\n", scap_last_error(h));
@@ -332,20 +332,41 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 		"stats: events=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
 		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
 		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
-		" engine=%s stopped=%s buffers=%u drops_per_buffer=",
+		" engine=%s stopped=%s buffers=%u drops_by_buffer=",
 		st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 		st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
 		scap_engine_name(h), stop_names[why], st.nbuffers);
-	for (i = 0; i < st.nbuffers; i++) {
+	/* Only the buffers that lost events: "none", or "buffer#cpu:drops,...". */
+	for (i = 0, n = 0; i < st.nbuffers; i++) {
 		struct scap_buffer_stats bs = { .sz = sizeof(bs) };
 
-		if (scap_get_buffer_stats(h, i, &bs) < 0)
-			bs.drops = 0;
-		fprintf(stderr, "%s%" PRIu64, i ? "," : "", bs.drops);
+		if (scap_get_buffer_stats(h, i, &bs) < 0 || bs.drops == 0)
+			continue;
+		fprintf(stderr, "%s%u#cpu%d:%" PRIu64, n++ ? "," : "", i, bs.cpu, bs.drops);
 	}
-	fputc('\n', stderr);
+	fputs(n ? "\n" : "none\n", stderr);
 }
 
+/* The library names its options by field; the user knows the flags. */
+static const struct {
+	const char *field, *flag;
+} option_flags[] = {
+	{ "buffer_bytes", "--buffer-size" }, { "cpus_per_buffer", "--cpus-per-buffer" },
+	{ "snaplen", "--snaplen" },          { "syscalls", "--syscalls" },
+	{ "engine_order", "--engine-order" }, { "pid", "--pid" },
+	{ "synthetic_cpus", "--synthetic-cpus" }, { "synthetic_seed", "--synthetic-seed" },
+	{ "synthetic_events", "--synthetic-events" }, { "savefile_path", "--savefile" },
+};
+
+static const char *flag_of(const char *msg)
+{
+	for (size_t i = 0; i < sizeof(option_flags) / sizeof(option_flags[0]); i++)
+		if (strstr(msg, option_flags[i].field))
+			return option_flags[i].flag;
+	return NULL;
+}
+
+/* 0, or the exit status after printing why the engine could not be opened. */
 static int open_engine(struct capture_args *a, struct scap **h)
 {
 	/* Larger than SCAP_ERRBUF_SIZE: "auto" explains every candidate. */
@@ -356,12 +377,16 @@ static int open_engine(struct capture_args *a, struct scap **h)
 		return 0;
 	if (!err[0])
 		snprintf(err, sizeof(err), "%s", strerror(-rc));
+	if (rc == -EINVAL && flag_of(err)) {
+		cli_errorf("%s (check %s)", err, flag_of(err));
+		return CLI_EXIT_USAGE;
+	}
 	if (!is_offline(a->engine) && geteuid() != 0 && !strstr(err, "root"))
 		cli_errorf("cannot open engine '%s': %s (you are not root: live capture needs root, run scap as root or with sudo)",
 			   a->engine, err);
 	else
 		cli_errorf("cannot open engine '%s': %s", a->engine, err);
-	return rc;
+	return CLI_EXIT_FAIL;
 }
 
 /* On failure, the message goes to err: it is printed after the stats line so
@@ -436,10 +461,9 @@ int cmd_capture(int argc, char **argv)
 	printer.flush_each = isatty(STDOUT_FILENO);
 
 	install_signals();
-	if (open_engine(&a, &h) < 0) {
-		status = CLI_EXIT_FAIL;
+	status = open_engine(&a, &h);
+	if (status != CLI_EXIT_OK)
 		goto out;
-	}
 	if (!strcmp(a.engine, "auto"))
 		print_lines("auto: ", scap_engine_report(h));
 	if (scap_start(h) < 0) {
