@@ -92,26 +92,24 @@ static __always_inline bool scap_mbpf_filtered(void)
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
 }
 
-#define SCAP_MBPF_TS_COMPAT 0x0002u /* x86: a 32-bit syscall is running */
+#define SCAP_MBPF_USER32_CS 0x23u /* x86: code segment of 32-bit user code */
 
 /*
  * 32-bit (ia32) syscalls have their own numbers and argument registers: the
  * schema describes x86_64 only, so they are not captured (docs/engines.md).
+ * The code segment tells them apart with one load (int 0x80 from 64-bit code
+ * is not caught: a rare, deliberate oddity).
  */
-static __always_inline bool scap_mbpf_compat(void)
+static __always_inline bool scap_mbpf_compat(struct pt_regs *regs)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task(); /* _btf needs 5.11 */
-
-	if (!bpf_core_field_exists(task->thread_info.status))
-		return false;
-	return BPF_CORE_READ(task, thread_info.status) & SCAP_MBPF_TS_COMPAT;
+	return regs->cs == SCAP_MBPF_USER32_CS;
 }
 
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (!scap_running || nr >= SCAP_NR_SYSCALLS || scap_mbpf_compat())
+	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
 	if (!sc || !sc->selected || scap_mbpf_filtered())
@@ -150,14 +148,18 @@ static __always_inline struct scap_fill_scratch *scap_mbpf_scratch(scap_u32 *cpu
 
 static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
 {
-	/* x86_64 syscall convention: rdi rsi rdx r10 r8 r9 */
-	fc->args[0] = BPF_CORE_READ(regs, di);
-	fc->args[1] = BPF_CORE_READ(regs, si);
-	fc->args[2] = BPF_CORE_READ(regs, dx);
-	fc->args[3] = BPF_CORE_READ(regs, r10);
-	fc->args[4] = BPF_CORE_READ(regs, r8);
-	fc->args[5] = BPF_CORE_READ(regs, r9);
-	fc->nr = (scap_u32)BPF_CORE_READ(regs, orig_ax);
+	/*
+	 * x86_64 syscall convention: rdi rsi rdx r10 r8 r9. regs is a BTF
+	 * pointer: direct loads are inline (BPF_CORE_READ would be one helper
+	 * call each, most of the cost of a small event).
+	 */
+	fc->args[0] = regs->di;
+	fc->args[1] = regs->si;
+	fc->args[2] = regs->dx;
+	fc->args[3] = regs->r10;
+	fc->args[4] = regs->r8;
+	fc->args[5] = regs->r9;
+	fc->nr = (scap_u32)regs->orig_ax;
 }
 
 static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const scap_u16 code)
@@ -214,15 +216,17 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (scap_mbpf_compat(regs))
+		return 0;
 	return scap_mbpf_exit(regs, ctx->ret, code);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)BPF_CORE_READ(regs, orig_ax));
+	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)regs->orig_ax);
 
-	if (!sc)
+	if (!sc || scap_mbpf_compat(regs))
 		return 0;
 	bpf_tail_call(ctx, &scap_progs, sc->exit_code);
 	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
