@@ -297,7 +297,7 @@ static int param_at(const uint8_t *b, const struct scap_event_info *info, unsign
 
 int scap_event_param(const struct scap_event *ev, unsigned idx, struct scap_param *out)
 {
-	const struct scap_event_info *info;
+	const struct scap_event_info *info = NULL;
 	const uint8_t *b = EVB(ev);
 	int err;
 
@@ -314,7 +314,7 @@ int scap_event_param(const struct scap_event *ev, unsigned idx, struct scap_para
 
 int scap_event_param_by_name(const struct scap_event *ev, const char *name, struct scap_param *out)
 {
-	const struct scap_event_info *info;
+	const struct scap_event_info *info = NULL;
 	const uint8_t *b = EVB(ev);
 	unsigned i;
 	int err;

@@ -282,6 +282,16 @@ static int deliver_flagged(struct scap_pairing *p, const struct scap_evt_hdr *ev
 	return 1;
 }
 
+/*
+ * The enter copy wins when there is one. An empty enter copy means the driver
+ * could not read the argument at enter (the page was not resident, as right
+ * after fork): then the exit's value, if any, is the best we have.
+ */
+static bool use_enter(int j, const struct scap_evt_hdr *e, const uint16_t el[])
+{
+	return j >= 0 && j < e->nparams && el[j] != 0;
+}
+
 static int merge(struct scap_pairing *p, const struct row_map *m, const struct scap_evt_hdr *x,
 		 const struct scap_evt_hdr *e, const struct scap_evt_hdr **out)
 {
@@ -296,7 +306,7 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 	uint32_t total = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
 	for (unsigned i = 0; i < x->nparams; i++) {
 		int j = m->from_enter[i];
-		total += (j >= 0 && j < e->nparams) ? el[j] : xl[i];
+		total += use_enter(j, e, el) ? el[j] : xl[i];
 	}
 	if (reserve_out(p, total) < 0 || reserve(&p->exit_copy, &p->exit_cap, x->len) < 0) {
 		*out = x;
@@ -313,7 +323,7 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 		const uint8_t *src = xb + xo[i];
 		uint16_t len = xl[i];
 
-		if (j >= 0 && j < e->nparams) {
+		if (use_enter(j, e, el)) {
 			/* An unreadable exit copy is no evidence of a race: compare only two real copies. */
 			if (m->compare[i] && xl[i] &&
 			    (xl[i] != el[j] || memcmp(xb + xo[i], eb + eo[j], xl[i])))

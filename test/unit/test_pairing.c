@@ -36,7 +36,8 @@ static const struct scap_evt_hdr *mk(struct ev *e, uint16_t code, uint32_t tid, 
 
 	for (unsigned i = 0; i < n; i++) {
 		memcpy(e->b + SCAP_EVT_HDR_LEN + 2 * i, &pv[i].len, 2);
-		memcpy(e->b + pos, pv[i].data, pv[i].len);
+		if (pv[i].len)
+			memcpy(e->b + pos, pv[i].data, pv[i].len);
 		pos += pv[i].len;
 	}
 	h.len = pos;
@@ -130,6 +131,21 @@ static void test_unreadable_exit_copy_is_not_a_race(void **state)
 	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 7, NULL), &out), 1);
 	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
 	assert_string_equal(param_str(out, "pathname"), "/etc/hosts");
+	scap_pairing_free(p);
+}
+
+static void test_unreadable_enter_copy_falls_back_to_exit(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct pv pv[] = { { &fd_cwd, 8 }, { NULL, 0 }, { &flags_v, 4 }, { &mode_v, 4 } };
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	scap_pairing_feed(p, mk(&a, SCAP_EV_OPENAT_E, 8, 8, 10, 4, pv), &out);
+	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 8, "/late"), &out), 1);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_string_equal(param_str(out, "pathname"), "/late");
 	scap_pairing_free(p);
 }
 
@@ -345,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_enter_exit_become_one_event),
 		cmocka_unit_test(test_changed_argument_is_flagged_and_enter_wins),
 		cmocka_unit_test(test_unreadable_exit_copy_is_not_a_race),
+		cmocka_unit_test(test_unreadable_enter_copy_falls_back_to_exit),
 		cmocka_unit_test(test_exit_without_enter_is_delivered_and_counted),
 		cmocka_unit_test(test_plain_events_pass_through_untouched),
 		cmocka_unit_test(test_enter_without_exit_is_replaced_by_the_next_one),
