@@ -25,8 +25,8 @@ say() { printf '[vm] %s\n' "$*"; }
 die() { printf '[vm] SET-UP FAILED: %s\n' "$*" >&2; exit 2; }
 fail() { printf '[vm] FAIL: %s\n' "$*" >&2; exit 1; }
 
-for tool in qemu-system-x86_64 cpio gzip cc cmake make apt-cache dpkg-deb timeout; do
-	command -v "$tool" >/dev/null || die "$tool is missing (apt-get install qemu-system-x86 cpio build-essential cmake)"
+for tool in qemu-system-x86_64 cpio gzip cc cmake make pkg-config apt-cache dpkg-deb timeout file; do
+	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
 done
 BUSYBOX=$(command -v busybox || true)
 [ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" ||
