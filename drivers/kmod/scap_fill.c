@@ -161,7 +161,8 @@ static long read_file_backed(void *dst, unsigned long uaddr, u32 len, bool strin
 		copied += n;
 	}
 	mmap_read_unlock(mm);
-	return copied ? copied : -EFAULT;
+	/* The cast matters: u32 ? u32 : int would turn -EFAULT into a huge length. */
+	return copied ? (long)copied : -EFAULT;
 }
 
 /* len bytes of user memory: 0 or -EFAULT. */
@@ -186,7 +187,7 @@ static long read_user_str(char *dst, unsigned long uaddr, u32 room)
 	if (n >= 0)
 		return n;
 	n = read_file_backed(dst, uaddr, room, true);
-	if (n <= 0)
+	if (n <= 0 || n > room)
 		return -EFAULT;
 	if (dst[n - 1] == '\0')
 		return n - 1;

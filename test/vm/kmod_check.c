@@ -43,6 +43,8 @@
 #include "drivers/common/schema.h"
 
 #define MAX_CPUS 64
+/* The flags of the openat calls with unreadable pathnames. */
+#define BAD_FLAGS (O_RDONLY | O_DIRECTORY)
 
 struct ring {
 	struct scap_kmod_ctrl *ctrl;
@@ -115,10 +117,18 @@ static int dev_open(void)
 	return 0;
 }
 
-static void dev_close(void)
+/*
+ * close_first: close the fd while the rings are still mapped, so that the
+ * module's release runs at the last munmap instead of at close.
+ */
+static void dev_close_order(bool close_first)
 {
 	size_t len = SCAP_KMOD_MAP_LEN(info.page_size, info.buffer_bytes);
 
+	if (close_first && dev >= 0) {
+		close(dev);
+		dev = -1;
+	}
 	for (unsigned c = 0; c < info.nr_cpu_ids && c < MAX_CPUS; c++)
 		if (rings[c].ctrl)
 			munmap(rings[c].ctrl, len);
@@ -126,6 +136,11 @@ static void dev_close(void)
 	if (dev >= 0)
 		close(dev);
 	dev = -1;
+}
+
+static void dev_close(void)
+{
+	dev_close_order(false);
 }
 
 static int select_syscalls(const int *nrs, int n)
@@ -259,6 +274,10 @@ static int check_events(void)
 	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false;
 	int sock, cres, cerr, status;
 	pid_t child, child_lit;
+	long bad_res[2], bad_wres;
+	unsigned bad_e = 0, bad_x = 0;
+	bool seen_bad_w = false;
+	void *gone;
 	bool seen_lit = false;
 	char path[64];
 	char payload[32];
@@ -285,6 +304,12 @@ static int check_events(void)
 	if (fd < 0)
 		return fail("openat %s: %s", path, strerror(errno)), 1;
 	wres = write(fd, payload, 16);
+	/* Unreadable pointers: a low address and a page just unmapped. */
+	bad_res[0] = syscall(SYS_openat, AT_FDCWD, (const char *)16, BAD_FLAGS, 0) < 0 ? -errno : 0;
+	gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(gone, 4096);
+	bad_res[1] = syscall(SYS_openat, AT_FDCWD, gone, BAD_FLAGS, 0) < 0 ? -errno : 0;
+	bad_wres = write(fd, gone, 16) < 0 ? -errno : 0;
 	ppid = (int)syscall(SYS_getppid);
 	close(fd);
 	unlink(path);
@@ -362,6 +387,12 @@ static int check_events(void)
 				fail("pid %u, want %d", ev->hdr.pid, (int)getpid());
 			switch (ev->hdr.type) {
 			case SCAP_EV_OPENAT_E:
+				if (p_u32(ev, 2) == BAD_FLAGS) {
+					printf("openat enter, unreadable pathname %u:\n", bad_e);
+					expect_i("pathname length", ev->p[1].len, 0);
+					bad_e++;
+					break;
+				}
 				printf("openat enter:\n");
 				seen_oe = true;
 				expect_i("nparams", ev->hdr.nparams, 4);
@@ -371,6 +402,14 @@ static int check_events(void)
 				expect_i("mode", p_u32(ev, 3), 0640);
 				break;
 			case SCAP_EV_OPENAT_X:
+				if (p_u32(ev, 3) == BAD_FLAGS) {
+					printf("openat exit, unreadable pathname %u:\n", bad_x);
+					expect_i("res", p_s64(ev, 0), bad_x < 2 ? bad_res[bad_x] : 0);
+					expect_i("res is -EFAULT", p_s64(ev, 0), -EFAULT);
+					expect_i("pathname length", ev->p[2].len, 0);
+					bad_x++;
+					break;
+				}
 				printf("openat exit:\n");
 				seen_ox = true;
 				expect_i("nparams", ev->hdr.nparams, 5);
@@ -381,6 +420,14 @@ static int check_events(void)
 				expect_i("mode", p_u32(ev, 4), 0640);
 				break;
 			case SCAP_EV_WRITE_X:
+				if (p_s64(ev, 0) < 0) {
+					printf("write exit, unreadable buffer:\n");
+					seen_bad_w = true;
+					expect_i("res", p_s64(ev, 0), bad_wres);
+					expect_i("res is -EFAULT", p_s64(ev, 0), -EFAULT);
+					expect_i("buf length", ev->p[2].len, 0);
+					break;
+				}
 				printf("write exit:\n");
 				seen_w = true;
 				expect_i("res", p_s64(ev, 0), wres);
@@ -426,6 +473,9 @@ static int check_events(void)
 	}
 	if (!seen_lit)
 		fail("missing the execve enter of the child that passes literals");
+	if (bad_e != 2 || bad_x != 2 || !seen_bad_w)
+		fail("unreadable pointers: %u openat enters, %u exits (want 2 and 2), write %d", bad_e,
+		     bad_x, seen_bad_w);
 	if (!seen_oe || !seen_ox || !seen_w || !seen_g || !seen_c || !seen_ce || !seen_cx ||
 	    !seen_ee || !seen_ex)
 		fail("missing events: openat enter %d exit %d, write %d, getppid %d, close %d, "
@@ -592,7 +642,7 @@ static int check_churn(int cycles)
 		if (got == 0)
 			fail("cycle %d: no event read under load", i);
 		/* Closed while capturing, with probes firing on every CPU. */
-		dev_close();
+		dev_close_order(i % 2);
 	}
 	stop_load_threads(th, n);
 	printf("churn: %d open/start/close cycles under load on %u CPUs\n", cycles, n);
