@@ -85,6 +85,25 @@ static const struct scap_buf_ops ring_ops = {
 	.release = ring_release,
 };
 
+int mbpf_ring_attach(struct mbpf_ring *r, volatile uint64_t *consumer_pos,
+		     const volatile uint64_t *producer_pos, const uint8_t *data, size_t size, int cpu)
+{
+	if (!r->bounce)
+		r->bounce = malloc(SCAP_MAX_EVENT_LEN);
+	if (!r->bounce)
+		return -ENOMEM;
+	r->size = size;
+	r->consumer_pos = consumer_pos;
+	r->producer_pos = producer_pos;
+	r->data = data;
+	r->cons = r->released = __atomic_load_n(consumer_pos, __ATOMIC_ACQUIRE);
+	r->step = 0;
+	r->buf.ops = &ring_ops;
+	r->buf.priv = r;
+	r->buf.cpu = cpu;
+	return 0;
+}
+
 int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -92,9 +111,6 @@ int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
 	r->fd = fd;
 	r->size = size;
 	r->page = (size_t)page;
-	r->bounce = malloc(SCAP_MAX_EVENT_LEN);
-	if (!r->bounce)
-		return -ENOMEM;
 	r->cons_map = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (r->cons_map == MAP_FAILED) {
 		r->cons_map = NULL;
@@ -102,21 +118,10 @@ int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu)
 	}
 	r->prod_map = mmap(NULL, r->page + size, PROT_READ, MAP_SHARED, fd, (off_t)r->page);
 	if (r->prod_map == MAP_FAILED) {
-		int err = -errno;
-
 		r->prod_map = NULL;
-		mbpf_ring_unmap(r);
-		return err;
+		return -errno;
 	}
-	r->consumer_pos = r->cons_map;
-	r->producer_pos = r->prod_map;
-	r->data = (const uint8_t *)r->prod_map + r->page;
-	r->cons = r->released = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
-	r->step = 0;
-	r->buf.ops = &ring_ops;
-	r->buf.priv = r;
-	r->buf.cpu = cpu;
-	return 0;
+	return mbpf_ring_attach(r, r->cons_map, r->prod_map, (const uint8_t *)r->prod_map + r->page, size, cpu);
 }
 
 void mbpf_ring_unmap(struct mbpf_ring *r)
@@ -127,10 +132,11 @@ void mbpf_ring_unmap(struct mbpf_ring *r)
 		munmap(r->cons_map, r->page);
 	free(r->bounce);
 	r->prod_map = r->cons_map = NULL;
+	r->producer_pos = NULL;
 	r->bounce = NULL;
 }
 
 int mbpf_ring_ready(const struct mbpf_ring *r)
 {
-	return r->prod_map && r->cons < __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	return r->producer_pos && r->cons < __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
 }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bufset.h"
+#include "scap/bufset.h"
 
 struct mbpf_ring {
 	struct scap_buf buf;          /* what the core sees; buf.priv == this */
@@ -36,6 +36,12 @@ struct mbpf_ring {
 
 /* Maps ring fd of `size` data bytes; buf.cpu = cpu. 0 or -errno. */
 int mbpf_ring_map(struct mbpf_ring *r, int fd, size_t size, int cpu);
+/*
+ * Reads a ring laid out at the given addresses (what mbpf_ring_map does after
+ * mmap; unit tests pass plain memory). 0 or -ENOMEM.
+ */
+int mbpf_ring_attach(struct mbpf_ring *r, volatile uint64_t *consumer_pos,
+		     const volatile uint64_t *producer_pos, const uint8_t *data, size_t size, int cpu);
 void mbpf_ring_unmap(struct mbpf_ring *r);
 /* Whether a record may be readable (producer ahead of the local consumer). */
 int mbpf_ring_ready(const struct mbpf_ring *r);
