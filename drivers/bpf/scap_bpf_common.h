@@ -101,25 +101,29 @@ static __always_inline int scap_bpf_read_regs(struct bpf_raw_tracepoint_args *ct
 	return bpf_probe_read(r, sizeof(*r), regs + SCAP_REGS_OFF_R10);
 }
 
-/*
- * Whether this event is wanted: capture started, not the reading thread,
- * the pid filter. Returns the settings, or NULL to skip.
- */
-static __always_inline struct scap_bpf_settings *scap_bpf_wanted(void)
+/* The settings while capture runs, NULL while it is stopped. */
+static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 {
 	__u32 zero = 0;
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
+
+	return st && st->capturing ? st : NULL;
+}
+
+/*
+ * Whether this thread's event is wanted: not the reading thread, the pid
+ * filter. Checked after the syscall table, so that a syscall that is not
+ * selected costs one helper call less.
+ */
+static __always_inline int scap_bpf_thread_wanted(const struct scap_bpf_settings *st)
+{
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = (__u32)(id >> 32);
 
-	if (!st || !st->capturing)
-		return NULL;
 	/* The reader's own syscalls (waits, writing out events) would feed back. */
 	if ((__u32)id == st->self_tid || tgid == st->self_tgid)
-		return NULL;
-	if (st->pid_filter && tgid != st->pid_filter)
-		return NULL;
-	return st;
+		return 0;
+	return !st->pid_filter || tgid == st->pid_filter;
 }
 
 /* Builds event `code` and writes it to this CPU's perf buffer. */
@@ -203,11 +207,12 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 SEC("raw_tracepoint/sys_exit")
 int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct scap_bpf_settings *st = scap_bpf_capturing();
 	struct scap_bpf_syscall *sys;
 	__u64 hdr[3];   /* orig_ax, ip, cs */
 	__u32 nr;
 
-	if (!scap_bpf_wanted())
+	if (!st)
 		return 0;
 	if (bpf_probe_read(hdr, sizeof(hdr), (const void *)ctx->args[0] +
 				SCAP_REGS_OFF_ORIG_AX) != 0) {
@@ -218,7 +223,7 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	nr = (__u32)hdr[0];
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!sys || !sys->selected)
+	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
 		return 0;
 	bpf_tail_call(ctx, &progs, sys->exit_code);
 	/* Only reached when the event's program is missing. */
@@ -229,14 +234,15 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct scap_bpf_settings *st = scap_bpf_capturing();
 	struct scap_bpf_syscall *sys;
 	__u32 nr = (__u32)ctx->args[1];
 	__u64 cs = 0;
 
-	if (!scap_bpf_wanted())
+	if (!st)
 		return 0;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!sys || !sys->selected || !sys->has_enter)
+	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st))
 		return 0;
 	if (bpf_probe_read(&cs, sizeof(cs), (const void *)ctx->args[0] +
 				SCAP_REGS_OFF_CS) != 0 || cs == SCAP_USER32_CS)
