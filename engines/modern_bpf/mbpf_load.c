@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Program choice, kernel-side tables and attachments of modern_bpf; see mbpf_load.h. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,25 +170,6 @@ void mbpf_links_destroy(struct mbpf_links *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/*
- * Tracepoint programs are attached by id, which only tracefs tells. When it
- * is not mounted (the default on some hosts) mount it for the time of the
- * attachments: the links outlive the mount. Returns 1 when we mounted it.
- */
-static int mbpf_tracefs_up(struct scap_engine_ctx *ctx)
-{
-	if (access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
-	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0)
-		return 0;
-	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0) {
-		scap_engine_logf(ctx, SCAP_LOG_WARN,
-				 "modern_bpf: tracefs is not mounted and mounting it on /sys/kernel/tracing failed (%s): per-syscall tracepoints cannot attach",
-				 strerror(errno));
-		return 0;
-	}
-	return 1;
-}
-
 static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links, struct bpf_program *prog,
 			  const char *dir, int nr)
 {
@@ -213,12 +197,61 @@ static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links,
 	return mbpf_links_add(links, link);
 }
 
+/* The per-syscall tracepoint attachments (tracefs must be visible to the calling thread). */
+struct mbpf_tp_job {
+	struct scap_engine_ctx *ctx;
+	const struct scap_engine_config *cfg;
+	const struct mbpf_row *rows;
+	const uint16_t *exit_code, *enter_code;
+	bool tp_mode;
+	struct mbpf_links *links;
+	int err;
+};
+
+static void mbpf_attach_tps(struct mbpf_tp_job *j)
+{
+	for (int nr = 0; nr < (int)SCAP_NR_SYSCALLS && !j->err; nr++) {
+		if (!mbpf_selected(j->cfg, nr))
+			continue;
+		if (j->tp_mode)
+			j->err = mbpf_attach_tp(j->ctx, j->links, j->rows[j->exit_code[nr]].t, "exit", nr);
+		if (!j->err && j->enter_code[nr] != SCAP_MBPF_NO_EVENT)
+			j->err = mbpf_attach_tp(j->ctx, j->links, j->rows[j->enter_code[nr]].e, "enter", nr);
+	}
+}
+
+/*
+ * Tracepoints are attached by id, which only tracefs shows. When it is not
+ * mounted (the default on some hosts), a helper thread unshares its mount
+ * namespace, mounts tracefs there and attaches: the host's mounts stay as
+ * they were, no other capture can see our mount come and go, and the
+ * attachments (perf event fds of this process) outlive the thread.
+ */
+static void *mbpf_tp_thread(void *arg)
+{
+	struct mbpf_tp_job *j = arg;
+
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0)
+		scap_engine_logf(j->ctx, SCAP_LOG_WARN,
+				 "modern_bpf: tracefs is not mounted and mounting it privately failed (%s): per-syscall tracepoints cannot attach",
+				 strerror(errno));
+	mbpf_attach_tps(j);
+	return NULL;
+}
+
+static bool mbpf_tracefs_visible(void)
+{
+	return access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0;
+}
+
 int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		const struct scap_engine_config *cfg, bool tp_mode, struct mbpf_links *links)
 {
 	struct mbpf_row rows[SCAP_EV_MAX] = { 0 };
 	uint16_t exit_code[SCAP_NR_SYSCALLS], enter_code[SCAP_NR_SYSCALLS];
-	int mounted, err = 0;
+	int err = 0;
 
 	mbpf_rows(skel, rows);
 	mbpf_codes(rows, exit_code, enter_code);
@@ -235,17 +268,14 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
-	mounted = mbpf_tracefs_up(ctx);
-	for (int nr = 0; nr < (int)SCAP_NR_SYSCALLS && !err; nr++) {
-		if (!mbpf_selected(cfg, nr))
-			continue;
-		if (tp_mode)
-			err = mbpf_attach_tp(ctx, links, rows[exit_code[nr]].t, "exit", nr);
-		if (!err && enter_code[nr] != SCAP_MBPF_NO_EVENT)
-			err = mbpf_attach_tp(ctx, links, rows[enter_code[nr]].e, "enter", nr);
-	}
-	if (mounted)
-		umount2("/sys/kernel/tracing", MNT_DETACH);
+	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };
+	pthread_t th;
+
+	if (mbpf_tracefs_visible() || pthread_create(&th, NULL, mbpf_tp_thread, &job) != 0)
+		mbpf_attach_tps(&job);
+	else
+		pthread_join(th, NULL);
+	err = job.err;
 	if (err)
 		scap_engine_errf(ctx, "modern_bpf: out of memory while attaching");
 	return err;
