@@ -120,14 +120,21 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
 {
 	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
-	scap_u64 flags = BPF_RB_NO_WAKEUP;
+	scap_u64 flags = BPF_RB_NO_WAKEUP, avail;
 
 	if (!rb) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
 		return;
 	}
-	/* Batched wake-ups: the reader polls for the tail (engines/modern_bpf). */
-	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) + len >= scap_wakeup_bytes)
+	/*
+	 * Batched wake-ups: one when this event makes the pending data cross the
+	 * threshold, none otherwise (a wake-up costs the traced task several
+	 * microseconds). A reader that lags stays above the threshold and gets no
+	 * more: it is awake anyway; a trickle below it is picked up by the
+	 * reader's periodic look (engines/modern_bpf).
+	 */
+	avail = bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA);
+	if (avail < scap_wakeup_bytes && avail + len >= scap_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(rb, fc->buf, SCAP_FILL_OUT_LEN(len), flags) != 0)
 		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL); /* -EAGAIN: no room */
