@@ -136,8 +136,13 @@ static long read_file_backed(void *dst, unsigned long uaddr, u32 len, bool strin
 		struct page *page;
 		const u8 *src;
 
+		/*
+		 * Device and PFN mappings have no page cache of their own, and
+		 * hugetlb indexes its cache in huge pages: leave them alone.
+		 */
 		if (!vma || vma->vm_start > addr || !vma->vm_file || vma->anon_vma ||
-		    !(vma->vm_flags & VM_READ))
+		    !(vma->vm_flags & VM_READ) ||
+		    (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB)))
 			break;
 		page = find_get_page(vma->vm_file->f_mapping, linear_page_index(vma, addr));
 		if (!page)
@@ -285,7 +290,8 @@ static void put_kstr(struct fill *f, unsigned int i, const char *s, u32 len)
 /*
  * A path of the kernel's (cwd, exe) rendered by d_path straight into the
  * ring: d_path writes at the end of the room it is given, then the text is
- * moved to the front.
+ * moved to the front. The ring is mapped writable in user space, so what
+ * is read back from it is never trusted beyond the room.
  */
 static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
 {
@@ -304,8 +310,10 @@ static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
 			f->overflow = true;
 		return;
 	}
-	len = strlen(p) + 1;
+	/* Bounded: user space can write to the ring while we work in it. */
+	len = strnlen(p, dst + room - 1 - p) + 1;
 	memmove(dst, p, len);
+	dst[len - 1] = '\0';
 	f->pos += len;
 	set_len(f, i, len);
 }
@@ -436,8 +444,12 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 		u32 room = min(fill_room(f), budget);
 		char *dst = (char *)f->buf + f->pos;
 
-		if (read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr)))
-			break;
+		if (read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr))) {
+			/* what was read so far is kept, marked incomplete */
+			if (k)
+				f->flags |= SCAP_EVF_TRUNCATED;
+			goto done;
+		}
 		if (!ptr)
 			goto done;
 		if (room == 0) {
@@ -448,8 +460,11 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 			break;
 		}
 		n = read_user_str(dst, ptr, room);
-		if (n < 0)
-			break;
+		if (n < 0) {
+			if (k)
+				f->flags |= SCAP_EVF_TRUNCATED;
+			goto done;
+		}
 		if (n >= room) {
 			if (room < budget) {
 				f->overflow = true;
