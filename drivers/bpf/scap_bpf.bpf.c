@@ -28,8 +28,8 @@
 #define SCAP_FILL_READ_USER_STR bpf_probe_read_str
 #define SCAP_FILL_READ_KERNEL bpf_probe_read
 #define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
-/* bpf_ktime_get_boot_ns is 5.8+: the dispatch code adds the boot offset. */
-#define SCAP_FILL_NOW() bpf_ktime_get_ns()
+/* The event is stamped right before its output (scap_bpf_emit), not here. */
+#define SCAP_FILL_NOW() 0
 #define SCAP_FILL_CORE 0
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_rax)

@@ -75,6 +75,8 @@ struct {
  * aligned inside the perf record.
  */
 struct scap_bpf_scratch {
+	/* The dispatcher reads the registers once; the event program uses them. */
+	struct scap_bpf_regs regs;
 	__u8 pad[8];
 	struct scap_fill_scratch s;
 };
@@ -94,11 +96,21 @@ static __always_inline void scap_bpf_count_other(void)
 		c->other++;
 }
 
-static __always_inline int scap_bpf_read_regs(struct bpf_raw_tracepoint_args *ctx, struct scap_bpf_regs *r)
+/*
+ * This CPU's scratch with the syscall registers read into it, or NULL
+ * (counted). The tail-called program runs on the same CPU right after.
+ */
+static __always_inline struct scap_bpf_scratch *scap_bpf_load_regs(struct bpf_raw_tracepoint_args *ctx)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
 	const void *regs = (const void *)ctx->args[0];
 
-	return bpf_probe_read(r, sizeof(*r), regs + SCAP_REGS_OFF_R10);
+	if (!sc || bpf_probe_read(&sc->regs, sizeof(sc->regs), regs + SCAP_REGS_OFF_R10) != 0) {
+		scap_bpf_count_other();
+		return NULL;
+	}
+	return sc;
 }
 
 /* The settings while capture runs, NULL while it is stopped. */
@@ -134,28 +146,29 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 	struct scap_bpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
 	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
 	struct scap_fill_ctx fc = {};
-	struct scap_bpf_regs r;
+	struct scap_bpf_regs *r;
 	struct scap_evt_hdr *h;
 	__u32 len;
 	long err;
 
 	if (!st || !c)
 		return 0;
-	if (!sc || scap_bpf_read_regs(ctx, &r) != 0) {
+	if (!sc) {
 		c->other++;
 		return 0;
 	}
+	r = &sc->regs;
 	fc.buf = sc->s.buf;
 	fc.tmp = sc->s.tmp;
-	fc.args[0] = r.di;
-	fc.args[1] = r.si;
-	fc.args[2] = r.dx;
-	fc.args[3] = r.r10;
-	fc.args[4] = r.r8;
-	fc.args[5] = r.r9;
+	fc.args[0] = r->di;
+	fc.args[1] = r->si;
+	fc.args[2] = r->dx;
+	fc.args[3] = r->r10;
+	fc.args[4] = r->r8;
+	fc.args[5] = r->r9;
 	fc.ret = at_exit ? (__s64)ctx->args[1] : 0;
-	fc.user_sp = at_exit ? r.sp : 0;
-	fc.nr = (__u32)r.orig_ax;
+	fc.user_sp = at_exit ? r->sp : 0;
+	fc.nr = (__u32)r->orig_ax;
 	fc.snaplen = st->snaplen;
 	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)
 		fc.snaplen = SCAP_DEFAULT_SNAPLEN;
@@ -208,20 +221,16 @@ SEC("raw_tracepoint/sys_exit")
 int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
-	__u64 hdr[3];   /* orig_ax, ip, cs */
 	__u32 nr;
 
 	if (!st)
 		return 0;
-	if (bpf_probe_read(hdr, sizeof(hdr), (const void *)ctx->args[0] +
-				SCAP_REGS_OFF_ORIG_AX) != 0) {
-		scap_bpf_count_other();
+	sc = scap_bpf_load_regs(ctx);
+	if (!sc || sc->regs.cs == SCAP_USER32_CS)
 		return 0;
-	}
-	if (hdr[2] == SCAP_USER32_CS)
-		return 0;
-	nr = (__u32)hdr[0];
+	nr = (__u32)sc->regs.orig_ax;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
 		return 0;
@@ -235,17 +244,17 @@ SEC("raw_tracepoint/sys_enter")
 int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
 	__u32 nr = (__u32)ctx->args[1];
-	__u64 cs = 0;
 
 	if (!st)
 		return 0;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st))
 		return 0;
-	if (bpf_probe_read(&cs, sizeof(cs), (const void *)ctx->args[0] +
-				SCAP_REGS_OFF_CS) != 0 || cs == SCAP_USER32_CS)
+	sc = scap_bpf_load_regs(ctx);
+	if (!sc || sc->regs.cs == SCAP_USER32_CS)
 		return 0;
 	bpf_tail_call(ctx, &progs, sys->enter_code);
 	scap_bpf_count_other();

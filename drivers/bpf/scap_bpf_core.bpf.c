@@ -16,7 +16,7 @@
 #define SCAP_FILL_READ_USER_STR bpf_probe_read_str
 #define SCAP_FILL_READ_KERNEL bpf_probe_read
 #define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
-#define SCAP_FILL_NOW() bpf_ktime_get_ns()
+#define SCAP_FILL_NOW() 0 /* stamped right before output */
 #define SCAP_FILL_CORE 1
 #define SCAP_BPF_CORE_OBJECT 1
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
