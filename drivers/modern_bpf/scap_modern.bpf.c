@@ -235,6 +235,9 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 
 	if (!sc || scap_mbpf_compat(regs))
 		return 0;
+	/* The most frequent event, and a small one: no tail call for it. */
+	if (sc->exit_code == SCAP_EV_GENERIC_X)
+		return scap_mbpf_exit(regs, ret, SCAP_EV_GENERIC_X);
 	bpf_tail_call(ctx, &scap_progs, sc->exit_code);
 	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
 	return 0;
