@@ -30,7 +30,7 @@
 
 /* Longest a blocking wait sleeps before the core peeks again (see wait). */
 #define BPF_WAIT_SLICE_MS 20
-/* Smallest data area: an event can be 64 KiB long. */
+/* Smallest data area: twice the largest event (SCAP_FILL_MAX_EVENT, 32 KiB). */
 #define BPF_MIN_DATA_BYTES (64u * 1024u)
 /* Bytes written before a sleeping reader is woken. */
 #define BPF_MAX_WAKEUP_BYTES (256u * 1024u)
