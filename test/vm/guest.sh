@@ -53,6 +53,7 @@ check insmod insmod /scap.ko
 check device_mode_0600 dev_mode_0600
 check kmod_events /bin/kmod_check events
 check kmod_busy /bin/kmod_check busy
+check kmod_hostile /bin/kmod_check hostile
 
 # The shared live suite against each engine compiled into the static build.
 for engine in kmod modern_bpf bpf; do

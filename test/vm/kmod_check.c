@@ -14,6 +14,9 @@
  *   kmod_check hold       opens and starts capture with load running, prints
  *                         "holding", and waits to be killed
  *   kmod_check busy       a second open of the device fails with EBUSY
+ *   kmod_check hostile    user space corrupts the control pages and scribbles
+ *                         over the data while capture runs: the module counts
+ *                         drops_other, never crashes, and recovers
  *
  * Exit status: 0 pass, 1 fail (the reason on stderr), 77 skip.
  */
@@ -682,6 +685,61 @@ static int check_busy(void)
 	return failures ? 1 : 0;
 }
 
+static int check_hostile(void)
+{
+	const int nrs[] = { SCAP_NR_getppid };
+	struct scap_kmod_stats before = { .cpu = 0 }, after = { .cpu = 0 };
+	size_t len = SCAP_KMOD_MAP_LEN(info.page_size, info.buffer_bytes);
+	pid_t self = getpid();
+	uint64_t head;
+	uint8_t *w;
+
+	if (dev_open() < 0)
+		return 1;
+	if (pin_to(0) < 0)
+		return fail("cannot pin to CPU 0: %s", strerror(errno)), 1;
+	if (select_syscalls(nrs, 1) < 0 || ioctl(dev, SCAP_KMOD_IOC_SET_PID, &self) < 0)
+		return fail("configure: %s", strerror(errno)), 1;
+	if (ioctl(dev, SCAP_KMOD_IOC_START) < 0)
+		return fail("START: %s", strerror(errno)), 1;
+	syscall(SYS_getppid);
+	ioctl(dev, SCAP_KMOD_IOC_STATS, &before);
+
+	/* A tail beyond head: every event is refused and counted. */
+	head = __atomic_load_n(&rings[0].ctrl->head, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&rings[0].ctrl->tail, head + 4096 + 3, __ATOMIC_RELEASE);
+	for (int i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ioctl(dev, SCAP_KMOD_IOC_STATS, &after);
+	expect_i("events refused with a corrupt tail (drops_other)",
+		 (int64_t)(after.drops_other - before.drops_other), 100);
+	expect_i("events stored with a corrupt tail", (int64_t)(after.events - before.events), 0);
+
+	/* Head, counters and data scribbled over while events are written. */
+	w = (uint8_t *)rings[0].ctrl;
+	memset(w, 0xa5, 64);                     /* head */
+	memset(w + 128, 0x5a, 32);               /* counters */
+	for (size_t off = info.page_size; off < len; off += 97)
+		w[off] = (uint8_t)off;
+	/* A tail the module accepts again: back to its own head. */
+	ioctl(dev, SCAP_KMOD_IOC_STATS, &before);
+	__atomic_store_n(&rings[0].ctrl->tail, 0, __ATOMIC_RELEASE);
+	for (int i = 0; i < 100; i++) {
+		syscall(SYS_getppid);
+		w[info.page_size + (size_t)i * 131] ^= 0xff;
+	}
+	ioctl(dev, SCAP_KMOD_IOC_STATS, &after);
+	/* The module keeps its own head: the events after the reset are stored or
+	 * refused (the tail of 0 may be too far back), never lost uncounted. */
+	expect_i("events stored or counted after the scribbling",
+		 (int64_t)((after.events - before.events) + (after.drops_other - before.drops_other) +
+			   (after.drops_buffer_full - before.drops_buffer_full)), 100);
+	ioctl(dev, SCAP_KMOD_IOC_STOP);
+	dev_close();
+	printf("hostile: corrupt tail refused, scribbled ring survived\n");
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -704,6 +762,8 @@ int main(int argc, char **argv)
 		return check_churn(argc > 2 ? atoi(argv[2]) : 5) || failures;
 	if (!strcmp(argv[1], "hold"))
 		return check_hold();
+	if (!strcmp(argv[1], "hostile"))
+		return check_hostile() || failures;
 	if (!strcmp(argv[1], "busy"))
 		return check_busy() || failures;
 	fprintf(stderr, "unknown check %s\n", argv[1]);
