@@ -163,8 +163,8 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	if (!any)
 		return;
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
-		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve events carry no exe, cwd, "
-				  "ppid or cgroup");
+		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve exit events carry no exe, "
+				  "cwd, ppid, cgroup or pathname (pathname then comes from the enter)");
 		return;
 	}
 	core = scap_bpf_core__open();
@@ -209,8 +209,8 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	return;
 fail:
 	scap_bpf_core__destroy(core);
-	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve events carry no "
-			  "exe, cwd, ppid or cgroup",
+	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve exit events carry "
+			  "no exe, cwd, ppid, cgroup or pathname (pathname then comes from the enter)",
 			  strerror(err < 0 ? -err : EINVAL));
 }
 #else
@@ -221,7 +221,8 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		if (used[code] && row_wants_core(code)) {
 			scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build "
-					  "time): execve events carry no exe, cwd, ppid or cgroup");
+					  "time): execve exit events carry no exe, cwd, ppid, cgroup or "
+					  "pathname (pathname then comes from the enter)");
 			return;
 		}
 	}
