@@ -234,6 +234,9 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
 		return 0;
+	/* The most frequent event is built here: no tail call for it. */
+	if (sys->exit_code == SCAP_EV_GENERIC_X)
+		return scap_bpf_emit(ctx, SCAP_EV_GENERIC_X, 1);
 	bpf_tail_call(ctx, &progs, sys->exit_code);
 	/* Only reached when the event's program is missing. */
 	scap_bpf_count_other();
