@@ -223,6 +223,8 @@ int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf,
 	scap_sb_putc(&sb, '}');
 	if (scap_event_flags(ev) & SCAP_EVF_TOCTOU)
 		scap_sb_puts(&sb, ",\"toctou\":true");
+	if (scap_event_flags(ev) & SCAP_EVF_ENTER_UNREAD)
+		scap_sb_puts(&sb, ",\"enter_unreadable\":true");
 	scap_sb_putc(&sb, '}');
 	return sb.len > INT32_MAX ? INT32_MAX : (int)sb.len;
 }

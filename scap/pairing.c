@@ -323,8 +323,10 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 		const uint8_t *src = xb + xo[i];
 		uint16_t len = xl[i];
 
+		if (j >= 0 && !use_enter(j, e, el) && xl[i])
+			flags |= SCAP_EVF_ENTER_UNREAD;
 		if (use_enter(j, e, el)) {
-			/* An unreadable exit copy is no evidence of a race: compare only two real copies. */
+			/* An unreadable copy is no evidence of a race: compare only two real copies. */
 			if (m->compare[i] && xl[i] &&
 			    (xl[i] != el[j] || memcmp(xb + xo[i], eb + eo[j], xl[i])))
 				flags |= SCAP_EVF_TOCTOU;

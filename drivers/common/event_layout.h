@@ -50,6 +50,8 @@ SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_evt_hdr, flags) == 23, "flags 
 #define SCAP_EVF_TOCTOU 0x02u    /* enter-time and exit-time arguments differ */
 #define SCAP_EVF_PAIRED 0x04u    /* built by the core from an enter and its exit */
 #define SCAP_EVF_NO_ENTER 0x08u  /* exit of a paired syscall whose enter was not seen */
+#define SCAP_EVF_ENTER_UNREAD 0x10u /* paired, but an argument was unreadable at enter:
+                                       its exit-time copy is delivered instead */
 
 /* Hard limits every driver enforces. */
 #define SCAP_MAX_PARAMS 16u

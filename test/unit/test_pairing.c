@@ -144,7 +144,7 @@ static void test_unreadable_enter_copy_falls_back_to_exit(void **state)
 	assert_int_equal(scap_pairing_new(&p, 0), 0);
 	scap_pairing_feed(p, mk(&a, SCAP_EV_OPENAT_E, 8, 8, 10, 4, pv), &out);
 	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 8, "/late"), &out), 1);
-	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_ENTER_UNREAD);
 	assert_string_equal(param_str(out, "pathname"), "/late");
 	scap_pairing_free(p);
 }
