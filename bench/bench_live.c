@@ -9,6 +9,9 @@
  *   --cli PATH       also measure `PATH capture --json > /dev/null`
  *   --buffer BYTES   bytes per kernel buffer (default 8 MiB)
  *   --workload-cpu N / --consumer-cpu N   (default 1 / 0)
+ *   --only W         run only workload W (getppid, close, openat, not-selected;
+ *                    repeatable), to iterate on one case
+ *   --no-minimal     skip the minimal consumer (measure the CLI only)
  *
  * Not a test: it asserts nothing. Needs root.
  */
@@ -58,7 +61,8 @@ static double median(double *v, unsigned n)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
-		   "                  [--workload-cpu N] [--consumer-cpu N] ENGINE...\n");
+		   "                  [--workload-cpu N] [--consumer-cpu N] [--only WORKLOAD]...\n"
+		   "                  [--no-minimal] ENGINE...\n");
 }
 
 static void print_header(const struct bl_config *c)
@@ -120,11 +124,13 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 		return r;
 	}
 	for (enum consumer k = C_INPROC; k < C_N; k++) {
-		if (k == C_CLI && !c->cli)
+		if ((k == C_CLI && !c->cli) || (k == C_INPROC && c->no_minimal))
 			continue;
 		for (enum bl_workload w = 0; w < BL_NWORKLOADS; w++) {
 			unsigned n = 0;
 
+			if (c->only && !(c->only & (1u << w)))
+				continue;
 			for (unsigned run = 0; run < c->runs; run++) {
 				struct bl_sample *s = &samples[n];
 
@@ -162,8 +168,14 @@ int main(int argc, char **argv)
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "workload-cpu", required_argument, NULL, 'W' },
 		{ "consumer-cpu", required_argument, NULL, 'C' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "no-minimal", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const short_names[BL_NWORKLOADS] = {
+		[BL_GETPPID] = "getppid", [BL_CLOSE] = "close",
+		[BL_OPENAT_CLOSE] = "openat", [BL_NOT_SELECTED] = "not-selected",
 	};
 	struct bl_config c = {
 		.runs = 5, .window_ms = 1000, .workload_cpu = 1, .consumer_cpu = 0,
@@ -190,6 +202,22 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			c.consumer_cpu = atoi(optarg);
+			break;
+		case 'o': {
+			unsigned k = 0;
+
+			while (k < BL_NWORKLOADS && strcmp(short_names[k], optarg) != 0)
+				k++;
+			if (k == BL_NWORKLOADS) {
+				fprintf(stderr, "bench_live: --only %s: use getppid, close, openat "
+					"or not-selected\n", optarg);
+				return 2;
+			}
+			c.only |= 1u << k;
+			break;
+		}
+		case 'n':
+			c.no_minimal = true;
 			break;
 		case 'h':
 			usage(stdout);

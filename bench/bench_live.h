@@ -22,6 +22,8 @@ struct bl_config {
 	int consumer_cpu;       /* where the consumer reads */
 	size_t buffer_bytes;    /* per kernel buffer */
 	const char *cli;        /* path of the scap CLI, NULL = skip that consumer */
+	unsigned only;          /* bit per workload to run; 0 = all */
+	bool no_minimal;        /* skip the minimal consumer */
 };
 
 /* One measurement of one workload with one consumer. */
