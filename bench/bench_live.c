@@ -58,6 +58,19 @@ static double median(double *v, unsigned n)
 		median(_v, (n));                                \
 	})
 
+static void loadavg(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "re");
+	double a = 0, b = 0, c = 0;
+
+	if (!f || fscanf(f, "%lf %lf %lf", &a, &b, &c) != 3)
+		snprintf(buf, len, "unknown");
+	else
+		snprintf(buf, len, "%.2f %.2f %.2f", a, b, c);
+	if (f)
+		fclose(f);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
@@ -245,9 +258,15 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
+	char load0[64], load1[64];
+
+	loadavg(load0, sizeof(load0));
 	print_header(&c);
 	for (int i = optind; i < argc; i++)
 		failed |= bench_engine(&c, argv[i]) < 0;
+	loadavg(load1, sizeof(load1));
+	/* A shared machine: say how busy it was, the ratios depend on it. */
+	printf("\nLoad average (1, 5, 15 min) at the start: %s; at the end: %s.\n", load0, load1);
 	bl_workload_cleanup();
 	return failed;
 }
