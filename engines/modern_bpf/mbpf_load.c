@@ -101,7 +101,9 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		if (!mbpf_selected(cfg, nr))
 			continue;
 		x = &rows[exit_code[nr]];
-		bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
+		/* The dispatcher fills the generic event itself. */
+		if (*tp_mode || exit_code[nr] != SCAP_EV_GENERIC_X)
+			bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
 		if (enter_code[nr] != SCAP_MBPF_NO_EVENT)
 			bpf_program__set_autoload(rows[enter_code[nr]].e, true);
 	}
