@@ -95,9 +95,9 @@ static void print_header(const struct bl_config *c)
 	       sysconf(_SC_NPROCESSORS_ONLN), c->workload_cpu, c->consumer_cpu, c->runs,
 	       c->window_ms, c->buffer_bytes);
 	printf("| engine | consumer | workload | baseline syscalls/s | with capture | ratio | "
-	       "events/s delivered | drops | consumer CPU | start-up | peak RSS | "
-	       "foreign tracers |\n");
-	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	       "events/s delivered | drops | consumer CPU | consumer wake-ups/s | start-up | "
+	       "peak RSS | foreign tracers |\n");
+	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 }
 
 static void print_row(const char *engine, enum consumer c, enum bl_workload w,
@@ -113,14 +113,15 @@ static void print_row(const char *engine, enum consumer c, enum bl_workload w,
 	double cpu = MEDIAN_OF(s, n, x->consumer_cpu);
 	double start = MEDIAN_OF(s, n, x->startup_s);
 	double rss = MEDIAN_OF(s, n, x->hwm_mb);
+	double wake = MEDIAN_OF(s, n, x->wakeups_per_s);
 	unsigned foreign = 0;
 
 	for (unsigned i = 0; i < n; i++)
 		foreign = s[i].foreign > foreign ? s[i].foreign : foreign;
 
 	printf("| %s | %s | %s | %.2f M | %.2f M | %.2fx | %.2f M | %.0f (%.2f %%) | %.0f %% | "
-	       "%.3f s | %.1f MB | %u |\n", engine, consumer_names[c], bl_workload_names[w],
-	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, start, rss,
+	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer_names[c], bl_workload_names[w],
+	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, wake, start, rss,
 	       foreign);
 	fflush(stdout);
 }
@@ -133,7 +134,7 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 
 	if (r < 0) {
 		fprintf(stderr, "bench_live: engine %s unusable here: %s\n", engine, reason);
-		printf("| %s | - | - | engine unusable: %s | | | | | | | | |\n", engine, reason);
+		printf("| %s | - | - | engine unusable: %s | | | | | | | | | |\n", engine, reason);
 		return r;
 	}
 	for (enum consumer k = C_INPROC; k < C_N; k++) {
@@ -165,7 +166,7 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 			if (n)
 				print_row(engine, k, w, samples, n);
 			else
-				printf("| %s | %s | %s | failed: %s | | | | | | | | |\n", engine,
+				printf("| %s | %s | %s | failed: %s | | | | | | | | | |\n", engine,
 				       consumer_names[k], bl_workload_names[w], err);
 		}
 	}

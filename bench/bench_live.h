@@ -36,6 +36,7 @@ struct bl_sample {
 	double consumer_cpu;    /* consumer CPU seconds per second of the window */
 	double startup_s;       /* open+start until the first event / the CLI's capturing: line */
 	double hwm_mb;          /* the consumer's peak resident memory (VmHWM) */
+	double wakeups_per_s;   /* the consumer's voluntary context switches per second */
 	unsigned foreign;       /* tracing BPF programs loaded during the baseline */
 };
 

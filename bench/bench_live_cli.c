@@ -165,11 +165,14 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 	}
 	s->startup_s = bl_now() - t0;
 	cpu0 = proc_cpu_s(pid);
+	long csw0 = bl_proc_status_kb(pid, "voluntary_ctxt_switches:");
 	t1 = bl_now();
 	s->cap_rate = bl_workload_run(w, c->window_ms);
 	t2 = bl_now();
 	usleep(DRAIN_MS * 1000);
 	cpu1 = proc_cpu_s(pid);
+	s->wakeups_per_s = (double)(bl_proc_status_kb(pid, "voluntary_ctxt_switches:") - csw0) /
+			   (bl_now() - t1);
 	s->hwm_mb = (double)bl_proc_status_kb(pid, "VmHWM:") / 1024.0;
 	kill(pid, SIGINT);
 	r = read_line_with(errp[0], acc, sizeof(acc), &used, "stats:", line, sizeof(line), 60);

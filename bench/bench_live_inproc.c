@@ -33,15 +33,16 @@ struct shared {
 	double startup_s;
 	uint64_t events, drops;
 	double cpu_s;
-	long hwm_kb;
+	long hwm_kb, nvcsw;
 	char err[SCAP_ERRBUF_SIZE];
 };
 
-static double cpu_seconds(void)
+static double cpu_seconds(long *nvcsw)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
+	*nvcsw = ru.ru_nvcsw;
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
@@ -63,6 +64,7 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 	struct scap *h = NULL;
 	uint64_t n = 0;
 	double t0, cpu0;
+	long csw0, csw1;
 	int r;
 
 	bl_pin(0, c->consumer_cpu);
@@ -94,7 +96,7 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 	while (atomic_load(&sh->phase) == PH_READY)
 		scap_next(h, &ev, NULL, 10);
 	scap_get_stats(h, &st0);
-	cpu0 = cpu_seconds();
+	cpu0 = cpu_seconds(&csw0);
 	/*
 	 * Count the events of the window. Once the window is over, an event
 	 * stamped after it means everything before it was read (the stream is in
@@ -124,7 +126,8 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 		if (stop && r == -EAGAIN)
 			break;
 	}
-	sh->cpu_s = cpu_seconds() - cpu0;
+	sh->cpu_s = cpu_seconds(&csw1) - cpu0;
+	sh->nvcsw = csw1 - csw0;
 	scap_get_stats(h, &st1);
 	sh->events = n;
 	sh->drops = st1.drops - st0.drops;
@@ -198,6 +201,7 @@ int bl_measure_inproc(const struct bl_config *c, const char *engine, enum bl_wor
 	s->drops = sh->drops;
 	s->events_per_s = (double)sh->events / (t1 - t0);
 	s->consumer_cpu = sh->cpu_s / (t1 - t0);
+	s->wakeups_per_s = (double)sh->nvcsw / (t1 - t0);
 	s->startup_s = sh->startup_s;
 	s->hwm_mb = (double)sh->hwm_kb / 1024.0;
 out:
