@@ -78,7 +78,7 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 	struct dentry *parent, *mnt_root;
 	struct mount *mnt_parent;
 	scap_u32 off = SCAP_FILL_TMP_HALF - 1;
-	int done = 0;
+	scap_u8 truncated = SCAP_EVF_TRUNCATED; /* until the root is reached */
 
 	if (!dentry || !vfsmnt)
 		return 0;
@@ -88,10 +88,10 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 		off &= SCAP_FILL_TMP_MASK; /* no value change; one range for every path (pruning) */
 		mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 		parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == mnt_root || dentry == parent) {
+		if (dentry == mnt_root) {
 			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-			if (dentry != mnt_root || mnt_parent == mnt || !mnt_parent) {
-				done = 1;
+			if (mnt_parent == mnt || !mnt_parent) {
+				truncated = 0;
 				break;
 			}
 			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -99,13 +99,16 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 			vfsmnt = &mnt_parent->mnt;
 			continue;
 		}
+		if (dentry == parent) {
+			truncated = 0;
+			break;
+		}
 		if (scap_fill_prepend(fc, &off, (const char *)BPF_CORE_READ(dentry, d_name.name),
 				      BPF_CORE_READ(dentry, d_name.len)) != 0)
 			break;
 		dentry = parent;
 	}
-	if (!done)
-		fc->flags |= SCAP_EVF_TRUNCATED;
+	fc->flags |= truncated;
 	return scap_fill_tmp_out(fc, off);
 }
 
