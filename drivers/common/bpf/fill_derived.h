@@ -112,11 +112,31 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 	return scap_fill_tmp_out(fc, off);
 }
 
-/* The task's cgroup v2 path, by walking kernfs nodes (best effort). */
+/* kernfs_node's parent, whatever this kernel calls it. */
+static __always_inline struct kernfs_node *scap_fill_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+/*
+ * The task's cgroup path, by walking kernfs nodes (best effort): the cgroup v2
+ * one; on hosts with only cgroup v1 hierarchies (where v2 says "/") the
+ * memory controller's, which every container runtime sets.
+ */
 static __always_inline scap_u32 scap_fill_cgroup(struct scap_fill_ctx *fc, struct task_struct *task)
 {
 	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
 	struct kernfs_node *parent;
+
+	if (kn && !scap_fill_kn_parent(kn) && bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
+		struct kernfs_node *v1 = BPF_CORE_READ(task, cgroups,
+						       subsys[bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)],
+						       cgroup, kn);
+		if (v1)
+			kn = v1;
+	}
 	scap_u32 off = SCAP_FILL_TMP_HALF - 1;
 	const char *name;
 	int done = 0;
@@ -128,10 +148,7 @@ static __always_inline scap_u32 scap_fill_cgroup(struct scap_fill_ctx *fc, struc
 #pragma unroll
 	for (int i = 0; i < SCAP_FILL_CGROUP_DEPTH; i++) {
 		off &= SCAP_FILL_TMP_MASK; /* as in scap_fill_path */
-		if (bpf_core_field_exists(kn->__parent))
-			parent = BPF_CORE_READ(kn, __parent);
-		else
-			parent = (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+		parent = scap_fill_kn_parent(kn);
 		if (!parent) {
 			done = 1; /* the root node's name is not part of the path */
 			break;
