@@ -41,6 +41,11 @@ struct scap_engine_ctx {
 	unsigned attach_failures;
 	/* The core's handle, for scap_engine_warnf. Engines do not touch it. */
 	void *core;
+	/*
+	 * Set by init when the engine's events are already paired (a capture
+	 * file recorded with pairing on): the core then adds no pairing stage.
+	 */
+	bool events_paired;
 };
 
 /* printf-style helpers for engines. */

@@ -302,7 +302,7 @@ static int open_named(struct scap *h, const char *name, char *err, size_t errlen
  */
 static int setup_stage(struct scap *h, char *err, size_t errlen)
 {
-	if (h->opts.unpaired)
+	if (h->opts.unpaired || h->ctx.events_paired)
 		return 0;
 	if (scap__pairing_stage(&h->stage, h->opts.pairing_max_pending) < 0)
 		return fail(err, errlen, -ENOMEM, "scap_open: out of memory for the pairing stage");

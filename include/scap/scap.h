@@ -254,6 +254,53 @@ int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf,
 int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 			 const struct scap_event **exit_ev);
 
+/* ---- capture files (record) ------------------------------------------------ */
+
+/*
+ * A writer of capture files (docs/capture-file-format.md), which the
+ * "savefile" engine replays: opts.savefile_path names the file; replay
+ * delivers the recorded events, cpus and order, and after the last event
+ * (-ENODATA) scap_get_stats reports the original capture's counters (drops
+ * per buffer included). A file records the events as scap_next delivered
+ * them: paired events when pairing was on (the file says so, and replay does
+ * not pair them again), raw enter and exit events with opts.unpaired (replay
+ * then pairs them unless opts.unpaired is set again). The exit-time copies
+ * of scap_event_exit_copy are not recorded.
+ */
+struct scap_dumper;
+
+struct scap_dump_opts {
+	size_t sz;                 /* sizeof(struct scap_dump_opts) */
+	bool compress;             /* gzip the file (the reader detects it) */
+	int level;                 /* gzip level 1..9; 0 = 6 */
+	bool fsync;                /* fsync the file in scap_dump_close */
+	size_t buffer_bytes;       /* write buffer; 0 = 256 KiB */
+};
+
+/*
+ * Creates (or truncates) the file at path and writes its header, taking the
+ * host facts, the engine, the snaplen, the buffers and whether events are
+ * paired from h. h must stay open until scap_dump_close. Returns 0, or
+ * -EINVAL (bad argument or option), -ENOMEM, or the errno of the failed
+ * file operation; the message is in scap_last_error(h).
+ */
+int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
+		   const struct scap_dump_opts *opts);
+/*
+ * Appends one event as returned by scap_next (with its cpu). Buffered.
+ * 0, or a negative errno (-EIO, -ENOSPC, ...) with the message in
+ * scap_last_error(h); after an error every later call fails the same way.
+ */
+int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned cpu);
+/*
+ * Writes the trailer with h's statistics (scap_get_stats and every buffer's),
+ * flushes, optionally fsyncs, closes and frees d (always, even on error).
+ * Call it before scap_close(h). 0 or a negative errno; NULL is fine.
+ * A file without its trailer (writer killed) replays up to its last whole
+ * event, then fails with -EBADMSG.
+ */
+int scap_dump_close(struct scap_dumper *d);
+
 /* ---- schema ---------------------------------------------------------------- */
 
 /* What the schema says about one event code. */
