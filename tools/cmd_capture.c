@@ -40,6 +40,8 @@ static void on_signal(int sig)
 struct capture_args {
 	const char *engine;
 	bool json, unpaired, verbose;
+	bool quiet;                /* --quiet: record only, print no events */
+	const char *write_path;    /* --write FILE: record what is delivered */
 	uint64_t count;            /* 0 = no limit */
 	double duration;           /* 0 = no limit */
 	char **syscalls, **engine_order;
@@ -82,6 +84,10 @@ static void usage(FILE *f)
 	      "  --snaplen BYTES        bytes kept of I/O buffers (default 80, max 16384)\n"
 	      "  --unpaired             raw enter and exit events, without pairing them\n"
 	      "  --savefile PATH        replay the capture file PATH (engine savefile)\n"
+	      "  --read PATH            same as --savefile PATH\n"
+	      "  --write PATH           also record the events to the capture file PATH\n"
+	      "                         (gzip-compressed when PATH ends in .gz)\n"
+	      "  --quiet                print no events (with --write: record only)\n"
 	      "  --synthetic-seed N     seed of the synthetic stream (default 1)\n"
 	      "  --synthetic-events N   events the synthetic engine generates (default endless)\n"
 	      "  --synthetic-cpus N     virtual CPUs of the synthetic engine (default 4)\n"
@@ -99,7 +105,7 @@ static void log_to_stderr(enum scap_log_level lvl, const char *msg, void *ctx)
 enum {
 	OPT_ENGINE = 256, OPT_ENGINE_ORDER, OPT_JSON, OPT_COUNT, OPT_DURATION, OPT_PID, OPT_SYSCALLS,
 	OPT_BUFFER_SIZE, OPT_CPUS_PER_BUFFER, OPT_SNAPLEN, OPT_UNPAIRED, OPT_SAVEFILE, OPT_SEED,
-	OPT_SYN_EVENTS, OPT_SYN_CPUS,
+	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET,
 };
 
 /* Returns 0, or an exit status > 0 after printing the error (or the help). */
@@ -118,6 +124,9 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "unpaired", no_argument, NULL, OPT_UNPAIRED },
 		{ "savefile", required_argument, NULL, OPT_SAVEFILE },
+		{ "read", required_argument, NULL, OPT_SAVEFILE },
+		{ "write", required_argument, NULL, OPT_WRITE },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "synthetic-seed", required_argument, NULL, OPT_SEED },
 		{ "synthetic-events", required_argument, NULL, OPT_SYN_EVENTS },
 		{ "synthetic-cpus", required_argument, NULL, OPT_SYN_CPUS },
@@ -200,6 +209,12 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			break;
 		case OPT_SAVEFILE:
 			a->opts.savefile_path = optarg;
+			break;
+		case OPT_WRITE:
+			a->write_path = optarg;
+			break;
+		case OPT_QUIET:
+			a->quiet = true;
 			break;
 		case OPT_SEED:
 			if (cli_parse_u64("--synthetic-seed", optarg, 0, UINT64_MAX, &a->opts.synthetic_seed) < 0)
@@ -392,7 +407,7 @@ static int open_engine(struct capture_args *a, struct scap **h)
 /* On failure, the message goes to err: it is printed after the stats line so
  * that the reason is the last thing the user reads. */
 static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
-			    char *err, size_t errlen)
+			    struct scap_dumper *dump, char *err, size_t errlen)
 {
 	uint64_t printed = 0;
 
@@ -411,7 +426,11 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 		if (rc == -EAGAIN && !g_stop)
 			rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
 		if (rc == 0) {
-			rc = cli_print_event(p, ev, cpu);
+			if (dump && scap_dump_event(dump, ev, cpu) < 0) {
+				snprintf(err, errlen, "%s", scap_last_error(h));
+				return STOP_ERROR;
+			}
+			rc = a->quiet ? 0 : cli_print_event(p, ev, cpu);
 			if (rc == -EPIPE)
 				return STOP_OUTPUT;
 			if (rc < 0) {
@@ -436,6 +455,7 @@ int cmd_capture(int argc, char **argv)
 	struct capture_args a;
 	struct cli_printer printer;
 	struct scap *h = NULL;
+	struct scap_dumper *dump = NULL;
 	enum stop_reason why;
 	bool help = false;
 	char err[SCAP_ERRBUF_SIZE + 128] = "";
@@ -472,16 +492,37 @@ int cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	print_lines("warning: ", scap_warnings(h));
+	if (a.write_path) {
+		size_t n = strlen(a.write_path);
+		struct scap_dump_opts dopts = {
+			.sz = sizeof(dopts),
+			.compress = n > 3 && !strcmp(a.write_path + n - 3, ".gz"),
+		};
+
+		if (scap_dump_open(&dump, h, a.write_path, &dopts) < 0) {
+			cli_errorf("%s", scap_last_error(h));
+			status = CLI_EXIT_FAIL;
+			goto out;
+		}
+	}
 	if (a.duration > 0 && arm_duration(a.duration) < 0) {
 		cli_errorf("cannot arm the --duration timer: %s", strerror(errno));
 		status = CLI_EXIT_FAIL;
 		goto out;
 	}
-	fprintf(stderr, "capturing: engine=%s%s%s\n", scap_engine_name(h),
-		a.json ? " format=json" : "", a.opts.unpaired ? " unpaired" : "");
+	fprintf(stderr, "capturing: engine=%s%s%s%s%s\n", scap_engine_name(h),
+		a.json ? " format=json" : "", a.opts.unpaired ? " unpaired" : "",
+		a.write_path ? " write=" : "", a.write_path ? a.write_path : "");
 
-	why = run(h, &a, &printer, err, sizeof(err));
+	why = run(h, &a, &printer, dump, err, sizeof(err));
 	scap_stop(h);
+	/* The trailer takes the handle's final counters: close after stopping. */
+	rc = scap_dump_close(dump);
+	dump = NULL;
+	if (rc < 0 && why != STOP_ERROR) {
+		snprintf(err, sizeof(err), "%s", scap_last_error(h));
+		why = STOP_ERROR;
+	}
 	rc = cli_printer_flush(&printer);
 	if (rc < 0 && rc != -EPIPE && why != STOP_ERROR) {
 		snprintf(err, sizeof(err), "cannot write events: %s: check the output file or disk space",
@@ -494,6 +535,7 @@ int cmd_capture(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 out:
+	scap_dump_close(dump);
 	scap_close(h);
 	cli_printer_free(&printer);
 	free(a.syscalls);
