@@ -42,6 +42,14 @@ struct {
 	__type(value, struct scap_mbpf_counters);
 } scap_counters SEC(".maps");
 
+/* 1 while a program of this CPU fills its scratch (see scap_mbpf_scratch). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_busy SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, SCAP_NR_SYSCALLS);
@@ -142,15 +150,31 @@ static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 
 		scap_mbpf_count(SCAP_FILL_DROP_NONE);
 }
 
-static __always_inline struct scap_fill_scratch *scap_mbpf_scratch(scap_u32 *cpu)
+/*
+ * The CPU's scratch, taken for one event. Tracing programs run with migration
+ * disabled but may be preempted: a program that preempts another one mid-fill
+ * on the same CPU finds the scratch taken and counts a drop rather than
+ * overwrite the other's event. Give it back with scap_mbpf_scratch_put().
+ */
+static __always_inline struct scap_fill_scratch *scap_mbpf_scratch(scap_u32 *cpu, scap_u32 **busy)
 {
 	struct scap_fill_scratch *s;
+	scap_u32 zero = 0;
 
 	*cpu = bpf_get_smp_processor_id();
 	s = bpf_map_lookup_elem(&scap_scratch, cpu);
-	if (!s)
+	*busy = bpf_map_lookup_elem(&scap_busy, &zero);
+	if (!s || !*busy || **busy) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return NULL;
+	}
+	**busy = 1;
 	return s;
+}
+
+static __always_inline void scap_mbpf_scratch_put(scap_u32 *busy)
+{
+	*busy = 0;
 }
 
 static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
@@ -173,9 +197,9 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const 
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
-	scap_u32 cpu, len;
+	scap_u32 cpu, len, *busy;
 
-	s = scap_mbpf_scratch(&cpu);
+	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
 		return 0;
 	fc.buf = s->buf;
@@ -185,6 +209,7 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const 
 	scap_mbpf_regs_args(&fc, regs);
 	len = scap_fill_event(&fc, code);
 	scap_mbpf_output(&fc, len, cpu);
+	scap_mbpf_scratch_put(busy);
 	return 0;
 }
 
@@ -192,11 +217,11 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
-	scap_u32 cpu, len;
+	scap_u32 cpu, len, *busy;
 
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
 		return 0;
-	s = scap_mbpf_scratch(&cpu);
+	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
 		return 0;
 	fc.buf = s->buf;
@@ -204,10 +229,13 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	fc.snaplen = scap_snaplen;
 	fc.nr = (scap_u32)ctx->id;
 	/* One copy: clang would turn field reads into ctx arithmetic the verifier refuses. */
-	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0)
-		return 0;
-	len = scap_fill_event(&fc, code);
-	scap_mbpf_output(&fc, len, cpu);
+	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0) {
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+	} else {
+		len = scap_fill_event(&fc, code);
+		scap_mbpf_output(&fc, len, cpu);
+	}
+	scap_mbpf_scratch_put(busy);
 	return 0;
 }
 

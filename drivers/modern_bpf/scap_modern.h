@@ -25,7 +25,8 @@ struct scap_mbpf_syscall {
 struct scap_mbpf_counters {
 	scap_u64 events;       /* events written to a ring buffer */
 	scap_u64 drops_full;   /* ring buffer full */
-	scap_u64 drops_other;  /* no scratch/ring for this CPU, failed tail call */
+	scap_u64 drops_other;  /* no scratch or ring for the CPU, scratch taken by a preempted
+	                          fill, failed tail call, unreadable enter arguments */
 };
 
 SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_syscall) == 8, "syscall table entry layout");
