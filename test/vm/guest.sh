@@ -117,6 +117,15 @@ done
 
 check kernel_log_clean dmesg_clean
 
+# Figures, not checks: bench_live's ratios on this kernel (TCG distorts them).
+if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ -x /bin/bench_live ]; then
+	echo "BENCH-BEGIN"
+	insmod /scap.ko
+	/bin/bench_live --runs 3 --window 500 kmod modern_bpf bpf
+	rmmod scap
+	echo "BENCH-END"
+fi
+
 echo "SCAP-VM-SUMMARY: $PASS passed, $FAIL failed, $SKIP skipped"
 if [ $FAIL -eq 0 ]; then
 	echo "SCAP-VM-RESULT: PASS"

@@ -14,6 +14,8 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 ip link set lo up
 [ -f /vm.env ] && . /vm.env
 echo 1 > /proc/sys/kernel/panic_on_oops
+# Quiet boot, but full kernel messages (backtraces) from here on.
+echo 7 > /proc/sys/kernel/printk
 sh /guest.sh
 rc=$?
 sync
