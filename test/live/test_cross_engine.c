@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scap/scap.h"
@@ -31,6 +32,7 @@
 #define SKIP 77
 #define MARKER_FD (-4242)      /* close(MARKER_FD): the workload's last call */
 #define DEADLINE_MS 15000      /* for a missing event, not a speed requirement */
+#define DRAIN_MS 2000          /* reading on after the last call, at most */
 #define MAX_EVENTS 256
 
 static const char *const engines[2] = { "modern_bpf", "bpf" };
@@ -129,24 +131,36 @@ static void copy_event(struct capture *c, const struct scap_event *ev, unsigned 
 	scap_event_format_json(ev, cpu, k->json, sizeof(k->json));
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 /* Reads until the workload's marker close arrived, then what is still buffered. */
 static int collect(struct capture *c, const struct workload *w, char *msg, size_t len)
 {
 	const struct scap_event *ev;
-	unsigned cpu, waited = 0;
+	uint64_t deadline = now_ms() + DEADLINE_MS;
+	unsigned cpu;
 	bool marker = false;
-	uint64_t marker_ts = 0;
 	int r;
 
 	while (!marker) {
-		r = scap_next(c->h, &ev, &cpu, 100);
-		if (r == -EAGAIN) {
-			if ((waited += 100) >= DEADLINE_MS) {
-				snprintf(msg, len, "the workload's last call never arrived");
-				return -1;
-			}
-			continue;
+		/* Wall clock: other processes' events keep scap_next busy on a loaded host. */
+		if (now_ms() > deadline) {
+			struct scap_stats st = { .sz = sizeof(st) };
+
+			scap_get_stats(c->h, &st);
+			snprintf(msg, len, "the workload's last call never arrived (%llu events, %llu drops)",
+				 (unsigned long long)st.events, (unsigned long long)st.drops);
+			return -1;
 		}
+		r = scap_next(c->h, &ev, &cpu, 100);
+		if (r == -EAGAIN)
+			continue;
 		if (r < 0) {
 			snprintf(msg, len, "scap_next: %s", strerror(-r));
 			return -1;
@@ -158,15 +172,16 @@ static int collect(struct capture *c, const struct workload *w, char *msg, size_
 			struct scap_param p;
 
 			marker = scap_event_param_by_name(ev, "fd", &p) == 0 && p.v.i == MARKER_FD;
-			marker_ts = scap_event_ts(ev);
 		}
 	}
 	/*
-	 * Events of the child from another CPU may still be in flight: read on
-	 * until the merge hands out an event younger than the marker (or none
-	 * comes), so the busy rest of the system cannot keep us here.
+	 * Events of the child from another CPU may still be in flight (the merge
+	 * need not have looked at that buffer yet): read on until nothing comes
+	 * for 200 ms, or for DRAIN_MS on a host whose other processes keep
+	 * producing events.
 	 */
-	while (scap_next(c->h, &ev, &cpu, 200) == 0 && scap_event_ts(ev) <= marker_ts) {
+	deadline = now_ms() + DRAIN_MS;
+	while (now_ms() < deadline && scap_next(c->h, &ev, &cpu, 200) == 0) {
 		if (scap_event_tid(ev) == (uint32_t)w->tid || scap_event_tid(ev) == (uint32_t)w->child)
 			copy_event(c, ev, cpu);
 	}
