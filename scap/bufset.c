@@ -10,10 +10,13 @@
  * binary min-heap keyed by (timestamp, index) instead: log(n) per event
  * rather than n.
  *
- * A buffer seen empty is not peeked again on every call (that would cost one
- * indirect call per empty buffer per event); it is peeked again when every
- * cached head is empty, and every SCAP_BUFSET_REPEEK events so that a quiet
- * buffer is not starved behind a busy one that never drains.
+ * With up to SCAP_BUFSET_HEAP_MIN buffers, the empty ones are peeked again on
+ * every call, so that what one thread does is delivered in its order even
+ * across CPUs. With more, that would cost one indirect call per empty buffer
+ * per event: an empty buffer is peeked again when every cached head is empty,
+ * and every SCAP_BUFSET_REPEEK events so that a quiet buffer is not starved
+ * behind a busy one that never drains (docs/architecture.md says what that
+ * allows).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -200,7 +203,13 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 		}
 		s->last = -1;
 	}
-	if (++s->since_repeek >= SCAP_BUFSET_REPEEK)
+	/*
+	 * Few buffers: look at the empty ones on every call. A thread's events
+	 * are committed in order, so this keeps one thread's enter before its
+	 * exit even when it migrated between CPUs (pairing depends on it), for
+	 * the price of one peek per empty buffer.
+	 */
+	if (!heap_mode(s) || ++s->since_repeek >= SCAP_BUFSET_REPEEK)
 		repeek_empty(s);
 	best = find_min(s);
 	if (best < 0) {
