@@ -12,6 +12,8 @@
  *   --only W         run only workload W (getppid, close, openat, not-selected;
  *                    repeatable), to iterate on one case
  *   --no-minimal     skip the minimal consumer (measure the CLI only)
+ *   --quiet-wait S   before each run, wait up to S seconds for other tracing
+ *                    BPF programs to go (a shared machine; default 0)
  *
  * Not a test: it asserts nothing. Needs root.
  */
@@ -75,7 +77,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
 		   "                  [--workload-cpu N] [--consumer-cpu N] [--only WORKLOAD]...\n"
-		   "                  [--no-minimal] ENGINE...\n");
+		   "                  [--no-minimal] [--quiet-wait SECONDS] ENGINE...\n");
 }
 
 static void print_header(const struct bl_config *c)
@@ -153,6 +155,11 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 					consumer_names[k], bl_workload_names[w], run + 1, c->runs);
 				int f = bl_foreign_tracers();
 
+				/* Wait for others' captures to go before taking the baseline. */
+				for (double end = bl_now() + c->quiet_wait_s; f > 0 && bl_now() < end;
+				     f = bl_foreign_tracers())
+					usleep(200000);
+
 				s->foreign = f < 0 ? 0 : (unsigned)f;
 				s->base_rate = bl_workload_run(w, c->window_ms);
 				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
@@ -184,6 +191,7 @@ int main(int argc, char **argv)
 		{ "consumer-cpu", required_argument, NULL, 'C' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "no-minimal", no_argument, NULL, 'n' },
+		{ "quiet-wait", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -232,6 +240,9 @@ int main(int argc, char **argv)
 		}
 		case 'n':
 			c.no_minimal = true;
+			break;
+		case 'q':
+			c.quiet_wait_s = strtod(optarg, NULL);
 			break;
 		case 'h':
 			usage(stdout);

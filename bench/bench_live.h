@@ -24,6 +24,7 @@ struct bl_config {
 	const char *cli;        /* path of the scap CLI, NULL = skip that consumer */
 	unsigned only;          /* bit per workload to run; 0 = all */
 	bool no_minimal;        /* skip the minimal consumer */
+	double quiet_wait_s;    /* wait up to this long for foreign tracers to go */
 };
 
 /* One measurement of one workload with one consumer. */
