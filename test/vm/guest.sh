@@ -43,82 +43,91 @@ dmesg_clean() {
 dev_absent() { [ ! -e /dev/scap ]; }
 dev_mode_0600() { [ "$(stat -c %a /dev/scap)" = 600 ]; }
 
-echo "guest: $(uname -r), $(nproc) CPUs"
+PHASE=${scapvm_phase:-all}
+echo "guest: $(uname -r), $(nproc) CPUs, phase $PHASE"
+in_phase() { [ "$PHASE" = all ] || [ "$PHASE" = "$1" ]; }
 
-# A bad buffer size is refused and leaves no device behind.
-check_fails insmod_bad_size insmod /scap.ko buffer_bytes=12345
-check no_device_after_bad_load dev_absent
+if in_phase main; then
 
-check insmod insmod /scap.ko
-check device_mode_0600 dev_mode_0600
-check kmod_events /bin/kmod_check events
-check kmod_busy /bin/kmod_check busy
-check kmod_hostile /bin/kmod_check hostile
+	# A bad buffer size is refused and leaves no device behind.
+	check_fails insmod_bad_size insmod /scap.ko buffer_bytes=12345
+	check no_device_after_bad_load dev_absent
 
-# The shared live suite against each engine compiled into the static build.
-for engine in kmod modern_bpf bpf; do
-	if [ -x /bin/scap_live ]; then
-		check "live_$engine" /bin/scap_live "$engine"
+	check insmod insmod /scap.ko
+	check device_mode_0600 dev_mode_0600
+	check kmod_events /bin/kmod_check events
+	check kmod_busy /bin/kmod_check busy
+	check kmod_hostile /bin/kmod_check hostile
+
+	# The shared live suite against each engine compiled into the static build.
+	for engine in kmod modern_bpf bpf; do
+		if [ -x /bin/scap_live ]; then
+			check "live_$engine" /bin/scap_live "$engine"
+		else
+			skip "live_$engine" "scap_live was not built (see run.sh output)"
+		fi
+	done
+
+	if [ -x /bin/auto_check ]; then
+		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
+			check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf
+		else
+			skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
+		fi
+		check auto_kmod_without_ebpf env \
+			SCAP_PROBE_OVERRIDE=btf=0,ringbuf=0,tp_btf=0,raw_tracepoint=0,perf_event_array=0 \
+			/bin/auto_check kmod
 	else
-		skip "live_$engine" "scap_live was not built (see run.sh output)"
+		skip auto_picks_modern_bpf "auto_check was not built (see run.sh output)"
+		skip auto_kmod_without_ebpf "auto_check was not built (see run.sh output)"
 	fi
-done
 
-if [ -x /bin/auto_check ]; then
-	if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
-		check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf
-	else
-		skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
-	fi
-	check auto_kmod_without_ebpf env \
-		SCAP_PROBE_OVERRIDE=btf=0,ringbuf=0,tp_btf=0,raw_tracepoint=0,perf_event_array=0 \
-		/bin/auto_check kmod
-else
-	skip auto_picks_modern_bpf "auto_check was not built (see run.sh output)"
-	skip auto_kmod_without_ebpf "auto_check was not built (see run.sh output)"
+	check rmmod rmmod scap
+	check no_device_after_rmmod dev_absent
+
+	# A module of another API version or schema is refused with a clear message.
+	for variant in badver badschema; do
+		check "insmod_$variant" insmod "/scap-$variant.ko"
+		if [ -x /bin/auto_check ]; then
+			check "kmod_refuses_$variant" /bin/auto_check --open-fails kmod 999
+		else
+			skip "kmod_refuses_$variant" "auto_check was not built (see run.sh output)"
+		fi
+		check "rmmod_$variant" rmmod scap
+	done
+
+	# Small rings: a ring nobody reads counts every event it cannot keep.
+	check insmod_small insmod /scap.ko buffer_bytes=131072
+	check kmod_drops /bin/kmod_check drops
+	check rmmod_small rmmod scap
+
 fi
 
-check rmmod rmmod scap
-check no_device_after_rmmod dev_absent
-
-# A module of another API version or schema is refused with a clear message.
-for variant in badver badschema; do
-	check "insmod_$variant" insmod "/scap-$variant.ko"
-	if [ -x /bin/auto_check ]; then
-		check "kmod_refuses_$variant" /bin/auto_check --open-fails kmod 999
-	else
-		skip "kmod_refuses_$variant" "auto_check was not built (see run.sh output)"
-	fi
-	check "rmmod_$variant" rmmod scap
-done
-
-# Small rings: a ring nobody reads counts every event it cannot keep.
-check insmod_small insmod /scap.ko buffer_bytes=131072
-check kmod_drops /bin/kmod_check drops
-check rmmod_small rmmod scap
-
-# Load/unload cycles with capture active on every CPU.
-for i in 1 2 3; do
-	check "cycle${i}_insmod" insmod /scap.ko
-	check "cycle${i}_churn" /bin/kmod_check churn 3
-	/bin/kmod_check hold > /tmp/hold.out 2>&1 &
-	holder=$!
-	n=0
-	while ! grep -q holding /tmp/hold.out 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.1; n=$((n + 1))
+if in_phase teardown; then
+	# Load/unload cycles with capture active on every CPU.
+	for i in 1 2 3; do
+		check "cycle${i}_insmod" insmod /scap.ko
+		check "cycle${i}_churn" /bin/kmod_check churn 3
+		/bin/kmod_check hold > /tmp/hold.out 2>&1 &
+		holder=$!
+		n=0
+		while ! grep -q holding /tmp/hold.out 2>/dev/null && [ $n -lt 100 ]; do
+			sleep 0.1; n=$((n + 1))
+		done
+		check "cycle${i}_holder_running" grep -q holding /tmp/hold.out
+		check_fails "cycle${i}_rmmod_refused_while_open" rmmod scap
+		kill -9 $holder
+		wait $holder 2>/dev/null
+		check "cycle${i}_rmmod" rmmod scap
+		check "cycle${i}_device_gone" dev_absent
 	done
-	check "cycle${i}_holder_running" grep -q holding /tmp/hold.out
-	check_fails "cycle${i}_rmmod_refused_while_open" rmmod scap
-	kill -9 $holder
-	wait $holder 2>/dev/null
-	check "cycle${i}_rmmod" rmmod scap
-	check "cycle${i}_device_gone" dev_absent
-done
+
+fi
 
 check kernel_log_clean dmesg_clean
 
 # Figures, not checks: bench_live's ratios on this kernel (TCG distorts them).
-if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ -x /bin/bench_live ]; then
+if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ -x /bin/bench_live ] && in_phase main; then
 	echo "BENCH-BEGIN"
 	insmod /scap.ko
 	/bin/bench_live --runs 3 --window 500 kmod modern_bpf bpf
