@@ -238,6 +238,12 @@ static const struct scap_sym sol_enum[] = {
 	{ 286, "SOL_SMC" }, { 287, "SOL_VSOCK" },
 };
 
+static const struct scap_sym resolve_flags[] = {
+	{ 0x01, "RESOLVE_NO_XDEV" }, { 0x02, "RESOLVE_NO_MAGICLINKS" },
+	{ 0x04, "RESOLVE_NO_SYMLINKS" }, { 0x08, "RESOLVE_BENEATH" },
+	{ 0x10, "RESOLVE_IN_ROOT" }, { 0x20, "RESOLVE_CACHED" },
+};
+
 #define FLAGS(t) .flags = t, .nflags = N(t)
 #define ENUMS(t) .enums = t, .nenums = N(t)
 
@@ -263,6 +269,7 @@ static const struct scap_flagset_desc flagsets[SCAP_FS_MAX] = {
 	[SCAP_FS_SECCOMP_OP] = { "seccomp_op", .is_enum = true, ENUMS(seccomp_enum) },
 	[SCAP_FS_NS] = { "ns", FLAGS(ns_flags) },
 	[SCAP_FS_SOCKOPT_LEVEL] = { "sockopt_level", .is_enum = true, ENUMS(sol_enum) },
+	[SCAP_FS_RESOLVE] = { "resolve", FLAGS(resolve_flags) },
 };
 
 const struct scap_flagset_desc *scap__flagset(unsigned fs)

@@ -65,17 +65,24 @@ enum scap_derived {
 	SCAP_DRV_EXE,             /* path of the executable (task->mm->exe_file) */
 	SCAP_DRV_COMM,            /* task comm */
 	SCAP_DRV_CGROUP,          /* cgroup path or id (best effort) */
-	SCAP_DRV_FD_PAIR,         /* int[2] written by pipe/socketpair */
+	SCAP_DRV_FD_PAIR,         /* int[2] written by pipe/socketpair: [0] (aux: ARG(n) of the array) */
 	SCAP_DRV_ARGV,            /* argv of the new image (mm->arg_start..arg_end) */
 	SCAP_DRV_EXECFN,          /* the path execve ran, as the new image's stack holds it
 	                             (AT_EXECFN, right after the environment: mm->env_end) */
+	SCAP_DRV_FD_PAIR_1,       /* the same array's [1] */
+	SCAP_DRV_SOCKADDR_OUT,    /* sockaddr written by the kernel (accept, recvfrom): aux is
+				   * ARG(n) of the socklen_t *, the address is argument n-1 */
+	SCAP_DRV_HOW_FLAGS,       /* openat2's struct open_how (argument 2): .flags */
+	SCAP_DRV_HOW_MODE,        /* .mode */
+	SCAP_DRV_HOW_RESOLVE,     /* .resolve */
 	SCAP_DRV_MAX
 };
 
 /*
  * Auxiliary field of a parameter: for FLAGS32/ENUM32 a symbol table (user
  * space only prints with it); for BYTEBUF/SOCKADDR the source of the length
- * (an SCAP_SRC_* value); zero otherwise.
+ * (an SCAP_SRC_* value); for a derived value read through a pointer argument
+ * (FD_PAIR, FD_PAIR_1, SOCKADDR_OUT) that argument; zero otherwise.
  */
 enum scap_flagset {
 	SCAP_FS_NONE = 0,
@@ -100,6 +107,7 @@ enum scap_flagset {
 	SCAP_FS_SECCOMP_OP,   /* SECCOMP_SET_MODE_* (enum) */
 	SCAP_FS_NS,           /* CLONE_NEW* for unshare/setns */
 	SCAP_FS_SOCKOPT_LEVEL,/* SOL_* (enum) */
+	SCAP_FS_RESOLVE,      /* RESOLVE_* of openat2 */
 	SCAP_FS_MAX
 };
 
@@ -122,6 +130,7 @@ enum scap_category {
 #define SCAP_EF_CLOSES_FD 0x04u  /* the call closes an fd */
 #define SCAP_EF_GENERIC 0x08u    /* the event of every syscall without a typed row */
 #define SCAP_EF_PROC_CTX 0x10u   /* carries derived process context (execve) */
+#define SCAP_EF_NO_EXIT 0x20u    /* never returns (exit_group): an ENTER row with no EXIT row */
 
 /* One parameter descriptor as the drivers see it. */
 struct scap_param_desc {

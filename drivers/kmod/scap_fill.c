@@ -92,7 +92,7 @@ int scap_fill_init(void)
 			continue;
 		if (row->dir == SCAP_DIR_EXIT)
 			exit_event[row->nr] = i;
-		else if (row->flags & SCAP_EF_TOCTOU)
+		else if (row->flags & (SCAP_EF_TOCTOU | SCAP_EF_NO_EXIT))
 			enter_event[row->nr] = i;
 	}
 	return 0;
@@ -577,11 +577,40 @@ static u64 source_value(const struct fill *f, u8 src)
 	return 0;
 }
 
-static bool derived_int(const struct fill *f, u8 id, u64 *v)
+/* An integer of `size` bytes (4 or 8) in user memory, zero-extended. */
+static bool user_int(unsigned long uaddr, unsigned int size, u64 *v)
+{
+	u32 v32;
+
+	if (!uaddr)
+		return false;
+	if (size == 4) {
+		if (copy_from_user_nofault(&v32, (const void __user *)uaddr, sizeof(v32)))
+			return false;
+		*v = v32;
+		return true;
+	}
+	return !copy_from_user_nofault(v, (const void __user *)uaddr, sizeof(*v));
+}
+
+static bool derived_int(const struct fill *f, const struct scap_param_desc *d, u8 id, u64 *v)
 {
 	const struct cred *cred = current_cred();
 
 	switch (id) {
+	case SCAP_DRV_FD_PAIR:
+	case SCAP_DRV_FD_PAIR_1:
+		/* pipe/socketpair return 0 once the array is written; before, it is garbage. */
+		if (f->ret != 0)
+			return false;
+		return user_int(source_value(f, d->aux) + (id == SCAP_DRV_FD_PAIR_1 ? 4 : 0), 4, v);
+	/* struct open_how { __u64 flags, mode, resolve; } at argument 2. */
+	case SCAP_DRV_HOW_FLAGS:
+		return user_int(f->args[2], 8, v);
+	case SCAP_DRV_HOW_MODE:
+		return f->args[2] && user_int(f->args[2] + 8, 8, v);
+	case SCAP_DRV_HOW_RESOLVE:
+		return f->args[2] && user_int(f->args[2] + 16, 8, v);
 	case SCAP_DRV_SYSCALL_NR:
 		*v = (u64)f->nr;
 		return true;
@@ -615,7 +644,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 
 	if (width) {
 		if (derived != SCAP_DRV_MAX) {
-			if (!derived_int(f, derived, &v))
+			if (!derived_int(f, d, derived, &v))
 				return;
 		} else {
 			v = source_value(f, d->src);
@@ -665,6 +694,20 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		break;
 	}
 	case SCAP_PT_SOCKADDR:
+		if (derived == SCAP_DRV_SOCKADDR_OUT) {
+			/*
+			 * Written back by the kernel (accept's peer, recvfrom's
+			 * source): aux is the socklen_t *, the address the argument
+			 * before it; *addrlen is now the address's real length.
+			 */
+			u64 alen;
+
+			if (f->ret < 0 || !SCAP_SRC_IS_ARG(d->aux) || d->aux == SCAP_SRC_ARG(0) ||
+			    !user_int(source_value(f, d->aux), 4, &alen))
+				break;
+			put_sockaddr(f, i, source_value(f, d->aux - 1), (long)(int)alen);
+			break;
+		}
 		put_sockaddr(f, i, source_value(f, d->src), (long)(int)source_value(f, d->aux));
 		break;
 	case SCAP_PT_STRARRAY:

@@ -439,7 +439,7 @@ const void *synth_gen_next(struct synth_gen *g, uint32_t *len, unsigned *cpu)
 					vals[i] = g->enter_vals[k];
 		}
 	}
-	if (info->dir == SCAP_DIR_ENTER) {
+	if (info->dir == SCAP_DIR_ENTER && !(info->flags & SCAP_EF_NO_EXIT)) {
 		/* Values live in the arena; keep a copy for the exit in its second half. */
 		size_t used = g->arena_used;
 

@@ -197,7 +197,8 @@ static void enters_are_followed_by_exits(void **state)
 			assert_int_equal(scap_event_tid(ev), ptid[cpu]);
 			pending[cpu] = -1;
 		}
-		if (scap_event_dir(ev) == SCAP_DIR_ENTER) {
+		if (scap_event_dir(ev) == SCAP_DIR_ENTER &&
+		    !(scap_event_info(code)->flags & SCAP_EF_NO_EXIT)) {
 			pending[cpu] = (int)code;
 			ptid[cpu] = scap_event_tid(ev);
 			enters++;

@@ -123,7 +123,7 @@ static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const 
 	if (src == SCAP_SRC_NONE)
 		return 0;
 	if (SCAP_SRC_IS_DERIVED(src))
-		return scap_fill_derived(fc, type, SCAP_SRC_DERIVED_ID(src));
+		return scap_fill_derived(fc, type, SCAP_SRC_DERIVED_ID(src), aux);
 
 	switch (type) {
 	case SCAP_PT_PATH:

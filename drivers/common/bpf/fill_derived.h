@@ -266,7 +266,43 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 
 #endif
 
-static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, const scap_u8 type, const scap_u8 id)
+/*
+ * An integer the syscall wrote to (or read from) user memory: `size` bytes
+ * (4 or 8, constant) at ptr, sign-extended from 32 bits for fds. Empty when
+ * unreadable.
+ */
+static __always_inline scap_u32 scap_fill_user_int(struct scap_fill_ctx *fc, const scap_u8 type, scap_u64 ptr,
+						   const scap_u32 size)
+{
+	scap_u64 v = 0;
+
+	if (!ptr || SCAP_FILL_READ_USER(&v, size, (const void *)ptr) != 0)
+		return 0;
+	if (type == SCAP_PT_FD || type == SCAP_PT_PID)
+		v = (scap_u64)(scap_s64)(scap_s32)v;
+	return scap_fill_int(fc, type, v);
+}
+
+/*
+ * The sockaddr the kernel wrote back (accept's peer, recvfrom's source): aux
+ * is the socklen_t * argument, the address is the argument before it. After
+ * the call *addrlen holds the address's real length; a failed call wrote
+ * nothing worth reading.
+ */
+static __always_inline scap_u32 scap_fill_sockaddr_out(struct scap_fill_ctx *fc, const scap_u8 aux)
+{
+	scap_u64 lenp = scap_fill_src(fc, aux);
+	scap_s32 alen = 0;
+
+	if (fc->ret < 0 || !SCAP_SRC_IS_ARG(aux) || aux == SCAP_SRC_ARG(0) || !lenp)
+		return 0;
+	if (SCAP_FILL_READ_USER(&alen, sizeof(alen), (const void *)lenp) != 0)
+		return 0;
+	return scap_fill_sockaddr(fc, scap_fill_src(fc, aux - 1), alen);
+}
+
+static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, const scap_u8 type, const scap_u8 id,
+						  const scap_u8 aux)
 {
 	switch (id) {
 	case SCAP_DRV_SYSCALL_NR:
@@ -275,6 +311,21 @@ static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, cons
 		return scap_fill_args(fc);
 	case SCAP_DRV_COMM:
 		return scap_fill_comm(fc);
+	case SCAP_DRV_FD_PAIR:
+	case SCAP_DRV_FD_PAIR_1:
+		/* pipe/socketpair return 0 once the array is written; before, it is garbage. */
+		if (fc->ret != 0)
+			return 0;
+		return scap_fill_user_int(fc, type, scap_fill_src(fc, aux) + (id == SCAP_DRV_FD_PAIR_1 ? 4 : 0), 4);
+	case SCAP_DRV_SOCKADDR_OUT:
+		return scap_fill_sockaddr_out(fc, aux);
+	/* struct open_how { __u64 flags, mode, resolve; } at argument 2. */
+	case SCAP_DRV_HOW_FLAGS:
+		return scap_fill_user_int(fc, type, fc->args[2], 8);
+	case SCAP_DRV_HOW_MODE:
+		return scap_fill_user_int(fc, type, fc->args[2] ? fc->args[2] + 8 : 0, 8);
+	case SCAP_DRV_HOW_RESOLVE:
+		return scap_fill_user_int(fc, type, fc->args[2] ? fc->args[2] + 16 : 0, 8);
 	default:
 		return scap_fill_task_value(fc, type, id);
 	}

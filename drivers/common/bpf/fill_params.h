@@ -184,6 +184,9 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 		if (n <= 0)
 			return 0;
 		return 1 + (scap_u32)n;
+	case 0: /* AF_UNSPEC: the family alone, as the kmod writes it */
+		d[0] = SCAP_SA_UNSPEC;
+		return 1;
 	default:
 		d[0] = SCAP_SA_OTHER;
 		__builtin_memcpy(&d[1], &fam, 2);
