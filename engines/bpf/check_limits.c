@@ -25,7 +25,7 @@
 #define OLD_MAX_PROCESSED 131072ul
 #define NEW_MAX_PROCESSED 1000000ul
 #define LOG_SIZE 65536
-#define MAX_PROGS 64
+#define MAX_PROGS 256 /* every program of the object: one per schema row, and the dispatchers */
 
 static int quiet(enum libbpf_print_level l, const char *f, va_list a)
 {

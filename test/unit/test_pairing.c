@@ -319,15 +319,18 @@ static void test_core_delivers_paired_events(void **state)
 	unsigned enters = 0, delivered = 0, paired = 0, delivered_enters = 0;
 	struct scap *h = open_synthetic(true);
 
+	/* Enters of calls that never return (exit_group) have no exit to pair with. */
 	while (scap_next(h, &ev, NULL, 0) == 0)
-		enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
+		enters += scap_event_dir(ev) == SCAP_DIR_ENTER &&
+			  !(scap_event_info(scap_event_type(ev))->flags & SCAP_EF_NO_EXIT);
 	scap_close(h);
 	assert_true(enters > 100);
 
 	h = open_synthetic(false);
 	while (scap_next(h, &ev, NULL, 0) == 0) {
 		delivered++;
-		delivered_enters += scap_event_dir(ev) == SCAP_DIR_ENTER;
+		delivered_enters += scap_event_dir(ev) == SCAP_DIR_ENTER &&
+				    !(scap_event_info(scap_event_type(ev))->flags & SCAP_EF_NO_EXIT);
 		if (scap_event_flags(ev) & SCAP_EVF_PAIRED) {
 			const struct scap_event *x;
 			struct scap_param a, b;
