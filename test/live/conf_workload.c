@@ -1,0 +1,1032 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The conformance workload (see conformance.h). Every call goes through
+ * syscall(2) so that libc chooses no argument; each call is followed by the
+ * event it must produce, with every parameter of the row. Failing calls use
+ * errnos that do not depend on the host (EBADF, ENOENT, EINVAL, ...); the
+ * module calls, whose errno does depend on it (ENOSYS without
+ * CONFIG_MODULES), are checked against what the call returned here.
+ *
+ * Nothing in the worker allocates: a malloc in a new thread would mmap an
+ * arena and add calls the script does not know about.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conformance.h"
+
+#define NO_PID 0x3ffffff0L  /* above every pid_max: ESRCH */
+#define PTRACE_CONT_REQ 7   /* PTRACE_CONT; <sys/ptrace.h> would clash with the uapi headers */
+#define CONF_TEXT "hello conformance"
+
+/* The facts of this process the exec events carry, read before the run. */
+struct conf_ctx {
+	char exe[PATH_MAX];
+	char cwd[PATH_MAX];
+	char comm[16];
+	char cgroup[PATH_MAX];
+	char cmdline[4096];
+	size_t cmdline_len;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid, ppid;
+};
+
+/* Everything the wants point to lives here until the next run. */
+static struct conf_job {
+	struct conf_run *r;
+	struct conf_ctx c;
+	uint32_t tid;
+	int failed;
+	char dir[256], patha[300], pathc[300], pathl[300], paths[300], pathr[300], pathsub[300],
+		missing[300], nomnt[300];
+	char rbuf[64], rbuf2[64], rbuf3[16], rbuf4[64], rbuf5[64];
+	struct iovec wiov[2], riov[1], siov[1], rsiov[1];
+	struct open_how how, how2;
+	loff_t off, off2;
+	struct clone_args ca;
+	struct __user_cap_header_struct caphdr;
+	int one, sotype;
+	socklen_t sotype_len;
+	struct msghdr smsg, rmsg;
+	unsigned char sa_ls[7], sa_peer[7], sa_peer2[7], sa_u1[7], sa_u2[7], sa_refused[7];
+	char argv_fail[8], argv_child[64];
+	size_t argv_child_len;
+} J;
+
+static long rs(long ret)
+{
+	return ret == -1 ? -errno : ret;
+}
+#define SC(...) rs(syscall(__VA_ARGS__))
+
+/* Records a deviation from the script (the first one). */
+static void __attribute__((format(printf, 1, 2))) deviate(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (J.failed++)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(J.r->why, sizeof(J.r->why), fmt, ap);
+	va_end(ap);
+}
+#define MUST_EQ(what, got, want)                                                               \
+	do {                                                                                    \
+		long g_ = (long)(got), w_ = (long)(want);                                       \
+		if (g_ != w_)                                                                   \
+			deviate("%s: returned %ld, the script needs %ld", (what), g_, w_);     \
+	} while (0)
+#define MUST_OK(what, got)                                                                     \
+	do {                                                                                    \
+		long g_ = (long)(got);                                                          \
+		if (g_ < 0)                                                                     \
+			deviate("%s: failed with %ld", (what), g_);                            \
+	} while (0)
+
+static struct want_event *want(uint32_t tid, uint32_t pid, uint16_t type, const char *what)
+{
+	struct conf_run *r = J.r;
+
+	if (r->n == CONF_MAX_WANTS) {
+		deviate("more than %d wanted events: raise CONF_MAX_WANTS", CONF_MAX_WANTS);
+		return &r->w[CONF_MAX_WANTS - 1];
+	}
+	r->w[r->n] = (struct want_event){ .what = what, .tid = tid, .pid = pid, .type = type };
+	return &r->w[r->n++];
+}
+/* The worker's own event. */
+#define WANT(type, what, key_, ...)                                                             \
+	do {                                                                                     \
+		struct want_event *w_ = want(J.tid, (uint32_t)J.c.pid, (type), (what));        \
+		w_->key = (struct want_param)key_;                                               \
+		memcpy(w_->params, (struct want_param[]){ __VA_ARGS__, { 0 } },                  \
+		       sizeof((struct want_param[]){ __VA_ARGS__, { 0 } }));                     \
+	} while (0)
+/* A child's event (its own pid and tid). */
+#define WANT_CHILD(child, type, what, ...)                                                      \
+	do {                                                                                     \
+		struct want_event *w_ = want((uint32_t)(child), (uint32_t)(child), (type), (what)); \
+		memcpy(w_->params, (struct want_param[]){ __VA_ARGS__, { 0 } },                  \
+		       sizeof((struct want_param[]){ __VA_ARGS__, { 0 } }));                     \
+	} while (0)
+#define NOKEY { 0 }
+#define U(p) ((uint64_t)(uintptr_t)(p))
+
+static void add_tid(uint32_t tid)
+{
+	if (J.r->ntids < CONF_MAX_TIDS)
+		J.r->tids[J.r->ntids++] = tid;
+}
+
+/* The event layout's encoding of 127.0.0.1:port. */
+static void sa_local(unsigned char out[7], unsigned port)
+{
+	out[0] = SCAP_SA_INET;
+	out[1] = 127, out[2] = 0, out[3] = 0, out[4] = 1;
+	out[5] = (unsigned char)(port & 0xff);
+	out[6] = (unsigned char)(port >> 8);
+}
+
+static unsigned local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &l) != 0)
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+static void files(void)
+{
+	long dfd, fd, fd2, fd3, r, d1;
+	int p[2] = { -1, -1 }, p2[2] = { -1, -1 }, p3[2] = { -1, -1 };
+	void *map;
+	char tio[64];
+
+	r = SC(SYS_mkdir, J.dir, 0750);
+	MUST_EQ("mkdir", r, 0);
+	WANT(SCAP_EV_MKDIR_X, "mkdir", WSTR("pathname", J.dir),
+	     WS("res", 0), WSTR("pathname", J.dir), WU("mode", 0750));
+
+	dfd = SC(SYS_open, J.dir, O_RDONLY | O_DIRECTORY, 0);
+	MUST_OK("open(dir)", dfd);
+	WANT(SCAP_EV_OPEN_X, "open", WSTR("pathname", J.dir),
+	     WS("res", dfd), WSTR("pathname", J.dir), WU("flags", O_RDONLY | O_DIRECTORY), WU("mode", 0));
+
+	fd = SC(SYS_openat, dfd, "a", O_CREAT | O_RDWR, 0640);
+	MUST_OK("openat(a)", fd);
+	WANT(SCAP_EV_OPENAT_X, "openat", WSTR("pathname", "a"),
+	     WS("res", fd), WS("dirfd", dfd), WSTR("pathname", "a"), WU("flags", O_CREAT | O_RDWR),
+	     WU("mode", 0640));
+	r = SC(SYS_openat, dfd, "missing", O_RDONLY, 0);
+	MUST_EQ("openat(missing)", r, -ENOENT);
+	WANT(SCAP_EV_OPENAT_X, "failed openat", WSTR("pathname", "missing"),
+	     WS("res", -ENOENT), WS("dirfd", dfd), WSTR("pathname", "missing"), WU("flags", O_RDONLY),
+	     WU("mode", 0));
+
+	J.how = (struct open_how){ .flags = O_CREAT | O_WRONLY, .mode = 0600, .resolve = RESOLVE_BENEATH };
+	fd2 = SC(SYS_openat2, dfd, "b", &J.how, sizeof(J.how));
+	MUST_OK("openat2(b)", fd2);
+	WANT(SCAP_EV_OPENAT2_X, "openat2", WSTR("pathname", "b"),
+	     WS("res", fd2), WS("dirfd", dfd), WSTR("pathname", "b"), WU("how", U(&J.how)),
+	     WU("flags", O_CREAT | O_WRONLY), WU("mode", 0600), WU("resolve", RESOLVE_BENEATH),
+	     WU("size", sizeof(J.how)));
+	J.how2 = (struct open_how){ .flags = O_RDONLY, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+	r = SC(SYS_openat2, dfd, "../escape", &J.how2, sizeof(J.how2));
+	MUST_EQ("openat2(../escape, RESOLVE_BENEATH)", r, -EXDEV);
+	WANT(SCAP_EV_OPENAT2_X, "failed openat2", WSTR("pathname", "../escape"),
+	     WS("res", -EXDEV), WS("dirfd", dfd), WSTR("pathname", "../escape"), WU("how", U(&J.how2)),
+	     WU("flags", O_RDONLY), WU("mode", 0), WU("resolve", RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
+	     WU("size", sizeof(J.how2)));
+
+	fd3 = SC(SYS_creat, J.pathc, 0644);
+	MUST_OK("creat", fd3);
+	WANT(SCAP_EV_CREAT_X, "creat", WSTR("pathname", J.pathc),
+	     WS("res", fd3), WSTR("pathname", J.pathc), WU("mode", 0644));
+
+	r = SC(SYS_write, fd, CONF_TEXT, 17);
+	MUST_EQ("write", r, 17);
+	WANT(SCAP_EV_WRITE_X, "write", WS("fd", fd),
+	     WS("res", 17), WS("fd", fd), WBYTES("buf", CONF_TEXT, 17), WU("count", 17));
+	r = SC(SYS_write, -1, "x", 1);
+	MUST_EQ("write(-1)", r, -EBADF);
+	WANT(SCAP_EV_WRITE_X, "failed write", WS("fd", -1),
+	     WS("res", -EBADF), WS("fd", -1), WBYTES("buf", "x", 1), WU("count", 1));
+	r = SC(SYS_pwrite64, fd, "XY", 2, 100);
+	MUST_EQ("pwrite64", r, 2);
+	WANT(SCAP_EV_PWRITE64_X, "pwrite64", NOKEY,
+	     WS("res", 2), WS("fd", fd), WBYTES("buf", "XY", 2), WU("count", 2), WS("offset", 100));
+	J.wiov[0] = (struct iovec){ "ab", 2 };
+	J.wiov[1] = (struct iovec){ "cd", 2 };
+	r = SC(SYS_writev, fd, J.wiov, 2);
+	MUST_EQ("writev", r, 4);
+	WANT(SCAP_EV_WRITEV_X, "writev", NOKEY,
+	     WS("res", 4), WS("fd", fd), WU("iov", U(J.wiov)), WS("iovcnt", 2));
+
+	r = SC(SYS_pread64, fd, J.rbuf, 5, 0);
+	MUST_EQ("pread64", r, 5);
+	WANT(SCAP_EV_PREAD64_X, "pread64", NOKEY,
+	     WS("res", 5), WS("fd", fd), WBYTES("buf", "hello", 5), WU("count", 5), WS("offset", 0));
+	SC(SYS_lseek, fd, 0, SEEK_SET);
+	r = SC(SYS_read, fd, J.rbuf2, 8);
+	MUST_EQ("read", r, 8);
+	WANT(SCAP_EV_READ_X, "read", WS("fd", fd),
+	     WS("res", 8), WS("fd", fd), WBYTES("buf", "hello co", 8), WU("count", 8));
+	r = SC(SYS_read, -1, J.rbuf2, 8);
+	MUST_EQ("read(-1)", r, -EBADF);
+	WANT(SCAP_EV_READ_X, "failed read", WS("fd", -1),
+	     WS("res", -EBADF), WS("fd", -1), WEMPTY("buf"), WU("count", 8));
+	J.riov[0] = (struct iovec){ J.rbuf3, 4 };
+	r = SC(SYS_readv, fd, J.riov, 1);
+	MUST_EQ("readv", r, 4);
+	WANT(SCAP_EV_READV_X, "readv", NOKEY,
+	     WS("res", 4), WS("fd", fd), WU("iov", U(J.riov)), WS("iovcnt", 1));
+
+	r = SC(SYS_ftruncate, fd, 4096);
+	MUST_EQ("ftruncate", r, 0);
+	WANT(SCAP_EV_FTRUNCATE_X, "ftruncate", NOKEY, WS("res", 0), WS("fd", fd), WS("length", 4096));
+	r = SC(SYS_truncate, J.patha, 10);
+	MUST_EQ("truncate", r, 0);
+	WANT(SCAP_EV_TRUNCATE_X, "truncate", WSTR("path", J.patha),
+	     WS("res", 0), WSTR("path", J.patha), WS("length", 10));
+	r = SC(SYS_truncate, J.missing, 0);
+	MUST_EQ("truncate(missing)", r, -ENOENT);
+	WANT(SCAP_EV_TRUNCATE_X, "failed truncate", WSTR("path", J.missing),
+	     WS("res", -ENOENT), WSTR("path", J.missing), WS("length", 0));
+
+	r = SC(SYS_fchmod, fd, 0600);
+	MUST_EQ("fchmod", r, 0);
+	WANT(SCAP_EV_FCHMOD_X, "fchmod", NOKEY, WS("res", 0), WS("fd", fd), WU("mode", 0600));
+	r = SC(SYS_chmod, J.patha, 0644);
+	MUST_EQ("chmod", r, 0);
+	WANT(SCAP_EV_CHMOD_X, "chmod", NOKEY, WS("res", 0), WSTR("pathname", J.patha), WU("mode", 0644));
+	r = SC(SYS_fchmodat, dfd, "a", 0640);
+	MUST_EQ("fchmodat", r, 0);
+	WANT(SCAP_EV_FCHMODAT_X, "fchmodat", NOKEY,
+	     WS("res", 0), WS("dirfd", dfd), WSTR("pathname", "a"), WU("mode", 0640));
+	r = SC(SYS_chown, J.patha, J.c.uid, J.c.gid);
+	MUST_EQ("chown", r, 0);
+	WANT(SCAP_EV_CHOWN_X, "chown", NOKEY,
+	     WS("res", 0), WSTR("pathname", J.patha), WU("owner", J.c.uid), WU("group", J.c.gid));
+	r = SC(SYS_fchown, fd, -1, -1);
+	MUST_EQ("fchown", r, 0);
+	WANT(SCAP_EV_FCHOWN_X, "fchown", NOKEY,
+	     WS("res", 0), WS("fd", fd), WU("owner", 0xffffffffu), WU("group", 0xffffffffu));
+	r = SC(SYS_lchown, J.patha, J.c.uid, -1);
+	MUST_EQ("lchown", r, 0);
+	WANT(SCAP_EV_LCHOWN_X, "lchown", NOKEY,
+	     WS("res", 0), WSTR("pathname", J.patha), WU("owner", J.c.uid), WU("group", 0xffffffffu));
+	r = SC(SYS_fchownat, dfd, "a", -1, J.c.gid, AT_SYMLINK_NOFOLLOW);
+	MUST_EQ("fchownat", r, 0);
+	WANT(SCAP_EV_FCHOWNAT_X, "fchownat", NOKEY,
+	     WS("res", 0), WS("dirfd", dfd), WSTR("pathname", "a"), WU("owner", 0xffffffffu),
+	     WU("group", J.c.gid), WU("flags", AT_SYMLINK_NOFOLLOW));
+
+	r = SC(SYS_link, J.patha, J.pathl);
+	MUST_EQ("link", r, 0);
+	WANT(SCAP_EV_LINK_X, "link", NOKEY,
+	     WS("res", 0), WSTR("oldpath", J.patha), WSTR("newpath", J.pathl));
+	r = SC(SYS_linkat, dfd, "a", dfd, "l2", 0);
+	MUST_EQ("linkat", r, 0);
+	WANT(SCAP_EV_LINKAT_X, "linkat", NOKEY,
+	     WS("res", 0), WS("olddirfd", dfd), WSTR("oldpath", "a"), WS("newdirfd", dfd),
+	     WSTR("newpath", "l2"), WU("flags", 0));
+	r = SC(SYS_symlink, "a", J.paths);
+	MUST_EQ("symlink", r, 0);
+	WANT(SCAP_EV_SYMLINK_X, "symlink", NOKEY,
+	     WS("res", 0), WSTR("target", "a"), WSTR("linkpath", J.paths));
+	r = SC(SYS_symlinkat, "a", dfd, "s2");
+	MUST_EQ("symlinkat", r, 0);
+	WANT(SCAP_EV_SYMLINKAT_X, "symlinkat", NOKEY,
+	     WS("res", 0), WSTR("target", "a"), WS("newdirfd", dfd), WSTR("linkpath", "s2"));
+	r = SC(SYS_rename, J.pathl, J.pathr);
+	MUST_EQ("rename", r, 0);
+	WANT(SCAP_EV_RENAME_X, "rename", NOKEY,
+	     WS("res", 0), WSTR("oldpath", J.pathl), WSTR("newpath", J.pathr));
+	r = SC(SYS_renameat, dfd, "r", dfd, "r2");
+	MUST_EQ("renameat", r, 0);
+	WANT(SCAP_EV_RENAMEAT_X, "renameat", NOKEY,
+	     WS("res", 0), WS("olddirfd", dfd), WSTR("oldpath", "r"), WS("newdirfd", dfd),
+	     WSTR("newpath", "r2"));
+	r = SC(SYS_renameat2, dfd, "r2", dfd, "a", RENAME_NOREPLACE);
+	MUST_EQ("renameat2(onto a, NOREPLACE)", r, -EEXIST);
+	WANT(SCAP_EV_RENAMEAT2_X, "failed renameat2", WSTR("newpath", "a"),
+	     WS("res", -EEXIST), WS("olddirfd", dfd), WSTR("oldpath", "r2"), WS("newdirfd", dfd),
+	     WSTR("newpath", "a"), WU("flags", RENAME_NOREPLACE));
+	r = SC(SYS_renameat2, dfd, "r2", dfd, "r3", RENAME_NOREPLACE);
+	MUST_EQ("renameat2", r, 0);
+	WANT(SCAP_EV_RENAMEAT2_X, "renameat2", WSTR("newpath", "r3"),
+	     WS("res", 0), WS("olddirfd", dfd), WSTR("oldpath", "r2"), WS("newdirfd", dfd),
+	     WSTR("newpath", "r3"), WU("flags", RENAME_NOREPLACE));
+
+	r = SC(SYS_mkdirat, dfd, "sub", 0700);
+	MUST_EQ("mkdirat", r, 0);
+	WANT(SCAP_EV_MKDIRAT_X, "mkdirat", NOKEY,
+	     WS("res", 0), WS("dirfd", dfd), WSTR("pathname", "sub"), WU("mode", 0700));
+	r = SC(SYS_mkdir, J.pathc, 0700);
+	MUST_EQ("mkdir(existing file)", r, -EEXIST);
+	WANT(SCAP_EV_MKDIR_X, "failed mkdir", WSTR("pathname", J.pathc),
+	     WS("res", -EEXIST), WSTR("pathname", J.pathc), WU("mode", 0700));
+	r = SC(SYS_rmdir, J.pathsub);
+	MUST_EQ("rmdir", r, 0);
+	WANT(SCAP_EV_RMDIR_X, "rmdir", WSTR("pathname", J.pathsub), WS("res", 0), WSTR("pathname", J.pathsub));
+	r = SC(SYS_rmdir, J.patha);
+	MUST_EQ("rmdir(file)", r, -ENOTDIR);
+	WANT(SCAP_EV_RMDIR_X, "failed rmdir", WSTR("pathname", J.patha),
+	     WS("res", -ENOTDIR), WSTR("pathname", J.patha));
+	r = SC(SYS_unlink, J.paths);
+	MUST_EQ("unlink", r, 0);
+	WANT(SCAP_EV_UNLINK_X, "unlink", WSTR("pathname", J.paths), WS("res", 0), WSTR("pathname", J.paths));
+	r = SC(SYS_unlink, J.missing);
+	MUST_EQ("unlink(missing)", r, -ENOENT);
+	WANT(SCAP_EV_UNLINK_X, "failed unlink", WSTR("pathname", J.missing),
+	     WS("res", -ENOENT), WSTR("pathname", J.missing));
+	r = SC(SYS_unlinkat, dfd, "s2", 0);
+	MUST_EQ("unlinkat", r, 0);
+	WANT(SCAP_EV_UNLINKAT_X, "unlinkat", WSTR("pathname", "s2"),
+	     WS("res", 0), WS("dirfd", dfd), WSTR("pathname", "s2"), WU("flags", 0));
+	r = SC(SYS_unlinkat, dfd, "sub", AT_REMOVEDIR);
+	MUST_EQ("unlinkat(sub, AT_REMOVEDIR)", r, -ENOENT);
+	WANT(SCAP_EV_UNLINKAT_X, "failed unlinkat", WSTR("pathname", "sub"),
+	     WS("res", -ENOENT), WS("dirfd", dfd), WSTR("pathname", "sub"), WU("flags", AT_REMOVEDIR));
+
+	d1 = SC(SYS_dup, fd);
+	MUST_OK("dup", d1);
+	WANT(SCAP_EV_DUP_X, "dup", WS("oldfd", fd), WS("res", d1), WS("oldfd", fd));
+	r = SC(SYS_dup, -1);
+	MUST_EQ("dup(-1)", r, -EBADF);
+	WANT(SCAP_EV_DUP_X, "failed dup", WS("oldfd", -1), WS("res", -EBADF), WS("oldfd", -1));
+	r = SC(SYS_dup2, fd, 200);
+	MUST_EQ("dup2", r, 200);
+	WANT(SCAP_EV_DUP2_X, "dup2", NOKEY, WS("res", 200), WS("oldfd", fd), WS("newfd", 200));
+	r = SC(SYS_dup3, fd, 201, O_CLOEXEC);
+	MUST_EQ("dup3", r, 201);
+	WANT(SCAP_EV_DUP3_X, "dup3", WS("newfd", 201),
+	     WS("res", 201), WS("oldfd", fd), WS("newfd", 201), WU("flags", O_CLOEXEC));
+	r = SC(SYS_dup3, fd, fd, 0);
+	MUST_EQ("dup3(fd, fd)", r, -EINVAL);
+	WANT(SCAP_EV_DUP3_X, "failed dup3", WS("newfd", fd),
+	     WS("res", -EINVAL), WS("oldfd", fd), WS("newfd", fd), WU("flags", 0));
+	r = SC(SYS_fcntl, fd, F_GETFD, 0);
+	MUST_EQ("fcntl(F_GETFD)", r, 0);
+	WANT(SCAP_EV_FCNTL_X, "fcntl", WS("fd", fd),
+	     WS("res", 0), WS("fd", fd), WS("cmd", F_GETFD), WU("arg", 0));
+	r = SC(SYS_fcntl, -1, F_SETFD, FD_CLOEXEC);
+	MUST_EQ("fcntl(-1)", r, -EBADF);
+	WANT(SCAP_EV_FCNTL_X, "failed fcntl", WS("fd", -1),
+	     WS("res", -EBADF), WS("fd", -1), WS("cmd", F_SETFD), WU("arg", FD_CLOEXEC));
+	r = SC(SYS_ioctl, fd, 0x5401 /* TCGETS */, tio);
+	MUST_EQ("ioctl(file, TCGETS)", r, -ENOTTY);
+	WANT(SCAP_EV_IOCTL_X, "ioctl", NOKEY,
+	     WS("res", -ENOTTY), WS("fd", fd), WU("request", 0x5401), WU("argp", U(tio)));
+
+	map = (void *)SC(SYS_mmap, 0, 12288, PROT_READ, MAP_PRIVATE, fd, 0);
+	MUST_OK("mmap", (long)map);
+	WANT(SCAP_EV_MMAP_X, "mmap", WU("length", 12288),
+	     WS("res", (long)map), WU("addr", 0), WU("length", 12288), WU("prot", PROT_READ),
+	     WU("flags", MAP_PRIVATE), WS("fd", fd), WS("offset", 0));
+	r = SC(SYS_mmap, 0, 20480, PROT_READ, MAP_SHARED, -1, 0);
+	MUST_EQ("mmap(-1, MAP_SHARED)", r, -EBADF);
+	WANT(SCAP_EV_MMAP_X, "failed mmap", WU("length", 20480),
+	     WS("res", -EBADF), WU("addr", 0), WU("length", 20480), WU("prot", PROT_READ),
+	     WU("flags", MAP_SHARED), WS("fd", -1), WS("offset", 0));
+	r = SC(SYS_mprotect, map, 12288, PROT_NONE);
+	MUST_EQ("mprotect", r, 0);
+	WANT(SCAP_EV_MPROTECT_X, "mprotect", NOKEY,
+	     WS("res", 0), WU("addr", U(map)), WU("len", 12288), WU("prot", PROT_NONE));
+	if ((long)map > 0)
+		SC(SYS_munmap, map, 12288);
+
+	r = SC(SYS_memfd_create, "scap-conf", MFD_CLOEXEC);
+	MUST_OK("memfd_create", r);
+	WANT(SCAP_EV_MEMFD_CREATE_X, "memfd_create", NOKEY,
+	     WS("res", r), WSTR("name", "scap-conf"), WU("flags", MFD_CLOEXEC));
+	if (r >= 0)
+		SC(SYS_close, r);
+
+	r = SC(SYS_pipe, p);
+	MUST_EQ("pipe", r, 0);
+	WANT(SCAP_EV_PIPE_X, "pipe", NOKEY, WS("res", 0), WS("pipefd0", p[0]), WS("pipefd1", p[1]));
+	r = SC(SYS_pipe2, p2, O_CLOEXEC);
+	MUST_EQ("pipe2", r, 0);
+	WANT(SCAP_EV_PIPE2_X, "pipe2", WU("flags", O_CLOEXEC),
+	     WS("res", 0), WS("pipefd0", p2[0]), WS("pipefd1", p2[1]), WU("flags", O_CLOEXEC));
+	r = SC(SYS_pipe2, p3, 0x7fff0000);
+	MUST_EQ("pipe2(bad flags)", r, -EINVAL);
+	WANT(SCAP_EV_PIPE2_X, "failed pipe2", WU("flags", 0x7fff0000),
+	     WS("res", -EINVAL), WEMPTY("pipefd0"), WEMPTY("pipefd1"), WU("flags", 0x7fff0000));
+	J.off = 0;
+	r = SC(SYS_splice, fd, &J.off, p[1], NULL, 5, 0);
+	MUST_EQ("splice", r, 5);
+	WANT(SCAP_EV_SPLICE_X, "splice", NOKEY,
+	     WS("res", 5), WS("fd_in", fd), WU("off_in", U(&J.off)), WS("fd_out", p[1]),
+	     WU("off_out", 0), WU("len", 5), WU("flags", 0));
+	J.off2 = 2;
+	r = SC(SYS_sendfile, p2[1], fd, &J.off2, 3);
+	MUST_EQ("sendfile", r, 3);
+	WANT(SCAP_EV_SENDFILE_X, "sendfile", NOKEY,
+	     WS("res", 3), WS("out_fd", p2[1]), WS("in_fd", fd), WU("offset", U(&J.off2)), WU("count", 3));
+
+	r = SC(SYS_mount, "none", J.nomnt, "tmpfs", MS_RDONLY | MS_NOSUID, NULL);
+	MUST_EQ("mount(on a missing directory)", r, -ENOENT);
+	WANT(SCAP_EV_MOUNT_X, "mount", NOKEY,
+	     WS("res", -ENOENT), WSTR("source", "none"), WSTR("target", J.nomnt),
+	     WSTR("filesystemtype", "tmpfs"), WU("mountflags", MS_RDONLY | MS_NOSUID), WU("data", 0));
+	r = SC(SYS_umount2, J.nomnt, MNT_DETACH);
+	MUST_EQ("umount2(missing)", r, -ENOENT);
+	WANT(SCAP_EV_UMOUNT2_X, "umount2", NOKEY,
+	     WS("res", -ENOENT), WSTR("target", J.nomnt), WU("flags", MNT_DETACH));
+
+	r = SC(SYS_close, fd3);
+	MUST_EQ("close", r, 0);
+	WANT(SCAP_EV_CLOSE_X, "close", WS("fd", fd3), WS("res", 0), WS("fd", fd3));
+	r = SC(SYS_close, -1);
+	MUST_EQ("close(-1)", r, -EBADF);
+	WANT(SCAP_EV_CLOSE_X, "failed close", WS("fd", -1), WS("res", -EBADF), WS("fd", -1));
+
+	/* Cleanup: these events are not wanted (other keys). */
+	SC(SYS_close, p[0]), SC(SYS_close, p[1]), SC(SYS_close, p2[0]), SC(SYS_close, p2[1]);
+	SC(SYS_close, 200), SC(SYS_close, 201), SC(SYS_close, d1), SC(SYS_close, fd2), SC(SYS_close, fd);
+	SC(SYS_unlinkat, dfd, "a", 0), SC(SYS_unlinkat, dfd, "b", 0), SC(SYS_unlinkat, dfd, "c", 0);
+	SC(SYS_unlinkat, dfd, "l2", 0), SC(SYS_unlinkat, dfd, "r3", 0);
+	SC(SYS_close, dfd);
+}
+
+/* ---- processes -------------------------------------------------------------- */
+
+static pid_t reap(long child, int want_status, const char *what)
+{
+	int st = 0;
+
+	if (child <= 0)
+		return 0;
+	if (waitpid((pid_t)child, &st, __WALL) != child || !WIFEXITED(st) || WEXITSTATUS(st) != want_status)
+		deviate("%s: the child's wait status is %#x, the script needs exit status %d", what, st,
+			want_status);
+	add_tid((uint32_t)child);
+	return (pid_t)child;
+}
+
+static void exec_ctx_params(struct want_event *w)
+{
+	/* Appended after the caller's first parameters (res, dirfd, pathname, flags, argv). */
+	unsigned i = 0;
+
+	while (w->params[i].kind != W_END)
+		i++;
+	w->params[i++] = (struct want_param)WSTR("exe", J.c.exe);
+	w->params[i++] = (struct want_param)WSTR("cwd", J.c.cwd);
+	w->params[i++] = (struct want_param)WU("uid", J.c.uid);
+	w->params[i++] = (struct want_param)WU("gid", J.c.gid);
+	w->params[i++] = (struct want_param)WSTR("cgroup", J.c.cgroup);
+}
+
+/*
+ * In a fork child: exec this program again (it exits at once). The path and
+ * argv are copied to the stack first: right after fork the child's page
+ * tables do not map the parent's read-only data yet, and the drivers read
+ * user memory without faulting pages in, so an enter-time copy of a string
+ * literal would come out empty.
+ */
+static void __attribute__((noreturn)) child_exec(int at)
+{
+	char path[] = "/proc/self/exe", a0[] = "conf-child", a1[] = CONF_CHILD_ARG;
+	char *av[] = { a0, a1, NULL }, *env[] = { NULL };
+
+	if (at)
+		syscall(SYS_execveat, AT_FDCWD, path, av, env, 0);
+	else
+		syscall(SYS_execve, path, av, env);
+	syscall(SYS_exit_group, 127);
+	__builtin_unreachable();
+}
+
+static void processes(void)
+{
+	static char *const fail_argv[] = { "x", NULL };
+	static char *const no_env[] = { NULL };
+	long child, r;
+
+	child = SC(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+	if (child == 0)
+		syscall(SYS_exit_group, 3);
+	MUST_OK("clone", child);
+	reap(child, 3, "clone");
+	WANT(SCAP_EV_CLONE_X, "clone", NOKEY,
+	     WS("res", child), WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0),
+	     WU("child_tid", 0), WU("tls", 0));
+	WANT_CHILD(child, SCAP_EV_CLONE_X, "clone in the child",
+		   WS("res", 0), WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0),
+		   WU("child_tid", 0), WU("tls", 0));
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the clone child", WS("status", 3));
+
+	child = SC(SYS_fork);
+	if (child == 0)
+		syscall(SYS_exit_group, 4);
+	MUST_OK("fork", child);
+	reap(child, 4, "fork");
+	WANT(SCAP_EV_FORK_X, "fork", WS("res", child), WS("res", child));
+	WANT_CHILD(child, SCAP_EV_FORK_X, "fork in the child", WS("res", 0));
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the fork child", WS("status", 4));
+
+	/* libc's vfork: the raw syscall cannot return into a C caller twice. */
+	child = vfork();
+	if (child == 0)
+		_exit(5);
+	child = rs(child);
+	MUST_OK("vfork", child);
+	reap(child, 5, "vfork");
+	WANT(SCAP_EV_VFORK_X, "vfork", NOKEY, WS("res", child));
+	WANT_CHILD(child, SCAP_EV_VFORK_X, "vfork in the child", WS("res", 0));
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the vfork child", WS("status", 5));
+
+	J.ca = (struct clone_args){ .exit_signal = SIGCHLD };
+	child = SC(SYS_clone3, &J.ca, sizeof(J.ca));
+	if (child == 0)
+		syscall(SYS_exit_group, 6);
+	MUST_OK("clone3", child);
+	reap(child, 6, "clone3");
+	/* Keyed: the worker's first event is its own clone3 exit (pthread_create) with 0. */
+	WANT(SCAP_EV_CLONE3_X, "clone3", WS("res", child),
+	     WS("res", child), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)));
+	WANT_CHILD(child, SCAP_EV_CLONE3_X, "clone3 in the child",
+		   WS("res", 0), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)));
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the clone3 child", WS("status", 6));
+
+	/* A failed execve: the process context is this process's. */
+	r = SC(SYS_execve, J.missing, fail_argv, no_env);
+	MUST_EQ("execve(missing)", r, -ENOENT);
+	WANT(SCAP_EV_EXECVE_X, "failed execve", NOKEY,
+	     WS("res", -ENOENT), WSTR("pathname", J.missing), WBYTES("argv", J.argv_fail, 2),
+	     WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
+	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	child = SC(SYS_fork);
+	if (child == 0)
+		child_exec(0);
+	MUST_OK("fork for execve", child);
+	reap(child, CONF_CHILD_STATUS, "execve");
+	WANT(SCAP_EV_FORK_X, "fork for execve", WS("res", child), WS("res", child));
+	WANT_CHILD(child, SCAP_EV_FORK_X, "fork in the execve child", WS("res", 0));
+	WANT_CHILD(child, SCAP_EV_EXECVE_X, "execve",
+		   WS("res", 0), WSTR("pathname", "/proc/self/exe"),
+		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"), WS("ppid", J.c.pid));
+	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execve", WS("status", CONF_CHILD_STATUS));
+
+	/* A failed execveat: the process context is this process's. */
+	r = SC(SYS_execveat, AT_FDCWD, J.missing, fail_argv, no_env, 0);
+	MUST_EQ("execveat(missing)", r, -ENOENT);
+	WANT(SCAP_EV_EXECVEAT_X, "failed execveat", NOKEY,
+	     WS("res", -ENOENT), WS("dirfd", AT_FDCWD), WSTR("pathname", J.missing), WU("flags", 0),
+	     WBYTES("argv", J.argv_fail, 2), WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
+	exec_ctx_params(&J.r->w[J.r->n - 1]);
+
+	/* A successful one in a child: this program again, which exits at once. */
+	child = SC(SYS_fork);
+	if (child == 0)
+		child_exec(1);
+	MUST_OK("fork for execveat", child);
+	reap(child, CONF_CHILD_STATUS, "execveat");
+	WANT(SCAP_EV_FORK_X, "fork for execveat", WS("res", child), WS("res", child));
+	WANT_CHILD(child, SCAP_EV_FORK_X, "fork in the execveat child", WS("res", 0));
+	WANT_CHILD(child, SCAP_EV_EXECVEAT_X, "execveat",
+		   WS("res", 0), WS("dirfd", AT_FDCWD), WSTR("pathname", "/proc/self/exe"), WU("flags", 0),
+		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"),
+		   WS("ppid", J.c.pid));
+	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execveat", WS("status", CONF_CHILD_STATUS));
+
+	r = SC(SYS_kill, J.c.pid, 0);
+	MUST_EQ("kill(self, 0)", r, 0);
+	WANT(SCAP_EV_KILL_X, "kill", WS("pid", J.c.pid), WS("res", 0), WS("pid", J.c.pid), WS("sig", 0));
+	r = SC(SYS_kill, NO_PID, SIGTERM);
+	MUST_EQ("kill(no such pid)", r, -ESRCH);
+	WANT(SCAP_EV_KILL_X, "failed kill", WS("pid", NO_PID),
+	     WS("res", -ESRCH), WS("pid", NO_PID), WS("sig", SIGTERM));
+	r = SC(SYS_tkill, J.tid, 0);
+	MUST_EQ("tkill", r, 0);
+	WANT(SCAP_EV_TKILL_X, "tkill", WS("tid", J.tid), WS("res", 0), WS("tid", J.tid), WS("sig", 0));
+	r = SC(SYS_tkill, -1, 0);
+	MUST_EQ("tkill(-1)", r, -EINVAL);
+	WANT(SCAP_EV_TKILL_X, "failed tkill", WS("tid", -1), WS("res", -EINVAL), WS("tid", -1), WS("sig", 0));
+	r = SC(SYS_tgkill, J.c.pid, J.tid, 0);
+	MUST_EQ("tgkill", r, 0);
+	WANT(SCAP_EV_TGKILL_X, "tgkill", NOKEY,
+	     WS("res", 0), WS("tgid", J.c.pid), WS("tid", J.tid), WS("sig", 0));
+	r = SC(SYS_ptrace, PTRACE_CONT_REQ, NO_PID, 0, 0);
+	MUST_EQ("ptrace(PTRACE_CONT, no such pid)", r, -ESRCH);
+	WANT(SCAP_EV_PTRACE_X, "ptrace", NOKEY,
+	     WS("res", -ESRCH), WS("request", PTRACE_CONT_REQ), WS("pid", NO_PID), WU("addr", 0), WU("data", 0));
+	r = SC(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	MUST_OK("prctl(PR_GET_DUMPABLE)", r);
+	WANT(SCAP_EV_PRCTL_X, "prctl", WS("option", PR_GET_DUMPABLE),
+	     WS("res", r), WS("option", PR_GET_DUMPABLE), WU("arg2", 0), WU("arg3", 0), WU("arg4", 0),
+	     WU("arg5", 0));
+	r = SC(SYS_prctl, 0x7fff, 1, 2, 3, 4);
+	MUST_EQ("prctl(bad option)", r, -EINVAL);
+	WANT(SCAP_EV_PRCTL_X, "failed prctl", WS("option", 0x7fff),
+	     WS("res", -EINVAL), WS("option", 0x7fff), WU("arg2", 1), WU("arg3", 2), WU("arg4", 3),
+	     WU("arg5", 4));
+
+	/* The ids this thread already has: nothing changes. */
+	r = SC(SYS_setuid, J.c.uid);
+	MUST_EQ("setuid", r, 0);
+	WANT(SCAP_EV_SETUID_X, "setuid", NOKEY, WS("res", 0), WU("uid", J.c.uid));
+	r = SC(SYS_setgid, J.c.gid);
+	MUST_EQ("setgid", r, 0);
+	WANT(SCAP_EV_SETGID_X, "setgid", NOKEY, WS("res", 0), WU("gid", J.c.gid));
+	r = SC(SYS_setreuid, -1, -1);
+	MUST_EQ("setreuid", r, 0);
+	WANT(SCAP_EV_SETREUID_X, "setreuid", NOKEY, WS("res", 0), WU("ruid", 0xffffffffu), WU("euid", 0xffffffffu));
+	r = SC(SYS_setregid, -1, -1);
+	MUST_EQ("setregid", r, 0);
+	WANT(SCAP_EV_SETREGID_X, "setregid", NOKEY, WS("res", 0), WU("rgid", 0xffffffffu), WU("egid", 0xffffffffu));
+	r = SC(SYS_setresuid, -1, J.c.uid, -1);
+	MUST_EQ("setresuid", r, 0);
+	WANT(SCAP_EV_SETRESUID_X, "setresuid", NOKEY,
+	     WS("res", 0), WU("ruid", 0xffffffffu), WU("euid", J.c.uid), WU("suid", 0xffffffffu));
+	r = SC(SYS_setresgid, -1, -1, J.c.gid);
+	MUST_EQ("setresgid", r, 0);
+	WANT(SCAP_EV_SETRESGID_X, "setresgid", NOKEY,
+	     WS("res", 0), WU("rgid", 0xffffffffu), WU("egid", 0xffffffffu), WU("sgid", J.c.gid));
+	J.caphdr = (struct __user_cap_header_struct){ .version = 0 };
+	r = SC(SYS_capset, &J.caphdr, NULL);
+	MUST_EQ("capset(bad version)", r, -EINVAL);
+	WANT(SCAP_EV_CAPSET_X, "capset", NOKEY, WS("res", -EINVAL), WU("hdrp", U(&J.caphdr)), WU("datap", 0));
+	r = SC(SYS_unshare, 0x1);
+	MUST_EQ("unshare(bad flag)", r, -EINVAL);
+	WANT(SCAP_EV_UNSHARE_X, "unshare", NOKEY, WS("res", -EINVAL), WU("flags", 0x1));
+	r = SC(SYS_setns, -1, CLONE_NEWNET);
+	MUST_EQ("setns(-1)", r, -EBADF);
+	WANT(SCAP_EV_SETNS_X, "setns", NOKEY, WS("res", -EBADF), WS("fd", -1), WU("nstype", CLONE_NEWNET));
+	r = SC(SYS_chroot, J.missing);
+	MUST_EQ("chroot(missing)", r, -ENOENT);
+	WANT(SCAP_EV_CHROOT_X, "chroot", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing));
+	r = SC(SYS_chdir, J.missing);
+	MUST_EQ("chdir(missing)", r, -ENOENT);
+	WANT(SCAP_EV_CHDIR_X, "chdir", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing));
+	r = SC(SYS_fchdir, -1);
+	MUST_EQ("fchdir(-1)", r, -EBADF);
+	WANT(SCAP_EV_FCHDIR_X, "fchdir", NOKEY, WS("res", -EBADF), WS("fd", -1));
+
+	/* Without CONFIG_MODULES these are ENOSYS; either way they fail, and res is what we got. */
+	r = SC(SYS_init_module, NULL, 0, "");
+	if (r >= 0)
+		deviate("init_module(NULL, 0) returned %ld, the script needs an error", r);
+	WANT(SCAP_EV_INIT_MODULE_X, "init_module", NOKEY,
+	     WS("res", r), WU("module_image", 0), WU("len", 0), WSTR("param_values", ""));
+	r = SC(SYS_finit_module, -1, "", 0);
+	if (r != -EBADF && r != -ENOSYS)
+		deviate("finit_module(-1) returned %ld, the script needs -EBADF or -ENOSYS", r);
+	WANT(SCAP_EV_FINIT_MODULE_X, "finit_module", NOKEY,
+	     WS("res", r), WS("fd", -1), WSTR("param_values", ""), WU("flags", 0));
+	r = SC(SYS_delete_module, "scap_conf_no_module", O_NONBLOCK);
+	if (r != -ENOENT && r != -ENOSYS)
+		deviate("delete_module(no such module) returned %ld, the script needs -ENOENT or -ENOSYS", r);
+	WANT(SCAP_EV_DELETE_MODULE_X, "delete_module", NOKEY,
+	     WS("res", r), WSTR("name", "scap_conf_no_module"), WU("flags", O_NONBLOCK));
+	r = SC(SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0);
+	MUST_EQ("bpf(BPF_MAP_CREATE, zeroed attr)", r, -EINVAL);
+	WANT(SCAP_EV_BPF_SYSCALL_X, "bpf", NOKEY, WS("res", -EINVAL), WS("cmd", 0), WU("attr", 0), WU("size", 0));
+	r = SC(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0x80000000u, NULL);
+	MUST_EQ("seccomp(bad flags)", r, -EINVAL);
+	WANT(SCAP_EV_SECCOMP_X, "seccomp", NOKEY,
+	     WS("res", -EINVAL), WS("operation", 1), WU("flags", 0x80000000u), WU("args", 0));
+}
+
+/* ---- network ---------------------------------------------------------------- */
+
+static long socket_want(int domain, int type, const char *what)
+{
+	long s = SC(SYS_socket, domain, type, 0);
+
+	MUST_OK(what, s);
+	WANT(SCAP_EV_SOCKET_X, what, WS("res", s),
+	     WS("res", s), WS("domain", domain), WU("type", type), WS("protocol", 0));
+	return s;
+}
+
+static long bind_local(long s, unsigned char sa_out[7], const char *what)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	long r = SC(SYS_bind, s, &a, sizeof(a));
+
+	MUST_EQ(what, r, 0);
+	sa_local(sa_out, 0);
+	WANT(SCAP_EV_BIND_X, what, WS("sockfd", s),
+	     WS("res", 0), WS("sockfd", s), WBYTES("addr", sa_out, 7));
+	return r;
+}
+
+static long connect_local(long s, unsigned port, long want_res, unsigned char sa_out[7], const char *what)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	long r = SC(SYS_connect, s, &a, sizeof(a));
+
+	MUST_EQ(what, r, want_res);
+	sa_local(sa_out, port);
+	WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
+	     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7));
+	return r;
+}
+
+static void network(void)
+{
+	static unsigned char sa_zero[7], sa_conn[7], sa_conn2[7];
+	struct sockaddr_in peer, u1a, lo = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t plen;
+	long ls, cs, cs2, cs3, as, as2, u1, u2, r;
+	int sv[2] = { -1, -1 };
+	unsigned port;
+
+	ls = socket_want(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, "listening socket");
+	bind_local(ls, sa_zero, "bind");
+	port = local_port((int)ls);
+	r = SC(SYS_bind, -1, &lo, sizeof(lo));
+	MUST_EQ("bind(-1)", r, -EBADF);
+	WANT(SCAP_EV_BIND_X, "failed bind", WS("sockfd", -1),
+	     WS("res", -EBADF), WS("sockfd", -1), WBYTES("addr", sa_zero, 7));
+	r = SC(SYS_listen, ls, 8);
+	MUST_EQ("listen", r, 0);
+	WANT(SCAP_EV_LISTEN_X, "listen", NOKEY, WS("res", 0), WS("sockfd", ls), WS("backlog", 8));
+
+	cs = socket_want(AF_INET, SOCK_STREAM, "client socket");
+	connect_local(cs, port, 0, sa_conn, "connect");
+	plen = sizeof(peer);
+	as = SC(SYS_accept, ls, &peer, &plen);
+	MUST_OK("accept", as);
+	sa_local(J.sa_peer, local_port((int)cs));
+	WANT(SCAP_EV_ACCEPT_X, "accept", WS("sockfd", ls),
+	     WS("res", as), WS("sockfd", ls), WBYTES("addr", J.sa_peer, 7));
+	r = SC(SYS_accept, -1, NULL, NULL);
+	MUST_EQ("accept(-1)", r, -EBADF);
+	WANT(SCAP_EV_ACCEPT_X, "failed accept", WS("sockfd", -1), WS("res", -EBADF), WS("sockfd", -1), WEMPTY("addr"));
+
+	cs2 = socket_want(AF_INET, SOCK_STREAM, "second client socket");
+	connect_local(cs2, port, 0, sa_conn2, "second connect");
+	plen = sizeof(peer);
+	as2 = SC(SYS_accept4, ls, &peer, &plen, SOCK_CLOEXEC);
+	MUST_OK("accept4", as2);
+	sa_local(J.sa_peer2, local_port((int)cs2));
+	WANT(SCAP_EV_ACCEPT4_X, "accept4", NOKEY,
+	     WS("res", as2), WS("sockfd", ls), WBYTES("addr", J.sa_peer2, 7), WU("flags", SOCK_CLOEXEC));
+
+	J.one = 1;
+	r = SC(SYS_setsockopt, cs, SOL_SOCKET, SO_KEEPALIVE, &J.one, sizeof(J.one));
+	MUST_EQ("setsockopt", r, 0);
+	WANT(SCAP_EV_SETSOCKOPT_X, "setsockopt", NOKEY,
+	     WS("res", 0), WS("sockfd", cs), WS("level", SOL_SOCKET), WS("optname", SO_KEEPALIVE),
+	     WBYTES("optval", "\1\0\0\0", 4), WU("optlen", 4));
+	J.sotype_len = sizeof(J.sotype);
+	r = SC(SYS_getsockopt, cs, SOL_SOCKET, SO_TYPE, &J.sotype, &J.sotype_len);
+	MUST_EQ("getsockopt", r, 0);
+	WANT(SCAP_EV_GETSOCKOPT_X, "getsockopt", NOKEY,
+	     WS("res", 0), WS("sockfd", cs), WS("level", SOL_SOCKET), WS("optname", SO_TYPE),
+	     WU("optval", U(&J.sotype)), WU("optlen", U(&J.sotype_len)));
+
+	r = SC(SYS_sendto, cs, "ping", 4, MSG_NOSIGNAL, NULL, 0);
+	MUST_EQ("sendto", r, 4);
+	WANT(SCAP_EV_SENDTO_X, "sendto", WS("sockfd", cs),
+	     WS("res", 4), WS("sockfd", cs), WBYTES("buf", "ping", 4), WU("len", 4),
+	     WU("flags", MSG_NOSIGNAL), WEMPTY("dest_addr"));
+	r = SC(SYS_recvfrom, as, J.rbuf4, 4, MSG_WAITALL, NULL, NULL);
+	MUST_EQ("recvfrom", r, 4);
+	WANT(SCAP_EV_RECVFROM_X, "recvfrom", WS("sockfd", as),
+	     WS("res", 4), WS("sockfd", as), WBYTES("buf", "ping", 4), WU("len", 4),
+	     WU("flags", MSG_WAITALL), WEMPTY("src_addr"));
+
+	u1 = socket_want(AF_INET, SOCK_DGRAM, "udp socket");
+	bind_local(u1, sa_zero, "udp bind");
+	u2 = socket_want(AF_INET, SOCK_DGRAM, "second udp socket");
+	bind_local(u2, sa_zero, "second udp bind");
+	sa_local(J.sa_u1, local_port((int)u1));
+	sa_local(J.sa_u2, local_port((int)u2));
+	u1a = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)local_port((int)u1)),
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	r = SC(SYS_sendto, u2, "dgram", 5, 0, &u1a, sizeof(u1a));
+	MUST_EQ("udp sendto", r, 5);
+	WANT(SCAP_EV_SENDTO_X, "udp sendto", WS("sockfd", u2),
+	     WS("res", 5), WS("sockfd", u2), WBYTES("buf", "dgram", 5), WU("len", 5), WU("flags", 0),
+	     WBYTES("dest_addr", J.sa_u1, 7));
+	plen = sizeof(peer);
+	r = SC(SYS_recvfrom, u1, J.rbuf5, 32, 0, &peer, &plen);
+	MUST_EQ("udp recvfrom", r, 5);
+	WANT(SCAP_EV_RECVFROM_X, "udp recvfrom", WS("sockfd", u1),
+	     WS("res", 5), WS("sockfd", u1), WBYTES("buf", "dgram", 5), WU("len", 32), WU("flags", 0),
+	     WBYTES("src_addr", J.sa_u2, 7));
+
+	J.siov[0] = (struct iovec){ "abc", 3 };
+	J.smsg = (struct msghdr){ .msg_iov = J.siov, .msg_iovlen = 1 };
+	r = SC(SYS_sendmsg, cs, &J.smsg, 0);
+	MUST_EQ("sendmsg", r, 3);
+	WANT(SCAP_EV_SENDMSG_X, "sendmsg", NOKEY, WS("res", 3), WS("sockfd", cs), WU("msg", U(&J.smsg)), WU("flags", 0));
+	J.rsiov[0] = (struct iovec){ J.rbuf4, 3 };
+	J.rmsg = (struct msghdr){ .msg_iov = J.rsiov, .msg_iovlen = 1 };
+	r = SC(SYS_recvmsg, as, &J.rmsg, MSG_WAITALL);
+	MUST_EQ("recvmsg", r, 3);
+	WANT(SCAP_EV_RECVMSG_X, "recvmsg", NOKEY,
+	     WS("res", 3), WS("sockfd", as), WU("msg", U(&J.rmsg)), WU("flags", MSG_WAITALL));
+
+	r = SC(SYS_shutdown, cs, SHUT_WR);
+	MUST_EQ("shutdown", r, 0);
+	WANT(SCAP_EV_SHUTDOWN_X, "shutdown", WS("sockfd", cs), WS("res", 0), WS("sockfd", cs), WS("how", SHUT_WR));
+	r = SC(SYS_shutdown, -1, SHUT_RD);
+	MUST_EQ("shutdown(-1)", r, -EBADF);
+	WANT(SCAP_EV_SHUTDOWN_X, "failed shutdown", WS("sockfd", -1),
+	     WS("res", -EBADF), WS("sockfd", -1), WS("how", SHUT_RD));
+
+	r = SC(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv);
+	MUST_EQ("socketpair", r, 0);
+	WANT(SCAP_EV_SOCKETPAIR_X, "socketpair", NOKEY,
+	     WS("res", 0), WS("domain", AF_UNIX), WU("type", SOCK_STREAM), WS("protocol", 0),
+	     WS("sv0", sv[0]), WS("sv1", sv[1]));
+
+	/* Port 1 on loopback: nobody listens, refused at once. */
+	cs3 = socket_want(AF_INET, SOCK_STREAM, "third client socket");
+	connect_local(cs3, 1, -ECONNREFUSED, J.sa_refused, "refused connect");
+	r = SC(SYS_socket, 9999, SOCK_STREAM, 0);
+	MUST_EQ("socket(bad domain)", r, -EAFNOSUPPORT);
+	WANT(SCAP_EV_SOCKET_X, "failed socket", WS("res", -EAFNOSUPPORT),
+	     WS("res", -EAFNOSUPPORT), WS("domain", 9999), WU("type", SOCK_STREAM), WS("protocol", 0));
+
+	SC(SYS_close, sv[0]), SC(SYS_close, sv[1]), SC(SYS_close, cs3), SC(SYS_close, u1), SC(SYS_close, u2);
+	SC(SYS_close, as2), SC(SYS_close, cs2), SC(SYS_close, as), SC(SYS_close, cs), SC(SYS_close, ls);
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	J.tid = (uint32_t)live_gettid();
+	add_tid(J.tid);
+	files();
+	processes();
+	network();
+	/* The last event of the run: readers stop at it (conformance_cross.c). */
+	MUST_EQ("close(end marker)", SC(SYS_close, CONF_END_FD), -EBADF);
+	WANT(SCAP_EV_CLOSE_X, "end marker", WS("fd", CONF_END_FD), WS("res", -EBADF), WS("fd", CONF_END_FD));
+	return NULL;
+}
+
+/* ---- setup ------------------------------------------------------------------- */
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int read_ctx(struct conf_ctx *c, char *why, size_t len)
+{
+	char cg[4096], *line;
+	ssize_t n;
+	int k;
+
+	n = readlink("/proc/self/exe", c->exe, sizeof(c->exe) - 1);
+	if (n <= 0 || !getcwd(c->cwd, sizeof(c->cwd))) {
+		snprintf(why, len, "cannot read /proc/self/exe or the working directory");
+		return -1;
+	}
+	c->exe[n] = '\0';
+	if (read_file("/proc/thread-self/comm", c->comm, sizeof(c->comm)) <= 0) {
+		snprintf(why, len, "cannot read /proc/thread-self/comm");
+		return -1;
+	}
+	c->comm[strcspn(c->comm, "\n")] = '\0';
+	/* The unified hierarchy's line, "0::/path"; "/" without cgroup v2. */
+	strcpy(c->cgroup, "/");
+	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) > 0)
+		for (line = strtok(cg, "\n"); line; line = strtok(NULL, "\n"))
+			if (strncmp(line, "0::", 3) == 0)
+				snprintf(c->cgroup, sizeof(c->cgroup), "%s", line + 3);
+	k = read_file("/proc/self/cmdline", c->cmdline, sizeof(c->cmdline));
+	c->cmdline_len = k > 0 ? (size_t)k : 0;
+	c->uid = getuid();
+	c->gid = getgid();
+	c->pid = getpid();
+	c->ppid = getppid();
+	return 0;
+}
+
+const char *const *conf_syscalls(void)
+{
+	static const char *names[SCAP_EV_MAX + 1];
+	unsigned n = 0;
+
+	if (names[0])
+		return names;
+	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
+		const struct scap_event_info *e = scap_event_info(c);
+		bool dup = false;
+
+		if (!e || e->syscall_nr < 0)
+			continue;
+		for (unsigned k = 0; k < n; k++)
+			dup |= strcmp(names[k], scap_syscall_name(e->syscall_nr)) == 0;
+		if (!dup)
+			names[n++] = scap_syscall_name(e->syscall_nr);
+	}
+	names[n] = NULL;
+	return names;
+}
+
+int conf_run_workload(struct conf_run *r)
+{
+	pid_t tid;
+
+	memset(&J, 0, sizeof(J));
+	memset(r, 0, sizeof(*r));
+	J.r = r;
+	if (read_ctx(&J.c, r->why, sizeof(r->why)) < 0)
+		return -1;
+	live_tmp_path(J.dir, sizeof(J.dir), "conf");
+	snprintf(J.patha, sizeof(J.patha), "%s/a", J.dir);
+	snprintf(J.pathc, sizeof(J.pathc), "%s/c", J.dir);
+	snprintf(J.pathl, sizeof(J.pathl), "%s/l", J.dir);
+	snprintf(J.paths, sizeof(J.paths), "%s/s", J.dir);
+	snprintf(J.pathr, sizeof(J.pathr), "%s/r", J.dir);
+	snprintf(J.pathsub, sizeof(J.pathsub), "%s/sub", J.dir);
+	snprintf(J.missing, sizeof(J.missing), "%s/missing", J.dir);
+	snprintf(J.nomnt, sizeof(J.nomnt), "%s/no-mount-point", J.dir);
+	memcpy(J.argv_fail, "x", 2);
+	J.argv_child_len = (size_t)snprintf(J.argv_child, sizeof(J.argv_child), "conf-child%c%s", 0,
+					    CONF_CHILD_ARG) + 1;
+
+	if (live_run_thread(worker, NULL, &tid) < 0) {
+		snprintf(r->why, sizeof(r->why), "cannot start the worker thread");
+		return -1;
+	}
+	rmdir(J.dir);
+	if (J.failed)
+		return -1;
+
+	/* Paired rows come as one event built from the enter and the exit. */
+	for (unsigned i = 0; i < r->n; i++) {
+		const struct scap_event_info *e = scap_event_info(r->w[i].type);
+
+		r->w[i].flags_clear = SCAP_EVF_TOCTOU | SCAP_EVF_TRUNCATED;
+		if (e->flags & SCAP_EF_TOCTOU) {
+			r->w[i].flags_set = SCAP_EVF_PAIRED;
+			r->w[i].flags_clear |= SCAP_EVF_NO_ENTER;
+		} else {
+			r->w[i].flags_clear |= SCAP_EVF_PAIRED;
+		}
+		r->w[i].event_name = e->name;
+	}
+	return 0;
+}
+
+int conf_check_coverage(const struct conf_run *r, char *why, size_t len)
+{
+	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
+		const struct scap_event_info *e = scap_event_info(c);
+		bool seen = false;
+
+		/* Enter rows of paired syscalls are checked through their exit. */
+		if (c == SCAP_EV_GENERIC_X || (e->dir == SCAP_DIR_ENTER && (e->flags & SCAP_EF_TOCTOU)))
+			continue;
+		for (unsigned i = 0; i < r->n; i++) {
+			if (r->w[i].type != c)
+				continue;
+			seen = true;
+			for (unsigned p = 0; p < e->nparams; p++) {
+				bool has = false;
+
+				for (unsigned k = 0; k < WANT_MAX_PARAMS && r->w[i].params[k].kind != W_END; k++)
+					has |= strcmp(r->w[i].params[k].name, e->params[p].name) == 0;
+				if (!has) {
+					snprintf(why, len, "the workload's \"%s\" does not check parameter %s of %s",
+						 r->w[i].what, e->params[p].name, e->name);
+					return -1;
+				}
+			}
+		}
+		if (!seen) {
+			snprintf(why, len, "the workload never checks event %s (code %u)", e->name, c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+unsigned conf_count_params(const struct conf_run *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->n; i++)
+		for (unsigned k = 0; k < WANT_MAX_PARAMS && r->w[i].params[k].kind != W_END; k++)
+			n++;
+	return n;
+}
