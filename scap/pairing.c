@@ -49,6 +49,8 @@ struct scap_pairing {
 	uint32_t out_cap;
 	uint8_t *exit_copy;              /* the raw exit merged into out, when out is paired */
 	uint32_t exit_cap;
+	uint8_t *conv;                   /* an exit rewritten as another row (execveat) */
+	uint32_t conv_cap;
 	bool out_is_paired;
 	struct scap_pairing_stats st;
 };
@@ -128,6 +130,7 @@ void scap_pairing_free(struct scap_pairing *p)
 	free(p->table);
 	free(p->out);
 	free(p->exit_copy);
+	free(p->conv);
 	free(p);
 }
 
@@ -358,6 +361,67 @@ static uint32_t find_execve_by_pid(const struct scap_pairing *p, const struct sc
 	return NO_SLOT;
 }
 
+/*
+ * Rewrites exit ev as an event of row `to` into p->conv: parameters matched
+ * by name, those ev lacks left empty. 0, or -1 when ev is malformed or
+ * memory is short.
+ */
+static int rewrite_as(struct scap_pairing *p, const struct scap_evt_hdr *ev, uint16_t to)
+{
+	const struct scap_event_info *from = scap_event_info(ev->type), *x = scap_event_info(to);
+	uint32_t off[SCAP_MAX_PARAMS], total;
+	uint16_t len[SCAP_MAX_PARAMS];
+	int src[SCAP_MAX_PARAMS];
+
+	if (!from || !x || ev->nparams != from->nparams || !param_offsets(ev, off, len))
+		return -1;
+	total = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
+	for (unsigned i = 0; i < x->nparams; i++) {
+		src[i] = -1;
+		for (unsigned k = 0; k < from->nparams && src[i] < 0; k++)
+			if (strcmp(x->params[i].name, from->params[k].name) == 0)
+				src[i] = (int)k;
+		total += src[i] >= 0 ? len[src[i]] : 0;
+	}
+	if (reserve(&p->conv, &p->conv_cap, total) < 0)
+		return -1;
+
+	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
+	for (unsigned i = 0; i < x->nparams; i++) {
+		uint16_t l = src[i] >= 0 ? len[src[i]] : 0;
+
+		memcpy(p->conv + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &l, sizeof(l));
+		if (l)
+			memcpy(p->conv + pos, (const uint8_t *)ev + off[src[i]], l);
+		pos += l;
+	}
+	memcpy(p->conv, ev, SCAP_EVT_HDR_LEN);
+	struct scap_evt_hdr *h = (struct scap_evt_hdr *)p->conv;
+	h->len = total;
+	h->type = to;
+	h->nparams = (uint8_t)x->nparams;
+	return 0;
+}
+
+/*
+ * The exit of a successful execveat comes as execve's on x86_64 (seen on
+ * 6.18: the syscall number at exit is __NR_execve). When the thread's (or,
+ * for a non-leader thread, its process's) pending enter is an execveat's,
+ * the exit completes that execveat.
+ */
+static const struct scap_evt_hdr *execveat_exit(struct scap_pairing *p, const struct scap_evt_hdr *ev)
+{
+	uint32_t s = find_slot(p, ev->tid);
+
+	if (p->table[s] == NO_SLOT && ev->tid == ev->pid)
+		s = find_execve_by_pid(p, ev, SCAP_EV_EXECVEAT_E);
+	if (s == NO_SLOT || p->table[s] == NO_SLOT || p->pool[p->table[s]].code != SCAP_EV_EXECVEAT_E)
+		return ev;
+	if (rewrite_as(p, ev, SCAP_EV_EXECVEAT_X) < 0)
+		return ev;
+	return (const struct scap_evt_hdr *)p->conv;
+}
+
 int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
 		      const struct scap_evt_hdr **out)
 {
@@ -376,6 +440,11 @@ int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
 		return 0;
 	}
 
+	if (ev->type == SCAP_EV_EXECVE_X) {
+		ev = execveat_exit(p, ev);
+		m = &p->rows[ev->type];
+	}
+
 	uint32_t s = find_slot(p, ev->tid);
 	if (p->table[s] != NO_SLOT && p->pool[p->table[s]].code != m->enter_code) {
 		/* This thread's pending enter belongs to another syscall that never exited for us. */
@@ -383,7 +452,8 @@ int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
 		remove_at(p, s);
 		s = find_slot(p, ev->tid);
 	}
-	if (p->table[s] == NO_SLOT && ev->type == SCAP_EV_EXECVE_X && ev->tid == ev->pid)
+	if (p->table[s] == NO_SLOT && (ev->type == SCAP_EV_EXECVE_X || ev->type == SCAP_EV_EXECVEAT_X) &&
+	    ev->tid == ev->pid)
 		s = find_execve_by_pid(p, ev, m->enter_code);
 	if (s == NO_SLOT || p->table[s] == NO_SLOT) {
 		p->st.orphan_exits++;
