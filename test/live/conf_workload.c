@@ -905,12 +905,23 @@ static int read_ctx(struct conf_ctx *c, char *why, size_t len)
 		return -1;
 	}
 	c->comm[strcspn(c->comm, "\n")] = '\0';
-	/* The unified hierarchy's line, "0::/path"; "/" without cgroup v2. */
-	strcpy(c->cgroup, "/");
+	/*
+	 * As the drivers report it: the unified hierarchy's path ("0::/path"),
+	 * or, where that is the root (a host with cgroup v1 hierarchies only),
+	 * the memory controller's ("N:memory:/path").
+	 */
+	char v2[PATH_MAX] = "/", mem[PATH_MAX] = "";
+
 	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) > 0)
-		for (line = strtok(cg, "\n"); line; line = strtok(NULL, "\n"))
+		for (line = strtok(cg, "\n"); line; line = strtok(NULL, "\n")) {
+			char *m = strstr(line, ":memory:");
+
 			if (strncmp(line, "0::", 3) == 0)
-				snprintf(c->cgroup, sizeof(c->cgroup), "%s", line + 3);
+				snprintf(v2, sizeof(v2), "%s", line + 3);
+			else if (m && !strchr(m + 8, ':'))
+				snprintf(mem, sizeof(mem), "%s", m + 8);
+		}
+	snprintf(c->cgroup, sizeof(c->cgroup), "%s", strcmp(v2, "/") == 0 && mem[0] ? mem : v2);
 	k = read_file("/proc/self/cmdline", c->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = k > 0 ? (size_t)k : 0;
 	c->uid = getuid();
