@@ -48,8 +48,10 @@ struct scap_ring *scap_ring_alloc(int cpu, u32 size)
 	r->pages = kvcalloc(r->npages, sizeof(*r->pages), GFP_KERNEL);
 	if (!r->pages)
 		goto fail;
+	/* Rings are large: fail the open cleanly rather than wake the OOM killer. */
 	for (i = 0; i < r->npages; i++) {
-		r->pages[i] = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
+		r->pages[i] = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY |
+					       __GFP_NOWARN, 0);
 		if (!r->pages[i])
 			goto fail;
 	}
