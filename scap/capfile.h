@@ -28,6 +28,8 @@
 #define SCAP_CAPFILE_REC_HEAD 8u
 #define SCAP_CAPFILE_REC_EVENT 1u    /* arg = cpu as scap_next gave it; body = the event */
 #define SCAP_CAPFILE_REC_TRAILER 2u  /* arg = body length; the last record */
+#define SCAP_CAPFILE_REC_EXIT_COPY 3u /* arg = 0; body = the exit-time copy of the
+                                         TOCTOU event in the next record */
 
 /* Trailer body: fixed part, then one 40-byte entry per buffer. */
 #define SCAP_CAPFILE_TRAILER_FIXED 80u

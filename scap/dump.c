@@ -207,6 +207,20 @@ int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned
 		return d->err;
 	if (!ev || e->len < SCAP_EVT_HDR_LEN || e->len > SCAP_MAX_EVENT_LEN)
 		return scap__seterr(d->h, -EINVAL, "scap_dump_event: %s", ev ? "the event's length is out of range (not an event from scap_next?)" : "ev is NULL");
+	/* The evidence of a race: the exit-time values, just before the event. */
+	if (e->flags & SCAP_EVF_TOCTOU) {
+		const struct scap_event *x;
+
+		if (scap_event_exit_copy(d->h, ev, &x) == 0) {
+			scap_capfile_put32(head, SCAP_CAPFILE_REC_EXIT_COPY);
+			scap_capfile_put32(head + 4, 0);
+			r = write_all(d, head, sizeof(head), "write an event to");
+			if (r == 0)
+				r = write_all(d, x, scap_event_len(x), "write an event to");
+			if (r < 0)
+				return r;
+		}
+	}
 	scap_capfile_put32(head, SCAP_CAPFILE_REC_EVENT);
 	scap_capfile_put32(head + 4, cpu);
 	r = write_all(d, head, sizeof(head), "write an event to");

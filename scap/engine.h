@@ -87,6 +87,12 @@ struct scap_engine_ops {
 	int (*stats)(void *state);
 	/* Detaches and frees everything. state may be partially built. */
 	void (*close)(void *state);
+	/*
+	 * Optional, for engines that deliver already-paired events (savefile):
+	 * the exit-time copy of ev, the event next() returned last, or NULL.
+	 * scap_event_exit_copy asks it when the core has no pairing stage.
+	 */
+	const struct scap_evt_hdr *(*exit_copy)(void *state, const struct scap_evt_hdr *ev);
 };
 
 /* The built-in engines, in "auto" preference order, NULL-terminated. */

@@ -517,6 +517,8 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 		return -EINVAL;
 	if (h->stage.exit_copy)
 		x = h->stage.exit_copy(h->stage.st, (const struct scap_evt_hdr *)ev);
+	else if (h->ops && h->ops->exit_copy)
+		x = h->ops->exit_copy(h->state, (const struct scap_evt_hdr *)ev);
 	if (!x)
 		return -ENOENT;
 	*exit_ev = (const struct scap_event *)x;

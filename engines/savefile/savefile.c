@@ -33,6 +33,8 @@ struct sf_state {
 	gzFile gz;
 	uint64_t off;              /* offset in the (decompressed) stream */
 	uint8_t *ev;               /* the event handed out last */
+	uint8_t *xev;              /* its exit-time copy, when has_x */
+	bool has_x;
 	struct sf_buf *bufs;
 	uint32_t nbuffers;
 	uint64_t records;
@@ -72,6 +74,7 @@ static void sf_close(void *state)
 	if (s->gz)
 		gzclose(s->gz);
 	free(s->ev);
+	free(s->xev);
 	free(s->bufs);
 	free(s);
 }
@@ -205,7 +208,9 @@ static int sf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config 
 		return -EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
-	if (!s || !(s->ev = malloc(SCAP_MAX_EVENT_LEN))) {
+	if (!s || !(s->ev = malloc(SCAP_MAX_EVENT_LEN)) || !(s->xev = malloc(SCAP_MAX_EVENT_LEN))) {
+		if (s)
+			free(s->ev);
 		free(s);
 		scap_engine_errf(ctx, "out of memory opening capture file %s", path);
 		return -ENOMEM;
@@ -326,16 +331,42 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 	return -ENODATA;
 }
 
+/* Reads and validates the event of the record at rec into buf. */
+static int sf_read_event(struct sf_state *s, uint8_t *buf, uint64_t rec, const char *what)
+{
+	char why[SCAP_ERRBUF_SIZE] = "";
+	uint32_t len;
+	int r;
+
+	r = sf_need(s, buf, SCAP_EVT_HDR_LEN, rec, what);
+	if (r < 0)
+		return r;
+	len = scap_capfile_get32(buf + 16);
+	if (len < SCAP_EVT_HDR_LEN || len > SCAP_MAX_EVENT_LEN)
+		return sf_failf(s, -EBADMSG,
+				"corrupt capture file: the %s at offset %" PRIu64 " has length %u (must be %u..%u)",
+				what, rec + SCAP_CAPFILE_REC_HEAD, len, SCAP_EVT_HDR_LEN, SCAP_MAX_EVENT_LEN);
+	r = sf_need(s, buf + SCAP_EVT_HDR_LEN, len - SCAP_EVT_HDR_LEN, rec, what);
+	if (r < 0)
+		return r;
+	if (scap_event_validate(buf, len, why, sizeof(why)) < 0)
+		return sf_failf(s, -EBADMSG, "corrupt capture file: malformed %s at offset %" PRIu64 ": %s", what,
+				rec + SCAP_CAPFILE_REC_HEAD, why);
+	return 0;
+}
+
 static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, int timeout_ms)
 {
 	struct sf_state *s = state;
 	char why[SCAP_ERRBUF_SIZE] = "";
 	uint8_t head[SCAP_CAPFILE_REC_HEAD];
-	uint32_t kind, arg, len;
-	uint64_t rec = s->off;
+	uint64_t rec, x_rec = 0;
+	uint32_t kind, arg;
+	bool x_pending = false;
 	long got;
 	int r;
 
+	s->has_x = false;
 	if (s->fail) {
 		scap_engine_errf(s->ctx, "%s", s->failmsg);
 		return s->fail;
@@ -347,45 +378,68 @@ static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, i
 		poll(NULL, 0, timeout_ms < 0 || timeout_ms > 100 ? 100 : timeout_ms);
 		return -EAGAIN;
 	}
-	got = sf_read(s, head, sizeof(head), why, sizeof(why));
-	if (got < 0)
-		return sf_failf(s, (int)got, "capture file: %s", why);
-	if (got == 0)
+	for (;;) {
+		rec = s->off;
+		got = sf_read(s, head, sizeof(head), why, sizeof(why));
+		if (got < 0)
+			return sf_failf(s, (int)got, "capture file: %s", why);
+		if (got == 0)
+			return sf_failf(s, -EBADMSG,
+					"capture file truncated: it ends at offset %" PRIu64 " without its trailer (the writer did not finish); the %" PRIu64 " events before were delivered",
+					rec, s->records);
+		if ((size_t)got < sizeof(head))
+			return sf_failf(s, -EBADMSG,
+					"capture file truncated: it ends at offset %" PRIu64 ", inside the head of the record at offset %" PRIu64,
+					s->off, rec);
+		kind = scap_capfile_get32(head);
+		arg = scap_capfile_get32(head + 4);
+		if (kind != SCAP_CAPFILE_REC_EXIT_COPY)
+			break;
+		if (x_pending || arg != 0)
+			return sf_failf(s, -EBADMSG,
+					"corrupt capture file: the exit copy at offset %" PRIu64 " %s", rec,
+					x_pending ? "follows another exit copy" : "has a non-zero argument");
+		r = sf_read_event(s, s->xev, rec, "exit copy");
+		if (r < 0)
+			return r;
+		if (scap_event_dir((const struct scap_event *)s->xev) != SCAP_DIR_EXIT)
+			return sf_failf(s, -EBADMSG,
+					"corrupt capture file: the exit copy at offset %" PRIu64 " is not an exit event",
+					rec + SCAP_CAPFILE_REC_HEAD);
+		x_pending = true;
+		x_rec = rec;
+	}
+	if (x_pending && kind != SCAP_CAPFILE_REC_EVENT)
 		return sf_failf(s, -EBADMSG,
-				"capture file truncated: it ends at offset %" PRIu64 " without its trailer (the writer did not finish); the %" PRIu64 " events before were delivered",
-				rec, s->records);
-	if ((size_t)got < sizeof(head))
-		return sf_failf(s, -EBADMSG,
-				"capture file truncated: it ends at offset %" PRIu64 ", inside the head of the record at offset %" PRIu64,
-				s->off, rec);
-	kind = scap_capfile_get32(head);
-	arg = scap_capfile_get32(head + 4);
+				"corrupt capture file: the exit copy at offset %" PRIu64 " is not followed by its event",
+				x_rec);
 	if (kind == SCAP_CAPFILE_REC_TRAILER)
 		return sf_trailer(s, arg, rec);
 	if (kind != SCAP_CAPFILE_REC_EVENT)
 		return sf_failf(s, -EBADMSG,
-				"corrupt capture file: unknown record kind %u at offset %" PRIu64 " (1 = event, 2 = trailer)",
+				"corrupt capture file: unknown record kind %u at offset %" PRIu64 " (1 = event, 2 = trailer, 3 = exit copy)",
 				kind, rec);
-	r = sf_need(s, s->ev, SCAP_EVT_HDR_LEN, rec, "event header");
+	r = sf_read_event(s, s->ev, rec, "event");
 	if (r < 0)
 		return r;
-	len = scap_capfile_get32(s->ev + 16);
-	if (len < SCAP_EVT_HDR_LEN || len > SCAP_MAX_EVENT_LEN)
+	if (x_pending && !(scap_event_flags((const struct scap_event *)s->ev) & SCAP_EVF_TOCTOU))
 		return sf_failf(s, -EBADMSG,
-				"corrupt capture file: the event at offset %" PRIu64 " has length %u (must be %u..%u)",
-				rec + SCAP_CAPFILE_REC_HEAD, len, SCAP_EVT_HDR_LEN, SCAP_MAX_EVENT_LEN);
-	r = sf_need(s, s->ev + SCAP_EVT_HDR_LEN, len - SCAP_EVT_HDR_LEN, rec, "event");
-	if (r < 0)
-		return r;
-	if (scap_event_validate(s->ev, len, why, sizeof(why)) < 0)
-		return sf_failf(s, -EBADMSG, "corrupt capture file: malformed event at offset %" PRIu64 ": %s",
-				rec + SCAP_CAPFILE_REC_HEAD, why);
+				"corrupt capture file: the exit copy at offset %" PRIu64 " belongs to an event without the TOCTOU flag",
+				x_rec);
+	s->has_x = x_pending;
 	s->records++;
 	if (arg < s->nbuffers)
 		s->bufs[arg].buf.delivered++;
 	*ev = (const struct scap_evt_hdr *)s->ev;
 	*cpu = arg;
 	return 0;
+}
+
+static const struct scap_evt_hdr *sf_exit_copy(void *state, const struct scap_evt_hdr *ev)
+{
+	struct sf_state *s = state;
+
+	return s->has_x && ev == (const struct scap_evt_hdr *)s->ev ? (const struct scap_evt_hdr *)s->xev : NULL;
 }
 
 const struct scap_engine_ops scap_engine_savefile = {
@@ -397,4 +451,5 @@ const struct scap_engine_ops scap_engine_savefile = {
 	.stop = sf_stop,
 	.next = sf_next,
 	.close = sf_close,
+	.exit_copy = sf_exit_copy,
 };

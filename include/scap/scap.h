@@ -264,8 +264,9 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
  * per buffer included). A file records the events as scap_next delivered
  * them: paired events when pairing was on (the file says so, and replay does
  * not pair them again), raw enter and exit events with opts.unpaired (replay
- * then pairs them unless opts.unpaired is set again). The exit-time copies
- * of scap_event_exit_copy are not recorded.
+ * then pairs them unless opts.unpaired is set again). For the events flagged
+ * SCAP_EVF_TOCTOU the exit-time copy is recorded too: on replay,
+ * scap_event_exit_copy answers for those (and -ENOENT for the others).
  */
 struct scap_dumper;
 

@@ -65,6 +65,21 @@ static void path_of(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", g_dir, name);
 }
 
+/* Exit-time copies of the TOCTOU events seen by record() and replay(). */
+static struct recs *g_xs;
+
+static void keep_exit_copy(struct scap *h, const struct scap_event *ev, unsigned cpu)
+{
+	const struct scap_event *x;
+
+	if (!g_xs)
+		return;
+	if (scap_event_flags(ev) & SCAP_EVF_TOCTOU) {
+		assert_int_equal(scap_event_exit_copy(h, ev, &x), 0);
+		recs_add(g_xs, x, cpu);
+	}
+}
+
 /* Records a synthetic stream of n events into path; keeps what was delivered. */
 static void record(const char *path, uint64_t n, bool unpaired, bool compress, struct recs *out)
 {
@@ -91,6 +106,7 @@ static void record(const char *path, uint64_t n, bool unpaired, bool compress, s
 		assert_int_equal(scap_dump_event(d, ev, cpu), 0);
 		if (out)
 			recs_add(out, ev, cpu);
+		keep_exit_copy(h, ev, cpu);
 	}
 	assert_int_equal(r, -ENODATA);
 	assert_int_equal(scap_stop(h), 0);
@@ -117,9 +133,16 @@ static int replay(const char *path, bool unpaired, struct recs *out, struct scap
 	if (r)
 		return r;
 	assert_int_equal(scap_start(h), 0);
-	while ((r = scap_next(h, &ev, &cpu, 0)) == 0)
+	while ((r = scap_next(h, &ev, &cpu, 0)) == 0) {
+		const struct scap_event *x;
+
 		if (out)
 			recs_add(out, ev, cpu);
+		keep_exit_copy(h, ev, cpu);
+		/* A paired file keeps only the TOCTOU events' copies. */
+		if (g_xs && !(scap_event_flags(ev) & SCAP_EVF_TOCTOU))
+			assert_int_equal(scap_event_exit_copy(h, ev, &x), -ENOENT);
+	}
 	snprintf(msg, msglen, "%s", scap_last_error(h));
 	/* The error is sticky: asking again gives the same answer, never an event. */
 	assert_int_equal(scap_next(h, &ev, &cpu, 0), r);
@@ -194,8 +217,12 @@ static void test_round_trip_paired(void **unused)
 	size_t len, i, paired = 0;
 	uint8_t *file;
 
+	struct recs xlive = { 0 }, xback = { 0 };
+
 	path_of(path, sizeof(path), "paired.scap");
+	g_xs = &xlive;
 	record(path, 3000, false, false, &live);
+	g_xs = NULL;
 	assert_true(live.n > 1000);
 	for (i = 0; i < live.n; i++)
 		paired += (scap_event_flags((const struct scap_event *)live.v[i].bytes) & SCAP_EVF_PAIRED) != 0;
@@ -206,9 +233,16 @@ static void test_round_trip_paired(void **unused)
 	assert_memory_equal(file, "SCAPCAP\0", 8);
 	free(file);
 
+	g_xs = &xback;
 	assert_int_equal(replay(path, false, &back, &st, msg, sizeof(msg), &h), -ENODATA);
+	g_xs = NULL;
 	assert_int_equal(back.n, live.n);
 	assert_same(&live, &back, live.n);
+	/* The TOCTOU events' exit-time copies come back too. */
+	assert_true(xlive.n > 0);
+	assert_int_equal(xback.n, xlive.n);
+	assert_same(&xlive, &xback, xlive.n);
+	assert_int_equal(st.toctou, xlive.n);
 	assert_int_equal(st.events, live.n);
 	assert_int_equal(st.pairing_orphan_exits, 0);
 	assert_int_equal(st.kernel_events, 3000);
@@ -221,6 +255,8 @@ static void test_round_trip_paired(void **unused)
 	scap_close(h);
 	recs_free(&live);
 	recs_free(&back);
+	recs_free(&xlive);
+	recs_free(&xback);
 }
 
 /* A raw file replays raw, or paired by the replay into the live paired stream. */
@@ -462,6 +498,39 @@ static void test_malformed_records(void **unused)
 	assert_int_equal(open_patched(g, len, msg, sizeof(msg)), -EBADMSG);
 	snprintf(want, sizeof(want), "unknown record kind 9 at offset %zu", second);
 	assert_non_null(strstr(msg, want));
+
+	/* An exit copy before an event without the TOCTOU flag (raw events have none). */
+	{
+		size_t ex = 0, at = len - TRAILER_LEN;
+		uint8_t *h3;
+
+		while (ex < live.n && scap_event_dir((const struct scap_event *)live.v[ex].bytes) != SCAP_DIR_EXIT)
+			ex++;
+		assert_true(ex < live.n);
+		h3 = malloc(len + 8 + live.v[ex].len);
+		assert_non_null(h3);
+		memcpy(h3, f, second);
+		put32(h3 + second, 3);
+		put32(h3 + second + 4, 0);
+		memcpy(h3 + second + 8, live.v[ex].bytes, live.v[ex].len);
+		memcpy(h3 + second + 8 + live.v[ex].len, f + second, len - second);
+		assert_int_equal(open_patched(h3, len + 8 + live.v[ex].len, msg, sizeof(msg)), -EBADMSG);
+		snprintf(want, sizeof(want), "the exit copy at offset %zu belongs to an event without the TOCTOU flag",
+			 second);
+		if (!strstr(msg, want))
+			fail_msg("%s", msg);
+		/* ... and one right before the trailer. */
+		memcpy(h3, f, at);
+		put32(h3 + at, 3);
+		put32(h3 + at + 4, 0);
+		memcpy(h3 + at + 8, live.v[ex].bytes, live.v[ex].len);
+		memcpy(h3 + at + 8 + live.v[ex].len, f + at, len - at);
+		assert_int_equal(open_patched(h3, len + 8 + live.v[ex].len, msg, sizeof(msg)), -EBADMSG);
+		snprintf(want, sizeof(want), "the exit copy at offset %zu is not followed by its event", at);
+		if (!strstr(msg, want))
+			fail_msg("%s", msg);
+		free(h3);
+	}
 
 	/* Bytes after the trailer. */
 	memcpy(g, f, len);
