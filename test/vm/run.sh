@@ -155,9 +155,12 @@ printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nexport SCAP_VM_HAVE_MODERN
 #             kernel's own jump-label patching of the sys_enter tracepoint
 #             (text_poke_bp, at every register/unregister of a probe) while the
 #             other vCPU ran syscalls through the patched site: stuck at the
-#             patched jmp in syscall_trace_enter for 20+ s, in 1 of 2 runs of 45
-#             cycles, never with thread=single. An emulator effect as far as we
-#             can tell (the site is the kernel's, not the module's).
+#             patched jmp in syscall_trace_enter for 20+ s, in 2 of 3 runs of 45
+#             cycles, never with thread=single. The NMI backtrace shows why: the
+#             vCPU keeps taking the int3 that the patching already replaced
+#             (memory holds the jmp again), the kernel backs up over the vanished
+#             int3 as it should and re-executes, and the stale translation traps
+#             again: a QEMU cross-modifying-code problem, not the module's.
 # SCAP_VM_ACCEL forces one accelerator for both.
 FAILED_PHASES=""
 
