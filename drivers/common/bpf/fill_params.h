@@ -97,8 +97,13 @@ static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, sca
 	if (lim == 0)
 		return 0;
 	n = SCAP_FILL_READ_USER_STR(scap_fill_dst(fc), lim, (const void *)ptr);
-	if (n <= 0)
+	if (n < 0)
 		return 0;
+	if (n == 0) {
+		/* An empty string: some kernels (6.1 seen; 6.18 not) answer 0 for it, not 1 (the NUL). */
+		*scap_fill_dst(fc) = 0;
+		return 1;
+	}
 	return (scap_u32)n;
 }
 
@@ -227,10 +232,12 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 		at = fc->pos + off;
 		/* clang drops the mask when it can bound pos + off; the verifier cannot. */
 		barrier_var(at);
+		/* NUL first: an empty string is 0 bytes to some kernels (see scap_fill_user_str). */
+		fc->buf[at & SCAP_FILL_MASK] = 0;
 		n = SCAP_FILL_READ_USER_STR(&fc->buf[at & SCAP_FILL_MASK], rem, (const void *)item);
-		if (n <= 0)
+		if (n < 0)
 			return off;
-		off += (scap_u32)n;
+		off += (scap_u32)n + (n == 0);
 	}
 	/* More than SCAP_MAX_ARGV_ITEMS strings? */
 	item = 0;
