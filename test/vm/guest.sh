@@ -68,6 +68,20 @@ if in_phase main; then
 		fi
 	done
 
+	# The conformance workload (issue 8) per engine, and one run captured by
+	# kmod and each eBPF engine at once, compared event by event.
+	for engine in kmod modern_bpf bpf; do
+		if [ -x /bin/scap_conformance ]; then
+			check "conformance_$engine" /bin/scap_conformance "$engine"
+		else
+			skip "conformance_$engine" "scap_conformance was not built (see run.sh output)"
+		fi
+	done
+	for engine in modern_bpf bpf; do
+		[ -x /bin/scap_conformance ] &&
+			check "conformance_cross_kmod_$engine" /bin/scap_conformance --cross kmod "$engine"
+	done
+
 	if [ -x /bin/auto_check ]; then
 		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
 			check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf

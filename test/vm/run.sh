@@ -106,6 +106,9 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 		cmake --build "$SB" -j"$JOBS" --target scap_live >>"$WORK/cmake.log" 2>&1; then
 		cp "$SB/test/live/scap_live" "$BIN/"
 		HAVE_LIVE=1
+		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
+			cp "$SB/test/live/scap_conformance" "$BIN/" ||
+			PROBLEMS="$PROBLEMS conformance-does-not-build"
 	else
 		PROBLEMS="$PROBLEMS live-suite-does-not-build"
 	fi
