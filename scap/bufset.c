@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bufset.h"
 
@@ -180,6 +181,57 @@ static inline int find_min(const struct scap_bufset *s)
 	return best;
 }
 
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool any_empty(const struct scap_bufset *s)
+{
+	unsigned i;
+
+	if (heap_mode(s))
+		return s->hn < s->n;
+	for (i = 0; i < s->n; i++)
+		if (!s->heads[i])
+			return true;
+	return false;
+}
+
+/*
+ * Whether the candidate must wait: it is younger than the settle time and a
+ * buffer is empty, so an older event may still be on its way there. The clock
+ * is read BEFORE the empty buffers are looked at again: whatever they receive
+ * later was stamped after now - SCAP_BUFSET_SETTLE_NS (an event is committed
+ * within microseconds of its stamp).
+ */
+static bool must_hold(struct scap_bufset *s, int *best)
+{
+	uint64_t now;
+
+	if (s->ts[*best] < s->settled_before || !any_empty(s))
+		return false;
+	now = boottime_ns();
+	repeek_empty(s);
+	s->settled_before = now > SCAP_BUFSET_SETTLE_NS ? now - SCAP_BUFSET_SETTLE_NS : 0;
+	*best = find_min(s);
+	return s->ts[*best] >= s->settled_before && any_empty(s);
+}
+
+int scap_bufset_hold_ms(const struct scap_bufset *s)
+{
+	uint64_t now, until;
+
+	if (!s->held_ts)
+		return -1;
+	now = boottime_ns();
+	until = s->held_ts + SCAP_BUFSET_SETTLE_NS;
+	return now >= until ? 0 : (int)((until - now + 999999) / 1000000);
+}
+
 const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx)
 {
 	int best;
@@ -218,6 +270,11 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 		if (best < 0)
 			return NULL;
 	}
+	if (s->live_clock && must_hold(s, &best)) {
+		s->held_ts = s->ts[best];
+		return NULL;
+	}
+	s->held_ts = 0;
 	s->last = best;
 	s->bufs[best]->delivered++;
 	if (idx)

@@ -56,7 +56,22 @@ struct scap_bufset {
 	unsigned since_repeek;             /* events since empty buffers were last peeked */
 	unsigned *heap;                    /* many buffers: min-heap of the non-empty ones */
 	unsigned hn;
+	/*
+	 * Live engines stamp an event (CLOCK_BOOTTIME) a little before they
+	 * commit it, so a buffer seen empty may still receive an older event.
+	 * With live_clock set, an event younger than SCAP_BUFSET_SETTLE_NS is
+	 * held back while some buffer is empty, until what was stamped before
+	 * it has had time to land.
+	 */
+	bool live_clock;
+	uint64_t settled_before;           /* boot-time ns: older events may go out */
+	uint64_t held_ts;                  /* ts of the event held back, 0 = none */
 };
+
+#define SCAP_BUFSET_SETTLE_NS 1000000ull
+
+/* Milliseconds to wait before a held-back event settles, or -1 if none is held. */
+int scap_bufset_hold_ms(const struct scap_bufset *s);
 
 void scap_bufset_init(struct scap_bufset *s);
 void scap_bufset_free(struct scap_bufset *s);

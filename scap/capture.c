@@ -80,7 +80,7 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 		    int timeout_ms, uint64_t deadline)
 {
 	bool waited = false;
-	int r;
+	int r, hold;
 
 	if (h->ops->next)
 		return h->ops->next(h->state, raw, cpu, time_left(timeout_ms, deadline));
@@ -96,8 +96,13 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 			return -ENODATA;
 		scap_bufset_release(&h->bufs);
 		left = time_left(timeout_ms, deadline);
+		hold = scap_bufset_hold_ms(&h->bufs);
+		if (hold == 0)
+			continue;
 		if ((waited && left == 0) || !h->ops->wait)
 			return -EAGAIN;
+		if (hold > 0 && (left < 0 || hold < left))
+			left = hold;
 		r = h->ops->wait(h->state, left);
 		if (r == -ENODATA) {
 			/* Drain what the engine wrote before it ended. */

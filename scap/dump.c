@@ -42,9 +42,16 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+/* Cut to the header's field on purpose (uname's strings can be longer). */
 static void copy_field(char *dst, size_t len, const char *src)
 {
-	snprintf(dst, len, "%s", src ? src : "");
+	size_t n = src ? strlen(src) : 0;
+
+	if (n > len - 1)
+		n = len - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /* The errno of a zlib failure: the system's when zlib says Z_ERRNO. */

@@ -57,8 +57,14 @@ void scap_engine_logf(struct scap_engine_ctx *ctx, enum scap_log_level lvl, cons
 void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Engine flags. */
+#define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before
+                                       they are committed (live capture): the merge holds
+                                       back the youngest ones until they have settled */
+
 struct scap_engine_ops {
 	const char *name;
+	unsigned flags;            /* SCAP_ENGINE_F_* */
 	const char *description;   /* one line for `scap engines` */
 	/*
 	 * Usable here? 0 if so; else a negative errno and the reason in `reason`

@@ -218,6 +218,7 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	}
 	h->ops = ops;
 	h->state = state;
+	h->bufs.live_clock = (ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
 	/* From here on, engine messages go to the handle's error text. */
 	h->ctx.err = h->err;
 	h->ctx.errlen = sizeof(h->err);

@@ -377,6 +377,7 @@ static int bpf_stats(void *state)
 
 const struct scap_engine_ops scap_engine_bpf = {
 	.name = "bpf",
+	.flags = SCAP_ENGINE_F_BOOTTIME,
 	.description = "eBPF on raw tracepoints with perf buffers (kernels >= 4.17, no BTF needed)",
 	.probe = bpf_probe,
 	.init = bpf_init,
