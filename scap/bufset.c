@@ -221,15 +221,9 @@ static bool must_hold(struct scap_bufset *s, int *best)
 	return s->ts[*best] >= s->settled_before && any_empty(s);
 }
 
-int scap_bufset_hold_ms(const struct scap_bufset *s)
+uint64_t scap_bufset_held_until(const struct scap_bufset *s)
 {
-	uint64_t now, until;
-
-	if (!s->held_ts)
-		return -1;
-	now = boottime_ns();
-	until = s->held_ts + SCAP_BUFSET_SETTLE_NS;
-	return now >= until ? 0 : (int)((until - now + 999999) / 1000000);
+	return s->held_ts ? s->held_ts + SCAP_BUFSET_SETTLE_NS : 0;
 }
 
 const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx)

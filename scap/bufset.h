@@ -70,8 +70,8 @@ struct scap_bufset {
 
 #define SCAP_BUFSET_SETTLE_NS 1000000ull
 
-/* Milliseconds to wait before a held-back event settles, or -1 if none is held. */
-int scap_bufset_hold_ms(const struct scap_bufset *s);
+/* Boot-time ns at which the held-back event settles, 0 if none is held. */
+uint64_t scap_bufset_held_until(const struct scap_bufset *s);
 
 void scap_bufset_init(struct scap_bufset *s);
 void scap_bufset_free(struct scap_bufset *s);

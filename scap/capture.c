@@ -75,12 +75,38 @@ static int time_left(int timeout_ms, uint64_t deadline)
 	return now >= deadline ? 0 : (int)(deadline - now);
 }
 
+/*
+ * Sleeps until CLOCK_BOOTTIME reaches until_ns, or for at most max_ms
+ * (-1: no limit). 0, or -EINTR when a signal came (the caller's handler runs).
+ */
+static int sleep_until_boottime(uint64_t until_ns, int max_ms)
+{
+	struct timespec ts;
+	int r;
+
+	if (max_ms >= 0) {
+		struct timespec now;
+		uint64_t cap;
+
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		cap = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec +
+		      (uint64_t)max_ms * 1000000ull;
+		if (cap < until_ns)
+			until_ns = cap;
+	}
+	ts.tv_sec = (time_t)(until_ns / 1000000000ull);
+	ts.tv_nsec = (long)(until_ns % 1000000000ull);
+	r = clock_nanosleep(CLOCK_BOOTTIME, TIMER_ABSTIME, &ts, NULL);
+	return r == EINTR ? -EINTR : 0;
+}
+
 /* The next raw event, from the engine itself or from the merge of its buffers. */
 static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *cpu,
 		    int timeout_ms, uint64_t deadline)
 {
 	bool waited = false;
-	int r, hold;
+	uint64_t until;
+	int r;
 
 	if (h->ops->next)
 		return h->ops->next(h->state, raw, cpu, time_left(timeout_ms, deadline));
@@ -96,13 +122,23 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 			return -ENODATA;
 		scap_bufset_release(&h->bufs);
 		left = time_left(timeout_ms, deadline);
-		hold = scap_bufset_hold_ms(&h->bufs);
-		if (hold == 0)
+		until = scap_bufset_held_until(&h->bufs);
+		if (until) {
+			/*
+			 * An event is held back until it settles (bufset.c). Sleep, not
+			 * wait: the engine's buffers are readable (they hold that very
+			 * event), so its wait would return at once and spin.
+			 */
+			if (left == 0)
+				return -EAGAIN;
+			r = sleep_until_boottime(until, left);
+			if (r < 0)
+				return r;
+			waited = true;
 			continue;
+		}
 		if ((waited && left == 0) || !h->ops->wait)
 			return -EAGAIN;
-		if (hold > 0 && (left < 0 || hold < left))
-			left = hold;
 		r = h->ops->wait(h->state, left);
 		if (r == -ENODATA) {
 			/* Drain what the engine wrote before it ended. */
