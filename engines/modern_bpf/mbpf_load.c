@@ -172,6 +172,29 @@ void mbpf_links_destroy(struct mbpf_links *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/*
+ * x86_64 syscalls whose tracepoint is named after the kernel's SYSCALL_DEFINE,
+ * not after the syscall table: syscalls/sys_exit_umount serves umount2.
+ */
+static const struct {
+	const char *syscall, *tracepoint;
+} mbpf_tp_aliases[] = {
+	{ "umount2", "umount" },
+	{ "sendfile", "sendfile64" },
+	{ "stat", "newstat" },
+	{ "fstat", "newfstat" },
+	{ "lstat", "newlstat" },
+	{ "uname", "newuname" },
+};
+
+static const char *mbpf_tp_name(const char *syscall)
+{
+	for (size_t i = 0; i < sizeof(mbpf_tp_aliases) / sizeof(mbpf_tp_aliases[0]); i++)
+		if (!strcmp(mbpf_tp_aliases[i].syscall, syscall))
+			return mbpf_tp_aliases[i].tracepoint;
+	return syscall;
+}
+
 static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links, struct bpf_program *prog,
 			  const char *dir, int nr)
 {
@@ -186,7 +209,7 @@ static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links,
 		ctx->attach_failures++;
 		return 0;
 	}
-	snprintf(tp, sizeof(tp), "sys_%s_%s", dir, name);
+	snprintf(tp, sizeof(tp), "sys_%s_%s", dir, mbpf_tp_name(name));
 	link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
 	err = libbpf_get_error(link);
 	if (err) {
