@@ -235,6 +235,27 @@ static void put_int(struct fill *f, unsigned int i, u64 v, unsigned int width)
 }
 
 /*
+ * Ends a string of n bytes (NUL not counted) copied into the room bytes at the
+ * fill position, under a limit of `limit` bytes with the NUL: one the limit
+ * cut is kept cut and flagged; one the ring's room cut makes the event drop.
+ * Returns the bytes kept, NUL included, or 0 when the event overflows.
+ */
+static u32 end_str(struct fill *f, char *dst, long n, u32 room, u32 limit)
+{
+	if (n >= room) {
+		if (room < limit) {
+			f->overflow = true;
+			return 0;
+		}
+		f->flags |= SCAP_EVF_TRUNCATED;
+		n = room - 1;
+	}
+	dst[n] = '\0';
+	f->pos += n + 1;
+	return n + 1;
+}
+
+/*
  * A NUL-terminated string from user memory, at most maxlen bytes with the
  * NUL. Unreadable memory gives an empty parameter; a longer string is cut
  * and flagged, unless it is the ring that lacks room (then the event drops).
@@ -254,17 +275,9 @@ static void put_user_str(struct fill *f, unsigned int i, unsigned long uaddr, u3
 	n = read_user_str(dst, uaddr, room);
 	if (n < 0)
 		return;
-	if (n >= room) {
-		if (room < maxlen) {
-			f->overflow = true;
-			return;
-		}
-		f->flags |= SCAP_EVF_TRUNCATED;
-		n = room - 1;
-	}
-	dst[n] = '\0';
-	f->pos += n + 1;
-	set_len(f, i, n + 1);
+	n = end_str(f, dst, n, room, maxlen);
+	if (n)
+		set_len(f, i, n);
 }
 
 static void put_user_bytes(struct fill *f, unsigned int i, unsigned long uaddr, u32 len)
@@ -373,17 +386,9 @@ static void put_cgroup(struct fill *f, unsigned int i)
 	rcu_read_unlock();
 	if (n < 0)
 		return;
-	if (n >= room) {
-		if (room < SCAP_MAX_PATH_LEN) {
-			f->overflow = true;
-			return;
-		}
-		f->flags |= SCAP_EVF_TRUNCATED;
-		n = room - 1;
-	}
-	dst[n] = '\0';
-	f->pos += n + 1;
-	set_len(f, i, n + 1);
+	n = end_str(f, dst, n, room, SCAP_MAX_PATH_LEN);
+	if (n)
+		set_len(f, i, n);
 #endif
 }
 
@@ -465,17 +470,10 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 				f->flags |= SCAP_EVF_TRUNCATED;
 			goto done;
 		}
-		if (n >= room) {
-			if (room < budget) {
-				f->overflow = true;
-				return;
-			}
-			f->flags |= SCAP_EVF_TRUNCATED;
-			n = room - 1;
-		}
-		dst[n] = '\0';
-		f->pos += n + 1;
-		budget -= n + 1;
+		n = end_str(f, dst, n, room, budget);
+		if (!n)
+			return;
+		budget -= n;
 	}
 	/* Flag a cut only when there really is a string past the last kept one. */
 	if (k == SCAP_MAX_ARGV_ITEMS &&

@@ -235,6 +235,14 @@ static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 	return 0;
 }
 
+/* A pid or tid from user space: 0, -EFAULT or -EINVAL (negative). */
+static long get_id(void __user *uarg, s32 *id)
+{
+	if (get_user(*id, (s32 __user *)uarg))
+		return -EFAULT;
+	return *id < 0 ? -EINVAL : 0;
+}
+
 static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct scap_session *s = file->private_data;
@@ -272,26 +280,14 @@ static long scap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		WRITE_ONCE(s->snaplen, snaplen);
 		break;
 	case SCAP_KMOD_IOC_SET_PID:
-		if (get_user(id, (s32 __user *)uarg)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (id < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		WRITE_ONCE(s->tgid, id);
+		ret = get_id(uarg, &id);
+		if (!ret)
+			WRITE_ONCE(s->tgid, id);
 		break;
 	case SCAP_KMOD_IOC_SET_SELF_TID:
-		if (get_user(id, (s32 __user *)uarg)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (id < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		WRITE_ONCE(s->self_tid, id);
+		ret = get_id(uarg, &id);
+		if (!ret)
+			WRITE_ONCE(s->self_tid, id);
 		break;
 	case SCAP_KMOD_IOC_STATS:
 		ret = ioctl_stats(s, uarg);
