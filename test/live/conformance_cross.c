@@ -57,14 +57,6 @@ struct stream {
 	unsigned n, cap;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int role_of(const struct conf_run *run, uint32_t tid)
 {
 	for (unsigned i = 0; i < run->ntids; i++)
@@ -76,13 +68,13 @@ static int role_of(const struct conf_run *run, uint32_t tid)
 /* Reads h up to the worker's end marker, keeping the events of the run's threads. */
 static int collect(struct live_test *t, struct scap *h, const struct conf_run *run, struct stream *s)
 {
-	uint64_t deadline = now_ms() + LIVE_EVENT_DEADLINE_MS;
+	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
 	const struct scap_event *ev;
 	struct scap_param p;
 	int r, role;
 
 	for (;;) {
-		if (now_ms() > deadline)
+		if (live_now_ms() > deadline)
 			return live_fail(t, "the end of the run was not delivered within %d ms (%u events kept)",
 					 LIVE_EVENT_DEADLINE_MS, s->n);
 		r = scap_next(h, &ev, NULL, 100);

@@ -170,7 +170,7 @@ int live_run_thread(void *(*fn)(void *), void *arg, pid_t *tid)
 
 /* ---- expected events ------------------------------------------------------------ */
 
-static uint64_t now_ms(void)
+uint64_t live_now_ms(void)
 {
 	struct timespec ts;
 
@@ -299,7 +299,7 @@ static int timeout_message(struct live_test *t, struct scap *h, struct want_even
 
 int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsigned n)
 {
-	uint64_t deadline = now_ms() + LIVE_EVENT_DEADLINE_MS;
+	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
 	const struct scap_event *ev;
 	unsigned found = 0, cpu = 0;
 	uint64_t seen = 0;
@@ -313,7 +313,7 @@ int live_expect(struct live_test *t, struct scap *h, struct want_event *w, unsig
 		need += !w[i].forbidden;
 	}
 	while (found < need) {
-		if (now_ms() > deadline)
+		if (live_now_ms() > deadline)
 			return timeout_message(t, h, w, n, near, seen);
 		r = scap_next(h, &ev, &cpu, 100);
 		if (r == -EAGAIN || r == -EINTR)

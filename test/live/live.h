@@ -52,6 +52,8 @@ void live_drain(struct scap *h);
 /* Runs fn(arg) in a new thread and joins it; *tid gets the thread's id. */
 int live_run_thread(void *(*fn)(void *), void *arg, pid_t *tid);
 pid_t live_gettid(void);
+/* CLOCK_MONOTONIC in milliseconds, for the suite's deadlines. */
+uint64_t live_now_ms(void);
 /* $TMPDIR or /tmp, created if missing; and a path unique to this run in it. */
 const char *live_tmp_dir(void);
 void live_tmp_path(char *buf, size_t len, const char *name);

@@ -257,14 +257,6 @@ static void named_like_ours(struct id_set *s)
 	}
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Child: open, start, report readiness (or the error) through the pipe, wait to die. */
 static void capturing_child(int wfd)
 {
@@ -384,7 +376,7 @@ int test_kill_cleanup(struct live_test *t)
 				 child.n[OBJ_PROG], child.n[OBJ_MAP], live_engine);
 
 	/* The kernel frees objects asynchronously after the last reference goes. */
-	deadline = now_ms() + GONE_DEADLINE_MS;
+	deadline = live_now_ms() + GONE_DEADLINE_MS;
 	for (;;) {
 		char left[1024] = "";
 		size_t o = 0;
@@ -396,7 +388,7 @@ int test_kill_cleanup(struct live_test *t)
 					char who[200] = "";
 
 					total++;
-					if (now_ms() > deadline)
+					if (live_now_ms() > deadline)
 						holders(k, child.id[k][i], who, sizeof(who));
 					if (o < sizeof(left))
 						o += (size_t)snprintf(left + o, sizeof(left) - o,
@@ -405,7 +397,7 @@ int test_kill_cleanup(struct live_test *t)
 				}
 		if (total == 0)
 			break;
-		if (now_ms() > deadline)
+		if (live_now_ms() > deadline)
 			return live_fail(t, "%u of the killed process's BPF objects are still "
 					 "loaded %d ms after its death:%s", total,
 					 GONE_DEADLINE_MS, left);
@@ -512,7 +504,7 @@ int test_close_cleanup(struct live_test *t)
 				 "%u after (see /proc/self/maps)", nmap0, nmap1);
 	if (strcmp(live_engine, "kmod") != 0 && open_set.n[OBJ_PROG] == 0)
 		return live_fail(t, "the open handle held no BPF program fd: nothing to check");
-	deadline = now_ms() + GONE_DEADLINE_MS;
+	deadline = live_now_ms() + GONE_DEADLINE_MS;
 	for (;;) {
 		unsigned left = 0;
 		enum obj_kind lk = OBJ_PROG;
@@ -528,7 +520,7 @@ int test_close_cleanup(struct live_test *t)
 				}
 		if (!left)
 			break;
-		if (now_ms() > deadline) {
+		if (live_now_ms() > deadline) {
 			char who[200];
 
 			holders(lk, lid, who, sizeof(who));

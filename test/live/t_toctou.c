@@ -81,14 +81,6 @@ static void *flipper(void *p)
 	return NULL;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static bool is_one_of(const struct scap_param *p, const char *x, const char *y)
 {
 	return p->str && (!strcmp(p->str, x) || !strcmp(p->str, y));
@@ -124,7 +116,7 @@ static int run_loop(struct live_test *t, struct scap *h, const char *name_a, con
 	while (!atomic_load(&r.opener_ready))
 		sched_yield();
 
-	deadline = now_ms() + LIVE_EVENT_DEADLINE_MS + 30000;
+	deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS + 30000;
 	for (;;) {
 		const struct scap_event *ev;
 		int rc;
@@ -139,7 +131,7 @@ static int run_loop(struct live_test *t, struct scap *h, const char *name_a, con
 		rc = scap_next(h, &ev, NULL, 100);
 
 		if (rc == -EAGAIN || rc == -EINTR) {
-			if (now_ms() > deadline)
+			if (live_now_ms() > deadline)
 				break;
 			continue;
 		}
@@ -183,7 +175,7 @@ static int run_loop(struct live_test *t, struct scap *h, const char *name_a, con
 next:
 		if (!flip && *events >= TOCTOU_MIN_OPENS)
 			atomic_store(&r.stop_opening, true);
-		if (now_ms() > deadline)
+		if (live_now_ms() > deadline)
 			break;
 	}
 	atomic_store(&r.stop_opening, true);
