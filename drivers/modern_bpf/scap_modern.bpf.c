@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 
 #define SCAP_FILL_CORE 1
+#define SCAP_FILL_WALK_SUBPROG 1 /* global functions: 5.6+ */
 #include "../common/bpf/fill.h"
 #include "scap_modern.h"
 
@@ -34,6 +35,13 @@ struct {
 	__type(key, scap_u32);
 	__type(value, struct scap_fill_scratch);
 } scap_scratch SEC(".maps");
+
+static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void)
+{
+	scap_u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scap_scratch, &cpu);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

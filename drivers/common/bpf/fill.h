@@ -29,6 +29,11 @@
  *                       vmlinux.h first). 0 or undefined: those parameters
  *                       are left empty (length 0); SYSCALL_NR, RAW_ARGS and
  *                       COMM are always filled.
+ *   SCAP_FILL_WALK_SUBPROG  1 (with SCAP_FILL_CORE, kernels >= 5.6): the
+ *                       EXE/CWD/CGROUP walks run in the global function
+ *                       scap_fill_walk(), verified once instead of once per
+ *                       use; the includer then defines
+ *                       scap_fill_walk_scratch() after its scratch map.
  *
  * The scratch memory is struct scap_fill_scratch (one per CPU: a
  * BPF_MAP_TYPE_ARRAY indexed by CPU, because per-CPU array values are limited
@@ -69,6 +74,9 @@
 #endif
 #ifndef SCAP_FILL_CORE
 #define SCAP_FILL_CORE 0
+#endif
+#ifndef SCAP_FILL_WALK_SUBPROG
+#define SCAP_FILL_WALK_SUBPROG 0
 #endif
 
 #define SCAP_FILL_MAX_EVENT 32768u                    /* largest event a BPF driver writes */
