@@ -23,7 +23,7 @@ SCAP_STATIC_ASSERT(SCAP_MBPF_MAX_EVENT == SCAP_FILL_MAX_EVENT, "loader and fill 
 /* Set by the loader before load. */
 const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
-const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader once this much is pending */
+const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
 
 /* Written by the loader at run time through the mmapped .bss. */
 scap_u32 scap_running;  /* scap_start/scap_stop */
@@ -80,19 +80,55 @@ struct {
 	__uint(value_size, sizeof(scap_u32));
 } scap_rings SEC(".maps");
 
-static __always_inline void scap_mbpf_count(scap_u32 what)
+/* A drop: SCAP_FILL_DROP_BUFFER_FULL or another reason. */
+static __always_inline void scap_mbpf_count(scap_u32 why)
 {
 	scap_u32 zero = 0;
 	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
 
 	if (!c)
 		return;
-	if (what == SCAP_FILL_DROP_NONE)
-		c->events++;
-	else if (what == SCAP_FILL_DROP_BUFFER_FULL)
+	if (why == SCAP_FILL_DROP_BUFFER_FULL)
 		c->drops_full++;
 	else
 		c->drops_other++;
+}
+
+/*
+ * Counts a committed event of len bytes and returns the flags of its commit.
+ * Batched wake-ups: a commit wakes the reader each time this CPU has written
+ * scap_wakeup_bytes since its last wake-up, no other commit does (a wake-up
+ * costs the traced task several microseconds). Counting per CPU, rather than
+ * asking the ring how much is pending (bpf_ringbuf_query, a helper call),
+ * costs one add to a value the event count needs anyway. A trickle below the
+ * threshold is picked up by the reader's periodic look (engines/modern_bpf).
+ */
+static __always_inline scap_u64 scap_mbpf_committed(scap_u32 len)
+{
+	scap_u32 zero = 0;
+	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+
+	if (!c)
+		return BPF_RB_FORCE_WAKEUP;
+	c->events++;
+	c->unwoken += len;
+	if (c->unwoken < scap_wakeup_bytes)
+		return BPF_RB_NO_WAKEUP;
+	c->unwoken = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/* An event that could not be written after all: scap_mbpf_committed counted it. */
+static __always_inline void scap_mbpf_uncommitted(scap_u32 len, scap_u32 why)
+{
+	scap_u32 zero = 0;
+	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+
+	if (c) {
+		c->events--;
+		c->unwoken -= c->unwoken >= len ? len : c->unwoken;
+	}
+	scap_mbpf_count(why);
 }
 
 /*
@@ -136,26 +172,14 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
 {
 	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
-	scap_u64 flags = BPF_RB_NO_WAKEUP, avail;
 
 	if (!rb) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
 		return;
 	}
-	/*
-	 * Batched wake-ups: one when this event makes the pending data cross the
-	 * threshold, none otherwise (a wake-up costs the traced task several
-	 * microseconds). A reader that lags stays above the threshold and gets no
-	 * more: it is awake anyway; a trickle below it is picked up by the
-	 * reader's periodic look (engines/modern_bpf).
-	 */
-	avail = bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA);
-	if (avail < scap_wakeup_bytes && avail + len >= scap_wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(rb, fc->buf, SCAP_FILL_OUT_LEN(len), flags) != 0)
-		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL); /* -EAGAIN: no room */
-	else
-		scap_mbpf_count(SCAP_FILL_DROP_NONE);
+	/* The flags are due before the outcome is known: a failed output is taken back. */
+	if (bpf_ringbuf_output(rb, fc->buf, SCAP_FILL_OUT_LEN(len), scap_mbpf_committed(len)) != 0)
+		scap_mbpf_uncommitted(len, SCAP_FILL_DROP_BUFFER_FULL); /* -EAGAIN: no room */
 }
 
 /*
@@ -221,6 +245,41 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const 
 	return 0;
 }
 
+/* The generic event: header, three lengths, res, syscall number, six arguments. */
+#define SCAP_MBPF_GENERIC_LEN (SCAP_EVT_HDR_LEN + 3 * SCAP_PARAM_LEN_SIZE + 8 + 4 + 8 * SCAP_GENERIC_NARGS)
+
+/*
+ * The generic event, the most frequent one, is built in place in the ring:
+ * its size is fixed, so no scratch (nor its busy flag) and no copy.
+ */
+static __always_inline int scap_mbpf_exit_generic(struct pt_regs *regs, long ret)
+{
+	scap_u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
+	struct scap_fill_ctx fc = {};
+
+	if (!rb) {
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return 0;
+	}
+	fc.buf = bpf_ringbuf_reserve(rb, SCAP_MBPF_GENERIC_LEN, 0);
+	if (!fc.buf) {
+		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
+		return 0;
+	}
+	fc.ret = ret;
+	fc.snaplen = scap_snaplen;
+	scap_mbpf_regs_args(&fc, regs);
+	if (scap_fill_event(&fc, SCAP_EV_GENERIC_X) != SCAP_MBPF_GENERIC_LEN) {
+		/* The schema's generic row changed and this size did not: never ship a short event. */
+		bpf_ringbuf_discard(fc.buf, BPF_RB_NO_WAKEUP);
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return 0;
+	}
+	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(SCAP_MBPF_GENERIC_LEN));
+	return 0;
+}
+
 static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
@@ -273,7 +332,7 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	/* The most frequent event, and a small one: no tail call for it. */
 	if (sc->exit_code == SCAP_EV_GENERIC_X)
-		return scap_mbpf_exit(regs, ret, SCAP_EV_GENERIC_X);
+		return scap_mbpf_exit_generic(regs, ret);
 	bpf_tail_call(ctx, &scap_progs, sc->exit_code);
 	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
 	return 0;

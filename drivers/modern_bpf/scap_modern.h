@@ -27,9 +27,10 @@ struct scap_mbpf_counters {
 	scap_u64 drops_full;   /* ring buffer full */
 	scap_u64 drops_other;  /* no scratch or ring for the CPU, scratch taken by a preempted
 	                          fill, failed tail call, unreadable enter arguments */
+	scap_u64 unwoken;      /* bytes this CPU wrote since it last woke the reader */
 };
 
 SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_syscall) == 8, "syscall table entry layout");
-SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_counters) == 24, "counters layout");
+SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_counters) == 32, "counters layout");
 
 #endif

@@ -28,7 +28,7 @@
 #include "mbpf_load.h"
 #include "mbpf_ring.h"
 
-/* The reader is woken when this fraction of a ring is pending... */
+/* The reader is woken each time this fraction of a ring has been written... */
 #define MBPF_WAKEUP_FRACTION 16u
 /* ...and otherwise looks at the rings this often while it waits (ms). */
 #define MBPF_POLL_SLICE_MS 10
@@ -236,7 +236,9 @@ static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg
 	}
 	m->skel->rodata->scap_snaplen = cfg->snaplen;
 	m->skel->rodata->scap_pid_filter = cfg->pid;
-	m->skel->rodata->scap_wakeup_bytes = size / MBPF_WAKEUP_FRACTION;
+	/* Counted per CPU on the kernel side: a shared ring splits the threshold. */
+	m->skel->rodata->scap_wakeup_bytes =
+		size / MBPF_WAKEUP_FRACTION / (cfg->cpus_per_buffer > 1 ? cfg->cpus_per_buffer : 1) ?: 1;
 	bpf_map__set_max_entries(m->skel->maps.scap_scratch, (uint32_t)m->ncpus);
 	bpf_map__set_max_entries(m->skel->maps.scap_rings, (uint32_t)m->ncpus);
 
@@ -334,8 +336,8 @@ static int64_t mbpf_now_ms(void)
 }
 
 /*
- * The kernel side wakes the reader only once a ring is MBPF_WAKEUP_FRACTION
- * full (a wake-up per event would cost the traced workload), so a trickle of
+ * The kernel side wakes the reader only each time MBPF_WAKEUP_FRACTION of a
+ * ring has been written (a wake-up per event would cost the traced workload), so a trickle of
  * events is picked up by looking at the rings every MBPF_POLL_SLICE_MS.
  */
 static int mbpf_wait(void *state, int timeout_ms)

@@ -30,13 +30,21 @@ static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
 	struct mbpf_ring *r = b->priv;
 
 	for (;;) {
-		/* Acquire pairs with the kernel's release of producer_pos and of the length word. */
-		uint64_t prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
 		const uint32_t *rec;
 		uint32_t len, dlen;
 
-		if (r->cons >= prod)
-			return NULL;
+		/*
+		 * producer_pos is read again only once what it announced is used up:
+		 * the kernel writes it on every event, and reading it on every event
+		 * would pull its cache line to this CPU each time, a miss for the
+		 * traced task's next write. Acquire pairs with the kernel's release of
+		 * producer_pos and of the length word.
+		 */
+		if (r->cons >= r->prod) {
+			r->prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+			if (r->cons >= r->prod)
+				return NULL;
+		}
 		rec = (const uint32_t *)(r->data + (r->cons & (r->size - 1)));
 		len = __atomic_load_n(rec, __ATOMIC_ACQUIRE);
 		if (len & BPF_RINGBUF_BUSY_BIT)
@@ -96,7 +104,7 @@ int mbpf_ring_attach(struct mbpf_ring *r, volatile uint64_t *consumer_pos,
 	r->consumer_pos = consumer_pos;
 	r->producer_pos = producer_pos;
 	r->data = data;
-	r->cons = r->released = __atomic_load_n(consumer_pos, __ATOMIC_ACQUIRE);
+	r->cons = r->released = r->prod = __atomic_load_n(consumer_pos, __ATOMIC_ACQUIRE);
 	r->step = 0;
 	r->buf.ops = &ring_ops;
 	r->buf.priv = r;

@@ -29,6 +29,7 @@ struct mbpf_ring {
 	const uint8_t *data;
 	uint64_t cons;                /* local consumer position */
 	uint64_t released;            /* last value stored to *consumer_pos */
+	uint64_t prod;                /* last value read from *producer_pos */
 	uint32_t step;                /* record size of the last peek, 0 = none */
 	uint8_t *bounce;              /* SCAP_MAX_EVENT_LEN bytes for a wrapped record */
 	uint64_t malformed;           /* records too short to be an event (skipped) */
