@@ -11,18 +11,9 @@
 #include <linux/timer.h>
 #include <linux/mm_types.h>
 
-#include <linux/version.h>
-
+#include "scap_compat.h"
 #include "scap_kmod_api.h"
 #include "../common/schema.h"
-
-/*
- * The code uses copy_from_user_nofault (5.8), mmap_read_trylock (5.8) and
- * kmap_local_page (5.11); shims for older kernels are not written yet.
- */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
-#error "scap.ko builds on Linux 5.11 or newer for now; use the bpf engine on older kernels"
-#endif
 
 struct scap_ring {
 	struct scap_kmod_ctrl *ctrl; /* page_address(ctrl_page), shared with user space */

@@ -1,22 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# The VM test: builds the scap kernel module against Debian's packaged kernel
-# headers, builds static test binaries, packs a busybox initramfs, boots the
-# matching Debian kernel under qemu (TCG) and runs test/vm/guest.sh inside:
-# the module's own checks, the live suite for every engine in the build, the
-# "auto" choice, and load/unload cycles with capture active.
+# The VM test: for each Debian kernel in the list, builds the scap kernel
+# module against that kernel's packaged headers, boots the kernel under qemu
+# (TCG) with a busybox initramfs and runs test/vm/guest.sh inside: the
+# module's own checks, the live and conformance suites for every engine in the
+# build, the "auto" choice, and load/unload cycles with capture active.
 #
-# Exits 0 only when every check passed; 1 when one failed; 2 on a set-up
-# problem (missing tool, download failure). Needs root for apt-get. Artefacts
-# go to test/vm/work/ (or $SCAP_VM_WORK); nothing there is committed.
+# Exits 0 only when every check passed on every kernel; 1 when one failed; 2
+# on a set-up problem (missing tool, download failure). Nothing is installed:
+# each kernel's packages are fetched through a private apt state and unpacked
+# under the work directory, test/vm/work/ (or $SCAP_VM_WORK), never committed.
 #
-#   test/vm/run.sh              full run
-#   SCAP_VM_KVER=6.1.0-56-amd64 test/vm/run.sh   a given Debian kernel
+#   test/vm/run.sh              Debian 12's kernel (6.1) and Debian 11's (5.10)
+#   SCAP_VM_KERNELS="bullseye" test/vm/run.sh   only Debian 11's newest kernel
+#   SCAP_VM_KERNELS="bookworm:6.1.0-56-amd64" test/vm/run.sh   a given ABI
 #   SCAP_VM_GUEST=my-guest.sh test/vm/run.sh   run another guest script
 #   SCAP_VM_ACCEL=tcg test/vm/run.sh   multi-threaded TCG (see ACCEL below)
 #   SCAP_VM_BENCH=1 test/vm/run.sh   also run bench_live in the guest after the
 #                                    checks (figures only: TCG distorts them)
+#   SCAP_VM_ARCHIVE=URL SCAP_VM_SECURITY=URL   Debian mirrors (default: the
+#                                    ones this host's apt uses)
 set -u
 set -o pipefail
 
@@ -24,12 +28,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${SCAP_VM_WORK:-$ROOT/test/vm/work}
 QEMU_TIMEOUT=${SCAP_VM_TIMEOUT:-480}
 JOBS=${SCAP_VM_JOBS:-2}
+KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye}
 
-say() { printf '[vm] %s\n' "$*"; }
-die() { printf '[vm] SET-UP FAILED: %s\n' "$*" >&2; exit 2; }
-fail() { printf '[vm] FAIL: %s\n' "$*" >&2; exit 1; }
+. "$ROOT/test/vm/kernels.sh"
 
-for tool in qemu-system-x86_64 cpio gzip cc cmake make pkg-config apt-cache dpkg-deb timeout file; do
+for tool in qemu-system-x86_64 cpio gzip cc cmake make pkg-config apt-get apt-cache dpkg-deb timeout file; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
 done
 BUSYBOX=$(command -v busybox || true)
@@ -38,53 +41,55 @@ BUSYBOX=$(command -v busybox || true)
 [ -x "$BUSYBOX" ] || die "busybox is missing (apt-get install busybox-static)"
 
 mkdir -p "$WORK"
+RUN_START=$(date +%s)
 
-# ---- the kernel: the version linux-image-amd64 points at today ----------------
-KVER=${SCAP_VM_KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null |
-	sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)}
-[ -n "$KVER" ] || die "cannot tell the kernel version from 'apt-cache depends linux-image-amd64' (run apt-get update)"
-say "kernel: Debian $KVER"
-
-KDIR=/lib/modules/$KVER/build
-if [ ! -d "$KDIR" ]; then
-	say "installing linux-headers-$KVER"
-	apt-get install -y -q "linux-headers-$KVER" >"$WORK/apt.log" 2>&1 ||
-		die "apt-get install linux-headers-$KVER failed (see $WORK/apt.log)"
-fi
-
-VMLINUZ=$WORK/vmlinuz-$KVER
-if [ ! -s "$VMLINUZ" ]; then
-	say "downloading linux-image-$KVER (only boot/vmlinuz is extracted; nothing is installed)"
-	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb"
-	(cd "$WORK/deb" && apt-get download -q "linux-image-$KVER" >"$WORK/apt.log" 2>&1) ||
-		die "apt-get download linux-image-$KVER failed (see $WORK/apt.log)"
-	dpkg-deb --fsys-tarfile "$WORK"/deb/linux-image-"$KVER"_*.deb |
-		tar -x -C "$WORK/deb" "./boot/vmlinuz-$KVER" ||
-		die "cannot extract boot/vmlinuz-$KVER from the package"
-	mv "$WORK/deb/boot/vmlinuz-$KVER" "$VMLINUZ"
-	rm -rf "$WORK/deb"
-fi
-
-# ---- the module, built out of the source tree ----------------------------------
-say "building scap.ko against $KDIR"
-rm -rf "$WORK/mod" && mkdir -p "$WORK/mod"
-cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod/"
-make -C "$KDIR" M="$WORK/mod/kmod" -j"$JOBS" modules >"$WORK/kmod-build.log" 2>&1 ||
-	{ tail -n 30 "$WORK/kmod-build.log"; fail "the module does not build against $KVER (see $WORK/kmod-build.log)"; }
-if grep -E "warning:" "$WORK/kmod-build.log"; then
-	fail "the module builds with warnings (see above)"
-fi
-# The same module claiming another API version (refused by the probe, from
-# sysfs) or another schema (refused by the engine, from the INFO ioctl).
-for variant in badver:-DSCAP_KMOD_TEST_API_VERSION=999 badschema:-DSCAP_KMOD_TEST_EV_MAX=999; do
-	name=${variant%%:*}
-	rm -rf "$WORK/mod-$name" && mkdir -p "$WORK/mod-$name"
-	cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$WORK/mod-$name/"
-	make -C "$KDIR" M="$WORK/mod-$name/kmod" -j"$JOBS" KCFLAGS="${variant#*:}" modules \
-		>"$WORK/kmod-$name-build.log" 2>&1 || fail "the $name test module does not build"
+# ---- the kernels: every download first, so a network problem shows at once ------
+KDIRS=()
+for spec in $KERNELS; do
+	fetch_kernel "$spec" # sets KVER, KDIR, KCC; dies on failure
+	KDIRS+=("$KVER|$KDIR|$KCC")
 done
 
-# ---- static test binaries --------------------------------------------------------
+# ---- the modules, built out of the source tree against each kernel's headers ------
+FAILED=""     # "kernel:what" for every failed step, in order
+build_modules() { # kver kdir cc
+	local kver=$1 kdir=$2 kcc=$3 out=$WORK/$1 variant name
+	say "$kver: building scap.ko against $kdir (CC=$kcc)"
+	rm -rf "$out/mod" && mkdir -p "$out/mod"
+	cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$out/mod/"
+	if ! make -C "$kdir" M="$out/mod/kmod" CC="$kcc" -j"$JOBS" modules >"$out/kmod-build.log" 2>&1; then
+		tail -n 30 "$out/kmod-build.log"
+		say "$kver: FAIL: the module does not build (see $out/kmod-build.log)"
+		return 1
+	fi
+	if grep -E "warning:" "$out/kmod-build.log"; then
+		say "$kver: FAIL: the module builds with warnings (see above)"
+		return 1
+	fi
+	# The same module claiming another API version (refused by the probe, from
+	# sysfs) or another schema (refused by the engine, from the INFO ioctl).
+	for variant in badver:-DSCAP_KMOD_TEST_API_VERSION=999 badschema:-DSCAP_KMOD_TEST_EV_MAX=999; do
+		name=${variant%%:*}
+		rm -rf "$out/mod-$name" && mkdir -p "$out/mod-$name"
+		cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$out/mod-$name/"
+		if ! make -C "$kdir" M="$out/mod-$name/kmod" CC="$kcc" -j"$JOBS" KCFLAGS="${variant#*:}" \
+			modules >"$out/kmod-$name-build.log" 2>&1; then
+			say "$kver: FAIL: the $name test module does not build (see $out/kmod-$name-build.log)"
+			return 1
+		fi
+	done
+}
+BUILT=()
+for k in "${KDIRS[@]}"; do
+	IFS='|' read -r kver kdir kcc <<<"$k"
+	if build_modules "$kver" "$kdir" "$kcc"; then
+		BUILT+=("$kver")
+	else
+		FAILED="$FAILED $kver:module-build"
+	fi
+done
+
+# ---- static test binaries (the same for every kernel) -----------------------------
 say "building static test binaries"
 BIN=$WORK/bin
 rm -rf "$BIN" && mkdir -p "$BIN"
@@ -92,7 +97,7 @@ cc -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$BIN/kmod_check" "$ROOT/test/
 	fail "kmod_check does not build"
 
 SB=$WORK/build-static
-HAVE_LIVE=0 HAVE_MODERN=0
+HAVE_MODERN=0
 PROBLEMS=""   # build problems: the guest checks still run, the result is FAIL
 if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$WORK/cmake.log" 2>&1 &&
 	cmake --build "$SB" -j"$JOBS" --target scap >>"$WORK/cmake.log" 2>&1; then
@@ -105,7 +110,6 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 	if [ -f "$ROOT/test/live/CMakeLists.txt" ] &&
 		cmake --build "$SB" -j"$JOBS" --target scap_live >>"$WORK/cmake.log" 2>&1; then
 		cp "$SB/test/live/scap_live" "$BIN/"
-		HAVE_LIVE=1
 		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
 			cp "$SB/test/live/scap_conformance" "$BIN/" ||
 			PROBLEMS="$PROBLEMS conformance-does-not-build"
@@ -129,27 +133,29 @@ for b in "$BIN"/*; do
 	file "$b" | grep -q "statically linked" || fail "$b is not statically linked"
 done
 
-# ---- initramfs ----------------------------------------------------------------------
-say "packing the initramfs"
-IR=$WORK/initramfs
-rm -rf "$IR" && mkdir -p "$IR"/{bin,dev,proc,sys,tmp,run}
-cp "$BUSYBOX" "$IR/bin/busybox"
-ln -s busybox "$IR/bin/sh"
-cp "$BIN"/* "$IR/bin/"
-cp "$WORK/mod/kmod/scap.ko" "$IR/scap.ko"
-cp "$WORK/mod-badver/kmod/scap.ko" "$IR/scap-badver.ko"
-cp "$WORK/mod-badschema/kmod/scap.ko" "$IR/scap-badschema.ko"
-cp "$ROOT/test/vm/init.sh" "$IR/init"
-cp "${SCAP_VM_GUEST:-$ROOT/test/vm/guest.sh}" "$IR/guest.sh"
-chmod +x "$IR/init"
-printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH\n' \
-	"$HAVE_MODERN" "${SCAP_VM_BENCH:-0}" >"$IR/vm.env"
-(cd "$IR" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz" ||
-	die "cpio failed"
+# ---- initramfs, one per kernel (its modules differ) ------------------------------------
+pack_initramfs() { # kver
+	local out=$WORK/$1 ir=$WORK/$1/initramfs
+	rm -rf "$ir" && mkdir -p "$ir"/{bin,dev,proc,sys,tmp,run}
+	cp "$BUSYBOX" "$ir/bin/busybox"
+	ln -s busybox "$ir/bin/sh"
+	cp "$BIN"/* "$ir/bin/"
+	cp "$out/mod/kmod/scap.ko" "$ir/scap.ko"
+	cp "$out/mod-badver/kmod/scap.ko" "$ir/scap-badver.ko"
+	cp "$out/mod-badschema/kmod/scap.ko" "$ir/scap-badschema.ko"
+	cp "$ROOT/test/vm/init.sh" "$ir/init"
+	cp "${SCAP_VM_GUEST:-$ROOT/test/vm/guest.sh}" "$ir/guest.sh"
+	chmod +x "$ir/init"
+	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH\n' \
+		"$HAVE_MODERN" "${SCAP_VM_BENCH:-0}" >"$ir/vm.env"
+	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz" ||
+		die "cpio failed"
+}
 
 # ---- boot ---------------------------------------------------------------------------------
-# Two boots of the same initramfs, told their phase on the kernel command line
-# (init gets unknown key=value parameters as environment variables):
+# Two boots of each kernel with the same initramfs, told their phase on the
+# kernel command line (init gets unknown key=value parameters as environment
+# variables):
 #   main      multi-threaded TCG: the vCPUs really run in parallel, which the
 #             live suite's TOCTOU test needs (a thread flipping a path between
 #             another thread's syscall enter and exit);
@@ -165,43 +171,55 @@ printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nexport SCAP_VM_HAVE_MODERN
 #             int3 as it should and re-executes, and the stale translation traps
 #             again: a QEMU cross-modifying-code problem, not the module's.
 # SCAP_VM_ACCEL forces one accelerator for both.
-FAILED_PHASES=""
+TIMES=""      # one "kernel phase result seconds" line per boot
 
-boot() { # phase accel
-	local phase=$1 accel=$2 log=$WORK/serial-$1.log qrc result start
+boot() { # kver phase accel
+	local kver=$1 phase=$2 accel=$3 out=$WORK/$1 log=$WORK/$1/serial-$2.log qrc result start secs verdict
 	rm -f "$log"
-	say "booting $KVER under qemu ($accel, 2 CPUs, timeout ${QEMU_TIMEOUT}s), phase $phase; serial log: $log"
+	say "$kver: booting under qemu ($accel, 2 CPUs, timeout ${QEMU_TIMEOUT}s), phase $phase; serial log: $log"
 	start=$(date +%s)
 	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 \
-		-kernel "$VMLINUZ" -initrd "$WORK/initramfs.cpio.gz" \
+		-kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 mitigations=off scapvm_phase=$phase" \
 		-display none -serial "file:$log" -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 	qrc=$?
-	say "qemu exited with $qrc after $(($(date +%s) - start)) s"
+	secs=$(($(date +%s) - start))
+	say "$kver: qemu exited with $qrc after $secs s"
 	tr -d '\r' <"$log" | sed -n '/^guest:/,$p' | grep -a -v '^\[ *[0-9.]*\] ' || true
 	if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ "$phase" = main ]; then
-		tr -d '\r' <"$log" | sed -n '/^BENCH-BEGIN/,/^BENCH-END/p' >"$WORK/bench.md"
-		say "bench_live figures: $WORK/bench.md"
+		tr -d '\r' <"$log" | sed -n '/^BENCH-BEGIN/,/^BENCH-END/p' >"$out/bench.md"
+		say "bench_live figures: $out/bench.md"
 	fi
 	result=$(tr -d '\r' <"$log" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
+	verdict=FAIL
 	if [ "$qrc" -eq 124 ]; then
-		say "phase $phase: qemu timed out after ${QEMU_TIMEOUT}s (see $log)"
+		say "$kver: phase $phase: qemu timed out after ${QEMU_TIMEOUT}s (see $log)"
+		verdict=TIMEOUT
 	elif [ -z "$result" ]; then
-		say "phase $phase: no result line in the serial log (guest crashed or hung; see $log)"
+		say "$kver: phase $phase: no result line in the serial log (guest crashed or hung; see $log)"
 		tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5
+		verdict=CRASH
 	else
-		say "phase $phase: $result"
-		[ "$qrc" -eq 1 ] && [ "$result" = "SCAP-VM-RESULT: PASS" ] && return 0
+		say "$kver: phase $phase: $result"
+		[ "$qrc" -eq 1 ] && [ "$result" = "SCAP-VM-RESULT: PASS" ] && verdict=PASS
 	fi
-	FAILED_PHASES="$FAILED_PHASES $phase"
+	TIMES="$TIMES$kver $phase $verdict ${secs}s
+"
+	[ "$verdict" = PASS ] && return 0
+	FAILED="$FAILED $kver:$phase"
 	return 1
 }
 
-boot main "${SCAP_VM_ACCEL:-tcg}"
-boot teardown "${SCAP_VM_ACCEL:-tcg,thread=single}"
+for kver in "${BUILT[@]}"; do
+	pack_initramfs "$kver"
+	boot "$kver" main "${SCAP_VM_ACCEL:-tcg}"
+	boot "$kver" teardown "${SCAP_VM_ACCEL:-tcg,thread=single}"
+done
 
-[ -z "$FAILED_PHASES" ] || fail "guest checks failed in phase(s):$FAILED_PHASES"
+say "summary (kernel, phase, result, wall time); whole run $(($(date +%s) - RUN_START)) s:"
+printf '%s' "$TIMES" | sed 's/^/[vm]   /'
+[ -z "$FAILED" ] || fail "failed on:$FAILED"
 [ -z "$PROBLEMS" ] || fail "every guest check passed, but the build had problems:$PROBLEMS"
-say "PASS"
+say "PASS on: ${BUILT[*]}"
 exit 0

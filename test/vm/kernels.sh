@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: Apache-2.0
+# Sourced by run.sh: fetches a Debian kernel (the boot image and the headers
+# to build modules against) without installing anything. Each Debian release
+# gets its own apt state under $WORK/apt/<release>, so the host's apt lists
+# and dpkg database are never touched; the packages are unpacked with
+# dpkg-deb -x under $WORK/<kernel version>/root.
+
+say() { printf '[vm] %s\n' "$*"; }
+die() { printf '[vm] SET-UP FAILED: %s\n' "$*" >&2; exit 2; }
+fail() { printf '[vm] FAIL: %s\n' "$*" >&2; exit 1; }
+
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The Debian mirrors this host's apt already uses (an old release is served
+# from the same place as the current one), unless the caller names others.
+find_mirrors() {
+	local codename targets
+	[ -n "${SCAP_VM_ARCHIVE:-}" ] && [ -n "${SCAP_VM_SECURITY:-}" ] && return 0
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	targets=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null | sort -u)
+	: "${SCAP_VM_ARCHIVE:=$(awk -v r="$codename" '$1 == r { print $2; exit }' <<<"$targets")}"
+	: "${SCAP_VM_SECURITY:=$(awk -v r="$codename-security" '$1 == r { print $2; exit }' <<<"$targets")}"
+	[ -n "$SCAP_VM_ARCHIVE" ] && [ -n "$SCAP_VM_SECURITY" ] ||
+		die "cannot tell the Debian mirrors from this host's apt sources (release '$codename'; run apt-get update, or set SCAP_VM_ARCHIVE and SCAP_VM_SECURITY to the URLs of a debian/ and a debian-security/ mirror)"
+}
+
+# apt-get or apt-cache on the private state of one release.
+apt_rel() { # release tool args...
+	local rel=$1 tool=$2 dir=$WORK/apt/$1
+	shift 2
+	"$tool" -q -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
+		-o Dir::Etc::preferencesparts=- -o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache="$dir/cache" -o Dir::State::status=/dev/null \
+		-o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+}
+
+apt_setup() { # release
+	local rel=$1 dir=$WORK/apt/$1
+	[ -r "$KEYRING" ] || die "$KEYRING is missing (apt-get install debian-archive-keyring)"
+	find_mirrors
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf 'deb [signed-by=%s] %s %s main\ndeb [signed-by=%s] %s %s-security main\n' \
+		"$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
+	apt_rel "$rel" apt-get update >"$dir/update.log" 2>&1 ||
+		die "apt-get update for Debian '$rel' failed (network? see $dir/update.log)"
+	grep -q -E "^E:|Failed to fetch" "$dir/update.log" &&
+		die "apt-get update for Debian '$rel' was incomplete (see $dir/update.log)"
+	return 0
+}
+
+# Downloads and unpacks one kernel. spec is release[:abi], for example
+# "bullseye" (the ABI linux-image-amd64 points at today: security updates
+# move it) or "bookworm:6.1.0-56-amd64". Sets KVER, KDIR (the headers) and
+# KCC (the compiler to build modules with); leaves $WORK/$KVER/vmlinuz.
+fetch_kernel() { # spec
+	local rel=${1%%:*} out root deb pkgs p cc_name
+	apt_setup "$rel"
+	KVER=${1#*:}
+	[ "$KVER" = "$1" ] && KVER=$(apt_rel "$rel" apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)
+	[ -n "$KVER" ] || die "cannot tell Debian '$rel''s kernel from 'apt-cache depends linux-image-amd64'"
+	out=$WORK/$KVER root=$WORK/$KVER/root
+	KDIR=$root/usr/src/linux-headers-$KVER
+	if [ ! -f "$out/.fetched" ]; then
+		say "$KVER: downloading Debian '$rel''s kernel and headers (unpacked under $out; nothing is installed)"
+		rm -rf "$out" && mkdir -p "$out/deb" "$root"
+		# The headers, what they depend on for Kbuild, and the image; the
+		# compiler package is skipped (see KCC below).
+		pkgs=$(apt_rel "$rel" apt-cache depends "linux-headers-$KVER" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-[^ ]*\)$/\1/p' | grep -v '^linux-compiler-')
+		[ -n "$pkgs" ] || die "Debian '$rel' has no linux-headers-$KVER"
+		(cd "$out/deb" && apt_rel "$rel" apt-get download "linux-headers-$KVER" $pkgs "linux-image-$KVER") \
+			>"$out/download.log" 2>&1 ||
+			die "downloading the $KVER packages failed (network? see $out/download.log)"
+		for deb in "$out"/deb/linux-headers-*.deb "$out"/deb/linux-kbuild-*.deb; do
+			dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
+		done
+		dpkg-deb --fsys-tarfile "$out"/deb/linux-image-"$KVER"_*.deb |
+			tar -x -O "./boot/vmlinuz-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
+			die "cannot extract boot/vmlinuz-$KVER from the package"
+		rm -rf "$out/deb"
+		# Debian's headers Makefile includes the common half by its
+		# installed path; point it into the private root instead.
+		sed -i "s#^include /usr/src/#include $root/usr/src/#" "$KDIR/Makefile"
+		[ -f "$KDIR/.config" ] && [ -d "$KDIR/scripts/" ] ||
+			die "the unpacked headers in $KDIR are incomplete"
+		touch "$out/.fetched"
+	fi
+	# Debian builds each kernel with its release's gcc (gcc-10 for Debian
+	# 11) and its Makefile asks for that one by name. When it is not
+	# installed the host's gcc builds the module instead: the run then
+	# fails on any compiler warning, and the boot shows whether it loads.
+	cc_name=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$KDIR/.config")
+	KCC=${cc_name:-gcc}
+	if ! command -v "$KCC" >/dev/null; then
+		say "$KVER: $KCC (the kernel's compiler) is not installed: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')"
+		KCC=gcc
+	fi
+	say "kernel: Debian '$rel' $KVER"
+}
