@@ -229,9 +229,21 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 		       const struct engine_row *e, const struct scap_kernel_version *min)
 {
 	need_bpf_priv(r, f, e->name);
-	need(r, f, e, min, SCAP_FEAT_RAW_TRACEPOINT,
-	     "bpf needs raw tracepoint programs on sys_enter/sys_exit, and this kernel cannot attach "
-	     "one: use the kmod engine.");
+	/*
+	 * Without raw tracepoints (before 4.17) the engine runs on the
+	 * raw_syscalls tracepoints instead, which every kernel from the
+	 * minimum has: no probe answers for them (attaching one needs tracefs),
+	 * the version does.
+	 */
+	if (f->feat[SCAP_FEAT_RAW_TRACEPOINT] == SCAP_FEAT_ABSENT) {
+		if (kernel_below(f, min))
+			say(r, EOPNOTSUPP, "bpf needs raw tracepoint programs (Linux 4.17), or Linux %u.%u "
+			    "or newer on %s for its tracepoint mode, and this kernel is %s and cannot "
+			    "attach raw tracepoints: use the kmod engine.", min->major, min->minor, f->arch,
+			    release_of(f));
+	} else {
+		need(r, f, e, min, SCAP_FEAT_RAW_TRACEPOINT, "");
+	}
 	need(r, f, e, min, SCAP_FEAT_PERF_EVENT_ARRAY,
 	     "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod "
 	     "engine.");

@@ -77,6 +77,22 @@ void scap_platform_reset_cache(void);
  */
 int scap_platform_engine_check(const char *name, char *reason, size_t len);
 
+/*
+ * tracefs ("/sys/kernel/tracing", else "/sys/kernel/debug/tracing") where
+ * ROOT/probe exists for the calling thread (probe: "events/syscalls"), or
+ * NULL.
+ */
+const char *scap_tracefs_root(const char *probe);
+/*
+ * Calls fn(arg) where tracefs is visible (tracepoints attach by the id it
+ * shows): on this thread when it already is, else on a helper thread that
+ * mounts tracefs in a private mount namespace (the host's mounts are left
+ * alone; fds opened by fn outlive the thread). 0 when fn ran with tracefs
+ * visible, else a negative errno from the private mount (fn was still called,
+ * and scap_tracefs_root() tells it what it can see).
+ */
+int scap_platform_with_tracefs(const char *probe, void (*fn)(void *), void *arg);
+
 /* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
 int scap_platform_possible_cpus(void);
 bool scap_platform_cpu_online(int cpu);

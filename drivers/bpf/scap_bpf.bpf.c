@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * The bpf driver: raw tracepoints on sys_enter/sys_exit writing events into
- * a perf event array (one perf buffer per CPU).
+ * a perf event array (one perf buffer per CPU), or, on kernels without raw
+ * tracepoints (before 4.17), tracepoints on raw_syscalls/sys_enter and
+ * sys_exit (scap_bpf_tp.h).
  *
  * Built to load on old kernels and without BTF:
  *   - only uapi headers (<linux/bpf.h>, x86_64 pt_regs from <asm/ptrace.h>),
@@ -37,5 +39,6 @@
 #define SCAP_REGS_OFF_SP __builtin_offsetof(struct pt_regs, rsp)
 
 #include "scap_bpf_common.h"
+#include "scap_bpf_tp.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

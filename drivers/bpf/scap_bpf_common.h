@@ -75,8 +75,14 @@ struct {
  * aligned inside the perf record.
  */
 struct scap_bpf_scratch {
-	/* The dispatcher reads the registers once; the event program uses them. */
+	/*
+	 * The dispatcher reads the registers once (raw tracepoints) or writes
+	 * the arguments kept at enter into them (tracepoints), and the return
+	 * value: the event programs read no context, so one build of them runs
+	 * under either program type.
+	 */
 	struct scap_bpf_regs regs;
+	__s64 ret;
 	__u8 pad[8];
 	struct scap_fill_scratch s;
 };
@@ -139,7 +145,7 @@ static __always_inline int scap_bpf_thread_wanted(const struct scap_bpf_settings
 }
 
 /* Builds event `code` and writes it to this CPU's perf buffer. */
-static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, const __u16 code, int at_exit)
+static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exit)
 {
 	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
@@ -166,7 +172,7 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 	fc.args[3] = r->r10;
 	fc.args[4] = r->r8;
 	fc.args[5] = r->r9;
-	fc.ret = at_exit ? (__s64)ctx->args[1] : 0;
+	fc.ret = at_exit ? sc->ret : 0;
 	fc.user_sp = at_exit ? r->sp : 0;
 	fc.nr = (__u32)r->orig_ax;
 	fc.snaplen = st->snaplen;
@@ -191,6 +197,18 @@ static __always_inline int scap_bpf_emit(struct bpf_raw_tracepoint_args *ctx, co
 		c->full++;
 	else
 		c->other++;
+	return 0;
+}
+
+/* The exit event of `sys`, the scratch filled: tail-calls its program. */
+static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_syscall *sys)
+{
+	/* The most frequent event is built here: no tail call for it. */
+	if (sys->exit_code == SCAP_EV_GENERIC_X)
+		return scap_bpf_emit(ctx, SCAP_EV_GENERIC_X, 1);
+	bpf_tail_call(ctx, &progs, sys->exit_code);
+	/* Only reached when the event's program is missing. */
+	scap_bpf_count_other();
 	return 0;
 }
 
@@ -230,17 +248,12 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sc = scap_bpf_load_regs(ctx);
 	if (!sc || sc->regs.cs == SCAP_USER32_CS)
 		return 0;
+	sc->ret = (__s64)ctx->args[1];
 	nr = (__u32)sc->regs.orig_ax;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
 		return 0;
-	/* The most frequent event is built here: no tail call for it. */
-	if (sys->exit_code == SCAP_EV_GENERIC_X)
-		return scap_bpf_emit(ctx, SCAP_EV_GENERIC_X, 1);
-	bpf_tail_call(ctx, &progs, sys->exit_code);
-	/* Only reached when the event's program is missing. */
-	scap_bpf_count_other();
-	return 0;
+	return scap_bpf_exit_event(ctx, sys);
 }
 
 SEC("raw_tracepoint/sys_enter")

@@ -19,7 +19,8 @@ struct scap_bpf_syscall {
 	scap_u16 enter_code;  /* enter event code, valid when has_enter */
 	scap_u8 selected;     /* 1: capture this syscall */
 	scap_u8 has_enter;    /* 1: also capture at enter (SCAP_EF_TOCTOU rows) */
-	scap_u16 pad;
+	scap_u8 stash;        /* tracepoint mode: keep the arguments at enter for the exit */
+	scap_u8 pad;
 };
 SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_syscall) == 8, "syscall entry is 8 bytes");
 
@@ -31,7 +32,11 @@ struct scap_bpf_settings {
 	scap_u32 pid_filter;     /* tgid to capture, 0 = all */
 	scap_u32 self_tgid;      /* a process never captured, 0 = none */
 	scap_u32 self_tid;       /* the thread reading events: never captured, 0 = none */
-	scap_u32 pad;
+	/*
+	 * Tracepoint mode: offset of thread_info.status in task_struct, whose
+	 * TS_COMPAT bit marks an ia32 syscall; 0 = unknown (not checked).
+	 */
+	scap_u32 compat_off;
 };
 SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 32, "settings are 32 bytes");
 
@@ -40,8 +45,23 @@ struct scap_bpf_counters {
 	scap_u64 sent;        /* events written to the perf buffer */
 	scap_u64 full;        /* outputs refused because the perf buffer was full */
 	scap_u64 other;       /* outputs refused for another reason, or events not built */
+	scap_u64 no_args;     /* tracepoint mode: exits not sent, their enter was not seen */
 };
-SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_counters) == 24, "counters are 24 bytes");
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_counters) == 32, "counters are 32 bytes");
+
+/*
+ * Tracepoint mode (kernels without raw tracepoints): the raw_syscalls/sys_exit
+ * record has no arguments, so sys_enter keeps them per thread until the exit.
+ */
+struct scap_bpf_stash {
+	scap_u64 args[6];
+	scap_u32 nr;  /* the syscall entered; SCAP_BPF_STASH_IA32 for an ia32 syscall */
+	scap_u32 pad;
+};
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_stash) == 56, "stash entries are 56 bytes");
+#define SCAP_BPF_STASH_IA32 0xffffffffu
+/* Threads at once inside a selected syscall; beyond, enters are counted as drops. */
+#define SCAP_BPF_STASH_ENTRIES 32768u
 
 /*
  * Bytes in front of each event in the perf record: the record header (8) and

@@ -2,7 +2,8 @@
 /*
  * The bpf engine: raw tracepoint programs (drivers/bpf/) that write events
  * into one perf buffer per online CPU, read through the mmap layout
- * (perf_buf.c). Works without BTF and on kernels that predate the BPF ring
+ * (perf_buf.c). Where raw tracepoints are missing (before 4.17) the same
+ * event programs run behind tracepoint dispatchers (bpf_tp.c). Works without BTF and on kernels that predate the BPF ring
  * buffer. Configuration reaches the programs through array maps, because
  * kernels before 5.2 have no global data sections.
  */
@@ -26,6 +27,7 @@
 #include "drivers/bpf/scap_bpf_maps.h"
 #include "perf_buf.h"
 #include "bpf_loader.h"
+#include "bpf_tp.h"
 #include "scap_bpf.skel.h"
 
 /* Longest a blocking wait sleeps before the core peeks again (see wait). */
@@ -41,6 +43,7 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
+	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
 	int epfd;
@@ -48,6 +51,7 @@ struct bpf_engine {
 	struct scap_bpf_settings settings;
 	struct scap_bpf_counters *percpu; /* scratch for stats(): ncpus entries */
 	bool capture_self;          /* opts.capture_self: keep the reader's own syscalls */
+	__u64 no_args;              /* tracepoint mode: exits not sent, their enter unseen */
 };
 
 /* This thread's id, cached: the reading thread's syscalls are not captured. */
@@ -188,6 +192,9 @@ static int attach(struct bpf_engine *e, bool need_enter)
 {
 	int err;
 
+	if (e->objs.tp_mode)
+		return scap_bpf_tp_attach(e->ctx, e->skel, e->objs.tp_fork, e->objs.tp_exec, &e->tp);
+
 	e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
 	if (!e->exit_link) {
 		err = -errno;
@@ -210,6 +217,19 @@ static int attach(struct bpf_engine *e, bool need_enter)
 	return 0;
 }
 
+/* Reads every CPU's counters into e->percpu; sums the exits whose enter was not seen. */
+static int read_counters(struct bpf_engine *e)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, e->percpu))
+		return -errno;
+	e->no_args = 0;
+	for (int cpu = 0; cpu < e->ncpus; cpu++)
+		e->no_args += e->percpu[cpu].no_args;
+	return 0;
+}
+
 static void bpf_close(void *state)
 {
 	struct bpf_engine *e = state;
@@ -217,6 +237,14 @@ static void bpf_close(void *state)
 
 	if (!e)
 		return;
+	if (e->objs.tp_mode && e->skel)
+		read_counters(e);
+	if (e->no_args)
+		scap_engine_logf(e->ctx, SCAP_LOG_INFO,
+				 "bpf: %llu syscall exits were not captured because their enter was not seen "
+				 "(tracepoint mode: the syscall began before capture started)",
+				 (unsigned long long)e->no_args);
+	scap_bpf_tp_detach(&e->tp);
 	bpf_link__destroy(e->enter_link);
 	bpf_link__destroy(e->exit_link);
 	scap_bpf_loader_destroy(&e->objs);
@@ -233,7 +261,7 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 {
 	struct bpf_engine *e;
 	char memlock_why[320];
-	bool need_enter = false;
+	bool need_enter = false, tp_mode;
 	int err;
 
 	e = calloc(1, sizeof(*e));
@@ -262,10 +290,20 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 				  cfg->cpus_per_buffer);
 
 	raise_memlock(e, memlock_why, sizeof(memlock_why));
-	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, memlock_why, &e->objs, &need_enter);
+	tp_mode = scap_feature_present(SCAP_FEAT_RAW_TRACEPOINT) != 1;
+	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, tp_mode, memlock_why, &e->objs, &need_enter);
 	if (err)
 		goto fail;
 	e->skel = e->objs.skel;
+	if (tp_mode)
+		e->settings.compat_off = scap_bpf_tp_compat_off();
+	scap_engine_logf(ctx, SCAP_LOG_INFO, "bpf: attach mode: %s",
+			 tp_mode ? "tracepoint (raw_syscalls/sys_enter and sys_exit; no raw tracepoints "
+				   "here: arguments are kept at enter for the exit)"
+				 : "raw_tracepoint (sys_enter and sys_exit)");
+	if (tp_mode && !e->settings.compat_off)
+		scap_engine_warnf(ctx, "bpf: tracepoint mode without kernel BTF: syscalls of 32-bit (ia32) "
+				  "processes cannot be told apart and are decoded by their x86_64 numbers");
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
@@ -294,6 +332,21 @@ fail:
 	return err;
 }
 
+/*
+ * Entries left by a previous capture (exits that came while it was stopped)
+ * would take room, or lend their arguments to a later syscall of the same
+ * number on a reused thread id.
+ */
+static void stash_clear(struct bpf_engine *e)
+{
+	int fd = bpf_map__fd(e->skel->maps.stash);
+	__u32 key;
+
+	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
+		if (bpf_map_delete_elem(fd, &key) != 0)
+			break;
+}
+
 static int bpf_start(void *state)
 {
 	struct bpf_engine *e = state;
@@ -304,6 +357,8 @@ static int bpf_start(void *state)
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	e->settings.boot_offset_ns = (__u64)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
 				     (__u64)(boot.tv_nsec - mono.tv_nsec);
+	if (e->objs.tp_mode)
+		stash_clear(e);
 	e->settings.capturing = 1;
 	return settings_push(e);
 }
@@ -338,11 +393,11 @@ static int bpf_wait(void *state, int timeout_ms)
 static int bpf_stats(void *state)
 {
 	struct bpf_engine *e = state;
-	__u32 zero = 0;
 	unsigned i;
+	int err = read_counters(e);
 
-	if (bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, e->percpu))
-		return -errno;
+	if (err)
+		return err;
 	for (i = 0; i < e->npbs; i++) {
 		struct scap_perf_buf *pb = &e->pbs[i];
 		const struct scap_bpf_counters *c = &e->percpu[pb->buf.cpu];
@@ -378,7 +433,8 @@ static int bpf_stats(void *state)
 const struct scap_engine_ops scap_engine_bpf = {
 	.name = "bpf",
 	.flags = SCAP_ENGINE_F_BOOTTIME,
-	.description = "eBPF on raw tracepoints with perf buffers (kernels >= 4.17, no BTF needed)",
+	.description = "eBPF on raw tracepoints (>= 4.17) or raw_syscalls tracepoints (>= 4.14) with perf "
+		       "buffers, no BTF needed",
 	.probe = bpf_probe,
 	.init = bpf_init,
 	.start = bpf_start,

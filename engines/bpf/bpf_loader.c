@@ -80,6 +80,8 @@ static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *
 	for (nr = 0; nr < (int)SCAP_NR_SYSCALLS; nr++) {
 		tab[nr].exit_code = SCAP_EV_GENERIC_X;
 		tab[nr].selected = syscall_selected(cfg, nr);
+		/* These never return: an entry kept for them would only take room. */
+		tab[nr].stash = tab[nr].selected && nr != SCAP_NR_exit && nr != SCAP_NR_exit_group;
 	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		const struct ev_row *r = &ev_rows[code];
@@ -180,8 +182,12 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
 	if (err)
 		goto fail;
-	bpf_object__for_each_program(p, core->obj)
+	bpf_object__for_each_program(p, core->obj) {
 		bpf_program__set_autoload(p, false);
+		/* Tail calls only reach programs of the dispatcher's type. */
+		if (o->tp_mode)
+			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
+	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		if (!used[code] || !row_wants_core(code))
 			continue;
@@ -229,13 +235,41 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 }
 #endif
 
+/* Which dispatchers and helper programs load: raw tracepoints, or tracepoints. */
+static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap_bpf_objs *o, bool need_enter)
+{
+	struct scap_bpf *s = o->skel;
+	struct bpf_program *p;
+
+	o->tp_fork = o->tp_mode && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_fork) ||
+				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
+	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
+	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode);
+	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && need_enter);
+	/* In tracepoint mode sys_enter always runs: it keeps the arguments for the exit. */
+	bpf_program__set_autoload(s->progs.scap_tp_sys_exit, o->tp_mode);
+	bpf_program__set_autoload(s->progs.scap_tp_sys_enter, o->tp_mode);
+	bpf_program__set_autoload(s->progs.scap_tp_fork_comm16, o->tp_fork);
+	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
+	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
+	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
+	if (!o->tp_mode)
+		return;
+	/* The event programs read no context: the same code serves as tracepoint programs. */
+	bpf_object__for_each_program(p, s->obj) {
+		if (!strncmp(bpf_program__name(p), "ev_", 3))
+			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
+	}
+}
+
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
-			 int ncpus, const char *hint, struct scap_bpf_objs *out, bool *need_enter)
+			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
+			 bool *need_enter)
 {
 	static struct scap_bpf_syscall tab_init[SCAP_NR_SYSCALLS];
 	struct scap_bpf_syscall tab[SCAP_NR_SYSCALLS];
 	bool used[SCAP_EV_MAX] = { false };
-	struct scap_bpf_objs o = { NULL, NULL };
+	struct scap_bpf_objs o = { .tp_mode = tp_mode };
 	libbpf_print_fn_t old_print;
 	unsigned code;
 	int err;
@@ -259,7 +293,7 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 		if (p)
 			bpf_program__set_autoload(p, used[code]);
 	}
-	bpf_program__set_autoload(o.skel->progs.scap_sys_enter, *need_enter);
+	choose_dispatchers(cfg, &o, *need_enter);
 
 	err = scap_bpf__load(o.skel);
 	if (err) {

@@ -16,11 +16,15 @@ struct scap_bpf_core;
 struct scap_bpf_objs {
 	struct scap_bpf *skel;      /* the driver: dispatchers, maps, every event */
 	struct scap_bpf_core *core; /* CO-RE event programs, NULL without BTF */
+	bool tp_mode;               /* tracepoint dispatchers (no raw tracepoints) */
+	bool tp_fork, tp_exec;      /* tp_mode: sched_process_fork/exec programs loaded */
 };
 
 /*
  * Loads the programs and maps for `ncpus` possible CPUs, fills the syscall
- * table and the tail-call table. When the kernel has BTF, also loads the
+ * table and the tail-call table. `tp_mode`: the tracepoint dispatchers
+ * (drivers/bpf/scap_bpf_tp.h), and every event program loaded as a
+ * BPF_PROG_TYPE_TRACEPOINT, instead of raw tracepoints. When the kernel has BTF, also loads the
  * CO-RE programs of the events carrying task values and installs them in
  * place of the empty-valued ones (a failure there is a warning). *need_enter
  * tells whether any selected syscall is captured at enter too. `hint` is
@@ -28,7 +32,8 @@ struct scap_bpf_objs {
  * negative errno with ctx->err written.
  */
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
-			 int ncpus, const char *hint, struct scap_bpf_objs *out, bool *need_enter);
+			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
+			 bool *need_enter);
 void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
 
 #endif

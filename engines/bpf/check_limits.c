@@ -8,6 +8,10 @@
  * programs into this kernel (root), else the test exits 77 (skip) after the
  * counts. The CO-RE object only loads on kernels with BTF (>= 5.4, where the
  * limit is 1,000,000 processed instructions) and is checked against that.
+ * Both attach modes are checked: raw tracepoints (scap_bpf), and tracepoints
+ * (scap_bpf_tp: the raw_syscalls dispatchers, the fork/exec programs, and the
+ * event programs again, verified as BPF_PROG_TYPE_TRACEPOINT). The two
+ * cannot load together: a tail-call table serves one program type.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <stdbool.h>
 
 #include "scap_bpf.skel.h"
 #ifdef SCAP_BPF_HAVE_CORE
@@ -86,23 +91,50 @@ static int check(const char *what, struct bpf_object *obj, unsigned max_insns, u
 	return bad;
 }
 
-int main(void)
+/* The programs of one attach mode, as engines/bpf/bpf_loader.c chooses them. */
+static void set_mode(struct scap_bpf *skel, bool tp)
 {
-	struct scap_bpf *skel;
-	int bad, r;
+	struct bpf_program *p;
 
-	libbpf_set_print(quiet);
-	skel = scap_bpf__open();
+	bpf_object__for_each_program(p, skel->obj) {
+		bool is_tp = !strncmp(bpf_program__name(p), "scap_tp_", 8);
+		bool is_raw = !strncmp(bpf_program__name(p), "scap_sys_", 9);
+
+		bpf_program__set_autoload(p, tp ? !is_raw : !is_tp);
+		if (tp && !strncmp(bpf_program__name(p), "ev_", 3))
+			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
+	}
+	bpf_map__set_autocreate(skel->maps.stash, tp);
+}
+
+/* Violations of one mode's object, or -1 when it could not be loaded. */
+static int check_mode(bool tp)
+{
+	struct scap_bpf *skel = scap_bpf__open();
+	int bad;
+
 	if (!skel) {
 		printf("cannot open the embedded object: %s\n", strerror(errno));
 		return 1;
 	}
-	bad = check("scap_bpf", skel->obj, OLD_MAX_INSNS, OLD_MAX_PROCESSED);
+	set_mode(skel, tp);
+	bad = check(tp ? "scap_bpf_tp" : "scap_bpf", skel->obj, OLD_MAX_INSNS, OLD_MAX_PROCESSED);
 	scap_bpf__destroy(skel);
-	if (bad < 0) {
+	return bad;
+}
+
+int main(void)
+{
+	int bad, r;
+
+	libbpf_set_print(quiet);
+	bad = check_mode(false);
+	r = bad < 0 ? -1 : check_mode(true);
+	if (bad < 0 || r < 0) {
 		printf("SKIP: loading needs root (CAP_BPF + CAP_PERFMON)\n");
 		return 77;
 	}
+	bad += r;
 #ifdef SCAP_BPF_HAVE_CORE
 	{
 		struct scap_bpf_core *core = scap_bpf_core__open();

@@ -2,12 +2,9 @@
 /* Program choice, kernel-side tables and attachments of modern_bpf; see mbpf_load.h. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -16,6 +13,7 @@
 #include "scap_modern.h" /* before the skeleton: it uses scap_u32 */
 #include "scap_modern.skel.h"
 #include "mbpf_load.h"
+#include "platform/platform.h"
 
 /* The programs of one schema row (NULL where the row has none). */
 struct mbpf_row {
@@ -245,30 +243,9 @@ static void mbpf_attach_tps(struct mbpf_tp_job *j)
 	}
 }
 
-/*
- * Tracepoints are attached by id, which only tracefs shows. When it is not
- * mounted (the default on some hosts), a helper thread unshares its mount
- * namespace, mounts tracefs there and attaches: the host's mounts stay as
- * they were, no other capture can see our mount come and go, and the
- * attachments (perf event fds of this process) outlive the thread.
- */
-static void *mbpf_tp_thread(void *arg)
+static void mbpf_attach_tps_job(void *arg)
 {
-	struct mbpf_tp_job *j = arg;
-
-	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0)
-		scap_engine_logf(j->ctx, SCAP_LOG_WARN,
-				 "modern_bpf: tracefs is not mounted and mounting it privately failed (%s): per-syscall tracepoints cannot attach",
-				 strerror(errno));
-	mbpf_attach_tps(j);
-	return NULL;
-}
-
-static bool mbpf_tracefs_visible(void)
-{
-	return access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
-	       access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0;
+	mbpf_attach_tps(arg);
 }
 
 int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
@@ -294,12 +271,12 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 			return err;
 	}
 	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };
-	pthread_t th;
+	int terr = scap_platform_with_tracefs("events/syscalls", mbpf_attach_tps_job, &job);
 
-	if (mbpf_tracefs_visible() || pthread_create(&th, NULL, mbpf_tp_thread, &job) != 0)
-		mbpf_attach_tps(&job);
-	else
-		pthread_join(th, NULL);
+	if (terr)
+		scap_engine_logf(ctx, SCAP_LOG_WARN,
+				 "modern_bpf: tracefs is not mounted and mounting it privately failed (%s): per-syscall tracepoints cannot attach",
+				 strerror(-terr));
 	err = job.err;
 	if (err)
 		scap_engine_errf(ctx, "modern_bpf: out of memory while attaching");

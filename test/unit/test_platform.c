@@ -158,9 +158,10 @@ struct decide_case {
 #define NO_TP_BTF                                                                               \
 	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
 	"this kernel cannot attach one: use the bpf or kmod engine."
-#define NO_RAW_TP                                                                               \
-	"bpf needs raw tracepoint programs on sys_enter/sys_exit, and this kernel cannot attach "  \
-	"one: use the kmod engine."
+#define NO_RAW_TP(arch, min, rel)                                                               \
+	"bpf needs raw tracepoint programs (Linux 4.17), or Linux " min " or newer on " arch " for " \
+	"its tracepoint mode, and this kernel is " rel " and cannot attach raw tracepoints: use "   \
+	"the kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -192,7 +193,16 @@ static const struct decide_case decisions[] = {
 	{ "x86_64", "6.1.0-56-amd64", "0001101", "bpf", 0, 0, "" },
 	{ "x86_64", "6.1.0-56-amd64", "1101111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
 	{ "x86_64", "4.13.16", "0001101", "bpf", 0, 0, "" },
-	{ "x86_64", "6.1.0", "1110001", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP " " NO_PERF },
+	{ "x86_64", "6.1.0", "1110001", "bpf", 0, -EOPNOTSUPP, NO_PERF },
+	/* no raw tracepoints: the tracepoint mode from the minimum kernel on (4.14 on x86_64) */
+	{ "x86_64", "4.13.16", "0000101", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("x86_64", "4.14", "4.13.16") },
+	{ "x86_64", "4.14.0", "0000101", "bpf", 0, 0, "" },
+	{ "x86_64", "4.16.18", "0000101", "bpf", 0, 0, "" },
+	{ "x86_64", "4.17.0", "0000101", "bpf", 0, 0, "" },
+	{ "x86_64", "4.17.0", "0001101", "bpf", 0, 0, "" },
+	{ "x86_64", "4.14.0", "0000001", "bpf", 0, -EOPNOTSUPP, NO_PERF },
+	{ "x86_64", "4.14.0", "0000100", "bpf", 0, -EPERM, NO_PRIV("bpf") },
+	{ "aarch64", "4.16.18", "0000101", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("aarch64", "4.17", "4.16.18") },
 	/* bpf boundaries per architecture when the probes cannot tell */
 	{ "x86_64", "4.13.16", UNK, "bpf", 0, -EOPNOTSUPP,
 	  "bpf needs Linux 4.14 or newer on x86_64, this kernel is 4.13.16, and the raw_tracepoint "

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Tracepoint mode of the bpf driver, for kernels without raw tracepoints
+ * (before 4.17): BPF_PROG_TYPE_TRACEPOINT dispatchers on raw_syscalls/sys_enter
+ * and raw_syscalls/sys_exit. Their records (the tracepoint format) carry the
+ * syscall number and the six arguments at enter, the number and the return
+ * value at exit, and no registers. So sys_enter keeps the arguments of a
+ * selected syscall per thread (`stash`) and sys_exit takes them back; an exit
+ * whose enter was not seen (the syscall began before capture started) is not
+ * sent and is counted (counters.no_args), because its arguments are unknown.
+ *
+ * Two returns happen on another thread than their enter: a new thread's
+ * first return from clone/fork/vfork/clone3 (sched_process_fork copies the
+ * parent's entry to the child before the child can run) and a successful
+ * execve of a non-leader thread, which returns with the leader's id
+ * (sched_process_exec moves the entry).
+ *
+ * The event programs are the same as in raw tracepoint mode (the loader sets
+ * their type): they read the arguments from the per-CPU scratch, which the
+ * dispatcher fills. Included by scap_bpf.bpf.c after scap_bpf_common.h.
+ */
+#ifndef SCAP_DRIVERS_BPF_TP_H
+#define SCAP_DRIVERS_BPF_TP_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_stash);
+	__uint(max_entries, SCAP_BPF_STASH_ENTRIES);
+} stash SEC(".maps");
+
+/* The records after their 8 bytes of common fields (events/raw_syscalls/sys_*\/format). */
+struct scap_tp_sys_enter {
+	__u64 common;
+	long id;
+	unsigned long args[6];
+};
+struct scap_tp_sys_exit {
+	__u64 common;
+	long id;
+	long ret;
+};
+/* events/sched/sched_process_exec/format, the same from 3.4 to 6.18 */
+struct scap_tp_exec {
+	__u64 common;
+	__u32 filename_loc;
+	__s32 pid;
+	__s32 old_pid;
+};
+
+#define SCAP_TS_COMPAT 0x0002u      /* thread_info.status: an ia32 syscall is running */
+#define SCAP_CLONE_THREAD 0x00010000ull
+
+static __always_inline void scap_tp_count_no_args(void)
+{
+	__u32 zero = 0;
+	struct scap_bpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+	if (c)
+		c->no_args++;
+}
+
+/*
+ * Without registers the user code segment is unknown: an ia32 syscall is
+ * told by TS_COMPAT, at the offset user space found (BTF, else the kernel
+ * version); 0 means unknown.
+ */
+static __always_inline int scap_tp_ia32(const struct scap_bpf_settings *st)
+{
+	__u32 status = 0;
+
+	if (!st->compat_off)
+		return 0;
+	bpf_probe_read(&status, sizeof(status), (const void *)(bpf_get_current_task() + st->compat_off));
+	return (status & SCAP_TS_COMPAT) != 0;
+}
+
+static __always_inline int scap_tp_is_clone(__u32 nr)
+{
+	return nr == SCAP_NR_clone || nr == SCAP_NR_clone3 || nr == SCAP_NR_fork || nr == SCAP_NR_vfork;
+}
+
+/*
+ * The reader thread is not captured, but the threads it creates are: their
+ * first return from clone needs its arguments (scap_tp_fork). Its entry is
+ * never taken by its own exit; the next one replaces it.
+ */
+static __always_inline int scap_tp_reader_clone(const struct scap_bpf_settings *st, __u32 nr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	return scap_tp_is_clone(nr) && (__u32)id == st->self_tid && (__u32)(id >> 32) != st->self_tgid &&
+	       (!st->pid_filter || (__u32)(id >> 32) == st->pid_filter);
+}
+
+/* This CPU's scratch with the arguments of `v` where the event programs read them. */
+static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct scap_bpf_stash *v, __u32 nr,
+								 __s64 ret)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
+
+	if (!sc) {
+		scap_bpf_count_other();
+		return NULL;
+	}
+	sc->regs.di = v->args[0];
+	sc->regs.si = v->args[1];
+	sc->regs.dx = v->args[2];
+	sc->regs.r10 = v->args[3];
+	sc->regs.r8 = v->args[4];
+	sc->regs.r9 = v->args[5];
+	sc->regs.orig_ax = nr;
+	/* Unknown: execve's new argv then comes only from the CO-RE programs. */
+	sc->regs.sp = 0;
+	sc->ret = ret;
+	return sc;
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_scratch *sc;
+	struct scap_bpf_syscall *sys;
+	struct scap_bpf_stash v;
+	__u32 nr = (__u32)ctx->id, tid;
+	int wanted;
+
+	if (!st)
+		return 0;
+	sys = bpf_map_lookup_elem(&syscalls, &nr);
+	if (!sys || !sys->selected)
+		return 0;
+	wanted = scap_bpf_thread_wanted(st);
+	if (!wanted && !scap_tp_reader_clone(st, nr))
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	v.args[0] = ctx->args[0];
+	v.args[1] = ctx->args[1];
+	v.args[2] = ctx->args[2];
+	v.args[3] = ctx->args[3];
+	v.args[4] = ctx->args[4];
+	v.args[5] = ctx->args[5];
+	v.nr = nr;
+	v.pad = 0;
+	if (scap_tp_ia32(st)) {
+		/* Its exit must not be taken for the x86_64 syscall of that number. */
+		v.nr = SCAP_BPF_STASH_IA32;
+		if (sys->stash)
+			bpf_map_update_elem(&stash, &tid, &v, BPF_ANY);
+		return 0;
+	}
+	/* A full table loses this syscall's exit event: count it here. */
+	if (sys->stash && bpf_map_update_elem(&stash, &tid, &v, BPF_ANY) != 0)
+		scap_bpf_count_other();
+	if (!wanted || !sys->has_enter)
+		return 0;
+	sc = scap_tp_scratch(&v, nr, 0);
+	if (!sc)
+		return 0;
+	bpf_tail_call(ctx, &progs, sys->enter_code);
+	scap_bpf_count_other();
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_scratch *sc;
+	struct scap_bpf_syscall *sys;
+	struct scap_bpf_stash *v;
+	__u32 nr = (__u32)ctx->id, tid;
+
+	if (!st)
+		return 0;
+	sys = bpf_map_lookup_elem(&syscalls, &nr);
+	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	v = bpf_map_lookup_elem(&stash, &tid);
+	if (!v) {
+		scap_tp_count_no_args();
+		return 0;
+	}
+	/* A successful execveat returns with execve's number (x86_64). */
+	if (v->nr != nr && !(v->nr == SCAP_NR_execveat && nr == SCAP_NR_execve)) {
+		if (v->nr != SCAP_BPF_STASH_IA32)
+			scap_tp_count_no_args();
+		bpf_map_delete_elem(&stash, &tid);
+		return 0;
+	}
+	/* Copied before the delete: a preallocated entry is reused at once. */
+	sc = scap_tp_scratch(v, nr, ctx->ret);
+	bpf_map_delete_elem(&stash, &tid);
+	if (!sc)
+		return 0;
+	return scap_bpf_exit_event(ctx, sys);
+}
+
+/*
+ * Whether the child of the clone-family syscall `v` is a thread of the
+ * parent's process. A new process is left without an entry under a pid
+ * filter: its exit is not captured and would never take it.
+ */
+static __always_inline int scap_tp_child_wanted(const struct scap_bpf_settings *st,
+						const struct scap_bpf_stash *v)
+{
+	__u64 flags = 0;
+
+	if (!st->pid_filter)
+		return 1;
+	if (v->nr == SCAP_NR_clone)
+		flags = v->args[0];
+	else if (v->nr == SCAP_NR_clone3)
+		bpf_probe_read(&flags, sizeof(flags), (const void *)v->args[0]); /* clone_args.flags */
+	return (flags & SCAP_CLONE_THREAD) != 0;
+}
+
+/* The parent (current) is inside clone/fork/vfork/clone3: its child returns from it too. */
+static __always_inline int scap_tp_fork(__s32 child_pid)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	__u32 parent = (__u32)bpf_get_current_pid_tgid(), child = (__u32)child_pid;
+	struct scap_bpf_stash *v, copy;
+
+	if (!st)
+		return 0;
+	v = bpf_map_lookup_elem(&stash, &parent);
+	/* Kernel threads and io_uring workers are forked from elsewhere and never return to user space. */
+	if (!v || !scap_tp_is_clone(v->nr))
+		return 0;
+	__builtin_memcpy(&copy, v, sizeof(copy));
+	if (!scap_tp_child_wanted(st, &copy))
+		return 0;
+	if (bpf_map_update_elem(&stash, &child, &copy, BPF_ANY) != 0)
+		scap_bpf_count_other();
+	return 0;
+}
+
+/*
+ * sched_process_fork's child_pid moved when the comms became dynamic
+ * strings: the loader attaches the program matching the format file.
+ */
+SEC("tracepoint/sched/sched_process_fork")
+int scap_tp_fork_comm16(void *ctx)
+{
+	/* char parent_comm[16]; pid_t parent_pid; char child_comm[16]; pid_t child_pid; */
+	return scap_tp_fork(*(__s32 *)((char *)ctx + 44));
+}
+
+SEC("tracepoint/sched/sched_process_fork")
+int scap_tp_fork_dynstr(void *ctx)
+{
+	/* __data_loc parent_comm; pid_t parent_pid; __data_loc child_comm; pid_t child_pid; */
+	return scap_tp_fork(*(__s32 *)((char *)ctx + 20));
+}
+
+/* A non-leader thread's execve took the leader's id: its entry follows. */
+SEC("tracepoint/sched/sched_process_exec")
+int scap_tp_exec(struct scap_tp_exec *ctx)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	__u32 old = (__u32)ctx->old_pid, now = (__u32)ctx->pid;
+	struct scap_bpf_stash *v, copy;
+
+	if (!st || old == now)
+		return 0;
+	v = bpf_map_lookup_elem(&stash, &old);
+	if (!v)
+		return 0;
+	__builtin_memcpy(&copy, v, sizeof(copy));
+	bpf_map_delete_elem(&stash, &old);
+	if (bpf_map_update_elem(&stash, &now, &copy, BPF_ANY) != 0)
+		scap_bpf_count_other();
+	return 0;
+}
+
+#endif

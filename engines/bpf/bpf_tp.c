@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The bpf engine's tracepoint mode, user side; see bpf_tp.h and drivers/bpf/scap_bpf_tp.h. */
+#include "bpf_tp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "platform/platform.h"
+#include "scap_bpf.skel.h"
+
+/* Byte offset of member `name` of struct `t`, its type in *mt; -1 when absent. */
+static long member_off(const struct btf *btf, const struct btf_type *t, const char *name,
+		       const struct btf_type **mt)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (unsigned i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		*mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		return (long)(btf_member_bit_offset(t, i) / 8);
+	}
+	return -1;
+}
+
+/* task_struct.<outer>.status, or -1. */
+static long status_off(const struct btf *btf, const struct btf_type *task, const char *outer)
+{
+	const struct btf_type *o = NULL, *st = NULL;
+	long a = member_off(btf, task, outer, &o), b;
+
+	if (a < 0 || !o || !btf_is_struct(o))
+		return -1;
+	b = member_off(btf, o, "status", &st);
+	return b < 0 ? -1 : a + b;
+}
+
+unsigned scap_bpf_tp_compat_off(void)
+{
+	const struct btf_type *task;
+	struct btf *btf;
+	long off = -1;
+	__s32 id;
+
+	if (scap_feature_present(SCAP_FEAT_BTF) != 1)
+		return 0;
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return 0;
+	id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	task = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (task) {
+		off = status_off(btf, task, "thread_info");
+		if (off < 0)
+			off = status_off(btf, task, "thread");
+	}
+	btf__free(btf);
+	return off > 0 ? (unsigned)off : 0;
+}
+
+int scap_bpf_tp_fork_child_off(const char *format)
+{
+	const char *f = format ? strstr(format, " child_pid;") : NULL;
+	const char *o = f ? strstr(f, "offset:") : NULL;
+
+	if (!o)
+		return -1;
+	return atoi(o + strlen("offset:"));
+}
+
+/* The format file of sched_process_fork, read where tracefs is visible. */
+static int fork_child_off(void)
+{
+	const char *root = scap_tracefs_root("events/sched");
+	char path[256], text[4096];
+	size_t n;
+	FILE *fp;
+
+	if (!root)
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/sched/sched_process_fork/format", root);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -1;
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	return scap_bpf_tp_fork_child_off(text);
+}
+
+struct tp_job {
+	struct scap_engine_ctx *ctx;
+	struct scap_bpf *skel;
+	bool fork, exec;
+	struct scap_bpf_tp_links *out;
+	int err;
+};
+
+static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, const char *cat, const char *tp,
+				   const char *lost)
+{
+	struct bpf_link *l = bpf_program__attach_tracepoint(p, cat, tp);
+	int err = l ? 0 : -errno;
+
+	if (!err)
+		return l;
+	if (!lost) {
+		scap_engine_errf(j->ctx, "bpf: attaching to tracepoint %s/%s failed: %s%s", cat, tp,
+				 strerror(-err),
+				 scap_tracefs_root("events") ? "" : " (tracefs is not visible, and mounting it failed)");
+		j->err = err;
+		return NULL;
+	}
+	j->ctx->attach_failures++;
+	scap_engine_warnf(j->ctx, "bpf: tracepoint %s/%s did not attach (%s): %s", cat, tp, strerror(-err), lost);
+	return NULL;
+}
+
+static void tp_attach_job(void *arg)
+{
+	static const char fork_lost[] =
+		"the first return of a new thread from clone/fork is not captured (counted in no_args)";
+	struct tp_job *j = arg;
+	struct scap_bpf *s = j->skel;
+	int off;
+
+	j->out->exit = attach_one(j, s->progs.scap_tp_sys_exit, "raw_syscalls", "sys_exit", NULL);
+	if (j->err)
+		return;
+	j->out->enter = attach_one(j, s->progs.scap_tp_sys_enter, "raw_syscalls", "sys_enter", NULL);
+	if (j->err)
+		return;
+	if (j->fork) {
+		off = fork_child_off();
+		if (off == 44 || off == 20)
+			j->out->fork = attach_one(j, off == 44 ? s->progs.scap_tp_fork_comm16
+							       : s->progs.scap_tp_fork_dynstr,
+						  "sched", "sched_process_fork", fork_lost);
+		else {
+			j->ctx->attach_failures++;
+			scap_engine_warnf(j->ctx, "bpf: sched_process_fork's format has child_pid at an "
+					  "unknown offset (%d): %s", off, fork_lost);
+		}
+	}
+	if (j->exec)
+		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
+					  "a successful execve of a non-leader thread is not captured "
+					  "(counted in no_args)");
+}
+
+int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
+		       struct scap_bpf_tp_links *out)
+{
+	struct tp_job j = { ctx, skel, fork, exec, out, 0 };
+	int terr = scap_platform_with_tracefs("events/raw_syscalls", tp_attach_job, &j);
+
+	if (terr && !j.err)
+		scap_engine_logf(ctx, SCAP_LOG_DEBUG, "bpf: private tracefs mount failed (%s)", strerror(-terr));
+	return j.err;
+}
+
+void scap_bpf_tp_detach(struct scap_bpf_tp_links *l)
+{
+	bpf_link__destroy(l->exec);
+	bpf_link__destroy(l->fork);
+	bpf_link__destroy(l->enter);
+	bpf_link__destroy(l->exit);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The bpf engine's tracepoint mode (kernels without raw tracepoints, or
+ * SCAP_PROBE_OVERRIDE=raw_tracepoint=0): what user space has to find out for
+ * drivers/bpf/scap_bpf_tp.h, and the attachments through tracefs.
+ */
+#ifndef SCAP_ENGINES_BPF_TP_H
+#define SCAP_ENGINES_BPF_TP_H
+
+#include <stdbool.h>
+
+#include "engine.h"
+
+struct scap_bpf;
+struct bpf_link;
+
+struct scap_bpf_tp_links {
+	struct bpf_link *enter, *exit, *fork, *exec;
+};
+
+/*
+ * Offset of the ia32-syscall flags word (thread_info.status, or
+ * thread.status on 4.9..4.15) in task_struct, from the kernel's BTF; 0 when
+ * the kernel has no BTF or that layout is not found.
+ */
+unsigned scap_bpf_tp_compat_off(void);
+
+/*
+ * Offset of child_pid in a sched_process_fork format file's text, or -1.
+ * (Exposed for the unit test: the field moved when the comms became dynamic
+ * strings.)
+ */
+int scap_bpf_tp_fork_child_off(const char *format);
+
+/*
+ * Attaches the tracepoint-mode programs: raw_syscalls/sys_enter and
+ * sys_exit (both needed: the exit takes its arguments from the enter),
+ * sched_process_fork when `fork`, sched_process_exec when `exec` (those two
+ * are warnings when they fail, counted in ctx->attach_failures). 0 or
+ * -errno with ctx->err written.
+ */
+int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
+		       struct scap_bpf_tp_links *out);
+void scap_bpf_tp_detach(struct scap_bpf_tp_links *l);
+
+#endif
