@@ -144,6 +144,23 @@ static __always_inline int scap_bpf_thread_wanted(const struct scap_bpf_settings
 	return !st->pid_filter || tgid == st->pid_filter;
 }
 
+#define SCAP_TS_COMPAT 0x0002u /* thread_info.status: an ia32 syscall is running */
+
+/*
+ * Whether an ia32 syscall is running, by TS_COMPAT, at the offset user space
+ * found in the kernel's BTF (0: unknown, not checked). It also catches
+ * `int $0x80` from 64-bit code, which keeps the 64-bit code segment.
+ */
+static __always_inline int scap_bpf_ia32(const struct scap_bpf_settings *st)
+{
+	__u32 status = 0;
+
+	if (!st->compat_off)
+		return 0;
+	bpf_probe_read(&status, sizeof(status), (const void *)(bpf_get_current_task() + st->compat_off));
+	return (status & SCAP_TS_COMPAT) != 0;
+}
+
 /* Builds event `code` and writes it to this CPU's perf buffer. */
 static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exit)
 {
@@ -251,7 +268,7 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sc->ret = (__s64)ctx->args[1];
 	nr = (__u32)sc->regs.orig_ax;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
+	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	return scap_bpf_exit_event(ctx, sys);
 }
@@ -267,7 +284,7 @@ int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!st)
 		return 0;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st))
+	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	sc = scap_bpf_load_regs(ctx);
 	if (!sc || sc->regs.cs == SCAP_USER32_CS)

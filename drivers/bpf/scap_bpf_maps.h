@@ -33,8 +33,8 @@ struct scap_bpf_settings {
 	scap_u32 self_tgid;      /* a process never captured, 0 = none */
 	scap_u32 self_tid;       /* the thread reading events: never captured, 0 = none */
 	/*
-	 * Tracepoint mode: offset of thread_info.status in task_struct, whose
-	 * TS_COMPAT bit marks an ia32 syscall; 0 = unknown (not checked).
+	 * Offset of thread_info.status (or thread.status) in task_struct,
+	 * whose TS_COMPAT bit marks an ia32 syscall; 0 = unknown (not checked).
 	 */
 	scap_u32 compat_off;
 };

@@ -48,7 +48,6 @@ struct scap_tp_exec {
 	__s32 old_pid;
 };
 
-#define SCAP_TS_COMPAT 0x0002u      /* thread_info.status: an ia32 syscall is running */
 #define SCAP_CLONE_THREAD 0x00010000ull
 
 static __always_inline void scap_tp_count_no_args(void)
@@ -58,21 +57,6 @@ static __always_inline void scap_tp_count_no_args(void)
 
 	if (c)
 		c->no_args++;
-}
-
-/*
- * Without registers the user code segment is unknown: an ia32 syscall is
- * told by TS_COMPAT, at the offset user space found (BTF, else the kernel
- * version); 0 means unknown.
- */
-static __always_inline int scap_tp_ia32(const struct scap_bpf_settings *st)
-{
-	__u32 status = 0;
-
-	if (!st->compat_off)
-		return 0;
-	bpf_probe_read(&status, sizeof(status), (const void *)(bpf_get_current_task() + st->compat_off));
-	return (status & SCAP_TS_COMPAT) != 0;
 }
 
 static __always_inline int scap_tp_is_clone(__u32 nr)
@@ -144,7 +128,7 @@ int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 	v.args[5] = ctx->args[5];
 	v.nr = nr;
 	v.pad = 0;
-	if (scap_tp_ia32(st)) {
+	if (scap_bpf_ia32(st)) {
 		/* Its exit must not be taken for the x86_64 syscall of that number. */
 		v.nr = SCAP_BPF_STASH_IA32;
 		if (sys->stash)

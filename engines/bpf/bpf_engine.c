@@ -295,8 +295,7 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 	if (err)
 		goto fail;
 	e->skel = e->objs.skel;
-	if (tp_mode)
-		e->settings.compat_off = scap_bpf_tp_compat_off();
+	e->settings.compat_off = scap_bpf_compat_off();
 	scap_engine_logf(ctx, SCAP_LOG_INFO, "bpf: attach mode: %s",
 			 tp_mode ? "tracepoint (raw_syscalls/sys_enter and sys_exit; no raw tracepoints "
 				   "here: arguments are kept at enter for the exit)"

@@ -40,7 +40,7 @@ static long status_off(const struct btf *btf, const struct btf_type *task, const
 	return b < 0 ? -1 : a + b;
 }
 
-unsigned scap_bpf_tp_compat_off(void)
+unsigned scap_bpf_compat_off(void)
 {
 	const struct btf_type *task;
 	struct btf *btf;
