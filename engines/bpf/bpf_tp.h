@@ -20,7 +20,7 @@ struct scap_bpf_tp_links {
 
 /*
  * Offset of the ia32-syscall flags word (thread_info.status, or
- * thread.status on 4.9..4.15) in task_struct, from the kernel's BTF; 0 when
+ * thread.status on some 4.x kernels) in task_struct, from the kernel's BTF; 0 when
  * the kernel has no BTF or that layout is not found. Both modes use it (in
  * raw tracepoint mode it catches `int $0x80` from 64-bit code, which the
  * code-segment check misses); tracepoint mode has nothing else.
