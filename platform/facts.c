@@ -135,16 +135,21 @@ const char *scap_platform_arch(void)
 	return a;
 }
 
-int scap_feature_present(enum scap_feature f)
+int scap_feature_state(enum scap_feature f)
 {
 	enum scap_feat_state st;
 
 	if ((unsigned)f >= SCAP_FEAT_MAX)
-		return 0;
+		return SCAP_FEAT_UNKNOWN;
 	pthread_mutex_lock(&lock);
 	st = feat_locked(f);
 	pthread_mutex_unlock(&lock);
-	return st == SCAP_FEAT_PRESENT;
+	return st;
+}
+
+int scap_feature_present(enum scap_feature f)
+{
+	return scap_feature_state(f) == SCAP_FEAT_PRESENT;
 }
 
 const char *scap_platform_override_error(void)

@@ -52,6 +52,8 @@ const char *scap_feature_name(enum scap_feature f);
  * except kmod (one stat(), and the module may be loaded at any time);
  * SCAP_PROBE_OVERRIDE wins. */
 int scap_feature_present(enum scap_feature f);
+/* The same, telling absent (0) from could not tell (-1); present is 1. */
+int scap_feature_state(enum scap_feature f);
 /*
  * NULL, or why SCAP_PROBE_OVERRIDE was rejected (a complete sentence naming
  * the bad key or value and the valid ones). A rejected override forces

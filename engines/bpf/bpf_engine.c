@@ -112,6 +112,21 @@ static void raise_memlock(struct bpf_engine *e, char *why, size_t whylen)
 	scap_engine_logf(e->ctx, SCAP_LOG_WARN, "bpf: could not raise RLIMIT_MEMLOCK: %s", strerror(err));
 }
 
+/*
+ * Tracepoint mode where raw tracepoints are absent, or where the probe could
+ * not tell (on old kernels its load can fail on RLIMIT_MEMLOCK, raised only
+ * since) and the kernel predates them.
+ */
+static bool use_tracepoints(void)
+{
+	struct scap_kernel_version kv, v417 = { 4, 17, 0 };
+	int st = scap_feature_state(SCAP_FEAT_RAW_TRACEPOINT);
+
+	if (st >= 0)
+		return st == 0;
+	return scap_platform_kernel(&kv) == 0 && scap_kernel_version_cmp(&kv, &v417) < 0;
+}
+
 static size_t data_pages_for(size_t bytes)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), pages = 1;
@@ -290,7 +305,7 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 				  cfg->cpus_per_buffer);
 
 	raise_memlock(e, memlock_why, sizeof(memlock_why));
-	tp_mode = scap_feature_present(SCAP_FEAT_RAW_TRACEPOINT) != 1;
+	tp_mode = use_tracepoints();
 	err = scap_bpf_loader_load(ctx, cfg, e->ncpus, tp_mode, memlock_why, &e->objs, &need_enter);
 	if (err)
 		goto fail;

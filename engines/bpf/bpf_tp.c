@@ -124,7 +124,7 @@ static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, cons
 static void tp_attach_job(void *arg)
 {
 	static const char fork_lost[] =
-		"the first return of a new thread from clone/fork is not captured (counted in no_args)";
+		"the first return of a new thread from clone/fork is not captured (reported at close as an exit whose enter was not seen)";
 	struct tp_job *j = arg;
 	struct scap_bpf *s = j->skel;
 	int off;
@@ -150,7 +150,7 @@ static void tp_attach_job(void *arg)
 	if (j->exec)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
-					  "(counted in no_args)");
+					  "(reported at close as an exit whose enter was not seen)");
 }
 
 int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
