@@ -23,6 +23,7 @@ SCAP_STATIC_ASSERT(SCAP_MBPF_MAX_EVENT == SCAP_FILL_MAX_EVENT, "loader and fill 
 /* Set by the loader before load. */
 const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
+const volatile bool scap_have_task_btf; /* bpf_get_current_task_btf exists (5.11+) */
 const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
 
 /* Written by the loader at run time through the mmapped .bss. */
@@ -144,17 +145,22 @@ static __always_inline bool scap_mbpf_filtered(void)
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
 }
 
-#define SCAP_MBPF_USER32_CS 0x23u /* x86: code segment of 32-bit user code */
+#define SCAP_MBPF_TS_COMPAT 0x0002u /* x86 thread_info.status: an ia32 syscall is running */
 
 /*
  * 32-bit (ia32) syscalls have their own numbers and argument registers: the
  * schema describes x86_64 only, so they are not captured (docs/engines.md).
- * The code segment tells them apart with one load (int 0x80 from 64-bit code
- * is not caught: a rare, deliberate oddity).
+ * The kernel's own mark is TS_COMPAT, set for every ia32 syscall, including
+ * `int $0x80` from 64-bit code, which keeps the 64-bit code segment: a check
+ * of the segment alone let such a call be decoded by its x86_64 number (an
+ * ia32 open taken for an fstat).
  */
-static __always_inline bool scap_mbpf_compat(struct pt_regs *regs)
+static __always_inline bool scap_mbpf_compat(void)
 {
-	return regs->cs == SCAP_MBPF_USER32_CS;
+	if (scap_have_task_btf)
+		return bpf_get_current_task_btf()->thread_info.status & SCAP_MBPF_TS_COMPAT;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) &
+	       SCAP_MBPF_TS_COMPAT;
 }
 
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
@@ -317,9 +323,9 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (scap_mbpf_compat(regs))
+	if (scap_mbpf_compat()) /* the kernel filters them out already; kept in case it stops */
 		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	return scap_mbpf_exit(regs, ctx->ret, code);
 }
 
@@ -328,7 +334,7 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)regs->orig_ax);
 
-	if (!sc || scap_mbpf_compat(regs))
+	if (!sc || scap_mbpf_compat())
 		return 0;
 	/* The most frequent event, and a small one: no tail call for it. */
 	if (sc->exit_code == SCAP_EV_GENERIC_X)

@@ -236,6 +236,8 @@ static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg
 	}
 	m->skel->rodata->scap_snaplen = cfg->snaplen;
 	m->skel->rodata->scap_pid_filter = cfg->pid;
+	m->skel->rodata->scap_have_task_btf =
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
 	/* Counted per CPU on the kernel side: a shared ring splits the threshold. */
 	m->skel->rodata->scap_wakeup_bytes =
 		size / MBPF_WAKEUP_FRACTION / (cfg->cpus_per_buffer > 1 ? cfg->cpus_per_buffer : 1) ?: 1;

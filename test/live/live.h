@@ -136,6 +136,7 @@ int test_net_connect(struct live_test *t);
 int test_clone(struct live_test *t);
 int test_execve(struct live_test *t);
 int test_getppid_generic(struct live_test *t);
+int test_ia32_int80(struct live_test *t);
 int test_unpaired_openat(struct live_test *t);
 int test_toctou_flip(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);

@@ -33,6 +33,7 @@ static const struct {
 	{ "clone", test_clone },
 	{ "execve", test_execve },
 	{ "getppid_generic", test_getppid_generic },
+	{ "ia32_int80", test_ia32_int80 },
 	/* These open handles of their own, after the shared one is closed. */
 	{ "unpaired_openat", test_unpaired_openat },
 	{ "toctou_flip", test_toctou_flip },
