@@ -3,8 +3,8 @@
  * The bpf engine: raw tracepoint programs (drivers/bpf/) that write events
  * into one perf buffer per online CPU, read through the mmap layout
  * (perf_buf.c). Where raw tracepoints are missing (before 4.17) the same
- * event programs run behind tracepoint dispatchers (bpf_tp.c). Works without BTF and on kernels that predate the BPF ring
- * buffer. Configuration reaches the programs through array maps, because
+ * event programs run behind tracepoint dispatchers (bpf_tp.c). Works
+ * without BTF and on kernels that predate the BPF ring buffer. Configuration reaches the programs through array maps, because
  * kernels before 5.2 have no global data sections.
  */
 #define _GNU_SOURCE /* gettid */

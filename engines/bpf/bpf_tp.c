@@ -42,6 +42,8 @@ static long status_off(const struct btf *btf, const struct btf_type *task, const
 
 unsigned scap_bpf_compat_off(void)
 {
+	/* Parsing the kernel's BTF takes tens of ms: once per process (racing callers agree). */
+	static long found = -2;
 	const struct btf_type *task;
 	struct btf *btf;
 	long off = -1;
@@ -49,6 +51,10 @@ unsigned scap_bpf_compat_off(void)
 
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1)
 		return 0;
+	off = __atomic_load_n(&found, __ATOMIC_RELAXED);
+	if (off != -2)
+		return off > 0 ? (unsigned)off : 0;
+	off = -1;
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return 0;
@@ -60,6 +66,7 @@ unsigned scap_bpf_compat_off(void)
 			off = status_off(btf, task, "thread");
 	}
 	btf__free(btf);
+	__atomic_store_n(&found, off, __ATOMIC_RELAXED);
 	return off > 0 ? (unsigned)off : 0;
 }
 
