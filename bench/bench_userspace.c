@@ -8,6 +8,7 @@
  *                rates count generated events, of which fewer are delivered
  *   next+decode  ... and every parameter decoded with scap_event_param
  *   next+json    ... and the event formatted as the CLI's JSON line
+ *   next+text    ... or as the CLI's text line
  * Each variant runs --runs times over --events events; the table gives the
  * median events/s and ns/event and the spread (min..max events/s).
  *
@@ -26,8 +27,8 @@
 #include "scap/scap.h"
 #include "scap/bufset.h"
 
-enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_MAX };
-static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json" };
+enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_MAX };
+static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text" };
 
 static volatile uint64_t sink; /* keeps the compiler from dropping the work */
 
@@ -75,6 +76,8 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 			}
 		} else if (v == V_JSON) {
 			acc += (uint64_t)scap_event_format_json(ev, cpu, json, sizeof(json));
+		} else if (v == V_TEXT) {
+			acc += (uint64_t)scap_event_format(ev, cpu, SCAP_FORMAT_TEXT, json, sizeof(json), NULL);
 		} else {
 			acc += scap_event_len(ev);
 		}

@@ -312,6 +312,43 @@ int scap_event_param(const struct scap_event *ev, unsigned idx, struct scap_para
 	return param_at(b, info, idx, out, NULL, 0);
 }
 
+/*
+ * The formatters' decoder: one pass, the header checked once and the offsets
+ * accumulated, where scap_event_param checks the header and sums the lengths
+ * before idx on every call (quadratic over an event). Same checks, same
+ * results, parameter by parameter.
+ */
+const struct scap_event_info *scap__event_decode(const struct scap_event *ev, struct scap_param *out, int *err)
+{
+	const struct scap_event_info *info = NULL;
+	const uint8_t *b = EVB(ev);
+	uint32_t evlen = rd32(b + offsetof(struct scap_evt_hdr, len)), off;
+	unsigned i, n;
+
+	if (check_header(b, evlen, &info, NULL, 0))
+		return NULL;
+	n = info->nparams;
+	off = SCAP_EVT_HDR_LEN + n * SCAP_PARAM_LEN_SIZE;
+	for (i = 0; i < n; i++) {
+		uint16_t plen = rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE);
+
+		out[i].name = info->params[i].name;
+		out[i].type = info->params[i].type;
+		out[i].aux = info->params[i].aux;
+		if ((uint64_t)off + plen > evlen) {
+			out[i].data = NULL;
+			out[i].len = 0;
+			out[i].v.u = 0;
+			out[i].str = NULL;
+			err[i] = -EBADMSG;
+		} else {
+			err[i] = decode_value(info->params[i].type, b + off, plen, &out[i], NULL, 0);
+		}
+		off += plen;
+	}
+	return info;
+}
+
 int scap_event_param_by_name(const struct scap_event *ev, const char *name, struct scap_param *out)
 {
 	const struct scap_event_info *info = NULL;

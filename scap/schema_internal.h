@@ -17,4 +17,11 @@ unsigned scap__type_width(enum scap_param_type t);
 /* Name of a parameter type ("PATH"), "?" if unknown. */
 const char *scap__type_name(unsigned t);
 
+/*
+ * Decodes every parameter of ev into out[] (SCAP_MAX_PARAMS entries), err[i]
+ * being what scap_event_param(ev, i) would return. NULL when the header is
+ * malformed (nothing decoded), else the event's schema row.
+ */
+const struct scap_event_info *scap__event_decode(const struct scap_event *ev, struct scap_param *out, int *err);
+
 #endif

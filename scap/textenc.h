@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Escaping of untrusted bytes for text and JSON output, and socket addresses. */
+/* Escaping of untrusted bytes for scap_param_format's text, and socket addresses
+ * (JSON and the event line: fmt_escape.c). */
 #ifndef SCAP_TEXTENC_H
 #define SCAP_TEXTENC_H
 
@@ -15,15 +16,6 @@
  * usually UTF-8) and are escaped for byte buffers (bytes = true).
  */
 void scap__text_escape(struct scap_sb *sb, const uint8_t *s, size_t n, bool bytes);
-
-/*
- * A JSON string literal, quotes included. Valid UTF-8 passes through; control
- * bytes and bytes that are not part of valid UTF-8 become \u00XX, so the
- * output is always valid JSON whatever the input.
- */
-void scap__json_string(struct scap_sb *sb, const uint8_t *s, size_t n);
-/* The same without the quotes. */
-void scap__json_body(struct scap_sb *sb, const uint8_t *s, size_t n);
 
 /* "127.0.0.1:8080", "[::1]:8080", a unix path ("@name" when abstract). The
  * bytes were checked by the decoder. */

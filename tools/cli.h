@@ -63,11 +63,10 @@ struct cli_printer {
 	int fd;                /* where the lines go (stdout) */
 	bool json;
 	bool flush_each;       /* stdout is a terminal: show events as they come */
-	char *buf;             /* one formatted line; grows to the longest */
-	size_t cap;
 	char *out;             /* lines waiting to be written */
 	size_t out_len, out_cap;
-	uint64_t decode_errors;/* events or parameters that could not be decoded */
+	uint64_t decode_errors;/* parameters that could not be decoded */
+	uint64_t unwritten;    /* lines a failed write could not deliver */
 };
 
 /*
@@ -77,7 +76,8 @@ struct cli_printer {
  * not turned into a stream error with a line half written.
  */
 int cli_printer_init(struct cli_printer *p, int fd, bool json, size_t out_bytes);
-/* Writes what is buffered. 0, or -errno (-EPIPE when the reader went away). */
+/* Writes what is buffered. 0, or -errno (-EPIPE when the reader went away);
+ * on failure the lines left unwritten are added to p->unwritten. */
 int cli_printer_flush(struct cli_printer *p);
 void cli_printer_free(struct cli_printer *p);
 /* Prints one event line. 0, or -errno when the output failed (EPIPE, ENOSPC). */

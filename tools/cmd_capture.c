@@ -67,9 +67,14 @@ static void usage(FILE *f)
 	fputs("usage: scap capture [options]\n"
 	      "\n"
 	      "Captures system-call events and prints one per line on stdout: by default\n"
-	      "  <ts seconds since boot> <cpu> <tid> <event> <enter|exit> name=value ...\n"
-	      "and with --json one object per line with the keys ts (ns), cpu, tid, pid, event,\n"
+	      "  <ts seconds since boot> <cpu> <tid> <event> <enter|exit> name=value ... [marks]\n"
+	      "where a value is bare when it has no space, '\"', '\\' or control byte, else\n"
+	      "quoted with C escapes (\"a b\", \"\", \"-2 ENOENT\", \"x\\n\"); NULL is an empty\n"
+	      "parameter; argv and raw arguments are lists [a b \"c d\"]; the marks are\n"
+	      "[toctou] [truncated] [enter_unreadable] (docs/cli.md).\n"
+	      "With --json one object per line with the keys ts (ns), cpu, tid, pid, event,\n"
 	      "dir and params. Stops on SIGINT/SIGTERM, after --count events or --duration.\n"
+	      "A failed write of the output stops the capture with exit 1 and says why.\n"
 	      "On stderr: a 'capturing:' line once events flow, a 'stats:' line at exit.\n"
 	      "\n", f);
 	fprintf(f, "  --engine NAME          one of %s (default auto)\n", names);
@@ -404,6 +409,16 @@ static int open_engine(struct capture_args *a, struct scap **h)
 	return CLI_EXIT_FAIL;
 }
 
+static void output_error(char *err, size_t errlen, int rc, const struct cli_printer *p)
+{
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory while formatting events");
+	else
+		snprintf(err, errlen,
+			 "cannot write events: %s (%" PRIu64 " events formatted but not written): check the output file or disk space",
+			 strerror(-rc), p->unwritten);
+}
+
 /* On failure, the message goes to err: it is printed after the stats line so
  * that the reason is the last thing the user reads. */
 static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
@@ -434,8 +449,7 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 			if (rc == -EPIPE)
 				return STOP_OUTPUT;
 			if (rc < 0) {
-				snprintf(err, errlen, "cannot write events: %s: check the output file or disk space",
-					 strerror(-rc));
+				output_error(err, errlen, rc, p);
 				return STOP_ERROR;
 			}
 			printed++;
@@ -525,8 +539,7 @@ int cmd_capture(int argc, char **argv)
 	}
 	rc = cli_printer_flush(&printer);
 	if (rc < 0 && rc != -EPIPE && why != STOP_ERROR) {
-		snprintf(err, sizeof(err), "cannot write events: %s: check the output file or disk space",
-			 strerror(-rc));
+		output_error(err, sizeof(err), rc, &printer);
 		why = STOP_ERROR;
 	}
 	print_stats(h, &a, &printer, why);

@@ -244,6 +244,24 @@ int scap_param_format(const struct scap_param *p, char *buf, size_t len);
  */
 int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len);
 
+/* The line formats of scap_event_format. */
+enum scap_format {
+	SCAP_FORMAT_TEXT = 0, /* the CLI's text line: "ts cpu tid event dir name=value ..." (docs/cli.md) */
+	SCAP_FORMAT_JSON = 1, /* the object of scap_event_format_json */
+};
+
+/*
+ * Formats the whole event as one line (no newline) in format fmt. Returns
+ * the length needed, like snprintf, or -EINVAL. *malformed (optional) gets
+ * the number of parameters that could not be decoded: the text line shows
+ * them as param<i>=<malformed>, the JSON object ends its params with
+ * "_malformed":true. Fastest when len leaves room for the event's worst case
+ * (about nine times its size plus a few hundred bytes): then the line is
+ * written straight into buf, else through scratch memory.
+ */
+int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
+		      unsigned *malformed);
+
 /*
  * For an event flagged SCAP_EVF_PAIRED that scap_next(h) has just returned:
  * the exit event as the driver wrote it, whose parameters are the exit-time

@@ -68,6 +68,22 @@ else
 	fail "human line format:"; grep -Ev '^[0-9]+\.[0-9]{9} [0-9]+ [0-9]+ [^ ]+ (enter|exit)( |$)' "$T/hum" | head -3
 fi
 
+# Every value is bare, "quoted" with escapes, or a [list]: a line splits
+# unambiguously (docs/cli.md). LC_ALL=C: values may hold bytes >= 0x80.
+"$SCAP" capture --engine synthetic --count 5000 --synthetic-seed 3 >"$T/hq" 2>/dev/null
+Q='"([^"\\]|\\.)*"'
+E="([^] \"\\\\]+|$Q)"
+V="($Q|\\[($E( $E)*)?\\]|[^ \"\\\\]+)"
+LINE="^[0-9]+\\.[0-9]{9} [0-9]+ [0-9]+ [a-z0-9_]+ (enter|exit)( [a-z0-9_]+=$V)*( \\[(toctou|truncated|enter_unreadable)\\])*\$"
+bad=$(LC_ALL=C grep -Evc "$LINE" "$T/hq")
+quoted=$(LC_ALL=C grep -Ec '="[^"]* ' "$T/hq")
+if [ "$(wc -l <"$T/hq")" -eq 5000 ] && [ "$bad" -eq 0 ] && [ "$quoted" -gt 0 ]; then
+	ok "text values: 5000 lines split by the documented grammar ($quoted with a quoted value holding a space)"
+else
+	fail "text value grammar: $bad lines do not parse, $quoted with quoted spaces"
+	LC_ALL=C grep -Ev "$LINE" "$T/hq" | head -3
+fi
+
 # --- same seed, same stream --------------------------------------------------------
 "$SCAP" capture --engine synthetic --json --count 200 --synthetic-seed 7 >"$T/s1" 2>/dev/null
 "$SCAP" capture --engine synthetic --json --count 200 --synthetic-seed 7 >"$T/s2" 2>/dev/null
@@ -145,6 +161,20 @@ rc=$?
 rc=$(cat "$T/rc")
 [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/o")" -eq 5 ] && grep -q '"stopped":"output_closed"' "$T/e" &&
 	ok "closed pipe: exit 0, stopped=output_closed" || { fail "closed pipe (rc=$rc)"; cat "$T/e"; }
+
+# --- a write error stops the capture and says so, nothing is lost silently ---------------
+if [ -w /dev/full ]; then
+	"$SCAP" capture --engine synthetic --json --count 100000 >/dev/full 2>"$T/e"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q '"stopped":"error"' "$T/e" &&
+		tail -n 1 "$T/e" | grep -Eq '^scap: cannot write events: No space left on device \([1-9][0-9]* events formatted but not written\)'; then
+		ok "ENOSPC: exit 1, stopped=error, last line names the error and the events not written"
+	else
+		fail "write error (rc=$rc)"; cat "$T/e"
+	fi
+else
+	echo "skip: no writable /dev/full, the write-error check did not run"
+fi
 
 # --- help and version -----------------------------------------------------------------
 "$SCAP" --help >"$T/o" 2>&1 && grep -q 'capture' "$T/o" && ok "--help" || fail "--help"

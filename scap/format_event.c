@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Whole events as one line: the JSON object (the CLI's contract) and the
+ * text line. The parameters are decoded in one pass, the keys come from
+ * tables built from the schema at compile time, and the line is written with
+ * unchecked writers after one check per event that the room left is at
+ * least the event's bound; only flag and address texts, which go through the
+ * flag tables' string buffer, are checked as they are written.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "flagsets.h"
+#include "fmt_write.h"
+#include "handle.h"
+#include "schema_internal.h"
+#include "scap/common/schema.h"
+#include "textenc.h"
+
+/* -4095..-1 is how the kernel returns -errno (IS_ERR_VALUE). */
+#define RES_IS_ERRNO(v) ((v) < 0 && (v) >= -4095)
+
+/* A key is copied as a whole KEY_MAX bytes (a constant-size copy), then the
+ * position moves by its length: names stay under KEY_MAX - 4 bytes. */
+#define KEY_MAX 24
+struct fmt_key {
+	char s[KEY_MAX];
+	uint8_t len;
+};
+#define KEY_FITS(n) (0 * sizeof(char[sizeof(#n) + 4 <= KEY_MAX ? 1 : -1]))
+
+/* ,"name": for JSON (the first key skips the comma) and " name=" for text. */
+static const struct fmt_key json_keys[SCAP_EV_MAX][SCAP_MAX_PARAMS] = {
+#define P(n, t, s, a) { ",\"" #n "\":", (uint8_t)(sizeof(#n) + 3 + KEY_FITS(n)) }
+#define SCAP_EVENT(code, sc, d, cat, fl, ...) [SCAP_EV_##code] = { __VA_ARGS__ },
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+#undef P
+};
+
+static const struct fmt_key text_keys[SCAP_EV_MAX][SCAP_MAX_PARAMS] = {
+#define P(n, t, s, a) { " " #n "=", (uint8_t)(sizeof(#n) + 1) }
+#define SCAP_EVENT(code, sc, d, cat, fl, ...) [SCAP_EV_##code] = { __VA_ARGS__ },
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+#undef P
+};
+
+/*
+ * The bound of one parameter's output, key included. Strings: JSON escapes
+ * take 6 bytes per byte, and a string array adds at most quotes and a comma
+ * per element, each element holding at least its NUL: 9 per byte covers
+ * both formats. Texts made by the flag tables are checked as written, and
+ * their bound only makes a too-small buffer fail early.
+ */
+#define FIXED_BOUND 64
+#define TABLE_TEXT_BOUND 320
+#define HEAD_BOUND 200
+
+static size_t param_bound(const struct scap_param *p)
+{
+	switch (p->type) {
+	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_SOCKADDR:
+		return KEY_MAX + TABLE_TEXT_BOUND + 9 * (size_t)p->len;
+	case SCAP_PT_PATH: case SCAP_PT_CHARBUF: case SCAP_PT_BYTEBUF: case SCAP_PT_STRARRAY:
+	case SCAP_PT_ARGS:
+		return KEY_MAX + 8 + 9 * (size_t)p->len;
+	default:
+		return KEY_MAX + FIXED_BOUND;
+	}
+}
+
+/* Where the writers stand: end leaves the byte for the final NUL. */
+struct fw {
+	char *p, *end;
+	bool overflow; /* a checked part did not fit: retry with more room */
+};
+
+/* Appends text made by the flag tables (symbols, addresses) through a string
+ * buffer bounded by the room left. */
+static void table_text(struct fw *w, const struct scap_param *p)
+{
+	struct scap_sb sb;
+
+	scap_sb_init(&sb, w->p, (size_t)(w->end - w->p) + 1);
+	scap__param_text(&sb, p);
+	if (sb.len > (size_t)(w->end - w->p)) {
+		w->overflow = true;
+		return;
+	}
+	w->p += sb.len;
+}
+
+/* "ip:port" and "[ip6]:port", the text of scap__sockaddr_format without its
+ * printf: a connect or accept line is mostly this. */
+static char *fw_inet(char *o, const uint8_t *d)
+{
+	uint16_t port;
+	unsigned i;
+
+	if (d[0] == SCAP_SA_INET) {
+		for (i = 0; i < 4; i++) {
+			if (i)
+				*o++ = '.';
+			o = fw_small(o, d[1 + i]);
+		}
+		memcpy(&port, d + 5, 2);
+	} else {
+		*o++ = '[';
+		inet_ntop(AF_INET6, d + 1, o, INET6_ADDRSTRLEN);
+		o += strlen(o);
+		*o++ = ']';
+		memcpy(&port, d + 17, 2);
+	}
+	*o++ = ':';
+	return fw_u64(o, port);
+}
+
+static bool is_inet(const struct scap_param *p)
+{
+	const uint8_t *d = p->data;
+
+	return (d[0] == SCAP_SA_INET && p->len == 7) || (d[0] == SCAP_SA_INET6 && p->len == 19);
+}
+
+/* Integers printed as they are, in both formats: 1 signed, 2 unsigned. */
+static const uint8_t int_kind[SCAP_PT_MAX] = {
+	[SCAP_PT_INT8] = 1, [SCAP_PT_INT16] = 1, [SCAP_PT_INT32] = 1, [SCAP_PT_INT64] = 1, [SCAP_PT_PID] = 1,
+	[SCAP_PT_FD] = 1, [SCAP_PT_RES] = 1,
+	[SCAP_PT_UINT8] = 2, [SCAP_PT_UINT16] = 2, [SCAP_PT_UINT32] = 2, [SCAP_PT_UINT64] = 2,
+	[SCAP_PT_UID] = 2, [SCAP_PT_GID] = 2, [SCAP_PT_SYSCALLID] = 2,
+};
+
+static char *json_quoted(char *o, const uint8_t *s, size_t n)
+{
+	*o++ = '"';
+	o = scap__fw_json_body(o, s, n);
+	*o++ = '"';
+	return o;
+}
+
+/* The path of a unix address; an abstract name starts with a NUL and is
+ * printed "@name", as ss(8) does. */
+static const uint8_t *unix_path(const struct scap_param *p, size_t *n, bool *abstract)
+{
+	const uint8_t *d = p->data;
+
+	*abstract = p->len >= 3 && d[1] == '\0';
+	*n = strnlen((const char *)d + 1 + *abstract, p->len - 1 - *abstract);
+	return d + 1 + *abstract;
+}
+
+/* String arrays and raw arguments: [a,b] in JSON, [a b] in text. */
+static char *list_value(char *o, const struct scap_param *p, bool json)
+{
+	const uint8_t *d = p->data;
+	uint32_t i;
+
+	*o++ = '[';
+	for (i = 0; i < p->len;) {
+		if (i)
+			*o++ = json ? ',' : ' ';
+		if (p->type == SCAP_PT_ARGS) {
+			uint64_t a;
+
+			/* the decoder checked the length: six whole numbers */
+			memcpy(&a, d + i, 8);
+			o = json ? fw_u64(o, a) : fw_hex(o, a);
+			i += 8;
+		} else {
+			size_t n = strnlen((const char *)d + i, p->len - i);
+
+			o = json ? json_quoted(o, d + i, n)
+				 : scap__fw_text_value(o, 0, d + i, n, FW_TV_STRING | FW_TV_LIST);
+			i += (uint32_t)n + 1;
+		}
+	}
+	*o++ = ']';
+	return o;
+}
+
+/* Flag and enum symbols in JSON: their text cut to 255 bytes (as this output
+ * always was), quoted; symbols need no escaping. */
+static char *json_table_text(struct fw *w, char *o, const struct scap_param *p)
+{
+	char small[256];
+	struct scap_sb sb;
+	size_t n;
+
+	scap_sb_init(&sb, small, sizeof(small));
+	scap__param_text(&sb, p);
+	n = sb.len < sizeof(small) ? sb.len : sizeof(small) - 1;
+	if ((size_t)(w->end - o) < 6 * n + 2) {
+		w->overflow = true;
+		return o;
+	}
+	return json_quoted(o, (const uint8_t *)small, n);
+}
+
+/* A text-only form: AT_FDCWD, and a result with its errno name ("-2 ENOENT",
+ * quoted for its space). NULL when the value has none. */
+static char *text_special(char *o, const struct scap_param *p)
+{
+	const char *en;
+
+	if (p->type == SCAP_PT_FD && p->v.i == -100)
+		return FW_LIT(o, "AT_FDCWD");
+	if (p->type != SCAP_PT_RES || !RES_IS_ERRNO(p->v.i) || !(en = scap_errno_name((int)p->v.i)))
+		return NULL;
+	*o++ = '"';
+	o = fw_i64(o, p->v.i);
+	*o++ = ' ';
+	o = fw_put(o, en, strlen(en));
+	*o++ = '"';
+	return o;
+}
+
+/* One parameter's value, JSON or text (docs/cli.md): JSON quotes the texts
+ * that text leaves bare, and escapes strings its own way. */
+static void write_value(struct fw *w, const struct scap_param *p, bool json)
+{
+	const uint8_t *d = p->data;
+	char *o = w->p, *t;
+
+	if (!p->len || !d) {
+		w->p = json ? FW_LIT(o, "null") : FW_LIT(o, "NULL");
+		return;
+	}
+	if (!json && (t = text_special(o, p))) {
+		w->p = t;
+		return;
+	}
+	if ((unsigned)p->type < SCAP_PT_MAX && int_kind[p->type]) {
+		w->p = int_kind[p->type] == 1 ? fw_i64(o, p->v.i) : fw_u64(o, p->v.u);
+		return;
+	}
+	switch (p->type) {
+	case SCAP_PT_MODE:
+	case SCAP_PT_ADDR:
+		if (json)
+			*o++ = '"';
+		o = p->type == SCAP_PT_MODE ? fw_oct(o, p->v.u) : fw_hex(o, p->v.u);
+		if (json)
+			*o++ = '"';
+		break;
+	case SCAP_PT_SOCKADDR:
+		if (d[0] == SCAP_SA_UNIX) {
+			bool abstract;
+			size_t n;
+			const uint8_t *path = unix_path(p, &n, &abstract);
+
+			/* A unix path is untrusted bytes: escaped as the format says. */
+			if (!json) {
+				o = scap__fw_text_value(o, abstract ? '@' : 0, path, n, FW_TV_STRING);
+				break;
+			}
+			*o++ = '"';
+			if (abstract)
+				*o++ = '@';
+			o = scap__fw_json_body(o, path, n);
+			*o++ = '"';
+			break;
+		}
+		if (is_inet(p)) {
+			if (json)
+				*o++ = '"';
+			o = fw_inet(o, d);
+			if (json)
+				*o++ = '"';
+			break;
+		}
+		__attribute__((fallthrough));
+	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32:
+		if (json) {
+			o = json_table_text(w, o, p);
+			break;
+		}
+		table_text(w, p);
+		return;
+	case SCAP_PT_PATH:
+	case SCAP_PT_CHARBUF:
+		/* JSON stops at the first NUL, text shows what follows it. */
+		o = json ? json_quoted(o, d, strnlen((const char *)d, p->len))
+			 : scap__fw_text_value(o, 0, d, p->len - 1, FW_TV_STRING);
+		break;
+	case SCAP_PT_BYTEBUF:
+		o = json ? json_quoted(o, d, p->len) : scap__fw_text_value(o, 0, d, p->len, FW_TV_BYTES | FW_TV_STRING);
+		break;
+	case SCAP_PT_STRARRAY:
+	case SCAP_PT_ARGS:
+		o = list_value(o, p, json);
+		break;
+	default:
+		o = json ? FW_LIT(o, "null") : FW_LIT(o, "?");
+		break;
+	}
+	if (!w->overflow)
+		w->p = o;
+}
+
+/* The event's name: its row's, or for the generic row the carried syscall's. */
+static const char *event_name(const struct scap_event *ev, const struct scap_event_info *info,
+			      const struct scap_param *prm, const int *err)
+{
+	const char *n;
+
+	if (!info)
+		return scap_event_name(ev);
+	if (!(info->flags & SCAP_EF_GENERIC))
+		return info->name;
+	/* test_schema checks that parameter 1 of the generic row is the number. */
+	if (err[1] || prm[1].type != SCAP_PT_SYSCALLID || !prm[1].len)
+		return "syscall";
+	n = scap_syscall_name((int)prm[1].v.u);
+	return n ? n : scap_event_name(ev);
+}
+
+static void json_event(struct fw *w, const struct scap_event *ev, unsigned cpu, const struct scap_event_info *info,
+		       const char *name, size_t name_len, const struct scap_param *prm, const int *err, unsigned n)
+{
+	unsigned flags = scap_event_flags(ev), i;
+	char *o = w->p;
+
+	o = FW_LIT(o, "{\"ts\":");
+	o = fw_u64(o, scap_event_ts(ev));
+	o = FW_LIT(o, ",\"cpu\":");
+	o = fw_u64(o, cpu);
+	o = FW_LIT(o, ",\"tid\":");
+	o = fw_u64(o, scap_event_tid(ev));
+	o = FW_LIT(o, ",\"pid\":");
+	o = fw_u64(o, scap_event_pid(ev));
+	o = FW_LIT(o, ",\"event\":\"");
+	/* Names are [a-z0-9_] (test_format_fast checks): nothing to escape. */
+	o = fw_put(o, name, name_len);
+	if ((info ? info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
+		o = FW_LIT(o, "\",\"dir\":\"enter\",\"params\":{");
+	else
+		o = FW_LIT(o, "\",\"dir\":\"exit\",\"params\":{");
+	for (i = 0; i < n; i++) {
+		const struct fmt_key *k;
+
+		if (!info || err[i]) {
+			/* Say so in the output rather than print half an event silently. */
+			o = i ? FW_LIT(o, ",\"_malformed\":true") : FW_LIT(o, "\"_malformed\":true");
+			break;
+		}
+		/* The first key goes without its comma. */
+		k = &json_keys[scap_event_type(ev)][i];
+		memcpy(o, k->s + !i, KEY_MAX - 1);
+		w->p = o + k->len - !i;
+		write_value(w, &prm[i], true);
+		if (w->overflow)
+			return;
+		o = w->p;
+	}
+	*o++ = '}';
+	if (flags & SCAP_EVF_TOCTOU)
+		o = FW_LIT(o, ",\"toctou\":true");
+	if (flags & SCAP_EVF_ENTER_UNREAD)
+		o = FW_LIT(o, ",\"enter_unreadable\":true");
+	*o++ = '}';
+	w->p = o;
+}
+
+static void text_event(struct fw *w, const struct scap_event *ev, unsigned cpu, const struct scap_event_info *info,
+		       const char *name, size_t name_len, const struct scap_param *prm, const int *err, unsigned n)
+{
+	uint64_t ts = scap_event_ts(ev);
+	unsigned flags = scap_event_flags(ev), i;
+	char *o = w->p;
+
+	o = fw_u64(o, ts / 1000000000u);
+	*o++ = '.';
+	o = fw_dec9(o, (uint32_t)(ts % 1000000000u));
+	*o++ = ' ';
+	o = fw_u64(o, cpu);
+	*o++ = ' ';
+	o = fw_u64(o, scap_event_tid(ev));
+	*o++ = ' ';
+	o = fw_put(o, name, name_len);
+	if ((info ? info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
+		o = FW_LIT(o, " enter");
+	else
+		o = FW_LIT(o, " exit");
+	for (i = 0; i < n; i++) {
+		const struct fmt_key *k;
+
+		if (!info || err[i]) {
+			o = FW_LIT(o, " param");
+			o = fw_u64(o, i);
+			o = FW_LIT(o, "=<malformed>");
+			continue;
+		}
+		k = &text_keys[scap_event_type(ev)][i];
+		memcpy(o, k->s, KEY_MAX);
+		w->p = o + k->len;
+		write_value(w, &prm[i], false);
+		if (w->overflow)
+			return;
+		o = w->p;
+	}
+	if (flags & SCAP_EVF_TOCTOU)
+		o = FW_LIT(o, " [toctou]");
+	if (flags & SCAP_EVF_TRUNCATED)
+		o = FW_LIT(o, " [truncated]");
+	if (flags & SCAP_EVF_ENTER_UNREAD)
+		o = FW_LIT(o, " [enter_unreadable]");
+	w->p = o;
+}
+
+/*
+ * Formats ev between buf and end (end excluded, the NUL goes there). Returns
+ * the length, or -1 with *need set when the room is short of the bound or a
+ * checked part did not fit.
+ */
+static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, char *end,
+			unsigned *malformed, size_t *need)
+{
+	struct scap_param prm[SCAP_MAX_PARAMS];
+	int err[SCAP_MAX_PARAMS];
+	const struct scap_event_info *info = scap__event_decode(ev, prm, err);
+	unsigned n = info ? info->nparams : scap_event_nparams(ev), i, bad = 0;
+	const char *name = event_name(ev, info, prm, err);
+	size_t name_len = strlen(name), bound = HEAD_BOUND + 6 * name_len;
+	struct fw w = { .p = buf, .end = end };
+
+	for (i = 0; i < n; i++) {
+		if (!info || err[i]) {
+			bad++;
+			bound += KEY_MAX + FIXED_BOUND;
+		} else {
+			bound += param_bound(&prm[i]);
+		}
+	}
+	*need = bound;
+	if (malformed)
+		*malformed = bad;
+	if ((size_t)(end - buf) < bound)
+		return -1;
+	if (fmt == SCAP_FORMAT_JSON)
+		json_event(&w, ev, cpu, info, name, name_len, prm, err, n);
+	else
+		text_event(&w, ev, cpu, info, name, name_len, prm, err, n);
+	if (w.overflow) {
+		*need = 2 * (size_t)(end - buf);
+		return -1;
+	}
+	*w.p = '\0';
+	return (int)(w.p - buf);
+}
+
+int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
+		      unsigned *malformed)
+{
+	char scratch[4096], *s;
+	size_t need = 0;
+	int n;
+
+	if (buf && len)
+		buf[0] = '\0';
+	if (malformed)
+		*malformed = 0;
+	if (!ev || (fmt != SCAP_FORMAT_TEXT && fmt != SCAP_FORMAT_JSON))
+		return -EINVAL;
+	if (buf && len > 1) {
+		n = format_event(ev, cpu, fmt, buf, buf + len - 1, malformed, &need);
+		if (n >= 0)
+			return n;
+	}
+	/* Short of room: format into scratch memory, hand out what fits. */
+	for (;;) {
+		if (!need)
+			need = HEAD_BOUND;
+		s = need < sizeof(scratch) ? scratch : malloc(need + 1);
+		if (!s)
+			return -ENOMEM;
+		n = format_event(ev, cpu, fmt, s, s + (s == scratch ? sizeof(scratch) - 1 : need), malformed, &need);
+		if (n >= 0)
+			break;
+		if (s != scratch)
+			free(s);
+	}
+	if (buf && len) {
+		size_t k = (size_t)n < len - 1 ? (size_t)n : len - 1;
+
+		memcpy(buf, s, k);
+		buf[k] = '\0';
+	}
+	if (s != scratch)
+		free(s);
+	return n;
+}
+
+int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len)
+{
+	return scap_event_format(ev, cpu, SCAP_FORMAT_JSON, buf, len, NULL);
+}
