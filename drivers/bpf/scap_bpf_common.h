@@ -93,6 +93,17 @@ struct {
 	/* max_entries: the possible CPUs, set by the loader */
 } scratch SEC(".maps");
 
+#if SCAP_FILL_WALK_SUBPROG
+/* For the global walk function of the fill (fill_derived.h). */
+static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
+
+	return sc ? &sc->s : NULL;
+}
+#endif
+
 static __always_inline void scap_bpf_count_other(void)
 {
 	__u32 zero = 0;

@@ -18,6 +18,13 @@
 #define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
 #define SCAP_FILL_NOW() 0 /* stamped right before output */
 #define SCAP_FILL_CORE 1
+/*
+ * The exe/cwd/cgroup walks in a global function, verified once: inline, each
+ * execve exit program took ~99 k processed instructions and most of the
+ * engine's start-up. Global functions need 5.6; a kernel with BTF but older
+ * refuses this object, and the loader's warning says what is then missing.
+ */
+#define SCAP_FILL_WALK_SUBPROG 1
 #define SCAP_BPF_CORE_OBJECT 1
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_ax)
