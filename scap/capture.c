@@ -223,6 +223,7 @@ int scap_get_stats(struct scap *h, struct scap_stats *st)
 	s.drops = s.drops_buffer_full + s.drops_other;
 	s.nbuffers = h->bufs.n;
 	s.attach_failures = h->ctx.attach_failures;
+	s.exits_without_enter = h->ctx.exits_without_enter;
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);

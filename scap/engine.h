@@ -39,6 +39,8 @@ struct scap_engine_ctx {
 	void *log_ctx;
 	/* Kernel programs that could not attach (engines set it; see scap_stats). */
 	unsigned attach_failures;
+	/* Exits not sent for want of their enter (engines set it; see scap_stats). */
+	uint64_t exits_without_enter;
 	/* The core's handle, for scap_engine_warnf. Engines do not touch it. */
 	void *core;
 	/*

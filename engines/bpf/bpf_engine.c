@@ -242,6 +242,7 @@ static int read_counters(struct bpf_engine *e)
 	e->no_args = 0;
 	for (int cpu = 0; cpu < e->ncpus; cpu++)
 		e->no_args += e->percpu[cpu].no_args;
+	e->ctx->exits_without_enter = e->no_args;
 	return 0;
 }
 

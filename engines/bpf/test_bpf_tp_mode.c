@@ -231,12 +231,16 @@ static void test_no_args(void)
 	after.fd = p2[0];
 	pthread_create(&t2, NULL, read_one, &after);
 	pthread_join(t2, NULL);
+	struct scap_stats st = { .sz = sizeof(st) };
+
 	drain2(h, SCAP_EV_READ_X, after.tid, before.tid, n, &res);
+	scap_get_stats(h, &st);
 	scap_close(h);
-	if (n[1] != 0 || n[0] != 1 || res != 1 ||
+	if (n[1] != 0 || n[0] != 1 || res != 1 || st.exits_without_enter != 1 ||
 	    !strstr(logbuf, "bpf: 1 syscall exits were not captured because their enter was not seen"))
 		FAIL("no_args: read entered before start: %u events (want 0), after: %u (want 1, res %lld "
-		     "want 1); log:\n%s", n[1], n[0], (long long)res, logbuf);
+		     "want 1), exits_without_enter %llu (want 1); log:\n%s", n[1], n[0], (long long)res,
+		     (unsigned long long)st.exits_without_enter, logbuf);
 	else
 		printf("PASS no_args: the read entered before start is counted, not delivered; the next is\n");
 	close(p1[0]);

@@ -125,6 +125,10 @@ struct scap_stats {
 	unsigned attach_failures;  /* kernel programs that could not attach */
 	uint64_t pairing_stale;    /* pending enters discarded: their exit never came
 	                              (thread killed, or its next syscall was seen) */
+	uint64_t exits_without_enter; /* exits the kernel side could not send because it
+	                              never saw their enter (the bpf engine on kernels
+	                              without raw tracepoints: syscalls already running
+	                              when capture started); not drops */
 };
 
 /* Counters of one buffer (usually one CPU). */
