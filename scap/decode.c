@@ -196,9 +196,10 @@ static int check_sockaddr(const uint8_t *d, uint32_t len, char *why, size_t whyl
 	}
 }
 
-/* Decodes one value whose bytes (d, len) are known to lie inside the event. */
-static int decode_value(unsigned type, const uint8_t *d, uint32_t len, struct scap_param *out,
-			char *why, size_t whylen)
+/* Decodes one value whose bytes (d, len) are known to lie inside the event.
+ * Inlined: the formatters' one-pass decoder calls it for every parameter. */
+static inline __attribute__((always_inline)) int decode_value(unsigned type, const uint8_t *d, uint32_t len,
+							     struct scap_param *out, char *why, size_t whylen)
 {
 	const char *name = out->name;
 	unsigned w;

@@ -5,6 +5,9 @@
  * was the largest single cost of a JSON line.
  */
 #include <stdbool.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "fmt_write.h"
 
@@ -88,14 +91,34 @@ char *scap__fw_json_body(char *p, const uint8_t *s, size_t n)
 	while (i < n) {
 		uint8_t c;
 
+#ifdef __SSE2__
+		if (n - i >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+			/* signed: below 0x20, or 0x80 and up (UTF-8 to check) */
+			__m128i sp = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+						  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+							       _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+									    _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)))));
+			unsigned m = (unsigned)_mm_movemask_epi8(sp);
+
+			_mm_storeu_si128((__m128i *)p, x);
+			if (!m) {
+				p += 16;
+				i += 16;
+				continue;
+			}
+			p += __builtin_ctz(m);
+			i += __builtin_ctz(m);
+		} else
+#endif
 		if (n - i >= 8) {
 			uint64_t x, m;
 
 			memcpy(&x, s + i, 8);
 			m = json_special(x);
-			/* Eight bytes are written even when fewer are kept: at least
-			 * eight more output bytes follow, since every input byte
-			 * gives one or more. */
+			/* The whole word is written even when fewer bytes are kept:
+			 * as many output bytes follow, since every input byte gives
+			 * one or more. */
 			memcpy(p, &x, 8);
 			if (!m) {
 				p += 8;

@@ -53,8 +53,21 @@ static inline unsigned fw_digits8(uint32_t v)
 
 static inline char *fw_small(char *p, uint32_t v)
 {
-	unsigned n = fw_digits8(v);
-	uint64_t d = fw_ascii8(v) >> (8 * (8 - n));
+	unsigned n;
+	uint64_t d;
+
+	/* cpu numbers, fds, results, syscall numbers: mostly one or two digits */
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		p[0] = (char)('0' + v / 10);
+		p[1] = (char)('0' + v % 10);
+		return p + 2;
+	}
+	n = fw_digits8(v);
+	d = fw_ascii8(v) >> (8 * (8 - n));
 
 	memcpy(p, &d, 8);
 	return p + n;

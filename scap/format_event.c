@@ -48,28 +48,13 @@ static const struct fmt_key text_keys[SCAP_EV_MAX][SCAP_MAX_PARAMS] = {
 };
 
 /*
- * The bound of one parameter's output, key included. Strings: JSON escapes
- * take 6 bytes per byte, and a string array adds at most quotes and a comma
- * per element, each element holding at least its NUL: 9 per byte covers
- * both formats. Texts made by the flag tables are checked as written, and
- * their bound only makes a too-small buffer fail early.
+ * The bound of a line: the header, and per parameter its key, a symbol text
+ * (flag texts are also checked as they are written) and 9 bytes per byte of
+ * the event: JSON escapes take 6 bytes per byte, and a string array adds at
+ * most quotes and a comma per element, each element holding at least its NUL.
  */
-#define FIXED_BOUND 64
-#define TABLE_TEXT_BOUND 320
+#define TABLE_TEXT_BOUND 320 /* > 255 + quotes */
 #define HEAD_BOUND 200
-
-static size_t param_bound(const struct scap_param *p)
-{
-	switch (p->type) {
-	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_SOCKADDR:
-		return KEY_MAX + TABLE_TEXT_BOUND + 9 * (size_t)p->len;
-	case SCAP_PT_PATH: case SCAP_PT_CHARBUF: case SCAP_PT_BYTEBUF: case SCAP_PT_STRARRAY:
-	case SCAP_PT_ARGS:
-		return KEY_MAX + 8 + 9 * (size_t)p->len;
-	default:
-		return KEY_MAX + FIXED_BOUND;
-	}
-}
 
 /* Where the writers stand: end leaves the byte for the final NUL. */
 struct fw {
@@ -181,21 +166,18 @@ static char *list_value(char *o, const struct scap_param *p, bool json)
 }
 
 /* Flag and enum symbols in JSON: their text cut to 255 bytes (as this output
- * always was), quoted; symbols need no escaping. */
-static char *json_table_text(struct fw *w, char *o, const struct scap_param *p)
+ * always was), quoted. Symbols need no escaping (test_format_fast checks the
+ * tables), and the bound leaves room for 255 of them. */
+static char *json_table_text(char *o, const struct scap_param *p)
 {
-	char small[256];
 	struct scap_sb sb;
-	size_t n;
 
-	scap_sb_init(&sb, small, sizeof(small));
+	*o++ = '"';
+	scap_sb_init(&sb, o, 256);
 	scap__param_text(&sb, p);
-	n = sb.len < sizeof(small) ? sb.len : sizeof(small) - 1;
-	if ((size_t)(w->end - o) < 6 * n + 2) {
-		w->overflow = true;
-		return o;
-	}
-	return json_quoted(o, (const uint8_t *)small, n);
+	o += sb.len < 256 ? sb.len : 255;
+	*o++ = '"';
+	return o;
 }
 
 /* A text-only form: AT_FDCWD, and a result with its errno name ("-2 ENOENT",
@@ -218,7 +200,7 @@ static char *text_special(char *o, const struct scap_param *p)
 
 /* One parameter's value, JSON or text (docs/cli.md): JSON quotes the texts
  * that text leaves bare, and escapes strings its own way. */
-static void write_value(struct fw *w, const struct scap_param *p, bool json)
+static inline __attribute__((always_inline)) void write_value(struct fw *w, const struct scap_param *p, bool json)
 {
 	const uint8_t *d = p->data;
 	char *o = w->p, *t;
@@ -273,7 +255,7 @@ static void write_value(struct fw *w, const struct scap_param *p, bool json)
 		__attribute__((fallthrough));
 	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32:
 		if (json) {
-			o = json_table_text(w, o, p);
+			o = json_table_text(o, p);
 			break;
 		}
 		table_text(w, p);
@@ -316,95 +298,103 @@ static const char *event_name(const struct scap_event *ev, const struct scap_eve
 	return n ? n : scap_event_name(ev);
 }
 
-static void json_event(struct fw *w, const struct scap_event *ev, unsigned cpu, const struct scap_event_info *info,
-		       const char *name, size_t name_len, const struct scap_param *prm, const int *err, unsigned n)
+/* What both line formats need of one event, gathered once. */
+struct line {
+	struct scap_evt_hdr h; /* copied out: events may sit at any alignment */
+	unsigned cpu, n;       /* n: parameters, the header's count when malformed */
+	const struct scap_event_info *info; /* NULL: malformed header */
+	const char *name;
+	size_t name_len;
+	struct scap_param prm[SCAP_MAX_PARAMS];
+	int err[SCAP_MAX_PARAMS];
+};
+
+static void json_event(struct fw *w, const struct scap_event *ev, const struct line *l)
 {
-	unsigned flags = scap_event_flags(ev), i;
+	unsigned i;
 	char *o = w->p;
 
 	o = FW_LIT(o, "{\"ts\":");
-	o = fw_u64(o, scap_event_ts(ev));
+	o = fw_u64(o, l->h.ts);
 	o = FW_LIT(o, ",\"cpu\":");
-	o = fw_u64(o, cpu);
+	o = fw_u64(o, l->cpu);
 	o = FW_LIT(o, ",\"tid\":");
-	o = fw_u64(o, scap_event_tid(ev));
+	o = fw_u64(o, l->h.tid);
 	o = FW_LIT(o, ",\"pid\":");
-	o = fw_u64(o, scap_event_pid(ev));
+	o = fw_u64(o, l->h.pid);
 	o = FW_LIT(o, ",\"event\":\"");
 	/* Names are [a-z0-9_] (test_format_fast checks): nothing to escape. */
-	o = fw_put(o, name, name_len);
-	if ((info ? info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
+	o = fw_put(o, l->name, l->name_len);
+	if ((l->info ? l->info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
 		o = FW_LIT(o, "\",\"dir\":\"enter\",\"params\":{");
 	else
 		o = FW_LIT(o, "\",\"dir\":\"exit\",\"params\":{");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < l->n; i++) {
 		const struct fmt_key *k;
 
-		if (!info || err[i]) {
+		if (!l->info || l->err[i]) {
 			/* Say so in the output rather than print half an event silently. */
 			o = i ? FW_LIT(o, ",\"_malformed\":true") : FW_LIT(o, "\"_malformed\":true");
 			break;
 		}
 		/* The first key goes without its comma. */
-		k = &json_keys[scap_event_type(ev)][i];
+		k = &json_keys[l->h.type][i];
 		memcpy(o, k->s + !i, KEY_MAX - 1);
 		w->p = o + k->len - !i;
-		write_value(w, &prm[i], true);
+		write_value(w, &l->prm[i], true);
 		if (w->overflow)
 			return;
 		o = w->p;
 	}
 	*o++ = '}';
-	if (flags & SCAP_EVF_TOCTOU)
+	if (l->h.flags & SCAP_EVF_TOCTOU)
 		o = FW_LIT(o, ",\"toctou\":true");
-	if (flags & SCAP_EVF_ENTER_UNREAD)
+	if (l->h.flags & SCAP_EVF_ENTER_UNREAD)
 		o = FW_LIT(o, ",\"enter_unreadable\":true");
 	*o++ = '}';
 	w->p = o;
 }
 
-static void text_event(struct fw *w, const struct scap_event *ev, unsigned cpu, const struct scap_event_info *info,
-		       const char *name, size_t name_len, const struct scap_param *prm, const int *err, unsigned n)
+static void text_event(struct fw *w, const struct scap_event *ev, const struct line *l)
 {
-	uint64_t ts = scap_event_ts(ev);
-	unsigned flags = scap_event_flags(ev), i;
+	unsigned i;
 	char *o = w->p;
 
-	o = fw_u64(o, ts / 1000000000u);
+	o = fw_u64(o, l->h.ts / 1000000000u);
 	*o++ = '.';
-	o = fw_dec9(o, (uint32_t)(ts % 1000000000u));
+	o = fw_dec9(o, (uint32_t)(l->h.ts % 1000000000u));
 	*o++ = ' ';
-	o = fw_u64(o, cpu);
+	o = fw_u64(o, l->cpu);
 	*o++ = ' ';
-	o = fw_u64(o, scap_event_tid(ev));
+	o = fw_u64(o, l->h.tid);
 	*o++ = ' ';
-	o = fw_put(o, name, name_len);
-	if ((info ? info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
+	o = fw_put(o, l->name, l->name_len);
+	if ((l->info ? l->info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
 		o = FW_LIT(o, " enter");
 	else
 		o = FW_LIT(o, " exit");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < l->n; i++) {
 		const struct fmt_key *k;
 
-		if (!info || err[i]) {
+		if (!l->info || l->err[i]) {
 			o = FW_LIT(o, " param");
 			o = fw_u64(o, i);
 			o = FW_LIT(o, "=<malformed>");
 			continue;
 		}
-		k = &text_keys[scap_event_type(ev)][i];
+		k = &text_keys[l->h.type][i];
 		memcpy(o, k->s, KEY_MAX);
 		w->p = o + k->len;
-		write_value(w, &prm[i], false);
+		write_value(w, &l->prm[i], false);
 		if (w->overflow)
 			return;
 		o = w->p;
 	}
-	if (flags & SCAP_EVF_TOCTOU)
+	if (l->h.flags & SCAP_EVF_TOCTOU)
 		o = FW_LIT(o, " [toctou]");
-	if (flags & SCAP_EVF_TRUNCATED)
+	if (l->h.flags & SCAP_EVF_TRUNCATED)
 		o = FW_LIT(o, " [truncated]");
-	if (flags & SCAP_EVF_ENTER_UNREAD)
+	if (l->h.flags & SCAP_EVF_ENTER_UNREAD)
 		o = FW_LIT(o, " [enter_unreadable]");
 	w->p = o;
 }
@@ -417,31 +407,30 @@ static void text_event(struct fw *w, const struct scap_event *ev, unsigned cpu, 
 static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, char *end,
 			unsigned *malformed, size_t *need)
 {
-	struct scap_param prm[SCAP_MAX_PARAMS];
-	int err[SCAP_MAX_PARAMS];
-	const struct scap_event_info *info = scap__event_decode(ev, prm, err);
-	unsigned n = info ? info->nparams : scap_event_nparams(ev), i, bad = 0;
-	const char *name = event_name(ev, info, prm, err);
-	size_t name_len = strlen(name), bound = HEAD_BOUND + 6 * name_len;
+	struct line l;
 	struct fw w = { .p = buf, .end = end };
+	unsigned i, bad = 0;
+	size_t bound;
 
-	for (i = 0; i < n; i++) {
-		if (!info || err[i]) {
-			bad++;
-			bound += KEY_MAX + FIXED_BOUND;
-		} else {
-			bound += param_bound(&prm[i]);
-		}
-	}
+	memcpy(&l.h, ev, sizeof(l.h));
+	l.cpu = cpu;
+	l.info = scap__event_decode(ev, l.prm, l.err);
+	l.n = l.info ? l.info->nparams : l.h.nparams;
+	l.name = event_name(ev, l.info, l.prm, l.err);
+	l.name_len = strlen(l.name);
+	for (i = 0; i < l.n; i++)
+		bad += !l.info || l.err[i];
+	/* Every parameter as if it were a symbol text, every byte escaped. */
+	bound = HEAD_BOUND + 6 * l.name_len + l.n * (KEY_MAX + TABLE_TEXT_BOUND) + 9 * (size_t)l.h.len;
 	*need = bound;
 	if (malformed)
 		*malformed = bad;
 	if ((size_t)(end - buf) < bound)
 		return -1;
 	if (fmt == SCAP_FORMAT_JSON)
-		json_event(&w, ev, cpu, info, name, name_len, prm, err, n);
+		json_event(&w, ev, &l);
 	else
-		text_event(&w, ev, cpu, info, name, name_len, prm, err, n);
+		text_event(&w, ev, &l);
 	if (w.overflow) {
 		*need = 2 * (size_t)(end - buf);
 		return -1;

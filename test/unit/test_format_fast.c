@@ -24,6 +24,7 @@
 
 #include "scap/scap.h"
 #include "scap/event_builder.h"
+#include "scap/flagsets.h"
 #include "scap/fmt_write.h"
 
 static uint8_t ev[80000];
@@ -191,7 +192,7 @@ static void escapes_at_every_offset(void **state)
 	unsigned pos, len;
 
 	(void)state;
-	for (len = 1; len < 24; len++) {
+	for (len = 1; len < 40; len++) {
 		for (pos = 0; pos < len; pos++) {
 			memset(path, 'a', len);
 			path[len] = '\0';
@@ -376,10 +377,11 @@ static void integer_writers(void **state)
 	assert_string_equal(a, "-9223372036854775808");
 }
 
-/* The formatter writes names and keys without escaping them. */
+/* The formatter writes names, keys and flag symbols without escaping them. */
+#define SYM_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 static void names_need_no_escaping(void **state)
 {
-	unsigned c, i;
+	unsigned c, i, fs;
 	int nr;
 
 	(void)state;
@@ -392,6 +394,16 @@ static void names_need_no_escaping(void **state)
 		for (i = 0; i < info->nparams; i++)
 			assert_int_equal(strspn(info->params[i].name, "abcdefghijklmnopqrstuvwxyz0123456789_"),
 					 strlen(info->params[i].name));
+	}
+	for (fs = 0; fs < SCAP_FS_MAX; fs++) {
+		const struct scap_flagset_desc *d = scap__flagset(fs);
+
+		for (i = 0; d && i < d->nflags; i++)
+			assert_int_equal(strspn(d->flags[i].name, SYM_CHARS), strlen(d->flags[i].name));
+		for (i = 0; d && i < d->nenums; i++)
+			assert_int_equal(strspn(d->enums[i].name, SYM_CHARS), strlen(d->enums[i].name));
+		if (d && d->zero)
+			assert_int_equal(strspn(d->zero, SYM_CHARS), strlen(d->zero));
 	}
 	for (nr = 0; nr < 1024; nr++) {
 		const char *n = scap_syscall_name(nr);
