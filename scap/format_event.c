@@ -439,25 +439,14 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 	return (int)(w.p - buf);
 }
 
-int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
-		      unsigned *malformed)
+/* Short of room: format into scratch memory, hand out what fits. Apart, so
+ * that the direct path carries no scratch buffer on its stack. */
+static __attribute__((noinline)) int format_scratch(const struct scap_event *ev, unsigned cpu, enum scap_format fmt,
+						    char *buf, size_t len, unsigned *malformed, size_t need)
 {
 	char scratch[4096], *s;
-	size_t need = 0;
 	int n;
 
-	if (buf && len)
-		buf[0] = '\0';
-	if (malformed)
-		*malformed = 0;
-	if (!ev || (fmt != SCAP_FORMAT_TEXT && fmt != SCAP_FORMAT_JSON))
-		return -EINVAL;
-	if (buf && len > 1) {
-		n = format_event(ev, cpu, fmt, buf, buf + len - 1, malformed, &need);
-		if (n >= 0)
-			return n;
-	}
-	/* Short of room: format into scratch memory, hand out what fits. */
 	for (;;) {
 		if (!need)
 			need = HEAD_BOUND;
@@ -479,6 +468,26 @@ int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_forma
 	if (s != scratch)
 		free(s);
 	return n;
+}
+
+int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
+		      unsigned *malformed)
+{
+	size_t need = 0;
+	int n;
+
+	if (buf && len)
+		buf[0] = '\0';
+	if (malformed)
+		*malformed = 0;
+	if (!ev || (fmt != SCAP_FORMAT_TEXT && fmt != SCAP_FORMAT_JSON))
+		return -EINVAL;
+	if (buf && len > 1) {
+		n = format_event(ev, cpu, fmt, buf, buf + len - 1, malformed, &need);
+		if (n >= 0)
+			return n;
+	}
+	return format_scratch(ev, cpu, fmt, buf, len, malformed, need);
 }
 
 int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len)
