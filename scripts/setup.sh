@@ -25,6 +25,7 @@ PACKAGES=(
 	libcjson-dev       # JSON checks in the tests
 	libcmocka-dev      # unit tests
 	linux-headers-amd64 # builds the kernel module (test/vm)
+	dwarves            # pahole: Kbuild runs it on modules built against Debian 12's 6.12 headers (test/vm, SCAP_VM_KERNELS=bookworm:6.12)
 	qemu-system-x86    # boots Debian's kernel for the kmod and VM tests
 	busybox-static     # the VM test's initramfs
 	cpio

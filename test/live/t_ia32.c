@@ -47,6 +47,8 @@ static int run(struct live_test *t, const char *const *syscalls, const char *lab
 
 	if (j.fd < 0)
 		return live_fail(t, "cannot open /dev/null");
+	/* kmod serves one capture at a time. */
+	live_shared_close();
 	h = live_open(t, &o);
 	if (!h) {
 		close(j.fd);

@@ -28,7 +28,9 @@ find_mirrors() {
 apt_rel() { # release tool args...
 	local rel=$1 tool=$2 dir=$WORK/apt/$1
 	shift 2
-	"$tool" -q -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
+	# A stalled mirror must not hang CI: apt retries, then gives up.
+	timeout "${SCAP_VM_APT_TIMEOUT:-900}" "$tool" -q -o Acquire::Retries=3 \
+		-o Acquire::http::Timeout=60 -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
 		-o Dir::Etc::preferencesparts=- -o Dir::State::Lists="$dir/lists" \
 		-o Dir::Cache="$dir/cache" -o Dir::State::status=/dev/null \
 		-o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
@@ -48,21 +50,29 @@ apt_setup() { # release
 	return 0
 }
 
-# Downloads and unpacks one kernel. spec is release[:abi], for example
+# Downloads and unpacks one kernel. spec is release[:version], for example
 # "bullseye" (the ABI linux-image-amd64 points at today: security updates
-# move it) or "bookworm:6.1.0-56-amd64". Sets KVER, KDIR (the headers) and
-# KCC (the compiler to build modules with); leaves $WORK/$KVER/vmlinuz.
+# move it), "bookworm:6.12" (the ABI of the newest 6.12 packaged for that
+# release, through linux-image-6.12-amd64) or "bookworm:6.1.0-56-amd64" (that
+# ABI). Sets KVER, KDIR (the headers) and KCC (the compiler to build modules
+# with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
-	local rel=${1%%:*} out root deb pkgs p cc_name
+	local rel=${1%%:*} ver meta=linux-image-amd64 out root deb pkgs cc_name
 	apt_setup "$rel"
-	KVER=${1#*:}
-	[ "$KVER" = "$1" ] && KVER=$(apt_rel "$rel" apt-cache depends linux-image-amd64 2>/dev/null |
+	ver=${1#"$rel"}
+	ver=${ver#:}
+	case $ver in
+	"") KVER= ;;
+	*.*-*) KVER=$ver ;;
+	*) KVER= meta=linux-image-$ver-amd64 ;;
+	esac
+	[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)
-	[ -n "$KVER" ] || die "cannot tell Debian '$rel''s kernel from 'apt-cache depends linux-image-amd64'"
+	[ -n "$KVER" ] || die "cannot tell Debian $rel's kernel from 'apt-cache depends $meta'"
 	out=$WORK/$KVER root=$WORK/$KVER/root
 	KDIR=$root/usr/src/linux-headers-$KVER
 	if [ ! -f "$out/.fetched" ]; then
-		say "$KVER: downloading Debian '$rel''s kernel and headers (unpacked under $out; nothing is installed)"
+		say "$KVER: downloading Debian $rel's kernel and headers (unpacked under $out; nothing is installed)"
 		rm -rf "$out" && mkdir -p "$out/deb" "$root"
 		# The headers, what they depend on for Kbuild, and the image; the
 		# compiler package is skipped (see KCC below).

@@ -19,6 +19,7 @@
 #   SCAP_VM_ACCEL=tcg test/vm/run.sh   multi-threaded TCG (see ACCEL below)
 #   SCAP_VM_BENCH=1 test/vm/run.sh   also run bench_live in the guest after the
 #                                    checks (figures only: TCG distorts them)
+#   SCAP_VM_APPEND="clocksource=hpet" test/vm/run.sh   more kernel parameters
 #   SCAP_VM_ARCHIVE=URL SCAP_VM_SECURITY=URL   Debian mirrors (default: the
 #                                    ones this host's apt uses)
 set -u
@@ -31,6 +32,8 @@ JOBS=${SCAP_VM_JOBS:-2}
 KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye}
 
 . "$ROOT/test/vm/kernels.sh"
+[ -z "${SCAP_VM_KVER:-}" ] ||
+	die "SCAP_VM_KVER is gone: name the kernel as SCAP_VM_KERNELS=<release>:$SCAP_VM_KVER"
 
 for tool in qemu-system-x86_64 cpio gzip cc cmake make pkg-config apt-get apt-cache dpkg-deb timeout file; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
@@ -180,7 +183,7 @@ boot() { # kver phase accel
 	start=$(date +%s)
 	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 \
 		-kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 mitigations=off scapvm_phase=$phase" \
+		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 mitigations=off scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
 		-display none -serial "file:$log" -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 	qrc=$?
