@@ -51,6 +51,12 @@ KDIRS=()
 for spec in $KERNELS; do
 	fetch_kernel "$spec" # sets KVER, KDIR, KCC; dies on failure
 	KDIRS+=("$KVER|$KDIR|$KCC")
+	touch "$WORK/$KVER/.fetched"
+done
+# Security updates move the ABIs: a kernel unused for two weeks goes (126 MB each).
+for stamp in $(find "$WORK" -mindepth 2 -maxdepth 2 -name .fetched -mtime +14); do
+	say "removing $(dirname "$stamp"), unused for two weeks"
+	rm -rf "$(dirname "$stamp")"
 done
 
 # ---- the modules, built out of the source tree against each kernel's headers ------
