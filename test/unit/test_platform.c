@@ -104,13 +104,13 @@ struct min_case {
 };
 
 static const struct min_case mins[] = {
-	{ "kmod", "x86_64", 1, 3, 10 },       { "bpf", "x86_64", 1, 4, 14 },
-	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 3, 16 },
+	{ "kmod", "x86_64", 1, 5, 10 },       { "bpf", "x86_64", 1, 4, 14 },
+	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 5, 10 },
 	{ "bpf", "aarch64", 1, 4, 17 },       { "modern_bpf", "aarch64", 1, 5, 8 },
-	{ "kmod", "s390x", 1, 3, 10 },        { "bpf", "s390x", 1, 5, 5 },
-	{ "modern_bpf", "s390x", 1, 5, 8 },   { "kmod", "riscv64", 1, 5, 0 },
+	{ "kmod", "s390x", 1, 5, 10 },        { "bpf", "s390x", 1, 5, 5 },
+	{ "modern_bpf", "s390x", 1, 5, 8 },   { "kmod", "riscv64", 1, 5, 10 },
 	{ "bpf", "riscv64", 0, 0, 0 },        { "modern_bpf", "riscv64", 1, 5, 8 },
-	{ "kmod", "ppc64le", 1, 3, 10 },      { "bpf", "ppc64le", 1, 5, 1 },
+	{ "kmod", "ppc64le", 1, 5, 10 },      { "bpf", "ppc64le", 1, 5, 1 },
 	{ "modern_bpf", "ppc64le", 1, 5, 8 }, { "kmod", "loongarch64", 1, 5, 10 },
 	{ "bpf", "loongarch64", 0, 0, 0 },    { "modern_bpf", "loongarch64", 1, 5, 8 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
@@ -225,25 +225,27 @@ static const struct decide_case decisions[] = {
 	{ "riscv64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to riscv64: use the kmod engine." },
 	{ "loongarch64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP,
 	  "bpf has no port to loongarch64: use the kmod engine." },
-	/* kmod boundaries: no probe beats the version */
-	{ "x86_64", "3.9.11", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 3.10 or newer on x86_64, and this kernel is 3.9.11: use a newer kernel." },
-	{ "x86_64", "3.10.0-1160.el7.x86_64", ALL, "kmod", 1, 0, "" },
-	{ "x86_64", "2.6.50-1160.el7.x86_64", ALL, "kmod", 1, 0, "" },
-	{ "x86_64", "2.6.32-754.el6.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 3.10 or newer on x86_64, and this kernel is 2.6.32-754.el6.x86_64: use a "
+	/* kmod boundaries: no probe beats the version (the module builds from 5.10) */
+	{ "x86_64", "5.9.16", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 5.9.16: use a newer kernel." },
+	{ "x86_64", "5.10.0-46-amd64", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "3.10.0-1160.el7.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 3.10.0-1160.el7.x86_64: use a "
 	  "newer kernel." },
-	{ "aarch64", "3.15.10", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 3.16 or newer on aarch64, and this kernel is 3.15.10: use a newer kernel." },
-	{ "aarch64", "3.16.0", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "2.6.32-754.el6.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 2.6.32-754.el6.x86_64: use a "
+	  "newer kernel." },
+	{ "aarch64", "5.4.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 5.10 or newer on aarch64, and this kernel is 5.4.0: use a newer kernel." },
+	{ "aarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
 	{ "riscv64", "4.19.0", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 5.0 or newer on riscv64, and this kernel is 4.19.0: use a newer kernel." },
-	{ "riscv64", "5.0.0", ALL, "kmod", 1, 0, "" },
+	  "kmod needs Linux 5.10 or newer on riscv64, and this kernel is 4.19.0: use a newer kernel." },
+	{ "riscv64", "5.10.0", ALL, "kmod", 1, 0, "" },
 	{ "loongarch64", "5.9.16", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 5.10 or newer on loongarch64, and this kernel is 5.9.16: use a newer kernel." },
 	{ "loongarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
-	{ "s390x", "3.10.0", ALL, "kmod", 1, 0, "" },
-	{ "ppc64le", "3.10.0", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
+	{ "s390x", "5.10.0", ALL, "kmod", 1, 0, "" },
+	{ "ppc64le", "5.10.0", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
 	/* privileges come first and do not hide the rest */
 	{ "x86_64", "6.1.0-56-amd64", "1111110", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
 	{ "x86_64", "6.1.0-56-amd64", "1111110", "bpf", 0, -EPERM, NO_PRIV("bpf") },
@@ -488,15 +490,17 @@ static void test_override_applied(void **state)
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), 0);
 	assert_string_equal(reason, "");
 	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), 0);
-	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -ENOENT);
-	assert_string_equal(reason, KMOD_MISSING);
+	/* the module builds from 5.10: no backport vouches for it */
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, "kmod needs Linux 5.10 or newer on x86_64, and this kernel is "
+			    "4.18.0-513.el8.x86_64: use a newer kernel.");
 
 	/* the cache forgets: the next override is read afresh */
 	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"
-		      "bpf_priv=1,kernel=5.4.0,arch=riscv64");
+		      "bpf_priv=1,kernel=5.10.0,arch=riscv64");
 	assert_int_equal(scap_platform_kernel(&v), 0);
 	assert_int_equal(v.major, 5);
-	assert_int_equal(v.minor, 4);
+	assert_int_equal(v.minor, 10);
 	assert_string_equal(scap_platform_arch(), "riscv64");
 	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 0);
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
