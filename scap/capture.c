@@ -173,6 +173,15 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 
 		if (r < 0)
 			return r;
+		/*
+		 * The merge hands events out in order unless one was committed
+		 * later than the settle window after its timestamp (a stalled CPU):
+		 * say so rather than let the order be trusted silently.
+		 */
+		if (raw->ts < h->newest_ts)
+			h->out_of_order++;
+		else
+			h->newest_ts = raw->ts;
 		out = raw;
 		/* ---- optional stage (enter/exit pairing, issue 7) ---- */
 		if (h->stage.feed) {
@@ -224,6 +233,7 @@ int scap_get_stats(struct scap *h, struct scap_stats *st)
 	s.nbuffers = h->bufs.n;
 	s.attach_failures = h->ctx.attach_failures;
 	s.exits_without_enter = h->ctx.exits_without_enter;
+	s.out_of_order = h->out_of_order;
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);

@@ -54,6 +54,8 @@ struct scap {
 	bool ended;                    /* the engine said -ENODATA */
 	uint64_t events;               /* delivered by scap_next */
 	uint64_t toctou;               /* delivered with SCAP_EVF_TOCTOU */
+	uint64_t out_of_order;         /* merged events older than one merged before them */
+	uint64_t newest_ts;            /* the newest timestamp merged so far */
 	char err[SCAP_ERRBUF_SIZE];
 	struct scap_text report;
 	struct scap_text warnings;

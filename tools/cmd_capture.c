@@ -329,10 +329,10 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 			",\"drops_other\":%" PRIu64 ",\"kernel_events\":%" PRIu64 ",\"toctou\":%" PRIu64
 			",\"pairing_evicted\":%" PRIu64 ",\"pairing_orphan_exits\":%" PRIu64
 			",\"attach_failures\":%u,\"decode_errors\":%" PRIu64 ",\"exits_without_enter\":%" PRIu64
-			",\"engine\":",
+			",\"out_of_order\":%" PRIu64 ",\"engine\":",
 			st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 			st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-			st.exits_without_enter);
+			st.exits_without_enter, st.out_of_order);
 		cli_json_string(stderr, scap_engine_name(h));
 		fprintf(stderr, ",\"stopped\":\"%s\",\"buffers\":[", stop_names[why]);
 		for (i = 0; i < st.nbuffers; i++) {
@@ -354,10 +354,11 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 		"stats: events=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
 		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
 		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
-		" exits_without_enter=%" PRIu64 " engine=%s stopped=%s buffers=%u drops_by_buffer=",
+		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64
+		" engine=%s stopped=%s buffers=%u drops_by_buffer=",
 		st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 		st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-		st.exits_without_enter, scap_engine_name(h), stop_names[why], st.nbuffers);
+		st.exits_without_enter, st.out_of_order, scap_engine_name(h), stop_names[why], st.nbuffers);
 	/* Only the buffers that lost events: "none", or "buffer#cpu:drops,...". */
 	for (i = 0, n = 0; i < st.nbuffers; i++) {
 		struct scap_buffer_stats bs = { .sz = sizeof(bs) };

@@ -129,6 +129,11 @@ struct scap_stats {
 	                              never saw their enter (the bpf engine on kernels
 	                              without raw tracepoints: syscalls already running
 	                              when capture started); not drops */
+	uint64_t out_of_order;     /* events handed out with a timestamp older than an
+	                              event handed out before them: committed by the
+	                              kernel side later than the merge's settle window
+	                              (1 ms) after their timestamp, e.g. a stalled vCPU;
+	                              0 means the stream was in timestamp order */
 };
 
 /* Counters of one buffer (usually one CPU). */

@@ -351,6 +351,37 @@ static void test_trailer_drops(void **unused)
 	recs_free(&live);
 }
 
+/* A file whose second event is older than its first: replayed as is, and counted. */
+static void test_out_of_order_counted(void **unused)
+{
+	struct recs live = { 0 };
+	char path[128], msg[SCAP_ERRBUF_SIZE];
+	struct scap_stats st;
+	size_t len, second = HDR_LEN;
+	uint8_t *f = small_file(&len, &live);
+	const struct scap_evt_hdr *first = (const struct scap_evt_hdr *)live.v[0].bytes;
+
+	second += 8 + live.v[0].len;
+	assert_true(first->ts > 0);
+	put64(f + second + 8, first->ts - 1); /* the event header starts with ts */
+	path_of(path, sizeof(path), "disorder.scap");
+	spit(path, f, len);
+	assert_int_equal(replay(path, true, NULL, &st, msg, sizeof(msg), NULL), -ENODATA);
+	assert_int_equal(st.events, 6);
+	assert_int_equal(st.out_of_order, 1);
+
+	/* The file as recorded: in order. */
+	free(f);
+	recs_free(&live);
+	memset(&live, 0, sizeof(live));
+	f = small_file(&len, &live);
+	spit(path, f, len);
+	assert_int_equal(replay(path, true, NULL, &st, msg, sizeof(msg), NULL), -ENODATA);
+	assert_int_equal(st.out_of_order, 0);
+	free(f);
+	recs_free(&live);
+}
+
 static int open_patched(const uint8_t *f, size_t len, char *msg, size_t msglen)
 {
 	char path[128];
@@ -616,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_raw),
 		cmocka_unit_test(test_round_trip_gzip),
 		cmocka_unit_test(test_trailer_drops),
+		cmocka_unit_test(test_out_of_order_counted),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_malformed_records),
