@@ -81,11 +81,18 @@ struct {
 	__uint(value_size, sizeof(scap_u32));
 } scap_rings SEC(".maps");
 
+/* This CPU's counters (the lookup of a one-entry per-CPU array never fails in practice). */
+static __always_inline struct scap_mbpf_counters *scap_mbpf_counters(void)
+{
+	scap_u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scap_counters, &zero);
+}
+
 /* A drop: SCAP_FILL_DROP_BUFFER_FULL or another reason. */
 static __always_inline void scap_mbpf_count(scap_u32 why)
 {
-	scap_u32 zero = 0;
-	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+	struct scap_mbpf_counters *c = scap_mbpf_counters();
 
 	if (!c)
 		return;
@@ -106,8 +113,7 @@ static __always_inline void scap_mbpf_count(scap_u32 why)
  */
 static __always_inline scap_u64 scap_mbpf_committed(scap_u32 len)
 {
-	scap_u32 zero = 0;
-	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+	struct scap_mbpf_counters *c = scap_mbpf_counters();
 
 	if (!c)
 		return BPF_RB_FORCE_WAKEUP;
@@ -122,8 +128,7 @@ static __always_inline scap_u64 scap_mbpf_committed(scap_u32 len)
 /* An event that could not be written after all: scap_mbpf_committed counted it. */
 static __always_inline void scap_mbpf_uncommitted(scap_u32 len, scap_u32 why)
 {
-	scap_u32 zero = 0;
-	struct scap_mbpf_counters *c = bpf_map_lookup_elem(&scap_counters, &zero);
+	struct scap_mbpf_counters *c = scap_mbpf_counters();
 
 	if (c) {
 		c->events--;
@@ -251,8 +256,9 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const 
 	return 0;
 }
 
-/* The generic event: header, three lengths, res, syscall number, six arguments. */
-#define SCAP_MBPF_GENERIC_LEN (SCAP_EVT_HDR_LEN + 3 * SCAP_PARAM_LEN_SIZE + 8 + 4 + 8 * SCAP_GENERIC_NARGS)
+/* The generic event: header, its parameter lengths, res, syscall number, six arguments. */
+#define SCAP_MBPF_GENERIC_LEN                                                                  \
+	(SCAP_EVT_HDR_LEN + SCAP_FILL_N_GENERIC_X * SCAP_PARAM_LEN_SIZE + 8 + 4 + 8 * SCAP_GENERIC_NARGS)
 
 /*
  * The generic event, the most frequent one, is built in place in the ring:
@@ -323,8 +329,11 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
 		return 0;
-	if (scap_mbpf_compat()) /* the kernel filters them out already; kept in case it stops */
-		return 0;
+	/*
+	 * No ia32 check: the syscall trace events never fire for ia32 syscalls
+	 * on x86_64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
+	 * covers this mode with its small selection.
+	 */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	return scap_mbpf_exit(regs, ctx->ret, code);
 }
