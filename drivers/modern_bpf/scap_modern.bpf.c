@@ -15,10 +15,15 @@
 #define SCAP_FILL_WALK_SUBPROG 1 /* global functions: 5.6+ */
 #include "../common/bpf/fill.h"
 #include "scap_modern.h"
+#include "../common/fixed_len.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 SCAP_STATIC_ASSERT(SCAP_MBPF_MAX_EVENT == SCAP_FILL_MAX_EVENT, "loader and fill agree on the largest event");
+SCAP_STATIC_ASSERT(SCAP_FIXED_LEN_GENERIC_X == SCAP_EVT_HDR_LEN + 3 * SCAP_PARAM_LEN_SIZE + 8 + 4 + 8 * SCAP_GENERIC_NARGS,
+		   "generic event: res, syscall number, six arguments");
+SCAP_STATIC_ASSERT(SCAP_FIXED_LEN_CLOSE_X == SCAP_EVT_HDR_LEN + 2 * SCAP_PARAM_LEN_SIZE + 8 + 8, "close: res, fd");
+SCAP_STATIC_ASSERT(SCAP_FIXED_LEN_OPENAT_X == 0, "a path makes a row variable");
 
 /* Set by the loader before load. */
 const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
@@ -141,10 +146,8 @@ static __always_inline void scap_mbpf_uncommitted(scap_u32 len, scap_u32 why)
  * Events of other processes (pid filter) and of the consumer thread are not
  * wanted: the consumer's own writes would otherwise feed back without end.
  */
-static __always_inline bool scap_mbpf_filtered(void)
+static __always_inline bool scap_mbpf_filtered(scap_u64 pid_tgid)
 {
-	scap_u64 pid_tgid = bpf_get_current_pid_tgid();
-
 	if (scap_pid_filter && (scap_u32)(pid_tgid >> 32) != (scap_u32)scap_pid_filter)
 		return true;
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
@@ -153,6 +156,12 @@ static __always_inline bool scap_mbpf_filtered(void)
 #define SCAP_MBPF_TS_COMPAT 0x0002u /* x86 thread_info.status: an ia32 syscall is running */
 
 /*
+ * The current thread, read once per event at sys_exit: its pid_tgid (for the
+ * filter and the event header) and whether it runs an ia32 syscall. Helper
+ * calls are the dearest part of a small event (every return goes through
+ * the kernel's return thunk), so with a BTF task pointer (5.11+) all three
+ * values come from one call and three loads.
+ *
  * 32-bit (ia32) syscalls have their own numbers and argument registers: the
  * schema describes x86_64 only, so they are not captured (docs/engines.md).
  * The kernel's own mark is TS_COMPAT, set for every ia32 syscall, including
@@ -160,10 +169,16 @@ static __always_inline bool scap_mbpf_filtered(void)
  * of the segment alone let such a call be decoded by its x86_64 number (an
  * ia32 open taken for an fstat).
  */
-static __always_inline bool scap_mbpf_compat(void)
+static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 {
-	if (scap_have_task_btf)
-		return bpf_get_current_task_btf()->thread_info.status & SCAP_MBPF_TS_COMPAT;
+	struct task_struct *t;
+
+	if (scap_have_task_btf) {
+		t = bpf_get_current_task_btf();
+		*pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
+		return t->thread_info.status & SCAP_MBPF_TS_COMPAT;
+	}
+	*pid_tgid = bpf_get_current_pid_tgid();
 	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) &
 	       SCAP_MBPF_TS_COMPAT;
 }
@@ -175,9 +190,7 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
-	if (!sc || !sc->selected || scap_mbpf_filtered())
-		return NULL;
-	return sc;
+	return sc && sc->selected ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
@@ -236,36 +249,30 @@ static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct
 	fc->nr = (scap_u32)regs->orig_ax;
 }
 
-static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, const scap_u16 code)
+/* SCAP_FIXED_LEN_<CODE> of a constant code (folds to a constant). */
+static __always_inline scap_u32 scap_mbpf_fixed_len(const scap_u16 code)
 {
-	struct scap_fill_scratch *s;
-	struct scap_fill_ctx fc = {};
-	scap_u32 cpu, len, *busy;
-
-	s = scap_mbpf_scratch(&cpu, &busy);
-	if (!s)
+	switch (code) {
+#define SCAP_EVENT(c, sc, dir, cat, flags, ...)                                                \
+	case SCAP_EV_##c:                                                                       \
+		return SCAP_FIXED_LEN_##c;
+#include "../common/events.def"
+#undef SCAP_EVENT
+	default:
 		return 0;
-	fc.buf = s->buf;
-	fc.tmp = s->tmp;
-	fc.ret = ret;
-	fc.snaplen = scap_snaplen;
-	scap_mbpf_regs_args(&fc, regs);
-	len = scap_fill_event(&fc, code);
-	scap_mbpf_output(&fc, len, cpu);
-	scap_mbpf_scratch_put(busy);
-	return 0;
+	}
 }
 
-/* The generic event: header, its parameter lengths, res, syscall number, six arguments. */
-#define SCAP_MBPF_GENERIC_LEN                                                                  \
-	(SCAP_EVT_HDR_LEN + SCAP_FILL_N_GENERIC_X * SCAP_PARAM_LEN_SIZE + 8 + 4 + 8 * SCAP_GENERIC_NARGS)
-
 /*
- * The generic event, the most frequent one, is built in place in the ring:
- * its size is fixed, so no scratch (nor its busy flag) and no copy.
+ * An event whose parameters all have a fixed size (the generic event, close,
+ * dup, kill, setuid, ...: the most frequent ones) is built in place in its
+ * ring record: no scratch, no busy flag, no copy. Every offset is a constant
+ * the verifier checks against the record's length.
  */
-static __always_inline int scap_mbpf_exit_generic(struct pt_regs *regs, long ret)
+static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+						  const scap_u16 code)
 {
+	const scap_u32 len = scap_mbpf_fixed_len(code);
 	scap_u32 cpu = bpf_get_smp_processor_id();
 	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
 	struct scap_fill_ctx fc = {};
@@ -274,21 +281,42 @@ static __always_inline int scap_mbpf_exit_generic(struct pt_regs *regs, long ret
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
 		return 0;
 	}
-	fc.buf = bpf_ringbuf_reserve(rb, SCAP_MBPF_GENERIC_LEN, 0);
+	fc.buf = bpf_ringbuf_reserve(rb, len, 0);
 	if (!fc.buf) {
 		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
 		return 0;
 	}
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
+	fc.pid_tgid = pid_tgid;
 	scap_mbpf_regs_args(&fc, regs);
-	if (scap_fill_event(&fc, SCAP_EV_GENERIC_X) != SCAP_MBPF_GENERIC_LEN) {
-		/* The schema's generic row changed and this size did not: never ship a short event. */
-		bpf_ringbuf_discard(fc.buf, BPF_RB_NO_WAKEUP);
-		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+	/* An unreadable value leaves the event shorter than its record: the header says how long. */
+	scap_fill_event(&fc, code);
+	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(len));
+	return 0;
+}
+
+static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					  const scap_u16 code)
+{
+	struct scap_fill_scratch *s;
+	struct scap_fill_ctx fc = {};
+	scap_u32 cpu, len, *busy;
+
+	if (scap_mbpf_fixed_len(code))
+		return scap_mbpf_exit_inplace(regs, ret, pid_tgid, code);
+	s = scap_mbpf_scratch(&cpu, &busy);
+	if (!s)
 		return 0;
-	}
-	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(SCAP_MBPF_GENERIC_LEN));
+	fc.buf = s->buf;
+	fc.tmp = s->tmp;
+	fc.ret = ret;
+	fc.snaplen = scap_snaplen;
+	fc.pid_tgid = pid_tgid;
+	scap_mbpf_regs_args(&fc, regs);
+	len = scap_fill_event(&fc, code);
+	scap_mbpf_output(&fc, len, cpu);
+	scap_mbpf_scratch_put(busy);
 	return 0;
 }
 
@@ -299,6 +327,9 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	scap_u32 cpu, len, *busy;
 
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
+		return 0;
+	fc.pid_tgid = bpf_get_current_pid_tgid();
+	if (scap_mbpf_filtered(fc.pid_tgid))
 		return 0;
 	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
@@ -325,29 +356,49 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
  */
 static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ctx, const scap_u16 code)
 {
-	struct pt_regs *regs;
+	struct task_struct *t;
+	scap_u64 pid_tgid;
 
 	if (!scap_mbpf_selected((scap_u32)ctx->id))
+		return 0;
+	t = bpf_get_current_task_btf();
+	pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
+	if (scap_mbpf_filtered(pid_tgid))
 		return 0;
 	/*
 	 * No ia32 check: the syscall trace events never fire for ia32 syscalls
 	 * on x86_64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
 	 * covers this mode with its small selection.
 	 */
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	return scap_mbpf_exit(regs, ctx->ret, code);
+	return scap_mbpf_exit((struct pt_regs *)bpf_task_pt_regs(t), ctx->ret, pid_tgid, code);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)regs->orig_ax);
+	scap_u64 pid_tgid;
 
-	if (!sc || scap_mbpf_compat())
+	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
 		return 0;
-	/* The most frequent event, and a small one: no tail call for it. */
+	/* The most frequent event first; then the other fixed-size rows: none needs a tail call. */
 	if (sc->exit_code == SCAP_EV_GENERIC_X)
-		return scap_mbpf_exit_generic(regs, ret);
+		return scap_mbpf_exit_inplace(regs, ret, pid_tgid, SCAP_EV_GENERIC_X);
+	switch (sc->exit_code) {
+#define SCAP_MBPF_INPLACE_EXIT(code)                                                            \
+	case SCAP_EV_##code:                                                                    \
+		if (SCAP_FIXED_LEN_##code)                                                      \
+			return scap_mbpf_exit_inplace(regs, ret, pid_tgid, SCAP_EV_##code);     \
+		break;
+#define SCAP_MBPF_INPLACE_ENTER(code)
+#define SCAP_EVENT(code, sc, dir, cat, flags, ...) SCAP_MBPF_INPLACE_##dir(code)
+#include "../common/events.def"
+#undef SCAP_EVENT
+#undef SCAP_MBPF_INPLACE_ENTER
+#undef SCAP_MBPF_INPLACE_EXIT
+	default:
+		break;
+	}
 	bpf_tail_call(ctx, &scap_progs, sc->exit_code);
 	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
 	return 0;
@@ -365,7 +416,7 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	SEC("tp_btf/sys_exit")                                                                  \
 	int BPF_PROG(scap_x_##code, struct pt_regs *regs, long ret)                             \
 	{                                                                                       \
-		return scap_mbpf_exit(regs, ret, SCAP_EV_##code);                               \
+		return scap_mbpf_exit(regs, ret, 0, SCAP_EV_##code);                            \
 	}                                                                                       \
 	SEC("tracepoint/syscalls/sys_exit_" #sc)                                                \
 	int scap_t_##code(struct trace_event_raw_sys_exit *ctx)                                 \

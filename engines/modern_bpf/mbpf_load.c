@@ -99,7 +99,13 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		if (!mbpf_selected(cfg, nr))
 			continue;
 		x = &rows[exit_code[nr]];
-		/* The dispatcher fills the generic event itself. */
+		/*
+		 * The dispatcher fills the generic event itself. The other fixed-size
+		 * rows it also fills in place, but their programs stay loaded: without
+		 * them, a bpf engine opened first in the same process saw this
+		 * engine's openat enter programs skipped for freshly exec'd children
+		 * on 6.18 (conformance_cross_bpf_modern_bpf; cause not found).
+		 */
 		if (*tp_mode || exit_code[nr] != SCAP_EV_GENERIC_X)
 			bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
 		if (enter_code[nr] != SCAP_MBPF_NO_EVENT)

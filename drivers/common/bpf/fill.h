@@ -43,6 +43,7 @@
  *           .buf = s->buf, .tmp = s->tmp,
  *           .args = { six syscall arguments }, .ret = return value (exit),
  *           .nr = syscall number, .snaplen = bytes kept of I/O buffers,
+ *           .pid_tgid = the current thread's, if known (else 0),
  *   };
  *   __u32 len = scap_fill_event(&fc, SCAP_EV_OPENAT_X);
  *   bpf_ringbuf_output(rb, fc.buf, SCAP_FILL_OUT_LEN(len), flags);
@@ -118,6 +119,7 @@ struct scap_fill_ctx {
 	scap_u32 pos;        /* next free byte in buf */
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */
+	scap_u64 pid_tgid;   /* as bpf_get_current_pid_tgid() returns it; 0: the fill asks */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */
 	scap_u8 drop_reason; /* SCAP_FILL_DROP_* (callers) */
 };
@@ -179,7 +181,8 @@ static __always_inline void scap_fill_step(struct scap_fill_ctx *fc, scap_u32 *i
 static __always_inline scap_u32 scap_fill_event(struct scap_fill_ctx *fc, const scap_u16 code)
 {
 	struct scap_evt_hdr *h = (struct scap_evt_hdr *)fc->buf;
-	scap_u64 pid_tgid = bpf_get_current_pid_tgid();
+	/* A caller that already knows the thread saves a helper call (no syscall runs as pid 0). */
+	scap_u64 pid_tgid = fc->pid_tgid ? fc->pid_tgid : bpf_get_current_pid_tgid();
 	scap_u8 n;
 
 	h->ts = SCAP_FILL_NOW();
