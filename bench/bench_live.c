@@ -96,6 +96,12 @@ static void print_header(const struct bl_config *c)
 	       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 	       sysconf(_SC_NPROCESSORS_ONLN), c->workload_cpu, c->consumer_cpu, c->runs,
 	       c->window_ms, c->buffer_bytes);
+	if (bl_bpf_stats_enabled() == 1) {
+		fprintf(stderr, "bench_live: warning: kernel.bpf_stats_enabled is 1, the ratios will be understated\n");
+		printf("**kernel.bpf_stats_enabled is 1**: every BPF program run also reads the clock "
+		       "twice and updates run-time counters, so these ratios are understated "
+		       "(`sysctl -w kernel.bpf_stats_enabled=0` before measuring).\n\n");
+	}
 	printf("| engine | consumer | workload | baseline syscalls/s | with capture | ratio | "
 	       "events/s delivered | drops | consumer CPU | consumer wake-ups/s | start-up | "
 	       "peak RSS | foreign tracers |\n");

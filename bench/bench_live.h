@@ -65,6 +65,9 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
  * in the figures. -1 when they cannot be listed. */
 int bl_foreign_tracers(void);
 
+/* kernel.bpf_stats_enabled: 1 on, 0 off, -1 unknown. */
+int bl_bpf_stats_enabled(void);
+
 /* Peak and current resident memory of a process, in kB, from /proc/<pid>/status. */
 long bl_proc_status_kb(pid_t pid, const char *key);
 
