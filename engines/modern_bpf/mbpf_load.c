@@ -100,11 +100,14 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 			continue;
 		x = &rows[exit_code[nr]];
 		/*
-		 * The dispatcher fills the generic event itself. The other fixed-size
-		 * rows it also fills in place, but their programs stay loaded: without
-		 * them, a bpf engine opened first in the same process saw this
-		 * engine's openat enter programs skipped for freshly exec'd children
-		 * on 6.18 (conformance_cross_bpf_modern_bpf; cause not found).
+		 * The dispatcher fills the generic event itself, and the other
+		 * fixed-size rows too, but their programs stay loaded: not loading
+		 * them made conformance_cross_bpf_modern_bpf fail every time on
+		 * 6.18 (bpf engine opened first in the same process: the kernel ran
+		 * this engine's openat enter program for none of the library opens
+		 * of a freshly exec'd child; no recursion miss was counted). The
+		 * cause is not found; the exits then carry NO_ENTER and count in
+		 * pairing_orphan_exits, so such a loss is never silent.
 		 */
 		if (*tp_mode || exit_code[nr] != SCAP_EV_GENERIC_X)
 			bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
