@@ -169,17 +169,21 @@ static inline bool wq_has_sleeper(wait_queue_head_t *wq)
 #endif
 
 /*
- * The cgroup v2 path of the current task into buf: its length as
- * snprintf would give it, or a negative error. task_dfl_cgroup arrived in
- * 4.5 (before, v2 was a development option: no path); cgroup_path
- * returned a pointer to a path written at the end of buf until 4.8.
+ * The cgroup v2 path of the current task into buf (RCU held): its length
+ * as snprintf would give it, or a negative error. task_dfl_cgroup arrived
+ * in 4.5 as the css_set's dfl_cgrp, which 4.4 already has (v2 was still
+ * a development option there: every task is in its root, "/");
+ * cgroup_path returned a pointer to a path written at the end of buf
+ * until 4.8.
  */
 #ifdef CONFIG_CGROUPS
+#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 5, 0)
+#define task_dfl_cgroup(task) (task_css_set(task)->dfl_cgrp)
+#endif
+
 static inline int scap_cgroup_path(char *buf, size_t len)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 5, 0)
-	return -ENOENT;
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(4, 8, 0)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 8, 0)
 	char *p = cgroup_path(task_dfl_cgroup(current), buf, len);
 	size_t n;
 
