@@ -76,20 +76,23 @@ static inline pgoff_t scap_page_index(struct vm_area_struct *vma, unsigned long 
 
 /*
  * copy_from_user_nofault arrived in 5.8 (probe_user_read before it, from
- * 5.3 only). The probes run with preemption disabled: this is what both
- * do, a copy that fails instead of faulting a page in. The tracepoints
- * fire in a syscall's own context, whose address limit is the user one.
+ * 5.3 only). The probes run with preemption disabled: this is what
+ * probe_user_read does, a copy that fails instead of faulting a page in,
+ * checked against the user address limit whatever the caller had set.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 8, 0)
 static inline long copy_from_user_nofault(void *dst, const void __user *src, size_t size)
 {
-	unsigned long left;
+	mm_segment_t old_fs = get_fs();
+	unsigned long left = size;
 
-	if (!scap_access_ok(src, size))
-		return -EFAULT;
-	pagefault_disable();
-	left = __copy_from_user_inatomic(dst, src, size);
-	pagefault_enable();
+	set_fs(USER_DS);
+	if (scap_access_ok(src, size)) {
+		pagefault_disable();
+		left = __copy_from_user_inatomic(dst, src, size);
+		pagefault_enable();
+	}
+	set_fs(old_fs);
 	return left ? -EFAULT : 0;
 }
 #endif
