@@ -20,7 +20,6 @@
  * page cache, which cannot sleep; see there for why that is exact.
  */
 #include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -34,7 +33,6 @@
 #include <linux/un.h>
 #include <linux/compat.h>
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
 #include <linux/pagemap.h>
 #include <linux/highmem.h>
 #include <linux/version.h>
@@ -144,7 +142,7 @@ static long read_file_backed(void *dst, unsigned long uaddr, u32 len, bool strin
 		    !(vma->vm_flags & VM_READ) ||
 		    (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB)))
 			break;
-		page = find_get_page(vma->vm_file->f_mapping, linear_page_index(vma, addr));
+		page = find_get_page(vma->vm_file->f_mapping, scap_page_index(vma, addr));
 		if (!page)
 			break;
 		if (!PageUptodate(page)) {
@@ -382,7 +380,7 @@ static void put_cgroup(struct fill *f, unsigned int i)
 		return;
 	}
 	rcu_read_lock();
-	n = cgroup_path(task_dfl_cgroup(current), dst, room);
+	n = scap_cgroup_path(dst, room);
 	rcu_read_unlock();
 	if (n < 0)
 		return;
@@ -782,7 +780,7 @@ void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long
 	f.nr = nr;
 	f.ret = ret;
 	f.snaplen = READ_ONCE(s->snaplen);
-	syscall_get_arguments(current, regs, f.args);
+	scap_syscall_get_arguments(current, regs, f.args);
 	if (f.pos > f.cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;

@@ -310,12 +310,12 @@ static int scap_mmap(struct file *file, struct vm_area_struct *vma)
 	return scap_ring_mmap(s->rings[cpu], vma);
 }
 
-static __poll_t scap_poll(struct file *file, poll_table *wait)
+static scap_poll_t scap_poll(struct file *file, poll_table *wait)
 {
 	struct scap_session *s = file->private_data;
 
 	poll_wait(file, &s->wq, wait);
-	return session_readable(s) ? EPOLLIN | EPOLLRDNORM : 0;
+	return session_readable(s) ? SCAP_POLL_READABLE : 0;
 }
 
 static const struct file_operations scap_fops = {

@@ -104,7 +104,7 @@ struct min_case {
 };
 
 static const struct min_case mins[] = {
-	{ "kmod", "x86_64", 1, 5, 10 },       { "bpf", "x86_64", 1, 4, 14 },
+	{ "kmod", "x86_64", 1, 4, 4 },        { "bpf", "x86_64", 1, 4, 14 },
 	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 5, 10 },
 	{ "bpf", "aarch64", 1, 4, 17 },       { "modern_bpf", "aarch64", 1, 5, 8 },
 	{ "kmod", "s390x", 1, 5, 10 },        { "bpf", "s390x", 1, 5, 5 },
@@ -225,15 +225,18 @@ static const struct decide_case decisions[] = {
 	{ "riscv64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to riscv64: use the kmod engine." },
 	{ "loongarch64", "6.6.0", ALL, "bpf", 0, -EOPNOTSUPP,
 	  "bpf has no port to loongarch64: use the kmod engine." },
-	/* kmod boundaries: no probe beats the version (the module builds from 5.10) */
-	{ "x86_64", "5.9.16", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 5.9.16: use a newer kernel." },
+	/* kmod boundaries: no probe beats the version (on x86_64 the module is
+	 * verified from Ubuntu's 4.4, test/vm; elsewhere from 5.10) */
+	{ "x86_64", "4.3.6", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 4.4 or newer on x86_64, and this kernel is 4.3.6: use a newer kernel." },
+	{ "x86_64", "4.4.0-210-generic", ALL, "kmod", 1, 0, "" },
+	{ "x86_64", "4.15.0-213-generic", ALL, "kmod", 1, 0, "" },
 	{ "x86_64", "5.10.0-46-amd64", ALL, "kmod", 1, 0, "" },
 	{ "x86_64", "3.10.0-1160.el7.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 3.10.0-1160.el7.x86_64: use a "
+	  "kmod needs Linux 4.4 or newer on x86_64, and this kernel is 3.10.0-1160.el7.x86_64: use a "
 	  "newer kernel." },
 	{ "x86_64", "2.6.32-754.el6.x86_64", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod needs Linux 5.10 or newer on x86_64, and this kernel is 2.6.32-754.el6.x86_64: use a "
+	  "kmod needs Linux 4.4 or newer on x86_64, and this kernel is 2.6.32-754.el6.x86_64: use a "
 	  "newer kernel." },
 	{ "aarch64", "5.4.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 5.10 or newer on aarch64, and this kernel is 5.4.0: use a newer kernel." },
@@ -490,10 +493,12 @@ static void test_override_applied(void **state)
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), 0);
 	assert_string_equal(reason, "");
 	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), 0);
-	/* the module builds from 5.10: no backport vouches for it */
-	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -EOPNOTSUPP);
-	assert_string_equal(reason, "kmod needs Linux 5.10 or newer on x86_64, and this kernel is "
-			    "4.18.0-513.el8.x86_64: use a newer kernel.");
+	/* 4.18 is above kmod's minimum: the forced kmod=0 decides */
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -ENOENT);
+	assert_string_equal(reason, "kmod needs the scap kernel module, and /dev/scap does not exist: "
+			    "build and load it as root with `make -C drivers/kmod "
+			    "KDIR=/lib/modules/$(uname -r)/build && insmod drivers/kmod/scap.ko`, or use "
+			    "the modern_bpf or bpf engine.");
 
 	/* the cache forgets: the next override is read afresh */
 	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"
