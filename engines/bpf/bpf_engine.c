@@ -423,8 +423,9 @@ static int bpf_stats(void *state)
 		/*
 		 * A full buffer is seen twice: the program's failed output and the
 		 * kernel's PERF_RECORD_LOST (which arrives only with a later record).
-		 * Before Linux 5.4 bpf_perf_event_output returns 0 even when the
-		 * buffer was full (its output was void), so the program counts a
+		 * Where perf_event_output returns nothing (4.15; it returns an
+		 * error by 5.10), bpf_perf_event_output returns 0 even when the
+		 * buffer was full, so the program counts a
 		 * lost event as sent, and the LOST record of the last burst may
 		 * never come: what was sent and is neither consumed nor in the ring
 		 * was lost. The counters were read before the ring is walked, so
