@@ -253,6 +253,7 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
 	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
+	bpf_map__set_autocreate(s->maps.execfn, o->tp_mode);
 	if (!o->tp_mode)
 		return;
 	/* The event programs read no context: the same code serves as tracepoint programs. */

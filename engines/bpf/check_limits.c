@@ -105,6 +105,7 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
 	bpf_map__set_autocreate(skel->maps.stash, tp);
+	bpf_map__set_autocreate(skel->maps.execfn, tp);
 }
 
 /* Violations of one mode's object, or -1 when it could not be loaded. */

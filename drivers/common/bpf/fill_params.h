@@ -107,6 +107,22 @@ static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, sca
 	return (scap_u32)n;
 }
 
+/* A NUL-terminated kernel string of at most `max` bytes (NUL included). */
+static __always_inline scap_u32 scap_fill_kernel_str(struct scap_fill_ctx *fc, scap_u64 ptr, const scap_u32 max)
+{
+	scap_u32 lim = scap_fill_room(fc);
+	long n;
+
+	if (lim > max)
+		lim = max;
+	barrier_var(lim); /* as in scap_fill_user_str */
+	lim &= SCAP_FILL_MASK;
+	if (lim == 0)
+		return 0;
+	n = SCAP_FILL_READ_KERNEL_STR(scap_fill_dst(fc), lim, (const void *)ptr);
+	return n > 0 ? (scap_u32)n : 0;
+}
+
 /* Raw user bytes, `len` of them (negative: none), cut at snaplen. */
 static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 len)
 {
