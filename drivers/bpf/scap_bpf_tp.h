@@ -65,6 +65,19 @@ struct {
 	__uint(max_entries, 1024);
 } execfn SEC(".maps");
 
+/*
+ * Per thread, the user stack pointer its last execve gave the new image
+ * (start_thread's third argument, from a kprobe), for the exit's argv: the
+ * tracepoint records carry no registers, and without BTF there is no other
+ * way to the new stack. Taken (and deleted) by the exit of that execve.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1024);
+} exec_sp SEC(".maps");
+
 #define SCAP_CLONE_THREAD 0x00010000ull
 
 static __always_inline void scap_tp_count_no_args(void)
@@ -199,8 +212,15 @@ int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 	if (!sc)
 		return 0;
 	/* A successful execve passed sched_process_exec just before (scap_tp_exec). */
-	if (ctx->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat))
+	if (ctx->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
+		__u64 *sp = bpf_map_lookup_elem(&exec_sp, &tid);
+
 		sc->execfn = (__u64)(unsigned long)bpf_map_lookup_elem(&execfn, &tid);
+		if (sp) {
+			sc->regs.sp = *sp;
+			bpf_map_delete_elem(&exec_sp, &tid);
+		}
+	}
 	return scap_bpf_exit_event(ctx, sys);
 }
 
@@ -260,6 +280,23 @@ int scap_tp_fork_dynstr(void *ctx)
 {
 	/* __data_loc parent_comm; pid_t parent_pid; __data_loc child_comm; pid_t child_pid; */
 	return scap_tp_fork(*(__s32 *)((char *)ctx + 20));
+}
+
+/*
+ * start_thread(regs, new_ip, new_sp): an ELF image (a script's interpreter
+ * too) is about to start with new_sp. x86_64 passes the third argument in
+ * rdx. Loaded only in tracepoint mode without BTF, where it attaches.
+ */
+SEC("kprobe/start_thread")
+int scap_kp_start_thread(struct pt_regs *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 sp = ctx->rdx;
+
+	if (!scap_bpf_capturing())
+		return 0;
+	bpf_map_update_elem(&exec_sp, &tid, &sp, BPF_ANY);
+	return 0;
 }
 
 /*

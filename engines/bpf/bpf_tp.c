@@ -174,6 +174,14 @@ static void tp_attach_job(void *arg)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
 					  "(reported at close as an exit whose enter was not seen)");
+	if (j->exec && bpf_program__autoload(s->progs.scap_kp_start_thread)) {
+		j->out->exec_sp = bpf_program__attach_kprobe(s->progs.scap_kp_start_thread, false, "start_thread");
+		if (!j->out->exec_sp) {
+			j->ctx->attach_failures++;
+			scap_engine_warnf(j->ctx, "bpf: kprobe start_thread did not attach (%s): execve's new "
+					  "argv stays empty in tracepoint mode without BTF", strerror(errno));
+		}
+	}
 }
 
 int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
@@ -189,6 +197,7 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool 
 
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l)
 {
+	bpf_link__destroy(l->exec_sp);
 	bpf_link__destroy(l->exec);
 	bpf_link__destroy(l->fork);
 	bpf_link__destroy(l->enter);

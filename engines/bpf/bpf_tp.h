@@ -15,7 +15,7 @@ struct scap_bpf;
 struct bpf_link;
 
 struct scap_bpf_tp_links {
-	struct bpf_link *enter, *exit, *fork, *exec;
+	struct bpf_link *enter, *exit, *fork, *exec, *exec_sp;
 };
 
 /*
