@@ -32,6 +32,8 @@ PACKAGES=(
 	kmod               # insmod/modprobe/modinfo
 	file               # test/vm checks that its guest binaries are static
 	ca-certificates    # apt over https (kernel image download for test/vm)
+	# (no ubuntu-keyring: Debian 12 does not package it; for Ubuntu kernels,
+	# test/vm/kernels.sh unpacks Debian 13's without installing it)
 )
 
 missing_packages() {

@@ -83,6 +83,8 @@ struct scap_bpf_scratch {
 	 */
 	struct scap_bpf_regs regs;
 	__s64 ret;
+	/* Tracepoint mode: the new image's file name (kernel memory), 0 = unknown. */
+	__u64 execfn;
 	__u8 pad[8];
 	struct scap_fill_scratch s;
 };
@@ -202,6 +204,7 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	fc.args[5] = r->r9;
 	fc.ret = at_exit ? sc->ret : 0;
 	fc.user_sp = at_exit ? r->sp : 0;
+	fc.execfn = at_exit ? sc->execfn : 0;
 	fc.nr = (__u32)r->orig_ax;
 	fc.snaplen = st->snaplen;
 	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)

@@ -48,6 +48,36 @@ struct scap_tp_exec {
 	__s32 old_pid;
 };
 
+/*
+ * Per thread, the file name of its last successful execve, from
+ * sched_process_exec: without BTF and without registers it is the only source
+ * of the exit's `pathname` (what the kernel put on the new stack as
+ * AT_EXECFN is the same string). Read by the exit of that execve, which comes
+ * right after on the same thread; LRU, so threads that never return leave.
+ */
+struct scap_bpf_execfn {
+	char s[SCAP_FILL_EXECFN_MAX];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_execfn);
+	__uint(max_entries, 1024);
+} execfn SEC(".maps");
+
+/*
+ * Per thread, the user stack pointer its last execve gave the new image
+ * (start_thread's third argument, from a kprobe), for the exit's argv: the
+ * tracepoint records carry no registers, and without BTF there is no other
+ * way to the new stack. Taken (and deleted) by the exit of that execve.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1024);
+} exec_sp SEC(".maps");
+
 #define SCAP_CLONE_THREAD 0x00010000ull
 
 static __always_inline void scap_tp_count_no_args(void)
@@ -98,6 +128,7 @@ static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct sca
 	/* Unknown: execve's new argv then comes only from the CO-RE programs. */
 	sc->regs.sp = 0;
 	sc->ret = ret;
+	sc->execfn = 0;
 	return sc;
 }
 
@@ -180,6 +211,16 @@ int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 	bpf_map_delete_elem(&stash, &tid);
 	if (!sc)
 		return 0;
+	/* A successful execve passed sched_process_exec just before (scap_tp_exec). */
+	if (ctx->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
+		__u64 *sp = bpf_map_lookup_elem(&exec_sp, &tid);
+
+		sc->execfn = (__u64)(unsigned long)bpf_map_lookup_elem(&execfn, &tid);
+		if (sp) {
+			sc->regs.sp = *sp;
+			bpf_map_delete_elem(&exec_sp, &tid);
+		}
+	}
 	return scap_bpf_exit_event(ctx, sys);
 }
 
@@ -241,15 +282,51 @@ int scap_tp_fork_dynstr(void *ctx)
 	return scap_tp_fork(*(__s32 *)((char *)ctx + 20));
 }
 
-/* A non-leader thread's execve took the leader's id: its entry follows. */
+/*
+ * start_thread(regs, new_ip, new_sp): an ELF image (a script's interpreter
+ * too) is about to start with new_sp. x86_64 passes the third argument in
+ * rdx. Loaded only in tracepoint mode without BTF, where it attaches.
+ */
+SEC("kprobe/start_thread")
+int scap_kp_start_thread(struct pt_regs *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 sp = ctx->rdx;
+
+	if (!scap_bpf_capturing())
+		return 0;
+	bpf_map_update_elem(&exec_sp, &tid, &sp, BPF_ANY);
+	return 0;
+}
+
+/*
+ * Keeps the file name for the exit (the execfn map), and a non-leader
+ * thread's execve took the leader's id: its entry follows.
+ */
 SEC("tracepoint/sched/sched_process_exec")
 int scap_tp_exec(struct scap_tp_exec *ctx)
 {
 	struct scap_bpf_settings *st = scap_bpf_capturing();
 	__u32 old = (__u32)ctx->old_pid, now = (__u32)ctx->pid;
+	__u32 loc = ctx->filename_loc;
 	struct scap_bpf_stash *v, copy;
+	struct scap_bpf_execfn name;
 
-	if (!st || old == now)
+	if (!st)
+		return 0;
+	/* __data_loc: offset in the record (low 16 bits), length with the NUL (high 16). */
+	if ((loc >> 16) > 0 && (loc >> 16) <= SCAP_FILL_EXECFN_MAX) {
+		/* Zeroed: old verifiers do not count the helper's write as initialising. */
+		__builtin_memset(&name, 0, sizeof(name));
+		if (bpf_probe_read_str(name.s, sizeof(name.s), (const char *)ctx + (loc & 0xffff)) > 0)
+			bpf_map_update_elem(&execfn, &now, &name, BPF_ANY);
+		else
+			bpf_map_delete_elem(&execfn, &now);
+	} else {
+		/* Too long to keep: the exit's pathname stays empty, never stale. */
+		bpf_map_delete_elem(&execfn, &now);
+	}
+	if (old == now)
 		return 0;
 	v = bpf_map_lookup_elem(&stash, &old);
 	if (!v)

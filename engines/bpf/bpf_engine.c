@@ -317,8 +317,9 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 				   "here: arguments are kept at enter for the exit)"
 				 : "raw_tracepoint (sys_enter and sys_exit)");
 	if (tp_mode && !e->settings.compat_off)
-		scap_engine_warnf(ctx, "bpf: tracepoint mode without kernel BTF: syscalls of 32-bit (ia32) "
-				  "processes cannot be told apart and are decoded by their x86_64 numbers");
+		scap_engine_warnf(ctx, "bpf: tracepoint mode without kernel BTF on a kernel older than 4.9: "
+				  "syscalls of 32-bit (ia32) processes cannot be told apart and are decoded "
+				  "by their x86_64 numbers");
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
@@ -417,12 +418,26 @@ static int bpf_stats(void *state)
 		struct scap_perf_buf *pb = &e->pbs[i];
 		const struct scap_bpf_counters *c = &e->percpu[pb->buf.cpu];
 
+		uint64_t done = pb->consumed + pb->malformed, pending, inferred = 0;
+
 		/*
 		 * A full buffer is seen twice: the program's failed output and the
 		 * kernel's PERF_RECORD_LOST (which arrives only with a later record).
-		 * Both count the same events, so take the larger.
+		 * Where perf_event_output returns nothing (4.15; it returns an
+		 * error by 5.10), bpf_perf_event_output returns 0 even when the
+		 * buffer was full, so the program counts a
+		 * lost event as sent, and the LOST record of the last burst may
+		 * never come: what was sent and is neither consumed nor in the ring
+		 * was lost. The counters were read before the ring is walked, so
+		 * events written since only lower that figure. The three count the
+		 * same events, so take the largest.
 		 */
+		pending = scap_perf_buf_pending(pb);
+		if (c->sent > done + pending)
+			inferred = c->sent - done - pending;
 		pb->buf.drops_buffer_full = c->full > pb->lost ? c->full : pb->lost;
+		if (inferred > pb->buf.drops_buffer_full)
+			pb->buf.drops_buffer_full = inferred;
 		pb->buf.drops_other = c->other + pb->malformed;
 		pb->buf.kernel_events = c->sent;
 	}

@@ -165,8 +165,10 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	if (!any)
 		return;
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
+		/* Tracepoint mode has the pathname from sched_process_exec (scap_bpf_tp.h). */
 		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve exit events carry no exe, "
-				  "cwd, ppid, cgroup or pathname (pathname then comes from the enter)");
+				  "cwd, ppid or cgroup%s", o->tp_exec ? "" : ", nor pathname (it then "
+				  "comes from the enter)");
 		return;
 	}
 	core = scap_bpf_core__open();
@@ -252,7 +254,10 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	bpf_program__set_autoload(s->progs.scap_tp_fork_comm16, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
+	bpf_program__set_autoload(s->progs.scap_kp_start_thread, o->tp_exec_sp);
 	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
+	bpf_map__set_autocreate(s->maps.execfn, o->tp_mode);
+	bpf_map__set_autocreate(s->maps.exec_sp, o->tp_mode);
 	if (!o->tp_mode)
 		return;
 	/* The event programs read no context: the same code serves as tracepoint programs. */
@@ -279,6 +284,10 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 
 	libbpf_ctx = ctx;
 	old_print = libbpf_set_print(libbpf_print);
+	/* Without BTF, execve's new argv in tracepoint mode needs the kprobe (scap_bpf_tp.h). */
+	o.tp_exec_sp = tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
+		       (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
+retry:
 	o.skel = scap_bpf__open();
 	if (!o.skel) {
 		err = -errno;
@@ -296,6 +305,15 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 	choose_dispatchers(cfg, &o, *need_enter);
 
 	err = scap_bpf__load(o.skel);
+	if (err && o.tp_exec_sp) {
+		/* A kernel without kprobe programs: everything else still works. */
+		scap_engine_warnf(ctx, "bpf: the start_thread kprobe did not load (%s): execve's new argv "
+				  "stays empty in tracepoint mode without BTF", strerror(err < 0 ? -err : errno));
+		scap_bpf__destroy(o.skel);
+		o.skel = NULL;
+		o.tp_exec_sp = false;
+		goto retry;
+	}
 	if (err) {
 		err = err < 0 ? err : -errno;
 		scap_engine_errf(ctx,

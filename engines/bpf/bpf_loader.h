@@ -18,6 +18,7 @@ struct scap_bpf_objs {
 	struct scap_bpf_core *core; /* CO-RE event programs, NULL without BTF */
 	bool tp_mode;               /* tracepoint dispatchers (no raw tracepoints) */
 	bool tp_fork, tp_exec;      /* tp_mode: sched_process_fork/exec programs loaded */
+	bool tp_exec_sp;            /* tp_mode without BTF: the start_thread kprobe loaded */
 };
 
 /*

@@ -40,6 +40,22 @@ static long status_off(const struct btf *btf, const struct btf_type *task, const
 	return b < 0 ? -1 : a + b;
 }
 
+/*
+ * Without BTF: thread_info is the first member of task_struct on x86_64 since
+ * 4.9 (THREAD_INFO_IN_TASK; randstruct leaves it first), and its status
+ * follows `unsigned long flags` until 5.10, and `flags` and `syscall_work`
+ * from 5.11. 0 (unknown) elsewhere. The engine exists for x86_64 only.
+ */
+static unsigned compat_off_by_version(void)
+{
+	static const struct scap_kernel_version v4_9 = { 4, 9, 0 }, v5_11 = { 5, 11, 0 };
+	struct scap_kernel_version k;
+
+	if (scap_platform_running_kernel(&k) != 0 || scap_kernel_version_cmp(&k, &v4_9) < 0)
+		return 0;
+	return scap_kernel_version_cmp(&k, &v5_11) < 0 ? 8 : 16;
+}
+
 unsigned scap_bpf_compat_off(void)
 {
 	/* Parsing the kernel's BTF takes tens of ms: once per process (racing callers agree). */
@@ -50,7 +66,7 @@ unsigned scap_bpf_compat_off(void)
 	__s32 id;
 
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1)
-		return 0;
+		return compat_off_by_version();
 	off = __atomic_load_n(&found, __ATOMIC_RELAXED);
 	if (off != -2)
 		return off > 0 ? (unsigned)off : 0;
@@ -158,6 +174,14 @@ static void tp_attach_job(void *arg)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
 					  "(reported at close as an exit whose enter was not seen)");
+	if (j->exec && bpf_program__autoload(s->progs.scap_kp_start_thread)) {
+		j->out->exec_sp = bpf_program__attach_kprobe(s->progs.scap_kp_start_thread, false, "start_thread");
+		if (!j->out->exec_sp) {
+			j->ctx->attach_failures++;
+			scap_engine_warnf(j->ctx, "bpf: kprobe start_thread did not attach (%s): execve's new "
+					  "argv stays empty in tracepoint mode without BTF", strerror(errno));
+		}
+	}
 }
 
 int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
@@ -173,6 +197,7 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool 
 
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l)
 {
+	bpf_link__destroy(l->exec_sp);
 	bpf_link__destroy(l->exec);
 	bpf_link__destroy(l->fork);
 	bpf_link__destroy(l->enter);

@@ -15,13 +15,14 @@ struct scap_bpf;
 struct bpf_link;
 
 struct scap_bpf_tp_links {
-	struct bpf_link *enter, *exit, *fork, *exec;
+	struct bpf_link *enter, *exit, *fork, *exec, *exec_sp;
 };
 
 /*
  * Offset of the ia32-syscall flags word (thread_info.status, or
- * thread.status on some 4.x kernels) in task_struct, from the kernel's BTF; 0 when
- * the kernel has no BTF or that layout is not found. Both modes use it (in
+ * thread.status on some 4.x kernels) in task_struct, from the kernel's BTF;
+ * without BTF from the kernel version (x86_64 from 4.9: 8, from 5.11: 16); 0
+ * when neither tells. Both modes use it (in
  * raw tracepoint mode it catches `int $0x80` from 64-bit code, which the
  * code-segment check misses); tracepoint mode has nothing else.
  */

@@ -97,7 +97,8 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, skel->obj) {
-		bool is_tp = !strncmp(bpf_program__name(p), "scap_tp_", 8);
+		bool is_tp = !strncmp(bpf_program__name(p), "scap_tp_", 8) ||
+			     !strncmp(bpf_program__name(p), "scap_kp_", 8);
 		bool is_raw = !strncmp(bpf_program__name(p), "scap_sys_", 9);
 
 		bpf_program__set_autoload(p, tp ? !is_raw : !is_tp);
@@ -105,6 +106,8 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
 	bpf_map__set_autocreate(skel->maps.stash, tp);
+	bpf_map__set_autocreate(skel->maps.execfn, tp);
+	bpf_map__set_autocreate(skel->maps.exec_sp, tp);
 }
 
 /* Violations of one mode's object, or -1 when it could not be loaded. */

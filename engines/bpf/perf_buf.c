@@ -136,9 +136,26 @@ static void pb_consume(struct scap_buf *b)
 		return;
 	pb->tail += pb->cur_rec_len;
 	pb->cur = NULL;
+	pb->consumed++;
 	/* Keep the kernel fed during long bursts without a store per event. */
 	if (pb->tail - pb->released >= pb->data_size / 4)
 		pb_release(b);
+}
+
+uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb)
+{
+	uint64_t head = pb_load_head(pb), pos = pb->tail, n = 0;
+
+	while (pos < head) {
+		struct perf_event_header h;
+
+		memcpy(&h, pb->data + (pos & (pb->data_size - 1)), sizeof(h));
+		if (h.size < sizeof(h) || h.size > head - pos || (h.size & 7u))
+			break;
+		n += h.type == PERF_RECORD_SAMPLE;
+		pos += h.size;
+	}
+	return n;
 }
 
 const struct scap_buf_ops scap_perf_buf_ops = {

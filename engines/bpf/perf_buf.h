@@ -30,6 +30,7 @@ struct scap_perf_buf {
 	size_t bounce_len;
 	uint64_t lost;                       /* sum of PERF_RECORD_LOST counts */
 	uint64_t malformed;                  /* records skipped as unreadable */
+	uint64_t consumed;                   /* events handed out and consumed */
 };
 
 /*
@@ -40,6 +41,8 @@ struct scap_perf_buf {
 int scap_perf_buf_open(struct scap_perf_buf *pb, int cpu, size_t data_pages,
 		       size_t wakeup_bytes, const char **what);
 void scap_perf_buf_close(struct scap_perf_buf *pb);
+/* Sample records written and not consumed yet (a walk of the ring, read only). */
+uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb);
 
 extern const struct scap_buf_ops scap_perf_buf_ops;
 

@@ -41,6 +41,17 @@ int conf_usable(const char *engine)
 		printf("SKIP conformance (%s): engine unusable here: %s\n", engine, reason);
 		return EXIT_SKIP;
 	}
+	/* The script's newest syscalls; invalid sizes: nothing is opened or cloned. */
+	if (syscall(SYS_clone3, NULL, 0) == -1 && errno == ENOSYS) {
+		printf("SKIP conformance (%s): the workload's script calls clone3 (Linux 5.3) and "
+		       "openat2 (5.6), which this kernel does not have\n", engine);
+		return EXIT_SKIP;
+	}
+	if (syscall(SYS_openat2, -1, NULL, NULL, 0) == -1 && errno == ENOSYS) {
+		printf("SKIP conformance (%s): the workload's script calls openat2 (Linux 5.6), which "
+		       "this kernel does not have\n", engine);
+		return EXIT_SKIP;
+	}
 	return 0;
 }
 

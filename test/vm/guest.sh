@@ -47,6 +47,30 @@ PHASE=${scapvm_phase:-all}
 echo "guest: $(uname -r), $(nproc) CPUs, phase $PHASE"
 in_phase() { [ "$PHASE" = all ] || [ "$PHASE" = "$1" ]; }
 
+# A kernel below the kmod engine's minimum (run.sh read it from the table in
+# platform/engine_check.c) boots without a module: only the eBPF engines are
+# checked there, modern_bpf too when the kernel is new enough for it, else
+# it must be refused with its reason; "auto" must then pick bpf.
+if [ -n "${SCAP_VM_NO_KMOD:-}" ] && in_phase main; then
+	skip kmod_checks "$SCAP_VM_NO_KMOD"
+	engines=bpf
+	[ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ] && engines="modern_bpf bpf"
+	for engine in $engines; do
+		check "live_$engine" /bin/scap_live "$engine"
+		check "conformance_$engine" /bin/scap_conformance "$engine"
+	done
+	if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = too-old ]; then
+		check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"
+		check auto_picks_bpf env SCAP_VM_LOG=1 /bin/auto_check bpf
+	elif [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
+		check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf
+	else
+		check auto_picks_bpf env SCAP_VM_LOG=1 /bin/auto_check bpf
+	fi
+	# Everything else of this phase needs the module.
+	PHASE=ebpf-only
+fi
+
 if in_phase main; then
 
 	# A bad buffer size is refused and leaves no device behind.

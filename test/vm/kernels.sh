@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-# Sourced by run.sh: fetches a Debian kernel (the boot image and the headers
-# to build modules against) without installing anything. Each Debian release
+# Sourced by run.sh: fetches a Debian or Ubuntu kernel (the boot image and the
+# headers to build modules against) without installing anything. Each release
 # gets its own apt state under $WORK/apt/<release>, so the host's apt lists
 # and dpkg database are never touched; the packages are unpacked with
 # dpkg-deb -x under $WORK/<kernel version>/root.
@@ -39,15 +39,52 @@ apt_rel() { # release tool args...
 apt_setup() { # release
 	local rel=$1 dir=$WORK/apt/$1
 	[ -r "$KEYRING" ] || die "$KEYRING is missing (apt-get install debian-archive-keyring)"
-	find_mirrors
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-	printf 'deb [signed-by=%s] %s %s main\ndeb [signed-by=%s] %s %s-security main\n' \
-		"$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
+	case $rel in
+	ubuntu-*)
+		ubuntu_keyring
+		printf 'deb [signed-by=%s] %s %s main\n' \
+			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}" \
+			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}-updates" \
+			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}-security" >"$dir/sources.list"
+		;;
+	*)
+		find_mirrors
+		printf 'deb [signed-by=%s] %s %s main\ndeb [signed-by=%s] %s %s-security main\n' \
+			"$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
+		;;
+	esac
 	apt_rel "$rel" apt-get update >"$dir/update.log" 2>&1 ||
-		die "apt-get update for Debian '$rel' failed (network? see $dir/update.log)"
-	grep -q -E "^E:|Failed to fetch" "$dir/update.log" &&
-		die "apt-get update for Debian '$rel' was incomplete (see $dir/update.log)"
+		die "apt-get update for '$rel' failed (network? see $dir/update.log)"
+	grep -q -E "^E:|^W:.*(NO_PUBKEY|not signed)|Failed to fetch" "$dir/update.log" &&
+		die "apt-get update for '$rel' was incomplete (see $dir/update.log)"
 	return 0
+}
+
+# Ubuntu's archive key, to verify Ubuntu's Release files. Debian 12 does not
+# package it (Debian 13 does, as ubuntu-keyring): use the installed one if
+# there is one, else download Debian 13's package through a private apt state
+# signed by Debian's own key (debian-archive-keyring knows trixie's) and
+# unpack the keyring from it, never installing anything.
+UBUNTU_ARCHIVE=${SCAP_VM_UBUNTU_ARCHIVE:-http://archive.ubuntu.com/ubuntu}
+ubuntu_keyring() {
+	local dir=$WORK/apt/ubuntu-keyring deb
+	UBUNTU_KEYRING=/usr/share/keyrings/ubuntu-archive-keyring.gpg
+	[ -r "$UBUNTU_KEYRING" ] && return 0
+	UBUNTU_KEYRING=$dir/root/usr/share/keyrings/ubuntu-archive-keyring.gpg
+	[ -r "$UBUNTU_KEYRING" ] && return 0
+	say "Ubuntu's archive key: from Debian 13's ubuntu-keyring package (signed by Debian; unpacked under $dir)"
+	mkdir -p "$WORK/apt/trixie/lists/partial" "$WORK/apt/trixie/cache/archives/partial" "$dir/root"
+	printf 'deb [signed-by=%s] http://deb.debian.org/debian trixie main\n' "$KEYRING" \
+		>"$WORK/apt/trixie/sources.list"
+	apt_rel trixie apt-get update >"$dir.log" 2>&1 && ! grep -q -E "^E:|Failed to fetch" "$dir.log" ||
+		die "cannot read Debian 13's package lists for ubuntu-keyring (see $dir.log)"
+	(cd "$dir" && apt_rel trixie apt-get download ubuntu-keyring) >>"$dir.log" 2>&1 ||
+		die "cannot download Debian 13's ubuntu-keyring (see $dir.log)"
+	for deb in "$dir"/ubuntu-keyring_*.deb; do
+		dpkg-deb -x "$deb" "$dir/root" || die "cannot unpack $deb"
+	done
+	[ -r "$UBUNTU_KEYRING" ] || die "Debian 13's ubuntu-keyring has no $UBUNTU_KEYRING"
 }
 
 # Downloads and unpacks one kernel. spec is release[:version], for example
@@ -58,6 +95,11 @@ apt_setup() { # release
 # with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
 	local rel=${1%%:*} ver meta=linux-image-amd64 out root deb pkgs cc_name
+	case $rel in ubuntu-*)
+		fetch_ubuntu_kernel "$@"
+		return
+		;;
+	esac
 	apt_setup "$rel"
 	ver=${1#"$rel"}
 	ver=${ver#:}
@@ -107,4 +149,52 @@ fetch_kernel() { # spec
 		KCC=gcc
 	fi
 	say "kernel: Debian '$rel' $KVER"
+}
+
+# Ubuntu: spec is ubuntu-<codename>[:<abi>], for example "ubuntu-bionic" (the
+# ABI linux-image-generic points at in bionic-updates/-security today) or
+# "ubuntu-bionic:4.15.0-213-generic". The boot image comes from
+# linux-image-unsigned-<abi> (the signed package only wraps the same image for
+# Secure Boot); the headers are linux-headers-<abi> and the common half
+# linux-headers-<base> it includes. Sets KVER, KDIR and KCC as fetch_kernel.
+fetch_ubuntu_kernel() { # spec
+	local rel=${1%%:*} ver out root deb base cc_name
+	apt_setup "$rel"
+	ver=${1#"$rel"}
+	ver=${ver#:}
+	KVER=$ver
+	[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache depends linux-image-generic 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\([0-9.]*-[0-9]*-generic\)$/\1/p' | sort -V | tail -n1)
+	[ -n "$KVER" ] || die "cannot tell Ubuntu $rel's kernel from 'apt-cache depends linux-image-generic'"
+	base=${KVER%-generic}
+	out=$WORK/$KVER root=$WORK/$KVER/root
+	KDIR=$root/usr/src/linux-headers-$KVER
+	if [ ! -f "$out/.fetched" ]; then
+		say "$KVER: downloading Ubuntu $rel's kernel and headers (unpacked under $out; nothing is installed)"
+		rm -rf "$out" && mkdir -p "$out/deb" "$root"
+		(cd "$out/deb" && apt_rel "$rel" apt-get download "linux-headers-$KVER" "linux-headers-$base" \
+			"linux-image-unsigned-$KVER") >"$out/download.log" 2>&1 ||
+			die "downloading the $KVER packages failed (network? see $out/download.log)"
+		for deb in "$out"/deb/linux-headers-*.deb; do
+			dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
+		done
+		dpkg-deb --fsys-tarfile "$out"/deb/linux-image-unsigned-"$KVER"_*.deb |
+			tar -x -O "./boot/vmlinuz-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
+			die "cannot extract boot/vmlinuz-$KVER from the package"
+		rm -rf "$out/deb"
+		# Ubuntu's per-flavour headers reach the common half through
+		# symlinks to ../linux-headers-<base>/..., relative, so they
+		# resolve inside the private root; only absolute paths need fixing.
+		grep -rl "/usr/src/linux-headers-$base" "$KDIR/Makefile" 2>/dev/null |
+			xargs -r sed -i "s#/usr/src/linux-headers-$base#$root/usr/src/linux-headers-$base#g"
+		[ -f "$KDIR/.config" ] && [ -d "$root/usr/src/linux-headers-$base/scripts/" ] ||
+			die "the unpacked headers in $KDIR are incomplete"
+		touch "$out/.fetched"
+	fi
+	# Ubuntu 18.04 built 4.15 with gcc 7, which Debian 12 does not have: the
+	# host's gcc builds modules instead.
+	cc_name=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$KDIR/.config")
+	KCC=${cc_name:-gcc}
+	command -v "$KCC" >/dev/null || KCC=gcc
+	say "kernel: Ubuntu '${rel#ubuntu-}' $KVER"
 }

@@ -105,6 +105,9 @@ SCAP_STATIC_ASSERT(SCAP_MAX_SNAPLEN + SCAP_EVT_HDR_LEN + 2 * SCAP_MAX_PARAMS + 6
 		   "a full snaplen buffer fits in one event");
 SCAP_STATIC_ASSERT(SCAP_MAX_PATH_LEN == SCAP_FILL_TMP_HALF, "path walk area holds PATH_MAX");
 
+/* The longest execve file name the bpf driver's tracepoint mode keeps (NUL included). */
+#define SCAP_FILL_EXECFN_MAX 256u
+
 struct scap_fill_scratch {
 	scap_u8 buf[SCAP_FILL_BUF_SIZE];
 	scap_u8 tmp[SCAP_FILL_TMP_SIZE];
@@ -116,6 +119,7 @@ struct scap_fill_ctx {
 	scap_u64 args[SCAP_GENERIC_NARGS];
 	scap_s64 ret;
 	scap_u64 user_sp;    /* !SCAP_FILL_CORE: user stack pointer at exit, 0 = unknown */
+	scap_u64 execfn;     /* !SCAP_FILL_CORE: kernel copy of execve's file name, 0 = unknown */
 	scap_u32 pos;        /* next free byte in buf */
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */

@@ -315,6 +315,11 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 		if (!fc->user_sp || fc->ret != 0)
 			return 0;
 		return scap_fill_user_strarray(fc, fc->user_sp + 8);
+	case SCAP_DRV_EXECFN:
+		/* A kernel copy the driver kept (the bpf driver's tracepoint mode). */
+		if (!fc->execfn || fc->ret != 0)
+			return 0;
+		return scap_fill_kernel_str(fc, fc->execfn, SCAP_FILL_EXECFN_MAX);
 	default:
 		return 0;
 	}

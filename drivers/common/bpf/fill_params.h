@@ -107,6 +107,22 @@ static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, sca
 	return (scap_u32)n;
 }
 
+/* A NUL-terminated kernel string of at most `max` bytes (NUL included). */
+static __always_inline scap_u32 scap_fill_kernel_str(struct scap_fill_ctx *fc, scap_u64 ptr, const scap_u32 max)
+{
+	scap_u32 lim = scap_fill_room(fc);
+	long n;
+
+	if (lim > max)
+		lim = max;
+	barrier_var(lim); /* as in scap_fill_user_str */
+	lim &= SCAP_FILL_MASK;
+	if (lim == 0)
+		return 0;
+	n = SCAP_FILL_READ_KERNEL_STR(scap_fill_dst(fc), lim, (const void *)ptr);
+	return n > 0 ? (scap_u32)n : 0;
+}
+
 /* Raw user bytes, `len` of them (negative: none), cut at snaplen. */
 static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 len)
 {
@@ -178,11 +194,24 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 			return 0;
 		if (d[1] == 0) {
 			/* abstract: the name is plen raw bytes, leading NUL kept */
-			barrier_var(plen); /* as in scap_fill_user_str */
-			plen &= 127;
-			if (plen == 0 || SCAP_FILL_READ_USER(&d[1], plen, (const void *)(ptr + 2)) != 0)
+			scap_u32 sz = plen;
+
+			/*
+			 * The size goes to the helper as 1..128 (plen is 1..108: the
+			 * same value), bounded in the register the call takes.
+			 * plen itself lives on across the call, and clang spills it
+			 * to the stack; Linux 4.15's verifier forgets the bounds of
+			 * a spilled scalar and refused the reloaded size as
+			 * possibly negative. An asm the compiler cannot see through
+			 * keeps the bounded copy out of that.
+			 */
+			asm volatile("%0 += -1\n\t%0 &= 127\n\t%0 += 1" : "+r"(sz));
+			if (SCAP_FILL_READ_USER(&d[1], sz, (const void *)(ptr + 2)) != 0)
 				return 0;
-			d[(1 + plen) & 127] = 0;
+			/* Again after the call, for the index (same value). */
+			sz = plen;
+			asm volatile("%0 &= 127" : "+r"(sz));
+			d[1 + sz] = 0;
 			return 2 + plen;
 		}
 		n = SCAP_FILL_READ_USER_STR(&d[1], SCAP_FILL_UNIX_PATH_MAX, (const void *)(ptr + 2));
