@@ -266,6 +266,24 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 
 #ifndef SCAP_BPF_CORE_OBJECT
 
+/*
+ * Per thread, the file name of its last successful execve, from
+ * sched_process_exec (scap_bpf_tp.h): without BTF it is the only sure source
+ * of the exit's `pathname` (tracepoint mode has no registers at exit, and an
+ * enter-time read can fault); it is the string the kernel put on the new
+ * stack as AT_EXECFN. Read by the exit of that execve, which comes right
+ * after on the same thread; LRU, so threads that never return leave.
+ */
+struct scap_bpf_execfn {
+	char s[SCAP_FILL_EXECFN_MAX];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_execfn);
+	__uint(max_entries, 1024);
+} execfn SEC(".maps");
+
 SEC("raw_tracepoint/sys_exit")
 int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -284,6 +302,13 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
+	sc->execfn = 0;
+	/* Filled only when scap_exec_name runs (no BTF); else the CO-RE program reads the image. */
+	if (sc->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		sc->execfn = (__u64)(unsigned long)bpf_map_lookup_elem(&execfn, &tid);
+	}
 	return scap_bpf_exit_event(ctx, sys);
 }
 

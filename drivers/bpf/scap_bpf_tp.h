@@ -48,22 +48,6 @@ struct scap_tp_exec {
 	__s32 old_pid;
 };
 
-/*
- * Per thread, the file name of its last successful execve, from
- * sched_process_exec: without BTF and without registers it is the only source
- * of the exit's `pathname` (what the kernel put on the new stack as
- * AT_EXECFN is the same string). Read by the exit of that execve, which comes
- * right after on the same thread; LRU, so threads that never return leave.
- */
-struct scap_bpf_execfn {
-	char s[SCAP_FILL_EXECFN_MAX];
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, __u32);
-	__type(value, struct scap_bpf_execfn);
-	__uint(max_entries, 1024);
-} execfn SEC(".maps");
 
 /*
  * Per thread, the user stack pointer its last execve gave the new image
@@ -299,21 +283,12 @@ int scap_kp_start_thread(struct pt_regs *ctx)
 	return 0;
 }
 
-/*
- * Keeps the file name for the exit (the execfn map), and a non-leader
- * thread's execve took the leader's id: its entry follows.
- */
-SEC("tracepoint/sched/sched_process_exec")
-int scap_tp_exec(struct scap_tp_exec *ctx)
+/* Keeps the file name of the execve that sched_process_exec reports, for its exit. */
+static __always_inline void scap_bpf_keep_execfn(struct scap_tp_exec *ctx)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
-	__u32 old = (__u32)ctx->old_pid, now = (__u32)ctx->pid;
-	__u32 loc = ctx->filename_loc;
-	struct scap_bpf_stash *v, copy;
+	__u32 now = (__u32)ctx->pid, loc = ctx->filename_loc;
 	struct scap_bpf_execfn name;
 
-	if (!st)
-		return 0;
 	/* __data_loc: offset in the record (low 16 bits), length with the NUL (high 16). */
 	if ((loc >> 16) > 0 && (loc >> 16) <= SCAP_FILL_EXECFN_MAX) {
 		/* Zeroed: old verifiers do not count the helper's write as initialising. */
@@ -326,6 +301,35 @@ int scap_tp_exec(struct scap_tp_exec *ctx)
 		/* Too long to keep: the exit's pathname stays empty, never stale. */
 		bpf_map_delete_elem(&execfn, &now);
 	}
+}
+
+/*
+ * The same without the tracepoint mode's stash: for the raw tracepoint mode on
+ * a kernel without BTF, where the exit's pathname has no other source when
+ * the enter could not read it (a page of a just-forked child not mapped yet).
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int scap_exec_name(struct scap_tp_exec *ctx)
+{
+	if (scap_bpf_capturing())
+		scap_bpf_keep_execfn(ctx);
+	return 0;
+}
+
+/*
+ * Keeps the file name for the exit (the execfn map), and a non-leader
+ * thread's execve took the leader's id: its entry follows.
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int scap_tp_exec(struct scap_tp_exec *ctx)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	__u32 old = (__u32)ctx->old_pid, now = (__u32)ctx->pid;
+	struct scap_bpf_stash *v, copy;
+
+	if (!st)
+		return 0;
+	scap_bpf_keep_execfn(ctx);
 	if (old == now)
 		return 0;
 	v = bpf_map_lookup_elem(&stash, &old);

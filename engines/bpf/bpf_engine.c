@@ -43,6 +43,7 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
+	struct bpf_link *exec_name_link; /* raw mode without BTF: sched_process_exec */
 	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
@@ -217,6 +218,8 @@ static int attach(struct bpf_engine *e, bool need_enter)
 				 strerror(-err));
 		return err;
 	}
+	if (e->objs.raw_exec)
+		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel);
 	if (!need_enter)
 		return 0;
 	e->enter_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_enter, "sys_enter");
@@ -261,6 +264,7 @@ static void bpf_close(void *state)
 				 "(tracepoint mode: the syscall began before capture started)",
 				 (unsigned long long)e->no_args);
 	scap_bpf_tp_detach(&e->tp);
+	bpf_link__destroy(e->exec_name_link);
 	bpf_link__destroy(e->enter_link);
 	bpf_link__destroy(e->exit_link);
 	scap_bpf_loader_destroy(&e->objs);

@@ -167,7 +167,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
 		/* Tracepoint mode has the pathname from sched_process_exec (scap_bpf_tp.h). */
 		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve exit events carry no exe, "
-				  "cwd, ppid or cgroup%s", o->tp_exec ? "" : ", nor pathname (it then "
+				  "cwd, ppid or cgroup%s", o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then "
 				  "comes from the enter)");
 		return;
 	}
@@ -246,6 +246,9 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	o->tp_fork = o->tp_mode && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_fork) ||
 				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
 	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
+	/* Raw mode without BTF: execve's pathname from sched_process_exec too (scap_exec_name). */
+	o->raw_exec = !o->tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
+		      (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode);
 	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && need_enter);
 	/* In tracepoint mode sys_enter always runs: it keeps the arguments for the exit. */
@@ -255,8 +258,9 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
 	bpf_program__set_autoload(s->progs.scap_kp_start_thread, o->tp_exec_sp);
+	bpf_program__set_autoload(s->progs.scap_exec_name, o->raw_exec);
 	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
-	bpf_map__set_autocreate(s->maps.execfn, o->tp_mode);
+	/* execfn: both dispatchers look it up. */
 	bpf_map__set_autocreate(s->maps.exec_sp, o->tp_mode);
 	if (!o->tp_mode)
 		return;

@@ -195,6 +195,30 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool 
 	return j.err;
 }
 
+static void exec_name_job(void *arg)
+{
+	struct tp_job *j = arg;
+
+	j->out->exec = attach_one(j, j->skel->progs.scap_exec_name, "sched", "sched_process_exec",
+				  "execve's pathname is empty when its enter could not read it");
+}
+
+struct bpf_link *scap_bpf_exec_name_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel)
+{
+	struct scap_bpf_tp_links links = { 0 };
+	struct tp_job j = { ctx, skel, false, true, &links, 0 };
+	unsigned failures = ctx->attach_failures;
+	int terr = scap_platform_with_tracefs("events/sched", exec_name_job, &j);
+
+	/* attach_one counted and said a failed attach; this is the job never having run. */
+	if (!links.exec && ctx->attach_failures == failures) {
+		ctx->attach_failures++;
+		scap_engine_warnf(ctx, "bpf: sched/sched_process_exec did not attach (%s): execve's "
+				  "pathname is empty when its enter could not read it", strerror(terr ? -terr : EIO));
+	}
+	return links.exec;
+}
+
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l)
 {
 	bpf_link__destroy(l->exec_sp);

@@ -106,7 +106,6 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
 	bpf_map__set_autocreate(skel->maps.stash, tp);
-	bpf_map__set_autocreate(skel->maps.execfn, tp);
 	bpf_map__set_autocreate(skel->maps.exec_sp, tp);
 }
 
