@@ -557,13 +557,19 @@ static int check_drops(void)
 
 /* ---- load --------------------------------------------------------------- */
 
-static volatile bool stop_load;
+static volatile bool stop_load, go_load;
 
 static void *load_thread(void *arg)
 {
 	int cpu = (int)(long)arg;
 	char path[64];
 
+	/*
+	 * Wait until every load thread exists: creating a thread while another
+	 * one is inside execve can fail with EAGAIN (seen on 4.15 and 5.10).
+	 */
+	while (!go_load)
+		usleep(1000);
 	pin_to(cpu);
 	snprintf(path, sizeof(path), "/tmp/kmod-load-%d-%d", (int)getpid(), cpu);
 	while (!stop_load) {
@@ -582,24 +588,29 @@ static void *load_thread(void *arg)
 	return NULL;
 }
 
+static void stop_load_threads(pthread_t *th, unsigned n)
+{
+	stop_load = true;
+	go_load = true;
+	for (unsigned i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
 static int start_load(pthread_t *th, unsigned *n)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	*n = 0;
+	stop_load = go_load = false;
 	for (long c = 0; c < cpus && c < MAX_CPUS; c++) {
-		if (pthread_create(&th[*n], NULL, load_thread, (void *)c))
+		if (pthread_create(&th[*n], NULL, load_thread, (void *)c)) {
+			stop_load_threads(th, *n);
 			return -1;
+		}
 		(*n)++;
 	}
+	go_load = true;
 	return 0;
-}
-
-static void stop_load_threads(pthread_t *th, unsigned n)
-{
-	stop_load = true;
-	for (unsigned i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
 }
 
 /* Reads whatever is there for about ms milliseconds, through poll(). */
