@@ -180,6 +180,7 @@ void scap_capfile_trailer_encode(const struct scap_capfile_trailer *t, uint8_t *
 	scap_capfile_put64(out + 64, t->pairing_stale);
 	scap_capfile_put32(out + 72, t->attach_failures);
 	scap_capfile_put32(out + 76, t->nbuffers);
+	scap_capfile_put64(out + 80, t->exits_without_enter);
 	for (i = 0; i < t->nbuffers; i++) {
 		uint8_t *b = out + SCAP_CAPFILE_TRAILER_FIXED + (size_t)i * SCAP_CAPFILE_TRAILER_BUF;
 		const struct scap_capfile_trailer_buf *tb = &t->bufs[i];
@@ -193,7 +194,7 @@ void scap_capfile_trailer_encode(const struct scap_capfile_trailer *t, uint8_t *
 	}
 }
 
-void scap_capfile_trailer_decode(const uint8_t *in, struct scap_capfile_trailer *t)
+void scap_capfile_trailer_decode(const uint8_t *in, uint32_t fixed, struct scap_capfile_trailer *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->records = scap_capfile_get64(in + 0);
@@ -207,6 +208,8 @@ void scap_capfile_trailer_decode(const uint8_t *in, struct scap_capfile_trailer 
 	t->pairing_stale = scap_capfile_get64(in + 64);
 	t->attach_failures = scap_capfile_get32(in + 72);
 	t->nbuffers = scap_capfile_get32(in + 76);
+	if (fixed >= SCAP_CAPFILE_TRAILER_FIXED)
+		t->exits_without_enter = scap_capfile_get64(in + 80);
 }
 
 void scap_capfile_trailer_buf_decode(const uint8_t *in, struct scap_capfile_trailer_buf *b)

@@ -31,8 +31,13 @@
 #define SCAP_CAPFILE_REC_EXIT_COPY 3u /* arg = 0; body = the exit-time copy of the
                                          TOCTOU event in the next record */
 
-/* Trailer body: fixed part, then one 40-byte entry per buffer. */
-#define SCAP_CAPFILE_TRAILER_FIXED 80u
+/*
+ * Trailer body: fixed part, then one 40-byte entry per buffer. Files written
+ * before exits_without_enter was recorded have an 80-byte fixed part; the
+ * reader tells them apart by the body length (8 is not a multiple of 40).
+ */
+#define SCAP_CAPFILE_TRAILER_FIXED 88u
+#define SCAP_CAPFILE_TRAILER_FIXED_V1 80u
 #define SCAP_CAPFILE_TRAILER_BUF 40u
 
 struct scap_capfile_hdr {
@@ -63,6 +68,7 @@ struct scap_capfile_trailer {
 	uint64_t pairing_evicted, pairing_orphan_exits, toctou, pairing_stale;
 	uint32_t attach_failures;
 	uint32_t nbuffers;
+	uint64_t exits_without_enter; /* 0 in a file with the 80-byte fixed part */
 	struct scap_capfile_trailer_buf *bufs; /* nbuffers entries, owned by the holder */
 };
 
@@ -109,8 +115,11 @@ int scap_capfile_hdr_decode(const uint8_t *in, struct scap_capfile_hdr *h, char 
 
 /* Encodes a trailer body (SCAP_CAPFILE_TRAILER_FIXED + 40 * nbuffers bytes). */
 void scap_capfile_trailer_encode(const struct scap_capfile_trailer *t, uint8_t *out);
-/* Decodes the fixed part; the caller reads the per-buffer entries. */
-void scap_capfile_trailer_decode(const uint8_t *in, struct scap_capfile_trailer *t);
+/*
+ * Decodes the fixed part, fixed bytes long (SCAP_CAPFILE_TRAILER_FIXED or
+ * _FIXED_V1); the caller reads the per-buffer entries.
+ */
+void scap_capfile_trailer_decode(const uint8_t *in, uint32_t fixed, struct scap_capfile_trailer *t);
 void scap_capfile_trailer_buf_decode(const uint8_t *in, struct scap_capfile_trailer_buf *b);
 
 #endif

@@ -262,6 +262,7 @@ static int write_trailer(struct scap_dumper *d)
 	t.toctou = st.toctou;
 	t.pairing_stale = st.pairing_stale;
 	t.attach_failures = st.attach_failures;
+	t.exits_without_enter = st.exits_without_enter;
 	t.nbuffers = d->nbuffers;
 	t.bufs = calloc(d->nbuffers ? d->nbuffers : 1, sizeof(*t.bufs));
 	len = SCAP_CAPFILE_TRAILER_FIXED + (size_t)d->nbuffers * SCAP_CAPFILE_TRAILER_BUF;

@@ -278,7 +278,8 @@ static int sf_need(struct sf_state *s, void *buf, size_t n, uint64_t rec, const 
 
 static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 {
-	uint32_t want = SCAP_CAPFILE_TRAILER_FIXED + s->nbuffers * SCAP_CAPFILE_TRAILER_BUF;
+	uint32_t bufs = s->nbuffers * SCAP_CAPFILE_TRAILER_BUF;
+	uint32_t want = SCAP_CAPFILE_TRAILER_FIXED + bufs, fixed = len - bufs;
 	struct scap_capfile_trailer t;
 	char why[SCAP_ERRBUF_SIZE] = "";
 	uint8_t *body, extra;
@@ -286,7 +287,7 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 	long got;
 	int r;
 
-	if (len != want)
+	if (len != want && len != SCAP_CAPFILE_TRAILER_FIXED_V1 + bufs)
 		return sf_failf(s, -EBADMSG,
 				"corrupt capture file: the trailer at offset %" PRIu64 " has length %u, expected %u for %u buffers",
 				rec, len, want, s->nbuffers);
@@ -298,7 +299,7 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 		free(body);
 		return r;
 	}
-	scap_capfile_trailer_decode(body, &t);
+	scap_capfile_trailer_decode(body, fixed, &t);
 	if (t.nbuffers != s->nbuffers || t.records != s->records) {
 		free(body);
 		return sf_failf(s, -EBADMSG,
@@ -308,13 +309,16 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 	for (i = 0; i < s->nbuffers; i++) {
 		struct scap_capfile_trailer_buf tb;
 
-		scap_capfile_trailer_buf_decode(body + SCAP_CAPFILE_TRAILER_FIXED + (size_t)i * SCAP_CAPFILE_TRAILER_BUF,
+		scap_capfile_trailer_buf_decode(body + fixed + (size_t)i * SCAP_CAPFILE_TRAILER_BUF,
 						&tb);
 		s->bufs[i].buf.drops_buffer_full = tb.drops_buffer_full;
 		s->bufs[i].buf.drops_other = tb.drops_other;
 		s->bufs[i].buf.kernel_events = tb.kernel_events;
 	}
 	free(body);
+	/* What the original capture could not see is part of what the file holds. */
+	s->ctx->exits_without_enter = t.exits_without_enter;
+	s->ctx->attach_failures = t.attach_failures;
 	got = sf_read(s, &extra, 1, why, sizeof(why));
 	if (got < 0)
 		return sf_failf(s, (int)got, "capture file: %s", why);
@@ -324,9 +328,12 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 	scap_engine_logf(s->ctx, SCAP_LOG_INFO,
 			 "end of capture file: the original capture delivered %" PRIu64 " events, dropped %" PRIu64
 			 " (buffer full %" PRIu64 ", other %" PRIu64 "), toctou %" PRIu64 ", pairing evicted %" PRIu64
-			 ", orphan exits %" PRIu64,
+			 ", orphan exits %" PRIu64 ", stale enters %" PRIu64 ", exits without enter %" PRIu64
+			 "%s, attach failures %u",
 			 t.events, t.drops_buffer_full + t.drops_other, t.drops_buffer_full, t.drops_other, t.toctou,
-			 t.pairing_evicted, t.pairing_orphan_exits);
+			 t.pairing_evicted, t.pairing_orphan_exits, t.pairing_stale, t.exits_without_enter,
+			 fixed < SCAP_CAPFILE_TRAILER_FIXED ? " (not recorded by this file's writer)" : "",
+			 t.attach_failures);
 	s->done = true;
 	return -ENODATA;
 }

@@ -22,7 +22,8 @@
 
 #define NBUF 3u
 #define HDR_LEN (216u + 4u * NBUF)
-#define TRAILER_LEN (8u + 80u + 40u * NBUF)
+#define TRAILER_FIXED 88u
+#define TRAILER_LEN (8u + TRAILER_FIXED + 40u * NBUF)
 
 static char g_dir[64];
 
@@ -321,7 +322,20 @@ static uint8_t *small_file(size_t *len, struct recs *live)
 	return slurp(path, len);
 }
 
-/* The trailer's drops come back per buffer (offsets as documented). */
+static int open_patched(const uint8_t *f, size_t len, char *msg, size_t msglen)
+{
+	char path[128];
+
+	path_of(path, sizeof(path), "patched.scap");
+	spit(path, f, len);
+	return replay(path, true, NULL, NULL, msg, msglen, NULL);
+}
+
+/*
+ * The trailer's counts come back (offsets as documented): drops per buffer,
+ * exits without enter and attach failures; a file from before exits without
+ * enter were recorded (80-byte fixed part) still replays, with that count 0.
+ */
 static void test_trailer_drops(void **unused)
 {
 	struct recs live = { 0 };
@@ -330,12 +344,14 @@ static void test_trailer_drops(void **unused)
 	struct scap_stats st;
 	struct scap *h;
 	size_t len;
-	uint8_t *f = small_file(&len, &live), *t = f + len - TRAILER_LEN;
+	uint8_t *f = small_file(&len, &live), *t = f + len - TRAILER_LEN, *old;
 
 	assert_int_equal(t[0], 2);           /* record kind: trailer */
-	assert_int_equal(t[4], 80 + 40 * NBUF);
-	put64(t + 8 + 80 + 0 * 40 + 24, 3);  /* buffer 0: drops_other */
-	put64(t + 8 + 80 + 1 * 40 + 16, 7);  /* buffer 1: drops_buffer_full */
+	assert_int_equal(t[4], TRAILER_FIXED + 40 * NBUF);
+	put64(t + 8 + TRAILER_FIXED + 0 * 40 + 24, 3);  /* buffer 0: drops_other */
+	put64(t + 8 + TRAILER_FIXED + 1 * 40 + 16, 7);  /* buffer 1: drops_buffer_full */
+	put32(t + 8 + 72, 2);                /* attach_failures */
+	put64(t + 8 + 80, 11);               /* exits_without_enter */
 	path_of(path, sizeof(path), "drops.scap");
 	spit(path, f, len);
 	assert_int_equal(replay(path, true, NULL, &st, msg, sizeof(msg), &h), -ENODATA);
@@ -343,10 +359,33 @@ static void test_trailer_drops(void **unused)
 	assert_int_equal(st.drops_buffer_full, 7);
 	assert_int_equal(st.drops_other, 3);
 	assert_int_equal(st.events, 6);
+	assert_int_equal(st.exits_without_enter, 11);
+	assert_int_equal(st.attach_failures, 2);
 	assert_int_equal(scap_get_buffer_stats(h, 1, &bs), 0);
 	assert_int_equal(bs.drops_buffer_full, 7);
 	assert_int_equal(bs.drops, 7);
 	scap_close(h);
+
+	/* The same trailer as an older writer wrote it: no exits_without_enter. */
+	old = malloc(len - 8);
+	assert_non_null(old);
+	memcpy(old, f, len - TRAILER_LEN + 8 + 80);
+	memcpy(old + len - TRAILER_LEN + 8 + 80, t + 8 + 88, 40 * NBUF);
+	put32(old + len - TRAILER_LEN + 4, 80 + 40 * NBUF);
+	spit(path, old, len - 8);
+	assert_int_equal(replay(path, true, NULL, &st, msg, sizeof(msg), &h), -ENODATA);
+	assert_int_equal(st.drops_buffer_full, 7);
+	assert_int_equal(st.drops_other, 3);
+	assert_int_equal(st.exits_without_enter, 0);
+	assert_int_equal(st.attach_failures, 2);
+	scap_close(h);
+
+	/* Any other length is corrupt, and says what it expected. */
+	put32(old + len - TRAILER_LEN + 4, 84 + 40 * NBUF);
+	assert_int_equal(open_patched(old, len - 8, msg, sizeof(msg)), -EBADMSG);
+	if (!strstr(msg, "has length 204, expected 208 for 3 buffers"))
+		fail_msg("%s", msg);
+	free(old);
 	free(f);
 	recs_free(&live);
 }
@@ -380,15 +419,6 @@ static void test_out_of_order_counted(void **unused)
 	assert_int_equal(st.out_of_order, 0);
 	free(f);
 	recs_free(&live);
-}
-
-static int open_patched(const uint8_t *f, size_t len, char *msg, size_t msglen)
-{
-	char path[128];
-
-	path_of(path, sizeof(path), "patched.scap");
-	spit(path, f, len);
-	return replay(path, true, NULL, NULL, msg, msglen, NULL);
 }
 
 static void test_bad_header(void **unused)
