@@ -14,6 +14,7 @@
 #include "scap_modern.skel.h"
 #include "mbpf_load.h"
 #include "platform/platform.h"
+#include "scap/common/fixed_len.h"
 
 /* The programs of one schema row (NULL where the row has none). */
 struct mbpf_row {
@@ -36,6 +37,13 @@ static void mbpf_rows(struct scap_modern *skel, struct mbpf_row rows[SCAP_EV_MAX
 #undef MBPF_ROW_ENTER
 #undef MBPF_ROW_EXIT
 }
+
+/* Events of these rows are built by the dispatcher itself (SCAP_FIXED_LEN_<CODE> != 0). */
+static const uint32_t mbpf_fixed_len[SCAP_EV_MAX] = {
+#define SCAP_EVENT(code, ...) [SCAP_EV_##code] = SCAP_FIXED_LEN_##code,
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+};
 
 static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
 {
@@ -100,16 +108,10 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 			continue;
 		x = &rows[exit_code[nr]];
 		/*
-		 * The dispatcher fills the generic event itself, and the other
-		 * fixed-size rows too, but their programs stay loaded: not loading
-		 * them made conformance_cross_bpf_modern_bpf fail every time on
-		 * 6.18 (bpf engine opened first in the same process: the kernel ran
-		 * this engine's openat enter program for none of the library opens
-		 * of a freshly exec'd child; no recursion miss was counted). The
-		 * cause is not found; the exits then carry NO_ENTER and count in
-		 * pairing_orphan_exits, so such a loss is never silent.
+		 * The dispatcher builds the events of the fixed-size rows itself:
+		 * only the variable-size rows need their tail-call target.
 		 */
-		if (*tp_mode || exit_code[nr] != SCAP_EV_GENERIC_X)
+		if (*tp_mode || !mbpf_fixed_len[exit_code[nr]])
 			bpf_program__set_autoload(*tp_mode ? x->t : x->x, true);
 		if (enter_code[nr] != SCAP_MBPF_NO_EVENT)
 			bpf_program__set_autoload(rows[enter_code[nr]].e, true);

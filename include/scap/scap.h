@@ -92,6 +92,11 @@ struct scap_open_opts {
  *   -EINVAL   invalid option (the message names it)
  *   -ENOTSUP  the engine cannot work on this host (the message says why)
  *   -EPERM    missing privileges
+ *
+ * The handle owns file descriptors (programs, links, maps, rings, the
+ * device): until scap_close, the process must not close them or dup2/dup3
+ * onto them. A tracepoint attachment whose fd is replaced is detached, and
+ * its events stop without an error or a drop to show for it.
  */
 int scap_open(struct scap **out, const char *engine, const struct scap_open_opts *opts,
 	      char *err, size_t errlen);

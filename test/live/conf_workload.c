@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -68,6 +69,7 @@ static struct conf_job {
 	struct clone_args ca;
 	struct __user_cap_header_struct caphdr;
 	int one, sotype;
+	int dup2_fd, dup3_fd; /* targets of dup2 and dup3: numbers no fd of the process has */
 	socklen_t sotype_len;
 	struct msghdr smsg, rmsg;
 	unsigned char sa_ls[7], sa_peer[7], sa_peer2[7], sa_u1[7], sa_u2[7], sa_refused[7];
@@ -381,13 +383,13 @@ static void files(void)
 	r = SC(SYS_dup, -1);
 	MUST_EQ("dup(-1)", r, -EBADF);
 	WANT(SCAP_EV_DUP_X, "failed dup", WS("oldfd", -1), WS("res", -EBADF), WS("oldfd", -1));
-	r = SC(SYS_dup2, fd, 200);
-	MUST_EQ("dup2", r, 200);
-	WANT(SCAP_EV_DUP2_X, "dup2", NOKEY, WS("res", 200), WS("oldfd", fd), WS("newfd", 200));
-	r = SC(SYS_dup3, fd, 201, O_CLOEXEC);
-	MUST_EQ("dup3", r, 201);
-	WANT(SCAP_EV_DUP3_X, "dup3", WS("newfd", 201),
-	     WS("res", 201), WS("oldfd", fd), WS("newfd", 201), WU("flags", O_CLOEXEC));
+	r = SC(SYS_dup2, fd, J.dup2_fd);
+	MUST_EQ("dup2", r, J.dup2_fd);
+	WANT(SCAP_EV_DUP2_X, "dup2", NOKEY, WS("res", J.dup2_fd), WS("oldfd", fd), WS("newfd", J.dup2_fd));
+	r = SC(SYS_dup3, fd, J.dup3_fd, O_CLOEXEC);
+	MUST_EQ("dup3", r, J.dup3_fd);
+	WANT(SCAP_EV_DUP3_X, "dup3", WS("newfd", J.dup3_fd),
+	     WS("res", J.dup3_fd), WS("oldfd", fd), WS("newfd", J.dup3_fd), WU("flags", O_CLOEXEC));
 	r = SC(SYS_dup3, fd, fd, 0);
 	MUST_EQ("dup3(fd, fd)", r, -EINVAL);
 	WANT(SCAP_EV_DUP3_X, "failed dup3", WS("newfd", fd),
@@ -471,7 +473,7 @@ static void files(void)
 
 	/* Cleanup: these events are not wanted (other keys). */
 	SC(SYS_close, p[0]), SC(SYS_close, p[1]), SC(SYS_close, p2[0]), SC(SYS_close, p2[1]);
-	SC(SYS_close, 200), SC(SYS_close, 201), SC(SYS_close, d1), SC(SYS_close, fd2), SC(SYS_close, fd);
+	SC(SYS_close, J.dup2_fd), SC(SYS_close, J.dup3_fd), SC(SYS_close, d1), SC(SYS_close, fd2), SC(SYS_close, fd);
 	SC(SYS_unlinkat, dfd, S("a"), 0), SC(SYS_unlinkat, dfd, S("b"), 0), SC(SYS_unlinkat, dfd, S("c"), 0);
 	SC(SYS_unlinkat, dfd, S("l2"), 0), SC(SYS_unlinkat, dfd, S("r3"), 0);
 	SC(SYS_close, dfd);
@@ -972,6 +974,36 @@ const char *const *conf_syscalls(void)
 	return names;
 }
 
+/*
+ * dup2 and dup3 replace whatever their target holds: a fixed number such as
+ * 200 once closed one of the capture's own fds (modern_bpf's sys_enter_openat
+ * attachment, so that every later openat of the run lost its enter event).
+ * Free numbers from the top of the fd table, out of reach of the run's opens.
+ */
+static int free_fd_below(int limit)
+{
+	for (int n = limit - 1; n > 2; n--)
+		if (fcntl(n, F_GETFD) < 0 && errno == EBADF)
+			return n;
+	return -1;
+}
+
+static int pick_dup_targets(char *why, size_t len)
+{
+	struct rlimit rl;
+	int top = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (1u << 20))
+		top = (int)rl.rlim_cur;
+	J.dup3_fd = free_fd_below(top);
+	J.dup2_fd = J.dup3_fd > 0 ? free_fd_below(J.dup3_fd) : -1;
+	if (J.dup2_fd < 0) {
+		snprintf(why, len, "no two free fd numbers below the open-file limit %d for dup2 and dup3", top);
+		return -1;
+	}
+	return 0;
+}
+
 int conf_run_workload(struct conf_run *r)
 {
 	pid_t tid;
@@ -979,7 +1011,7 @@ int conf_run_workload(struct conf_run *r)
 	memset(&J, 0, sizeof(J));
 	memset(r, 0, sizeof(*r));
 	J.r = r;
-	if (read_ctx(&J.c, r->why, sizeof(r->why)) < 0)
+	if (read_ctx(&J.c, r->why, sizeof(r->why)) < 0 || pick_dup_targets(r->why, sizeof(r->why)) < 0)
 		return -1;
 	live_tmp_path(J.dir, sizeof(J.dir), "conf");
 	snprintf(J.patha, sizeof(J.patha), "%s/a", J.dir);
