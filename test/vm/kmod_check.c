@@ -81,7 +81,10 @@ static int dev_open(void)
 {
 	dev = open(SCAP_KMOD_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
-		fprintf(stderr, "cannot open %s: %s\n", SCAP_KMOD_DEVICE_PATH, strerror(errno));
+		int e = errno;
+
+		fprintf(stderr, "cannot open %s: %s\n", SCAP_KMOD_DEVICE_PATH, strerror(e));
+		errno = e;
 		return -1;
 	}
 	if (ioctl(dev, SCAP_KMOD_IOC_INFO, &info) < 0) {
@@ -646,8 +649,20 @@ static int check_churn(int cycles)
 	for (int i = 0; i < cycles; i++) {
 		uint64_t got;
 
-		if (dev_open() < 0)
+		/*
+		 * On older kernels (seen on 4.15) a load thread's failing execve holds a
+		 * copy of the fd table for a moment, and with it the device closed
+		 * just before: the module is released when that copy goes, so the
+		 * reopen may get EBUSY briefly. Every cycle must still happen.
+		 */
+		int tries = 0, r;
+
+		while ((r = dev_open()) < 0 && dev < 0 && errno == EBUSY && ++tries < 200)
+			usleep(10000);
+		if (r < 0) {
+			fail("cycle %d: cannot reopen the device (%d tries)", i, tries + 1);
 			break;
+		}
 		if (ioctl(dev, SCAP_KMOD_IOC_START) < 0) {
 			fail("START: %s", strerror(errno));
 			break;
