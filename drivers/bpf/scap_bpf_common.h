@@ -268,8 +268,8 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 
 /*
  * Per thread, the file name of its last successful execve, from
- * sched_process_exec (scap_bpf_tp.h): without BTF it is the only sure source
- * of the exit's `pathname` (tracepoint mode has no registers at exit, and an
+ * sched_process_exec (scap_bpf_tp.h): without the CO-RE programs it is the
+ * only sure source of the exit's `pathname` (tracepoint mode has no registers at exit, and an
  * enter-time read can fault); it is the string the kernel put on the new
  * stack as AT_EXECFN. Read by the exit of that execve, which comes right
  * after on the same thread; LRU, so threads that never return leave.
@@ -303,7 +303,7 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	sc->execfn = 0;
-	/* Filled only when scap_exec_name runs (no BTF); else the CO-RE program reads the image. */
+	/* Filled only when scap_exec_name runs (no CO-RE programs); else they read the image. */
 	if (sc->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 

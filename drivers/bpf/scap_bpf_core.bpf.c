@@ -21,8 +21,11 @@
 /*
  * The exe/cwd/cgroup walks in a global function, verified once: inline, each
  * execve exit program took ~99 k processed instructions and most of the
- * engine's start-up. Global functions need 5.6; a kernel with BTF but older
- * refuses this object, and the loader's warning says what is then missing.
+ * engine's start-up. Global functions need 5.6: on older kernels with BTF
+ * (Ubuntu's 5.4) libbpf marks it static in the BTF it loads, and the
+ * verifier checks it as an ordinary subprogram at each call, which 5.4
+ * accepts too (the object loads there since the walk's masks stay in place:
+ * scap_fill_prepend in fill_derived.h).
  */
 #define SCAP_FILL_WALK_SUBPROG 1
 #define SCAP_BPF_CORE_OBJECT 1

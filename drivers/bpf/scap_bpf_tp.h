@@ -304,9 +304,10 @@ static __always_inline void scap_bpf_keep_execfn(struct scap_tp_exec *ctx)
 }
 
 /*
- * The same without the tracepoint mode's stash: for the raw tracepoint mode on
- * a kernel without BTF, where the exit's pathname has no other source when
- * the enter could not read it (a page of a just-forked child not mapped yet).
+ * The same without the tracepoint mode's stash: for the raw tracepoint mode
+ * without the CO-RE programs (no BTF, or they did not load), where the exit's
+ * pathname has no other source when the enter could not read it (a page of a
+ * just-forked child not mapped yet).
  */
 SEC("tracepoint/sched/sched_process_exec")
 int scap_exec_name(struct scap_tp_exec *ctx)

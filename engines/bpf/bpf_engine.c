@@ -43,7 +43,7 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
-	struct bpf_link *exec_name_link; /* raw mode without BTF: sched_process_exec */
+	struct bpf_link *exec_name_link; /* raw mode without CO-RE: sched_process_exec */
 	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
@@ -218,7 +218,8 @@ static int attach(struct bpf_engine *e, bool need_enter)
 				 strerror(-err));
 		return err;
 	}
-	if (e->objs.raw_exec)
+	/* Without the CO-RE programs (no BTF, or they did not load), execve's pathname comes from here. */
+	if (e->objs.raw_exec && !e->objs.core)
 		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel);
 	if (!need_enter)
 		return 0;

@@ -217,9 +217,10 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	return;
 fail:
 	scap_bpf_core__destroy(core);
+	/* The engine then attaches scap_exec_name in raw mode (bpf_engine.c). */
 	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve exit events carry "
-			  "no exe, cwd, ppid, cgroup or pathname (pathname then comes from the enter)",
-			  strerror(err < 0 ? -err : EINVAL));
+			  "no exe, cwd, ppid or cgroup%s", strerror(err < 0 ? -err : EINVAL),
+			  o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes from the enter)");
 }
 #else
 static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, const bool *used)
@@ -229,8 +230,9 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		if (used[code] && row_wants_core(code)) {
 			scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build "
-					  "time): execve exit events carry no exe, cwd, ppid, cgroup or "
-					  "pathname (pathname then comes from the enter)");
+					  "time): execve exit events carry no exe, cwd, ppid or cgroup%s",
+					  o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes "
+					  "from the enter)");
 			return;
 		}
 	}
@@ -246,8 +248,13 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	o->tp_fork = o->tp_mode && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_fork) ||
 				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
 	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
-	/* Raw mode without BTF: execve's pathname from sched_process_exec too (scap_exec_name). */
-	o->raw_exec = !o->tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
+	/*
+	 * Raw mode: execve's pathname from sched_process_exec too (scap_exec_name)
+	 * unless the CO-RE programs read it from the new image. Whether they load
+	 * is known only after this object is loaded, so the program is loaded
+	 * whenever execve is selected and attached only without them.
+	 */
+	o->raw_exec = !o->tp_mode &&
 		      (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode);
 	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && need_enter);

@@ -19,7 +19,7 @@ struct scap_bpf_objs {
 	bool tp_mode;               /* tracepoint dispatchers (no raw tracepoints) */
 	bool tp_fork, tp_exec;      /* tp_mode: sched_process_fork/exec programs loaded */
 	bool tp_exec_sp;            /* tp_mode without BTF: the start_thread kprobe loaded */
-	bool raw_exec;              /* raw mode without BTF: scap_exec_name loaded */
+	bool raw_exec;              /* raw mode, execve selected: scap_exec_name loaded */
 };
 
 /*

@@ -46,7 +46,7 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool 
 		       struct scap_bpf_tp_links *out);
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l);
 /*
- * Raw tracepoint mode without BTF: attaches scap_exec_name to
+ * Raw tracepoint mode without the CO-RE programs: attaches scap_exec_name to
  * sched/sched_process_exec (execve's pathname). A failure is a warning and an
  * attach failure, never an error. Returns the link or NULL.
  */

@@ -35,13 +35,24 @@ struct kernfs_node___old {
 static __always_inline int scap_fill_prepend(struct scap_fill_ctx *fc, scap_u32 *off, const char *name,
 					     scap_u32 nlen)
 {
+	scap_u32 o;
+
 	nlen &= SCAP_FILL_NAME_MAX;
 	if (nlen + 1 >= *off)
 		return -1;
-	*off -= nlen + 1;
-	if (nlen && SCAP_FILL_READ_KERNEL(&fc->tmp[(*off + 1) & SCAP_FILL_TMP_MASK], nlen, name) != 0)
+	o = *off - (nlen + 1);
+	/*
+	 * barrier_var: from the test above clang proves o < TMP_HALF and drops
+	 * the masks below (leaving a bare 32-bit zero extension). 5.4's
+	 * verifier cannot follow that: it keeps no range through XOR, and clang
+	 * subtracts as o = *off + ~nlen, so the store was refused ("R2
+	 * unbounded memory access") and the CO-RE object did not load there.
+	 */
+	barrier_var(o);
+	if (nlen && SCAP_FILL_READ_KERNEL(&fc->tmp[(o + 1) & SCAP_FILL_TMP_MASK], nlen, name) != 0)
 		return -1;
-	fc->tmp[*off & SCAP_FILL_TMP_MASK] = '/';
+	fc->tmp[o & SCAP_FILL_TMP_MASK] = '/';
+	*off = o;
 	return 0;
 }
 
