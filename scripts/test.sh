@@ -7,7 +7,8 @@
 #   2. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
 #      without the tests labelled "live";
 #   3. test/vm/run.sh, when it exists: the kernel module and the engines on
-#      Debian 12's 6.1 and Debian 11's 5.10 kernels under qemu.
+#      Debian 12's 6.1, Debian 11's 5.10 and Ubuntu's 5.4, 4.15 and 4.4
+#      kernels under qemu.
 # Run scripts/setup.sh first on a fresh machine (it installs the packages).
 # SCAP_BUILD_DIR and SCAP_ASAN_BUILD_DIR move the two build trees elsewhere.
 set -uo pipefail

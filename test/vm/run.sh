@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# The VM test: for each Debian kernel in the list, builds the scap kernel
+# The VM test: for each kernel in the list, builds the scap kernel
 # module against that kernel's packaged headers, boots the kernel under qemu
 # (TCG) with a busybox initramfs and runs test/vm/guest.sh inside: the
 # module's own checks, the live and conformance suites for every engine in the
@@ -12,7 +12,8 @@
 # each kernel's packages are fetched through a private apt state and unpacked
 # under the work directory, test/vm/work/ (or $SCAP_VM_WORK), never committed.
 #
-#   test/vm/run.sh              Debian 12's kernel (6.1) and Debian 11's (5.10)
+#   test/vm/run.sh              Debian 12's kernel (6.1), Debian 11's (5.10), and
+#                                    Ubuntu 20.04's (5.4), 18.04's (4.15), 16.04's (4.4)
 #   SCAP_VM_KERNELS="bullseye" test/vm/run.sh   only Debian 11's newest kernel
 #   SCAP_VM_KERNELS="bookworm:6.1.0-56-amd64" test/vm/run.sh   a given ABI
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
@@ -32,7 +33,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${SCAP_VM_WORK:-$ROOT/test/vm/work}
 QEMU_TIMEOUT=${SCAP_VM_TIMEOUT:-480}
 JOBS=${SCAP_VM_JOBS:-2}
-KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye}
+KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial}
 
 . "$ROOT/test/vm/kernels.sh"
 [ -z "${SCAP_VM_KVER:-}" ] ||
