@@ -146,13 +146,17 @@ if in_phase teardown; then
 	for i in 1 2 3; do
 		check "cycle${i}_insmod" insmod /scap.ko
 		check "cycle${i}_churn" /bin/kmod_check churn 3
-		/bin/kmod_check hold > /tmp/hold.out 2>&1 &
+		# A file per cycle: the shell's wait below can run before the
+		# background job's redirect truncated the file, and would then read
+		# the previous holder's "holding".
+		/bin/kmod_check hold > /tmp/hold$i.out 2>&1 &
 		holder=$!
 		n=0
-		while ! grep -q holding /tmp/hold.out 2>/dev/null && [ $n -lt 100 ]; do
+		while ! grep -q holding /tmp/hold$i.out 2>/dev/null && [ $n -lt 100 ]; do
 			sleep 0.1; n=$((n + 1))
 		done
-		check "cycle${i}_holder_running" grep -q holding /tmp/hold.out
+		grep -q holding /tmp/hold$i.out || { cat /tmp/hold$i.out; ps; }
+		check "cycle${i}_holder_running" grep -q holding /tmp/hold$i.out
 		check_fails "cycle${i}_rmmod_refused_while_open" rmmod scap
 		kill -9 $holder
 		wait $holder 2>/dev/null

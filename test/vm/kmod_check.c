@@ -639,6 +639,23 @@ static uint64_t read_for(int ms)
 	return n;
 }
 
+/*
+ * On older kernels (seen on 4.15 and 5.4) the failing execve of a load thread
+ * holds a copy of the fd table for a moment, and with it a device the test
+ * closed just before: the module is released when that copy goes, and an open
+ * meanwhile gets EBUSY. Waits up to 5 s for it.
+ */
+static int dev_open_retry(void)
+{
+	int tries = 0, r;
+
+	while ((r = dev_open()) < 0 && dev < 0 && errno == EBUSY && ++tries < 500)
+		usleep(10000);
+	if (tries)
+		fprintf(stderr, "open: %d EBUSY before %s\n", tries, r < 0 ? "giving up" : "it opened");
+	return r;
+}
+
 static int check_churn(int cycles)
 {
 	pthread_t th[MAX_CPUS];
@@ -649,18 +666,8 @@ static int check_churn(int cycles)
 	for (int i = 0; i < cycles; i++) {
 		uint64_t got;
 
-		/*
-		 * On older kernels (seen on 4.15) a load thread's failing execve holds a
-		 * copy of the fd table for a moment, and with it the device closed
-		 * just before: the module is released when that copy goes, so the
-		 * reopen may get EBUSY briefly. Every cycle must still happen.
-		 */
-		int tries = 0, r;
-
-		while ((r = dev_open()) < 0 && dev < 0 && errno == EBUSY && ++tries < 200)
-			usleep(10000);
-		if (r < 0) {
-			fail("cycle %d: cannot reopen the device (%d tries)", i, tries + 1);
+		if (dev_open_retry() < 0) {
+			fail("cycle %d: cannot reopen the device", i);
 			break;
 		}
 		if (ioctl(dev, SCAP_KMOD_IOC_START) < 0) {
@@ -683,7 +690,7 @@ static int check_hold(void)
 	pthread_t th[MAX_CPUS];
 	unsigned n;
 
-	if (dev_open() < 0 || ioctl(dev, SCAP_KMOD_IOC_START) < 0)
+	if (dev_open_retry() < 0 || ioctl(dev, SCAP_KMOD_IOC_START) < 0)
 		return fail("open/start: %s", strerror(errno)), 1;
 	if (start_load(th, &n) < 0)
 		return fail("cannot start load threads"), 1;
