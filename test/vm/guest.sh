@@ -107,10 +107,14 @@ if in_phase main; then
 	done
 
 	if [ -x /bin/auto_check ]; then
-		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
-			check auto_picks_modern_bpf env SCAP_VM_LOG=1 /bin/auto_check modern_bpf
-		else
+		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = too-old ]; then
+			check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"
+		fi
+		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 0 ]; then
 			skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
+		else
+			want=${SCAP_VM_AUTO_WANT:-modern_bpf}
+			check "auto_picks_$want" env SCAP_VM_LOG=1 /bin/auto_check "$want"
 		fi
 		check auto_kmod_without_ebpf env \
 			SCAP_PROBE_OVERRIDE=btf=0,ringbuf=0,tp_btf=0,raw_tracepoint=0,perf_event_array=0 \

@@ -104,9 +104,9 @@ below() { # kver min: is the kernel's major.minor below min?
 	v=$(echo "$1" | grep -o '^[0-9]*\.[0-9]*')
 	[ "$v" != "$2" ] && [ "$(printf '%s\n%s\n' "$v" "$2" | sort -V | head -n1)" = "$v" ]
 }
-MIN_MODERN=$(min_kernel 1) MIN_KMOD=$(min_kernel 3)
-case "$MIN_MODERN $MIN_KMOD" in
-[0-9]*.[0-9]*" "[0-9]*.[0-9]*) ;;
+MIN_MODERN=$(min_kernel 1) MIN_BPF=$(min_kernel 2) MIN_KMOD=$(min_kernel 3)
+case "$MIN_MODERN $MIN_BPF $MIN_KMOD" in
+[0-9]*.[0-9]*" "[0-9]*.[0-9]*" "[0-9]*.[0-9]*) ;;
 *) die "cannot read the x86_64 row of the minimum-kernel table in platform/engine_check.c" ;;
 esac
 
@@ -183,14 +183,20 @@ pack_initramfs() { # kver
 	fi
 	modern=$HAVE_MODERN
 	[ "$modern" = 1 ] && below "$1" "$MIN_MODERN" && modern=too-old
+	# What "auto" must pick with the module loaded: the first engine of its
+	# order (modern_bpf, bpf, kmod) whose minimum this kernel meets.
+	auto=modern_bpf
+	[ "$modern" = 1 ] || auto=bpf
+	[ "$auto" = bpf ] && below "$1" "$MIN_BPF" && auto=kmod
 	cp "$ROOT/test/vm/init.sh" "$ir/init"
 	cp "${SCAP_VM_GUEST:-$ROOT/test/vm/guest.sh}" "$ir/guest.sh"
 	chmod +x "$ir/init"
 	# SCAP_VM_NO_KMOD: why the kmod checks are skipped (empty: they run).
 	# SCAP_VM_HAVE_MODERN_BPF: 1 built, 0 not built, too-old: built but
 	# this kernel is below its minimum, so it must be refused.
-	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_NO_KMOD="%s"\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH SCAP_VM_NO_KMOD\n' \
-		"$modern" "${SCAP_VM_BENCH:-0}" "${NO_KMOD[$1]:-}" >"$ir/vm.env"
+	# SCAP_VM_AUTO_WANT: the engine "auto" must pick when the module is loaded.
+	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
+		"$modern" "${SCAP_VM_BENCH:-0}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
 	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz" ||
 		die "cpio failed"
 }
