@@ -146,6 +146,15 @@ static bool row_wants_core(unsigned code)
 	return (ev_rows[code].flags & SCAP_EF_PROC_CTX) && ev_rows[code].dir == SCAP_DIR_EXIT;
 }
 
+/*
+ * The end of the warnings below: execve's pathname is lost too unless a
+ * sched_process_exec program (tracepoint mode, or scap_exec_name) keeps it.
+ */
+static const char *pathname_loss(const struct scap_bpf_objs *o)
+{
+	return o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes from the enter)";
+}
+
 #ifdef SCAP_BPF_HAVE_CORE
 /*
  * The CO-RE programs share every map of the first object, so the tail-call
@@ -167,8 +176,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
 		/* Tracepoint mode has the pathname from sched_process_exec (scap_bpf_tp.h). */
 		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve exit events carry no exe, "
-				  "cwd, ppid or cgroup%s", o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then "
-				  "comes from the enter)");
+				  "cwd, ppid or cgroup%s", pathname_loss(o));
 		return;
 	}
 	core = scap_bpf_core__open();
@@ -220,7 +228,7 @@ fail:
 	/* The engine then attaches scap_exec_name in raw mode (bpf_engine.c). */
 	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve exit events carry "
 			  "no exe, cwd, ppid or cgroup%s", strerror(err < 0 ? -err : EINVAL),
-			  o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes from the enter)");
+			  pathname_loss(o));
 }
 #else
 static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, const bool *used)
@@ -231,8 +239,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 		if (used[code] && row_wants_core(code)) {
 			scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build "
 					  "time): execve exit events carry no exe, cwd, ppid or cgroup%s",
-					  o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes "
-					  "from the enter)");
+					  pathname_loss(o));
 			return;
 		}
 	}
@@ -267,7 +274,7 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	bpf_program__set_autoload(s->progs.scap_kp_start_thread, o->tp_exec_sp);
 	bpf_program__set_autoload(s->progs.scap_exec_name, o->raw_exec);
 	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
-	/* execfn: both dispatchers look it up. */
+	/* The start_thread kprobe's map; execfn is always created: both dispatchers look it up. */
 	bpf_map__set_autocreate(s->maps.exec_sp, o->tp_mode);
 	if (!o->tp_mode)
 		return;
