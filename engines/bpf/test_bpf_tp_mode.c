@@ -29,6 +29,7 @@
 
 #include "scap/scap.h"
 #include "platform/platform.h"
+#include "test/common/host_probe.h"
 
 #define DEADLINE_MS 10000
 
@@ -310,6 +311,12 @@ static void test_ia32(const char *override, const char *mode)
 	int64_t res = 0;
 	unsigned n;
 
+	char why[256];
+
+	if (!host_ia32_int80_works(why, sizeof(why))) {
+		printf("SKIP ia32 (%s): %s\n", mode, why);
+		return;
+	}
 	h = open_bpf(override, sel, getpid());
 	if (!h)
 		return;

@@ -6,11 +6,16 @@
  * "N passed, N failed, N skipped" line. Exit status: 0 when nothing failed,
  * 1 when something failed, 77 when everything was skipped (not root, engine
  * unusable here, not a live engine), 2 on bad usage.
+ *
+ * The tests run in a child process: a test that crashes is reported as
+ * "FAIL name: the test crashed with signal ..." and the tests after it go on
+ * in a new child (run_in_child).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "live.h"
@@ -74,6 +79,113 @@ static bool selected(int argc, char **argv, const char *name)
 	return false;
 }
 
+/* Runs tests [from, NTESTS) in this process, reporting to fd `rep` (see run_in_child). */
+static void run_tests(int argc, char **argv, unsigned from, int rep)
+{
+	for (unsigned i = from; i < NTESTS; i++) {
+		struct live_test t = { .name = tests[i].name, .engine = live_engine };
+		char rec[32];
+		int r, n;
+
+		if (!selected(argc, argv, tests[i].name))
+			continue;
+		n = snprintf(rec, sizeof(rec), "B %u\n", i);
+		if (write(rep, rec, (size_t)n) != n)
+			_exit(3);
+		r = tests[i].fn(&t);
+		if (r == LIVE_PASS)
+			printf("PASS %s%s%s%s\n", t.name, t.msg[0] ? " (" : "", t.msg, t.msg[0] ? ")" : "");
+		else if (r == LIVE_SKIP)
+			printf("SKIP %s: %s\n", t.name, t.msg);
+		else
+			printf("FAIL %s: %s\n", t.name, t.msg);
+		n = snprintf(rec, sizeof(rec), "E %u %d\n", i, r);
+		if (write(rep, rec, (size_t)n) != n)
+			_exit(3);
+	}
+	live_shared_close();
+}
+
+/*
+ * Runs the tests from index `from` in a forked child, so that a test that
+ * crashes (a signal, an abort) is named and the tests after it still run, in
+ * the next child. The child reports "B i" before test i and "E i result"
+ * after it through a pipe; the parent keeps the counts. On a crash, *crashed
+ * is the index of the test that was running. 0, or -1 when no child could run.
+ */
+static int run_in_child(int argc, char **argv, unsigned from, unsigned *pass, unsigned *fail,
+			unsigned *skip, unsigned *crashed)
+{
+	int p[2], st = 0;
+	unsigned running = NTESTS;
+	char buf[256];
+	size_t have = 0;
+	pid_t c;
+
+	if (pipe(p) < 0) {
+		perror("scap_live: pipe");
+		return -1;
+	}
+	fflush(NULL);
+	c = fork();
+	if (c < 0) {
+		perror("scap_live: fork");
+		return -1;
+	}
+	if (c == 0) {
+		close(p[0]);
+		run_tests(argc, argv, from, p[1]);
+		fflush(NULL);
+		_exit(0);
+	}
+	close(p[1]);
+	for (;;) {
+		ssize_t n = read(p[0], buf + have, sizeof(buf) - 1 - have);
+		char *line, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		line = buf;
+		while ((nl = strchr(line, '\n'))) {
+			unsigned i;
+			int res;
+
+			*nl = '\0';
+			if (sscanf(line, "B %u", &i) == 1 && i < NTESTS) {
+				running = i;
+			} else if (sscanf(line, "E %u %d", &i, &res) == 2) {
+				running = NTESTS;
+				*(res == LIVE_PASS ? pass : res == LIVE_SKIP ? skip : fail) += 1;
+			}
+			line = nl + 1;
+		}
+		have = strlen(line);
+		memmove(buf, line, have);
+	}
+	close(p[0]);
+	while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+		;
+	if (running < NTESTS) {
+		(*fail)++;
+		*crashed = running;
+		if (WIFSIGNALED(st))
+			printf("FAIL %s: the test crashed with signal %d (%s); the tests after it run in a new "
+			       "process\n", tests[running].name, WTERMSIG(st), strsignal(WTERMSIG(st)));
+		else
+			printf("FAIL %s: the test process ended (exit status %d) before the test finished; the "
+			       "tests after it run in a new process\n", tests[running].name,
+			       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		(*fail)++;
+		printf("FAIL (between tests): the test process ended with status %#x\n", (unsigned)st);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned pass = 0, fail = 0, skip = 0;
@@ -127,25 +239,16 @@ int main(int argc, char **argv)
 	}
 
 	printf("scap_live: engine %s, %zu tests\n", live_engine, NTESTS);
-	for (unsigned i = 0; i < NTESTS; i++) {
-		struct live_test t = { .name = tests[i].name, .engine = live_engine };
+	for (unsigned from = 0; from < NTESTS;) {
+		unsigned crashed = NTESTS;
 
-		if (!selected(argc, argv, tests[i].name))
-			continue;
-		r = tests[i].fn(&t);
-		if (r == LIVE_PASS) {
-			pass++;
-			printf("PASS %s%s%s%s\n", t.name, t.msg[0] ? " (" : "", t.msg,
-			       t.msg[0] ? ")" : "");
-		} else if (r == LIVE_SKIP) {
-			skip++;
-			printf("SKIP %s: %s\n", t.name, t.msg);
-		} else {
-			fail++;
-			printf("FAIL %s: %s\n", t.name, t.msg);
-		}
+		r = run_in_child(argc, argv, from, &pass, &fail, &skip, &crashed);
+		if (r < 0)
+			return 1;
+		if (crashed >= NTESTS)
+			break;
+		from = crashed + 1;
 	}
-	live_shared_close();
 	printf("%u passed, %u failed, %u skipped\n", pass, fail, skip);
 	if (fail)
 		return 1;
