@@ -25,6 +25,7 @@
 #include <linux/fs_struct.h>
 #include <linux/file.h>
 #include <linux/dcache.h>
+#include <linux/mount.h>
 #include <linux/cgroup.h>
 #include <linux/uaccess.h>
 #include <linux/socket.h>
