@@ -218,7 +218,13 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 		return 0;
 	}
 	d[(n - 1) & (SCAP_MAX_ARGV_LEN - 1)] = 0; /* a cut string stays terminated */
-	d[n & (SCAP_MAX_ARGV_LEN - 1)] = 0;       /* the array's end */
+	/*
+	 * n comes back from the stack after the call, and 5.4's verifier
+	 * forgets a spilled scalar's bounds: keep the mask clang would drop
+	 * (it knows n < SCAP_MAX_ARGV_LEN).
+	 */
+	barrier_var(n);
+	d[n & (SCAP_MAX_ARGV_LEN - 1)] = 0; /* the array's end */
 	return (scap_u32)n + 1;
 }
 
