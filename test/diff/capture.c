@@ -205,7 +205,7 @@ int cap_run(const struct cap_opts *o, struct cap_run *r)
 	}
 	e = scap_open(&h, o->engine, &so, err, sizeof(err));
 	if (e < 0) {
-		snprintf(r->why, sizeof(r->why), "scap_open(%s): %s", o->engine, err);
+		snprintf(r->why, sizeof(r->why), "scap_open(%s): %.400s", o->engine, err);
 		goto out;
 	}
 	if ((e = scap_start(h)) < 0) {

@@ -267,6 +267,7 @@ static void strarray_and_args(void **state)
 	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
 	expect_bad(b, (size_t)n, "argv: string array of 6 bytes whose last string has no NUL before the "
 		   "array's final NUL");
+	v[1].p = "ls\0-l\0";
 	v[1].len = 7;
 	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
 	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);

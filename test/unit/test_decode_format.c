@@ -240,7 +240,7 @@ static void json_types(void **state)
 				       "\"params\":{\"res\":6,\"fd\":1,\"buf\":\"a\\n\\u0000\\u00ff\xc3\xa9\",\"count\":6}}");
 	}
 	{ /* execve enter: strarray */
-		struct scap_bval v[2] = { { .p = "/bin/ls" }, { .p = "ls\0-l\0\x01", .len = 9 } };
+		struct scap_bval v[2] = { { .p = "/bin/ls" }, { .p = "ls\0-l\0\x01\0", .len = 9 } };
 
 		scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
 		scap_event_format_json((const void *)b, 0, j, sizeof(j));
