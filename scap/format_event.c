@@ -297,30 +297,38 @@ struct line {
 	int err[SCAP_MAX_PARAMS];
 };
 
-/* ,"truncated":["argv","exe"]: the names of the parameters in `state`, if any. */
-static char *json_marked(char *o, const struct line *l, enum scap_param_state state, const char *key)
+/*
+ * ,"truncated":["argv","exe"]: the names of the parameters whose state is
+ * `state`; states holds parameter i's in bits 2i..2i+1 (0 when every value is
+ * whole, the common case, which costs nothing more).
+ */
+static char *json_marked(char *o, const struct line *l, uint32_t states, uint32_t state, const char *key,
+			 size_t keylen)
 {
-	unsigned i, n = 0;
+	bool first = true;
 
-	for (i = 0; l->info && i < l->n && !l->err[i]; i++) {
-		if (l->prm[i].state != state)
+	for (unsigned i = 0; states; i++, states >>= 2) {
+		if ((states & 3) != state)
 			continue;
-		o = n++ ? FW_LIT(o, ",\"") : fw_put(o, key, strlen(key));
-		if (n == 1)
-			*o++ = '"';
+		o = first ? fw_put(o, key, keylen) : FW_LIT(o, ",");
+		first = false;
+		*o++ = '"';
 		/* Names are [a-z0-9_] (test_format_fast checks): nothing to escape. */
 		o = fw_put(o, l->prm[i].name, strlen(l->prm[i].name));
 		*o++ = '"';
 	}
-	if (n)
+	if (!first)
 		*o++ = ']';
 	return o;
 }
+
+_Static_assert(2 * SCAP_MAX_PARAMS <= 32, "every parameter's state fits json_event's word");
 
 static void json_event(struct fw *w, const struct scap_event *ev, const struct line *l)
 {
 	unsigned i;
 	char *o = w->p;
+	uint32_t states = 0; /* parameter i's enum scap_param_state in bits 2i..2i+1 */
 
 	o = FW_LIT(o, "{\"ts\":");
 	o = fw_u64(o, l->h.ts);
@@ -353,10 +361,14 @@ static void json_event(struct fw *w, const struct scap_event *ev, const struct l
 		if (w->overflow)
 			return;
 		o = w->p;
+		states |= (uint32_t)l->prm[i].state << (2 * i);
 	}
 	*o++ = '}';
-	o = json_marked(o, l, SCAP_PARAM_CUT, ",\"truncated\":[");
-	o = json_marked(o, l, SCAP_PARAM_UNREADABLE, ",\"unreadable\":[");
+	if (states) {
+		o = json_marked(o, l, states, SCAP_PARAM_CUT, ",\"truncated\":[", sizeof(",\"truncated\":[") - 1);
+		o = json_marked(o, l, states, SCAP_PARAM_UNREADABLE, ",\"unreadable\":[",
+				sizeof(",\"unreadable\":[") - 1);
+	}
 	if (l->h.flags & SCAP_EVF_TOCTOU)
 		o = FW_LIT(o, ",\"toctou\":true");
 	if (l->h.flags & SCAP_EVF_ENTER_UNREAD)
