@@ -182,7 +182,7 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 		goto out;
 	}
 	/* Its counts cover its whole life; start-up and drain add few events. */
-	s->events = json_u64(line, "\"events\":");
+	s->events = json_u64(line, "\"delivered\":");
 	s->drops = json_u64(line, "\"drops\":");
 	s->events_per_s = (double)s->events / (t2 - t1);
 	s->consumer_cpu = (cpu1 - cpu0) / (t2 - t1);
