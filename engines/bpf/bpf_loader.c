@@ -60,8 +60,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	/* libbpf's stream is its debug stream, with one "libbpf: " prefix (it
-	 * puts one on most lines itself, not on all). */
+	/* Warnings stay warnings, the rest is libbpf's debug stream; one
+	 * "libbpf: " prefix (it puts one on most lines itself, not on all). */
 	if (strncmp(msg, "libbpf: ", 8)) {
 		char *pre = NULL;
 
@@ -72,7 +72,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		free(msg);
 		msg = pre;
 	}
-	libbpf_ctx->log(SCAP_LOG_DEBUG, msg, libbpf_ctx->log_ctx);
+	libbpf_ctx->log(level == LIBBPF_WARN ? SCAP_LOG_WARN : SCAP_LOG_DEBUG, msg, libbpf_ctx->log_ctx);
 	free(msg);
 	return 0;
 }

@@ -64,11 +64,11 @@ static int mbpf_libbpf_print(enum libbpf_print_level level, const char *fmt, va_
 		msg[--n] = '\0';
 	if (level == LIBBPF_WARN && n)
 		snprintf(mbpf_last_libbpf, sizeof(mbpf_last_libbpf), "%s", msg);
-	/* libbpf's stream is its debug stream: what went wrong reaches the user
-	 * through the engine's error (mbpf_last_libbpf). It prefixes most of its
+	/* libbpf's warnings (a verifier's log) stay warnings; the rest of what
+	 * it says, info included, is its debug stream. It prefixes most of its
 	 * lines with "libbpf: " itself: one prefix, never two. */
 	if (mbpf_log_ctx)
-		scap_engine_logf(mbpf_log_ctx, SCAP_LOG_DEBUG, "libbpf: %s",
+		scap_engine_logf(mbpf_log_ctx, level == LIBBPF_WARN ? SCAP_LOG_WARN : SCAP_LOG_DEBUG, "libbpf: %s",
 				 strncmp(msg, "libbpf: ", 8) ? msg : msg + 8);
 	return 0;
 }
