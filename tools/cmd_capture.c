@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -22,6 +23,13 @@
 #define CLI_WAIT_MS 200
 /* Bytes of output gathered before one write(2). */
 #define CLI_OUT_BUF (1u << 20)
+/*
+ * An idle stream's lines go out at once, unless the last idle write was less
+ * than this long ago: then at this mark. A steady trickle of events (the
+ * stream idles between every few) costs at most 100 writes per second, and
+ * no line waits longer than this after the stream went idle.
+ */
+#define CLI_IDLE_FLUSH_MS 10
 
 enum stop_reason {
 	STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR,
@@ -520,31 +528,58 @@ static void output_error(char *err, size_t errlen, int rc, const struct cli_prin
 			 strerror(-rc), p->unwritten);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* What run() keeps between two idle moments. */
+struct idle_state {
+	uint64_t flushed_ms;       /* when an idle write last went out */
+	bool draining;             /* the process of --pid has exited: read what is left */
+};
+
 /*
  * The stream went idle (nothing to read right now): what is buffered goes
- * out now rather than with the next event, which may never come; and with
- * no write to tell, look whether the reader went away or the process of
- * --pid exited. Under load the stream never idles and the output leaves in
- * large writes. STOP_NONE to go on.
+ * out now rather than with the next event, which may never come (at most
+ * every CLI_IDLE_FLUSH_MS: *wait_ms is cut so that the wait ends at that
+ * mark). With nothing buffered, no write can tell whether the reader went
+ * away: look. And whether the process of --pid exited. Under load the
+ * stream never idles and the output leaves in 1 MiB writes. STOP_NONE to go on.
  */
-static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, bool *draining,
-				char *err, size_t errlen)
+static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, struct idle_state *st,
+				int *wait_ms, char *err, size_t errlen)
 {
-	int rc = p->out_len ? cli_printer_flush(p) : 0;
+	if (p->out_len) {
+		uint64_t now = mono_ms(), since = now - st->flushed_ms;
+		int rc;
 
-	if (rc == -EPIPE)
+		if (since < CLI_IDLE_FLUSH_MS) {
+			if (*wait_ms > (int)(CLI_IDLE_FLUSH_MS - since))
+				*wait_ms = (int)(CLI_IDLE_FLUSH_MS - since);
+		} else {
+			rc = cli_printer_flush(p);
+			st->flushed_ms = now;
+			if (rc == -EPIPE)
+				return STOP_OUTPUT;
+			if (rc < 0) {
+				output_error(err, errlen, rc, p);
+				return STOP_ERROR;
+			}
+		}
+	} else if (cli_output_gone(p->fd)) {
 		return STOP_OUTPUT;
-	if (rc < 0) {
-		output_error(err, errlen, rc, p);
-		return STOP_ERROR;
 	}
-	if (cli_output_gone(p->fd))
-		return STOP_OUTPUT;
-	/* Its last events were committed before it died: one more wait reads
-	 * them (and lets the merge settle them), the next idle stops. */
-	if (*draining)
+	/* Its last events were committed before it died: one more full wait
+	 * reads them (and lets the merge settle them), the next idle stops. */
+	if (st->draining)
 		return STOP_PID_EXITED;
-	*draining = cli_pid_watch_exited(w);
+	st->draining = cli_pid_watch_exited(w);
+	if (st->draining)
+		*wait_ms = CLI_WAIT_MS;
 	return STOP_NONE;
 }
 
@@ -553,14 +588,14 @@ static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, 
 static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
 			    struct scap_dumper *dump, struct cli_pid_watch *w, char *err, size_t errlen)
 {
+	struct idle_state idle_st = { .flushed_ms = 0, .draining = false };
 	uint64_t printed = 0;
-	bool draining = false;
 
 	for (;;) {
 		const struct scap_event *ev;
 		unsigned cpu = 0;
 		enum stop_reason idle;
-		int rc;
+		int rc, wait_ms = CLI_WAIT_MS;
 
 		if (g_stop)
 			return (enum stop_reason)g_stop;
@@ -570,10 +605,10 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 		 * which only pays off when there is nothing to read. */
 		rc = scap_next(h, &ev, &cpu, 0);
 		if (rc == -EAGAIN && !g_stop) {
-			idle = on_idle(p, w, &draining, err, errlen);
+			idle = on_idle(p, w, &idle_st, &wait_ms, err, errlen);
 			if (idle != STOP_NONE)
 				return idle;
-			rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
+			rc = scap_next(h, &ev, &cpu, wait_ms);
 		}
 		if (rc == 0) {
 			if (dump && scap_dump_event(dump, ev, cpu) < 0) {
