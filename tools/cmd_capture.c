@@ -111,7 +111,7 @@ static void usage(FILE *f)
 	      "                         goes idle, or every MiB under load; each line on a terminal)\n"
 	      "  --unpaired             raw enter and exit events, without pairing them\n"
 	      "  --savefile PATH        replay the capture file PATH (engine savefile)\n"
-	      "  --read PATH            same as --savefile PATH\n"
+	      "  --read PATH            same as --savefile PATH (--syscalls and --pid apply)\n"
 	      "  --write PATH           also record the events to the capture file PATH\n"
 	      "                         (gzip-compressed when PATH ends in .gz)\n"
 	      "  --quiet                print no events (with --write: record only)\n"

@@ -378,3 +378,16 @@ void scap_bpf_loader_destroy(struct scap_bpf_objs *o)
 	o->core = NULL;
 	o->skel = NULL;
 }
+
+unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *o)
+{
+	struct bpf_object *objs[2] = { o->skel ? o->skel->obj : NULL, o->core ? o->core->obj : NULL };
+	struct bpf_program *p;
+	unsigned n = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (objs[i])
+			bpf_object__for_each_program(p, objs[i])
+				n += bpf_program__fd(p) >= 0;
+	return n;
+}

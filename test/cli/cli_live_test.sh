@@ -120,6 +120,18 @@ modern_bpf | bpf)
 	grep -q '^scap: debug: libbpf: ' "$T/v2" && ok "-vv with $engine: libbpf's stream, prefixed once" ||
 		{ fail "-vv with $engine shows no libbpf line"; head -n 5 "$T/v2"; } ;;
 esac
+# -v's per-engine summary: buffers (the default 8M each), programs.
+ncpu=$(($(sed 's/.*-//' /sys/devices/system/cpu/possible) + 1))
+for e in modern_bpf bpf; do
+	"$SCAP" engines --json | grep -q "\"name\":\"$e\",\"usable\":true" || continue
+	"$SCAP" capture --engine $e --count 1 -v >/dev/null 2>"$T/v3"
+	case $e in
+	modern_bpf) want="^scap: info: modern_bpf: $ncpu ring buffer(s) of 8388608 bytes for $ncpu CPUs, .*, [1-9][0-9]* program(s) attached\$" ;;
+	bpf) want="^scap: info: bpf: $ncpu perf buffer(s) of 8388608 bytes for $ncpu CPUs, [1-9][0-9]* program(s) loaded" ;;
+	esac
+	grep -q "$want" "$T/v3" && ok "-v with $e: its summary ($ncpu buffers of 8M, the programs)" ||
+		{ fail "-v with $e: no summary line matching $want"; cat "$T/v3"; }
+done
 
 # --buffer-size the engine rounds: a note with the size it became.
 if [ "$engine" = modern_bpf ] && [ "$(getconf PAGESIZE)" = 4096 ]; then
