@@ -279,20 +279,29 @@ nopid=999999
 while [ -e "/proc/$nopid" ]; do nopid=$((nopid + 1)); done
 exits_saying 2 "scap: invalid --pid $nopid: no process has this id (it may have exited), so the pid filter would match nothing: give the id of a running process" \
 	"$SCAP" capture --pid "$nopid" --count 1 && ok "--pid $nopid (no such process): exit 2, says so" || fail "--pid $nopid"
-thread=""
+# A thread of another process: it may end while we look, so a thread that
+# is gone by the time of the check is no verdict, the next one is tried.
+thread_checked=""
 for t in /proc/[0-9]*/task/[0-9]*; do
 	tp=${t#/proc/}
 	tp=${tp%%/*}
 	tid=${t##*/}
-	[ "$tp" != "$tid" ] && { thread="$tp $tid"; break; }
+	[ "$tp" != "$tid" ] || continue
+	if exits_saying 2 "scap: invalid --pid $tid: $tid is a thread of process $tp, and the pid filter keeps whole processes: use $tp" \
+		"$SCAP" capture --pid "$tid" --count 1 >"$T/thr" 2>&1; then
+		thread_checked=ok
+		break
+	fi
+	[ -e "$t" ] || continue
+	thread_checked=failed
+	cat "$T/thr"
+	break
 done 2>/dev/null
-if [ -n "$thread" ]; then
-	set -- $thread
-	exits_saying 2 "scap: invalid --pid $2: $2 is a thread of process $1, and the pid filter keeps whole processes: use $1" \
-		"$SCAP" capture --pid "$2" --count 1 && ok "--pid of a thread: exit 2, names its process" || fail "--pid of a thread"
-else
-	echo "skip: no multi-threaded process here: the --pid thread check did not run"
-fi
+case $thread_checked in
+ok) ok "--pid of a thread: exit 2, names its process" ;;
+failed) fail "--pid of a thread" ;;
+*) echo "skip: no multi-threaded process here: the --pid thread check did not run" ;;
+esac
 exits_saying 2 'scap: invalid --syscalls: unknown syscall "nosuchcall" (use x86_64 syscall names such as openat)' \
 	"$SCAP" capture --engine synthetic --syscalls openat,nosuchcall --count 1 &&
 	ok "--syscalls nosuchcall: exit 2, the library's resolution in the flag's terms" || fail "--syscalls nosuchcall"
