@@ -31,6 +31,7 @@ PACKAGES=(
 	cpio
 	kmod               # insmod/modprobe/modinfo
 	file               # test/vm checks that its guest binaries are static
+	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`
 	ca-certificates    # apt over https (kernel image download for test/vm)
 	strace             # the differential test (test/diff): the independent decoder scap is compared with
 	python3            # test/diff's workload: a scripting language, unix sockets, an HTTP server
