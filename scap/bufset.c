@@ -276,6 +276,19 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 	return s->heads[best];
 }
 
+uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i)
+{
+	struct scap_buf *b = s->bufs[i];
+	uint64_t n;
+
+	if (!b->ops->pending)
+		return b->unread;
+	n = b->ops->pending(b);
+	if (s->last == (int)i && n)
+		n--;
+	return n;
+}
+
 void scap_bufset_release(struct scap_bufset *s)
 {
 	unsigned i;

@@ -30,6 +30,11 @@ struct scap_buf_ops {
 	 * consume() once enough has been read, to keep the producer fed.
 	 */
 	void (*release)(struct scap_buf *b);
+	/*
+	 * Optional: how many events are readable now, the one peek() would
+	 * return included; never consumes. For scap_stats.unread.
+	 */
+	uint64_t (*pending)(struct scap_buf *b);
 };
 
 /* One buffer. Engines embed it in their own struct and fill ops/priv/cpu. */
@@ -41,6 +46,8 @@ struct scap_buf {
 	uint64_t drops_buffer_full;
 	uint64_t drops_other;
 	uint64_t kernel_events;
+	/* Events left unread, for a buffer without ops->pending (savefile: the original's). */
+	uint64_t unread;
 	/* Kept by the core. */
 	uint64_t delivered;
 };
@@ -86,5 +93,10 @@ int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b);
 const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx);
 /* Calls release() on every buffer. */
 void scap_bufset_release(struct scap_bufset *s);
+/*
+ * Events stored in buffer i and not handed out yet (the one handed out last
+ * is still in its buffer until the next call, and is not counted).
+ */
+uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i);
 
 #endif

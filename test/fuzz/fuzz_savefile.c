@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "scap/scap.h"
-#include "scap/capfile.h"
+#include "scap/capfile/capfile.h"
 
 static void check(int cond, const char *what)
 {

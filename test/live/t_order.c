@@ -53,6 +53,11 @@ int test_ts_order(struct live_test *t)
 	atomic_int go = 0;
 	pthread_t th[2];
 	uint64_t prev = 0, seen = 0, total = 0, out_of_order = 0, per[2] = { 0, 0 };
+	/* Diagnosis: an inversion inside one buffer (the kernel committed an
+	 * older event after a newer one on the same CPU) or across buffers. */
+	uint64_t buf_prev[64] = { 0 }, within = 0, worst = 0;
+	unsigned prev_cpu = 0;
+	char first[160] = "";
 	unsigned cpu, idle = 0;
 	bool cpu_seen[2][64] = { { false } };
 	struct scap *h;
@@ -101,9 +106,21 @@ int test_ts_order(struct live_test *t)
 			break;
 		idle = 0;
 		total++;
-		if (scap_event_ts(ev) < prev)
+		if (scap_event_ts(ev) < prev) {
 			out_of_order++;
+			if (prev - scap_event_ts(ev) > worst)
+				worst = prev - scap_event_ts(ev);
+			if (!first[0])
+				snprintf(first, sizeof(first), "first: tid %u buffer %u ts %llu after buffer %u ts %llu",
+					 scap_event_tid(ev), cpu, (unsigned long long)scap_event_ts(ev), prev_cpu,
+					 (unsigned long long)prev);
+		}
+		if (cpu < 64) {
+			within += scap_event_ts(ev) < buf_prev[cpu];
+			buf_prev[cpu] = scap_event_ts(ev);
+		}
 		prev = scap_event_ts(ev);
+		prev_cpu = cpu;
 		for (int i = 0; i < 2; i++)
 			if (scap_event_tid(ev) == (uint32_t)sp[i].tid) {
 				seen++;
@@ -128,8 +145,10 @@ int test_ts_order(struct live_test *t)
 				 (unsigned long long)out_of_order, (unsigned long long)st.out_of_order);
 	if (out_of_order)
 		return live_fail(t, "%llu of %llu events had a timestamp below the one before "
-				 "(scap_stats.out_of_order %llu)", (unsigned long long)out_of_order,
-				 (unsigned long long)total, (unsigned long long)st.out_of_order);
+				 "(scap_stats.out_of_order %llu; %llu of them below the one before from the "
+				 "same buffer; the largest step back %llu ns; %s)", (unsigned long long)out_of_order,
+				 (unsigned long long)total, (unsigned long long)st.out_of_order,
+				 (unsigned long long)within, (unsigned long long)worst, first);
 	/* Exact when nothing was dropped; otherwise every missing event is a counted drop. */
 	if (seen > 2u * PER_THREAD || seen + st.drops < 2u * PER_THREAD)
 		return live_fail(t, "%llu getppid events from the two threads (%llu + %llu), "
