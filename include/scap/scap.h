@@ -61,17 +61,20 @@ struct scap_open_opts {
 	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all */
 	const char *const *engine_order; /* for "auto": NULL-terminated engine names;
 	                                    NULL = "modern_bpf", "bpf", "kmod" */
-	int32_t pid;               /* capture only this process (tgid); 0 = all */
+	int32_t pid;               /* capture only this process (tgid), 1..4194304; 0 = all */
 	bool unpaired;             /* deliver enter and exit events as they come,
 	                              without pairing them (raw stream) */
-	unsigned pairing_max_pending; /* pending enters kept for pairing; default 65536 */
+	unsigned pairing_max_pending; /* pending enters kept for pairing, 1..4194304 (one per
+	                              thread at most); 0 = 65536; memory grows with use */
 	scap_log_fn log;           /* diagnostics; NULL = silent */
 	void *log_ctx;
 	/* engine specific */
 	uint64_t synthetic_seed;   /* "synthetic": seed of the stream; default 1 */
 	uint64_t synthetic_events; /* "synthetic": events to generate; 0 = endless */
 	unsigned synthetic_cpus;   /* "synthetic": virtual CPUs; default 4 */
-	const char *savefile_path; /* "savefile": the capture file to replay */
+	const char *savefile_path; /* "savefile": the capture file to replay (a regular
+	                              file, or a FIFO with a writer); any other engine
+	                              refuses it (-EINVAL) rather than capture live */
 	bool capture_self;         /* live engines: also capture the consumer thread's own
 	                              syscalls (the thread that opened the handle, then the
 	                              one that last waited in scap_next). Default false: a
@@ -344,9 +347,9 @@ struct scap_dump_opts {
  * host facts, the engine, the snaplen, the buffers and whether events are
  * paired from h. h must stay open until scap_dump_close. Returns 0, or
  * -EINVAL (bad argument or option, or path is the file h replays: same
- * device and inode), -ENXIO (path is a FIFO that nobody reads), -ENOMEM, or
- * the errno of the failed file operation; the message is in
- * scap_last_error(h).
+ * device and inode), -ENOMEM, or the errno of the failed file operation;
+ * the message is in scap_last_error(h). A FIFO waits for its reader (the
+ * savefile engine refuses a FIFO without a writer: start the writer first).
  */
 int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
 		   const struct scap_dump_opts *opts);

@@ -306,22 +306,20 @@ static int load_opts(struct scap *h, struct scap_dump_opts *o, const struct scap
 }
 
 /*
- * Opens path for writing without truncating it yet: a FIFO without a reader
- * is an error rather than a wait with no end, and the file the handle
- * replays is refused before a byte of it is lost.
+ * Opens path for writing without truncating it yet, so that the file the
+ * handle replays is refused before a byte of it is lost. A FIFO waits for
+ * its reader, as any writer of a FIFO does (the reader, which must not wait
+ * for a writer that may never come, is started second).
  */
 static int open_target(struct scap_dumper *d, const char *path)
 {
 	struct scap *h = d->h;
 	struct stat st;
-	int fd, r, fl;
+	int fd, r;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		r = -errno;
-		if (r == -ENXIO)
-			return scap__seterr(h, r, "cannot write capture file %s: it is a FIFO that no process has "
-					    "open for reading: start the reader first", path);
 		return scap__seterr(h, r, "cannot create capture file %s: %s: check that the directory exists and "
 				    "is writable", path, strerror(-r));
 	}
@@ -334,11 +332,6 @@ static int open_target(struct scap_dumper *d, const char *path)
 		return scap__seterr(h, -EINVAL,
 				    "refusing to write capture file %s: it is the file this handle replays (same device "
 				    "and inode), which writing would destroy: write to another path", path);
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		r = -errno;
-		return scap__seterr(h, r, "cannot create capture file %s: fcntl: %s", path, strerror(-r));
-	}
 	d->regular = S_ISREG(st.st_mode);
 	if (d->regular && ftruncate(fd, 0) < 0) {
 		r = -errno;

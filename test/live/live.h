@@ -142,5 +142,6 @@ int test_toctou_flip(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);
 int test_close_cleanup(struct live_test *t);
 int test_ts_order(struct live_test *t);
+int test_stop_drain(struct live_test *t);
 
 #endif

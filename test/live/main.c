@@ -43,6 +43,7 @@ static const struct {
 	{ "unpaired_openat", test_unpaired_openat },
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
+	{ "stop_drain", test_stop_drain },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
 };
