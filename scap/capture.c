@@ -131,7 +131,7 @@ static int drain_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned 
 	const struct scap_evt_hdr *e;
 
 	if (!h->draining) {
-		int r = h->bufs.live_clock ? sleep_until_boottime(h->stopped_ns + SCAP_BUFSET_SETTLE_NS, -1) : 0;
+		int r = h->bufs.live_clock ? sleep_until_boottime(h->stopped_ns + scap_bufset_window_ns(h->stopped_ns), -1) : 0;
 
 		if (r < 0)
 			return r;

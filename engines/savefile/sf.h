@@ -16,7 +16,8 @@
 #include "scap/engine.h"
 #include "scap/capfile/capfile.h"
 
-#define SF_RAW_BUFFER (256u << 10)
+/* Reads of this much or more go straight to the caller's buffer. */
+#define SF_RAW_BUFFER 4096u
 
 /* Bytes of the capture file, decompressed when it is gzip. */
 struct sf_in {
@@ -67,7 +68,8 @@ struct sf_state {
 	const uint8_t *xev;        /* the exit copy of the event handed out last, or NULL */
 	const uint8_t *ev;         /* the event handed out last */
 	/* version 1: one record at a time */
-	uint8_t *v1_ev, *v1_xev;
+	uint8_t *v1_ev, *v1_xev;   /* grown to the longest event seen */
+	uint32_t v1_ev_cap, v1_xev_cap;
 	/* version 2: the block being read */
 	uint8_t *blk;
 	size_t blk_cap;

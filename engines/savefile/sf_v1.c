@@ -76,13 +76,6 @@ int sf_v1_open(struct sf_state *s, const uint8_t *first16)
 		scap_engine_errf(s->ctx, "capture file %s: %s", s->path, why);
 		return (int)got;
 	}
-	s->v1_ev = malloc(SCAP_MAX_EVENT_LEN);
-	s->v1_xev = malloc(SCAP_MAX_EVENT_LEN);
-	if (!s->v1_ev || !s->v1_xev) {
-		free(hdr.cpus);
-		scap_engine_errf(s->ctx, "out of memory opening capture file %s", s->path);
-		return -ENOMEM;
-	}
 	return sf_take_header(s, &hdr);
 }
 
@@ -146,21 +139,33 @@ static int read_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 	return r;
 }
 
-/* Reads and checks the event of the record at rec into buf. */
-static int read_event(struct sf_state *s, uint8_t *buf, uint64_t rec, bool exit_copy)
+/* Reads and checks the event of the record at rec into *bufp (grown to fit). */
+static int read_event(struct sf_state *s, uint8_t **bufp, uint32_t *cap, uint64_t rec, bool exit_copy)
 {
 	const char *what = exit_copy ? "exit copy" : "event";
+	uint8_t hdr[SCAP_EVT_HDR_LEN], *buf;
 	uint32_t len;
 	int r;
 
-	r = need(s, buf, SCAP_EVT_HDR_LEN, rec, what);
+	r = need(s, hdr, SCAP_EVT_HDR_LEN, rec, what);
 	if (r < 0)
 		return r;
-	len = scap_capfile_get32(buf + 16);
+	len = scap_capfile_get32(hdr + 16);
 	if (len < SCAP_EVT_HDR_LEN || len > SCAP_MAX_EVENT_LEN)
 		return sf_failf(s, -EBADMSG,
 				"corrupt capture file: the %s at offset %" PRIu64 " has length %u (must be %u..%u)",
 				what, rec + SCAP_CAPFILE_REC_HEAD, len, SCAP_EVT_HDR_LEN, SCAP_MAX_EVENT_LEN);
+	if (len > *cap) {
+		uint32_t want = len < 4096 ? 4096 : SCAP_MAX_EVENT_LEN;
+
+		buf = realloc(*bufp, want);
+		if (!buf)
+			return sf_failf(s, -ENOMEM, "out of memory reading the capture file");
+		*bufp = buf;
+		*cap = want;
+	}
+	buf = *bufp;
+	memcpy(buf, hdr, sizeof(hdr));
 	r = need(s, buf + SCAP_EVT_HDR_LEN, len - SCAP_EVT_HDR_LEN, rec, what);
 	if (r < 0)
 		return r;
@@ -197,7 +202,7 @@ int sf_v1_next(struct sf_state *s)
 		if (x_pending || arg != 0)
 			return sf_failf(s, -EBADMSG, "corrupt capture file: the exit copy at offset %" PRIu64 " %s", rec,
 					x_pending ? "follows another exit copy" : "has a non-zero argument");
-		r = read_event(s, s->v1_xev, rec, true);
+		r = read_event(s, &s->v1_xev, &s->v1_xev_cap, rec, true);
 		if (r < 0)
 			return r;
 		x_pending = true;
@@ -214,7 +219,7 @@ int sf_v1_next(struct sf_state *s)
 				kind, rec);
 	r = sf_check_cpu(s, arg, rec);
 	if (r == 0)
-		r = read_event(s, s->v1_ev, rec, false);
+		r = read_event(s, &s->v1_ev, &s->v1_ev_cap, rec, false);
 	if (r == 0 && x_pending)
 		r = sf_check_pair(s, s->v1_xev, s->v1_ev, x_rec);
 	if (r < 0)

@@ -15,8 +15,11 @@
 
 #include "sf.h"
 
-/* Payloads are read in steps, so that a length that lies costs no more than the file has. */
-#define READ_STEP (1u << 20)
+/*
+ * Payloads are read into a buffer that doubles as they come, so that a
+ * length that lies costs no more memory than twice what the file has.
+ */
+#define FIRST_CAP (16u << 10)
 
 void sf_v2_free(struct sf_state *s)
 {
@@ -68,20 +71,18 @@ static int read_block(struct sf_state *s, struct scap_capfile_block *b)
 				"(a block is missing or repeated); the %" PRIu64 " events before it were delivered",
 				off, b->seq, s->next_seq, s->records);
 	while (have < b->len) {
-		uint32_t step = b->len - have < READ_STEP ? b->len - have : READ_STEP;
+		uint32_t step;
 
-		if (have + step > s->blk_cap) {
-			size_t cap = s->blk_cap ? s->blk_cap : READ_STEP;
-			uint8_t *p;
+		if (have == s->blk_cap) {
+			size_t cap = s->blk_cap ? 2 * s->blk_cap : FIRST_CAP;
+			uint8_t *p = realloc(s->blk, cap);
 
-			while (cap < have + step)
-				cap *= 2;
-			p = realloc(s->blk, cap);
 			if (!p)
 				return sf_failf(s, -ENOMEM, "out of memory for a %u-byte block of the capture file", b->len);
 			s->blk = p;
 			s->blk_cap = cap;
 		}
+		step = b->len - have < s->blk_cap - have ? b->len - have : (uint32_t)(s->blk_cap - have);
 		got = sf_in_read(&s->in, s->blk + have, step, why, sizeof(why));
 		if (got < 0)
 			return sf_failf(s, (int)got, "capture file: %s", why);

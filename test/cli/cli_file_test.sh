@@ -36,9 +36,15 @@ else
 fi
 
 # --- SIGKILL at random moments: the whole blocks, then "incomplete", exit 1 ---------------
+# (the moments count from the file's creation: a loaded host can take a while to get there)
 for ms in 150 400 900 1300; do
+	rm -f "$T/k.scap"
 	"$SCAP" capture --engine synthetic --quiet --write "$T/k.scap" 2>/dev/null &
 	pid=$!
+	i=0
+	while [ ! -s "$T/k.scap" ] && [ $i -lt 400 ]; do
+		sleep 0.025; i=$((i + 1))
+	done
 	sleep "$(awk "BEGIN { print $ms / 1000 }")"
 	kill -KILL $pid
 	wait $pid 2>/dev/null
