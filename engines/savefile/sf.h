@@ -27,6 +27,7 @@ struct sf_in {
 	bool z_ready, z_end;       /* inflate set up; the current gzip member ended */
 	bool eof;                  /* no more raw bytes */
 	bool cut;                  /* the gzip stream ended without its end (truncated) */
+	bool z_full;               /* inflate filled the last read: it may hold more output */
 	z_stream z;
 	uint8_t *raw;
 	size_t raw_len, raw_pos;

@@ -223,6 +223,7 @@ static long read_gz(struct sf_in *in, uint8_t *buf, size_t n, char *why, size_t 
 		zr = inflate(&in->z, Z_NO_FLUSH);
 		in->raw_pos = in->raw_len - in->z.avail_in;
 		got = n - in->z.avail_out;
+		in->z_full = in->z.avail_out == 0;
 		if (zr == Z_STREAM_END) {
 			in->z_end = true;
 			continue;
@@ -247,7 +248,7 @@ int sf_in_wait(struct sf_in *in, int timeout_ms)
 	struct pollfd p = { .fd = in->fd, .events = POLLIN };
 	int n;
 
-	if (in->regular || in->raw_pos < in->raw_len || in->eof)
+	if (in->regular || in->raw_pos < in->raw_len || in->eof || (in->gz && in->z_full))
 		return 0;
 	n = poll(&p, 1, timeout_ms);
 	if (n < 0)

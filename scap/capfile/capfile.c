@@ -69,8 +69,7 @@ uint64_t scap_capfile_schema_hash(void)
 	return h;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int bad(char *why, size_t len, int ret, const char *fmt, ...)
+int scap_capfile_why(char *why, size_t len, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,25 +87,25 @@ int scap_capfile_hdr_check(const struct scap_capfile_hdr *h, char *why, size_t w
 	uint32_t known = h->version == SCAP_CAPFILE_VERSION_V1 ? SCAP_CAPFILE_F_V1_KNOWN : SCAP_CAPFILE_F_KNOWN;
 
 	if (h->layout_version != SCAP_EVENT_LAYOUT_VERSION)
-		return bad(why, whylen, -ENOTSUP,
+		return scap_capfile_why(why, whylen, -ENOTSUP,
 			   "the file's events use event layout version %u, this library reads version %u: "
 			   "replay it with the libscap that recorded it", h->layout_version,
 			   SCAP_EVENT_LAYOUT_VERSION);
 	if (h->schema_ev_max != SCAP_EV_MAX || h->schema_hash != want_hash)
-		return bad(why, whylen, -ENOTSUP,
+		return scap_capfile_why(why, whylen, -ENOTSUP,
 			   "the file was recorded with another event schema (%u event types, schema hash "
 			   "%016llx; this library has %u, hash %016llx): replay it with the libscap that "
 			   "recorded it", h->schema_ev_max, (unsigned long long)h->schema_hash,
 			   (unsigned)SCAP_EV_MAX, (unsigned long long)want_hash);
 	if (h->flags & ~known)
-		return bad(why, whylen, -ENOTSUP,
+		return scap_capfile_why(why, whylen, -ENOTSUP,
 			   "the header sets flags 0x%x this library does not know: replay it with a newer libscap",
 			   h->flags);
 	if (h->nbuffers > SCAP_CAPFILE_MAX_BUFFERS)
-		return bad(why, whylen, -EBADMSG, "corrupt header: %u buffers (at most %u)", h->nbuffers,
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: %u buffers (at most %u)", h->nbuffers,
 			   SCAP_CAPFILE_MAX_BUFFERS);
 	if (h->snaplen > SCAP_MAX_SNAPLEN)
-		return bad(why, whylen, -EBADMSG, "corrupt header: snaplen %u (at most %u)", h->snaplen,
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: snaplen %u (at most %u)", h->snaplen,
 			   SCAP_MAX_SNAPLEN);
 	return 0;
 }
@@ -126,7 +125,7 @@ int scap_capfile_v1_hdr_decode(const uint8_t *in, struct scap_capfile_hdr *h, ch
 
 	memset(h, 0, sizeof(*h));
 	if (memcmp(in, SCAP_CAPFILE_MAGIC, SCAP_CAPFILE_MAGIC_LEN) != 0)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "not a scap capture file (it does not start with the bytes \"SCAPCAP\\0\")");
 	h->version = scap_capfile_get16(in + 8);
 	h->layout_version = scap_capfile_get16(in + 10);
@@ -139,19 +138,19 @@ int scap_capfile_v1_hdr_decode(const uint8_t *in, struct scap_capfile_hdr *h, ch
 	h->boot_time_ns = (int64_t)scap_capfile_get64(in + 40);
 	h->created_ns = (int64_t)scap_capfile_get64(in + 48);
 	if (h->version != SCAP_CAPFILE_VERSION_V1)
-		return bad(why, whylen, -EBADMSG, "corrupt header: format version %u at offset 8 in a version-1 header",
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: format version %u at offset 8 in a version-1 header",
 			   h->version);
 	r = scap_capfile_hdr_check(h, why, whylen);
 	if (r < 0)
 		return r;
 	if (h->hdr_len != SCAP_CAPFILE_V1_HDR_FIXED + 4u * h->nbuffers)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt header: header length %u at offset 12, expected %u for %u buffers",
 			   h->hdr_len, SCAP_CAPFILE_V1_HDR_FIXED + 4u * h->nbuffers, h->nbuffers);
 	if (get_str(h->engine, in + 56, SCAP_CAPFILE_ENGINE_LEN) < 0 ||
 	    get_str(h->arch, in + 88, SCAP_CAPFILE_ARCH_LEN) < 0 ||
 	    get_str(h->release, in + 120, SCAP_CAPFILE_RELEASE_LEN) < 0)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt header: the engine, arch or kernel release field (offsets 56-215) has no NUL");
 	return 0;
 }
@@ -200,33 +199,33 @@ int scap_capfile_trailer_check(const struct scap_capfile_trailer *t, const struc
 	uint32_t i;
 
 	if (t->nbuffers != h->nbuffers || t->records != records)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "it counts %" PRIu64 " events in %u buffers, the file holds %" PRIu64 " in %u",
 			   t->records, t->nbuffers, records, h->nbuffers);
 	for (i = 0; i < t->nbuffers; i++) {
 		const struct scap_capfile_trailer_buf *b = &t->bufs[i];
 
 		if (b->cpu != h->cpus[i])
-			return bad(why, whylen, -EBADMSG, "buffer %u has cpu %d, the header says %d", i, b->cpu,
+			return scap_capfile_why(why, whylen, -EBADMSG, "buffer %u has cpu %d, the header says %d", i, b->cpu,
 				   h->cpus[i]);
 		if (!add64(&full, b->drops_buffer_full) || !add64(&other, b->drops_other) ||
 		    !add64(&kernel, b->kernel_events) || !add64(&unread, b->unread) || !add64(&events, b->events))
-			return bad(why, whylen, -EBADMSG, "the counts of the buffers up to buffer %u overflow 64 bits", i);
+			return scap_capfile_why(why, whylen, -EBADMSG, "the counts of the buffers up to buffer %u overflow 64 bits", i);
 	}
 	if (full != t->drops_buffer_full || other != t->drops_other || kernel != t->kernel_events ||
 	    unread != t->unread)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "its totals (drops_buffer_full %" PRIu64 ", drops_other %" PRIu64 ", kernel_events %" PRIu64
 			   ", unread %" PRIu64 ") are not the sums of its buffers' (%" PRIu64 ", %" PRIu64 ", %" PRIu64
 			   ", %" PRIu64 ")",
 			   t->drops_buffer_full, t->drops_other, t->kernel_events, t->unread, full, other, kernel, unread);
 	/* Pairing turns raw events into at most as many delivered ones. */
 	if (t->events > events)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "it counts %" PRIu64 " delivered events, more than the %" PRIu64 " its buffers gave",
 			   t->events, events);
 	if (records > t->events || t->toctou > t->events || t->pairing_orphan_exits > t->events)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "its counts of event records (%" PRIu64 "), toctou events (%" PRIu64 ") or orphan exits (%" PRIu64
 			   ") exceed the %" PRIu64 " events delivered",
 			   records, t->toctou, t->pairing_orphan_exits, t->events);

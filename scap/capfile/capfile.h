@@ -135,6 +135,9 @@ struct scap_capfile_trailer {
 /* FNV-1a over every schema row (code, name, dir, params' names, types, aux). */
 uint64_t scap_capfile_schema_hash(void);
 
+/* Writes the reason into why (when not NULL) and returns ret: for the decoders' failures. */
+int scap_capfile_why(char *why, size_t len, int ret, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Little-endian helpers. */
 static inline void scap_capfile_put16(uint8_t *p, uint16_t v)
 {

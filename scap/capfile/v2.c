@@ -6,7 +6,6 @@
  * zlib's crc32 is the checksum (the library links zlib already).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 #include "scap/scap.h"
 #include "scap/common/event_layout.h"
 #include "capfile.h"
-
-__attribute__((format(printf, 4, 5)))
-static int bad(char *why, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 static uint32_t crc(const void *p, size_t n)
 {
@@ -50,10 +36,10 @@ int scap_capfile_preamble_check(const uint8_t *in, char *why, size_t whylen)
 	uint32_t want = crc(in, 12), got = scap_capfile_get32(in + 12);
 
 	if (got != want)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt preamble: its checksum at offset 12 is %08x, its bytes give %08x", got, want);
 	if (scap_capfile_get16(in + 10) != 0)
-		return bad(why, whylen, -EBADMSG, "corrupt preamble: the reserved field at offset 10 is not 0");
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt preamble: the reserved field at offset 10 is not 0");
 	return 0;
 }
 
@@ -75,7 +61,7 @@ int scap_capfile_block_decode(const uint8_t *head, struct scap_capfile_block *b,
 
 	memset(b, 0, sizeof(*b));
 	if (memcmp(head, SCAP_CAPFILE_BLOCK_SYNC, 4) != 0)
-		return bad(why, whylen, -EBADMSG, "no block starts there (it does not begin with \"SBLK\")");
+		return scap_capfile_why(why, whylen, -EBADMSG, "no block starts there (it does not begin with \"SBLK\")");
 	b->kind = scap_capfile_get16(head + 4);
 	b->flags = scap_capfile_get16(head + 6);
 	b->len = scap_capfile_get32(head + 8);
@@ -83,14 +69,14 @@ int scap_capfile_block_decode(const uint8_t *head, struct scap_capfile_block *b,
 	b->head_crc = scap_capfile_get32(head + 16);
 	b->payload_crc = scap_capfile_get32(head + 20);
 	if (b->head_crc != want)
-		return bad(why, whylen, -EBADMSG, "the block head's checksum is %08x, its bytes give %08x",
+		return scap_capfile_why(why, whylen, -EBADMSG, "the block head's checksum is %08x, its bytes give %08x",
 			   b->head_crc, want);
 	if (b->flags & ~SCAP_CAPFILE_BF_KNOWN)
-		return bad(why, whylen, -ENOTSUP,
+		return scap_capfile_why(why, whylen, -ENOTSUP,
 			   "the block sets flags 0x%x this library does not know: replay it with a newer libscap",
 			   b->flags);
 	if (b->len > SCAP_CAPFILE_BLOCK_MAX)
-		return bad(why, whylen, -EBADMSG, "the block's payload length %u exceeds the limit %u", b->len,
+		return scap_capfile_why(why, whylen, -EBADMSG, "the block's payload length %u exceeds the limit %u", b->len,
 			   SCAP_CAPFILE_BLOCK_MAX);
 	return 0;
 }
@@ -149,12 +135,12 @@ int scap_capfile_hdr_decode(const uint8_t *in, size_t len, struct scap_capfile_h
 
 	memset(h, 0, sizeof(*h));
 	if (len < 8)
-		return bad(why, whylen, -EBADMSG, "the HEADER payload has %zu bytes", len);
+		return scap_capfile_why(why, whylen, -EBADMSG, "the HEADER payload has %zu bytes", len);
 	fixed = scap_capfile_get32(in + 0);
 	entry = scap_capfile_get32(in + 4);
 	/* A newer writer may append fields to both parts: their sizes are in the payload. */
 	if (fixed < SCAP_CAPFILE_HDR_FIXED || entry < SCAP_CAPFILE_HDR_ENTRY || fixed > len || entry > 64)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "the HEADER payload's part sizes (%u, %u) are out of range (at least %u and %u; %zu bytes in all)",
 			   fixed, entry, SCAP_CAPFILE_HDR_FIXED, SCAP_CAPFILE_HDR_ENTRY, len);
 	h->version = SCAP_CAPFILE_VERSION;
@@ -173,31 +159,31 @@ int scap_capfile_hdr_decode(const uint8_t *in, size_t len, struct scap_capfile_h
 	if (r < 0)
 		return r;
 	if (scap_capfile_get16(in + 10) || scap_capfile_get32(in + 68))
-		return bad(why, whylen, -EBADMSG, "corrupt header: a reserved field (payload offset 10 or 68) is not 0");
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: a reserved field (payload offset 10 or 68) is not 0");
 	if (len != fixed + (size_t)entry * h->nbuffers)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt header: %zu payload bytes for %u buffers of %u bytes after %u", len, h->nbuffers,
 			   entry, fixed);
 	if (!str_ok(h->engine, in + 72, SCAP_CAPFILE_ENGINE_LEN) || !str_ok(h->arch, in + 104, SCAP_CAPFILE_ARCH_LEN) ||
 	    !str_ok(h->release, in + 136, SCAP_CAPFILE_RELEASE_LEN))
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt header: the engine, arch or kernel release field (payload offsets 72-231) has no NUL");
 	if (h->created_ns <= 0 || h->boot_time_ns > h->created_ns)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "corrupt header: created at %lld ns after the epoch with the boot at %lld: not a time this "
 			   "writer could have read", (long long)h->created_ns, (long long)h->boot_time_ns);
 	if (h->sync_ms < -1)
-		return bad(why, whylen, -EBADMSG, "corrupt header: sync interval %d ms", (int)h->sync_ms);
+		return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: sync interval %d ms", (int)h->sync_ms);
 	h->cpus = malloc(h->nbuffers ? sizeof(*h->cpus) * h->nbuffers : 1);
 	if (!h->cpus)
-		return bad(why, whylen, -ENOMEM, "out of memory for %u buffers", h->nbuffers);
+		return scap_capfile_why(why, whylen, -ENOMEM, "out of memory for %u buffers", h->nbuffers);
 	for (i = 0; i < h->nbuffers; i++) {
 		int32_t c = (int32_t)scap_capfile_get32(in + fixed + (size_t)entry * i);
 
 		if (c < -1 || c >= SCAP_CAPFILE_MAX_CPU) {
 			free(h->cpus);
 			h->cpus = NULL;
-			return bad(why, whylen, -EBADMSG, "corrupt header: buffer %u has cpu %d (-1 or 0..%d)", i, c,
+			return scap_capfile_why(why, whylen, -EBADMSG, "corrupt header: buffer %u has cpu %d (-1 or 0..%d)", i, c,
 				   SCAP_CAPFILE_MAX_CPU - 1);
 		}
 		h->cpus[i] = c;
@@ -252,12 +238,12 @@ int scap_capfile_end_decode(const uint8_t *in, size_t len, uint32_t nbuffers,
 
 	memset(t, 0, sizeof(*t));
 	if (len < 8)
-		return bad(why, whylen, -EBADMSG, "the END payload has %zu bytes", len);
+		return scap_capfile_why(why, whylen, -EBADMSG, "the END payload has %zu bytes", len);
 	fixed = scap_capfile_get32(in + 0);
 	entry = scap_capfile_get32(in + 4);
 	if (fixed < SCAP_CAPFILE_END_FIXED || entry < SCAP_CAPFILE_END_ENTRY || fixed > len || entry > 1024 ||
 	    len != fixed + (size_t)entry * nbuffers)
-		return bad(why, whylen, -EBADMSG,
+		return scap_capfile_why(why, whylen, -EBADMSG,
 			   "the END payload has %zu bytes with parts of %u and %u bytes for %u buffers (at least %u and %u)",
 			   len, fixed, entry, nbuffers, SCAP_CAPFILE_END_FIXED, SCAP_CAPFILE_END_ENTRY);
 	t->records = scap_capfile_get64(in + 8);
@@ -274,11 +260,11 @@ int scap_capfile_end_decode(const uint8_t *in, size_t len, uint32_t nbuffers,
 	t->attach_failures = scap_capfile_get32(in + 96);
 	t->nbuffers = scap_capfile_get32(in + 100);
 	if (t->nbuffers != nbuffers)
-		return bad(why, whylen, -EBADMSG, "the END block counts %u buffers, the header %u", t->nbuffers,
+		return scap_capfile_why(why, whylen, -EBADMSG, "the END block counts %u buffers, the header %u", t->nbuffers,
 			   nbuffers);
 	t->bufs = calloc(nbuffers ? nbuffers : 1, sizeof(*t->bufs));
 	if (!t->bufs)
-		return bad(why, whylen, -ENOMEM, "out of memory for %u buffers", nbuffers);
+		return scap_capfile_why(why, whylen, -ENOMEM, "out of memory for %u buffers", nbuffers);
 	for (i = 0; i < nbuffers; i++) {
 		const uint8_t *b = in + fixed + (size_t)i * entry;
 		struct scap_capfile_trailer_buf *tb = &t->bufs[i];
@@ -286,7 +272,7 @@ int scap_capfile_end_decode(const uint8_t *in, size_t len, uint32_t nbuffers,
 		if (scap_capfile_get32(b + 4)) {
 			free(t->bufs);
 			t->bufs = NULL;
-			return bad(why, whylen, -EBADMSG, "buffer %u's reserved field is not 0", i);
+			return scap_capfile_why(why, whylen, -EBADMSG, "buffer %u's reserved field is not 0", i);
 		}
 		tb->cpu = (int32_t)scap_capfile_get32(b + 0);
 		tb->events = scap_capfile_get64(b + 8);
