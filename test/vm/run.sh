@@ -12,8 +12,9 @@
 # each kernel's packages are fetched through a private apt state and unpacked
 # under the work directory, test/vm/work/ (or $SCAP_VM_WORK), never committed.
 #
-#   test/vm/run.sh              Debian 12's kernel (6.1), Debian 11's (5.10), and
-#                                    Ubuntu 20.04's (5.4), 18.04's (4.15), 16.04's (4.4)
+#   test/vm/run.sh              Debian 12's kernels (6.1, and 6.12 from bookworm-security),
+#                                    Debian 11's (5.10), and Ubuntu 20.04's (5.4),
+#                                    18.04's (4.15), 16.04's (4.4)
 #   SCAP_VM_KERNELS="bullseye" test/vm/run.sh   only Debian 11's newest kernel
 #   SCAP_VM_KERNELS="bookworm:6.1.0-56-amd64" test/vm/run.sh   a given ABI
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
@@ -33,7 +34,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${SCAP_VM_WORK:-$ROOT/test/vm/work}
 QEMU_TIMEOUT=${SCAP_VM_TIMEOUT:-480}
 JOBS=${SCAP_VM_JOBS:-2}
-KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial}
+KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial}
 
 . "$ROOT/test/vm/kernels.sh"
 [ -z "${SCAP_VM_KVER:-}" ] ||
