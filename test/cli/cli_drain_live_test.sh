@@ -3,7 +3,7 @@
 # Stops that drain (issue 17, item 3), with each live engine usable here: a
 # --duration stop, and one that comes while the reader was stopped (SIGSTOP)
 # with the kernel buffers full, deliver everything the kernel side stored:
-# events delivered = kernel_events, unread=0 (drops are counted apart).
+# delivered = kernel_events, unread=0 (drops are counted apart).
 # Needs root, else exits 77 (skip).
 # usage: cli_drain_live_test.sh <scap binary>
 set -u
@@ -36,9 +36,9 @@ for engine in modern_bpf bpf kmod; do
 	# 1. --duration: the stop drains the buffers.
 	"$SCAP" capture --engine "$engine" --pid "$load" --syscalls read --duration 1 --quiet 2>"$T/e"
 	rc=$?
-	ev=$(field events "$T/e"); ke=$(field kernel_events "$T/e"); ur=$(field unread "$T/e")
+	ev=$(field delivered "$T/e"); ke=$(field kernel_events "$T/e"); ur=$(field unread "$T/e")
 	if [ $rc -eq 0 ] && [ -n "$ev" ] && [ "$ev" -gt 0 ] && [ "$ev" = "$ke" ] && [ "$ur" = 0 ]; then
-		ok "$engine --duration 1: $ev events delivered = kernel_events $ke, unread 0"
+		ok "$engine --duration 1: $ev delivered = kernel_events $ke, unread 0"
 	else
 		fail "$engine --duration 1 (rc=$rc): events=$ev kernel_events=$ke unread=$ur"; cat "$T/e"
 	fi
@@ -58,10 +58,10 @@ for engine in modern_bpf bpf kmod; do
 	kill -CONT $cap
 	wait $cap
 	rc=$?
-	ev=$(field events "$T/e"); ke=$(field kernel_events "$T/e"); ur=$(field unread "$T/e")
+	ev=$(field delivered "$T/e"); ke=$(field kernel_events "$T/e"); ur=$(field unread "$T/e")
 	dr=$(field drops "$T/e")
 	if [ $rc -eq 0 ] && [ -n "$ev" ] && [ "$ev" = "$ke" ] && [ "$ur" = 0 ] && [ "${dr:-0}" -gt 0 ]; then
-		ok "$engine, expired while stopped: $ev events delivered = kernel_events, unread 0, $dr drops counted"
+		ok "$engine, expired while stopped: $ev delivered = kernel_events, unread 0, $dr drops counted"
 	else
 		fail "$engine, expired while stopped (rc=$rc): events=$ev kernel_events=$ke unread=$ur drops=$dr"
 		cat "$T/e"

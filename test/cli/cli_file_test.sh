@@ -19,9 +19,9 @@ fail() {
 ok() {
 	echo "ok: $*"
 }
-# events=N of a stats: line
+# delivered=N of a stats: line
 events_of() {
-	sed -n 's/^stats: events=\([0-9]*\) .*/\1/p' "$1" | tail -n 1
+	sed -n 's/^stats: delivered=\([0-9]*\) .*/\1/p' "$1" | tail -n 1
 }
 
 # --- a complete file replays to the end, exit 0 --------------------------------------
