@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <bpf/libbpf.h>
+
 /* The kmod engine's control device (drivers/kmod/ creates it). */
 #ifndef SCAP_KMOD_DEVICE
 #define SCAP_KMOD_DEVICE "/dev/scap"
@@ -94,6 +96,17 @@ const char *scap_tracefs_root(const char *probe);
  * and scap_tracefs_root() tells it what it can see).
  */
 int scap_platform_with_tracefs(const char *probe, void (*fn)(void *), void *arg);
+
+/*
+ * Where libbpf's messages go while this thread works for scap
+ * (platform/libbpf_log.c): sets this thread's sink (NULL: none, messages go
+ * to the program's own libbpf hook) and returns the previous one, to be put
+ * back afterwards. The first call installs scap's router as libbpf's print
+ * hook, once per process; scap never changes the hook again.
+ */
+libbpf_print_fn_t scap_platform_libbpf_sink(libbpf_print_fn_t sink);
+/* This thread's sink, for a helper thread to take over (tracefs.c). */
+libbpf_print_fn_t scap_platform_libbpf_current_sink(void);
 
 /* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
 int scap_platform_possible_cpus(void);

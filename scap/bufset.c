@@ -270,7 +270,7 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 	}
 	s->held_ts = 0;
 	s->last = best;
-	s->bufs[best]->delivered++;
+	SCAP_COUNT_ADD(s->bufs[best]->delivered, 1);
 	if (idx)
 		*idx = (unsigned)best;
 	return s->heads[best];

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "scap/common/event_layout.h"
+#include "counter.h"
 
 struct scap_buf;
 

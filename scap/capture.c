@@ -19,10 +19,10 @@ int scap_start(struct scap *h)
 	if (h->started)
 		return 0;
 	if (h->ops->start) {
-		h->err[0] = '\0';
+		scap__clrerr(h);
 		r = h->ops->start(h->state);
 		if (r < 0) {
-			if (!h->err[0])
+			if (!scap__haserr(h))
 				scap__seterr(h, r, "engine %s could not start capture (%s)", h->ops->name,
 					     scap_errno_name(r) ? scap_errno_name(r) : "?");
 			return r;
@@ -42,9 +42,10 @@ int scap_stop(struct scap *h)
 	if (!h->started)
 		return 0;
 	if (h->ops->stop) {
+		scap__clrerr(h);
 		r = h->ops->stop(h->state);
 		if (r < 0) {
-			if (!h->err[0])
+			if (!scap__haserr(h))
 				scap__seterr(h, r, "engine %s could not stop capture (%s)", h->ops->name,
 					     scap_errno_name(r) ? scap_errno_name(r) : "?");
 			return r;
@@ -141,12 +142,16 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 			r = sleep_until_boottime(until + SCAP_HOLD_BATCH_NS, left);
 			if (r < 0)
 				return r;
+			if (scap__closing(h))
+				return -ECANCELED;
 			waited = true;
 			continue;
 		}
 		if ((waited && left == 0) || !h->ops->wait)
 			return -EAGAIN;
 		r = h->ops->wait(h->state, left);
+		if (scap__closing(h))
+			return -ECANCELED;
 		if (r == -ENODATA) {
 			/* Drain what the engine wrote before it ended. */
 			h->ended = true;
@@ -158,12 +163,52 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 	}
 }
 
+/* The message of each status scap_next returns without an event. */
+static int next_status(struct scap *h, int r, int timeout_ms)
+{
+	switch (r) {
+	case -EAGAIN:
+		return scap__seterr(h, r, "scap_next: no event within %d ms", timeout_ms);
+	case -EINTR:
+		return scap__seterr(h, r, "scap_next: a signal interrupted the wait");
+	case -ENODATA:
+		return scap__seterr(h, r, "scap_next: engine %s has no more events", h->ops->name);
+	case -ECANCELED:
+		return scap__seterr(h, r, "scap_next: another thread closed the handle");
+	default:
+		if (!scap__haserr(h))
+			scap__seterr(h, r, "scap_next: engine %s failed (%s)", h->ops->name,
+				     scap_errno_name(r) ? scap_errno_name(r) : "?");
+		return r;
+	}
+}
+
+static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
+
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms)
+{
+	int r;
+
+	if (!h)
+		return -EINVAL;
+	if (!ev)
+		return scap__seterr(h, -EINVAL, "scap_next: ev is NULL");
+	r = scap__reader_enter(h);
+	if (r == 0)
+		r = next_locked(h, ev, cpu, timeout_ms);
+	if (r < 0) {
+		/* After -ECANCELED, h may be freed: the message is this thread's, not h's. */
+		r = next_status(h, r, timeout_ms);
+		return scap__reader_leave(h, r);
+	}
+	return 0;
+}
+
+/* scap_next once this thread is the reader ("locked": no other thread reads h). */
+static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms)
 {
 	uint64_t deadline = timeout_ms > 0 ? now_ms() + (uint64_t)timeout_ms : 0;
 
-	if (!h || !ev)
-		return -EINVAL;
 	if (!h->ever_started)
 		return scap__seterr(h, -EINVAL, "scap_next called before scap_start: start capture first");
 	for (;;) {
@@ -179,7 +224,7 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 		 * say so rather than let the order be trusted silently.
 		 */
 		if (raw->ts < h->newest_ts)
-			h->out_of_order++;
+			SCAP_COUNT_ADD(h->out_of_order, 1);
 		else
 			h->newest_ts = raw->ts;
 		out = raw;
@@ -196,9 +241,9 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 				out = raw;
 		}
 		/* ---- deliver ---- */
-		h->events++;
+		SCAP_COUNT_ADD(h->events, 1);
 		if (out->flags & SCAP_EVF_TOCTOU)
-			h->toctou++;
+			SCAP_COUNT_ADD(h->toctou, 1);
 		*ev = (const struct scap_event *)out;
 		if (cpu)
 			*cpu = c;
@@ -206,36 +251,45 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 	}
 }
 
+/*
+ * The stats calls may run on any thread, also while another one is in
+ * scap_next: they read the reader's counters atomically (counter.h), and
+ * h->lock keeps them, settings changes and close apart.
+ */
 int scap_get_stats(struct scap *h, struct scap_stats *st)
 {
 	struct scap_stats s;
 	unsigned i;
 	size_t sz;
 
-	if (!h || !st)
+	if (!h)
 		return -EINVAL;
+	if (!st)
+		return scap__seterr(h, -EINVAL, "scap_get_stats: st is NULL");
 	sz = st->sz;
 	if (sz < sizeof(st->sz))
 		return scap__seterr(h, -EINVAL, "scap_get_stats: set st->sz = sizeof(struct scap_stats)");
+	memset(&s, 0, sizeof(s));
+	pthread_mutex_lock(&h->lock);
 	if (h->ops->stats)
 		h->ops->stats(h->state);
-	memset(&s, 0, sizeof(s));
-	s.events = h->events;
-	s.toctou = h->toctou;
+	s.events = SCAP_COUNT_GET(h->events);
+	s.toctou = SCAP_COUNT_GET(h->toctou);
 	for (i = 0; i < h->bufs.n; i++) {
 		const struct scap_buf *b = h->bufs.bufs[i];
 
-		s.drops_buffer_full += b->drops_buffer_full;
-		s.drops_other += b->drops_other;
-		s.kernel_events += b->kernel_events;
+		s.drops_buffer_full += SCAP_COUNT_GET(b->drops_buffer_full);
+		s.drops_other += SCAP_COUNT_GET(b->drops_other);
+		s.kernel_events += SCAP_COUNT_GET(b->kernel_events);
 	}
 	s.drops = s.drops_buffer_full + s.drops_other;
 	s.nbuffers = h->bufs.n;
-	s.attach_failures = h->ctx.attach_failures;
-	s.exits_without_enter = h->ctx.exits_without_enter;
-	s.out_of_order = h->out_of_order;
+	s.attach_failures = SCAP_COUNT_GET(h->ctx.attach_failures);
+	s.exits_without_enter = SCAP_COUNT_GET(h->ctx.exits_without_enter);
+	s.out_of_order = SCAP_COUNT_GET(h->out_of_order);
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
+	pthread_mutex_unlock(&h->lock);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);
 	return 0;
@@ -247,8 +301,10 @@ int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats
 	const struct scap_buf *b;
 	size_t sz;
 
-	if (!h || !st)
+	if (!h)
 		return -EINVAL;
+	if (!st)
+		return scap__seterr(h, -EINVAL, "scap_get_buffer_stats: st is NULL");
 	sz = st->sz;
 	if (sz < sizeof(st->sz))
 		return scap__seterr(h, -EINVAL,
@@ -258,12 +314,14 @@ int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats
 				    idx, h->bufs.n);
 	b = h->bufs.bufs[idx];
 	memset(&s, 0, sizeof(s));
+	pthread_mutex_lock(&h->lock);
 	s.cpu = b->cpu;
-	s.events = b->delivered;
-	s.drops_buffer_full = b->drops_buffer_full;
-	s.drops_other = b->drops_other;
-	s.drops = b->drops_buffer_full + b->drops_other;
-	s.kernel_events = b->kernel_events;
+	s.events = SCAP_COUNT_GET(b->delivered);
+	s.drops_buffer_full = SCAP_COUNT_GET(b->drops_buffer_full);
+	s.drops_other = SCAP_COUNT_GET(b->drops_other);
+	s.drops = s.drops_buffer_full + s.drops_other;
+	s.kernel_events = SCAP_COUNT_GET(b->kernel_events);
+	pthread_mutex_unlock(&h->lock);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);
 	return 0;
@@ -273,6 +331,11 @@ void scap_close(struct scap *h)
 {
 	if (!h)
 		return;
+	/* Closing from another thread: the reader first takes -ECANCELED. */
+	scap__reader_stop(h);
+	/* Stats calls under way on other threads finish first. */
+	pthread_mutex_lock(&h->lock);
+	pthread_mutex_unlock(&h->lock);
 	if (h->started && h->ops->stop)
 		h->ops->stop(h->state);
 	h->ops->close(h->state);
@@ -281,12 +344,9 @@ void scap_close(struct scap *h)
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);
+	scap__threads_fini(h);
+	scap__clrerr(h);
 	free(h);
-}
-
-const char *scap_last_error(const struct scap *h)
-{
-	return h ? h->err : "no handle";
 }
 
 const char *scap_engine_name(const struct scap *h)

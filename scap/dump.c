@@ -103,7 +103,9 @@ static int write_header(struct scap_dumper *d)
 	hdr.snaplen = h->opts.snaplen;
 	hdr.schema_ev_max = SCAP_EV_MAX;
 	hdr.schema_hash = scap_capfile_schema_hash();
-	hdr.boot_time_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	/* The clock of the events: a replayed file's is its recording host's. */
+	if (scap_boot_time(h, &hdr.boot_time_ns) < 0)
+		hdr.boot_time_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	hdr.created_ns = clock_ns(CLOCK_REALTIME);
 	copy_field(hdr.engine, sizeof(hdr.engine), h->ops->name);
 	if (uname(&un) == 0) {
@@ -211,7 +213,8 @@ int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned
 	if (!d)
 		return -EINVAL;
 	if (d->err)
-		return d->err;
+		return scap__seterr(d->h, d->err, "scap_dump_event: capture file %s failed before (%s): close it",
+				    d->path, strerror(-d->err));
 	if (!ev || e->len < SCAP_EVT_HDR_LEN || e->len > SCAP_MAX_EVENT_LEN)
 		return scap__seterr(d->h, -EINVAL, "scap_dump_event: %s", ev ? "the event's length is out of range (not an event from scap_next?)" : "ev is NULL");
 	/* The evidence of a race: the exit-time values, just before the event. */

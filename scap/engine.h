@@ -33,7 +33,8 @@ struct scap_engine_config {
  */
 struct scap_engine_ctx {
 	struct scap_bufset *bufs;  /* add one scap_buf per kernel buffer */
-	char *err;                 /* init's error message goes here */
+	char *err;                 /* init's error message goes here (scap_engine_errf;
+	                              after init, NULL: messages go to scap_last_error) */
 	size_t errlen;
 	scap_log_fn log;
 	void *log_ctx;
@@ -48,6 +49,18 @@ struct scap_engine_ctx {
 	 * file recorded with pairing on): the core then adds no pairing stage.
 	 */
 	bool events_paired;
+	/*
+	 * Readable once scap_close has begun on another thread: wait() must
+	 * return when it is (engines add it to what they poll). -1: none.
+	 */
+	int wake_fd;
+	/*
+	 * Set by init when the events come from another host's clock (a capture
+	 * file): the wall-clock time (ns since the epoch) of that host's boot.
+	 * Live engines leave it: the core measures this host's.
+	 */
+	bool boot_time_known;
+	int64_t boot_time_ns;
 };
 
 /* printf-style helpers for engines. */

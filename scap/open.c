@@ -184,6 +184,10 @@ static struct scap *handle_new(void)
 	if (!h)
 		return NULL;
 	scap_bufset_init(&h->bufs);
+	if (scap__threads_init(h) < 0) {
+		free(h);
+		return NULL;
+	}
 	return h;
 }
 
@@ -201,6 +205,7 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	h->ctx.log = h->opts.log;
 	h->ctx.log_ctx = h->opts.log_ctx;
 	h->ctx.core = h;
+	h->ctx.wake_fd = h->wake_fd;
 	if (err && errlen)
 		err[0] = '\0';
 	r = ops->init(&h->ctx, &h->cfg, &state);
@@ -219,9 +224,9 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	h->ops = ops;
 	h->state = state;
 	h->bufs.live_clock = (ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
-	/* From here on, engine messages go to the handle's error text. */
-	h->ctx.err = h->err;
-	h->ctx.errlen = sizeof(h->err);
+	/* From here on, engine messages go to scap_last_error. */
+	h->ctx.err = NULL;
+	h->ctx.errlen = 0;
 	return 0;
 }
 
@@ -329,7 +334,8 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 		engine = "auto";
 	h = handle_new();
 	if (!h)
-		return fail(err, errlen, -ENOMEM, "scap_open: out of memory");
+		return fail(err, errlen, -ENOMEM, "scap_open: out of memory (or of file descriptors: %s)",
+			    strerror(errno));
 	r = opts_load(&h->opts, opts, err, errlen);
 	if (r < 0)
 		goto out_free;
@@ -351,6 +357,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	r = setup_stage(h, err, errlen);
 	if (r < 0)
 		goto out_close;
+	scap__wallclock_init(h);
 	/* The caller's pointers (syscalls, engine_order, paths) are not ours to keep. */
 	h->opts.syscalls = NULL;
 	h->opts.engine_order = NULL;
@@ -361,6 +368,8 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 		snprintf(msg, sizeof(msg), "engine %s opened", h->ops->name);
 		h->opts.log(SCAP_LOG_INFO, msg, h->opts.log_ctx);
 	}
+	/* A message this thread kept for a closed handle at the same address is not ours. */
+	scap__clrerr(h);
 	*out = h;
 	return 0;
 
@@ -370,6 +379,7 @@ out_free:
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);
+	scap__threads_fini(h);
 	free(h);
 	return r;
 }

@@ -156,6 +156,16 @@ static int open_buffers(struct bpf_engine *e, const struct scap_engine_config *c
 		scap_engine_errf(e->ctx, "bpf: epoll_create1 failed: %s", strerror(-err));
 		return err;
 	}
+	/* Readable when another thread closes the handle: the wait returns at once. */
+	if (e->ctx->wake_fd >= 0) {
+		struct epoll_event wev = { .events = EPOLLIN, .data.u32 = UINT32_MAX };
+
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->ctx->wake_fd, &wev)) {
+			err = -errno;
+			scap_engine_errf(e->ctx, "bpf: epoll_ctl failed: %s", strerror(-err));
+			return err;
+		}
+	}
 	for (cpu = 0; cpu < e->ncpus; cpu++) {
 		struct scap_perf_buf *pb = &e->pbs[e->npbs];
 		struct epoll_event ev = { .events = EPOLLIN };
@@ -423,7 +433,7 @@ static int bpf_stats(void *state)
 		struct scap_perf_buf *pb = &e->pbs[i];
 		const struct scap_bpf_counters *c = &e->percpu[pb->buf.cpu];
 
-		uint64_t done = pb->consumed + pb->malformed, pending, inferred = 0;
+		uint64_t done, pending, inferred = 0;
 
 		/*
 		 * A full buffer is seen twice: the program's failed output and the
@@ -438,12 +448,20 @@ static int bpf_stats(void *state)
 		 * same events, so take the largest.
 		 */
 		pending = scap_perf_buf_pending(pb);
+		/*
+		 * Read after the walk: the reader may consume meanwhile (stats run
+		 * on any thread), and an event counted in both only lowers the
+		 * inferred figure, never raises it.
+		 */
+		done = SCAP_COUNT_GET(pb->consumed) + SCAP_COUNT_GET(pb->malformed);
 		if (c->sent > done + pending)
 			inferred = c->sent - done - pending;
-		pb->buf.drops_buffer_full = c->full > pb->lost ? c->full : pb->lost;
+		uint64_t lost = SCAP_COUNT_GET(pb->lost);
+
+		pb->buf.drops_buffer_full = c->full > lost ? c->full : lost;
 		if (inferred > pb->buf.drops_buffer_full)
 			pb->buf.drops_buffer_full = inferred;
-		pb->buf.drops_other = c->other + pb->malformed;
+		pb->buf.drops_other = c->other + SCAP_COUNT_GET(pb->malformed);
 		pb->buf.kernel_events = c->sent;
 	}
 	/*

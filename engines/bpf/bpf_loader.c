@@ -301,7 +301,7 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 	plan(cfg, tab, used, need_enter);
 
 	libbpf_ctx = ctx;
-	old_print = libbpf_set_print(libbpf_print);
+	old_print = scap_platform_libbpf_sink(libbpf_print);
 	/* Without BTF, execve's new argv in tracepoint mode needs the kprobe (scap_bpf_tp.h). */
 	o.tp_exec_sp = tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
 		       (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
@@ -347,7 +347,7 @@ retry:
 	if (!err)
 		load_core(ctx, &o, used);
 out:
-	libbpf_set_print(old_print);
+	scap_platform_libbpf_sink(old_print);
 	libbpf_ctx = NULL;
 	if (err) {
 		scap_bpf_loader_destroy(&o);

@@ -30,6 +30,7 @@ struct kmod_engine {
 	unsigned nrings;
 	bool capture_self;  /* opts.capture_self: keep the consumer thread's own syscalls */
 	int32_t self_tid;   /* the thread the module leaves out, 0 = none */
+	int wake_fd;        /* the core's: readable when the handle is being closed */
 };
 
 static __thread int32_t reader_tid;
@@ -208,6 +209,7 @@ static int kmod_init(struct scap_engine_ctx *ctx, const struct scap_engine_confi
 		scap_engine_errf(ctx, "kmod: out of memory");
 		return -ENOMEM;
 	}
+	e->wake_fd = ctx->wake_fd;
 	e->fd = open_device(ctx);
 	if (e->fd < 0) {
 		err = e->fd;
@@ -253,10 +255,10 @@ static int kmod_stop(void *state)
 static int kmod_wait(void *state, int timeout_ms)
 {
 	struct kmod_engine *e = state;
-	struct pollfd p = { .fd = e->fd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = e->fd, .events = POLLIN }, { .fd = e->wake_fd, .events = POLLIN } };
 
 	set_self(e); /* best effort: on failure the old thread stays left out */
-	if (poll(&p, 1, timeout_ms) < 0)
+	if (poll(p, e->wake_fd >= 0 ? 2 : 1, timeout_ms) < 0)
 		return errno == EINTR ? -EINTR : -errno;
 	return 0;
 }

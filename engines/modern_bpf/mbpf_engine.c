@@ -180,6 +180,12 @@ static int mbpf_map_rings(struct mbpf *m, size_t size)
 		scap_engine_errf(ctx, "modern_bpf: epoll_create1: %s", strerror(errno));
 		return -errno;
 	}
+	/* Readable when another thread closes the handle: the wait returns at once. */
+	ev.data.u32 = UINT32_MAX;
+	if (ctx->wake_fd >= 0 && epoll_ctl(m->epfd, EPOLL_CTL_ADD, ctx->wake_fd, &ev) != 0) {
+		scap_engine_errf(ctx, "modern_bpf: epoll_ctl: %s", strerror(errno));
+		return -errno;
+	}
 	for (uint32_t cpu = 0; cpu < (uint32_t)m->ncpus; cpu++) {
 		int fd = m->ring_fds[cpu / m->cpus_per_ring];
 
@@ -288,9 +294,9 @@ static int mbpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_confi
 	m->ctx = ctx;
 	m->epfd = -1;
 	mbpf_log_ctx = ctx;
-	old = libbpf_set_print(mbpf_libbpf_print);
+	old = scap_platform_libbpf_sink(mbpf_libbpf_print);
 	err = mbpf_init_locked(m, cfg);
-	libbpf_set_print(old);
+	scap_platform_libbpf_sink(old);
 	mbpf_log_ctx = NULL;
 	if (err == -EPERM && m->memlock_hint[0])
 		scap_engine_errf(ctx, "modern_bpf: %s", m->memlock_hint);
@@ -399,7 +405,7 @@ static int mbpf_stats(void *state)
 			b->drops_other += c[cpu].drops_other;
 			b->kernel_events += c[cpu].events;
 		}
-		b->drops_other += m->rings[i].malformed;
+		b->drops_other += SCAP_COUNT_GET(m->rings[i].malformed);
 	}
 	free(c);
 	return 0;

@@ -238,6 +238,9 @@ static int sf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config 
 		return r;
 	}
 	ctx->events_paired = (hdr.flags & SCAP_CAPFILE_F_PAIRED) != 0;
+	/* Timestamps count from the recording host's boot (scap_boot_time). */
+	ctx->boot_time_known = hdr.boot_time_ns != 0;
+	ctx->boot_time_ns = hdr.boot_time_ns;
 	if (!cfg->all_syscalls || cfg->pid)
 		scap_engine_warnf(ctx, "savefile replays every recorded event: the syscalls and pid options are ignored");
 	scap_engine_logf(ctx, SCAP_LOG_INFO,
@@ -311,14 +314,14 @@ static int sf_trailer(struct sf_state *s, uint32_t len, uint64_t rec)
 
 		scap_capfile_trailer_buf_decode(body + fixed + (size_t)i * SCAP_CAPFILE_TRAILER_BUF,
 						&tb);
-		s->bufs[i].buf.drops_buffer_full = tb.drops_buffer_full;
-		s->bufs[i].buf.drops_other = tb.drops_other;
-		s->bufs[i].buf.kernel_events = tb.kernel_events;
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_buffer_full, tb.drops_buffer_full);
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_other, tb.drops_other);
+		SCAP_COUNT_SET(s->bufs[i].buf.kernel_events, tb.kernel_events);
 	}
 	free(body);
 	/* What the original capture could not see is part of what the file holds. */
-	s->ctx->exits_without_enter = t.exits_without_enter;
-	s->ctx->attach_failures = t.attach_failures;
+	SCAP_COUNT_SET(s->ctx->exits_without_enter, t.exits_without_enter);
+	SCAP_COUNT_SET(s->ctx->attach_failures, t.attach_failures);
 	got = sf_read(s, &extra, 1, why, sizeof(why));
 	if (got < 0)
 		return sf_failf(s, (int)got, "capture file: %s", why);
@@ -436,7 +439,7 @@ static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, i
 	s->has_x = x_pending;
 	s->records++;
 	if (arg < s->nbuffers)
-		s->bufs[arg].buf.delivered++;
+		SCAP_COUNT_ADD(s->bufs[arg].buf.delivered, 1);
 	*ev = (const struct scap_evt_hdr *)s->ev;
 	*cpu = arg;
 	return 0;
