@@ -448,6 +448,8 @@ static int bpf_stats(void *state)
 		 * same events, so take the largest.
 		 */
 		pending = scap_perf_buf_pending(pb);
+		if (pending == UINT64_MAX)
+			pending = c->sent; /* no consistent walk now: infer nothing this time */
 		/*
 		 * Read after the walk: the reader may consume meanwhile (stats run
 		 * on any thread), and an event counted in both only lowers the
@@ -456,13 +458,19 @@ static int bpf_stats(void *state)
 		done = SCAP_COUNT_GET(pb->consumed) + SCAP_COUNT_GET(pb->malformed);
 		if (c->sent > done + pending)
 			inferred = c->sent - done - pending;
-		uint64_t lost = SCAP_COUNT_GET(pb->lost);
+		uint64_t lost = SCAP_COUNT_GET(pb->lost), full = c->full > lost ? c->full : lost;
 
-		pb->buf.drops_buffer_full = c->full > lost ? c->full : lost;
-		if (inferred > pb->buf.drops_buffer_full)
-			pb->buf.drops_buffer_full = inferred;
-		pb->buf.drops_other = c->other + SCAP_COUNT_GET(pb->malformed);
-		pb->buf.kernel_events = c->sent;
+		if (inferred > full)
+			full = inferred;
+		/*
+		 * Each figure is at most what was lost, but the inferred one moves
+		 * with what is in flight when it is taken: keep the largest seen,
+		 * so that a count of drops never goes back.
+		 */
+		if (full > pb->buf.drops_buffer_full)
+			SCAP_COUNT_SET(pb->buf.drops_buffer_full, full);
+		SCAP_COUNT_SET(pb->buf.drops_other, c->other + SCAP_COUNT_GET(pb->malformed));
+		SCAP_COUNT_SET(pb->buf.kernel_events, c->sent);
 	}
 	/*
 	 * A CPU without a buffer (offline at open, online since) can only fail

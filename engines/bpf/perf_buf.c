@@ -142,20 +142,30 @@ static void pb_consume(struct scap_buf *b)
 		pb_release(b);
 }
 
+/*
+ * The stats calls may run while the reader consumes (scap.h, "threads"):
+ * the walk starts at the reader's tail, and if the reader handed space back
+ * past that point meanwhile, the kernel may have written over what was
+ * walked. Then walk again; after a few tries, give up (UINT64_MAX).
+ */
 uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb)
 {
-	uint64_t head = pb_load_head(pb), pos = SCAP_COUNT_GET(pb->tail), n = 0;
+	for (int tries = 0; tries < 4; tries++) {
+		uint64_t start = SCAP_COUNT_GET(pb->tail), head = pb_load_head(pb), pos = start, n = 0;
 
-	while (pos < head) {
-		struct perf_event_header h;
+		while (pos < head) {
+			struct perf_event_header h;
 
-		memcpy(&h, pb->data + (pos & (pb->data_size - 1)), sizeof(h));
-		if (h.size < sizeof(h) || h.size > head - pos || (h.size & 7u))
-			break;
-		n += h.type == PERF_RECORD_SAMPLE;
-		pos += h.size;
+			memcpy(&h, pb->data + (pos & (pb->data_size - 1)), sizeof(h));
+			if (h.size < sizeof(h) || h.size > head - pos || (h.size & 7u))
+				break;
+			n += h.type == PERF_RECORD_SAMPLE;
+			pos += h.size;
+		}
+		if (__atomic_load_n(&pb->meta->data_tail, __ATOMIC_ACQUIRE) <= start)
+			return n;
 	}
-	return n;
+	return UINT64_MAX;
 }
 
 const struct scap_buf_ops scap_perf_buf_ops = {
