@@ -32,6 +32,7 @@ endif()
 
 # pkg-config: prefix found from the .pc file's own place.
 file(RELATIVE_PATH SCAP_PC_PREFIX_FROM_PCDIR /_p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /_p)
+string(REGEX REPLACE "/$" "" SCAP_PC_PREFIX_FROM_PCDIR "${SCAP_PC_PREFIX_FROM_PCDIR}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/scap.pc.in ${PROJECT_BINARY_DIR}/scap.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/scap.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
