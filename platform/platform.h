@@ -108,6 +108,13 @@ libbpf_print_fn_t scap_platform_libbpf_sink(libbpf_print_fn_t sink);
 /* This thread's sink, for a helper thread to take over (tracefs.c). */
 libbpf_print_fn_t scap_platform_libbpf_current_sink(void);
 
+/*
+ * Before obj is loaded: every map of obj that `from` (loaded) has by the
+ * same name is from's (bpf_map__reuse_fd), except the internal ones (globals)
+ * and those named in `own` (NULL-terminated). 0 or a negative errno.
+ */
+int scap_platform_bpf_share_maps(struct bpf_object *obj, const struct bpf_object *from, const char *const *own);
+
 /* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
 int scap_platform_possible_cpus(void);
 bool scap_platform_cpu_online(int cpu);

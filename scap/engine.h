@@ -109,6 +109,15 @@ struct scap_engine_ops {
 	/* Detaches and frees everything. state may be partially built. */
 	void (*close)(void *state);
 	/*
+	 * Optional: switches the kernel side to cfg (scap_set_syscalls,
+	 * _snaplen, _pid_filter: one of them differs from the configuration in
+	 * force) in one step, for every CPU at once, while another thread may be
+	 * reading: the buffers stay. On failure the configuration in force stays
+	 * entirely. 0 or -errno (message with scap_engine_errf). NULL: the
+	 * engine cannot (-ENOTSUP).
+	 */
+	int (*reconfigure)(void *state, const struct scap_engine_config *cfg);
+	/*
 	 * Optional, for engines that deliver already-paired events (savefile):
 	 * the exit-time copy of ev, the event next() returned last, or NULL.
 	 * scap_event_exit_copy asks it when the core has no pairing stage.

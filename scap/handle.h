@@ -107,6 +107,9 @@ static inline bool scap__closing(const struct scap *h)
 /* scap_close's first step: returns once no other thread reads h. */
 void scap__reader_stop(struct scap *h);
 
+/* scap/open.c: cfg's selection from syscall names (NULL: all). 0 or -EINVAL with err written. */
+int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *names, char *err, size_t errlen);
+
 /* scap/lib/wallclock.c: at open, the boot time of the events' clock. */
 void scap__wallclock_init(struct scap *h);
 

@@ -145,8 +145,7 @@ static int opts_load(struct scap_open_opts *o, const struct scap_open_opts *in, 
 	return 0;
 }
 
-static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *names,
-			    char *err, size_t errlen)
+int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *names, char *err, size_t errlen)
 {
 	unsigned i;
 
@@ -344,7 +343,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	h->cfg.snaplen = h->opts.snaplen;
 	h->cfg.pid = h->opts.pid;
 	h->cfg.opts = &h->opts;
-	r = resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
+	r = scap__resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
 	if (r < 0)
 		goto out_free;
 

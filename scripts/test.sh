@@ -10,7 +10,8 @@
 #   3. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
 #      without the tests labelled "live";
 #   4. build-tsan/ (ThreadSanitizer): the thread-safety tests (test_threads,
-#      and as root scap_threads_live with modern_bpf and bpf); a data race fails;
+#      and as root scap_threads_live and scap_reconfig_live with modern_bpf and
+#      bpf); a data race fails;
 #   5. test/vm/run.sh, when it exists: the kernel module and the engines on
 #      Debian 12's 6.1, Debian 11's 5.10 and Ubuntu's 5.4, 4.15 and 4.4
 #      kernels under qemu.
@@ -68,7 +69,7 @@ ctest_asan() {
 # Only the thread tests and what they link: the whole tree is not needed here.
 build_tsan() {
 	cmake -S . -B "$tsan_dir" -DCMAKE_BUILD_TYPE=Debug -DSCAP_TSAN=ON &&
-		cmake --build "$tsan_dir" -j "$jobs" --target test_threads scap_threads_live
+		cmake --build "$tsan_dir" -j "$jobs" --target test_threads scap_threads_live scap_reconfig_live
 }
 run_tsan() {
 	local rc=0 e
@@ -76,6 +77,9 @@ run_tsan() {
 	"$tsan_dir/test/unit/test_threads" || rc=1
 	for e in modern_bpf bpf; do
 		"$tsan_dir/test/live/scap_threads_live" "$e"
+		case $? in 0 | 77) ;; *) rc=1 ;; esac
+		# Settings changed on one thread while another reads.
+		SCAP_RECONFIG_PHASES=4 "$tsan_dir/test/live/scap_reconfig_live" "$e"
 		case $? in 0 | 77) ;; *) rc=1 ;; esac
 	done
 	return $rc

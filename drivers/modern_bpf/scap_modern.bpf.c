@@ -30,10 +30,25 @@ const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
 const volatile bool scap_have_task_btf; /* bpf_get_current_task_btf exists (5.11+) */
 const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
+const volatile scap_u32 scap_instance = 1; /* which load of the handle this is (scap_active) */
 
 /* Written by the loader at run time through the mmapped .bss. */
-scap_u32 scap_running;  /* scap_start/scap_stop */
+scap_u32 scap_started;  /* scap_start/scap_stop; test scap_mbpf_live(), not this */
 scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
+
+/*
+ * scap_active[0]: the load of the handle in force. A settings change
+ * (scap_set_*) loads the programs anew with the new constants and tables,
+ * sharing every map but scap_syscalls and scap_progs, and makes them the
+ * ones in force with one store here: every program of every CPU switches at
+ * once, so no event is captured by both loads or by neither.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_active SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -183,11 +198,22 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	       SCAP_MBPF_TS_COMPAT;
 }
 
+/* Capture is on and this load is the one in force: every program checks it first. */
+static __always_inline bool scap_mbpf_live(void)
+{
+	scap_u32 zero = 0, *active;
+
+	if (!scap_started)
+		return false;
+	active = bpf_map_lookup_elem(&scap_active, &zero);
+	return active && *active == scap_instance;
+}
+
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
+	if (nr >= SCAP_NR_SYSCALLS || !scap_mbpf_live())
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
 	return sc && sc->selected ? sc : NULL;

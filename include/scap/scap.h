@@ -243,6 +243,42 @@ const char *scap_last_error(const struct scap *h);
  *     the eBPF engines raise that limit (setrlimit) when they can.
  */
 
+/* ---- live settings ---------------------------------------------------------------- */
+
+/*
+ * Changing what a running capture captures, without reopening it (the
+ * kernel side stays loaded, the buffers and their events stay). Each call
+ * switches one setting of h at one instant for every CPU: an event is
+ * captured and filled entirely under the old setting or entirely under the
+ * new one, so an event of a syscall selected before and after the change is
+ * never lost or delivered twice, and once the call has returned no event is
+ * captured under the old setting any more. Events the kernel side had
+ * already stored are delivered as they were captured. A syscall that is
+ * running across the change may have its enter captured under one selection
+ * and its exit under the other: the exit then comes alone
+ * (SCAP_EVF_NO_ENTER), or the enter is discarded by the pairing
+ * (scap_stats.pairing_stale).
+ *
+ * The eBPF engines load their programs anew for the new settings, beside
+ * the running ones and sharing their buffers, and switch to them with one
+ * store that every program reads first (a change takes about as long as
+ * scap_open's loading: tens to hundreds of milliseconds); the module
+ * switches in place.
+ *
+ * 0, or a negative errno with scap_last_error: -EINVAL (a bad value: the
+ * message names it), -ENOTSUP (the engine replays recorded or generated
+ * events: "savefile", "synthetic"), or the engine's failure to load or
+ * attach, in which case the old setting stays entirely in force. May be
+ * called from any thread, also while another one is in scap_next (see
+ * "threads"); calls on one handle take turns.
+ */
+/* The syscalls to capture: NULL-terminated names as scap_open_opts.syscalls; NULL = all. */
+int scap_set_syscalls(struct scap *h, const char *const *syscalls);
+/* Bytes kept of I/O buffers, 1..SCAP_MAX_SNAPLEN; 0 = the default (80). */
+int scap_set_snaplen(struct scap *h, unsigned snaplen);
+/* Capture only the process pid (tgid, its threads included); 0 = every process. */
+int scap_set_pid_filter(struct scap *h, int32_t pid);
+
 /* ---- information ------------------------------------------------------------------ */
 
 /* The name of the engine behind the handle ("modern_bpf", ...). */

@@ -24,22 +24,11 @@
 #include <unistd.h>
 
 #include "scap/scap.h"
+#include "../common/check.h"
 
-#define SKIP 77
 #define READ_EVENTS 100000u
 #define JOIN_LIMIT_S 20 /* for a reader that is never woken, not a speed requirement */
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                        \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
-			printf("FAIL %s:%d: ", __func__, __LINE__);                            \
-			printf(__VA_ARGS__);                                                    \
-			printf("\n");                                                           \
-			failures++;                                                             \
-		}                                                                               \
-	} while (0)
 
 static pid_t spawn(bool busy)
 {
@@ -246,19 +235,12 @@ static void test_close_wakes_the_reader(const char *engine)
 int main(int argc, char **argv)
 {
 	const char *engine = argc > 1 ? argv[1] : "modern_bpf";
-	char why[SCAP_ERRBUF_SIZE];
+	int skip = check_live_engine(engine);
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (geteuid() != 0) {
-		printf("SKIP: live capture needs root\n");
-		return SKIP;
-	}
-	if (scap_engine_probe(engine, why, sizeof(why)) < 0) {
-		printf("SKIP: engine %s is not usable here: %s\n", engine, why);
-		return SKIP;
-	}
+	if (skip)
+		return skip;
 	test_close_wakes_the_reader(engine);
 	test_stats_while_reading(engine);
-	printf("%s: %s\n", engine, failures ? "FAILED" : "all thread checks passed");
-	return failures ? 1 : 0;
+	printf("%s: %s\n", engine, check_failures ? "FAILED" : "all thread checks passed");
+	return check_failures ? 1 : 0;
 }

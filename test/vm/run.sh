@@ -149,6 +149,11 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
 			cp "$SB/test/live/scap_conformance" "$BIN/" ||
 			PROBLEMS="$PROBLEMS conformance-does-not-build"
+		# Live settings and the thread-safety contract with the module (test/live/).
+		for t in scap_reconfig_live scap_threads_live; do
+			cmake --build "$SB" -j"$JOBS" --target "$t" >>"$WORK/cmake.log" 2>&1 &&
+				cp "$SB/test/live/$t" "$BIN/" || PROBLEMS="$PROBLEMS $t-does-not-build"
+		done
 	else
 		PROBLEMS="$PROBLEMS live-suite-does-not-build"
 	fi
