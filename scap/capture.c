@@ -20,7 +20,10 @@ int scap_start(struct scap *h)
 		return 0;
 	if (h->ops->start) {
 		scap__clrerr(h);
+		/* Apart from a settings change on another thread. */
+		pthread_mutex_lock(&h->lock);
 		r = h->ops->start(h->state);
+		pthread_mutex_unlock(&h->lock);
 		if (r < 0) {
 			if (!scap__haserr(h))
 				scap__seterr(h, r, "engine %s could not start capture (%s)", h->ops->name,
@@ -43,7 +46,9 @@ int scap_stop(struct scap *h)
 		return 0;
 	if (h->ops->stop) {
 		scap__clrerr(h);
+		pthread_mutex_lock(&h->lock);
 		r = h->ops->stop(h->state);
+		pthread_mutex_unlock(&h->lock);
 		if (r < 0) {
 			if (!scap__haserr(h))
 				scap__seterr(h, r, "engine %s could not stop capture (%s)", h->ops->name,

@@ -57,8 +57,12 @@ static int apply(struct scap *h, const struct change *c)
 	} else if (r == 0) {
 		scap__clrerr(h);
 		r = h->ops->reconfigure(h->state, &cfg);
-		if (r == 0)
+		if (r == 0) {
 			h->cfg = cfg;
+			/* The normalized options say what is in force (a capture file's header records it). */
+			h->opts.snaplen = cfg.snaplen;
+			h->opts.pid = cfg.pid;
+		}
 		else if (scap__haserr(h))
 			snprintf(err, sizeof(err), "%s; the previous setting stays in force", scap_last_error(h));
 		else
