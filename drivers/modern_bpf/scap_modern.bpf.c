@@ -33,7 +33,7 @@ const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU
 const volatile scap_u32 scap_instance = 1; /* which load of the handle this is (scap_active) */
 
 /* Written by the loader at run time through the mmapped .bss. */
-scap_u32 scap_started;  /* scap_start/scap_stop; test scap_mbpf_live(), not this */
+scap_u32 scap_started;  /* scap_start/scap_stop; with scap_mbpf_in_force() */
 scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
 
 /*
@@ -198,14 +198,14 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	       SCAP_MBPF_TS_COMPAT;
 }
 
-/* Capture is on and this load is the one in force: every program checks it first. */
-static __always_inline bool scap_mbpf_live(void)
+/*
+ * This load is the one in force (scap_active): every program checks it, with
+ * scap_started, before it captures anything.
+ */
+static __always_inline bool scap_mbpf_in_force(void)
 {
-	scap_u32 zero = 0, *active;
+	scap_u32 zero = 0, *active = bpf_map_lookup_elem(&scap_active, &zero);
 
-	if (!scap_started)
-		return false;
-	active = bpf_map_lookup_elem(&scap_active, &zero);
 	return active && *active == scap_instance;
 }
 
@@ -213,10 +213,13 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (nr >= SCAP_NR_SYSCALLS || !scap_mbpf_live())
+	if (!scap_started || nr >= SCAP_NR_SYSCALLS)
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
-	return sc && sc->selected ? sc : NULL;
+	if (!sc || !sc->selected)
+		return NULL;
+	/* Last: a syscall that is not selected costs what it cost before live settings. */
+	return scap_mbpf_in_force() ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
