@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "bufset.h"
 #include "counter.h"
+#include "filter/filter.h"
 
 /*
  * The optional stage between the raw stream and the caller (the enter/exit
@@ -53,6 +54,8 @@ struct scap {
 	struct scap_engine_config cfg;
 	struct scap_open_opts opts;    /* the caller's options, normalized, full size */
 	struct scap_stage stage;       /* feed == NULL: no stage */
+	struct scap_filter filter;     /* the caller's selection, applied by the core ... */
+	bool core_filter;              /* ... when set: an engine that does not filter itself */
 	bool started;
 	bool ever_started;
 	bool ended;                    /* the engine said -ENODATA */
@@ -109,6 +112,9 @@ void scap__reader_stop(struct scap *h);
 
 /* scap/open.c: cfg's selection from syscall names (NULL: all). 0 or -EINVAL with err written. */
 int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *names, char *err, size_t errlen);
+
+/* scap/open.c: pid is a running process, not a thread. 0, -ESRCH or -EINVAL with err written. */
+int scap__check_pid(int32_t pid, char *err, size_t errlen);
 
 /* scap/lib/wallclock.c: at open, the boot time of the events' clock. */
 void scap__wallclock_init(struct scap *h);

@@ -45,5 +45,7 @@ int scap_bpf_loader_load_shared(struct scap_engine_ctx *ctx, const struct scap_e
 				int ncpus, const struct scap_bpf_objs *share, struct scap_bpf_objs *out,
 				bool *need_enter);
 void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
+/* Programs the kernel accepted, in both objects (the -v summary). */
+unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *objs);
 
 #endif

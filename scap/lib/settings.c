@@ -36,7 +36,8 @@ static int changed(const struct scap *h, const struct change *c, struct scap_eng
 		return 0;
 	case SET_PID:
 		cfg->pid = c->pid;
-		return 0;
+		/* As at open: a filter that matches nothing would capture nothing, silently. */
+		return c->pid ? scap__check_pid(c->pid, err, errlen) : 0;
 	}
 	return -EINVAL;
 }

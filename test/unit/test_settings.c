@@ -43,6 +43,11 @@ static void test_bad_values_named(void **state)
 	assert_string_equal(scap_last_error(h), "scap_set_snaplen: 16385 is too large: the snaplen is 1..16384 (0: 80)");
 	assert_int_equal(scap_set_pid_filter(h, -1), -EINVAL);
 	assert_string_equal(scap_last_error(h), "scap_set_pid_filter: -1 is not a process id (0: every process)");
+	/* Beyond any pid_max: as at open, a filter matching nothing is refused. */
+	assert_int_equal(scap_set_pid_filter(h, 0x3fffffff), -ESRCH);
+	assert_string_equal(scap_last_error(h), "scap_set_pid_filter: invalid option pid=1073741823: no process has "
+						"this id (it may have exited), so the pid filter would match "
+						"nothing: give the id of a running process");
 	assert_int_equal(scap_set_syscalls(NULL, NULL), -EINVAL);
 	scap_close(h);
 }
