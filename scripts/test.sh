@@ -33,15 +33,16 @@ summary=()
 
 # step NAME CMD...: runs CMD, records its result, keeps going.
 step() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	echo "=== $name"
 	if "$@" 2>&1 | tee "$log"; then
-		echo "=== $name: passed"
+		echo "=== $name: passed ($((SECONDS - t0)) s)"
 	else
-		echo "=== $name: FAILED"
+		echo "=== $name: FAILED ($((SECONDS - t0)) s)"
 		failed+=("$name")
 	fi
+	summary+=("$name: $((SECONDS - t0)) s")
 	# ctest's own summary lines ("100% tests passed, ...", "The following tests
 	# FAILED:" and the tests it lists).
 	while IFS= read -r line; do
