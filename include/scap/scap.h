@@ -351,18 +351,33 @@ const char *scap_event_name(const struct scap_event *ev);
 /* SCAP_DIR_ENTER or SCAP_DIR_EXIT. */
 unsigned scap_event_dir(const struct scap_event *ev);
 
+/*
+ * Whether a parameter holds its whole value (docs/event-format.md, "Partial
+ * values"): from bit 15 of its length word.
+ */
+enum scap_param_state {
+	SCAP_PARAM_WHOLE = 0,      /* the value as the syscall used it; with len 0: no value
+	                              (a NULL pointer, a value this event or engine lacks) */
+	SCAP_PARAM_CUT = 1,        /* len > 0: part of the value, cut at a limit (snaplen,
+	                              path or argv size, path depth) or read only in part;
+	                              the event has SCAP_EVF_TRUNCATED */
+	SCAP_PARAM_UNREADABLE = 2, /* len 0: the value exists but none of it could be read
+	                              (user memory that faulted, no room left) */
+};
+
 /* One decoded parameter. Pointers point into the event: valid as long as it is. */
 struct scap_param {
 	const char *name;          /* schema name ("pathname", "res", ...) */
 	enum scap_param_type type;
 	unsigned aux;              /* the schema's aux field (flag set for flags) */
 	const void *data;          /* raw bytes in the event */
-	uint32_t len;              /* raw length; 0 = empty (NULL pointer, unreadable) */
+	uint32_t len;              /* data bytes (the length word without its mark); 0 = empty */
 	union {
 		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
 		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, MODE, ADDR, SYSCALLID */
 	} v;
 	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
+	enum scap_param_state state;
 };
 
 /*
