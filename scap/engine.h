@@ -34,7 +34,8 @@ struct scap_engine_config {
  */
 struct scap_engine_ctx {
 	struct scap_bufset *bufs;  /* add one scap_buf per kernel buffer */
-	char *err;                 /* init's error message goes here */
+	char *err;                 /* init's error message goes here (scap_engine_errf;
+	                              after init, NULL: messages go to scap_last_error) */
 	size_t errlen;
 	scap_log_fn log;
 	void *log_ctx;
@@ -56,6 +57,18 @@ struct scap_engine_ctx {
 	bool input_set;
 	dev_t input_dev;
 	ino_t input_ino;
+	/*
+	 * Readable once scap_close has begun on another thread: wait() must
+	 * return when it is (engines add it to what they poll). -1: none.
+	 */
+	int wake_fd;
+	/*
+	 * Set by init when the events come from another host's clock (a capture
+	 * file): the wall-clock time (ns since the epoch) of that host's boot.
+	 * Live engines leave it: the core measures this host's.
+	 */
+	bool boot_time_known;
+	int64_t boot_time_ns;
 };
 
 /* printf-style helpers for engines. */
@@ -108,6 +121,15 @@ struct scap_engine_ops {
 	int (*stats)(void *state);
 	/* Detaches and frees everything. state may be partially built. */
 	void (*close)(void *state);
+	/*
+	 * Optional: switches the kernel side to cfg (scap_set_syscalls,
+	 * _snaplen, _pid_filter: one of them differs from the configuration in
+	 * force) in one step, for every CPU at once, while another thread may be
+	 * reading: the buffers stay. On failure the configuration in force stays
+	 * entirely. 0 or -errno (message with scap_engine_errf). NULL: the
+	 * engine cannot (-ENOTSUP).
+	 */
+	int (*reconfigure)(void *state, const struct scap_engine_config *cfg);
 	/*
 	 * Optional, for engines that deliver already-paired events (savefile):
 	 * the exit-time copy of ev, the event next() returned last, or NULL.

@@ -426,8 +426,8 @@ static void text_event(struct fw *w, const struct scap_event *ev, const struct l
  * the length, or -1 with *need set when the room is short of the bound or a
  * checked part did not fit.
  */
-static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, char *end,
-			unsigned *malformed, size_t *need)
+static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, int64_t ts_off,
+			char *buf, char *end, unsigned *malformed, size_t *need)
 {
 	struct line l;
 	struct fw w = { .p = buf, .end = end };
@@ -435,6 +435,9 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 	size_t bound;
 
 	memcpy(&l.h, ev, sizeof(l.h));
+	/* Wall-clock time when asked (scap_event_format_opts); never below 0. */
+	if (ts_off)
+		l.h.ts = ts_off < 0 && (uint64_t)-ts_off > l.h.ts ? 0 : l.h.ts + (uint64_t)ts_off;
 	l.cpu = cpu;
 	l.info = scap__event_decode(ev, l.prm, l.err);
 	l.n = l.info ? l.info->nparams : l.h.nparams;
@@ -464,7 +467,8 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 /* Short of room: format into scratch memory, hand out what fits. Apart, so
  * that the direct path carries no scratch buffer on its stack. */
 static __attribute__((noinline)) int format_scratch(const struct scap_event *ev, unsigned cpu, enum scap_format fmt,
-						    char *buf, size_t len, unsigned *malformed, size_t need)
+						    int64_t ts_off, char *buf, size_t len, unsigned *malformed,
+						    size_t need)
 {
 	char scratch[4096], *s;
 	int n;
@@ -475,7 +479,8 @@ static __attribute__((noinline)) int format_scratch(const struct scap_event *ev,
 		s = need < sizeof(scratch) ? scratch : malloc(need + 1);
 		if (!s)
 			return -ENOMEM;
-		n = format_event(ev, cpu, fmt, s, s + (s == scratch ? sizeof(scratch) - 1 : need), malformed, &need);
+		n = format_event(ev, cpu, fmt, ts_off, s, s + (s == scratch ? sizeof(scratch) - 1 : need), malformed,
+				 &need);
 		if (n >= 0)
 			break;
 		if (s != scratch)
@@ -492,8 +497,8 @@ static __attribute__((noinline)) int format_scratch(const struct scap_event *ev,
 	return n;
 }
 
-int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
-		      unsigned *malformed)
+static int format_off(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, int64_t ts_off, char *buf,
+		      size_t len, unsigned *malformed)
 {
 	size_t need = 0;
 	int n;
@@ -505,11 +510,39 @@ int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_forma
 	if (!ev || (fmt != SCAP_FORMAT_TEXT && fmt != SCAP_FORMAT_JSON))
 		return -EINVAL;
 	if (buf && len > 1) {
-		n = format_event(ev, cpu, fmt, buf, buf + len - 1, malformed, &need);
+		n = format_event(ev, cpu, fmt, ts_off, buf, buf + len - 1, malformed, &need);
 		if (n >= 0)
 			return n;
 	}
-	return format_scratch(ev, cpu, fmt, buf, len, malformed, need);
+	return format_scratch(ev, cpu, fmt, ts_off, buf, len, malformed, need);
+}
+
+int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
+		      unsigned *malformed)
+{
+	return format_off(ev, cpu, fmt, 0, buf, len, malformed);
+}
+
+int scap_event_format_opts(const struct scap_event *ev, unsigned cpu, const struct scap_format_opts *opts,
+			   char *buf, size_t len, unsigned *malformed)
+{
+	struct scap_format_opts o = { 0 };
+
+	if (!opts || opts->sz < sizeof(opts->sz)) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -EINVAL;
+	}
+	/* A newer caller's fields this library does not know must be zero (unused). */
+	for (size_t i = sizeof(o); i < opts->sz; i++) {
+		if (((const unsigned char *)opts)[i]) {
+			if (buf && len)
+				buf[0] = '\0';
+			return -EINVAL;
+		}
+	}
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	return format_off(ev, cpu, o.fmt, o.ts_offset_ns, buf, len, malformed);
 }
 
 int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len)

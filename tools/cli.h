@@ -69,6 +69,7 @@ struct cli_printer {
 	char *out;             /* lines waiting to be written */
 	size_t out_len, out_cap;
 	uint64_t decode_errors;/* parameters that could not be decoded */
+	int64_t ts_offset_ns;  /* --wall-clock: the boot time added to each ts (scap_boot_time) */
 	uint64_t unwritten;    /* lines a failed write could not deliver */
 };
 

@@ -63,6 +63,7 @@ struct capture_args {
 	 * replay has none, and takes any well-formed value (with a note). */
 	const char *buffer_text, *cpus_text, *snaplen_text;
 	bool quiet;                /* --quiet: record only, print no events */
+	bool wall_clock;           /* --wall-clock: ts as time since the epoch */
 	const char *write_path;    /* --write FILE: record what is delivered */
 	uint64_t count;            /* 0 = no limit */
 	double duration;           /* 0 = no limit */
@@ -121,6 +122,8 @@ static void usage(FILE *f)
 	      "  --write PATH           also record the events to the capture file PATH\n"
 	      "                         (gzip-compressed when PATH ends in .gz)\n"
 	      "  --quiet                print no events (with --write: record only)\n"
+	      "  --wall-clock           ts as wall-clock time (UTC): seconds since the epoch, in JSON ns;\n"
+	      "                         a replayed file uses the clock of the host that recorded it\n"
 	      "  --synthetic-seed N     seed of the synthetic stream (default 1)\n"
 	      "  --synthetic-events N   events the synthetic engine generates (default endless)\n"
 	      "  --synthetic-cpus N     virtual CPUs of the synthetic engine (default 4)\n"
@@ -142,7 +145,7 @@ static void log_to_stderr(enum scap_log_level lvl, const char *msg, void *ctx)
 enum {
 	OPT_ENGINE = 256, OPT_ENGINE_ORDER, OPT_JSON, OPT_COUNT, OPT_DURATION, OPT_PID, OPT_SYSCALLS,
 	OPT_BUFFER_SIZE, OPT_CPUS_PER_BUFFER, OPT_SNAPLEN, OPT_UNPAIRED, OPT_SAVEFILE, OPT_SEED,
-	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET, OPT_LINE_BUFFERED,
+	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET, OPT_LINE_BUFFERED, OPT_WALL_CLOCK,
 };
 
 /*
@@ -205,6 +208,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
+		{ "wall-clock", no_argument, NULL, OPT_WALL_CLOCK },
 		{ "synthetic-seed", required_argument, NULL, OPT_SEED },
 		{ "synthetic-events", required_argument, NULL, OPT_SYN_EVENTS },
 		{ "synthetic-cpus", required_argument, NULL, OPT_SYN_CPUS },
@@ -285,6 +289,9 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			break;
 		case OPT_QUIET:
 			a->quiet = true;
+			break;
+		case OPT_WALL_CLOCK:
+			a->wall_clock = true;
 			break;
 		case OPT_SEED:
 			if (cli_parse_u64("--synthetic-seed", optarg, 0, UINT64_MAX, &a->opts.synthetic_seed) < 0)
@@ -561,6 +568,9 @@ static enum stop_reason deliver(struct scap *h, const struct capture_args *a, st
 		snprintf(err, errlen, "%s", scap_last_error(h));
 		return STOP_ERROR;
 	}
+	/* Follows a step of the system clock (scap_boot_time re-measures). */
+	if (a->wall_clock && !a->quiet)
+		scap_boot_time(h, &p->ts_offset_ns);
 	rc = a->quiet ? 0 : cli_print_event(p, ev, cpu);
 	if (rc == -EPIPE)
 		return STOP_OUTPUT;
@@ -740,6 +750,11 @@ int cmd_capture(int argc, char **argv)
 		goto out;
 	if (!strcmp(a.engine, "auto"))
 		print_lines("auto: ", scap_engine_report(h));
+	if (a.wall_clock && scap_boot_time(h, &printer.ts_offset_ns) < 0) {
+		cli_errorf("--wall-clock: %s: leave the option out", scap_last_error(h));
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
 	if (scap_start(h) < 0) {
 		cli_errorf("cannot start capture with engine '%s': %s", scap_engine_name(h), scap_last_error(h));
 		status = CLI_EXIT_FAIL;

@@ -69,6 +69,14 @@ struct {
 	__uint(max_entries, 1);
 } counters SEC(".maps");
 
+/* active[0]: the load of the handle in force (scap_bpf_settings.instance). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} active SEC(".maps");
+
 /*
  * Per-CPU scratch: an array indexed by CPU, because per-CPU array values are
  * limited to 32 KiB. SCAP_BPF_OUT_PAD bytes before the event keep it 8-byte
@@ -132,13 +140,19 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_load_regs(struct bpf_ra
 	return sc;
 }
 
-/* The settings while capture runs, NULL while it is stopped. */
+/*
+ * The settings while capture runs and this load is the one in force, NULL
+ * otherwise: every program checks it first.
+ */
 static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, *in_force;
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
 
-	return st && st->capturing ? st : NULL;
+	if (!st || !st->capturing)
+		return NULL;
+	in_force = bpf_map_lookup_elem(&active, &zero);
+	return in_force && *in_force == st->instance ? st : NULL;
 }
 
 /*

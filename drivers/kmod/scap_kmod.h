@@ -35,7 +35,13 @@ struct scap_session {
 	bool capturing;
 	pid_t tgid;                  /* capture only this process, 0 = all */
 	pid_t self_tid;              /* never capture this thread (the consumer), 0 = none */
-	unsigned long selected[BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
+	/*
+	 * The selection, twice: probes test selected[sel_gen], SET_SYSCALLS
+	 * fills the other one and flips sel_gen, so that a change takes effect
+	 * at one instant for every syscall (scap_main.c).
+	 */
+	unsigned long selected[2][BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
+	unsigned int sel_gen;
 	wait_queue_head_t wq;
 	struct timer_list timer;     /* wakes readers of slow trickles */
 };
@@ -54,5 +60,7 @@ void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long
 int scap_probe_lookup(void);
 int scap_probe_attach(struct scap_session *s);
 void scap_probe_detach(struct scap_session *s);
+/* Returns once every probe running when it was called has returned. */
+void scap_probe_sync(void);
 
 #endif

@@ -100,7 +100,11 @@ struct scap_kmod_info {
 
 SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_info) == 32, "info layout");
 
-/* SCAP_KMOD_IOC_SET_SYSCALLS: bit n set = capture syscall number n. */
+/*
+ * SCAP_KMOD_IOC_SET_SYSCALLS: bit n set = capture syscall number n. Also
+ * while capturing: the new selection takes effect for every syscall at one
+ * instant, and the ioctl returns once no probe applies the old one.
+ */
 struct scap_kmod_syscalls {
 	scap_u8 bitmap[512 / 8];
 };

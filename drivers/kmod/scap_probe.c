@@ -47,7 +47,7 @@ static bool wanted(struct scap_session *s, long nr)
 		return false;
 	if (current->pid == READ_ONCE(s->self_tid))
 		return false;
-	return test_bit(nr, s->selected);
+	return test_bit(nr, s->selected[smp_load_acquire(&s->sel_gen)]);
 }
 
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
@@ -81,6 +81,11 @@ int scap_probe_attach(struct scap_session *s)
 		return err;
 	}
 	return 0;
+}
+
+void scap_probe_sync(void)
+{
+	tracepoint_synchronize_unregister();
 }
 
 /* After this returns no probe runs or will run with s: its rings may go. */

@@ -30,10 +30,25 @@ const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
 const volatile bool scap_have_task_btf; /* bpf_get_current_task_btf exists (5.11+) */
 const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
+const volatile scap_u32 scap_instance = 1; /* which load of the handle this is (scap_active) */
 
 /* Written by the loader at run time through the mmapped .bss. */
-scap_u32 scap_running;  /* scap_start/scap_stop */
+scap_u32 scap_started;  /* scap_start/scap_stop; with scap_mbpf_in_force() */
 scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
+
+/*
+ * scap_active[0]: the load of the handle in force. A settings change
+ * (scap_set_*) loads the programs anew with the new constants and tables,
+ * sharing every map but scap_syscalls and scap_progs, and makes them the
+ * ones in force with one store here: every program of every CPU switches at
+ * once, so no event is captured by both loads or by neither.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_active SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -183,14 +198,28 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	       SCAP_MBPF_TS_COMPAT;
 }
 
+/*
+ * This load is the one in force (scap_active): every program checks it, with
+ * scap_started, before it captures anything.
+ */
+static __always_inline bool scap_mbpf_in_force(void)
+{
+	scap_u32 zero = 0, *active = bpf_map_lookup_elem(&scap_active, &zero);
+
+	return active && *active == scap_instance;
+}
+
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
+	if (!scap_started || nr >= SCAP_NR_SYSCALLS)
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
-	return sc && sc->selected ? sc : NULL;
+	if (!sc || !sc->selected)
+		return NULL;
+	/* Last: a syscall that is not selected costs what it cost before live settings. */
+	return scap_mbpf_in_force() ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)

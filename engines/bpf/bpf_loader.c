@@ -202,6 +202,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	err = err ?: bpf_map__reuse_fd(core->maps.settings, bpf_map__fd(o->skel->maps.settings));
 	err = err ?: bpf_map__reuse_fd(core->maps.counters, bpf_map__fd(o->skel->maps.counters));
 	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
+	err = err ?: bpf_map__reuse_fd(core->maps.active, bpf_map__fd(o->skel->maps.active));
 	if (err)
 		goto fail;
 	bpf_object__for_each_program(p, core->obj) {
@@ -297,9 +298,28 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	}
 }
 
+/* What each load has for itself: its syscall table, tail calls and settings. */
+static const char *const own_maps[] = { "syscalls", "progs", "settings", NULL };
+
+static int load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, int ncpus, bool tp_mode,
+		const char *hint, const struct scap_bpf_objs *share, struct scap_bpf_objs *out, bool *need_enter);
+
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
 			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
 			 bool *need_enter)
+{
+	return load(ctx, cfg, ncpus, tp_mode, hint, NULL, out, need_enter);
+}
+
+int scap_bpf_loader_load_shared(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
+				int ncpus, const struct scap_bpf_objs *share, struct scap_bpf_objs *out,
+				bool *need_enter)
+{
+	return load(ctx, cfg, ncpus, share->tp_mode, "", share, out, need_enter);
+}
+
+static int load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, int ncpus, bool tp_mode,
+		const char *hint, const struct scap_bpf_objs *share, struct scap_bpf_objs *out, bool *need_enter)
 {
 	static struct scap_bpf_syscall tab_init[SCAP_NR_SYSCALLS];
 	struct scap_bpf_syscall tab[SCAP_NR_SYSCALLS];
@@ -313,7 +333,7 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 	plan(cfg, tab, used, need_enter);
 
 	libbpf_ctx = ctx;
-	old_print = libbpf_set_print(libbpf_print);
+	old_print = scap_platform_libbpf_sink(libbpf_print);
 	/* Without BTF, execve's new argv in tracepoint mode needs the kprobe (scap_bpf_tp.h). */
 	o.tp_exec_sp = tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
 		       (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
@@ -326,6 +346,10 @@ retry:
 	}
 	bpf_map__set_max_entries(o.skel->maps.events, (__u32)ncpus);
 	bpf_map__set_max_entries(o.skel->maps.scratch, (__u32)ncpus);
+	if (share && (err = scap_platform_bpf_share_maps(o.skel->obj, share->skel->obj, own_maps)) != 0) {
+		scap_engine_errf(ctx, "bpf: cannot share the maps of the running programs: %s", strerror(-err));
+		goto out;
+	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		struct bpf_program *p = bpf_object__find_program_by_name(o.skel->obj, ev_rows[code].prog);
 
@@ -359,7 +383,7 @@ retry:
 	if (!err)
 		load_core(ctx, &o, used);
 out:
-	libbpf_set_print(old_print);
+	scap_platform_libbpf_sink(old_print);
 	libbpf_ctx = NULL;
 	if (err) {
 		scap_bpf_loader_destroy(&o);

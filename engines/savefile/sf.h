@@ -48,7 +48,7 @@ long sf_in_read(struct sf_in *in, void *buf, size_t n, char *why, size_t whylen)
  * for bytes. 0 when some are there (or the input is a regular file), -EAGAIN,
  * or -EINTR.
  */
-int sf_in_wait(struct sf_in *in, int timeout_ms);
+int sf_in_wait(struct sf_in *in, int wake_fd, int timeout_ms);
 
 /* A buffer of the original capture: no events, only its counters for stats. */
 struct sf_buf {

@@ -116,14 +116,14 @@ int sf_apply_trailer(struct sf_state *s, struct scap_capfile_trailer *t, uint64_
 	if (scap_capfile_trailer_check(t, &s->hdr, s->records, why, sizeof(why)) < 0)
 		return sf_failf(s, -EBADMSG, "corrupt capture file: the %s at offset %" PRIu64 ": %s", what, off, why);
 	for (i = 0; i < s->nbuffers; i++) {
-		s->bufs[i].buf.drops_buffer_full = t->bufs[i].drops_buffer_full;
-		s->bufs[i].buf.drops_other = t->bufs[i].drops_other;
-		s->bufs[i].buf.kernel_events = t->bufs[i].kernel_events;
-		s->bufs[i].buf.unread = t->bufs[i].unread;
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_buffer_full, t->bufs[i].drops_buffer_full);
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_other, t->bufs[i].drops_other);
+		SCAP_COUNT_SET(s->bufs[i].buf.kernel_events, t->bufs[i].kernel_events);
+		SCAP_COUNT_SET(s->bufs[i].buf.unread, t->bufs[i].unread);
 	}
 	/* What the original capture could not see is part of what the file holds. */
-	s->ctx->exits_without_enter = t->exits_without_enter;
-	s->ctx->attach_failures = t->attach_failures;
+	SCAP_COUNT_SET(s->ctx->exits_without_enter, t->exits_without_enter);
+	SCAP_COUNT_SET(s->ctx->attach_failures, t->attach_failures);
 	scap_engine_logf(s->ctx, SCAP_LOG_INFO,
 			 "end of capture file: the original capture delivered %" PRIu64 " events, dropped %" PRIu64
 			 " (buffer full %" PRIu64 ", other %" PRIu64 "), left %" PRIu64 " unread, toctou %" PRIu64

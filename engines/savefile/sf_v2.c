@@ -248,10 +248,13 @@ int sf_v2_next(struct sf_state *s)
 				return r;
 			if (r == 1) {
 				s->records++;
-				s->bufs[cpu].buf.delivered++;
+				SCAP_COUNT_ADD(s->bufs[cpu].buf.delivered, 1);
 				return (int)cpu;
 			}
 			s->in_block = false;
+			/* A FIFO with nothing more yet: the caller waits (sf_next), not read(). */
+			if (sf_in_wait(&s->in, -1, 0) == -EAGAIN)
+				return -EAGAIN;
 		}
 		r = read_block(s, &b);
 		if (r < 0)

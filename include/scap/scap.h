@@ -4,8 +4,11 @@
  *
  * The whole public API. Conventions:
  *   - every function that can fail returns 0 or a negative errno value;
- *   - a handle keeps the text of its last error (scap_last_error); scap_open
- *     writes its error into a caller buffer because there is no handle yet;
+ *   - after a call on a handle failed, scap_last_error says why (per thread,
+ *     like errno; see "errors" below); scap_open writes its error into a
+ *     caller buffer because there is no handle yet;
+ *   - which calls may run on other threads while one reads events, and what
+ *     scap changes in the process: see "threads" below;
  *   - options structs start with their own size (set .sz = sizeof(struct))
  *     so that they can grow without breaking callers built against an older
  *     header: fields past the caller's size take their defaults;
@@ -36,8 +39,23 @@ extern "C" {
 #endif
 
 #define SCAP_ERRBUF_SIZE 512
-#define SCAP_API_VERSION_MAJOR 0
-#define SCAP_API_VERSION_MINOR 1
+
+/* ---- version (docs/embedding.md: what a minor and a major version may change) ---- */
+
+/* The version of this header. scap_version() tells the library's. */
+#define SCAP_VERSION_MAJOR 0
+#define SCAP_VERSION_MINOR 2
+#define SCAP_VERSION_PATCH 0
+#define SCAP_API_VERSION_MAJOR SCAP_VERSION_MAJOR /* older names */
+#define SCAP_API_VERSION_MINOR SCAP_VERSION_MINOR
+
+/*
+ * The version of the library the program runs with, as "MAJOR.MINOR.PATCH";
+ * the three numbers also go to the pointers that are not NULL. A program
+ * built against this header works with a library of the same major version
+ * and the same or a later minor version. Never fails; the string is static.
+ */
+const char *scap_version(unsigned *major, unsigned *minor, unsigned *patch);
 
 /* A capture handle: opaque, owned by the caller from scap_open to scap_close. */
 struct scap;
@@ -132,7 +150,8 @@ int scap_stop(struct scap *h);
  *            savefile and synthetic, are filtered here): call again;
  *   -EINTR   the wait was interrupted by a signal;
  *   -ENODATA the engine has no more events (end of a file or synthetic stream),
- *            or the handle is stopped and its buffers are empty.
+ *            or the handle is stopped and its buffers are empty;
+ *   -ECANCELED another thread called scap_close(h): h is gone, use it no more.
  */
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
 
@@ -192,11 +211,111 @@ int scap_get_stats(struct scap *h, struct scap_stats *st);
 /* Fill *st for buffer idx < scap_stats.nbuffers. */
 int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats *st);
 
-/* Closes the handle: stops capture, detaches everything, frees everything. NULL is fine. */
+/*
+ * Closes the handle: stops capture, detaches everything, frees everything.
+ * NULL is fine. May be called from another thread than the reading one, to
+ * stop it: see "threads" below.
+ */
 void scap_close(struct scap *h);
 
-/* The last error on this handle as text ("" if none). Owned by the handle. */
+/* ---- errors -------------------------------------------------------------------- */
+
+/*
+ * Why the last call on h made by the calling thread failed, as one line of
+ * text naming what failed and what to do. Like errno: valid after a call on
+ * h returned a negative value, until this thread's next call that fails; a
+ * call that succeeds does not clear it, so read it only after a failure
+ * ("" when this thread has seen no failure on h). Every call on a handle that
+ * returns a negative value sets it, scap_next's -EAGAIN, -EINTR, -ENODATA and
+ * -ECANCELED included. Kept per thread, so that a stats call failing on one
+ * thread does not overwrite the reader's message. The text belongs to the
+ * library and stays valid until this thread's next call on any handle.
+ * The functions without a handle (scap_event_param, ...) say it all with
+ * their return value. scap_last_error(NULL) is "no handle (NULL)".
+ */
 const char *scap_last_error(const struct scap *h);
+
+/* ---- threads ------------------------------------------------------------------- */
+
+/*
+ * Thread safety. One thread at a time reads a handle: scap_next (and the
+ * calls on the event it returned, scap_event_exit_copy, scap_dump_event) are
+ * made by one thread, or handed from thread to thread by the program's own
+ * synchronisation. scap_start, scap_stop, scap_dump_open/close belong to the
+ * thread that owns the handle and must not run during a scap_next. These
+ * may be called from any thread at any time, also while another thread is
+ * inside scap_next, and concurrently with each other:
+ *   scap_get_stats, scap_get_buffer_stats, scap_last_error,
+ *   scap_engine_name, scap_engine_report (not scap_warnings: settings
+ *   changes may add to it), scap_boot_time, scap_ts_to_wallclock, and
+ *   the live settings of "live settings" below;
+ * and so may every function without a handle (decoding, formatting,
+ * schema, version, probes).
+ *
+ * Stopping a reader from another thread: call scap_close(h) there. The
+ * reader's scap_next returns -ECANCELED, at once if it is waiting for events
+ * (the engines' waits watch for it), or at its next call if it is busy with
+ * an event; scap_close waits for that, then frees h. The reader must stop
+ * using h when it gets -ECANCELED. The reader is the thread that last called
+ * scap_next, until scap_next gives it a final status (-ENODATA, an error,
+ * -ECANCELED): if that thread has ended, scap_close does not wait for it;
+ * but a reader thread that stops calling scap_next after an event, -EAGAIN
+ * or -EINTR and keeps running makes a scap_close on another thread wait
+ * until it calls scap_next again, so such a reader closes h itself. Other
+ * calls on h (stats) must have returned before scap_close begins; calls
+ * under way when it begins finish first.
+ *
+ * Process-wide state: scap installs no signal handler and changes no
+ * signal mask, environment, working directory or file descriptor it did not
+ * open. Two things are process-wide by nature:
+ *   - libbpf's print hook (libbpf_set_print): the first time an eBPF engine
+ *     or probe runs, scap installs its own hook once, chained to the one in
+ *     place, and never changes it again: messages libbpf prints for scap go
+ *     to the handle's log callback, every other message to the hook that was
+ *     there before (libbpf's default prints to stderr). A program that sets
+ *     its own hook afterwards receives scap's libbpf messages too;
+ *   - on kernels before 5.11 only, which charge BPF maps to RLIMIT_MEMLOCK,
+ *     the eBPF engines raise that limit (setrlimit) when they can.
+ */
+
+/* ---- live settings ---------------------------------------------------------------- */
+
+/*
+ * Changing what a running capture captures, without reopening it (the
+ * kernel side stays loaded, the buffers and their events stay). Each call
+ * switches one setting of h at one instant for every CPU: an event is
+ * captured and filled entirely under the old setting or entirely under the
+ * new one, so an event of a syscall selected before and after the change is
+ * never lost or delivered twice, and once the call has returned no event is
+ * captured under the old setting any more. Events the kernel side had
+ * already stored are delivered as they were captured. A syscall that is
+ * running across the change may have its enter captured under one selection
+ * and its exit under the other: the exit then comes alone
+ * (SCAP_EVF_NO_ENTER), or the enter is discarded by the pairing
+ * (scap_stats.pairing_stale).
+ *
+ * The eBPF engines load their programs anew for the new settings, beside
+ * the running ones and sharing their buffers, and switch to them with one
+ * store that every program reads first (a change takes about as long as
+ * scap_open's loading: tens to hundreds of milliseconds); the module
+ * switches in place.
+ *
+ * 0, or a negative errno with scap_last_error: -EINVAL (a bad value: the
+ * message names it), -ESRCH (scap_set_pid_filter: no process has that id),
+ * -ENOTSUP (the engine replays recorded or generated
+ * events: "savefile", "synthetic"), or the engine's failure to load or
+ * attach, in which case the old setting stays entirely in force. May be
+ * called from any thread, also while another one is in scap_next (see
+ * "threads"); calls on one handle take turns.
+ */
+/* The syscalls to capture: NULL-terminated names as scap_open_opts.syscalls; NULL = all. */
+int scap_set_syscalls(struct scap *h, const char *const *syscalls);
+/* Bytes kept of I/O buffers, 1..SCAP_MAX_SNAPLEN; 0 = the default (80). */
+int scap_set_snaplen(struct scap *h, unsigned snaplen);
+/* Capture only the process pid (tgid, its threads included); 0 = every process. */
+int scap_set_pid_filter(struct scap *h, int32_t pid);
+
+/* ---- information ------------------------------------------------------------------ */
 
 /* The name of the engine behind the handle ("modern_bpf", ...). */
 const char *scap_engine_name(const struct scap *h);
@@ -335,6 +454,38 @@ int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_forma
  */
 int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 			 const struct scap_event **exit_ev);
+
+/*
+ * scap_event_format with options: the same line, with the timestamp moved by
+ * ts_offset_ns. Pass scap_boot_time(h) to print wall-clock time (seconds
+ * since the Unix epoch in the text line, ns since the epoch as JSON "ts").
+ */
+struct scap_format_opts {
+	size_t sz;                 /* sizeof(struct scap_format_opts) */
+	enum scap_format fmt;
+	int64_t ts_offset_ns;      /* added to the timestamp printed; 0: ns since boot */
+};
+int scap_event_format_opts(const struct scap_event *ev, unsigned cpu, const struct scap_format_opts *opts,
+			   char *buf, size_t len, unsigned *malformed);
+
+/* ---- wall-clock time ---------------------------------------------------------------- */
+
+/*
+ * Event timestamps count nanoseconds since the producing host booted
+ * (CLOCK_BOOTTIME, which goes on during suspend). *boot_ns gets the
+ * wall-clock time of that boot, in ns since the Unix epoch (UTC), so that an
+ * event happened at boot_ns + scap_event_ts(ev):
+ *   - live engines: this host's, measured at scap_open and again at most
+ *     once a second when asked, so that a step of the system clock after the
+ *     capture began (NTP setting the time) is followed;
+ *   - "savefile": the recording host's, stored in the file's header: right
+ *     whatever host replays the file;
+ * 0, -EINVAL, or -ENODATA when the engine's events have no clock time
+ * ("synthetic").
+ */
+int scap_boot_time(const struct scap *h, int64_t *boot_ns);
+/* *wall_ns = the boot time above + ts (an event timestamp of h). Same errors. */
+int scap_ts_to_wallclock(const struct scap *h, uint64_t ts, int64_t *wall_ns);
 
 /* ---- capture files (record) ------------------------------------------------ */
 

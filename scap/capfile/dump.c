@@ -240,7 +240,9 @@ static int write_header(struct scap_dumper *d)
 	hdr.schema_hash = scap_capfile_schema_hash();
 	hdr.created_boot_ns = (uint64_t)clock_ns(CLOCK_BOOTTIME);
 	hdr.created_ns = clock_ns(CLOCK_REALTIME);
-	hdr.boot_time_ns = hdr.created_ns - (int64_t)hdr.created_boot_ns;
+	/* The clock of the events: a replayed file's is its recording host's. */
+	if (scap_boot_time(h, &hdr.boot_time_ns) < 0)
+		hdr.boot_time_ns = hdr.created_ns - (int64_t)hdr.created_boot_ns;
 	hdr.flush_ms = d->flush_ms;
 	hdr.sync_ms = d->sync_ms;
 	copy_field(hdr.engine, sizeof(hdr.engine), h->ops->name);
@@ -425,7 +427,8 @@ int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned
 	if (!d)
 		return -EINVAL;
 	if (d->err)
-		return d->err;
+		return scap__seterr(d->h, d->err, "scap_dump_event: capture file %s failed before (%s): close it",
+				    d->path, strerror(-d->err));
 	if (!ev || e->len < SCAP_EVT_HDR_LEN || e->len > SCAP_MAX_EVENT_LEN)
 		return scap__seterr(d->h, -EINVAL, "scap_dump_event: %s",
 				    ev ? "the event's length is out of range (not an event from scap_next?)" : "ev is NULL");

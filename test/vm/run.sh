@@ -151,6 +151,11 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
 			cp "$SB/test/live/scap_conformance" "$BIN/" ||
 			PROBLEMS="$PROBLEMS conformance-does-not-build"
+		# Live settings and the thread-safety contract with the module (test/live/).
+		for t in scap_reconfig_live scap_threads_live; do
+			cmake --build "$SB" -j"$JOBS" --target "$t" >>"$WORK/cmake.log" 2>&1 &&
+				cp "$SB/test/live/$t" "$BIN/" || PROBLEMS="$PROBLEMS $t-does-not-build"
+		done
 		if [ -f "$ROOT/test/diff/CMakeLists.txt" ]; then
 			cmake --build "$SB" -j"$JOBS" --target scap_strace_diff >>"$WORK/cmake.log" 2>&1 &&
 				cp "$SB/test/diff/scap_strace_diff" "$BIN/" ||
