@@ -23,6 +23,8 @@ struct scap_engine_config {
 	unsigned snaplen;          /* 1..SCAP_MAX_SNAPLEN */
 	bool all_syscalls;         /* true: every syscall is selected */
 	uint8_t selected[SCAP_NR_SYSCALLS]; /* 1 = capture this syscall number */
+	bool procexit;             /* deliver procexit (SCAP_EV_PROCEXIT_E): thread exits,
+	                              from the sched_process_exit tracepoint */
 	int32_t pid;               /* tgid filter, 0 = none */
 	const struct scap_open_opts *opts; /* the caller's options (engine specific fields) */
 };

@@ -253,7 +253,7 @@ static inline __attribute__((always_inline)) void write_value(struct fw *w, cons
 			break;
 		}
 		__attribute__((fallthrough));
-	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32:
+	case SCAP_PT_FLAGS32: case SCAP_PT_FLAGS64: case SCAP_PT_ENUM32:
 		if (json) {
 			o = json_table_text(o, p);
 			break;

@@ -153,9 +153,11 @@ static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *n
 	if (!names) {
 		cfg->all_syscalls = true;
 		memset(cfg->selected, 1, sizeof(cfg->selected));
+		cfg->procexit = true;
 		return 0;
 	}
 	cfg->all_syscalls = false;
+	cfg->procexit = false;
 	memset(cfg->selected, 0, sizeof(cfg->selected));
 	if (!names[0])
 		return fail(err, errlen, -EINVAL,
@@ -167,10 +169,15 @@ static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *n
 			return fail(err, errlen, -EINVAL,
 				    "invalid option syscalls: more than %u names (is the list NULL-terminated?)",
 				    MAX_SYSCALL_NAMES);
+		if (strcmp(names[i], scap_event_info(SCAP_EV_PROCEXIT_E)->name) == 0) {
+			cfg->procexit = true;
+			continue;
+		}
 		nr = scap_syscall_nr(names[i]);
 		if (nr < 0)
 			return fail(err, errlen, -EINVAL,
-				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as openat)",
+				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as "
+				    "openat, or procexit for the end of every thread)",
 				    names[i]);
 		cfg->selected[nr] = 1;
 	}

@@ -58,7 +58,9 @@ struct scap_open_opts {
 	                              to what the engine needs (a power of two for rings) */
 	unsigned cpus_per_buffer;  /* CPUs sharing one buffer; default 1 (one per CPU) */
 	unsigned snaplen;          /* bytes kept of I/O buffers; default 80, max 16384 */
-	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all */
+	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all.
+	                              "procexit" selects the end of every thread (not a
+	                              syscall: SCAP_EV_PROCEXIT_E), "exit" the exit(2) call */
 	const char *const *engine_order; /* for "auto": NULL-terminated engine names;
 	                                    NULL = "modern_bpf", "bpf", "kmod" */
 	int32_t pid;               /* capture only this process (tgid); 0 = all */
@@ -222,7 +224,7 @@ struct scap_param {
 	uint32_t len;              /* raw length; 0 = empty (NULL pointer, unreadable) */
 	union {
 		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
-		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, MODE, ADDR, SYSCALLID */
+		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, FLAGS64, MODE, ADDR, SYSCALLID */
 	} v;
 	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
 };
