@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "handle.h"
+#include "proc/track.h"
 
 int scap_start(struct scap *h)
 {
@@ -30,6 +31,8 @@ int scap_start(struct scap *h)
 	}
 	h->started = true;
 	h->ever_started = true;
+	/* After the engine: what changes during the scan is in the stream too. */
+	scap__proc_start(h);
 	return 0;
 }
 
@@ -195,11 +198,18 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 			if (k < 0)
 				out = raw;
 		}
+		/* ---- the process table (scap/proc/), and the rows only it wanted ---- */
+		if (h->proc && scap__proc_next(h, h->proc, out)) {
+			if (timeout_ms > 0 && time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
 		/* ---- deliver ---- */
 		h->events++;
 		if (out->flags & SCAP_EVF_TOCTOU)
 			h->toctou++;
 		*ev = (const struct scap_event *)out;
+		h->last_ev = out;
 		if (cpu)
 			*cpu = c;
 		return 0;
@@ -236,6 +246,7 @@ int scap_get_stats(struct scap *h, struct scap_stats *st)
 	s.out_of_order = h->out_of_order;
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
+	scap__proc_stats(h, &s);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);
 	return 0;
@@ -278,6 +289,7 @@ void scap_close(struct scap *h)
 	h->ops->close(h->state);
 	if (h->stage.free)
 		h->stage.free(h->stage.st);
+	scap__proc_close(h);
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);

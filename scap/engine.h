@@ -65,6 +65,8 @@ void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 #define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before
                                        they are committed (live capture): the merge holds
                                        back the youngest ones until they have settled */
+#define SCAP_ENGINE_F_HOST_PROCS 0x2u /* the events are this host's processes: the process
+                                         table is filled from /proc at scap_start */
 
 struct scap_engine_ops {
 	const char *name;

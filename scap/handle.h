@@ -41,6 +41,8 @@ struct scap_text {
 void scap_text_appendf(struct scap_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void scap_text_free(struct scap_text *t);
 
+struct scap_proc_track;
+
 struct scap {
 	const struct scap_engine_ops *ops;
 	void *state;
@@ -56,6 +58,8 @@ struct scap {
 	uint64_t toctou;               /* delivered with SCAP_EVF_TOCTOU */
 	uint64_t out_of_order;         /* merged events older than one merged before them */
 	uint64_t newest_ts;            /* the newest timestamp merged so far */
+	const void *last_ev;           /* the event scap_next delivered last */
+	struct scap_proc_track *proc;  /* the process table (scap/proc/); NULL: proc_off */
 	char err[SCAP_ERRBUF_SIZE];
 	struct scap_text report;
 	struct scap_text warnings;

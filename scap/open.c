@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "handle.h"
+#include "proc/track.h"
 
 #define DEFAULT_BUFFER_BYTES (8u << 20)
 #define MIN_BUFFER_BYTES 4096u
@@ -348,6 +349,10 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	r = resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
 	if (r < 0)
 		goto out_free;
+	/* The process table adds the rows it needs to the selection (scap/proc/track.h). */
+	r = scap__proc_open(h, err, errlen);
+	if (r < 0)
+		goto out_free;
 
 	if (strcmp(engine, "auto") == 0)
 		r = open_auto(h, err, errlen);
@@ -358,6 +363,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	r = setup_stage(h, err, errlen);
 	if (r < 0)
 		goto out_close;
+	scap__proc_engine_ready(h);
 	/* The caller's pointers (syscalls, engine_order, paths) are not ours to keep. */
 	h->opts.syscalls = NULL;
 	h->opts.engine_order = NULL;
@@ -374,6 +380,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 out_close:
 	h->ops->close(h->state);
 out_free:
+	scap__proc_close(h);
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);

@@ -61,6 +61,7 @@ void cli_json_string(FILE *f, const char *s);
 
 struct cli_printer {
 	int fd;                /* where the lines go (stdout) */
+	struct scap *h;        /* the handle: its process table adds pid, comm and proc */
 	bool json;
 	bool flush_each;       /* stdout is a terminal: show events as they come */
 	char *out;             /* lines waiting to be written */

@@ -93,7 +93,7 @@ int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned
 	for (;;) {
 		size_t room = p->out_cap - p->out_len;
 		unsigned bad = 0;
-		int n = scap_event_format(ev, cpu, fmt, p->out + p->out_len, room, &bad);
+		int n = scap_event_format_proc(p->h, ev, cpu, fmt, p->out + p->out_len, room, &bad);
 		char *nb;
 
 		if (n < 0)

@@ -467,7 +467,7 @@ static int bpf_stats(void *state)
 
 const struct scap_engine_ops scap_engine_bpf = {
 	.name = "bpf",
-	.flags = SCAP_ENGINE_F_BOOTTIME,
+	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_HOST_PROCS,
 	.description = "eBPF on raw tracepoints (>= 4.17) or raw_syscalls tracepoints (>= 4.14) with perf "
 		       "buffers, no BTF needed",
 	.probe = bpf_probe,

@@ -427,7 +427,7 @@ static void mbpf_close(void *state)
 
 const struct scap_engine_ops scap_engine_modern_bpf = {
 	.name = "modern_bpf",
-	.flags = SCAP_ENGINE_F_BOOTTIME,
+	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_HOST_PROCS,
 	.description = "CO-RE eBPF on tp_btf/sys_exit with BPF ring buffers (kernel >= 5.8 with BTF)",
 	.probe = mbpf_probe,
 	.init = mbpf_init,
