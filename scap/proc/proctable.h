@@ -141,7 +141,7 @@ static inline struct scap_proc_fs *scap_proc_fs_ref(struct scap_proc_fs *fs)
 uint64_t scap_proctable_bytes(const struct scap_proctable *t);
 
 /*
- * Fills *out (full size) from e for an event at ts (0: no event): ppid is
+ * Fills *out (full size) from e for an event at ts (0: now): ppid is
  * unknown once its process has ended before ts (the thread was reparented,
  * and no event says to whom).
  */

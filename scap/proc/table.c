@@ -294,6 +294,6 @@ void scap_proctable_fill(const struct scap_proctable *t, const struct scap_proc_
 	out->args = e->args ? e->args->s : NULL;
 	out->args_len = e->args ? e->args->len : 0;
 	/* Reparenting (the parent ended) comes with no event: say unknown. */
-	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e->ppid, ts ? ts : t->now_ns))
+	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e->ppid, ts ? ts : UINT64_MAX))
 		out->known &= ~SCAP_PROC_HAS_PPID;
 }

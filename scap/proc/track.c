@@ -19,6 +19,13 @@ int scap__proc_open(struct scap *h, char *err, size_t errlen)
 
 	if (h->opts.proc_off)
 		return 0;
+	if (h->opts.proc_max_entries && h->opts.proc_max_entries < SCAP_PROC_MIN_MAX) {
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "invalid option proc_max_entries=%u: must be at least %u (0 for the default, %u)",
+				 h->opts.proc_max_entries, SCAP_PROC_MIN_MAX, SCAP_PROC_DEFAULT_MAX);
+		return -EINVAL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p || scap_proctable_init(&p->table, h->opts.proc_max_entries, h->opts.proc_grace_ms) < 0) {
 		free(p);
