@@ -24,6 +24,21 @@
 #define CLI_OUT_BUF (1u << 20)
 
 enum stop_reason { STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR };
+
+/* A name --syscalls takes: an x86_64 syscall, or a kernel event of the schema (procexit). */
+static bool selectable(const char *name)
+{
+	if (scap_syscall_nr(name) >= 0)
+		return true;
+	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
+		const struct scap_event_info *e = scap_event_info(c);
+
+		if (e && (e->flags & SCAP_EF_NOT_SYSCALL) && strcmp(e->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 static const char *const stop_names[] = {
 	[STOP_NONE] = "none", [STOP_SIGNAL] = "signal", [STOP_DURATION] = "duration",
 	[STOP_COUNT] = "count", [STOP_END] = "end", [STOP_OUTPUT] = "output_closed",
@@ -192,8 +207,9 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			if (cli_split_list("--syscalls", optarg, &a->syscalls) < 0)
 				return CLI_EXIT_USAGE;
 			for (char **s = a->syscalls; *s; s++) {
-				if (scap_syscall_nr(*s) < 0) {
-					cli_errorf("unknown syscall '%s' in --syscalls: use x86_64 syscall names such as openat,connect,execve",
+				if (!selectable(*s)) {
+					cli_errorf("unknown syscall '%s' in --syscalls: use x86_64 syscall names such as openat,connect,execve, "
+						   "or procexit for the end of every thread",
 						   *s);
 					return CLI_EXIT_USAGE;
 				}

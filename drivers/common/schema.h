@@ -185,6 +185,20 @@ enum scap_syscall_nr_x86_64 {
 SCAP_STATIC_ASSERT(SCAP_NR_SYSCALLS_END <= SCAP_NR_SYSCALLS, "syscall table too small");
 
 /*
+ * SCAP_KERNEL_EVENT(sc): the token 1 when sc, the syscall column of a row,
+ * names a kernel event (a row flagged SCAP_EF_NOT_SYSCALL), else 0. A
+ * preprocessor answer, for generators that choose a macro per row (a kernel
+ * event must not get a syscalls/sys_enter_<sc> program): paste it with
+ * SCAP_CAT. scap/schema.c checks it against every row's flags.
+ */
+#define SCAP__KERNEL_EVENT_procexit ~, 1
+#define SCAP__SECOND(a, b, ...) b
+#define SCAP__KERNEL_EVENT_PROBE(...) SCAP__SECOND(__VA_ARGS__, 0, ~)
+#define SCAP_KERNEL_EVENT(sc) SCAP__KERNEL_EVENT_PROBE(SCAP__KERNEL_EVENT_##sc)
+#define SCAP__CAT(a, b) a##b
+#define SCAP_CAT(a, b) SCAP__CAT(a, b)
+
+/*
  * Number of parameters of a row, as a constant: T is the struct that P()
  * expands to an initializer of, in the includer's expansion.
  */

@@ -225,6 +225,8 @@ static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 
 	if (copy_from_user(&sel, arg, sizeof(sel)))
 		return -EFAULT;
+	if (sel.kevents & ~SCAP_KMOD_KEV_ALL || sel.reserved)
+		return -EINVAL;
 	/* Bit by bit: probes read the bitmap while it changes, never torn words. */
 	for (nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
 		if (sel.bitmap[nr / 8] & (1u << (nr % 8)))
@@ -232,7 +234,8 @@ static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 		else
 			clear_bit(nr, s->selected);
 	}
-	return 0;
+	WRITE_ONCE(s->kevents, sel.kevents);
+	return scap_probe_update(s);
 }
 
 /* A pid or tid from user space: 0, -EFAULT or -EINVAL (negative). */

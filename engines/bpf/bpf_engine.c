@@ -43,7 +43,8 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
-	struct bpf_link *exec_name_link; /* raw mode without CO-RE: sched_process_exec */
+	struct bpf_link *exec_name_link; /* raw mode: sched_process_exec */
+	struct bpf_link *procexit_link;  /* raw mode: sched_process_exit */
 	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
@@ -209,18 +210,27 @@ static int attach(struct bpf_engine *e, bool need_enter)
 	int err;
 
 	if (e->objs.tp_mode)
-		return scap_bpf_tp_attach(e->ctx, e->skel, e->objs.tp_fork, e->objs.tp_exec, &e->tp);
+		return scap_bpf_tp_attach(e->ctx, e->skel, &e->objs, &e->tp);
 
-	e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
-	if (!e->exit_link) {
+	if (e->objs.syscalls)
+		e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
+	if (e->objs.syscalls && !e->exit_link) {
 		err = -errno;
 		scap_engine_errf(e->ctx, "bpf: attaching to raw tracepoint sys_exit failed: %s",
 				 strerror(-err));
 		return err;
 	}
-	/* Without the CO-RE programs (no BTF, or they did not load), execve's pathname comes from here. */
-	if (e->objs.raw_exec && !e->objs.core)
-		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel);
+	/* execve's old_tid, and without the CO-RE programs (no BTF, or they did not load) its pathname. */
+	if (e->objs.raw_exec)
+		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel, !e->objs.core);
+	if (e->objs.procexit) {
+		e->procexit_link = bpf_program__attach_raw_tracepoint(e->objs.procexit, "sched_process_exit");
+		if (!e->procexit_link) {
+			e->ctx->attach_failures++;
+			scap_engine_warnf(e->ctx, "bpf: raw tracepoint sched_process_exit did not attach (%s): "
+					  "procexit events are not captured", strerror(errno));
+		}
+	}
 	if (!need_enter)
 		return 0;
 	e->enter_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_enter, "sys_enter");
@@ -265,6 +275,7 @@ static void bpf_close(void *state)
 				 "(tracepoint mode: the syscall began before capture started)",
 				 (unsigned long long)e->no_args);
 	scap_bpf_tp_detach(&e->tp);
+	bpf_link__destroy(e->procexit_link);
 	bpf_link__destroy(e->exec_name_link);
 	bpf_link__destroy(e->enter_link);
 	bpf_link__destroy(e->exit_link);

@@ -124,20 +124,32 @@ struct scap_fill_ctx {
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */
 	scap_u64 pid_tgid;   /* as bpf_get_current_pid_tgid() returns it; 0: the fill asks */
+	scap_u32 old_tid;    /* execve exit: the tid that called it, 0 = the event's own */
+	scap_u8 exit_last;   /* procexit: SCAP_FILL_LAST_* (the tracepoint's group_dead) */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */
 	scap_u8 drop_reason; /* SCAP_FILL_DROP_* (callers) */
 };
+
+/* fc->exit_last: unknown (CO-RE reads signal->live), or what sched_process_exit said. */
+#define SCAP_FILL_LAST_UNKNOWN 0u
+#define SCAP_FILL_LAST_NO 1u
+#define SCAP_FILL_LAST_YES 2u
 
 #include "fill_params.h"
 #include "fill_derived.h"
 
 static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const scap_u8 type,
-						const scap_u8 src, const scap_u8 aux)
+						const scap_u8 src, const scap_u8 aux, const scap_u32 row_flags)
 {
 	if (src == SCAP_SRC_NONE)
 		return 0;
-	if (SCAP_SRC_IS_DERIVED(src))
+	if (SCAP_SRC_IS_DERIVED(src)) {
+		/* The clone family: the new task's context only in its own return. */
+		if ((row_flags & SCAP_EF_CHILD_CTX) && fc->ret != 0 &&
+		    SCAP_SRC_DERIVED_ID(src) != SCAP_DRV_CLONE_FLAGS)
+			return 0;
 		return scap_fill_derived(fc, type, SCAP_SRC_DERIVED_ID(src), aux);
+	}
 
 	switch (type) {
 	case SCAP_PT_PATH:
@@ -160,11 +172,11 @@ static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const 
 	}
 }
 
-/* One descriptor: fills it and writes its length at constant index *i. */
+/* One descriptor of a row flagged row_flags: fills it and writes its length at constant index *i. */
 static __always_inline void scap_fill_step(struct scap_fill_ctx *fc, scap_u32 *i, const scap_u8 type,
-					   const scap_u8 src, const scap_u8 aux)
+					   const scap_u8 src, const scap_u8 aux, const scap_u32 row_flags)
 {
-	scap_u32 len = scap_fill_param(fc, type, src, aux);
+	scap_u32 len = scap_fill_param(fc, type, src, aux, row_flags);
 
 	*(scap_u16 *)&fc->buf[SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * *i] = (scap_u16)len;
 	/*
