@@ -286,13 +286,18 @@ void scap_proctable_fill(const struct scap_proctable *t, const struct scap_proc_
 	out->start_ns = e->start_ns;
 	out->exit_ns = e->exit_ns;
 	out->updated_ns = e->src_ns;
-	memcpy(out->comm, e->comm, sizeof(out->comm));
-	out->exe = e->exe ? e->exe->s : NULL;
-	out->cwd = e->fs && e->fs->cwd ? e->fs->cwd->s : NULL;
-	out->cgroup = e->cgroup ? e->cgroup->s : NULL;
-	out->container_id = e->cgroup && e->cgroup->cid_off ? scap_pstr_cid(e->cgroup) : NULL;
-	out->args = e->args ? e->args->s : NULL;
-	out->args_len = e->args ? e->args->len : 0;
+	/* A value is shown only while known: an exec clears what it replaced
+	 * before the event says (or does not say) the new one. */
+	if (e->known & SCAP_PROC_HAS_COMM)
+		memcpy(out->comm, e->comm, sizeof(out->comm));
+	else
+		memset(out->comm, 0, sizeof(out->comm));
+	out->exe = (e->known & SCAP_PROC_HAS_EXE) && e->exe ? e->exe->s : NULL;
+	out->cwd = (e->known & SCAP_PROC_HAS_CWD) && e->fs && e->fs->cwd ? e->fs->cwd->s : NULL;
+	out->cgroup = (e->known & SCAP_PROC_HAS_CGROUP) && e->cgroup ? e->cgroup->s : NULL;
+	out->container_id = out->cgroup && e->cgroup->cid_off ? scap_pstr_cid(e->cgroup) : NULL;
+	out->args = (e->known & SCAP_PROC_HAS_ARGS) && e->args ? e->args->s : NULL;
+	out->args_len = out->args ? e->args->len : 0;
 	/* Reparenting (the parent ended) comes with no event: say unknown. */
 	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e->ppid, ts ? ts : UINT64_MAX))
 		out->known &= ~SCAP_PROC_HAS_PPID;

@@ -21,6 +21,9 @@ static const char *const px_names[PX_MAX] = {
 	[PX_CRED_GID] = "cred_gid", [PX_CRED_EGID] = "cred_egid", [PX_STATUS] = "status", [PX_LAST] = "last",
 };
 
+#define CLONE_FS_FLAG 0x200ull
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ull /* clone3 */
+
 /* The rows that update the table, and what each does. */
 static const struct {
 	uint16_t code;
@@ -170,7 +173,8 @@ static void set_cwd(struct scap_proctable *t, const struct scap_proc_rows *r, co
 	e->known |= SCAP_PROC_HAS_CWD;
 }
 
-static void set_args(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
+/* argv from ev; false when ev has none. */
+static bool set_args(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
 		     struct scap_proc_entry *e)
 {
 	struct scap_param v;
@@ -178,14 +182,15 @@ static void set_args(struct scap_proctable *t, const struct scap_proc_rows *r, c
 	bool cut;
 
 	if (!param(r, ev, PX_ARGV, &v))
-		return;
+		return false;
 	cut = (ev->flags & SCAP_EVF_TRUNCATED) && scap_proc_args_at_limit(v.data, v.len);
 	s = scap_pstr_get(&t->strs, SCAP_PSTR_ARGS, v.data, v.len, cut);
 	if (!s)
-		return;
+		return false;
 	scap_pstr_assign(&t->strs, &e->args, s);
 	e->known |= SCAP_PROC_HAS_ARGS;
 	e->flags = (e->flags & ~SCAP_PROC_F_ARGS_TRUNCATED) | (cut ? SCAP_PROC_F_ARGS_TRUNCATED : 0);
+	return true;
 }
 
 /* Marks e as updated by an event at ts. */
@@ -215,29 +220,48 @@ static struct scap_proc_entry *target(struct scap_proctable *t, const struct sca
 	return e;
 }
 
-/* What a new thread or process takes from where it came from: what its event does not carry. */
+/*
+ * What a new thread or process has of where it came from, for what its event
+ * does not carry (an engine that cannot read a value leaves it empty): the
+ * fork copies (or, for a thread, shares) the image, the credentials, the
+ * working directory and the cgroup; a thread's arguments are its process's.
+ */
 static void inherit(struct scap_proctable *t, struct scap_proc_entry *e, const struct scap_proc_entry *from,
-		    bool thread, bool share_fs)
+		    bool share_fs, bool same_cgroup)
 {
-	if (!(e->known & SCAP_PROC_HAS_ARGS) && (from->known & SCAP_PROC_HAS_ARGS)) {
+	uint32_t missing = from->known & ~e->known;
+
+	if (missing & SCAP_PROC_HAS_COMM)
+		memcpy(e->comm, from->comm, sizeof(e->comm));
+	if (missing & SCAP_PROC_HAS_EXE)
+		e->exe = scap_pstr_ref(from->exe);
+	if (missing & SCAP_PROC_HAS_ARGS) {
 		e->args = scap_pstr_ref(from->args);
 		e->flags |= from->flags & SCAP_PROC_F_ARGS_TRUNCATED;
-		e->known |= SCAP_PROC_HAS_ARGS;
 	}
-	if (!(e->known & SCAP_PROC_HAS_EGID) && (from->known & SCAP_PROC_HAS_EGID)) {
+	if (missing & SCAP_PROC_HAS_UID)
+		e->uid = from->uid;
+	if (missing & SCAP_PROC_HAS_GID)
+		e->gid = from->gid;
+	if (missing & SCAP_PROC_HAS_EUID)
+		e->euid = from->euid;
+	if (missing & SCAP_PROC_HAS_EGID)
 		e->egid = from->egid;
-		e->known |= SCAP_PROC_HAS_EGID;
-	}
-	if (!(e->known & SCAP_PROC_HAS_LOGINUID) && (from->known & SCAP_PROC_HAS_LOGINUID)) {
+	if (missing & SCAP_PROC_HAS_LOGINUID)
 		e->loginuid = from->loginuid;
-		e->known |= SCAP_PROC_HAS_LOGINUID;
+	if (!same_cgroup)
+		missing &= ~SCAP_PROC_HAS_CGROUP;
+	else if (missing & SCAP_PROC_HAS_CGROUP)
+		e->cgroup = scap_pstr_ref(from->cgroup);
+	e->known |= missing & (SCAP_PROC_HAS_COMM | SCAP_PROC_HAS_EXE | SCAP_PROC_HAS_ARGS | SCAP_PROC_HAS_UID |
+			       SCAP_PROC_HAS_GID | SCAP_PROC_HAS_EUID | SCAP_PROC_HAS_EGID | SCAP_PROC_HAS_LOGINUID |
+			       SCAP_PROC_HAS_CGROUP);
+	/* The working directory: the same object with CLONE_FS, a copy without. */
+	if (from->fs && !e->fs) {
+		e->fs = share_fs ? scap_proc_fs_ref(from->fs) : scap_proc_fs_new(t, scap_pstr_ref(from->fs->cwd));
+		if (e->fs)
+			e->known |= SCAP_PROC_HAS_CWD;
 	}
-	if (thread && !(e->known & SCAP_PROC_HAS_EXE) && (from->known & SCAP_PROC_HAS_EXE)) {
-		e->exe = scap_pstr_ref(from->exe);
-		e->known |= SCAP_PROC_HAS_EXE;
-	}
-	if (share_fs && from->fs)
-		e->fs = scap_proc_fs_ref(from->fs);
 }
 
 static void apply_clone(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev)
@@ -281,7 +305,7 @@ static void apply_clone(struct scap_proctable *t, const struct scap_proc_rows *r
 	from = scap_proctable_find(t, thread ? ev->pid : e->ppid);
 	if (from && from != e && (thread || (e->known & SCAP_PROC_HAS_PPID)) &&
 	    scap_proc_process_covers(from, ev->ts))
-		inherit(t, e, from, thread, (flags & 0x200u) != 0 /* CLONE_FS */);
+		inherit(t, e, from, (flags & CLONE_FS_FLAG) != 0, !(flags & CLONE_INTO_CGROUP_FLAG));
 	set_cwd(t, r, ev, e);
 	updated(t, e, ev->ts);
 }
@@ -326,10 +350,17 @@ static void apply_exec(struct scap_proctable *t, const struct scap_proc_rows *r,
 			return;
 	}
 	e->pid = ev->pid;
+	/* A new image: what it replaces is unknown unless the event says it (an
+	 * engine may not read every value); the working directory, the cgroup,
+	 * the parent and the login uid stay what they were. */
+	e->known &= ~(SCAP_PROC_HAS_COMM | SCAP_PROC_HAS_EXE | SCAP_PROC_HAS_ARGS | SCAP_PROC_HAS_UID |
+		      SCAP_PROC_HAS_GID | SCAP_PROC_HAS_EUID | SCAP_PROC_HAS_EGID);
+	e->flags &= ~SCAP_PROC_F_ARGS_TRUNCATED;
 	set_u32(r, ev, PX_PPID, &e->ppid, &e->known, SCAP_PROC_HAS_PPID);
 	set_comm(r, ev, e);
 	set_str(t, r, ev, PX_EXE, SCAP_PSTR_PATH, &e->exe, &e->known, SCAP_PROC_HAS_EXE);
-	set_args(t, r, exit_copy && exit_copy->type == ev->type ? exit_copy : ev, e);
+	if (!exit_copy || exit_copy->type != ev->type || !set_args(t, r, exit_copy, e))
+		set_args(t, r, ev, e);
 	set_u32(r, ev, PX_UID, &e->uid, &e->known, SCAP_PROC_HAS_UID);
 	set_u32(r, ev, PX_GID, &e->gid, &e->known, SCAP_PROC_HAS_GID);
 	set_u32(r, ev, PX_EUID, &e->euid, &e->known, SCAP_PROC_HAS_EUID);

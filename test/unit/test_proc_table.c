@@ -190,6 +190,44 @@ static void exec_then_fork_inherits(void **state)
 	assert_string_equal(get(t, 601, 9 * MS).comm, "sh");
 }
 
+/* An engine that cannot read the task's context (the bpf engine without BTF)
+ * sends events with those values empty: the table keeps what the kernel
+ * keeps across the call, and says unknown for what it replaced. */
+static void empty_values(void **state)
+{
+	struct scap_proctable *t = *state;
+	const struct kv fork_bare[] = { KU("res", 0), KU("flags", SIGCHLD_), KU("ppid", 1200), KS("comm", "parent") };
+	const struct kv exec_bare[] = { KU("res", 0), KS("comm", "newimg") };
+	struct scap_proc p;
+
+	child_fork(t, 1200, 1 * MS, 1, "parent", "/usr/bin/parent", 1000, "/home/p", "/docker/"
+		   "3f0b4c1ee9e95df1c1a5fbcd0c6fb4a0f5c0b77b29f5e4e3ab44e4fa3a5b6c7d");
+	exec_ok(t, 1200, 1200, 2 * MS, "/usr/bin/parent", argv_sh, sizeof(argv_sh), 1000, 1000);
+	/* fork: the child has its parent's image, ids, directory and cgroup. */
+	feed(t, mkev(buf, SCAP_EV_FORK_X, 1201, 1201, 3 * MS, 0, fork_bare, NKV(fork_bare)));
+	p = get(t, 1201, 4 * MS);
+	assert_string_equal(p.exe, "/usr/bin/parent");
+	assert_memory_equal(p.args, argv_sh, sizeof(argv_sh));
+	assert_int_equal(p.uid, 1000);
+	assert_string_equal(p.cwd, "/home/u");
+	assert_string_equal(p.cgroup, "/user.slice"); /* the parent's since its exec */
+	assert_string_equal(p.container_id, "host");
+	/* exec with nothing but comm: exe, args and credentials unknown, not the old ones. */
+	feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1201, 1201, 5 * MS, 0, exec_bare, NKV(exec_bare)));
+	p = get(t, 1201, 6 * MS);
+	assert_string_equal(p.comm, "newimg");
+	assert_null(p.exe);
+	assert_null(p.args);
+	assert_int_equal(p.known & (SCAP_PROC_HAS_EXE | SCAP_PROC_HAS_ARGS | SCAP_PROC_HAS_UID | SCAP_PROC_HAS_EUID |
+				    SCAP_PROC_HAS_GID | SCAP_PROC_HAS_EGID),
+			 0);
+	/* What an exec does not change stays. */
+	assert_string_equal(p.cwd, "/home/u");
+	assert_true(p.known & SCAP_PROC_HAS_CGROUP);
+	assert_int_equal(p.ppid, 1200);
+	assert_int_equal(p.loginuid, 1000);
+}
+
 static void threads_share_cwd(void **state)
 {
 	struct scap_proctable *t = *state;
@@ -520,6 +558,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(clone_child_creates_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_then_fork_inherits, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_share_cwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_from_thread_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(creds_and_cwd, setup, teardown),
