@@ -113,8 +113,8 @@ void scap_proctable_remove(struct scap_proctable *t, struct scap_proc_entry *e);
 void scap_proctable_rekey(struct scap_proctable *t, struct scap_proc_entry *e, uint32_t tid);
 /* Moves e to the end of the live list (it was just updated). */
 void scap_proctable_touch(struct scap_proctable *t, struct scap_proc_entry *e);
-/* Puts e on the ended FIFO (it leaves at exit_ns + grace). */
-void scap_proctable_end(struct scap_proctable *t, struct scap_proc_entry *e);
+/* Puts e on the ended FIFO at time ts (the end of its thread, or of its process): it leaves at ts + grace. */
+void scap_proctable_end(struct scap_proctable *t, struct scap_proc_entry *e, uint64_t ts);
 /* Removes the ended entries whose grace period is over at time now. */
 void scap_proctable_expire(struct scap_proctable *t, uint64_t now);
 

@@ -183,7 +183,7 @@ static void scan_thread(struct scan_ctx *c, struct scan_proc *p, int taskfd, uin
 	if (zombie) {
 		e->flags |= SCAP_PROC_F_ENDED;
 		e->exit_ns = t0;
-		scap_proctable_end(c->t, e);
+		scap_proctable_end(c->t, e, t0);
 	} else {
 		p->live_thread = true;
 	}
@@ -221,7 +221,7 @@ static void scan_process(struct scan_ctx *c, int rootfd, uint32_t pid, const cha
 	/* A zombie leader ends its process unless a thread lives on. */
 	if (p.leader && (p.leader->flags & SCAP_PROC_F_ENDED) && !p.live_thread) {
 		p.leader->flags |= SCAP_PROC_F_PROC_ENDED;
-		scap_proctable_end(c->t, p.leader);
+		scap_proctable_end(c->t, p.leader, p.leader->exit_ns);
 	}
 out:
 	scap_pstr_put(&c->t->strs, p.exe);

@@ -211,14 +211,15 @@ void scap_proctable_touch(struct scap_proctable *t, struct scap_proc_entry *e)
 	list_add_tail(&t->live, e);
 }
 
-void scap_proctable_end(struct scap_proctable *t, struct scap_proc_entry *e)
+void scap_proctable_end(struct scap_proctable *t, struct scap_proc_entry *e, uint64_t ts)
 {
 	if (e->on_ended)
 		return;
 	list_del(&t->live, e);
 	e->on_ended = true;
-	/* Appended in stream order, so the FIFO stays sorted by gone_ns. */
-	e->gone_ns = t->now_ns;
+	/* Appended in stream order, so the FIFO stays sorted by gone_ns (but for
+	 * an event delivered out of order: it then waits behind the head). */
+	e->gone_ns = ts;
 	list_add_tail(&t->ended, e);
 }
 

@@ -418,12 +418,12 @@ static void apply_procexit(struct scap_proctable *t, const struct scap_proc_rows
 		e->flags |= SCAP_PROC_F_PROC_ENDED;
 	/* A leader whose process lives on stays: its pid is still the process's. */
 	if (e->tid != e->pid || last)
-		scap_proctable_end(t, e);
+		scap_proctable_end(t, e, ev->ts);
 	if (last && e->tid != e->pid) {
 		leader = scap_proctable_find(t, e->pid);
 		if (leader && (leader->flags & SCAP_PROC_F_ENDED) && !leader->on_ended) {
 			leader->flags |= SCAP_PROC_F_PROC_ENDED;
-			scap_proctable_end(t, leader);
+			scap_proctable_end(t, leader, ev->ts);
 		}
 	}
 }

@@ -142,5 +142,10 @@ int test_toctou_flip(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);
 int test_close_cleanup(struct live_test *t);
 int test_ts_order(struct live_test *t);
+int test_proc_before_capture(struct live_test *t);
+int test_proc_chain(struct live_test *t);
+int test_proc_creds_exit(struct live_test *t);
+int test_proc_container(struct live_test *t);
+int test_proc_pid_reuse(struct live_test *t);
 
 #endif

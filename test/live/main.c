@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "proc_truth.h"
 
 #define EXIT_SKIP 77
 
@@ -45,6 +46,12 @@ static const struct {
 	{ "ts_order", test_ts_order },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
+	/* The process table (issue 14): handles of their own. */
+	{ "proc_before_capture", test_proc_before_capture },
+	{ "proc_chain", test_proc_chain },
+	{ "proc_creds_exit", test_proc_creds_exit },
+	{ "proc_container", test_proc_container },
+	{ "proc_pid_reuse", test_proc_pid_reuse },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -194,6 +201,9 @@ int main(int argc, char **argv)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The process-table tests run this executable as a new image (t_proctable.c). */
+	if (argc >= 2 && strcmp(argv[1], "--proc-helper") == 0)
+		return proc_helper_main(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
