@@ -14,6 +14,12 @@
  *   --no-minimal     skip the minimal consumer (measure the CLI only)
  *   --quiet-wait S   before each run, wait up to S seconds for other tracing
  *                    BPF programs to go (a shared machine; default 0)
+ *   --no-proc        capture without the process table (opts.proc_off, --no-proc)
+ *   --proc-compare   each run measured twice, with the table (the minimal consumer
+ *                    then asks scap_event_proc for every event) and without it,
+ *                    in alternating order against one baseline; the rows say
+ *                    which, and a last line per workload gives the median of
+ *                    with ÷ without
  *
  * Not a test: it asserts nothing. Needs root.
  */
@@ -33,6 +39,10 @@
 
 enum consumer { C_INPROC = 0, C_CLI, C_N };
 static const char *const consumer_names[C_N] = { "minimal (scap_next)", "CLI --json" };
+static const char *const consumer_proc_names[2][C_N] = {
+	{ "minimal (scap_next + scap_event_proc)", "CLI --json" },
+	{ "minimal (scap_next), proc_off", "CLI --json --no-proc" },
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -77,7 +87,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
 		   "                  [--workload-cpu N] [--consumer-cpu N] [--only WORKLOAD]...\n"
-		   "                  [--no-minimal] [--quiet-wait SECONDS] ENGINE...\n");
+		   "                  [--no-minimal] [--quiet-wait SECONDS] [--no-proc | --proc-compare]\n"
+		   "                  ENGINE...\n");
 }
 
 static void print_header(const struct bl_config *c)
@@ -108,7 +119,7 @@ static void print_header(const struct bl_config *c)
 	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 }
 
-static void print_row(const char *engine, enum consumer c, enum bl_workload w,
+static void print_row(const char *engine, const char *consumer, enum bl_workload w,
 		      struct bl_sample *s, unsigned n)
 {
 	double base = MEDIAN_OF(s, n, x->base_rate);
@@ -128,17 +139,30 @@ static void print_row(const char *engine, enum consumer c, enum bl_workload w,
 		foreign = s[i].foreign > foreign ? s[i].foreign : foreign;
 
 	printf("| %s | %s | %s | %.2f M | %.2f M | %.2fx | %.2f M | %.0f (%.2f %%) | %.0f %% | "
-	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer_names[c], bl_workload_names[w],
+	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer, bl_workload_names[w],
 	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, wake, start, rss,
 	       foreign);
 	fflush(stdout);
 }
 
+/* One run of one consumer, with or without the table. */
+static int measure(const struct bl_config *c, enum consumer k, bool proc_off, const char *engine, enum bl_workload w,
+		   struct bl_sample *s, char *err, size_t errlen)
+{
+	struct bl_config cc = *c;
+
+	cc.proc_off = proc_off;
+	return k == C_INPROC ? bl_measure_inproc(&cc, engine, w, s, err, errlen)
+			     : bl_measure_cli(&cc, engine, w, s, err, errlen);
+}
+
 static int bench_engine(const struct bl_config *c, const char *engine)
 {
-	static struct bl_sample samples[MAX_RUNS];
+	/* [0]: as configured (with the table unless --no-proc); [1]: proc_off, for --proc-compare */
+	static struct bl_sample samples[2][MAX_RUNS];
 	char reason[512] = "", err[1024];
 	int r = scap_engine_probe(engine, reason, sizeof(reason));
+	unsigned nvar = c->proc_compare ? 2 : 1;
 
 	if (r < 0) {
 		fprintf(stderr, "bench_live: engine %s unusable here: %s\n", engine, reason);
@@ -154,7 +178,8 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 			if (c->only && !(c->only & (1u << w)))
 				continue;
 			for (unsigned run = 0; run < c->runs; run++) {
-				struct bl_sample *s = &samples[n];
+				struct bl_sample *s = &samples[0][n];
+				bool ok = true;
 
 				memset(s, 0, sizeof(*s));
 				fprintf(stderr, "bench_live: %s, %s, %s, run %u/%u\n", engine,
@@ -168,19 +193,49 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 
 				s->foreign = f < 0 ? 0 : (unsigned)f;
 				s->base_rate = bl_workload_run(w, c->window_ms);
-				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
-						  : bl_measure_cli(c, engine, w, s, err, sizeof(err));
-				if (r < 0) {
-					fprintf(stderr, "bench_live: %s: %s\n", engine, err);
-					continue;
+				/* With --proc-compare, alternate which goes first: neither gets the
+				 * warmer (or the busier) half of every run. */
+				for (unsigned i = 0; i < nvar && ok; i++) {
+					unsigned v = nvar == 2 ? (i + run) % 2 : 0;
+					struct bl_sample *sv = &samples[v][n];
+
+					if (v) {
+						memset(sv, 0, sizeof(*sv));
+						sv->foreign = s->foreign;
+						sv->base_rate = s->base_rate;
+					}
+					r = measure(c, k, v ? true : c->proc_off, engine, w, sv, err, sizeof(err));
+					if (r < 0) {
+						fprintf(stderr, "bench_live: %s: %s\n", engine, err);
+						ok = false;
+					}
 				}
-				n++;
+				n += ok;
 			}
-			if (n)
-				print_row(engine, k, w, samples, n);
-			else
+			if (!n) {
 				printf("| %s | %s | %s | failed: %s | | | | | | | | | |\n", engine,
 				       consumer_names[k], bl_workload_names[w], err);
+				continue;
+			}
+			for (unsigned v = 0; v < nvar; v++)
+				print_row(engine, nvar == 2 || c->proc_off ? consumer_proc_names[v || c->proc_off][k]
+									   : consumer_names[k],
+					  w, samples[v], n);
+			if (nvar == 2) {
+				double on_off = 0, vals[MAX_RUNS];
+
+				for (unsigned i = 0; i < n; i++)
+					vals[i] = samples[1][i].cap_rate > 0 ? samples[0][i].cap_rate / samples[1][i].cap_rate
+									     : 0;
+				on_off = median(vals, n);
+				printf("| %s | %s | %s | with the table ÷ without: %.3fx", engine, consumer_names[k],
+				       bl_workload_names[w], on_off);
+				if (k == C_INPROC)
+					printf("; events resolved to a process: %.2f %%",
+					       MEDIAN_OF(samples[0], n, x->events ? 100.0 * (double)x->proc_found /
+										   (double)x->events : 0));
+				printf(" | | | | | | | | | |\n");
+			}
 		}
 	}
 	return 0;
@@ -198,6 +253,8 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "no-minimal", no_argument, NULL, 'n' },
 		{ "quiet-wait", required_argument, NULL, 'q' },
+		{ "no-proc", no_argument, NULL, 'P' },
+		{ "proc-compare", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -249,6 +306,12 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			c.quiet_wait_s = strtod(optarg, NULL);
+			break;
+		case 'P':
+			c.proc_off = true;
+			break;
+		case 'p':
+			c.proc_compare = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -25,6 +25,8 @@ struct bl_config {
 	unsigned only;          /* bit per workload to run; 0 = all */
 	bool no_minimal;        /* skip the minimal consumer */
 	double quiet_wait_s;    /* wait up to this long for foreign tracers to go */
+	bool proc_off;          /* capture without the process table (proc_off, --no-proc) */
+	bool proc_compare;      /* measure each run with the table and without it */
 };
 
 /* One measurement of one workload with one consumer. */
@@ -39,6 +41,7 @@ struct bl_sample {
 	double hwm_mb;          /* the consumer's peak resident memory (VmHWM) */
 	double wakeups_per_s;   /* the consumer's voluntary context switches per second */
 	unsigned foreign;       /* tracing BPF programs loaded during the baseline */
+	uint64_t proc_found;    /* minimal consumer with the table: events whose process it resolved */
 };
 
 extern const char *const bl_workload_names[BL_NWORKLOADS];

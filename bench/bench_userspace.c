@@ -9,6 +9,11 @@
  *   next+decode  ... and every parameter decoded with scap_event_param
  *   next+json    ... and the event formatted as the CLI's JSON line
  *   next+text    ... or as the CLI's text line
+ *   +proc        next+pairing with the process table on (the table applies the
+ *                lifecycle rows and ages ended entries in scap_next; the other
+ *                rows run with proc_off)
+ *   +proc+lookup ... and scap_event_proc asked for every event: minus the
+ *                next+pairing row, the table's whole cost per event
  * Each variant runs --runs times over --events events; the table gives the
  * median events/s and ns/event and the spread (min..max events/s).
  *
@@ -27,8 +32,9 @@
 #include "scap/scap.h"
 #include "scap/bufset.h"
 
-enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_MAX };
-static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text" };
+enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_PROC, V_PROC_LOOKUP, V_MAX };
+static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text",
+					   "+proc", "+proc+lookup" };
 
 static volatile uint64_t sink; /* keeps the compiler from dropping the work */
 
@@ -45,7 +51,8 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .synthetic_events = events, .synthetic_cpus = cpus,
 		.synthetic_seed = 1, .snaplen = snaplen, .buffer_bytes = 8u << 20,
-		.unpaired = v != V_PAIRED,
+		.unpaired = v != V_PAIRED && v != V_PROC && v != V_PROC_LOOKUP,
+		.proc_off = v != V_PROC && v != V_PROC_LOOKUP,
 	};
 	static char json[128 * 1024];
 	char err[SCAP_ERRBUF_SIZE];
@@ -76,6 +83,10 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 			}
 		} else if (v == V_JSON) {
 			acc += (uint64_t)scap_event_format_json(ev, cpu, json, sizeof(json));
+		} else if (v == V_PROC_LOOKUP) {
+			const struct scap_proc *p = scap_event_proc(h, ev);
+
+			acc += p ? p->pid : 0;
 		} else if (v == V_TEXT) {
 			acc += (uint64_t)scap_event_format(ev, cpu, SCAP_FORMAT_TEXT, json, sizeof(json), NULL);
 		} else {
@@ -85,7 +96,7 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	*secs = now_s() - t0;
 	sink = acc;
 	scap_close(h);
-	if (r != -ENODATA || (v == V_PAIRED ? n > events : n != events)) {
+	if (r != -ENODATA || (o.unpaired ? n != events : n > events)) {
 		fprintf(stderr, "bench_userspace: stream ended with %d after %llu of %llu events\n", r,
 			(unsigned long long)n, (unsigned long long)events);
 		return -EIO;

@@ -197,10 +197,8 @@ int scap_procfs_cgroup_pick(const char *text, size_t len, char *out, size_t outl
 		pick = v2, n = v2len;
 	else if (mem)
 		pick = mem, n = memlen;
-	else if (v2)
-		pick = v2, n = v2len;
 	else
-		return -ENOENT;
+		pick = "/", n = 1; /* v2's root, shown or not (a kernel that never mounted cgroup2 hides it) */
 	if (outlen) {
 		size_t k = n < outlen - 1 ? n : outlen - 1;
 

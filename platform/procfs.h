@@ -41,8 +41,10 @@ int scap_procfs_parse_status(const char *text, size_t len, struct scap_procfs_th
  * (drivers/common/bpf/fill_derived.h, scap_fill_cgroup): the cgroup v2 path
  * ("0::<path>"), or, when that is "/" or absent (a host with v1 hierarchies
  * only, or v2 mounted but the task in its root), the v1 memory controller's
- * path when there is one. Writes it NUL-terminated to out (cut to len) and
- * returns its length, or -ENOENT when the text has neither.
+ * path when there is one, else "/": the root of v2, where every task is
+ * until someone makes cgroups (the kernel shows no "0::" line until cgroup2
+ * is first mounted). Writes it NUL-terminated to out (cut to len) and
+ * returns its length.
  */
 int scap_procfs_cgroup_pick(const char *text, size_t len, char *out, size_t outlen);
 

@@ -25,7 +25,7 @@ static int copy_out(struct scap_proc *out, const struct scap_proc *src)
 int scap_proc_lookup(struct scap *h, uint32_t tid, struct scap_proc *out)
 {
 	struct scap_proc_track *p;
-	const struct scap_proc_entry *e;
+	struct scap_proc_entry *e;
 	struct scap_proc full;
 
 	if (!h || !out)
@@ -48,7 +48,7 @@ int scap_proc_lookup(struct scap *h, uint32_t tid, struct scap_proc *out)
 const struct scap_proc *scap_event_proc(struct scap *h, const struct scap_event *ev)
 {
 	struct scap_proc_track *p;
-	const struct scap_proc_entry *e;
+	struct scap_proc_entry *e;
 	struct scap_evt_hdr hdr;
 
 	if (!h || !ev || !(p = h->proc) || (const void *)ev != h->last_ev)
@@ -56,22 +56,36 @@ const struct scap_proc *scap_event_proc(struct scap *h, const struct scap_event 
 	if (p->memo_ev == ev)
 		return p->memo_found ? &p->memo : NULL;
 	p->memo_ev = ev;
-	p->memo_found = false;
 	p->table.st.lookups++;
 	memcpy(&hdr, ev, sizeof(hdr));
+	if (p->memo_valid && hdr.tid == p->memo_tid && p->table.version == p->memo_version && hdr.ts >= p->memo_ts) {
+		p->table.st.misses += !p->memo_found;
+		return p->memo_found ? &p->memo : NULL;
+	}
+	p->memo_valid = false;
+	p->memo_found = false;
 	e = scap_proctable_find(&p->table, hdr.tid);
 	if (!e || !scap_proc_entry_covers(e, hdr.ts)) {
 		p->table.st.misses++;
+		/* No entry stays no entry until the table changes; one that does not
+		 * cover this time might cover a later one. */
+		if (!e)
+			goto remember;
 		return NULL;
 	}
 	scap_proctable_fill(&p->table, e, hdr.ts, &p->memo);
 	p->memo_found = true;
-	return &p->memo;
+remember:
+	p->memo_valid = true;
+	p->memo_tid = hdr.tid;
+	p->memo_ts = hdr.ts;
+	p->memo_version = p->table.version;
+	return p->memo_found ? &p->memo : NULL;
 }
 
 int scap_proc_iter(struct scap *h, uint64_t *cursor, struct scap_proc *out)
 {
-	const struct scap_proctable *t;
+	struct scap_proctable *t;
 	struct scap_proc full;
 
 	if (!h || !cursor || !out)

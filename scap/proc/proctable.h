@@ -35,6 +35,7 @@ struct scap_proc_fs {
 	struct scap_pstr *cwd;     /* NULL unknown */
 };
 
+/* What a lookup reads first (scap_proctable_fill), the bookkeeping after. */
 struct scap_proc_entry {
 	uint32_t tid, pid, ppid, vtid, vpid;
 	uint32_t uid, gid, euid, egid, loginuid;
@@ -42,11 +43,12 @@ struct scap_proc_entry {
 	uint32_t flags;            /* SCAP_PROC_F_* */
 	int32_t exit_status;
 	uint64_t start_ns, exit_ns;
-	uint64_t gone_ns;          /* when it joined the ended FIFO: it leaves at + grace */
 	uint64_t src_ns;           /* the newest source's time: older events are ignored */
 	char comm[SCAP_PROC_COMM_LEN];
 	struct scap_pstr *exe, *args, *cgroup;
 	struct scap_proc_fs *fs;   /* NULL: cwd unknown */
+	uint64_t ppid_ok;          /* the table's end_version when the parent was last seen alive */
+	uint64_t gone_ns;          /* when it joined the ended FIFO: it leaves at + grace */
 	/* On the live list (by last update) or, ended, on the ended FIFO. */
 	struct scap_proc_entry *prev, *next;
 	bool on_ended;
@@ -76,6 +78,12 @@ struct scap_proctable {
 	struct scap_pstr_set strs;
 	uint64_t fs_count;
 	struct scap_proctable_stats st;
+	/*
+	 * Bumped by every change (version) and by every change that can end a
+	 * parent (end_version: an entry ended, removed, or given another key):
+	 * what a lookup computed stays true while they stand (api.c, fill).
+	 */
+	uint64_t version, end_version;
 };
 
 /* 0 or -ENOMEM. max 0 and grace_ms 0 take the defaults. */
@@ -145,7 +153,7 @@ uint64_t scap_proctable_bytes(const struct scap_proctable *t);
  * unknown once its process has ended before ts (the thread was reparented,
  * and no event says to whom).
  */
-void scap_proctable_fill(const struct scap_proctable *t, const struct scap_proc_entry *e, uint64_t ts,
+void scap_proctable_fill(const struct scap_proctable *t, struct scap_proc_entry *e, uint64_t ts,
 			 struct scap_proc *out);
 
 /* Whether e is the thread that made an event at ts (not an earlier or later owner of the tid). */

@@ -70,6 +70,7 @@ static int resize(struct scap_proctable *t, uint32_t nslots)
 int scap_proctable_init(struct scap_proctable *t, unsigned max, unsigned grace_ms)
 {
 	memset(t, 0, sizeof(*t));
+	t->version = t->end_version = 1;
 	t->max = max ? max : SCAP_PROC_DEFAULT_MAX;
 	if (t->max < SCAP_PROC_MIN_MAX)
 		t->max = SCAP_PROC_MIN_MAX;
@@ -101,6 +102,8 @@ void scap_proctable_clear(struct scap_proctable *t)
 		lists[k]->head = lists[k]->tail = NULL;
 	}
 	t->count = 0;
+	t->version++;
+	t->end_version++;
 	if (t->slots)
 		memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
 	if (t->mask + 1 > MIN_SLOTS)
@@ -151,6 +154,8 @@ static void slot_add(struct scap_proctable *t, struct scap_proc_entry *e)
 
 void scap_proctable_remove(struct scap_proctable *t, struct scap_proc_entry *e)
 {
+	t->version++;
+	t->end_version++;
 	slot_del(t, e);
 	list_del(list_of(t, e), e);
 	entry_free(t, e);
@@ -182,6 +187,7 @@ struct scap_proc_entry *scap_proctable_insert(struct scap_proctable *t, uint32_t
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
+	t->version++;
 	e->tid = tid;
 	e->pid = tid;
 	slot_add(t, e);
@@ -198,6 +204,8 @@ void scap_proctable_rekey(struct scap_proctable *t, struct scap_proc_entry *e, u
 		return;
 	if (old)
 		scap_proctable_remove(t, old);
+	t->version++;
+	t->end_version++;
 	slot_del(t, e);
 	e->tid = tid;
 	slot_add(t, e);
@@ -215,6 +223,8 @@ void scap_proctable_end(struct scap_proctable *t, struct scap_proc_entry *e, uin
 {
 	if (e->on_ended)
 		return;
+	t->version++;
+	t->end_version++;
 	list_del(&t->live, e);
 	e->on_ended = true;
 	/* Appended in stream order, so the FIFO stays sorted by gone_ns (but for
@@ -259,15 +269,27 @@ uint64_t scap_proctable_bytes(const struct scap_proctable *t)
 	       t->fs_count * sizeof(struct scap_proc_fs);
 }
 
-/* Whether the process of ppid was still the parent at ts. */
-static bool parent_alive(const struct scap_proctable *t, uint32_t ppid, uint64_t ts)
+/*
+ * Whether the process of e->ppid was still e's parent at ts: alive then, and
+ * older than e (a later owner of that pid is not its parent). A positive
+ * answer holds until a process ends (end_version): remembered in the entry.
+ */
+static bool parent_alive(const struct scap_proctable *t, struct scap_proc_entry *e, uint64_t ts)
 {
-	const struct scap_proc_entry *p = scap_proctable_find(t, ppid);
+	const struct scap_proc_entry *p;
 
-	return p && scap_proc_process_covers(p, ts);
+	if (e->ppid_ok == t->end_version)
+		return true;
+	p = scap_proctable_find(t, e->ppid);
+	if (!p || !scap_proc_process_covers(p, ts))
+		return false;
+	if ((p->known & SCAP_PROC_HAS_START) && (e->known & SCAP_PROC_HAS_START) && p->start_ns > e->start_ns)
+		return false;
+	e->ppid_ok = t->end_version;
+	return true;
 }
 
-void scap_proctable_fill(const struct scap_proctable *t, const struct scap_proc_entry *e, uint64_t ts,
+void scap_proctable_fill(const struct scap_proctable *t, struct scap_proc_entry *e, uint64_t ts,
 			 struct scap_proc *out)
 {
 	out->sz = sizeof(*out);
@@ -300,6 +322,6 @@ void scap_proctable_fill(const struct scap_proctable *t, const struct scap_proc_
 	out->args = (e->known & SCAP_PROC_HAS_ARGS) && e->args ? e->args->s : NULL;
 	out->args_len = out->args ? e->args->len : 0;
 	/* Reparenting (the parent ended) comes with no event: say unknown. */
-	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e->ppid, ts ? ts : UINT64_MAX))
+	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e, ts ? ts : UINT64_MAX))
 		out->known &= ~SCAP_PROC_HAS_PPID;
 }

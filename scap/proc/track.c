@@ -70,6 +70,7 @@ void scap__proc_start(struct scap *h)
 	/* A restart: what happened while stopped is not in the stream. */
 	scap_proctable_clear(&p->table);
 	p->memo_ev = NULL;
+	p->memo_valid = false;
 	r = scap_proc_scan(&p->table, NULL, &p->scan);
 	if (r < 0)
 		scap_text_appendf(&h->warnings,

@@ -31,9 +31,16 @@ struct scap_proc_track {
 	uint8_t act[SCAP_EV_MAX];
 	bool scan_host;            /* the engine captures this host: scan /proc at start */
 	unsigned added;            /* syscalls added to the caller's selection */
-	/* scap_event_proc's answer for the event delivered last. */
+	/*
+	 * scap_event_proc's answer for the event delivered last (memo_ev), kept
+	 * for the next events of the same thread: it stands while the table is
+	 * unchanged (version) and time does not go back (a thread's events come
+	 * in runs: most lookups are then a compare).
+	 */
 	const void *memo_ev;
-	bool memo_done, memo_found;
+	bool memo_valid, memo_found;
+	uint32_t memo_tid;
+	uint64_t memo_ts, memo_version;
 	struct scap_proc memo;
 	struct scap_proc_scan_result scan;
 };

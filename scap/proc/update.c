@@ -414,8 +414,10 @@ static void apply_procexit(struct scap_proctable *t, const struct scap_proc_rows
 		e->known |= SCAP_PROC_HAS_EXIT;
 	}
 	last = param(r, ev, PX_LAST, &v) && v.v.u;
-	if (last)
+	if (last) {
 		e->flags |= SCAP_PROC_F_PROC_ENDED;
+		t->end_version++;
+	}
 	/* A leader whose process lives on stays: its pid is still the process's. */
 	if (e->tid != e->pid || last)
 		scap_proctable_end(t, e, ev->ts);
@@ -423,6 +425,7 @@ static void apply_procexit(struct scap_proctable *t, const struct scap_proc_rows
 		leader = scap_proctable_find(t, e->pid);
 		if (leader && (leader->flags & SCAP_PROC_F_ENDED) && !leader->on_ended) {
 			leader->flags |= SCAP_PROC_F_PROC_ENDED;
+			t->end_version++;
 			scap_proctable_end(t, leader, ev->ts);
 		}
 	}
@@ -432,6 +435,7 @@ void scap_proc_apply(struct scap_proctable *t, const struct scap_proc_rows *r, c
 		     const struct scap_evt_hdr *exit_copy)
 {
 	scap_proctable_tick(t, ev->ts);
+	t->version++;
 	switch (scap_proc_role(r, ev->type)) {
 	case SCAP_PROC_ROLE_CLONE:
 		apply_clone(t, r, ev);

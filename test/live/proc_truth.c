@@ -63,7 +63,8 @@ int proc_truth_cgroup(pid_t pid, char *out, size_t len)
 						      strstr(c1 + 1, "memory,")))
 			mem = c2 + 1;
 	}
-	snprintf(out, len, "%s", v2 && strcmp(v2, "/") ? v2 : mem ? mem : v2 ? v2 : "");
+	/* No line at all: cgroup2 never mounted, every task in its root. */
+	snprintf(out, len, "%s", v2 && strcmp(v2, "/") ? v2 : mem ? mem : "/");
 	return 0;
 }
 
@@ -121,11 +122,12 @@ void proc_truth_report(int fd, const char *tag)
 
 static int parse_line(char *line, struct proc_truth *w)
 {
-	char *f[5], *save = NULL;
+	char *f[5], *rest = line, *s;
 	int i = 0;
 
 	memset(w, 0, sizeof(*w));
-	for (char *s = strtok_r(line, "\t", &save); s && i < 5; s = strtok_r(NULL, "\t", &save))
+	/* strsep, not strtok: a field may be empty. */
+	while (i < 5 && (s = strsep(&rest, "\t")))
 		f[i++] = s;
 	if (i != 5 || sscanf(f[0], "%31s %u %u %u %u %u %u %u", w->tag, &w->tid, &w->pid, &w->ppid, &w->uid, &w->gid,
 			      &w->euid, &w->egid) != 8)

@@ -109,9 +109,9 @@ static void wait_exec(pid_t c, const char *exe)
 	fail_msg("child %d did not exec %s", (int)c, exe);
 }
 
-static const struct scap_proc_entry *must_find(struct scap_proctable *t, pid_t tid)
+static struct scap_proc_entry *must_find(struct scap_proctable *t, pid_t tid)
 {
-	const struct scap_proc_entry *e = scap_proctable_find(t, (uint32_t)tid);
+	struct scap_proc_entry *e = scap_proctable_find(t, (uint32_t)tid);
 
 	if (!e)
 		fail_msg("the scan has no entry for tid %d", (int)tid);

@@ -80,7 +80,7 @@ static void chdir_ev(struct scap_proctable *t, uint32_t tid, uint32_t pid, uint6
 static struct scap_proc get(struct scap_proctable *t, uint32_t tid, uint64_t ts)
 {
 	struct scap_proc p;
-	const struct scap_proc_entry *e = scap_proctable_find(t, tid);
+	struct scap_proc_entry *e = scap_proctable_find(t, tid);
 
 	memset(&p, 0, sizeof(p));
 	if (!e)
@@ -408,6 +408,24 @@ static void reused_tid(void **state)
 	}
 }
 
+/* A parent's pid given to a later process: that one is not the parent. */
+static void parent_pid_reused(void **state)
+{
+	struct scap_proctable *t = *state;
+
+	child_fork(t, 1400, 1 * MS, 1, "p", "/p", 0, "/", "/");
+	child_fork(t, 1401, 10 * MS, 1400, "c", "/c", 0, "/", "/");
+	assert_true(get(t, 1401, 11 * MS).known & SCAP_PROC_HAS_PPID);
+	procexit(t, 1400, 1400, 20 * MS, 0, true);
+	scap_proctable_tick(t, 20 * MS + 2 * t->grace_ns);
+	assert_null(scap_proctable_find(t, 1400));
+	child_fork(t, 1400, 30 * MS + 2 * t->grace_ns, 1, "p2", "/p2", 0, "/", "/");
+	assert_false(get(t, 1401, 31 * MS + 2 * t->grace_ns).known & SCAP_PROC_HAS_PPID);
+	/* A child of the new owner has it as its parent. */
+	child_fork(t, 1402, 32 * MS + 2 * t->grace_ns, 1400, "c2", "/c2", 0, "/", "/");
+	assert_true(get(t, 1402, 33 * MS + 2 * t->grace_ns).known & SCAP_PROC_HAS_PPID);
+}
+
 static void scan_race_newer_wins(void **state)
 {
 	struct scap_proctable *t = *state;
@@ -564,6 +582,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(creds_and_cwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_and_process_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(reused_tid, setup, teardown),
+		cmocka_unit_test_setup_teardown(parent_pid_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(scan_race_newer_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_truncated_and_exit_copy, setup, teardown),
 		cmocka_unit_test(bounded_with_eviction),
