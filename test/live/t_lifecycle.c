@@ -235,10 +235,23 @@ static void __attribute__((noreturn)) threads_child(struct threads_shared *sh)
 			sched_yield();
 	__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < THREADS_N; i++) {
+		char task[64];
+
 		__atomic_store_n(&sh->go[i], 1, __ATOMIC_RELEASE);
 		syscall(SYS_futex, &sh->go[i], FUTEX_WAKE, 1, NULL, NULL, 0);
-		/* Returns once the kernel cleared the thread's tid: it has ended. */
 		pthread_join(th[i], NULL);
+		/*
+		 * join returns when the kernel cleared the thread's tid (exit_mm),
+		 * which before 6.16 is before sched_process_exit: a thread slow
+		 * to get there would see the whole process gone, rightly "last".
+		 * Its task leaves /proc after the tracepoint: wait for that.
+		 */
+		snprintf(task, sizeof(task), "/proc/self/task/%d", (int)sh->tids[i]);
+		for (int n = 0; access(task, F_OK) == 0; n++) {
+			if (n == 10000)
+				syscall(SYS_exit_group, 91);
+			usleep(1000);
+		}
 	}
 	syscall(SYS_exit_group, 7);
 	__builtin_unreachable();
