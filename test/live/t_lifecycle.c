@@ -78,6 +78,39 @@ static struct want_event want_procexit(const char *what, pid_t tid, pid_t pid, i
 	return w;
 }
 
+/* A forked child that runs fn(arg), which never returns, reaped by the thread that forked it. */
+struct fork_job {
+	void (*fn)(void *);
+	void *arg;
+	pid_t child;
+	int status;
+};
+
+static void *run_fork(void *p)
+{
+	struct fork_job *j = p;
+
+	j->child = fork();
+	if (j->child == 0) {
+		j->fn(j->arg);
+		_exit(127);
+	}
+	if (j->child > 0)
+		waitpid(j->child, &j->status, 0);
+	return NULL;
+}
+
+/* A page shared with children, zeroed; NULL when it cannot be mapped. */
+static void *shared_page(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0, len);
+	return p;
+}
+
 enum child_how { CHILD_EXIT3, CHILD_SIGKILL, CHILD_SEGV };
 
 struct child_job {
@@ -220,8 +253,9 @@ static void *threads_one(void *p)
 }
 
 /* In the forked child: the threads, then their ends in order. */
-static void __attribute__((noreturn)) threads_child(struct threads_shared *sh)
+static void threads_child(void *arg)
 {
+	struct threads_shared *sh = arg;
 	struct threads_arg args[THREADS_N];
 	pthread_t th[THREADS_N];
 
@@ -254,53 +288,34 @@ static void __attribute__((noreturn)) threads_child(struct threads_shared *sh)
 		}
 	}
 	syscall(SYS_exit_group, 7);
-	__builtin_unreachable();
-}
-
-struct threads_job {
-	struct threads_shared *sh;
-	pid_t child;
-	int status;
-};
-
-static void *run_threads(void *p)
-{
-	struct threads_job *j = p;
-
-	j->child = fork();
-	if (j->child == 0)
-		threads_child(j->sh);
-	if (j->child > 0)
-		waitpid(j->child, &j->status, 0);
-	return NULL;
 }
 
 int test_procexit_threads(struct live_test *t)
 {
 	struct scap *h = live_shared_handle(t);
-	struct threads_job j = { 0 };
+	struct threads_shared *sh = shared_page(sizeof(*sh));
+	struct fork_job j = { threads_child, sh };
 	struct want_event w[THREADS_N + 1];
 	pid_t tid;
 	int r;
 
-	if (!h)
-		return LIVE_FAIL;
-	j.sh = mmap(NULL, sizeof(*j.sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (j.sh == MAP_FAILED)
-		return live_fail(t, "mmap: %s", strerror(errno));
-	memset(j.sh, 0, sizeof(*j.sh));
+	if (!h || !sh) {
+		if (sh)
+			munmap(sh, sizeof(*sh));
+		return h ? live_fail(t, "mmap: %s", strerror(errno)) : LIVE_FAIL;
+	}
 	live_drain(h);
-	live_run_thread(run_threads, &j, &tid);
-	if (j.child <= 0 || !j.sh->ready || !WIFEXITED(j.status) || WEXITSTATUS(j.status) != 7) {
+	live_run_thread(run_fork, &j, &tid);
+	if (j.child <= 0 || !sh->ready || !WIFEXITED(j.status) || WEXITSTATUS(j.status) != 7) {
 		r = live_fail(t, "the four-thread child did not run its script (wait status %#x)", j.status);
-		munmap(j.sh, sizeof(*j.sh));
+		munmap(sh, sizeof(*sh));
 		return r;
 	}
 	for (int i = 0; i < THREADS_N; i++)
-		w[i] = want_procexit("procexit of a thread that called exit(10 + i)", j.sh->tids[i], j.child,
+		w[i] = want_procexit("procexit of a thread that called exit(10 + i)", sh->tids[i], j.child,
 				     (10 + i) << 8, false);
 	w[THREADS_N] = want_procexit("procexit of the leader, the last thread", j.child, j.child, 7 << 8, true);
-	munmap(j.sh, sizeof(*j.sh));
+	munmap(sh, sizeof(*sh));
 	r = live_expect(t, h, w, THREADS_N + 1);
 	if (r != LIVE_PASS)
 		return r;
@@ -413,15 +428,10 @@ static int check_clone(struct live_test *t, struct scap *h, uint16_t type, const
 	return live_expect(t, h, w, 2);
 }
 
-/* A page shared with children, for what they read about themselves. */
+/* Memory shared with children, for what they read about themselves. */
 static struct self_info *shared_info(void)
 {
-	void *p = mmap(NULL, sizeof(struct self_info), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	memset(p, 0, sizeof(struct self_info));
-	return p;
+	return shared_page(sizeof(struct self_info));
 }
 
 enum clone_how { VIA_FORK, VIA_VFORK, VIA_CLONE3, VIA_PIDNS };
@@ -553,16 +563,22 @@ int test_clone3_child_ctx(struct live_test *t)
 	 CLONE_CHILD_CLEARTID)
 #define THREAD_STACK (64u * 1024u)
 
+/*
+ * A thread made by libc's clone(), not pthread_create: one that ends with a
+ * raw exit(2) leaves no pthread (or sanitizer) state behind for the next
+ * pthread to trip over.
+ */
 struct thread_job {
-	struct self_info *s;
+	int (*fn)(void *); /* runs on the new thread, raw syscalls only */
+	void *arg;
 	char *stack;
 	int ctid;   /* cleared (and futex-woken) by the kernel when the thread is gone */
 	long child;
 	int err;
-	pid_t tid;
+	pid_t tid;  /* the thread that called clone */
 };
 
-static int thread_fn(void *arg)
+static int thread_read_self(void *arg)
 {
 	read_self(arg);
 	return 0; /* libc's clone ends the thread with exit(0) */
@@ -575,7 +591,7 @@ static void *run_thread_clone(void *p)
 
 	j->tid = live_gettid();
 	j->ctid = -1;
-	j->child = clone(thread_fn, j->stack + THREAD_STACK, THREAD_FLAGS, j->s, NULL, NULL, &j->ctid);
+	j->child = clone(j->fn, j->stack + THREAD_STACK, THREAD_FLAGS, j->arg, NULL, NULL, &j->ctid);
 	j->err = errno;
 	while (j->child > 0 && (v = __atomic_load_n(&j->ctid, __ATOMIC_ACQUIRE)) != 0)
 		syscall(SYS_futex, &j->ctid, FUTEX_WAIT, v, NULL, NULL, 0);
@@ -585,25 +601,24 @@ static void *run_thread_clone(void *p)
 int test_thread_child_ctx(struct live_test *t)
 {
 	struct scap *h = live_shared_handle(t);
-	struct thread_job j = { 0 };
+	struct self_info *s = shared_info();
+	struct thread_job j = { thread_read_self, s, malloc(THREAD_STACK) };
 	pid_t tid;
 	int r;
 
-	if (!h)
-		return LIVE_FAIL;
-	j.s = shared_info();
-	j.stack = malloc(THREAD_STACK);
-	if (!j.s || !j.stack) {
+	if (!h || !s || !j.stack) {
 		free(j.stack);
-		return live_fail(t, "out of memory");
+		if (s)
+			munmap(s, sizeof(*s));
+		return h ? live_fail(t, "out of memory") : LIVE_FAIL;
 	}
 	live_drain(h);
 	live_run_thread(run_thread_clone, &j, &tid);
 	if (j.child <= 0)
 		r = live_fail(t, "clone(CLONE_THREAD) failed here: %s", strerror(j.err));
 	else
-		r = check_clone(t, h, SCAP_EV_CLONE_X, "clone", j.tid, getpid(), THREAD_FLAGS, j.s);
-	munmap(j.s, sizeof(*j.s));
+		r = check_clone(t, h, SCAP_EV_CLONE_X, "clone", j.tid, getpid(), THREAD_FLAGS, s);
+	munmap(s, sizeof(*s));
 	free(j.stack);
 	return r;
 }
@@ -666,50 +681,36 @@ static void *exec_thread(void *p)
 	return NULL;
 }
 
-struct exec_job {
-	struct exec_shared *sh;
-	pid_t child;
-	int status;
-};
-
-static void *run_exec_from_thread(void *p)
+/* In the forked child: the leader waits; the thread's execve ends it and takes its tid. */
+static void exec_from_thread_child(void *sh)
 {
-	struct exec_job *j = p;
+	pthread_t th;
 
-	j->child = fork();
-	if (j->child == 0) {
-		pthread_t th;
-
-		/* The leader waits; the thread's execve ends it and takes its tid. */
-		if (pthread_create(&th, NULL, exec_thread, j->sh) != 0)
-			syscall(SYS_exit_group, 95);
-		for (;;)
-			pause();
-	}
-	if (j->child > 0)
-		waitpid(j->child, &j->status, 0);
-	return NULL;
+	if (pthread_create(&th, NULL, exec_thread, sh) != 0)
+		syscall(SYS_exit_group, 95);
+	for (;;)
+		pause();
 }
 
 int test_exec_from_thread(struct live_test *t)
 {
 	struct scap *h = live_shared_handle(t);
-	struct exec_job j = { 0 };
+	struct exec_shared *sh = shared_page(sizeof(*sh));
+	struct fork_job j = { exec_from_thread_child, sh };
 	bool nobtf = live_no_task_btf();
 	pid_t tid, c, th;
 	int r;
 
-	if (!h)
-		return LIVE_FAIL;
-	j.sh = mmap(NULL, sizeof(*j.sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (j.sh == MAP_FAILED)
-		return live_fail(t, "mmap: %s", strerror(errno));
-	j.sh->thread_tid = 0;
+	if (!h || !sh) {
+		if (sh)
+			munmap(sh, sizeof(*sh));
+		return h ? live_fail(t, "mmap: %s", strerror(errno)) : LIVE_FAIL;
+	}
 	live_drain(h);
-	live_run_thread(run_exec_from_thread, &j, &tid);
+	live_run_thread(run_fork, &j, &tid);
 	c = j.child;
-	th = j.sh->thread_tid;
-	munmap(j.sh, sizeof(*j.sh));
+	th = sh->thread_tid;
+	munmap(sh, sizeof(*sh));
 	if (c <= 0 || th <= 0 || !WIFEXITED(j.status) || WEXITSTATUS(j.status) != 0)
 		return live_fail(t, "the exec-from-a-thread child did not run its script (wait status %#x)",
 				 j.status);
@@ -744,49 +745,44 @@ int test_exec_from_thread(struct live_test *t)
 
 /* ---- exit(2) selected by its name, under a pid filter ---------------------------------- */
 
-static void *exit_5(void *p)
+static int exit_5(void *p)
 {
 	*(pid_t *)p = (pid_t)syscall(SYS_gettid);
 	syscall(SYS_exit, 5);
-	return NULL;
+	return 0;
 }
 
-static void *fork_exit(void *p)
+static void exit_0(void *arg)
 {
-	pid_t *child = p;
-	int st;
-
-	*child = fork();
-	if (*child == 0)
-		syscall(SYS_exit_group, 0);
-	if (*child > 0)
-		waitpid(*child, &st, 0);
-	return NULL;
+	(void)arg;
+	syscall(SYS_exit_group, 0);
 }
 
 int test_exit_thread(struct live_test *t)
 {
 	static const char *const names[] = { "exit", "procexit", NULL };
 	struct scap_open_opts o = { .syscalls = names, .pid = getpid() };
-	pthread_t th;
-	pid_t child = 0, tid = 0, runner;
+	struct fork_job other = { exit_0, NULL };
+	pid_t child, tid = 0, runner;
+	struct thread_job j = { exit_5, &tid, malloc(THREAD_STACK) };
 	struct scap *h;
 	int r;
 
+	if (!j.stack)
+		return live_fail(t, "out of memory");
 	h = live_open(t, &o);
-	if (!h)
+	if (!h) {
+		free(j.stack);
 		return LIVE_FAIL;
-	/* Another process first: the pid filter keeps its end out. */
-	live_run_thread(fork_exit, &child, &runner);
-	if (pthread_create(&th, NULL, exit_5, &tid) != 0) {
-		scap_close(h);
-		return live_fail(t, "pthread_create failed");
 	}
-	/* The kernel clears the thread's tid when it has ended: join works after a raw exit. */
-	pthread_join(th, NULL);
-	if (child <= 0 || tid <= 0) {
+	/* Another process first: the pid filter keeps its end out. */
+	live_run_thread(run_fork, &other, &runner);
+	child = other.child;
+	live_run_thread(run_thread_clone, &j, &runner);
+	free(j.stack);
+	if (child <= 0 || j.child <= 0 || tid != j.child) {
 		scap_close(h);
-		return live_fail(t, "fork or the thread did not run");
+		return live_fail(t, "fork or clone of the thread failed here: %s", strerror(j.err));
 	}
 	struct want_event w[] = {
 		{ .what = "exit(5) at enter", .tid = (uint32_t)tid, .pid = (uint32_t)getpid(), .type = SCAP_EV_EXIT_E,
