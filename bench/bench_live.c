@@ -9,8 +9,8 @@
  *   --cli PATH       also measure `PATH capture --json > /dev/null`
  *   --buffer BYTES   bytes per kernel buffer (default 8 MiB)
  *   --workload-cpu N / --consumer-cpu N   (default 1 / 0)
- *   --only W         run only workload W (getppid, close, openat, not-selected;
- *                    repeatable), to iterate on one case
+ *   --only W         run only workload W (getppid, close, openat, not-selected,
+ *                    fork, exec; repeatable), to iterate on one case
  *   --no-minimal     skip the minimal consumer (measure the CLI only)
  *   --quiet-wait S   before each run, wait up to S seconds for other tracing
  *                    BPF programs to go (a shared machine; default 0)
@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 	static const char *const short_names[BL_NWORKLOADS] = {
 		[BL_GETPPID] = "getppid", [BL_CLOSE] = "close",
 		[BL_OPENAT_CLOSE] = "openat", [BL_NOT_SELECTED] = "not-selected",
+		[BL_FORK_EXIT] = "fork", [BL_EXEC] = "exec",
 	};
 	struct bl_config c = {
 		.runs = 5, .window_ms = 1000, .workload_cpu = 1, .consumer_cpu = 0,
@@ -294,8 +295,8 @@ int main(int argc, char **argv)
 			while (k < BL_NWORKLOADS && strcmp(short_names[k], optarg) != 0)
 				k++;
 			if (k == BL_NWORKLOADS) {
-				fprintf(stderr, "bench_live: --only %s: use getppid, close, openat "
-					"or not-selected\n", optarg);
+				fprintf(stderr, "bench_live: --only %s: use getppid, close, openat, "
+					"not-selected, fork or exec\n", optarg);
 				return 2;
 			}
 			c.only |= 1u << k;

@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum bl_workload { BL_GETPPID = 0, BL_CLOSE, BL_OPENAT_CLOSE, BL_NOT_SELECTED, BL_NWORKLOADS };
+/*
+ * BL_FORK_EXIT and BL_EXEC count loops, not syscalls: a fork whose child
+ * calls exit_group(0), reaped; a fork whose child execs /bin/true, reaped
+ * (the lifecycle events: the clone family's two returns, execve, procexit).
+ */
+enum bl_workload { BL_GETPPID = 0, BL_CLOSE, BL_OPENAT_CLOSE, BL_NOT_SELECTED, BL_FORK_EXIT, BL_EXEC,
+		   BL_NWORKLOADS };
 
 struct bl_config {
 	unsigned runs;          /* repetitions; medians are reported */

@@ -46,6 +46,21 @@ else
 	fail "--syscalls openat (rc=$rc)"; head -3 "$T/sel"; cat "$T/sel.err"
 fi
 
+# --syscalls procexit: the end of a process of ours, with its exit code.
+"$SCAP" capture --json --syscalls procexit --duration 4 >"$T/px" 2>"$T/px.err" &
+cap=$!
+n=0
+while ! grep -q '^capturing:' "$T/px.err" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+sh -c 'exit 3' &
+child=$!
+wait $child
+wait $cap
+if grep "\"tid\":$child," "$T/px" | grep '"event":"procexit"' | grep -q '"code":3,'; then
+	ok "--syscalls procexit: the child's end with code 3"
+else
+	fail "--syscalls procexit: no procexit of tid $child with code 3"; grep "\"tid\":$child," "$T/px" | head -3; tail -2 "$T/px.err"
+fi
+
 # Not root: one line that says so (run as nobody when the binary is reachable).
 if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$SCAP" --version >/dev/null 2>&1; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$SCAP" capture --count 1 >"$T/o" 2>"$T/e"

@@ -1084,7 +1084,7 @@ static int read_file(const char *path, char *buf, size_t len)
 
 static int read_ctx(struct conf_ctx *c, char *why, size_t len)
 {
-	char cg[4096], *line;
+	char cg[4096];
 	ssize_t n;
 	int k;
 
@@ -1099,23 +1099,9 @@ static int read_ctx(struct conf_ctx *c, char *why, size_t len)
 		return -1;
 	}
 	c->comm[strcspn(c->comm, "\n")] = '\0';
-	/*
-	 * As the drivers report it: the unified hierarchy's path ("0::/path"),
-	 * or, where that is the root (a host with cgroup v1 hierarchies only),
-	 * the memory controller's ("N:memory:/path").
-	 */
-	char v2[PATH_MAX] = "/", mem[PATH_MAX] = "";
-
-	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) > 0)
-		for (line = strtok(cg, "\n"); line; line = strtok(NULL, "\n")) {
-			char *m = strstr(line, ":memory:");
-
-			if (strncmp(line, "0::", 3) == 0)
-				snprintf(v2, sizeof(v2), "%s", line + 3);
-			else if (m && !strchr(m + 8, ':'))
-				snprintf(mem, sizeof(mem), "%s", m + 8);
-		}
-	snprintf(c->cgroup, sizeof(c->cgroup), "%s", strcmp(v2, "/") == 0 && mem[0] ? mem : v2);
+	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) < 0)
+		cg[0] = '\0';
+	live_cgroup_path(cg, c->cgroup, sizeof(c->cgroup));
 	k = read_file("/proc/self/cmdline", c->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = k > 0 ? (size_t)k : 0;
 	c->uid = getuid();

@@ -40,10 +40,21 @@ static const struct {
 	{ "execve", test_execve },
 	{ "getppid_generic", test_getppid_generic },
 	{ "ia32_int80", test_ia32_int80 },
+	{ "procexit_code", test_procexit_code },
+	{ "procexit_sigkill", test_procexit_sigkill },
+	{ "procexit_core", test_procexit_core },
+	{ "procexit_threads", test_procexit_threads },
+	{ "fork_child_ctx", test_fork_child_ctx },
+	{ "vfork_child_ctx", test_vfork_child_ctx },
+	{ "thread_child_ctx", test_thread_child_ctx },
+	{ "clone3_child_ctx", test_clone3_child_ctx },
+	{ "pidns_child_ctx", test_pidns_child_ctx },
+	{ "exec_from_thread", test_exec_from_thread },
 	/* These open handles of their own, after the shared one is closed. */
 	{ "unpaired_openat", test_unpaired_openat },
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
+	{ "exit_thread", test_exit_thread },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
 	/* The process table (issue 14): handles of their own. */
@@ -200,6 +211,8 @@ int main(int argc, char **argv)
 	bool live = false;
 	int r;
 
+	/* An image a lifecycle test runs as its child: it never returns. */
+	live_lifecycle_image(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The process-table tests run this executable as a new image (t_proctable.c). */
 	if (argc >= 2 && strcmp(argv[1], "--proc-helper") == 0)

@@ -23,12 +23,15 @@
  *        exist on 4.14)
  *   SCAP_FILL_NOW()     timestamp, default bpf_ktime_get_boot_ns() (5.8+;
  *                       legacy: bpf_ktime_get_ns() and convert in user space)
- *   SCAP_FILL_CORE      1: derived task values (PPID, UID, GID, EUID, EXE,
- *                       CWD, CGROUP, ARGV) are read through CO-RE
+ *   SCAP_FILL_CORE      1: derived task values (PPID, UID, GID, EUID, EGID,
+ *                       LOGINUID, VTID, VPID, EXE, CWD, CGROUP, ARGV, the
+ *                       EXIT_* of procexit) are read through CO-RE
  *                       (BPF_CORE_READ; include <bpf/bpf_core_read.h> and a
  *                       vmlinux.h first). 0 or undefined: those parameters
- *                       are left empty (length 0); SYSCALL_NR, RAW_ARGS and
- *                       COMM are always filled.
+ *                       are left empty (length 0) but UID and GID (a helper)
+ *                       and EXIT_LAST when the caller knows it; SYSCALL_NR,
+ *                       RAW_ARGS, COMM, CLONE_FLAGS and OLD_TID are always
+ *                       filled.
  *   SCAP_FILL_WALK_SUBPROG  1 (with SCAP_FILL_CORE, kernels >= 5.6): the
  *                       EXE/CWD/CGROUP walks run in the global function
  *                       scap_fill_walk(), verified once instead of once per
@@ -44,6 +47,9 @@
  *           .args = { six syscall arguments }, .ret = return value (exit),
  *           .nr = syscall number, .snaplen = bytes kept of I/O buffers,
  *           .pid_tgid = the current thread's, if known (else 0),
+ *           .old_tid = a successful execve's calling tid, if kept (else 0),
+ *           .exit_last = procexit: SCAP_FILL_LAST_YES/NO from the
+ *                        tracepoint's group_dead, if it has one,
  *   };
  *   __u32 len = scap_fill_event(&fc, SCAP_EV_OPENAT_X);
  *   bpf_ringbuf_output(rb, fc.buf, SCAP_FILL_OUT_LEN(len), flags);
