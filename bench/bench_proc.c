@@ -42,6 +42,7 @@
 #include "scap/proc/proctable.h"
 #include "scap/proc/scan.h"
 #include "scap/proc/update.h"
+#include "scap/proc/track.h"
 
 #define MAX_RUNS 64
 #define THREADS_PER_PROC 50
@@ -322,16 +323,16 @@ static int bench_lookup(unsigned runs, uint64_t events, uint32_t threads, unsign
 			base_ns[r] = (now_s() - t0) * 1e9 / (double)events;
 		}
 		for (int with_lookup = 0; with_lookup < 2; with_lookup++) {
-			struct scap_proctable t;
-			struct scap_proc p;
+			struct scap_proc_track *tr = calloc(1, sizeof(*tr));
+			struct scap_proctable *t = &tr->table;
 			double t0, secs;
 			uint64_t acc = 0;
 
-			scap_proctable_init(&t, 0, 0);
+			scap_proctable_init(t, 0, 0);
 			for (uint32_t k = 0; k < threads; k++) {
 				struct scap_evt_hdr *e = ev_fork(1000 + k, 1, 1000 + k);
 
-				scap_proc_apply(&t, rows, e, NULL);
+				scap_proc_apply(t, rows, e, NULL);
 				free(e);
 			}
 			t0 = now_s();
@@ -339,16 +340,15 @@ static int bench_lookup(unsigned runs, uint64_t events, uint32_t threads, unsign
 				const struct scap_evt_hdr *ev = evs[i];
 
 				/* scap_next's part (track.h: scap__proc_next) */
-				scap_proctable_tick(&t, ev->ts);
+				scap_proctable_tick(t, ev->ts);
 				if (scap_proc_role(rows, ev->type) != SCAP_PROC_ROLE_NONE)
-					scap_proc_apply(&t, rows, ev, NULL);
-				/* scap_event_proc's */
+					scap_proc_apply(t, rows, ev, NULL);
+				/* scap_event_proc's (api.c) */
 				if (with_lookup) {
-					struct scap_proc_entry *e = scap_proctable_find(&t, ev->tid);
+					const struct scap_proc *p = scap__proc_event_lookup(tr, ev->tid, ev->ts);
 
-					if (e && scap_proc_entry_covers(e, ev->ts)) {
-						scap_proctable_fill(&t, e, ev->ts, &p);
-						acc += p.pid;
+					if (p) {
+						acc += p->pid;
 						found++;
 					}
 				}
@@ -356,7 +356,8 @@ static int bench_lookup(unsigned runs, uint64_t events, uint32_t threads, unsign
 			secs = now_s() - t0;
 			sink = acc;
 			(with_lookup ? look_ns : tick_ns)[r] = secs * 1e9 / (double)events;
-			scap_proctable_free(&t);
+			scap_proctable_free(t);
+			free(tr);
 		}
 	}
 	{

@@ -45,42 +45,49 @@ int scap_proc_lookup(struct scap *h, uint32_t tid, struct scap_proc *out)
 	return copy_out(out, &full);
 }
 
-const struct scap_proc *scap_event_proc(struct scap *h, const struct scap_event *ev)
+const struct scap_proc *scap__proc_event_lookup(struct scap_proc_track *p, uint32_t tid, uint64_t ts)
 {
-	struct scap_proc_track *p;
 	struct scap_proc_entry *e;
-	struct scap_evt_hdr hdr;
 
-	if (!h || !ev || !(p = h->proc) || (const void *)ev != h->last_ev)
-		return NULL;
-	if (p->memo_ev == ev)
-		return p->memo_found ? &p->memo : NULL;
-	p->memo_ev = ev;
 	p->table.st.lookups++;
-	memcpy(&hdr, ev, sizeof(hdr));
-	if (p->memo_valid && hdr.tid == p->memo_tid && p->table.version == p->memo_version && hdr.ts >= p->memo_ts) {
+	if (p->memo_valid && tid == p->memo_tid && p->table.version == p->memo_version && ts >= p->memo_ts) {
 		p->table.st.misses += !p->memo_found;
 		return p->memo_found ? &p->memo : NULL;
 	}
 	p->memo_valid = false;
 	p->memo_found = false;
-	e = scap_proctable_find(&p->table, hdr.tid);
-	if (!e || !scap_proc_entry_covers(e, hdr.ts)) {
+	e = scap_proctable_find(&p->table, tid);
+	if (!e || !scap_proc_entry_covers(e, ts)) {
 		p->table.st.misses++;
 		/* No entry stays no entry until the table changes; one that does not
 		 * cover this time might cover a later one. */
-		if (!e)
-			goto remember;
-		return NULL;
+		if (e)
+			return NULL;
+	} else {
+		scap_proctable_fill(&p->table, e, ts, &p->memo);
+		p->memo_found = true;
 	}
-	scap_proctable_fill(&p->table, e, hdr.ts, &p->memo);
-	p->memo_found = true;
-remember:
 	p->memo_valid = true;
-	p->memo_tid = hdr.tid;
-	p->memo_ts = hdr.ts;
+	p->memo_tid = tid;
+	p->memo_ts = ts;
 	p->memo_version = p->table.version;
 	return p->memo_found ? &p->memo : NULL;
+}
+
+const struct scap_proc *scap_event_proc(struct scap *h, const struct scap_event *ev)
+{
+	struct scap_proc_track *p;
+	struct scap_evt_hdr hdr;
+	const struct scap_proc *r;
+
+	if (!h || !ev || !(p = h->proc) || (const void *)ev != h->last_ev)
+		return NULL;
+	if (p->memo_ev == ev)
+		return p->memo_valid && p->memo_found ? &p->memo : NULL;
+	memcpy(&hdr, ev, sizeof(hdr));
+	r = scap__proc_event_lookup(p, hdr.tid, hdr.ts);
+	p->memo_ev = ev;
+	return r;
 }
 
 int scap_proc_iter(struct scap *h, uint64_t *cursor, struct scap_proc *out)

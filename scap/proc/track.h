@@ -58,6 +58,12 @@ void scap__proc_start(struct scap *h);
 void scap__proc_close(struct scap *h);
 void scap__proc_stats(struct scap *h, struct scap_stats *st);
 
+/*
+ * scap_event_proc's lookup: the process of thread tid at time ts, kept in
+ * p->memo (and kept for the next events of the thread while it stands).
+ */
+const struct scap_proc *scap__proc_event_lookup(struct scap_proc_track *p, uint32_t tid, uint64_t ts);
+
 /* The slow part of scap__proc_next: an event that updates the table. */
 void scap__proc_apply(struct scap *h, const struct scap_evt_hdr *ev);
 

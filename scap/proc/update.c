@@ -413,7 +413,13 @@ static void apply_procexit(struct scap_proctable *t, const struct scap_proc_rows
 		e->exit_status = (int32_t)v.v.i;
 		e->known |= SCAP_PROC_HAS_EXIT;
 	}
-	last = param(r, ev, PX_LAST, &v) && v.v.u;
+	/* An engine that cannot tell (bpf without BTF before 6.16) leaves last
+	 * empty: the leader's end is then taken as its process's, as it nearly
+	 * always is (a leader that ends first waits, a zombie, for the others). */
+	if (param(r, ev, PX_LAST, &v))
+		last = v.v.u != 0;
+	else
+		last = e->tid == e->pid;
 	if (last) {
 		e->flags |= SCAP_PROC_F_PROC_ENDED;
 		t->end_version++;

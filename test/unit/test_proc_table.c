@@ -226,6 +226,14 @@ static void empty_values(void **state)
 	assert_true(p.known & SCAP_PROC_HAS_CGROUP);
 	assert_int_equal(p.ppid, 1200);
 	assert_int_equal(p.loginuid, 1000);
+	/* A procexit that cannot say whether it was the last thread: a leader's
+	 * end is its process's (the table must not keep it forever). */
+	feed(t, mkev(buf, SCAP_EV_PROCEXIT_E, 1201, 1201, 7 * MS, 0, NULL, 0));
+	p = get(t, 1201, 7 * MS);
+	assert_int_equal(p.flags & (SCAP_PROC_F_ENDED | SCAP_PROC_F_PROC_ENDED), SCAP_PROC_F_ENDED | SCAP_PROC_F_PROC_ENDED);
+	assert_false(p.known & SCAP_PROC_HAS_EXIT);
+	scap_proctable_tick(t, 7 * MS + t->grace_ns);
+	assert_null(scap_proctable_find(t, 1201));
 }
 
 static void threads_share_cwd(void **state)
