@@ -46,6 +46,24 @@ else
 	fail "--syscalls openat (rc=$rc)"; head -3 "$T/sel"; cat "$T/sel.err"
 fi
 
+# The process table: each cat of the loop, started during the capture (its fork
+# and exec captured for the table, not printed), resolves to its process.
+cat_exe=$(readlink -f "$(command -v cat)")
+"$SCAP" capture --json --syscalls openat --duration 2 >"$T/pt" 2>"$T/pt.err"
+want="\"comm\":\"cat\",\"event\":\"openat\",\"dir\":\"exit\",\"params\":{\"res\":[0-9]*,\"dirfd\":-100,\"pathname\":\"/etc/hostname\",[^}]*},\"proc\":{\"exe\":\"$cat_exe\",\"ppid\":$busy,\"uid\":0,\"gid\":0,\"cwd\":\"$(pwd -P)\",\"container_id\":\"[0-9a-fhost]*\"}"
+if grep -q "$want" "$T/pt" && ! grep -v '"event":"openat"' "$T/pt" | grep -q .; then
+	ok "process table: cat's openat of /etc/hostname carries comm cat and its process (exe, ppid $busy, ids, cwd)"
+else
+	fail "process table: no line matching $want"; grep '/etc/hostname' "$T/pt" | head -2; tail -2 "$T/pt.err"
+fi
+"$SCAP" capture --json --syscalls openat --duration 1 --no-proc >"$T/np" 2>"$T/np.err"
+if grep -q '"pathname":"/etc/hostname"' "$T/np" && ! grep -q '"proc":\|"pid":[0-9]*,"comm"' "$T/np" &&
+	grep -q '"proc_entries":0,"proc_scans":0' "$T/np.err"; then
+	ok "--no-proc: no comm, no proc, no table"
+else
+	fail "--no-proc"; head -2 "$T/np"; tail -1 "$T/np.err"
+fi
+
 # --syscalls procexit: the end of a process of ours, with its exit code.
 "$SCAP" capture --json --syscalls procexit --duration 4 >"$T/px" 2>"$T/px.err" &
 cap=$!
