@@ -324,7 +324,8 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
  *
  * Strings (exe, cwd, cgroup, args) point into the table: valid until the
  * next scap_next, scap_start or scap_close on the handle. Everything else is
- * copied.
+ * copied. The table changes inside scap_next: call these functions from the
+ * thread that calls scap_next (or between its calls), as for the events.
  */
 
 /* Bits of scap_proc.known: which fields hold a value. A field whose bit is
@@ -417,10 +418,14 @@ int scap_proc_iter(struct scap *h, uint64_t *cursor, struct scap_proc *out);
 /*
  * The container id in a cgroup path (the rule of scap_proc.container_id):
  * writes it (or "host") to out, NUL-terminated, and returns its length; or
- * -EINVAL (NULL path, or len < SCAP_PROC_CONTAINER_ID_LEN). Docker
- * (/docker/<id>, docker-<id>.scope), containerd and CRI (kubepods...,
- * cri-containerd-<id>.scope), CRI-O (crio-<id>[.scope]), podman (libpod-<id>
- * [.scope]); <id> is 64 hex digits, or 12 where a runtime writes short ids.
+ * -EINVAL (NULL path, or len < SCAP_PROC_CONTAINER_ID_LEN). The last path
+ * component that names a container wins: docker-<id>.scope,
+ * cri-containerd-<id>.scope, crio-<id>[.scope], libpod-<id>[.scope],
+ * nerdctl-<id>.scope (systemd drivers; CRI-O's and podman's cgroupfs ones),
+ * a directory named by 64 lower-case hex digits anywhere (docker's
+ * /docker/<id>, the kubelet's /kubepods/<qos>/pod<uid>/<id>), a 12-digit
+ * short id under docker/ or libpod_parent/. Monitors (libpod-conmon-<id>)
+ * and systemd units are "host".
  */
 int scap_container_id(const char *cgroup_path, char *out, size_t len);
 
