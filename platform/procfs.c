@@ -127,27 +127,29 @@ static bool last_number(const char *p, const char *end, uint32_t *out)
 	return any;
 }
 
+/* "Uid:\tR\tE\tS\tFS": the real and effective ids. */
+static bool id_pair(const char *text, const char *end, const char *key, uint32_t *real, uint32_t *eff)
+{
+	const char *p = status_field(text, end, key);
+	uint64_t a, b;
+
+	if (!p || !parse_u64(&p, end, &a) || !parse_u64(&p, end, &b))
+		return false;
+	*real = (uint32_t)a;
+	*eff = (uint32_t)b;
+	return true;
+}
+
 int scap_procfs_parse_status(const char *text, size_t len, struct scap_procfs_thread *t)
 {
 	const char *end = text + len, *p;
-	uint64_t a, b;
-	bool ok;
+	uint64_t a;
 
 	p = status_field(text, end, "Tgid");
 	if (p && parse_u64(&p, end, &a))
 		t->pid = (uint32_t)a;
-	p = status_field(text, end, "Uid");
-	ok = p && parse_u64(&p, end, &a) && parse_u64(&p, end, &b);
-	if (!ok)
+	if (!id_pair(text, end, "Uid", &t->uid, &t->euid) || !id_pair(text, end, "Gid", &t->gid, &t->egid))
 		return -EINVAL;
-	t->uid = (uint32_t)a;
-	t->euid = (uint32_t)b;
-	p = status_field(text, end, "Gid");
-	ok = p && parse_u64(&p, end, &a) && parse_u64(&p, end, &b);
-	if (!ok)
-		return -EINVAL;
-	t->gid = (uint32_t)a;
-	t->egid = (uint32_t)b;
 	t->have |= SCAP_PROCFS_STATUS;
 	{
 		const char *ns_tgid = status_field(text, end, "NStgid");

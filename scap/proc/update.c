@@ -125,15 +125,22 @@ static void set_u32(const struct scap_proc_rows *r, const struct scap_evt_hdr *e
 	}
 }
 
+/* The interned text of parameter p of ev, with a reference; NULL when it has none. */
+static struct scap_pstr *text_param(struct scap_proctable *t, const struct scap_proc_rows *r,
+				    const struct scap_evt_hdr *ev, enum px p, enum scap_pstr_kind kind)
+{
+	struct scap_param v;
+
+	if (!param(r, ev, p, &v) || !v.str)
+		return NULL;
+	return scap_pstr_get(&t->strs, kind, v.str, (uint32_t)strlen(v.str), false);
+}
+
 static void set_str(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
 		    enum px p, enum scap_pstr_kind kind, struct scap_pstr **slot, uint32_t *known, uint32_t bit)
 {
-	struct scap_param v;
-	struct scap_pstr *s;
+	struct scap_pstr *s = text_param(t, r, ev, p, kind);
 
-	if (!param(r, ev, p, &v) || !v.str)
-		return;
-	s = scap_pstr_get(&t->strs, kind, v.str, (uint32_t)strlen(v.str), false);
 	if (!s)
 		return;
 	scap_pstr_assign(&t->strs, slot, s);
@@ -155,12 +162,8 @@ static void set_comm(const struct scap_proc_rows *r, const struct scap_evt_hdr *
 static void set_cwd(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
 		    struct scap_proc_entry *e)
 {
-	struct scap_param v;
-	struct scap_pstr *s;
+	struct scap_pstr *s = text_param(t, r, ev, PX_CWD, SCAP_PSTR_PATH);
 
-	if (!param(r, ev, PX_CWD, &v) || !v.str)
-		return;
-	s = scap_pstr_get(&t->strs, SCAP_PSTR_PATH, v.str, (uint32_t)strlen(v.str), false);
 	if (!s)
 		return;
 	if (e->fs) {

@@ -253,3 +253,67 @@ int proc_truth_check(struct live_test *t, const char *what, const struct scap_pr
 	}
 	return LIVE_PASS;
 }
+
+/* (proc_truth.h) */
+int proc_expect_markers(struct live_test *t, struct scap *h, struct proc_marker *m, unsigned n, bool full)
+{
+	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
+	const struct scap_event *ev;
+	unsigned found = 0;
+
+	while (found < n) {
+		struct scap_param p;
+		int r;
+
+		if (live_now_ms() > deadline) {
+			for (unsigned i = 0; i < n; i++)
+				if (!m[i].found)
+					return live_fail(t, "%s: its openat of %s was not delivered within %d ms",
+							 m[i].what, m[i].path, LIVE_EVENT_DEADLINE_MS);
+		}
+		r = scap_next(h, &ev, NULL, 100);
+		if (r == -EAGAIN || r == -EINTR)
+			continue;
+		if (r < 0)
+			return live_fail(t, "scap_next: %s", scap_last_error(h));
+		if (scap_event_type(ev) != SCAP_EV_OPENAT_X && scap_event_type(ev) != SCAP_EV_OPENAT_E)
+			return live_fail(t, "a %s event was delivered: only openat was selected (the table's rows "
+					 "must stay hidden)", scap_event_name(ev));
+		if (scap_event_type(ev) != SCAP_EV_OPENAT_X ||
+		    scap_event_param_by_name(ev, "pathname", &p) < 0 || !p.str)
+			continue;
+		for (unsigned i = 0; i < n; i++) {
+			if (m[i].found || strcmp(p.str, m[i].path) != 0)
+				continue;
+			if (scap_event_tid(ev) != m[i].want->tid)
+				return live_fail(t, "%s: openat from tid %u, the process said it is %u", m[i].what,
+						 scap_event_tid(ev), m[i].want->tid);
+			r = proc_truth_check(t, m[i].what, scap_event_proc(h, ev), m[i].want, full);
+			if (r != LIVE_PASS)
+				return r;
+			if (m[i].json_has) {
+				static char line[65536];
+
+				scap_event_format_proc(h, ev, 0, SCAP_FORMAT_JSON, line, sizeof(line), NULL);
+				if (!strstr(line, m[i].json_has))
+					return live_fail(t, "%s: the JSON line %.600s lacks %s", m[i].what, line,
+							 m[i].json_has);
+			}
+			m[i].found = true;
+			m[i].ts = scap_event_ts(ev);
+			found++;
+		}
+	}
+	return LIVE_PASS;
+}
+
+struct scap *proc_open_tracking(struct live_test *t, unsigned grace_ms)
+{
+	static const char *const sel[] = { "openat", NULL };
+	struct scap_open_opts o = { .syscalls = sel, .proc_grace_ms = grace_ms };
+
+	/* One capture at a time: some engines own their kernel side exclusively. */
+	live_shared_close();
+	return live_open(t, &o);
+}
+

@@ -58,6 +58,27 @@ const char *proc_self_exe(void);
 int proc_truth_check(struct live_test *t, const char *what, const struct scap_proc *p,
 		     const struct proc_truth *want, bool full);
 
+/* One process's marker: the openat of path it makes, and who it is. */
+struct proc_marker {
+	char path[PATH_MAX];
+	const char *what;
+	struct proc_truth *want;
+	const char *json_has;   /* optional: text the event's JSON line must hold */
+	bool found;
+	uint64_t ts;
+};
+
+/*
+ * Reads events from h (which selects openat only) until every marker's
+ * openat was seen and its process (scap_event_proc) checked against the
+ * truth with proc_truth_check; any other event delivered fails (the table's
+ * rows must stay hidden). LIVE_PASS or LIVE_FAIL.
+ */
+int proc_expect_markers(struct live_test *t, struct scap *h, struct proc_marker *m, unsigned n, bool full);
+
+/* A handle selecting openat only (the table's rows then hidden), grace_ms 0 = default. */
+struct scap *proc_open_tracking(struct live_test *t, unsigned grace_ms);
+
 /* "scap_live --proc-helper ...": the helper actions (see t_proctable.c). */
 int proc_helper_main(int argc, char **argv);
 

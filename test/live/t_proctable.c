@@ -103,86 +103,6 @@ int proc_helper_main(int argc, char **argv)
 
 /* ---- the tests' plumbing ---------------------------------------------------------- */
 
-struct marker {
-	char path[PATH_MAX];
-	const char *what;
-	struct proc_truth *want;
-	const char *json_has;   /* optional: text the event's JSON line must hold */
-	bool found;
-	uint64_t ts;
-};
-
-static bool lifecycle_row(uint16_t type)
-{
-	return type != SCAP_EV_OPENAT_X && type != SCAP_EV_OPENAT_E;
-}
-
-/*
- * Reads events until every marker's openat was seen and its process checked
- * against the truth (full: every field known; else never wrong).
- */
-static int expect_markers(struct live_test *t, struct scap *h, struct marker *m, unsigned n, bool full)
-{
-	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
-	const struct scap_event *ev;
-	unsigned found = 0;
-
-	while (found < n) {
-		struct scap_param p;
-		int r;
-
-		if (live_now_ms() > deadline) {
-			for (unsigned i = 0; i < n; i++)
-				if (!m[i].found)
-					return live_fail(t, "%s: its openat of %s was not delivered within %d ms",
-							 m[i].what, m[i].path, LIVE_EVENT_DEADLINE_MS);
-		}
-		r = scap_next(h, &ev, NULL, 100);
-		if (r == -EAGAIN || r == -EINTR)
-			continue;
-		if (r < 0)
-			return live_fail(t, "scap_next: %s", scap_last_error(h));
-		if (lifecycle_row(scap_event_type(ev)))
-			return live_fail(t, "a %s event was delivered: only openat was selected (the table's rows "
-					 "must stay hidden)", scap_event_name(ev));
-		if (scap_event_type(ev) != SCAP_EV_OPENAT_X ||
-		    scap_event_param_by_name(ev, "pathname", &p) < 0 || !p.str)
-			continue;
-		for (unsigned i = 0; i < n; i++) {
-			if (m[i].found || strcmp(p.str, m[i].path) != 0)
-				continue;
-			if (scap_event_tid(ev) != m[i].want->tid)
-				return live_fail(t, "%s: openat from tid %u, the process said it is %u", m[i].what,
-						 scap_event_tid(ev), m[i].want->tid);
-			r = proc_truth_check(t, m[i].what, scap_event_proc(h, ev), m[i].want, full);
-			if (r != LIVE_PASS)
-				return r;
-			if (m[i].json_has) {
-				static char line[65536];
-
-				scap_event_format_proc(h, ev, 0, SCAP_FORMAT_JSON, line, sizeof(line), NULL);
-				if (!strstr(line, m[i].json_has))
-					return live_fail(t, "%s: the JSON line %.600s lacks %s", m[i].what, line,
-							 m[i].json_has);
-			}
-			m[i].found = true;
-			m[i].ts = scap_event_ts(ev);
-			found++;
-		}
-	}
-	return LIVE_PASS;
-}
-
-static struct scap *open_tracking(struct live_test *t, unsigned grace_ms)
-{
-	static const char *const sel[] = { "openat", NULL };
-	struct scap_open_opts o = { .syscalls = sel, .proc_grace_ms = grace_ms };
-
-	/* One capture at a time: some engines own their kernel side exclusively. */
-	live_shared_close();
-	return live_open(t, &o);
-}
-
 static int make_dir(struct live_test *t, char *dir, size_t len, const char *name)
 {
 	char made[PATH_MAX], real[PATH_MAX];
@@ -213,7 +133,7 @@ int test_proc_before_capture(struct live_test *t)
 {
 	char dir[1024], want_json[3 * PATH_MAX + 256], cid[SCAP_PROC_CONTAINER_ID_LEN];
 	struct proc_truth truth;
-	struct marker m = { .what = "the sleeper's openat" };
+	struct proc_marker m = { .what = "the sleeper's openat" };
 	struct scap_proc p = { .sz = sizeof(p) };
 	int go[2], r, fd;
 	ssize_t k;
@@ -272,7 +192,7 @@ int test_proc_before_capture(struct live_test *t)
 	m.json_has = want_json;
 	snprintf(m.path, sizeof(m.path), "marker");
 
-	h = open_tracking(t, 0);
+	h = proc_open_tracking(t, 0);
 	if (!h) {
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
@@ -282,7 +202,7 @@ int test_proc_before_capture(struct live_test *t)
 	if (write(go[1], "g", 1) != 1)
 		r = live_fail(t, "cannot wake the sleeper: %s", strerror(errno));
 	else
-		r = expect_markers(t, h, &m, 1, true);
+		r = proc_expect_markers(t, h, &m, 1, true);
 	/* No event changed it: its newest source is the scan. */
 	if (r == LIVE_PASS && (scap_proc_lookup(h, (uint32_t)c, &p) != 0 || !(p.flags & SCAP_PROC_F_FROM_SCAN)))
 		r = live_fail(t, "the sleeper's entry does not say it came from the scan (flags %#x)", p.flags);
@@ -299,14 +219,14 @@ int test_proc_chain(struct live_test *t)
 {
 	char dir[1024], fdtext[16], m1[PATH_MAX];
 	struct proc_truth truths[8], *w[6];
-	struct marker m[5];
+	struct proc_marker m[5];
 	int rep[2], st = 0, r;
 	unsigned n;
 	struct scap *h;
 	pid_t c1;
 	bool full = proc_engine_has_task_ctx();
 
-	h = open_tracking(t, 0);
+	h = proc_open_tracking(t, 0);
 	if (!h)
 		return LIVE_FAIL;
 	if ((r = make_dir(t, dir, sizeof(dir), "chain")) != LIVE_PASS || pipe(rep) < 0) {
@@ -380,7 +300,7 @@ int test_proc_chain(struct live_test *t)
 		set_args(w[2], chain_argv);
 		set_args(w[3], chain_argv);
 		set_args(w[4], open_argv);
-		r = expect_markers(t, h, m, 5, full);
+		r = proc_expect_markers(t, h, m, 5, full);
 	}
 	/* The thread that exec'd no longer exists under its own tid. */
 	if (r == LIVE_PASS) {
@@ -415,7 +335,7 @@ int test_proc_creds_exit(struct live_test *t)
 {
 	char dir[1024], tmp[PATH_MAX], m1[PATH_MAX], m2[PATH_MAX], pokepath[PATH_MAX];
 	struct proc_truth truths[4], *w1, *w2;
-	struct marker m[2] = { { .what = "m1 (as root)" }, { .what = "m2 (after setgid, setuid, chdir)" } };
+	struct proc_marker m[2] = { { .what = "m1 (as root)" }, { .what = "m2 (after setgid, setuid, chdir)" } };
 	struct scap_proc p = { .sz = sizeof(p) };
 	int rep[2], st = 0, r;
 	unsigned n;
@@ -427,7 +347,7 @@ int test_proc_creds_exit(struct live_test *t)
 		return live_skip(t, "not root: setuid needs it");
 	if (!realpath("/", tmp))
 		return live_fail(t, "realpath /: %s", strerror(errno));
-	h = open_tracking(t, GRACE_MS);
+	h = proc_open_tracking(t, GRACE_MS);
 	if (!h)
 		return LIVE_FAIL;
 	if ((r = make_dir(t, dir, sizeof(dir), "creds")) != LIVE_PASS || pipe(rep) < 0) {
@@ -468,7 +388,7 @@ int test_proc_creds_exit(struct live_test *t)
 	snprintf(m[1].path, sizeof(m[1].path), "%s", m2);
 	/* The set*id and chdir rows carry their results in every engine that reads
 	 * the task: then the later event shows them exactly. */
-	r = expect_markers(t, h, m, 2, full);
+	r = proc_expect_markers(t, h, m, 2, full);
 	if (r != LIVE_PASS)
 		goto out;
 

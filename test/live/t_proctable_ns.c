@@ -32,74 +32,6 @@
 
 #include "proc_truth.h"
 
-struct marker {
-	char path[PATH_MAX];
-	const char *what;
-	struct proc_truth *want;
-};
-
-/* Reads events until each marker's openat was seen and checked; LIVE_PASS or LIVE_FAIL. */
-static int find_markers(struct live_test *t, struct scap *h, struct marker *m, unsigned n, bool full)
-{
-	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
-	const struct scap_event *ev;
-	unsigned found = 0;
-	bool *seen = calloc(n, sizeof(*seen));
-	int r = LIVE_PASS;
-
-	if (!seen)
-		return live_fail(t, "out of memory");
-	while (found < n && r == LIVE_PASS) {
-		struct scap_param p;
-		int k;
-
-		if (live_now_ms() > deadline) {
-			for (unsigned i = 0; i < n && r == LIVE_PASS; i++)
-				if (!seen[i])
-					r = live_fail(t, "%s: its openat of %s was not delivered within %d ms", m[i].what,
-						      m[i].path, LIVE_EVENT_DEADLINE_MS);
-			break;
-		}
-		k = scap_next(h, &ev, NULL, 100);
-		if (k == -EAGAIN || k == -EINTR)
-			continue;
-		if (k < 0) {
-			r = live_fail(t, "scap_next: %s", scap_last_error(h));
-			break;
-		}
-		if (scap_event_type(ev) != SCAP_EV_OPENAT_X && scap_event_type(ev) != SCAP_EV_OPENAT_E) {
-			r = live_fail(t, "a %s event was delivered: only openat was selected", scap_event_name(ev));
-			break;
-		}
-		if (scap_event_type(ev) != SCAP_EV_OPENAT_X || scap_event_param_by_name(ev, "pathname", &p) < 0 ||
-		    !p.str)
-			continue;
-		for (unsigned i = 0; i < n; i++) {
-			if (seen[i] || strcmp(p.str, m[i].path) != 0)
-				continue;
-			if (scap_event_tid(ev) != m[i].want->tid)
-				r = live_fail(t, "%s: openat from tid %u, the process said it is %u", m[i].what,
-					      scap_event_tid(ev), m[i].want->tid);
-			else
-				r = proc_truth_check(t, m[i].what, scap_event_proc(h, ev), m[i].want, full);
-			seen[i] = true;
-			found++;
-			break;
-		}
-	}
-	free(seen);
-	return r;
-}
-
-static struct scap *open_tracking(struct live_test *t)
-{
-	static const char *const sel[] = { "openat", NULL };
-	struct scap_open_opts o = { .syscalls = sel };
-
-	live_shared_close();
-	return live_open(t, &o);
-}
-
 /* ---- a container's cgroup ------------------------------------------------------------ */
 
 /* Where cgroup v2 is mounted (mountinfo: "... <mount point> ... - cgroup2 ..."), or "". */
@@ -147,7 +79,7 @@ int test_proc_container(struct live_test *t)
 	char mnt[1024], cg[PATH_MAX], id[65], markers_dir[1024], fdtext[16];
 	char path_a[PATH_MAX], path_b[PATH_MAX];
 	struct proc_truth truth_a, truths[2], *truth_b;
-	struct marker m[2];
+	struct proc_marker m[2];
 	bool mounted = false, full = proc_engine_has_task_ctx();
 	int go_a[2], go_b[2], rep[2], r = LIVE_PASS, st = 0;
 	struct scap *h = NULL;
@@ -222,7 +154,7 @@ int test_proc_container(struct live_test *t)
 			goto out_procs;
 		}
 	}
-	h = open_tracking(t);
+	h = proc_open_tracking(t, 0);
 	if (!h) {
 		r = LIVE_FAIL;
 		goto out_procs;
@@ -262,7 +194,7 @@ int test_proc_container(struct live_test *t)
 	m[1].want = truth_b;
 	/* Without the task context (bpf without BTF) the exec says no cgroup, and a
 	 * move between cgroups is no event: only the scanned process can be checked. */
-	r = find_markers(t, h, m, full ? 2 : 1, true);
+	r = proc_expect_markers(t, h, m, full ? 2 : 1, true);
 	if (r == LIVE_PASS && !full)
 		snprintf(t->msg, sizeof(t->msg), "the exec'd process not checked: this engine reads no cgroup here");
 out_procs:
@@ -354,7 +286,7 @@ static pid_t fork_at(pid_t want, char *why, size_t len)
 int test_proc_pid_reuse(struct live_test *t)
 {
 	struct proc_truth truths[2 * REUSE_ROUNDS + 2];
-	struct marker m[2 * REUSE_ROUNDS];
+	struct proc_marker m[2 * REUSE_ROUNDS];
 	char dir[1024], fdtext[16], why[256] = "";
 	int rep[2], r = LIVE_PASS, st;
 	unsigned n, rounds = 0, retries = 0;
@@ -363,7 +295,7 @@ int test_proc_pid_reuse(struct live_test *t)
 
 	if (geteuid() != 0)
 		return live_skip(t, "not root: choosing a pid needs CAP_SYS_ADMIN");
-	h = open_tracking(t);
+	h = proc_open_tracking(t, 0);
 	if (!h)
 		return LIVE_FAIL;
 	live_tmp_path(dir, sizeof(dir), "reuse");
@@ -423,7 +355,7 @@ int test_proc_pid_reuse(struct live_test *t)
 	}
 	for (unsigned i = 0; i < REUSE_ROUNDS; i++) {
 		for (int k = 0; k < 2; k++) {
-			struct marker *mk = &m[2 * i + (unsigned)k];
+			struct proc_marker *mk = &m[2 * i + (unsigned)k];
 			char tag[16], fds[16];
 			char *argv[] = { "scap_live", "--proc-helper", "open", tag, mk->path, fds, NULL };
 
@@ -452,7 +384,7 @@ int test_proc_pid_reuse(struct live_test *t)
 		}
 	}
 	/* Rounds redone left markers of their own in the stream: not looked for. */
-	r = find_markers(t, h, m, 2 * REUSE_ROUNDS, full);
+	r = proc_expect_markers(t, h, m, 2 * REUSE_ROUNDS, full);
 	if (r == LIVE_PASS)
 		snprintf(t->msg, sizeof(t->msg), "%d pids reused%s", REUSE_ROUNDS, why[0] ? " through ns_last_pid" : "");
 	scap_close(h);
