@@ -85,11 +85,12 @@ struct scap_open_opts {
 	                              added to the selection, scap_event_proc() NULL, the
 	                              bare stream at the bare cost */
 	unsigned proc_max_entries; /* threads kept at most, ended ones included; default
-	                              131072, min 64. When full, the oldest ended entry is
+	                              131072, 64..16777216. When full, the oldest ended entry is
 	                              evicted first, else the least recently updated one;
 	                              each eviction is counted (scap_stats.proc_evictions) */
 	unsigned proc_grace_ms;    /* how long an ended thread stays readable, in event
-	                              time (the timestamps of the stream); default 1000 */
+	                              time (the timestamps of the stream); default 1000,
+	                              at most 3600000 */
 };
 
 /*

@@ -27,11 +27,14 @@
 
 #define SCAP_PROC_DEFAULT_MAX 131072u
 #define SCAP_PROC_MIN_MAX 64u
+#define SCAP_PROC_MAX_MAX (1u << 24)     /* above PID_MAX_LIMIT (4194304) threads */
 #define SCAP_PROC_DEFAULT_GRACE_MS 1000u
+#define SCAP_PROC_MAX_GRACE_MS 3600000u
 
 /* A working directory shared by the threads that share their fs_struct. */
 struct scap_proc_fs {
 	uint32_t refs;
+	uint32_t idx;              /* scratch of the snapshot encoder (snapshot.c) */
 	struct scap_pstr *cwd;     /* NULL unknown */
 };
 

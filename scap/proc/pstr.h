@@ -31,6 +31,7 @@ struct scap_pstr {
 	uint8_t kind;
 	uint8_t args_truncated;  /* SCAP_PSTR_ARGS: the value was cut at the argv limits */
 	uint16_t cid_off;        /* SCAP_PSTR_CGROUP: container id at s + cid_off */
+	uint32_t idx;            /* scratch of the snapshot encoder (snapshot.c) */
 	char s[];                /* the value, then a NUL (text kinds) */
 };
 

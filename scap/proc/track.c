@@ -19,11 +19,19 @@ int scap__proc_open(struct scap *h, char *err, size_t errlen)
 
 	if (h->opts.proc_off)
 		return 0;
-	if (h->opts.proc_max_entries && h->opts.proc_max_entries < SCAP_PROC_MIN_MAX) {
+	if (h->opts.proc_max_entries &&
+	    (h->opts.proc_max_entries < SCAP_PROC_MIN_MAX || h->opts.proc_max_entries > SCAP_PROC_MAX_MAX)) {
 		if (err && errlen)
 			snprintf(err, errlen,
-				 "invalid option proc_max_entries=%u: must be at least %u (0 for the default, %u)",
-				 h->opts.proc_max_entries, SCAP_PROC_MIN_MAX, SCAP_PROC_DEFAULT_MAX);
+				 "invalid option proc_max_entries=%u: must be between %u and %u (0 for the default, %u)",
+				 h->opts.proc_max_entries, SCAP_PROC_MIN_MAX, SCAP_PROC_MAX_MAX, SCAP_PROC_DEFAULT_MAX);
+		return -EINVAL;
+	}
+	if (h->opts.proc_grace_ms > SCAP_PROC_MAX_GRACE_MS) {
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "invalid option proc_grace_ms=%u: must be at most %u (one hour; 0 for the default, %u)",
+				 h->opts.proc_grace_ms, SCAP_PROC_MAX_GRACE_MS, SCAP_PROC_DEFAULT_GRACE_MS);
 		return -EINVAL;
 	}
 	p = calloc(1, sizeof(*p));
