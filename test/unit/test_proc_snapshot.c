@@ -102,7 +102,17 @@ static void assert_same(struct scap_proctable *a, struct scap_proctable *b)
 			scap_proctable_fill(b, y, 0, &py);
 			assert_int_equal(px.known, py.known);
 			assert_int_equal(px.flags, py.flags);
-			assert_memory_equal(&px.tid, &py.tid, offsetof(struct scap_proc, comm) - offsetof(struct scap_proc, tid));
+			{
+				const uint32_t ux[] = { px.pid, px.ppid, px.vtid, px.vpid, px.uid, px.gid, px.euid, px.egid,
+							px.loginuid, (uint32_t)px.exit_status };
+				const uint32_t uy[] = { py.pid, py.ppid, py.vtid, py.vpid, py.uid, py.gid, py.euid, py.egid,
+							py.loginuid, (uint32_t)py.exit_status };
+
+				assert_memory_equal(ux, uy, sizeof(ux));
+				assert_int_equal(px.start_ns, py.start_ns);
+				assert_int_equal(px.exit_ns, py.exit_ns);
+				assert_int_equal(px.updated_ns, py.updated_ns);
+			}
 			assert_string_equal(px.comm, py.comm);
 #define SAME_STR(f) do { if (px.f || py.f) { assert_non_null(px.f); assert_non_null(py.f); assert_string_equal(px.f, py.f); } } while (0)
 			SAME_STR(exe);
