@@ -174,19 +174,17 @@ static void scan_thread(struct scan_ctx *c, struct scan_proc *p, int taskfd, uin
 	fill_entry(c, p, e, &th, thfd, t0);
 	close(thfd);
 	c->res.threads++;
-	if (tid == p->pid) {
-		p->leader = e;
-		if (zombie)
-			e->flags |= SCAP_PROC_F_ENDED, e->exit_ns = t0;
-		return;
-	}
+	/* A zombie ended before t0, when exactly /proc does not say. */
 	if (zombie) {
 		e->flags |= SCAP_PROC_F_ENDED;
 		e->exit_ns = t0;
-		scap_proctable_end(c->t, e, t0);
-	} else {
-		p->live_thread = true;
 	}
+	if (tid == p->pid)
+		p->leader = e; /* a leader's end waits for its process's (below) */
+	else if (zombie)
+		scap_proctable_end(c->t, e, t0);
+	else
+		p->live_thread = true;
 }
 
 static void scan_process(struct scan_ctx *c, int rootfd, uint32_t pid, const char *name)
