@@ -120,10 +120,10 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 
 			if (stop && ts > stop)
 				break;
-			n += ts >= atomic_load(&sh->go_ts);
 			/* A consumer of the table asks for every event's process. */
-			if (!c->proc_off)
-				sh->proc_found += scap_event_proc(h, ev) != NULL;
+			if (!c->proc_off && scap_event_proc(h, ev) && ts >= atomic_load(&sh->go_ts))
+				sh->proc_found++;
+			n += ts >= atomic_load(&sh->go_ts);
 			continue;
 		}
 		if (r != -EAGAIN && r != -EINTR)
