@@ -234,6 +234,10 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 					printf("; events resolved to a process: %.2f %%",
 					       MEDIAN_OF(samples[0], n, x->events ? 100.0 * (double)x->proc_found /
 										   (double)x->events : 0));
+				/* What the consumer spends per event, with and without the table. */
+				printf("; consumer CPU per event: %.0f ns with, %.0f ns without",
+				       MEDIAN_OF(samples[0], n, x->events_per_s > 0 ? x->consumer_cpu * 1e9 / x->events_per_s : 0),
+				       MEDIAN_OF(samples[1], n, x->events_per_s > 0 ? x->consumer_cpu * 1e9 / x->events_per_s : 0));
 				printf(" | | | | | | | | | |\n");
 			}
 		}
