@@ -173,7 +173,7 @@ struct proc_truth *proc_truth_find(struct proc_truth *truths, unsigned n, const 
 
 bool proc_engine_has_task_ctx(void)
 {
-	return strcmp(live_engine, "bpf") != 0 || access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	return !live_no_task_btf();
 }
 
 const char *proc_self_exe(void)

@@ -43,7 +43,7 @@ struct proc_truth *proc_truth_find(struct proc_truth *truths, unsigned n, const 
 int proc_truth_cgroup(pid_t pid, char *out, size_t len);
 
 /* Whether the engine under test reads the task's context (exe, ids, cwd, cgroup, ppid):
- * every engine but bpf on a kernel without BTF. */
+ * every engine but bpf without BTF (none on the kernel, or btf=0 forced). */
 bool proc_engine_has_task_ctx(void);
 
 /* This executable's path, for re-running it as a helper. */
