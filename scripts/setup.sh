@@ -31,6 +31,7 @@ PACKAGES=(
 	cpio
 	kmod               # insmod/modprobe/modinfo
 	file               # test/vm checks that its guest binaries are static
+	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`
 	ca-certificates    # apt over https (kernel image download for test/vm)
 	# (no ubuntu-keyring: Debian 12 does not package it; for Ubuntu kernels,
 	# test/vm/kernels.sh unpacks Debian 13's without installing it)

@@ -49,13 +49,19 @@ struct scap_event;
 enum scap_log_level { SCAP_LOG_DEBUG = 0, SCAP_LOG_INFO, SCAP_LOG_WARN, SCAP_LOG_ERROR };
 typedef void (*scap_log_fn)(enum scap_log_level level, const char *msg, void *ctx);
 
+/* The range of scap_open_opts.buffer_bytes (before an engine rounds it up). */
+#define SCAP_MIN_BUFFER_BYTES 4096u
+#define SCAP_MAX_BUFFER_BYTES (1u << 30)
+
 /*
  * Options of scap_open. Zero means "default" for every field.
  */
 struct scap_open_opts {
 	size_t sz;                 /* sizeof(struct scap_open_opts) */
-	size_t buffer_bytes;       /* bytes per kernel buffer; default 8 MiB; rounded up
-	                              to what the engine needs (a power of two for rings) */
+	size_t buffer_bytes;       /* bytes per kernel buffer, SCAP_MIN_BUFFER_BYTES to
+	                              SCAP_MAX_BUFFER_BYTES; default 8 MiB; rounded up to
+	                              what the engine needs (a power of two for rings):
+	                              scap_buffer_stats.bytes tells the result */
 	unsigned cpus_per_buffer;  /* CPUs sharing one buffer; default 1 (one per CPU) */
 	unsigned snaplen;          /* bytes kept of I/O buffers; default 80, max 16384 */
 	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all.
@@ -102,7 +108,9 @@ struct scap_open_opts {
  * returned. On failure a negative errno is returned and, when err is not
  * NULL, a message naming what failed and what to do is written to it:
  *   -ENOENT   unknown engine name (the message lists the valid names)
- *   -EINVAL   invalid option (the message names it)
+ *   -EINVAL   invalid option (the message names it: "invalid option <field>...")
+ *   -ESRCH    opts.pid names no running process, for an engine that captures
+ *             this host (the message starts "invalid option pid=<pid>")
  *   -ENOTSUP  the engine cannot work on this host (the message says why)
  *   -EPERM    missing privileges
  *
@@ -123,6 +131,9 @@ int scap_stop(struct scap *h);
  *   0        *ev is the event (valid until the next scap_next or scap_close);
  *            *cpu (optional) is the CPU, or buffer index, it came from;
  *   -EAGAIN  nothing arrived within timeout_ms (0 = do not wait, -1 = forever);
+ *            with 0, also after a long run of events that opts.syscalls or
+ *            opts.pid left out (engines that do not filter in the kernel,
+ *            savefile and synthetic, are filtered here): call again;
  *   -EINTR   the wait was interrupted by a signal;
  *   -ENODATA the engine has no more events (end of a file or synthetic stream).
  */
@@ -131,11 +142,13 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 /* Counters of one handle. */
 struct scap_stats {
 	size_t sz;                 /* sizeof(struct scap_stats) */
-	uint64_t events;           /* events delivered by scap_next */
+	uint64_t events;           /* events delivered by scap_next (after pairing: one
+	                              per paired syscall; after the core's filter) */
 	uint64_t drops;            /* events the kernel side could not keep (all causes) */
 	uint64_t drops_buffer_full;/* ... because the buffer was full */
 	uint64_t drops_other;      /* ... for another reason (fault, size limit) */
-	uint64_t kernel_events;    /* events the kernel side stored, when it counts them */
+	uint64_t kernel_events;    /* raw events the kernel side stored, when it counts
+	                              them (replay: the original capture's count) */
 	uint64_t pairing_evicted;  /* pending enters dropped to bound memory */
 	uint64_t pairing_orphan_exits; /* exits delivered without their enter */
 	uint64_t toctou;           /* events marked SCAP_EVF_TOCTOU */
@@ -165,11 +178,17 @@ struct scap_stats {
 struct scap_buffer_stats {
 	size_t sz;                 /* sizeof(struct scap_buffer_stats) */
 	int cpu;                   /* first CPU served by this buffer; -1 if none */
-	uint64_t events;           /* delivered from this buffer */
+	uint64_t events;           /* raw events the core read from this buffer, before
+	                              pairing and the core's filter (an enter and its exit
+	                              count two); scap_stats.events counts what scap_next
+	                              delivered */
 	uint64_t drops;            /* lost in this buffer (all causes) */
 	uint64_t drops_buffer_full;
 	uint64_t drops_other;
 	uint64_t kernel_events;
+	uint64_t bytes;            /* size of the buffer as the engine made it (buffer_bytes
+	                              rounded up, or the module's fixed size); 0 when it has
+	                              none of its own (savefile) */
 };
 
 /* Fill *st (st->sz set by the caller). */

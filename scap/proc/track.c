@@ -65,7 +65,7 @@ int scap__proc_open(struct scap *h, char *err, size_t errlen)
 void scap__proc_engine_ready(struct scap *h)
 {
 	if (h->proc)
-		h->proc->scan_host = (h->ops->flags & SCAP_ENGINE_F_HOST_PROCS) != 0;
+		h->proc->scan_host = (h->ops->flags & SCAP_ENGINE_F_LIVE) != 0;
 }
 
 void scap__proc_start(struct scap *h)

@@ -36,6 +36,7 @@ JOBS=${SCAP_VM_JOBS:-2}
 KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial}
 
 . "$ROOT/test/vm/kernels.sh"
+. "$ROOT/test/vm/verdict.sh"
 [ -z "${SCAP_VM_KVER:-}" ] ||
 	die "SCAP_VM_KVER is gone: name the kernel as SCAP_VM_KERNELS=<release>:$SCAP_VM_KVER"
 
@@ -223,7 +224,7 @@ pack_initramfs() { # kver
 TIMES=""      # one "kernel phase result seconds" line per boot
 
 boot() { # kver phase accel
-	local kver=$1 phase=$2 accel=$3 out=$WORK/$1 log=$WORK/$1/serial-$2.log qrc result start secs verdict
+	local kver=$1 phase=$2 accel=$3 out=$WORK/$1 log=$WORK/$1/serial-$2.log qrc result start secs verdict sentence
 	rm -f "$log"
 	say "$kver: booting under qemu ($accel, 2 CPUs, timeout ${QEMU_TIMEOUT}s), phase $phase; serial log: $log"
 	start=$(date +%s)
@@ -234,24 +235,18 @@ boot() { # kver phase accel
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 	qrc=$?
 	secs=$(($(date +%s) - start))
-	say "$kver: qemu exited with $qrc after $secs s"
 	tr -d '\r' <"$log" | sed -n '/^guest:/,$p' | grep -a -v '^\[ *[0-9.]*\] ' || true
 	if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ "$phase" = main ]; then
 		tr -d '\r' <"$log" | sed -n '/^BENCH-BEGIN/,/^BENCH-END/p' >"$out/bench.md"
 		say "bench_live figures: $out/bench.md"
 	fi
 	result=$(tr -d '\r' <"$log" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
-	verdict=FAIL
-	if [ "$qrc" -eq 124 ]; then
-		say "$kver: phase $phase: qemu timed out after ${QEMU_TIMEOUT}s (see $log)"
-		verdict=TIMEOUT
-	elif [ -z "$result" ]; then
-		say "$kver: phase $phase: no result line in the serial log (guest crashed or hung; see $log)"
-		tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5
-		verdict=CRASH
-	else
-		say "$kver: phase $phase: $result"
-		[ "$qrc" -eq 1 ] && [ "$result" = "SCAP-VM-RESULT: PASS" ] && verdict=PASS
+	# qemu's exit status carries the guest's verdict (verdict.sh): say what it means.
+	read -r verdict sentence <<<"$(vm_verdict "$qrc" "$result" "$QEMU_TIMEOUT")"
+	say "$kver: phase $phase: $verdict after $secs s: $sentence"
+	if [ "$verdict" != PASS ]; then
+		say "$kver: phase $phase: serial log: $log"
+		[ "$verdict" = CRASH ] && { tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5; }
 	fi
 	TIMES="$TIMES$kver $phase $verdict ${secs}s
 "
