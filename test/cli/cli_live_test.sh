@@ -133,8 +133,9 @@ wait $cap
 rc=$?
 wait $spid
 if [ $rc -eq 0 ] && grep -q '"stopped":"pid_exited"' "$T/s.err" && ! grep -v "\"pid\":$spid," "$T/s.out" | grep -q . &&
-	tail -n 1 "$T/s.out" | grep -q "\"tid\":$spid,\"pid\":$spid,\"comm\":\"sh\",\"event\":\"exit_group\",\"dir\":\"enter\",\"params\":{\"status\":7},\"proc\":{"; then
-	ok "--pid of a process that exits: its $(wc -l <"$T/s.out") events, the last its exit_group(7), then exit 0, stopped=pid_exited"
+	tail -n 2 "$T/s.out" | head -n 1 | grep -q "\"tid\":$spid,\"pid\":$spid,\"comm\":\"sh\",\"event\":\"exit_group\",\"dir\":\"enter\",\"params\":{\"status\":7},\"proc\":{" &&
+	tail -n 1 "$T/s.out" | grep -q "\"tid\":$spid,\"pid\":$spid,\"comm\":\"sh\",\"event\":\"procexit\",\"dir\":\"enter\",\"params\":{\"status\":1792,\"code\":7,\"sig\":\"0\",\"core\":0,\"last\":1},\"proc\":{"; then
+	ok "--pid of a process that exits: its $(wc -l <"$T/s.out") events, the last its exit_group(7) and its procexit (code 7), then exit 0, stopped=pid_exited"
 else
 	fail "--pid $spid (rc=$rc)"; tail -n 3 "$T/s.out"; cat "$T/s.err"
 fi
