@@ -131,6 +131,16 @@ static void print_header(const struct bl_config *c)
 	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 }
 
+/* A rate in millions, or in thousands below 0.1 M (the fork and exec loops). */
+static const char *rate(char *buf, size_t len, double v)
+{
+	if (v < 1e5)
+		snprintf(buf, len, "%.2f k", v / 1e3);
+	else
+		snprintf(buf, len, "%.2f M", v / 1e6);
+	return buf;
+}
+
 static void print_row(const char *engine, const char *consumer, enum bl_workload w,
 		      struct bl_sample *s, unsigned n)
 {
@@ -150,10 +160,12 @@ static void print_row(const char *engine, const char *consumer, enum bl_workload
 	for (unsigned i = 0; i < n; i++)
 		foreign = s[i].foreign > foreign ? s[i].foreign : foreign;
 
-	printf("| %s | %s | %s | %.3f M | %.3f M | %.2fx | %.3f M | %.0f (%.2f %%) | %.0f %% | "
+	char rb[32], rc[32], re[32];
+
+	printf("| %s | %s | %s | %s | %s | %.2fx | %s | %.0f (%.2f %%) | %.0f %% | "
 	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer, bl_workload_names[w],
-	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, wake, start, rss,
-	       foreign);
+	       rate(rb, sizeof(rb), base), rate(rc, sizeof(rc), cap), ratio, rate(re, sizeof(re), evs), drops,
+	       dpct, cpu * 100, wake, start, rss, foreign);
 	fflush(stdout);
 }
 

@@ -87,14 +87,20 @@ unsigned scap_bpf_compat_off(void)
 	return off > 0 ? (unsigned)off : 0;
 }
 
-int scap_bpf_tp_fork_child_off(const char *format)
+/* The offset of field " name;" in a tracepoint's format text, or -1. */
+static int field_off(const char *format, const char *name)
 {
-	const char *f = format ? strstr(format, " child_pid;") : NULL;
+	const char *f = format ? strstr(format, name) : NULL;
 	const char *o = f ? strstr(f, "offset:") : NULL;
 
 	if (!o)
 		return -1;
 	return atoi(o + strlen("offset:"));
+}
+
+int scap_bpf_tp_fork_child_off(const char *format)
+{
+	return field_off(format, " child_pid;");
 }
 
 /* The format file of events/sched/<event>, read where tracefs is visible; -1 when unreadable. */
@@ -128,12 +134,7 @@ static int fork_child_off(void)
 
 int scap_bpf_tp_exit_group_dead_off(const char *format)
 {
-	const char *f = format ? strstr(format, " group_dead;") : NULL;
-	const char *o = f ? strstr(f, "offset:") : NULL;
-
-	if (!o)
-		return -1;
-	return atoi(o + strlen("offset:"));
+	return field_off(format, " group_dead;");
 }
 
 static void exit_format_job(void *arg)

@@ -322,8 +322,10 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
+	/* As the other engines: a lifecycle hook that does not attach is a warning, not a failed open. */
 	if (bpf_program__autoload(skel->progs.scap_procexit)) {
-		err = mbpf_attach_btf(ctx, links, skel->progs.scap_procexit, "sched_process_exit", NULL);
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_procexit, "sched_process_exit",
+				      "procexit events are not captured");
 		if (err)
 			return err;
 	}

@@ -100,6 +100,24 @@ static void *run_fork(void *p)
 	return NULL;
 }
 
+/*
+ * The shared handle, drained, then j's child forked and reaped while it
+ * captures; j->arg is the child's shared page (NULL: it could not be mapped).
+ */
+static int fork_under_capture(struct live_test *t, struct scap **h, struct fork_job *j)
+{
+	pid_t tid;
+
+	*h = live_shared_handle(t);
+	if (!*h)
+		return LIVE_FAIL;
+	if (!j->arg)
+		return live_fail(t, "mmap: %s", strerror(errno));
+	live_drain(*h);
+	live_run_thread(run_fork, j, &tid);
+	return LIVE_PASS;
+}
+
 /* A page shared with children, zeroed; NULL when it cannot be mapped. */
 static void *shared_page(size_t len)
 {
@@ -292,20 +310,17 @@ static void threads_child(void *arg)
 
 int test_procexit_threads(struct live_test *t)
 {
-	struct scap *h = live_shared_handle(t);
 	struct threads_shared *sh = shared_page(sizeof(*sh));
 	struct fork_job j = { threads_child, sh };
 	struct want_event w[THREADS_N + 1];
-	pid_t tid;
-	int r;
+	struct scap *h;
+	int r = fork_under_capture(t, &h, &j);
 
-	if (!h || !sh) {
+	if (r != LIVE_PASS) {
 		if (sh)
 			munmap(sh, sizeof(*sh));
-		return h ? live_fail(t, "mmap: %s", strerror(errno)) : LIVE_FAIL;
+		return r;
 	}
-	live_drain(h);
-	live_run_thread(run_fork, &j, &tid);
 	if (j.child <= 0 || !sh->ready || !WIFEXITED(j.status) || WEXITSTATUS(j.status) != 7) {
 		r = live_fail(t, "the four-thread child did not run its script (wait status %#x)", j.status);
 		munmap(sh, sizeof(*sh));
@@ -694,20 +709,18 @@ static void exec_from_thread_child(void *sh)
 
 int test_exec_from_thread(struct live_test *t)
 {
-	struct scap *h = live_shared_handle(t);
 	struct exec_shared *sh = shared_page(sizeof(*sh));
 	struct fork_job j = { exec_from_thread_child, sh };
 	bool nobtf = live_no_task_btf();
-	pid_t tid, c, th;
-	int r;
+	struct scap *h;
+	int r = fork_under_capture(t, &h, &j);
+	pid_t c, th;
 
-	if (!h || !sh) {
+	if (r != LIVE_PASS) {
 		if (sh)
 			munmap(sh, sizeof(*sh));
-		return h ? live_fail(t, "mmap: %s", strerror(errno)) : LIVE_FAIL;
+		return r;
 	}
-	live_drain(h);
-	live_run_thread(run_fork, &j, &tid);
 	c = j.child;
 	th = sh->thread_tid;
 	munmap(sh, sizeof(*sh));
