@@ -4,7 +4,8 @@
  * it, as /proc and the process itself say (proc_truth.h).
  *
  *   proc_before_capture  a process started before the capture: its openat
- *                        carries what /proc showed before scap_start
+ *                        carries what /proc showed before scap_start; a
+ *                        restart (scap_stop, scap_start) scans again
  *   proc_chain           fork -> exec -> fork -> thread -> exec from the
  *                        thread: every step's openat resolves to its process,
  *                        the events between a fork and the exec included
@@ -206,6 +207,17 @@ int test_proc_before_capture(struct live_test *t)
 	/* No event changed it: its newest source is the scan. */
 	if (r == LIVE_PASS && (scap_proc_lookup(h, (uint32_t)c, &p) != 0 || !(p.flags & SCAP_PROC_F_FROM_SCAN)))
 		r = live_fail(t, "the sleeper's entry does not say it came from the scan (flags %#x)", p.flags);
+	/* A restart scans again: what happened while stopped is not in the stream. */
+	if (r == LIVE_PASS) {
+		struct scap_stats st = { .sz = sizeof(st) };
+
+		if (scap_stop(h) < 0 || scap_start(h) < 0 || scap_get_stats(h, &st) < 0)
+			r = live_fail(t, "stop and start: %s", scap_last_error(h));
+		else if (st.proc_scans != 2 || scap_proc_lookup(h, (uint32_t)c, &p) != 0 ||
+			 strcmp(p.comm, "scap-sleeper") != 0 || !(p.flags & SCAP_PROC_F_FROM_SCAN))
+			r = live_fail(t, "after a restart: %llu scans, the sleeper's entry comm \"%s\" flags %#x",
+				      (unsigned long long)st.proc_scans, p.comm, p.flags);
+	}
 	close(go[1]);
 	waitpid(c, NULL, 0);
 	scap_close(h);
