@@ -5,12 +5,13 @@
  *
  *   bench_proc scan [--runs R] [--threads N]...
  *       Starts N extra threads (in processes of 50 threads each), then scans
- *       /proc R times into a fresh table: median time, threads scanned, the
+ *       /proc R times into a fresh table, with one reading thread and with
+ *       one per CPU in turn: median times, threads scanned, the
  *       table's bytes per thread (entries and index, then strings apart) and
  *       the scanning process's resident memory growth. Default N: 1000 and
- *       10000. Wall and CPU time (the CPU time leaves out the time other
- *       work on a shared host held the CPU). Reads other processes' /proc
- *       files: run it as root.
+ *       10000. Wall and CPU time (of every thread of the scan; the CPU time
+ *       leaves out the time other work on a shared host held the CPU).
+ *       Reads other processes' /proc files: run it as root.
  *   bench_proc lookup [--runs R] [--events N] [--threads T] [--lifecycle-permille P] [--burst B]
  *       The table's path in scap_next and scap_event_proc on a prebuilt
  *       stream of N events (default 2,000,000), back to back in memory, from
@@ -62,16 +63,21 @@ static double now_s(void)
 }
 
 /*
- * This thread's CPU time: on a shared host a wall clock also counts the time
- * others held the CPU; the CPU time counts only ours (cache misses caused by
- * others stay in it).
+ * CPU time, of this thread or of the whole process (the scan's workers): on
+ * a shared host a wall clock also counts the time others held the CPU; the
+ * CPU time counts only ours (cache misses caused by others stay in it).
  */
-static double cpu_s(void)
+static double cpu_of(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	return cpu_of(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -136,13 +142,14 @@ static pid_t spawn_threads(unsigned n, int ready_fd)
 
 static int bench_scan(unsigned runs, const unsigned *counts, unsigned ncounts)
 {
-	printf("| extra threads | threads scanned | processes | scan, wall time (median) | scan, CPU time | CPU per thread | "
-	       "table bytes per thread: entries+index | strings | RSS growth of the scanner |\n");
-	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| extra threads | threads scanned | processes | scan, wall, 1 worker | scan, wall, a worker per CPU | "
+	       "scan, CPU (all workers) | CPU per thread | table bytes per thread: entries+index | strings | "
+	       "RSS growth of the scanner |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (unsigned k = 0; k < ncounts; k++) {
 		unsigned nproc = (counts[k] + THREADS_PER_PROC - 1) / THREADS_PER_PROC, ready = 0;
 		pid_t *pids = calloc(nproc, sizeof(*pids));
-		double secs[MAX_RUNS], cpu[MAX_RUNS];
+		double secs[2][MAX_RUNS], cpu[2][MAX_RUNS];
 		struct scap_proc_scan_result res = { 0 };
 		uint64_t bytes = 0, str_bytes = 0, count = 0;
 		long rss0, rss1 = 0;
@@ -158,23 +165,26 @@ static int bench_scan(unsigned runs, const unsigned *counts, unsigned ncounts)
 		close(p[0]);
 		close(p[1]);
 		rss0 = rss_kb();
+		/* One worker and one per CPU, alternating, so that both see the same host. */
 		for (unsigned r = 0; r < runs; r++) {
-			struct scap_proctable t;
-			double c0 = cpu_s();
+			for (unsigned v = 0; v < 2; v++) {
+				struct scap_proctable t;
+				double c0 = cpu_of(CLOCK_PROCESS_CPUTIME_ID);
 
-			scap_proctable_init(&t, 0, 0);
-			if (scap_proc_scan(&t, NULL, &res) < 0) {
-				fprintf(stderr, "bench_proc: the scan failed\n");
-				return 1;
+				scap_proctable_init(&t, 0, 0);
+				if (scap_proc_scan(&t, NULL, v ? 0 : 1, &res) < 0) {
+					fprintf(stderr, "bench_proc: the scan failed\n");
+					return 1;
+				}
+				cpu[v][r] = cpu_of(CLOCK_PROCESS_CPUTIME_ID) - c0;
+				secs[v][r] = (double)res.ns / 1e9;
+				count = t.count;
+				str_bytes = t.strs.bytes;
+				bytes = scap_proctable_bytes(&t) - str_bytes;
+				if (rss_kb() - rss0 > rss1)
+					rss1 = rss_kb() - rss0;
+				scap_proctable_free(&t);
 			}
-			cpu[r] = cpu_s() - c0;
-			secs[r] = (double)res.ns / 1e9;
-			count = t.count;
-			str_bytes = t.strs.bytes;
-			bytes = scap_proctable_bytes(&t) - str_bytes;
-			if (rss_kb() - rss0 > rss1)
-				rss1 = rss_kb() - rss0;
-			scap_proctable_free(&t);
 		}
 		for (unsigned i = 0; i < nproc; i++)
 			if (pids[i] > 0)
@@ -184,10 +194,10 @@ static int bench_scan(unsigned runs, const unsigned *counts, unsigned ncounts)
 				waitpid(pids[i], NULL, 0);
 		free(pids);
 		{
-			double m = median(secs, runs), mc = median(cpu, runs);
+			double m1 = median(secs[0], runs), m = median(secs[1], runs), mc = median(cpu[1], runs);
 
-			printf("| %u | %llu | %llu | %.3f s | %.3f s | %.1f µs | %.0f B | %.0f B | %ld kB |\n", counts[k],
-			       (unsigned long long)count, (unsigned long long)res.processes, m, mc,
+			printf("| %u | %llu | %llu | %.3f s | %.3f s | %.3f s | %.1f µs | %.0f B | %.0f B | %ld kB |\n",
+			       counts[k], (unsigned long long)count, (unsigned long long)res.processes, m1, m, mc,
 			       mc * 1e6 / (double)count, (double)bytes / (double)count, (double)str_bytes / (double)count,
 			       rss1);
 		}

@@ -14,10 +14,13 @@ struct scap_proc_scan_result {
 };
 
 /*
- * Adds every thread under root ("/proc" when NULL) to t. 0; -ENOENT when no
- * thread could be read (root is not a proc file system); -errno when root
- * cannot be opened; -ENOMEM. Threads that end during the scan are skipped.
+ * Adds every thread under root ("/proc" when NULL) to t, read by `workers`
+ * threads (0: one per online CPU, at most 4; another root: 1). 0; -ENOENT
+ * when no thread could be read (root is not a proc file system); -errno when
+ * root cannot be opened; -ENOMEM. Threads that end during the scan are
+ * skipped.
  */
-int scap_proc_scan(struct scap_proctable *t, const char *root, struct scap_proc_scan_result *res);
+int scap_proc_scan(struct scap_proctable *t, const char *root, unsigned workers,
+		   struct scap_proc_scan_result *res);
 
 #endif

@@ -79,7 +79,7 @@ void scap__proc_start(struct scap *h)
 	scap_proctable_clear(&p->table);
 	p->memo_ev = NULL;
 	p->memo_valid = false;
-	r = scap_proc_scan(&p->table, NULL, &p->scan);
+	r = scap_proc_scan(&p->table, NULL, 0, &p->scan);
 	if (r < 0)
 		scap_text_appendf(&h->warnings,
 				  "process table: the /proc scan failed (%s): processes that started before the "

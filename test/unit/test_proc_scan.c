@@ -165,7 +165,7 @@ static void scan_matches_proc(void **state)
 	(void)zst;
 
 	assert_int_equal(scap_proctable_init(&t, 0, 0), 0);
-	assert_int_equal(scap_proc_scan(&t, "/proc", &res), 0);
+	assert_int_equal(scap_proc_scan(&t, "/proc", 0, &res), 0);
 	assert_true(res.processes >= 4);
 	assert_true(res.threads >= res.processes + 2);
 	assert_int_equal(t.st.scans, 1);
@@ -283,10 +283,10 @@ static void scan_errors(void **state)
 
 	(void)state;
 	assert_int_equal(scap_proctable_init(&t, 0, 0), 0);
-	assert_int_equal(scap_proc_scan(&t, "/nonexistent-scap-proc", NULL), -ENOENT);
+	assert_int_equal(scap_proc_scan(&t, "/nonexistent-scap-proc", 0, NULL), -ENOENT);
 	assert_non_null(mkdtemp(dir));
 	/* Not a proc file system: nothing to read is an error, not an empty host. */
-	assert_int_equal(scap_proc_scan(&t, dir, NULL), -ENOENT);
+	assert_int_equal(scap_proc_scan(&t, dir, 0, NULL), -ENOENT);
 	assert_int_equal(t.count, 0);
 	rmdir(dir);
 	scap_proctable_free(&t);
