@@ -7,6 +7,12 @@
  *   --runs N         repetitions (default 5)
  *   --window MS      length of each workload window (default 1000)
  *   --cli PATH       also measure `PATH capture --json > /dev/null`
+ *   --cli-baseline PATH   also measure this other CLI in the same runs, each
+ *                    run measuring both back to back (alternating which goes
+ *                    first), and print the medians of the per-run ratios
+ *                    (the CLI against the baseline: a change's cost)
+ *   --cli-pipe       the CLI writes into a pipe drained by a reader on the
+ *                    consumer CPU, not into /dev/null
  *   --buffer BYTES   bytes per kernel buffer (default 8 MiB)
  *   --workload-cpu N / --consumer-cpu N   (default 1 / 0)
  *   --only W         run only workload W (getppid, close, openat, not-selected,
@@ -31,8 +37,13 @@
 
 #define MAX_RUNS 50
 
-enum consumer { C_INPROC = 0, C_CLI, C_N };
-static const char *const consumer_names[C_N] = { "minimal (scap_next)", "CLI --json" };
+enum consumer { C_INPROC = 0, C_CLI, C_CLI_BASE, C_N };
+static const char *const consumer_names[C_N] = { "minimal (scap_next)", "CLI --json",
+						 "baseline CLI --json" };
+
+/* The CLI against the baseline, one table line per engine and workload. */
+static char ratio_rows[8192];
+static size_t ratio_used;
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -75,7 +86,8 @@ static void loadavg(char *buf, size_t len)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH] [--buffer BYTES]\n"
+	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH [--cli-baseline PATH] [--cli-pipe]]\n"
+		   "                  [--buffer BYTES]\n"
 		   "                  [--workload-cpu N] [--consumer-cpu N] [--only WORKLOAD]...\n"
 		   "                  [--no-minimal] [--quiet-wait SECONDS] ENGINE...\n");
 }
@@ -146,6 +158,85 @@ static void print_row(const char *engine, enum consumer c, enum bl_workload w,
 	fflush(stdout);
 }
 
+/* One baseline for the workload, then both CLIs; false when one failed. */
+static bool measure_pair(const struct bl_config *c, const char *engine, enum bl_workload w, bool base_first,
+			 struct bl_sample *cur, struct bl_sample *base, char *err, size_t errlen)
+{
+	int f = bl_foreign_tracers();
+
+	for (double end = bl_now() + c->quiet_wait_s; f > 0 && bl_now() < end; f = bl_foreign_tracers())
+		usleep(200000);
+	memset(cur, 0, sizeof(*cur));
+	memset(base, 0, sizeof(*base));
+	cur->foreign = base->foreign = f < 0 ? 0 : (unsigned)f;
+	cur->base_rate = base->base_rate = bl_workload_run(w, c->window_ms);
+	for (int i = 0; i < 2; i++) {
+		bool do_base = (i == 0) == base_first;
+
+		if (bl_measure_cli(c, do_base ? c->cli_base : c->cli, engine, w, do_base ? base : cur, err,
+				   errlen) < 0)
+			return false;
+	}
+	return true;
+}
+
+static double ratio_of(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+/*
+ * The CLI and the baseline CLI in the same runs, back to back, the order
+ * alternating: their rows, and the medians of the per-run ratios.
+ */
+static void bench_cli_pair(const struct bl_config *c, const char *engine)
+{
+	static struct bl_sample cur[MAX_RUNS], base[MAX_RUNS];
+	char err[1024] = "";
+
+	for (enum bl_workload w = 0; w < BL_NWORKLOADS; w++) {
+		unsigned n = 0;
+
+		if (c->only && !(c->only & (1u << w)))
+			continue;
+		for (unsigned run = 0; run < c->runs; run++) {
+			fprintf(stderr, "bench_live: %s, CLI and baseline CLI, %s, run %u/%u\n", engine,
+				bl_workload_names[w], run + 1, c->runs);
+			if (measure_pair(c, engine, w, run % 2 == 0, &cur[n], &base[n], err, sizeof(err)))
+				n++;
+			else
+				fprintf(stderr, "bench_live: %s: %s\n", engine, err);
+		}
+		if (!n) {
+			printf("| %s | CLI pair | %s | failed: %s | | | | | | | | | |\n", engine, bl_workload_names[w],
+			       err);
+			continue;
+		}
+		print_row(engine, C_CLI, w, cur, n);
+		print_row(engine, C_CLI_BASE, w, base, n);
+		double ev[MAX_RUNS], rate[MAX_RUNS], cpu[MAX_RUNS], wake[MAX_RUNS];
+
+		/* CPU per event delivered: the CLI's cost, whatever rate the
+		 * workload reached in that window. */
+		for (unsigned i = 0; i < n; i++) {
+			ev[i] = ratio_of(cur[i].events_per_s, base[i].events_per_s);
+			rate[i] = ratio_of(cur[i].cap_rate, base[i].cap_rate);
+			cpu[i] = ratio_of(ratio_of(cur[i].consumer_cpu, cur[i].events_per_s),
+					  ratio_of(base[i].consumer_cpu, base[i].events_per_s));
+			wake[i] = ratio_of(cur[i].wakeups_per_s, base[i].wakeups_per_s);
+		}
+		double ev_m = median(ev, n), rate_m = median(rate, n), cpu_m = median(cpu, n);
+		double wake_m = median(wake, n), lo = ev[0], hi = ev[n - 1]; /* sorted by median() */
+
+		ratio_used += (size_t)snprintf(ratio_rows + ratio_used,
+					       ratio_used < sizeof(ratio_rows) ? sizeof(ratio_rows) - ratio_used : 0,
+					       "| %s | %s | %.3fx (%.3f..%.3f) | %.3fx | %.3fx | %.2fx | %.0f / %.0f | %.0f / %.0f |\n",
+					       engine, bl_workload_names[w], ev_m, lo, hi, rate_m, cpu_m, wake_m,
+					       MEDIAN_OF(cur, n, x->writes_per_s), MEDIAN_OF(base, n, x->writes_per_s),
+					       MEDIAN_OF(cur, n, (double)x->drops), MEDIAN_OF(base, n, (double)x->drops));
+	}
+}
+
 static int bench_engine(const struct bl_config *c, const char *engine)
 {
 	static struct bl_sample samples[MAX_RUNS];
@@ -158,8 +249,12 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 		return r;
 	}
 	for (enum consumer k = C_INPROC; k < C_N; k++) {
-		if ((k == C_CLI && !c->cli) || (k == C_INPROC && c->no_minimal))
+		if ((k == C_CLI && !c->cli) || (k == C_INPROC && c->no_minimal) || k == C_CLI_BASE)
 			continue;
+		if (k == C_CLI && c->cli_base) {
+			bench_cli_pair(c, engine);
+			continue;
+		}
 		for (enum bl_workload w = 0; w < BL_NWORKLOADS; w++) {
 			unsigned n = 0;
 
@@ -181,7 +276,7 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 				s->foreign = f < 0 ? 0 : (unsigned)f;
 				s->base_rate = bl_workload_run(w, c->window_ms);
 				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
-						  : bl_measure_cli(c, engine, w, s, err, sizeof(err));
+						  : bl_measure_cli(c, c->cli, engine, w, s, err, sizeof(err));
 				if (r < 0) {
 					fprintf(stderr, "bench_live: %s: %s\n", engine, err);
 					continue;
@@ -204,6 +299,8 @@ int main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "cli", required_argument, NULL, 'c' },
+		{ "cli-baseline", required_argument, NULL, 'B' },
+		{ "cli-pipe", no_argument, NULL, 'P' },
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "workload-cpu", required_argument, NULL, 'W' },
 		{ "consumer-cpu", required_argument, NULL, 'C' },
@@ -234,6 +331,12 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			c.cli = optarg;
+			break;
+		case 'B':
+			c.cli_base = optarg;
+			break;
+		case 'P':
+			c.cli_pipe = true;
 			break;
 		case 'b':
 			c.buffer_bytes = strtoull(optarg, NULL, 0);
@@ -279,6 +382,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_live: --cli %s: %s\n", c.cli, strerror(errno));
 		return 2;
 	}
+	if (c.cli_base && (!c.cli || access(c.cli_base, X_OK) < 0)) {
+		fprintf(stderr, "bench_live: --cli-baseline %s: %s\n", c.cli_base,
+			c.cli ? strerror(errno) : "needs --cli");
+		return 2;
+	}
 	if (bl_pin(0, c.workload_cpu) < 0) {
 		fprintf(stderr, "bench_live: cannot pin on CPU %d: %s\n", c.workload_cpu,
 			strerror(errno));
@@ -296,6 +404,16 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		failed |= bench_engine(&c, argv[i]) < 0;
 	loadavg(load1, sizeof(load1));
+	if (ratio_used) {
+		printf("\nThe CLI (%s) against the baseline CLI (%s), medians of the per-run ratios "
+		       "(each run measures both back to back, the order alternating), output %s:\n\n"
+		       "| engine | workload | events/s delivered, CLI / baseline (min..max) | syscalls/s with capture | "
+		       "consumer CPU per event | consumer wake-ups/s | write(2)s per s, CLI / baseline | "
+		       "drops CLI / baseline |\n"
+		       "|---|---|---:|---:|---:|---:|---:|---:|\n%s",
+		       c.cli, c.cli_base, c.cli_pipe ? "into a pipe drained on the consumer CPU" : "to /dev/null",
+		       ratio_rows);
+	}
 	/* A shared machine: say how busy it was, the ratios depend on it. */
 	printf("\nLoad average (1, 5, 15 min) at the start: %s; at the end: %s.\n", load0, load1);
 	bl_workload_cleanup();

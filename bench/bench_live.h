@@ -28,6 +28,10 @@ struct bl_config {
 	int consumer_cpu;       /* where the consumer reads */
 	size_t buffer_bytes;    /* per kernel buffer */
 	const char *cli;        /* path of the scap CLI, NULL = skip that consumer */
+	const char *cli_base;   /* another CLI measured in the same runs (the behaviour
+	                           before a change), NULL = none */
+	bool cli_pipe;          /* the CLI writes into a pipe that a process on the
+	                           consumer CPU drains, instead of /dev/null */
 	unsigned only;          /* bit per workload to run; 0 = all */
 	bool no_minimal;        /* skip the minimal consumer */
 	double quiet_wait_s;    /* wait up to this long for foreign tracers to go */
@@ -44,6 +48,7 @@ struct bl_sample {
 	double startup_s;       /* open+start until the first event / the CLI's capturing: line */
 	double hwm_mb;          /* the consumer's peak resident memory (VmHWM) */
 	double wakeups_per_s;   /* the consumer's voluntary context switches per second */
+	double writes_per_s;    /* the CLI's write(2) calls per second (/proc/PID/io syscw) */
 	unsigned foreign;       /* tracing BPF programs loaded during the baseline */
 };
 
@@ -63,7 +68,7 @@ double bl_workload_run(enum bl_workload w, unsigned window_ms);
 /* Measures one workload under capture with each consumer. 0 or -errno, message in err. */
 int bl_measure_inproc(const struct bl_config *c, const char *engine, enum bl_workload w,
 		      struct bl_sample *s, char *err, size_t errlen);
-int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_workload w,
+int bl_measure_cli(const struct bl_config *c, const char *cli, const char *engine, enum bl_workload w,
 		   struct bl_sample *s, char *err, size_t errlen);
 
 /* Tracing BPF programs (tp_btf, raw or classic tracepoints, kprobes) loaded

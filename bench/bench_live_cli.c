@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The CLI consumer: `scap capture --engine E --json > /dev/null`, pinned on
- * the consumer CPU. Start-up is the time until its "capturing:" line; its CPU
+ * The CLI consumer: `scap capture --engine E --json > /dev/null` (or into a
+ * pipe drained on the same CPU, --cli-pipe), pinned on the consumer CPU. Start-up is the time until its "capturing:" line; its CPU
  * time and memory come from /proc/<pid>; events and drops from its closing
  * "stats: {...}" line.
  */
@@ -106,6 +106,24 @@ static int read_line_with(int fd, char *acc, size_t acclen, size_t *used, const 
 	}
 }
 
+/* write(2)-like calls the process made so far (/proc/PID/io: syscw), -1 unknown. */
+static long long proc_syscw(pid_t pid)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "syscw: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 static uint64_t json_u64(const char *s, const char *key)
 {
 	const char *p = strstr(s, key);
@@ -113,18 +131,40 @@ static uint64_t json_u64(const char *s, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
-int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_workload w,
+/*
+ * A reader of the CLI's output pipe, on the consumer CPU (as `scap capture |
+ * consumer` would share it): reads and discards until the CLI closes it.
+ */
+static pid_t start_drain(const struct bl_config *c, int rd, int wr, int err_wr)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		static char buf[1 << 16];
+
+		/* Only the CLI may hold the write ends: EOF comes when it exits. */
+		close(wr);
+		close(err_wr);
+		bl_pin(0, c->consumer_cpu);
+		while (read(rd, buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
+	return pid;
+}
+
+int bl_measure_cli(const struct bl_config *c, const char *cli, const char *engine, enum bl_workload w,
 		   struct bl_sample *s, char *err, size_t errlen)
 {
 	char acc[8192], line[4096] = "", bufsz[32];
 	const char *argv[12];
 	size_t used = 0;
 	double t0, t1, t2, cpu0, cpu1;
-	int errp[2], argc = 0, r;
-	pid_t pid;
+	int errp[2], outp[2] = { -1, -1 }, argc = 0, r;
+	pid_t pid, drain = -1;
 
 	snprintf(bufsz, sizeof(bufsz), "%zu", c->buffer_bytes);
-	argv[argc++] = c->cli;
+	argv[argc++] = cli;
 	argv[argc++] = "capture";
 	argv[argc++] = "--engine";
 	argv[argc++] = engine;
@@ -139,19 +179,32 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return -errno;
+	if (c->cli_pipe) {
+		if (pipe2(outp, O_CLOEXEC) < 0) {
+			r = -errno;
+			close(errp[0]);
+			close(errp[1]);
+			return r;
+		}
+		drain = start_drain(c, outp[0], outp[1], errp[1]);
+	}
 	t0 = bl_now();
 	pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
+		int out = c->cli_pipe ? outp[1] : open("/dev/null", O_WRONLY);
 
 		bl_pin(0, c->consumer_cpu);
-		dup2(null, STDOUT_FILENO);
+		dup2(out, STDOUT_FILENO);
 		dup2(errp[1], STDERR_FILENO);
-		execv(c->cli, (char *const *)argv);
-		dprintf(errp[1], "scap: exec %s: %s\n", c->cli, strerror(errno));
+		execv(cli, (char *const *)argv);
+		dprintf(errp[1], "scap: exec %s: %s\n", cli, strerror(errno));
 		_exit(127);
 	}
 	close(errp[1]);
+	if (c->cli_pipe) {
+		close(outp[0]);
+		close(outp[1]);
+	}
 	if (pid < 0) {
 		close(errp[0]);
 		return -errno;
@@ -166,6 +219,7 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 	s->startup_s = bl_now() - t0;
 	cpu0 = proc_cpu_s(pid);
 	long csw0 = bl_proc_status_kb(pid, "voluntary_ctxt_switches:");
+	long long w0 = proc_syscw(pid);
 	t1 = bl_now();
 	s->cap_rate = bl_workload_run(w, c->window_ms);
 	t2 = bl_now();
@@ -173,6 +227,7 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 	cpu1 = proc_cpu_s(pid);
 	s->wakeups_per_s = (double)(bl_proc_status_kb(pid, "voluntary_ctxt_switches:") - csw0) /
 			   (bl_now() - t1);
+	s->writes_per_s = w0 < 0 ? -1 : (double)(proc_syscw(pid) - w0) / (bl_now() - t1);
 	s->hwm_mb = (double)bl_proc_status_kb(pid, "VmHWM:") / 1024.0;
 	kill(pid, SIGINT);
 	r = read_line_with(errp[0], acc, sizeof(acc), &used, "stats:", line, sizeof(line), 60);
@@ -181,13 +236,16 @@ int bl_measure_cli(const struct bl_config *c, const char *engine, enum bl_worklo
 		kill(pid, SIGKILL);
 		goto out;
 	}
-	/* Its counts cover its whole life; start-up and drain add few events. */
-	s->events = json_u64(line, "\"events\":");
+	/* Its counts cover its whole life; start-up and drain add few events.
+	 * A CLI from before issue 19 calls the count "events". */
+	s->events = strstr(line, "\"delivered\":") ? json_u64(line, "\"delivered\":") : json_u64(line, "\"events\":");
 	s->drops = json_u64(line, "\"drops\":");
 	s->events_per_s = (double)s->events / (t2 - t1);
 	s->consumer_cpu = (cpu1 - cpu0) / (t2 - t1);
 out:
 	close(errp[0]);
 	waitpid(pid, NULL, 0);
+	if (drain > 0)
+		waitpid(drain, NULL, 0);
 	return r;
 }

@@ -69,7 +69,7 @@ static const struct engine_row engines[] = {
 	{ "bpf", ENG_BPF,
 	  { SCAP_FEAT_BPF_PRIV, SCAP_FEAT_RAW_TRACEPOINT, SCAP_FEAT_PERF_EVENT_ARRAY }, 3,
 	  "the kmod engine" },
-	{ "kmod", ENG_KMOD, { SCAP_FEAT_KMOD }, 1, "the modern_bpf or bpf engine" },
+	{ "kmod", ENG_KMOD, { SCAP_FEAT_KMOD, SCAP_FEAT_MODULES }, 2, "the modern_bpf or bpf engine" },
 };
 
 static const struct engine_row *engine_by_name(const char *name)
@@ -275,6 +275,13 @@ static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,
 			    " (mode 0600, owned by root): run scap as root.");
 		return;
 	case SCAP_FEAT_ABSENT:
+		/* Building and loading the module cannot help a kernel that loads none. */
+		if (f->feat[SCAP_FEAT_MODULES] == SCAP_FEAT_ABSENT) {
+			say(r, EOPNOTSUPP, "kmod needs the scap kernel module, and this kernel cannot load "
+			    "modules: %s. Use the modern_bpf or bpf engine, or boot a kernel that loads "
+			    "modules.", f->modules_why[0] ? f->modules_why : "its module support is off");
+			return;
+		}
 		say(r, ENOENT, "kmod needs the scap kernel module, and " SCAP_KMOD_DEVICE " does not "
 		    "exist: build and load it as root with `" KMOD_LOAD_CMD "`, or use the modern_bpf "
 		    "or bpf engine.");

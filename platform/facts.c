@@ -203,6 +203,13 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 		cache.unpriv_disabled = scap_probe_unpriv_bpf_disabled();
 		cache.extras_done = true;
 	}
+	if (need[SCAP_FEAT_MODULES] && f->feat[SCAP_FEAT_MODULES] == SCAP_FEAT_ABSENT) {
+		if (o->has_feat[SCAP_FEAT_MODULES])
+			snprintf(f->modules_why, sizeof(f->modules_why),
+				 "SCAP_PROBE_OVERRIDE says so (modules=0)");
+		else
+			scap_probe_modules_why(f->modules_why, sizeof(f->modules_why));
+	}
 	if (need[SCAP_FEAT_KMOD]) {
 		cache.kmod_accessible = scap_probe_kmod_accessible();
 		f->kmod_api_version = o->has_feat[SCAP_FEAT_KMOD] ? 0 : scap_probe_kmod_api_version();

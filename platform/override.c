@@ -20,6 +20,7 @@ static const char *const feature_names[SCAP_FEAT_MAX] = {
 	[SCAP_FEAT_PERF_EVENT_ARRAY] = "perf_event_array",
 	[SCAP_FEAT_KMOD] = "kmod",
 	[SCAP_FEAT_BPF_PRIV] = "bpf_priv",
+	[SCAP_FEAT_MODULES] = "modules",
 };
 
 #define BAD_KERNEL                                                                            \
@@ -27,7 +28,7 @@ static const char *const feature_names[SCAP_FEAT_MAX] = {
 	"MAJOR.MINOR[.PATCH][-suffix], e.g. kernel=4.18.0-513.el8.x86_64)."
 #define BAD_ARCH \
 	"SCAP_PROBE_OVERRIDE: arch='%.*s' is not an architecture name as uname -m prints it (e.g. arch=aarch64)."
-#define VALID_KEYS "btf, ringbuf, tp_btf, raw_tracepoint, perf_event_array, kmod, bpf_priv, kernel, arch"
+#define VALID_KEYS "btf, ringbuf, tp_btf, raw_tracepoint, perf_event_array, kmod, bpf_priv, modules, kernel, arch"
 
 const char *scap_feature_name(enum scap_feature f)
 {

@@ -43,6 +43,9 @@ enum scap_feature {
 	SCAP_FEAT_PERF_EVENT_ARRAY,/* BPF_MAP_TYPE_PERF_EVENT_ARRAY can be created */
 	SCAP_FEAT_KMOD,            /* the scap module's device exists with our API version */
 	SCAP_FEAT_BPF_PRIV,        /* privileges to load tracing BPF programs */
+	SCAP_FEAT_MODULES,         /* the kernel can load modules: it has module support
+	                              (/proc/modules) and loading is not switched off
+	                              (/proc/sys/kernel/modules_disabled) */
 	SCAP_FEAT_MAX
 };
 

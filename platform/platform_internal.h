@@ -35,6 +35,7 @@ struct scap_platform_facts {
 	bool kmod_dev_accessible;          /* the device can be opened read-write by us */
 	unsigned kmod_api_version;         /* the loaded module's, 0 when it does not say */
 	int unpriv_bpf_disabled;           /* kernel.unprivileged_bpf_disabled, -1 unreadable */
+	char modules_why[SCAP_PLATFORM_MSG_LEN]; /* modules absent: why, as a clause */
 };
 
 /* SCAP_PROBE_OVERRIDE, parsed. A field not named keeps the probed value. */
@@ -76,6 +77,9 @@ int scap_platform_parse_cpu_range(const char *s, int cpu, bool *in);
 enum scap_feat_state scap_probe_run(enum scap_feature f);
 bool scap_probe_kmod_accessible(void);
 int scap_probe_unpriv_bpf_disabled(void);
+/* Why this kernel cannot load modules, as a clause ("it was built without
+ * module support (there is no /proc/modules)"), for SCAP_FEAT_MODULES absent. */
+void scap_probe_modules_why(char *buf, size_t len);
 /* /sys/module/scap/parameters/api_version, 0 when absent or unreadable. */
 unsigned scap_probe_kmod_api_version(void);
 

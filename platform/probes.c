@@ -133,6 +133,68 @@ static enum scap_feat_state probe_kmod(void)
 	return errno == ENOENT || errno == ENOTDIR ? SCAP_FEAT_ABSENT : SCAP_FEAT_UNKNOWN;
 }
 
+#define PROC_MODULES "/proc/modules"
+#define MODULES_DISABLED "/proc/sys/kernel/modules_disabled"
+
+/* /proc/sys/kernel/modules_disabled: 1 when loading is off until reboot. */
+static bool modules_disabled(void)
+{
+	char c = '0';
+	int fd = open(MODULES_DISABLED, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = '0';
+	close(fd);
+	return c == '1';
+}
+
+/* A kernel built without CONFIG_MODULES has no /proc/modules. */
+static enum scap_feat_state probe_modules(void)
+{
+	if (access(PROC_MODULES, F_OK) != 0)
+		return errno == ENOENT && access("/proc/self", F_OK) == 0 ? SCAP_FEAT_ABSENT
+									   : SCAP_FEAT_UNKNOWN;
+	return modules_disabled() ? SCAP_FEAT_ABSENT : SCAP_FEAT_PRESENT;
+}
+
+/* Whether the kernel command line has the word w. */
+static bool cmdline_has(const char *w)
+{
+	char buf[4096], *tok, *save = NULL;
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))
+		if (!strcmp(tok, w))
+			return true;
+	return false;
+}
+
+void scap_probe_modules_why(char *buf, size_t len)
+{
+	/* Firecracker-style boots pass `nomodule` (the kernel itself ignores it):
+	 * worth naming, as the hint of a setup that means to have no modules. */
+	const char *boot = cmdline_has("nomodule") ? ", and it was booted with `nomodule`" : "";
+
+	if (access(PROC_MODULES, F_OK) != 0)
+		snprintf(buf, len, "it was built without module support (CONFIG_MODULES is off: there "
+			 "is no " PROC_MODULES ")%s", boot);
+	else if (modules_disabled())
+		snprintf(buf, len, "module loading is switched off until the next boot (" MODULES_DISABLED
+			 " is 1)%s", boot);
+	else
+		snprintf(buf, len, "it can load modules");
+}
+
 /* Tracing programs need CAP_BPF + CAP_PERFMON (5.8+) or CAP_SYS_ADMIN,
  * whatever unprivileged_bpf_disabled says. */
 static enum scap_feat_state probe_bpf_priv(void)
@@ -181,6 +243,9 @@ enum scap_feat_state scap_probe_run(enum scap_feature f)
 		break;
 	case SCAP_FEAT_BPF_PRIV:
 		st = probe_bpf_priv();
+		break;
+	case SCAP_FEAT_MODULES:
+		st = probe_modules();
 		break;
 	default:
 		st = SCAP_FEAT_UNKNOWN;

@@ -37,6 +37,7 @@ struct scap_buf {
 	const struct scap_buf_ops *ops;
 	void *priv;
 	int cpu;                       /* first CPU it serves, -1 if none */
+	size_t bytes;                  /* its size (the engine sets it; 0 = none of its own) */
 	/* Counters: the engine's stats() refreshes the kernel-side ones. */
 	uint64_t drops_buffer_full;
 	uint64_t drops_other;

@@ -158,9 +158,18 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 	}
 }
 
+/*
+ * Events the core's filter may leave out in a row before scap_next gives the
+ * caller back control: with timeout 0 it then returns -EAGAIN (an engine
+ * that never waits, synthetic or a file, could otherwise keep it forever when
+ * nothing passes); with a timeout, the clock is read once per this many.
+ */
+#define SCAP_FILTER_RUN 1024u
+
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms)
 {
 	uint64_t deadline = timeout_ms > 0 ? now_ms() + (uint64_t)timeout_ms : 0;
+	unsigned filtered = 0;
 
 	if (!h || !ev)
 		return -EINVAL;
@@ -173,6 +182,13 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 
 		if (r < 0)
 			return r;
+		/* What a live engine leaves out in the kernel (scap/filter/). */
+		if (h->core_filter && !scap_filter_pass(&h->filter, raw)) {
+			if (++filtered % SCAP_FILTER_RUN == 0 && timeout_ms >= 0 &&
+			    time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
 		/*
 		 * The merge hands events out in order unless one was committed
 		 * later than the settle window after its timestamp (a stalled CPU):
@@ -264,6 +280,7 @@ int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats
 	s.drops_other = b->drops_other;
 	s.drops = b->drops_buffer_full + b->drops_other;
 	s.kernel_events = b->kernel_events;
+	s.bytes = b->bytes;
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);
 	return 0;

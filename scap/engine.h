@@ -65,6 +65,11 @@ void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 #define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before
                                        they are committed (live capture): the merge holds
                                        back the youngest ones until they have settled */
+#define SCAP_ENGINE_F_LIVE 0x2u     /* captures this host's processes: the engine applies
+                                       cfg->selected and cfg->pid itself (in the kernel),
+                                       and cfg->pid names a process running here. The
+                                       core filters the events of the other engines
+                                       (scap/filter/) */
 
 struct scap_engine_ops {
 	const char *name;

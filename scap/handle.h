@@ -12,6 +12,7 @@
 #include "scap/scap.h"
 #include "engine.h"
 #include "bufset.h"
+#include "filter/filter.h"
 
 /*
  * The optional stage between the raw stream and the caller (the enter/exit
@@ -49,6 +50,8 @@ struct scap {
 	struct scap_engine_config cfg;
 	struct scap_open_opts opts;    /* the caller's options, normalized, full size */
 	struct scap_stage stage;       /* feed == NULL: no stage */
+	struct scap_filter filter;     /* the caller's selection, applied by the core ... */
+	bool core_filter;              /* ... when set: an engine that does not filter itself */
 	bool started;
 	bool ever_started;
 	bool ended;                    /* the engine said -ENODATA */

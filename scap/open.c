@@ -4,6 +4,7 @@
  * engine choice, by name or "auto" with a report of every candidate.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 #include "handle.h"
 
 #define DEFAULT_BUFFER_BYTES (8u << 20)
-#define MIN_BUFFER_BYTES 4096u
-#define MAX_BUFFER_BYTES (1u << 30)
+#define MIN_BUFFER_BYTES SCAP_MIN_BUFFER_BYTES
+#define MAX_BUFFER_BYTES SCAP_MAX_BUFFER_BYTES
 #define MAX_CPUS_PER_BUFFER 4096u
 #define MAX_SYSCALL_NAMES 4096u
 #define DEFAULT_PAIRING_PENDING 65536u
@@ -184,6 +185,40 @@ static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *n
 	return 0;
 }
 
+/*
+ * A live engine's pid filter keeps the events of one running process (its
+ * thread group): a pid that names nothing, or a thread, would match nothing
+ * and the capture would wait forever.
+ */
+static int check_pid(int32_t pid, char *err, size_t errlen)
+{
+	char path[64], line[128];
+	long tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f) {
+		/* No /proc here: kill(0) still tells (EPERM: it exists, not ours). */
+		if (errno != ENOENT && (kill(pid, 0) == 0 || errno == EPERM))
+			return 0;
+		return fail(err, errlen, -ESRCH,
+			    "invalid option pid=%d: no process has this id (it may have exited), so the "
+			    "pid filter would match nothing: give the id of a running process",
+			    (int)pid);
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	if (tgid > 0 && tgid != pid)
+		return fail(err, errlen, -EINVAL,
+			    "invalid option pid=%d: %d is a thread of process %ld, and the pid filter "
+			    "keeps whole processes: use %ld",
+			    (int)pid, (int)pid, tgid, tgid);
+	return 0;
+}
+
 static struct scap *handle_new(void)
 {
 	struct scap *h = calloc(1, sizeof(*h));
@@ -226,16 +261,64 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	h->ops = ops;
 	h->state = state;
 	h->bufs.live_clock = (ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
+	scap_filter_init(&h->filter, &h->cfg);
+	h->core_filter = !(ops->flags & SCAP_ENGINE_F_LIVE) && scap_filter_active(&h->filter);
 	/* From here on, engine messages go to the handle's error text. */
 	h->ctx.err = h->err;
 	h->ctx.errlen = sizeof(h->err);
 	return 0;
 }
 
+static bool in_order(const char *const *order, const char *name)
+{
+	for (; *order; order++)
+		if (strcmp(*order, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * What to do when no engine of the order works, fitting the causes: live
+ * engines left out of the order that work here; else privileges, when a
+ * candidate failed for want of them; else each candidate's own reason, which
+ * already says what it needs.
+ */
+static void auto_advice(const char *const *order, bool privileges, char *buf, size_t len)
+{
+	const struct scap_engine_ops *const *e;
+	const char *usable[8];
+	char why[SCAP_ERRBUF_SIZE];
+	unsigned n = 0;
+
+	for (e = scap_builtin_engines; *e && n < 8; e++) {
+		if (!((*e)->flags & SCAP_ENGINE_F_LIVE) || in_order(order, (*e)->name))
+			continue;
+		if ((*e)->probe && (*e)->probe(why, sizeof(why)) < 0)
+			continue;
+		usable[n++] = (*e)->name;
+	}
+	if (n) {
+		char names[128];
+		size_t off = 0;
+
+		for (unsigned i = 0; i < n && off < sizeof(names); i++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						i == 0 ? "" : i + 1 == n ? " and " : ", ", usable[i]);
+		snprintf(buf, len, "%s %s usable here but not in the engine order: add %s, or leave the "
+			 "order unset for the default (modern_bpf, bpf, kmod)", names, n > 1 ? "are" : "is",
+			 n > 1 ? "one of them" : "it");
+	} else if (privileges)
+		snprintf(buf, len, "run as root (or with the privileges each engine above names)");
+	else
+		snprintf(buf, len, "each engine's reason above says what it needs; `scap engines` shows "
+			 "every engine's status");
+}
+
 static int open_auto(struct scap *h, char *err, size_t errlen)
 {
 	const char *const *order = h->opts.engine_order ? h->opts.engine_order : default_auto_order;
 	char why[SCAP_ERRBUF_SIZE];
+	bool privileges = false;
 	unsigned i;
 	int r;
 
@@ -259,12 +342,14 @@ static int open_auto(struct scap *h, char *err, size_t errlen)
 		}
 		why[0] = '\0';
 		if (ops->probe && (r = ops->probe(why, sizeof(why))) < 0) {
+			privileges |= r == -EPERM || r == -EACCES;
 			scap_text_appendf(&h->report, "%s: skipped because %s", ops->name,
 					  why[0] ? why : "its probe said no");
 			continue;
 		}
 		r = try_init(h, ops, why, sizeof(why));
 		if (r < 0) {
+			privileges |= r == -EPERM || r == -EACCES;
 			scap_text_appendf(&h->report, "%s: failed because %s (%s)", ops->name, why,
 					  scap_errno_name(r) ? scap_errno_name(r) : "?");
 			continue;
@@ -274,11 +359,9 @@ static int open_auto(struct scap *h, char *err, size_t errlen)
 			scap_text_appendf(&h->report, "%s: not tried", order[i]);
 		return 0;
 	}
-	return fail(err, errlen, -ENOTSUP,
-		    "no capture engine works on this host:\n%s"
-		    "what to do: run as root (eBPF needs CAP_BPF and CAP_PERFMON), load the scap kernel "
-		    "module, or choose an engine by name; `scap engines` shows each engine's status",
-		    h->report.s ? h->report.s : "");
+	auto_advice(order, privileges, why, sizeof(why));
+	return fail(err, errlen, -ENOTSUP, "no capture engine works on this host:\n%swhat to do: %s",
+		    h->report.s ? h->report.s : "", why);
 }
 
 static int open_named(struct scap *h, const char *name, char *err, size_t errlen)
@@ -349,6 +432,12 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	if (r < 0)
 		goto out_free;
 
+	if (h->opts.pid && (strcmp(engine, "auto") == 0 ||
+			    (scap_engine_find(engine) && (scap_engine_find(engine)->flags & SCAP_ENGINE_F_LIVE)))) {
+		r = check_pid(h->opts.pid, err, errlen);
+		if (r < 0)
+			goto out_free;
+	}
 	if (strcmp(engine, "auto") == 0)
 		r = open_auto(h, err, errlen);
 	else

@@ -31,7 +31,14 @@ PACKAGES=(
 	cpio
 	kmod               # insmod/modprobe/modinfo
 	file               # test/vm checks that its guest binaries are static
+	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`
 	ca-certificates    # apt over https (kernel image download for test/vm)
+	strace             # the differential test (test/diff): the independent decoder scap is compared with
+	python3            # test/diff's workload: a scripting language, unix sockets, an HTTP server
+	curl               # test/diff's workload: an HTTP client
+	wget               # test/diff's workload: another HTTP client
+	git                # test/diff's workload: version control (many processes, odd files)
+	xz-utils           # test/diff's workload: an archiver
 	# (no ubuntu-keyring: Debian 12 does not package it; for Ubuntu kernels,
 	# test/vm/kernels.sh unpacks Debian 13's without installing it)
 )

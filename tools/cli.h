@@ -35,6 +35,8 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
 /* Bytes with an optional K, M or G suffix (powers of 1024; "8M", "512K"). */
 int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* A size as a user writes it: the largest exact K/M/G suffix ("4K", "1G"), else bytes. */
+void cli_size_text(uint64_t v, char *buf, size_t len);
 /* Seconds, possibly fractional ("10", "0.5"), > 0. */
 int cli_parse_seconds(const char *opt, const char *text, double *out);
 /*
@@ -62,7 +64,8 @@ void cli_json_string(FILE *f, const char *s);
 struct cli_printer {
 	int fd;                /* where the lines go (stdout) */
 	bool json;
-	bool flush_each;       /* stdout is a terminal: show events as they come */
+	bool flush_each;       /* --line-buffered or a terminal: every line at once (else
+	                          the caller flushes when the stream goes idle) */
 	char *out;             /* lines waiting to be written */
 	size_t out_len, out_cap;
 	uint64_t decode_errors;/* parameters that could not be decoded */
@@ -82,5 +85,21 @@ int cli_printer_flush(struct cli_printer *p);
 void cli_printer_free(struct cli_printer *p);
 /* Prints one event line. 0, or -errno when the output failed (EPIPE, ENOSPC). */
 int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned cpu);
+
+/* Whether the reader of fd went away (a pipe without reader, a socket shut
+ * down): asked while the stream is idle, when no write would tell. */
+bool cli_output_gone(int fd);
+
+/* ---- the process of --pid (pid_watch.c) ----------------------------------- */
+
+struct cli_pid_watch {
+	int pid;               /* 0: no process watched */
+	int fd;                /* its pidfd, -1 without one (then kill(pid, 0)) */
+};
+
+void cli_pid_watch_open(struct cli_pid_watch *w, int pid);
+/* Whether the process has exited (cheap: one poll or kill). */
+bool cli_pid_watch_exited(const struct cli_pid_watch *w);
+void cli_pid_watch_close(struct cli_pid_watch *w);
 
 #endif

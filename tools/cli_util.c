@@ -74,6 +74,22 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
 	return 0;
 }
 
+/* A size as a user writes it: "4K", "1G", "5000" (the largest exact suffix). */
+void cli_size_text(uint64_t v, char *buf, size_t len)
+{
+	static const char suffix[] = "KMG";
+	int k = -1;
+
+	while (k < 2 && v && v % 1024 == 0) {
+		v /= 1024;
+		k++;
+	}
+	if (k >= 0)
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, suffix[k]);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
 int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
 	const char *end;
@@ -102,8 +118,11 @@ int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max
 	if (rc == 0 && v > UINT64_MAX / mult)
 		rc = -ERANGE;
 	if (rc == -ERANGE || v * mult < min || v * mult > max) {
-		cli_errorf("size '%s' for %s is out of range: use %llu to %llu bytes", text, opt,
-			   (unsigned long long)min, (unsigned long long)max);
+		char lo[32], hi[32];
+
+		cli_size_text(min, lo, sizeof(lo));
+		cli_size_text(max, hi, sizeof(hi));
+		cli_errorf("value '%s' for %s is out of range: use %s to %s", text, opt, lo, hi);
 		return -ERANGE;
 	}
 	*out = v * mult;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -22,27 +23,22 @@
 #define CLI_WAIT_MS 200
 /* Bytes of output gathered before one write(2). */
 #define CLI_OUT_BUF (1u << 20)
+/*
+ * An idle stream's lines go out at once, unless the last idle write was less
+ * than this long ago: then at this mark. A steady trickle of events (the
+ * stream idles between every few) costs at most 100 writes per second, and
+ * no line waits longer than this after the stream went idle.
+ */
+#define CLI_IDLE_FLUSH_MS 10
 
-enum stop_reason { STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR };
-
-/* A name --syscalls takes: an x86_64 syscall, or a kernel event of the schema (procexit). */
-static bool selectable(const char *name)
-{
-	if (scap_syscall_nr(name) >= 0)
-		return true;
-	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
-		const struct scap_event_info *e = scap_event_info(c);
-
-		if (e && (e->flags & SCAP_EF_NOT_SYSCALL) && strcmp(e->name, name) == 0)
-			return true;
-	}
-	return false;
-}
-
+enum stop_reason {
+	STOP_NONE = 0, STOP_SIGNAL, STOP_DURATION, STOP_COUNT, STOP_END, STOP_OUTPUT, STOP_ERROR,
+	STOP_PID_EXITED,
+};
 static const char *const stop_names[] = {
 	[STOP_NONE] = "none", [STOP_SIGNAL] = "signal", [STOP_DURATION] = "duration",
 	[STOP_COUNT] = "count", [STOP_END] = "end", [STOP_OUTPUT] = "output_closed",
-	[STOP_ERROR] = "error",
+	[STOP_ERROR] = "error", [STOP_PID_EXITED] = "pid_exited",
 };
 
 static volatile sig_atomic_t g_stop;
@@ -54,7 +50,12 @@ static void on_signal(int sig)
 
 struct capture_args {
 	const char *engine;
-	bool json, unpaired, verbose;
+	bool json, unpaired;
+	unsigned verbose;          /* -v: what a user can act on; -vv: libbpf's debug stream too */
+	bool line_buffered;        /* --line-buffered: write every line at once */
+	/* Sizes of the kernel buffers, checked once the engine is known: a
+	 * replay has none, and takes any well-formed value (with a note). */
+	const char *buffer_text, *cpus_text, *snaplen_text;
 	bool quiet;                /* --quiet: record only, print no events */
 	const char *write_path;    /* --write FILE: record what is delivered */
 	uint64_t count;            /* 0 = no limit */
@@ -97,37 +98,87 @@ static void usage(FILE *f)
 	      "  --json                 JSON lines instead of text\n"
 	      "  --count N              stop after N events\n"
 	      "  --duration SECONDS     stop after SECONDS (fractions allowed: 0.5)\n"
-	      "  --pid PID              only the process PID (its threads included)\n"
+	      "  --pid PID              only the process PID (its threads included); it must be\n"
+	      "                         running, and the capture stops when it exits (with --read:\n"
+	      "                         a process of the recorded host)\n"
 	      "  --syscalls LIST        only these syscalls, comma-separated (openat,connect,...);\n"
 	      "                         procexit: the end of every thread\n"
-	      "  --buffer-size BYTES    bytes per kernel buffer, K/M/G suffixes (default 8M)\n"
+	      "  --buffer-size BYTES    bytes per kernel buffer, 4K to 1G, K/M/G suffixes (default\n"
+	      "                         8M); an engine may round it up, and says so in a note\n"
 	      "  --cpus-per-buffer N    CPUs sharing one kernel buffer (default 1)\n"
-	      "  --snaplen BYTES        bytes kept of I/O buffers (default 80, max 16384)\n"
+	      "  --snaplen BYTES        bytes kept of I/O buffers (default 80, max 16K)\n"
+	      "                         (the three above do not apply to --read: ignored, with a note)\n"
+	      "  --line-buffered        write each line as it comes (default: when the stream\n"
+	      "                         goes idle, or every MiB under load; each line on a terminal)\n"
 	      "  --unpaired             raw enter and exit events, without pairing them\n"
 	      "  --savefile PATH        replay the capture file PATH (engine savefile)\n"
-	      "  --read PATH            same as --savefile PATH\n"
+	      "  --read PATH            same as --savefile PATH (--syscalls and --pid apply)\n"
 	      "  --write PATH           also record the events to the capture file PATH\n"
 	      "                         (gzip-compressed when PATH ends in .gz)\n"
 	      "  --quiet                print no events (with --write: record only)\n"
 	      "  --synthetic-seed N     seed of the synthetic stream (default 1)\n"
 	      "  --synthetic-events N   events the synthetic engine generates (default endless)\n"
 	      "  --synthetic-cpus N     virtual CPUs of the synthetic engine (default 4)\n"
-	      "  -v, --verbose          print the library's diagnostics on stderr\n",
+	      "  -v, --verbose          print the library's diagnostics on stderr: engine set-up\n"
+	      "                         and warnings; -vv also libbpf's debug stream\n",
 	      f);
 }
 
+/* ctx is the lowest level printed: SCAP_LOG_INFO for -v, SCAP_LOG_DEBUG for -vv. */
 static void log_to_stderr(enum scap_log_level lvl, const char *msg, void *ctx)
 {
 	static const char *const names[] = { "debug", "info", "warning", "error" };
 
+	if ((uintptr_t)lvl < (uintptr_t)ctx)
+		return;
 	fprintf(stderr, "scap: %s: %s\n", lvl <= SCAP_LOG_ERROR ? names[lvl] : "log", msg);
 }
 
 enum {
 	OPT_ENGINE = 256, OPT_ENGINE_ORDER, OPT_JSON, OPT_COUNT, OPT_DURATION, OPT_PID, OPT_SYSCALLS,
 	OPT_BUFFER_SIZE, OPT_CPUS_PER_BUFFER, OPT_SNAPLEN, OPT_UNPAIRED, OPT_SAVEFILE, OPT_SEED,
-	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET,
+	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET, OPT_LINE_BUFFERED,
 };
+
+/*
+ * --buffer-size, --cpus-per-buffer and --snaplen, once the engine is known:
+ * in range for a capture; for a replay (no kernel buffers) only well formed,
+ * and left out with a note.
+ */
+static int parse_buffer_options(struct capture_args *a)
+{
+	bool replay = !strcmp(a->engine, "savefile");
+	const struct {
+		const char *flag, *text;
+		bool size;
+		uint64_t min, max;
+	} opts[] = {
+		{ "--buffer-size", a->buffer_text, true, SCAP_MIN_BUFFER_BYTES, SCAP_MAX_BUFFER_BYTES },
+		{ "--cpus-per-buffer", a->cpus_text, false, 1, 1u << 16 },
+		{ "--snaplen", a->snaplen_text, true, 1, SCAP_MAX_SNAPLEN },
+	};
+	uint64_t v[3] = { 0, 0, 0 };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		uint64_t min = replay ? 0 : opts[i].min, max = replay ? UINT64_MAX : opts[i].max;
+		int rc;
+
+		if (!opts[i].text)
+			continue;
+		rc = opts[i].size ? cli_parse_size(opts[i].flag, opts[i].text, min, max, &v[i])
+				  : cli_parse_u64(opts[i].flag, opts[i].text, min, max, &v[i]);
+		if (rc < 0)
+			return CLI_EXIT_USAGE;
+		if (replay) {
+			fprintf(stderr, "note: %s does not apply to a replay (--read): ignored\n", opts[i].flag);
+			v[i] = 0;
+		}
+	}
+	a->opts.buffer_bytes = (size_t)v[0];
+	a->opts.cpus_per_buffer = (unsigned)v[1];
+	a->opts.snaplen = (unsigned)v[2];
+	return 0;
+}
 
 /* Returns 0, or an exit status > 0 after printing the error (or the help). */
 static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
@@ -148,6 +199,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		{ "read", required_argument, NULL, OPT_SAVEFILE },
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 		{ "synthetic-seed", required_argument, NULL, OPT_SEED },
 		{ "synthetic-events", required_argument, NULL, OPT_SYN_EVENTS },
 		{ "synthetic-cpus", required_argument, NULL, OPT_SYN_CPUS },
@@ -198,33 +250,24 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			a->opts.pid = (int32_t)v;
 			break;
 		case OPT_SYSCALLS:
+			/* The names are the library's to resolve (scap_open): it knows
+			 * every name a selection takes, syscalls and others. */
 			free(a->syscalls);
 			if (cli_split_list("--syscalls", optarg, &a->syscalls) < 0)
 				return CLI_EXIT_USAGE;
-			for (char **s = a->syscalls; *s; s++) {
-				if (!selectable(*s)) {
-					cli_errorf("unknown syscall '%s' in --syscalls: use x86_64 syscall names such as openat,connect,execve, "
-						   "or procexit for the end of every thread",
-						   *s);
-					return CLI_EXIT_USAGE;
-				}
-			}
 			a->opts.syscalls = (const char *const *)a->syscalls;
 			break;
 		case OPT_BUFFER_SIZE:
-			if (cli_parse_size("--buffer-size", optarg, 1, (uint64_t)SIZE_MAX / 2, &v) < 0)
-				return CLI_EXIT_USAGE;
-			a->opts.buffer_bytes = (size_t)v;
+			a->buffer_text = optarg;
 			break;
 		case OPT_CPUS_PER_BUFFER:
-			if (cli_parse_u64("--cpus-per-buffer", optarg, 1, 1u << 16, &v) < 0)
-				return CLI_EXIT_USAGE;
-			a->opts.cpus_per_buffer = (unsigned)v;
+			a->cpus_text = optarg;
 			break;
 		case OPT_SNAPLEN:
-			if (cli_parse_size("--snaplen", optarg, 1, SCAP_MAX_SNAPLEN, &v) < 0)
-				return CLI_EXIT_USAGE;
-			a->opts.snaplen = (unsigned)v;
+			a->snaplen_text = optarg;
+			break;
+		case OPT_LINE_BUFFERED:
+			a->line_buffered = true;
 			break;
 		case OPT_UNPAIRED:
 			a->opts.unpaired = true;
@@ -252,7 +295,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			a->opts.synthetic_cpus = (unsigned)v;
 			break;
 		case 'v':
-			a->verbose = true;
+			a->verbose++;
 			break;
 		case 'h':
 			*help = true;
@@ -283,9 +326,11 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		cli_errorf("engine 'savefile' needs a file: add --savefile PATH");
 		return CLI_EXIT_USAGE;
 	}
+	if (parse_buffer_options(a))
+		return CLI_EXIT_USAGE;
 	if (a->verbose) {
 		a->opts.log = log_to_stderr;
-		a->opts.log_ctx = NULL;
+		a->opts.log_ctx = (void *)(uintptr_t)(a->verbose > 1 ? SCAP_LOG_DEBUG : SCAP_LOG_INFO);
 	}
 	return 0;
 }
@@ -330,6 +375,12 @@ static void print_lines(const char *prefix, const char *text)
 	}
 }
 
+/*
+ * The counts (docs/cli.md): delivered = events handed out after pairing and
+ * filtering (the lines printed, unless the output failed); kernel_events =
+ * raw records the kernel side stored; per buffer, records_read = raw records
+ * the core read from it (an enter and its exit count two).
+ */
 static void print_stats(struct scap *h, const struct capture_args *a, const struct cli_printer *p,
 			enum stop_reason why)
 {
@@ -342,7 +393,7 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 	}
 	if (a->json) {
 		fprintf(stderr,
-			"stats: {\"events\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"drops_buffer_full\":%" PRIu64
+			"stats: {\"delivered\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"drops_buffer_full\":%" PRIu64
 			",\"drops_other\":%" PRIu64 ",\"kernel_events\":%" PRIu64 ",\"toctou\":%" PRIu64
 			",\"pairing_evicted\":%" PRIu64 ",\"pairing_orphan_exits\":%" PRIu64
 			",\"attach_failures\":%u,\"decode_errors\":%" PRIu64 ",\"exits_without_enter\":%" PRIu64
@@ -358,7 +409,7 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 			if (scap_get_buffer_stats(h, i, &bs) < 0)
 				continue;
 			fprintf(stderr,
-				"%s{\"cpu\":%d,\"events\":%" PRIu64 ",\"drops\":%" PRIu64
+				"%s{\"cpu\":%d,\"records_read\":%" PRIu64 ",\"drops\":%" PRIu64
 				",\"drops_buffer_full\":%" PRIu64 ",\"drops_other\":%" PRIu64
 				",\"kernel_events\":%" PRIu64 "}",
 				i ? "," : "", bs.cpu, bs.events, bs.drops, bs.drops_buffer_full, bs.drops_other,
@@ -368,7 +419,7 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 		return;
 	}
 	fprintf(stderr,
-		"stats: events=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
+		"stats: delivered=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
 		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
 		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
 		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64
@@ -398,30 +449,69 @@ static const struct {
 	{ "synthetic_events", "--synthetic-events" }, { "savefile_path", "--savefile" },
 };
 
-static const char *flag_of(const char *msg)
+/*
+ * The library's "invalid option FIELD[=VALUE]..." in the flag's terms,
+ * "invalid --FLAG[ VALUE]...", into out. false when msg names no option.
+ */
+static bool in_flag_terms(const char *msg, char *out, size_t len)
 {
-	for (size_t i = 0; i < sizeof(option_flags) / sizeof(option_flags[0]); i++)
-		if (strstr(msg, option_flags[i].field))
-			return option_flags[i].flag;
-	return NULL;
+	static const char lead[] = "invalid option ";
+	const char *p = strstr(msg, lead), *f;
+
+	if (!p)
+		return false;
+	f = p + strlen(lead);
+	for (size_t i = 0; i < sizeof(option_flags) / sizeof(option_flags[0]); i++) {
+		size_t n = strlen(option_flags[i].field);
+
+		if (strncmp(f, option_flags[i].field, n) || (f[n] != '=' && f[n] != ':' && f[n] != ' '))
+			continue;
+		snprintf(out, len, "%.*sinvalid %s%s%s", (int)(p - msg), msg, option_flags[i].flag,
+			 f[n] == '=' ? " " : "", f[n] == '=' ? f + n + 1 : f + n);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * --buffer-size as the engine made it: rounded up to what it supports (a
+ * power of two for ring buffers), or fixed (the module's): say so, in the
+ * flag's terms, rather than let the user believe the value was taken as is.
+ */
+static void note_buffer_size(struct scap *h, const struct capture_args *a)
+{
+	struct scap_buffer_stats bs = { .sz = sizeof(bs) };
+	char want[32], got[32];
+
+	if (!a->buffer_text || !a->opts.buffer_bytes || scap_get_buffer_stats(h, 0, &bs) < 0 || !bs.bytes ||
+	    bs.bytes == a->opts.buffer_bytes)
+		return;
+	cli_size_text(a->opts.buffer_bytes, want, sizeof(want));
+	cli_size_text(bs.bytes, got, sizeof(got));
+	fprintf(stderr, "note: --buffer-size %s is not a size engine %s supports: its buffers are %s (%" PRIu64
+		" bytes) each\n", want, scap_engine_name(h), got, bs.bytes);
 }
 
 /* 0, or the exit status after printing why the engine could not be opened. */
 static int open_engine(struct capture_args *a, struct scap **h)
 {
 	/* Larger than SCAP_ERRBUF_SIZE: "auto" explains every candidate. */
-	char err[4 * SCAP_ERRBUF_SIZE] = "";
+	char err[4 * SCAP_ERRBUF_SIZE] = "", flagged[sizeof(err) + 64];
 	int rc = scap_open(h, a->engine, &a->opts, err, sizeof(err));
 
 	if (rc == 0)
 		return 0;
 	if (!err[0])
 		snprintf(err, sizeof(err), "%s", strerror(-rc));
-	if (rc == -EINVAL && flag_of(err)) {
-		cli_errorf("%s (check %s)", err, flag_of(err));
+	/* A value the library refused (a pid that names no process included):
+	 * the command line is what to fix. */
+	if ((rc == -EINVAL || rc == -ESRCH) && in_flag_terms(err, flagged, sizeof(flagged))) {
+		cli_errorf("%s", flagged);
 		return CLI_EXIT_USAGE;
 	}
-	if (!is_offline(a->engine) && geteuid() != 0 && !strstr(err, "root"))
+	/* Only a privilege failure gets the root hint: where the kernel cannot
+	 * do it (no module support, no BTF), root would not help. */
+	if (rc == -EPERM && !is_offline(a->engine) && geteuid() != 0 && !strstr(err, "root"))
 		cli_errorf("cannot open engine '%s': %s (you are not root: live capture needs root, run scap as root or with sudo)",
 			   a->engine, err);
 	else
@@ -439,17 +529,74 @@ static void output_error(char *err, size_t errlen, int rc, const struct cli_prin
 			 strerror(-rc), p->unwritten);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* What run() keeps between two idle moments. */
+struct idle_state {
+	uint64_t flushed_ms;       /* when an idle write last went out */
+	bool draining;             /* the process of --pid has exited: read what is left */
+};
+
+/*
+ * The stream went idle (nothing to read right now): what is buffered goes
+ * out now rather than with the next event, which may never come (at most
+ * every CLI_IDLE_FLUSH_MS: *wait_ms is cut so that the wait ends at that
+ * mark). With nothing buffered, no write can tell whether the reader went
+ * away: look. And whether the process of --pid exited. Under load the
+ * stream never idles and the output leaves in 1 MiB writes. STOP_NONE to go on.
+ */
+static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, struct idle_state *st,
+				int *wait_ms, char *err, size_t errlen)
+{
+	if (p->out_len) {
+		uint64_t now = mono_ms(), since = now - st->flushed_ms;
+		int rc;
+
+		if (since < CLI_IDLE_FLUSH_MS) {
+			if (*wait_ms > (int)(CLI_IDLE_FLUSH_MS - since))
+				*wait_ms = (int)(CLI_IDLE_FLUSH_MS - since);
+		} else {
+			rc = cli_printer_flush(p);
+			st->flushed_ms = now;
+			if (rc == -EPIPE)
+				return STOP_OUTPUT;
+			if (rc < 0) {
+				output_error(err, errlen, rc, p);
+				return STOP_ERROR;
+			}
+		}
+	} else if (cli_output_gone(p->fd)) {
+		return STOP_OUTPUT;
+	}
+	/* Its last events were committed before it died: one more full wait
+	 * reads them (and lets the merge settle them), the next idle stops. */
+	if (st->draining)
+		return STOP_PID_EXITED;
+	st->draining = cli_pid_watch_exited(w);
+	if (st->draining)
+		*wait_ms = CLI_WAIT_MS;
+	return STOP_NONE;
+}
+
 /* On failure, the message goes to err: it is printed after the stats line so
  * that the reason is the last thing the user reads. */
 static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
-			    struct scap_dumper *dump, char *err, size_t errlen)
+			    struct scap_dumper *dump, struct cli_pid_watch *w, char *err, size_t errlen)
 {
+	struct idle_state idle_st = { .flushed_ms = 0, .draining = false };
 	uint64_t printed = 0;
 
 	for (;;) {
 		const struct scap_event *ev;
 		unsigned cpu = 0;
-		int rc;
+		enum stop_reason idle;
+		int rc, wait_ms = CLI_WAIT_MS;
 
 		if (g_stop)
 			return (enum stop_reason)g_stop;
@@ -458,8 +605,12 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 		/* Poll first: a timeout costs the library a clock read per call,
 		 * which only pays off when there is nothing to read. */
 		rc = scap_next(h, &ev, &cpu, 0);
-		if (rc == -EAGAIN && !g_stop)
-			rc = scap_next(h, &ev, &cpu, CLI_WAIT_MS);
+		if (rc == -EAGAIN && !g_stop) {
+			idle = on_idle(p, w, &idle_st, &wait_ms, err, errlen);
+			if (idle != STOP_NONE)
+				return idle;
+			rc = scap_next(h, &ev, &cpu, wait_ms);
+		}
 		if (rc == 0) {
 			if (dump && scap_dump_event(dump, ev, cpu) < 0) {
 				snprintf(err, errlen, "%s", scap_last_error(h));
@@ -490,6 +641,7 @@ int cmd_capture(int argc, char **argv)
 	struct cli_printer printer;
 	struct scap *h = NULL;
 	struct scap_dumper *dump = NULL;
+	struct cli_pid_watch watch = { .pid = 0, .fd = -1 };
 	enum stop_reason why;
 	bool help = false;
 	char err[SCAP_ERRBUF_SIZE + 128] = "";
@@ -511,8 +663,9 @@ int cmd_capture(int argc, char **argv)
 		free(a.engine_order);
 		return CLI_EXIT_FAIL;
 	}
-	/* Large writes when nobody watches; every line at once on a terminal. */
-	printer.flush_each = isatty(STDOUT_FILENO);
+	/* Every line at once on a terminal or when asked; else large writes,
+	 * and what is buffered goes out whenever the stream goes idle (run). */
+	printer.flush_each = a.line_buffered || isatty(STDOUT_FILENO);
 
 	install_signals();
 	status = open_engine(&a, &h);
@@ -526,6 +679,11 @@ int cmd_capture(int argc, char **argv)
 		goto out;
 	}
 	print_lines("warning: ", scap_warnings(h));
+	note_buffer_size(h, &a);
+	/* A live capture of one process ends with it (the library made sure it
+	 * was running); a replay's pid is a recorded one. */
+	if (a.opts.pid && !is_offline(scap_engine_name(h)))
+		cli_pid_watch_open(&watch, a.opts.pid);
 	if (a.write_path) {
 		size_t n = strlen(a.write_path);
 		struct scap_dump_opts dopts = {
@@ -548,7 +706,7 @@ int cmd_capture(int argc, char **argv)
 		a.json ? " format=json" : "", a.opts.unpaired ? " unpaired" : "",
 		a.write_path ? " write=" : "", a.write_path ? a.write_path : "");
 
-	why = run(h, &a, &printer, dump, err, sizeof(err));
+	why = run(h, &a, &printer, dump, &watch, err, sizeof(err));
 	scap_stop(h);
 	/* The trailer takes the handle's final counters: close after stopping. */
 	rc = scap_dump_close(dump);
@@ -568,6 +726,7 @@ int cmd_capture(int argc, char **argv)
 		status = CLI_EXIT_FAIL;
 	}
 out:
+	cli_pid_watch_close(&watch);
 	scap_dump_close(dump);
 	scap_close(h);
 	cli_printer_free(&printer);

@@ -120,3 +120,11 @@ int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned
 	}
 	return p->flush_each ? cli_printer_flush(p) : 0;
 }
+
+bool cli_output_gone(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = 0 };
+
+	/* POLLERR: a pipe whose last reader closed; POLLHUP: a socket shut down. */
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP));
+}

@@ -357,6 +357,9 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 	err = attach(e, need_enter);
 	if (err)
 		goto fail;
+	scap_engine_logf(ctx, SCAP_LOG_INFO, "bpf: %u perf buffer(s) of %zu bytes for %d CPUs, %u program(s) loaded%s",
+			 e->npbs, e->npbs ? e->pbs[0].buf.bytes : 0, e->ncpus, scap_bpf_loader_programs(&e->objs),
+			 e->objs.core ? ", CO-RE event programs in place" : "");
 	*state = e;
 	return 0;
 fail:
@@ -478,7 +481,7 @@ static int bpf_stats(void *state)
 
 const struct scap_engine_ops scap_engine_bpf = {
 	.name = "bpf",
-	.flags = SCAP_ENGINE_F_BOOTTIME,
+	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_LIVE,
 	.description = "eBPF on raw tracepoints (>= 4.17) or raw_syscalls tracepoints (>= 4.14) with perf "
 		       "buffers, no BTF needed",
 	.probe = bpf_probe,

@@ -61,6 +61,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
+	/* Warnings stay warnings, the rest is libbpf's debug stream; one
+	 * "libbpf: " prefix (it puts one on most lines itself, not on all). */
+	if (strncmp(msg, "libbpf: ", 8)) {
+		char *pre = NULL;
+
+		if (asprintf(&pre, "libbpf: %s", msg) < 0) {
+			free(msg);
+			return 0;
+		}
+		free(msg);
+		msg = pre;
+	}
 	libbpf_ctx->log(level == LIBBPF_WARN ? SCAP_LOG_WARN : SCAP_LOG_DEBUG, msg, libbpf_ctx->log_ctx);
 	free(msg);
 	return 0;
@@ -437,4 +449,17 @@ void scap_bpf_loader_destroy(struct scap_bpf_objs *o)
 	scap_bpf__destroy(o->skel);
 	o->core = NULL;
 	o->skel = NULL;
+}
+
+unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *o)
+{
+	struct bpf_object *objs[2] = { o->skel ? o->skel->obj : NULL, o->core ? o->core->obj : NULL };
+	struct bpf_program *p;
+	unsigned n = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (objs[i])
+			bpf_object__for_each_program(p, objs[i])
+				n += bpf_program__fd(p) >= 0;
+	return n;
 }

@@ -40,5 +40,7 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
 			 bool *need_enter);
 void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
+/* Programs the kernel accepted, in both objects (the -v summary). */
+unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *objs);
 
 #endif

@@ -176,6 +176,7 @@ int scap_perf_buf_open(struct scap_perf_buf *pb, int cpu, size_t data_pages,
 	pb->buf.ops = &scap_perf_buf_ops;
 	pb->buf.priv = pb;
 	pb->buf.cpu = cpu;
+	pb->buf.bytes = data_pages * (size_t)page;
 
 	pb->bounce = malloc(PB_MAX_RECORD);
 	if (!pb->bounce) {

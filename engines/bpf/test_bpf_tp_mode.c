@@ -310,7 +310,6 @@ static void test_ia32(const char *override, const char *mode)
 	int fd, arg;
 	int64_t res = 0;
 	unsigned n;
-
 	char why[256];
 
 	if (!host_ia32_int80_works(why, sizeof(why))) {
@@ -346,16 +345,25 @@ int main(void)
 		printf("SKIP: bpf is not usable here: %s\n", reason);
 		return 77;
 	}
+	/* A part that crashes is named in the log (the parts share this process). */
+	host_name_crashes();
+	host_crash_part("mode");
 	test_mode();
+	host_crash_part("no_args");
 	test_no_args();
+	host_crash_part("exec_thread");
 	test_exec_thread();
+	host_crash_part("ia32 (tracepoint)");
 	test_ia32("raw_tracepoint=0", "tracepoint");
 	/* The ia32 flag's offset from the kernel version, as without BTF (4.14-4.16). */
+	host_crash_part("ia32 (tracepoint, no BTF)");
 	test_ia32("raw_tracepoint=0,btf=0", "tracepoint, no BTF");
 	setenv("SCAP_PROBE_OVERRIDE", "", 1);
 	scap_platform_reset_cache();
+	host_crash_part("ia32 (raw_tracepoint)");
 	if (scap_feature_present(SCAP_FEAT_RAW_TRACEPOINT) == 1)
 		test_ia32("", "raw_tracepoint");
+	host_crash_part(NULL);
 	printf("%s\n", fails ? "FAIL" : "PASS");
 	return fails ? 1 : 0;
 }

@@ -281,7 +281,7 @@ static int kmod_stats(void *state)
 
 const struct scap_engine_ops scap_engine_kmod = {
 	.name = "kmod",
-	.flags = SCAP_ENGINE_F_BOOTTIME,
+	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_LIVE,
 	.description = "kernel module: tracepoint probes, per-CPU rings mmapped from /dev/scap",
 	.probe = kmod_probe,
 	.init = kmod_init,

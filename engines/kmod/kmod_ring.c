@@ -86,6 +86,7 @@ int scap_kmod_ring_map(struct scap_kmod_ring *r, int fd, int cpu, uint32_t page_
 	r->buf.ops = &scap_kmod_ring_ops;
 	r->buf.priv = r;
 	r->buf.cpu = cpu;
+	r->buf.bytes = buffer_bytes;
 	return 0;
 }
 

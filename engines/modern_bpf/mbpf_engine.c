@@ -64,11 +64,12 @@ static int mbpf_libbpf_print(enum libbpf_print_level level, const char *fmt, va_
 		msg[--n] = '\0';
 	if (level == LIBBPF_WARN && n)
 		snprintf(mbpf_last_libbpf, sizeof(mbpf_last_libbpf), "%s", msg);
+	/* libbpf's warnings (a verifier's log) stay warnings; the rest of what
+	 * it says, info included, is its debug stream. It prefixes most of its
+	 * lines with "libbpf: " itself: one prefix, never two. */
 	if (mbpf_log_ctx)
-		scap_engine_logf(mbpf_log_ctx,
-				 level == LIBBPF_WARN ? SCAP_LOG_WARN :
-				 level == LIBBPF_INFO ? SCAP_LOG_INFO : SCAP_LOG_DEBUG,
-				 "libbpf: %s", msg);
+		scap_engine_logf(mbpf_log_ctx, level == LIBBPF_WARN ? SCAP_LOG_WARN : SCAP_LOG_DEBUG, "libbpf: %s",
+				 strncmp(msg, "libbpf: ", 8) ? msg : msg + 8);
 	return 0;
 }
 
@@ -427,7 +428,7 @@ static void mbpf_close(void *state)
 
 const struct scap_engine_ops scap_engine_modern_bpf = {
 	.name = "modern_bpf",
-	.flags = SCAP_ENGINE_F_BOOTTIME,
+	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_LIVE,
 	.description = "CO-RE eBPF on tp_btf/sys_exit with BPF ring buffers (kernel >= 5.8 with BTF)",
 	.probe = mbpf_probe,
 	.init = mbpf_init,

@@ -109,6 +109,7 @@ int mbpf_ring_attach(struct mbpf_ring *r, volatile uint64_t *consumer_pos,
 	r->buf.ops = &ring_ops;
 	r->buf.priv = r;
 	r->buf.cpu = cpu;
+	r->buf.bytes = size;
 	return 0;
 }
 

@@ -238,8 +238,6 @@ static int sf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config 
 		return r;
 	}
 	ctx->events_paired = (hdr.flags & SCAP_CAPFILE_F_PAIRED) != 0;
-	if (!cfg->all_syscalls || cfg->pid)
-		scap_engine_warnf(ctx, "savefile replays every recorded event: the syscalls and pid options are ignored");
 	scap_engine_logf(ctx, SCAP_LOG_INFO,
 			 "replaying %s: recorded by engine %s on Linux %s (%s), %u buffers, snaplen %u, %s events%s",
 			 path, hdr.engine[0] ? hdr.engine : "?", hdr.release[0] ? hdr.release : "?",

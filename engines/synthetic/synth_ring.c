@@ -72,6 +72,7 @@ int synth_ring_init(struct synth_ring *r, size_t size, int cpu)
 	r->buf.ops = &synth_ring_ops;
 	r->buf.priv = r;
 	r->buf.cpu = cpu;
+	r->buf.bytes = s;
 	return 0;
 }
 

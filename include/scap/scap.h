@@ -49,13 +49,19 @@ struct scap_event;
 enum scap_log_level { SCAP_LOG_DEBUG = 0, SCAP_LOG_INFO, SCAP_LOG_WARN, SCAP_LOG_ERROR };
 typedef void (*scap_log_fn)(enum scap_log_level level, const char *msg, void *ctx);
 
+/* The range of scap_open_opts.buffer_bytes (before an engine rounds it up). */
+#define SCAP_MIN_BUFFER_BYTES 4096u
+#define SCAP_MAX_BUFFER_BYTES (1u << 30)
+
 /*
  * Options of scap_open. Zero means "default" for every field.
  */
 struct scap_open_opts {
 	size_t sz;                 /* sizeof(struct scap_open_opts) */
-	size_t buffer_bytes;       /* bytes per kernel buffer; default 8 MiB; rounded up
-	                              to what the engine needs (a power of two for rings) */
+	size_t buffer_bytes;       /* bytes per kernel buffer, SCAP_MIN_BUFFER_BYTES to
+	                              SCAP_MAX_BUFFER_BYTES; default 8 MiB; rounded up to
+	                              what the engine needs (a power of two for rings):
+	                              scap_buffer_stats.bytes tells the result */
 	unsigned cpus_per_buffer;  /* CPUs sharing one buffer; default 1 (one per CPU) */
 	unsigned snaplen;          /* bytes kept of I/O buffers; default 80, max 16384 */
 	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all.
@@ -91,7 +97,9 @@ struct scap_open_opts {
  * returned. On failure a negative errno is returned and, when err is not
  * NULL, a message naming what failed and what to do is written to it:
  *   -ENOENT   unknown engine name (the message lists the valid names)
- *   -EINVAL   invalid option (the message names it)
+ *   -EINVAL   invalid option (the message names it: "invalid option <field>...")
+ *   -ESRCH    opts.pid names no running process, for an engine that captures
+ *             this host (the message starts "invalid option pid=<pid>")
  *   -ENOTSUP  the engine cannot work on this host (the message says why)
  *   -EPERM    missing privileges
  *
@@ -112,6 +120,9 @@ int scap_stop(struct scap *h);
  *   0        *ev is the event (valid until the next scap_next or scap_close);
  *            *cpu (optional) is the CPU, or buffer index, it came from;
  *   -EAGAIN  nothing arrived within timeout_ms (0 = do not wait, -1 = forever);
+ *            with 0, also after a long run of events that opts.syscalls or
+ *            opts.pid left out (engines that do not filter in the kernel,
+ *            savefile and synthetic, are filtered here): call again;
  *   -EINTR   the wait was interrupted by a signal;
  *   -ENODATA the engine has no more events (end of a file or synthetic stream).
  */
@@ -120,11 +131,13 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 /* Counters of one handle. */
 struct scap_stats {
 	size_t sz;                 /* sizeof(struct scap_stats) */
-	uint64_t events;           /* events delivered by scap_next */
+	uint64_t events;           /* events delivered by scap_next (after pairing: one
+	                              per paired syscall; after the core's filter) */
 	uint64_t drops;            /* events the kernel side could not keep (all causes) */
 	uint64_t drops_buffer_full;/* ... because the buffer was full */
 	uint64_t drops_other;      /* ... for another reason (fault, size limit) */
-	uint64_t kernel_events;    /* events the kernel side stored, when it counts them */
+	uint64_t kernel_events;    /* raw events the kernel side stored, when it counts
+	                              them (replay: the original capture's count) */
 	uint64_t pairing_evicted;  /* pending enters dropped to bound memory */
 	uint64_t pairing_orphan_exits; /* exits delivered without their enter */
 	uint64_t toctou;           /* events marked SCAP_EVF_TOCTOU */
@@ -147,11 +160,17 @@ struct scap_stats {
 struct scap_buffer_stats {
 	size_t sz;                 /* sizeof(struct scap_buffer_stats) */
 	int cpu;                   /* first CPU served by this buffer; -1 if none */
-	uint64_t events;           /* delivered from this buffer */
+	uint64_t events;           /* raw events the core read from this buffer, before
+	                              pairing and the core's filter (an enter and its exit
+	                              count two); scap_stats.events counts what scap_next
+	                              delivered */
 	uint64_t drops;            /* lost in this buffer (all causes) */
 	uint64_t drops_buffer_full;
 	uint64_t drops_other;
 	uint64_t kernel_events;
+	uint64_t bytes;            /* size of the buffer as the engine made it (buffer_bytes
+	                              rounded up, or the module's fixed size); 0 when it has
+	                              none of its own (savefile) */
 };
 
 /* Fill *st (st->sz set by the caller). */
@@ -215,18 +234,33 @@ const char *scap_event_name(const struct scap_event *ev);
 /* SCAP_DIR_ENTER or SCAP_DIR_EXIT. */
 unsigned scap_event_dir(const struct scap_event *ev);
 
+/*
+ * Whether a parameter holds its whole value (docs/event-format.md, "Partial
+ * values"): from bit 15 of its length word.
+ */
+enum scap_param_state {
+	SCAP_PARAM_WHOLE = 0,      /* the value as the syscall used it; with len 0: no value
+	                              (a NULL pointer, a value this event or engine lacks) */
+	SCAP_PARAM_CUT = 1,        /* len > 0: part of the value, cut at a limit (snaplen,
+	                              path or argv size, path depth) or read only in part;
+	                              the event has SCAP_EVF_TRUNCATED */
+	SCAP_PARAM_UNREADABLE = 2, /* len 0: the value exists but none of it could be read
+	                              (user memory that faulted, no room left) */
+};
+
 /* One decoded parameter. Pointers point into the event: valid as long as it is. */
 struct scap_param {
 	const char *name;          /* schema name ("pathname", "res", ...) */
 	enum scap_param_type type;
 	unsigned aux;              /* the schema's aux field (flag set for flags) */
 	const void *data;          /* raw bytes in the event */
-	uint32_t len;              /* raw length; 0 = empty (NULL pointer, unreadable) */
+	uint32_t len;              /* data bytes (the length word without its mark); 0 = empty */
 	union {
 		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
 		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, FLAGS64, MODE, ADDR, SYSCALLID */
 	} v;
 	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
+	enum scap_param_state state;
 };
 
 /*

@@ -4,8 +4,9 @@
  *   json_check lines N     exactly N lines, each one JSON object with ts, cpu,
  *                          tid (numbers), event (string), dir ("enter"|"exit"),
  *                          params (object); ts never decreasing
- *   json_check stats N     the "stats: {...}" line: valid JSON, events == N,
- *                          drops a number, buffers an array
+ *   json_check stats N     the "stats: {...}" line: valid JSON, delivered == N,
+ *                          drops a number, buffers an array of objects with
+ *                          records_read and kernel_events; no key "events"
  *   json_check engines     `scap engines --json`: every line has name, usable,
  *                          reason, auto; "synthetic" is listed and usable
  * Prints the first problem and exits 1, or exits 0.
@@ -91,6 +92,21 @@ static int check_lines(unsigned long want)
 	return 0;
 }
 
+/* Each buffer: records_read and kernel_events (numbers), no "events". */
+static int check_buffers(const cJSON *bufs, unsigned long n, const char *line)
+{
+	const cJSON *b;
+
+	cJSON_ArrayForEach(b, bufs) {
+		if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(b, "records_read")) ||
+		    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(b, "kernel_events")))
+			return fail(n, "a buffer needs records_read and kernel_events", line);
+		if (cJSON_GetObjectItemCaseSensitive(b, "events"))
+			return fail(n, "a buffer may not have a key called events", line);
+	}
+	return 0;
+}
+
 static int check_stats(unsigned long want)
 {
 	unsigned long n = 0, found = 0;
@@ -101,17 +117,21 @@ static int check_stats(unsigned long want)
 		n++;
 		if (strncmp(line, "stats: ", 7) == 0) {
 			cJSON *o = cJSON_Parse(line + 7);
-			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(o, "events");
+			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(o, "delivered");
 
 			found++;
 			if (!cJSON_IsObject(o))
 				rc = fail(n, "stats is not a JSON object", line);
 			else if (!cJSON_IsNumber(ev) || ev->valuedouble != (double)want)
-				rc = fail(n, "events is not the expected count", line);
+				rc = fail(n, "delivered is not the expected count", line);
 			else if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "drops")))
 				rc = fail(n, "drops must be a number", line);
 			else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "buffers")))
 				rc = fail(n, "buffers must be an array", line);
+			else if (cJSON_GetObjectItemCaseSensitive(o, "events"))
+				rc = fail(n, "no key may be called events: it meant two counts", line);
+			else
+				rc = check_buffers(cJSON_GetObjectItemCaseSensitive(o, "buffers"), n, line) ? 1 : rc;
 			cJSON_Delete(o);
 		}
 		free(line);

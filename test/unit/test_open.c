@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* scap_open: engine names, options and their messages, "auto" and its report. */
+#define _GNU_SOURCE /* gettid */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "scap/scap.h"
@@ -181,6 +184,69 @@ static void auto_default_order_without_live_engines(void **state)
 	contains(err, "what to do:");
 }
 
+/* A thread that waits until the test closes its pipe; tells its tid first. */
+struct parked {
+	int fd[2];
+	volatile pid_t tid;
+};
+
+static void *park(void *arg)
+{
+	struct parked *p = arg;
+	char c;
+
+	p->tid = gettid();
+	if (read(p->fd[0], &c, 1) < 0)
+		return NULL;
+	return NULL;
+}
+
+/*
+ * A live engine's pid must name a running process: no such process is
+ * -ESRCH, a thread is -EINVAL naming its process; both before any engine is
+ * probed, so the answer is the same as root or not. Engines whose pids are
+ * not this host's (synthetic, savefile) take any pid.
+ */
+static void pid_of_live_engines(void **state)
+{
+	struct scap_open_opts o = { .sz = sizeof(o), .buffer_bytes = 4096 };
+	char want[SCAP_ERRBUF_SIZE];
+	struct parked pk = { .tid = 0 };
+	pthread_t t;
+	int32_t nopid = 999999;
+	char path[64];
+
+	(void)state;
+	for (;; nopid++) {
+		snprintf(path, sizeof(path), "/proc/%d", (int)nopid);
+		if (access(path, F_OK) != 0)
+			break;
+	}
+	o.pid = nopid;
+	assert_int_equal(try_open("auto", &o), -ESRCH);
+	snprintf(want, sizeof(want), "invalid option pid=%d: no process has this id (it may have exited), "
+		 "so the pid filter would match nothing: give the id of a running process", (int)nopid);
+	assert_string_equal(err, want);
+	if (built_in("modern_bpf")) {
+		assert_int_equal(try_open("modern_bpf", &o), -ESRCH);
+		assert_string_equal(err, want);
+	}
+	assert_int_equal(try_open("synthetic", &o), 0);
+
+	assert_int_equal(pipe(pk.fd), 0);
+	assert_int_equal(pthread_create(&t, NULL, park, &pk), 0);
+	while (!pk.tid)
+		usleep(1000);
+	o.pid = pk.tid;
+	assert_int_equal(try_open("auto", &o), -EINVAL);
+	snprintf(want, sizeof(want), "invalid option pid=%d: %d is a thread of process %d, and the pid "
+		 "filter keeps whole processes: use %d", (int)pk.tid, (int)pk.tid, (int)getpid(), (int)getpid());
+	assert_string_equal(err, want);
+	close(pk.fd[1]);
+	pthread_join(t, NULL);
+	close(pk.fd[0]);
+}
+
 static void handle_basics(void **state)
 {
 	struct scap_open_opts o = { .sz = sizeof(o), .synthetic_events = 10, .buffer_bytes = 4096 };
@@ -225,6 +291,7 @@ int main(void)
 		cmocka_unit_test(auto_with_order_and_report),
 		cmocka_unit_test(auto_default_order_without_live_engines),
 		cmocka_unit_test(handle_basics),
+		cmocka_unit_test(pid_of_live_engines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -133,7 +134,7 @@ static void test_min_table(void **state)
 
 /*
  * feats: one character per feature in enum order (btf ringbuf tp_btf
- * raw_tracepoint perf_event_array kmod bpf_priv): '1' present, '0' absent,
+ * raw_tracepoint perf_event_array kmod bpf_priv modules): '1' present, '0' absent,
  * '?' the probe could not tell. `reason` is the exact expected text.
  */
 struct decide_case {
@@ -143,12 +144,15 @@ struct decide_case {
 	const char *reason;
 };
 
-#define ALL "1111111"
-#define UNK "??????1" /* privileged, but no probe could tell: the version decides */
+#define ALL "11111111"
+#define UNK "??????1?" /* privileged, but no probe could tell: the version decides */
 #define KMOD_MISSING                                                                            \
 	"kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "   \
 	"root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "          \
 	"drivers/kmod/scap.ko`, or use the modern_bpf or bpf engine."
+#define KMOD_NO_MODULES                                                                         \
+	"kmod needs the scap kernel module, and this kernel cannot load modules: its module "      \
+	"support is off. Use the modern_bpf or bpf engine, or boot a kernel that loads modules."
 #define NO_BTF                                                                                  \
 	"modern_bpf needs kernel BTF, and /sys/kernel/btf/vmlinux is missing: use a kernel built " \
 	"with CONFIG_DEBUG_INFO_BTF=y, or the bpf or kmod engine."
@@ -168,10 +172,16 @@ struct decide_case {
 	"this process has neither: run scap as root or grant it those capabilities."
 
 static const struct decide_case decisions[] = {
-	/* this host: everything works but the module */
-	{ "x86_64", "6.18.44-fc-v657", "1111101", "modern_bpf", 0, 0, "" },
-	{ "x86_64", "6.18.44-fc-v657", "1111101", "bpf", 0, 0, "" },
-	{ "x86_64", "6.18.44-fc-v657", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
+	/* this host: everything works but the module, which it could not load */
+	{ "x86_64", "6.18.44-fc-v657", "11111010", "modern_bpf", 0, 0, "" },
+	{ "x86_64", "6.18.44-fc-v657", "11111010", "bpf", 0, 0, "" },
+	{ "x86_64", "6.18.44-fc-v657", "11111010", "kmod", 0, -EOPNOTSUPP, KMOD_NO_MODULES },
+	/* a kernel that loads modules: build and load it */
+	{ "x86_64", "6.18.44-fc-v657", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
+	/* the module is there: whether the kernel could load another does not matter */
+	{ "x86_64", "6.1.0-56-amd64", "11111110", "kmod", 1, 0, "" },
+	/* could not tell whether modules load: the device advice stands */
+	{ "x86_64", "6.18.44-fc-v657", "1111101?", "kmod", 0, -ENOENT, KMOD_MISSING },
 	{ "x86_64", "6.1.0-56-amd64", ALL, "kmod", 1, 0, "" },
 	{ "x86_64", "6.1.0-56-amd64", ALL, "kmod", 0, -EACCES,
 	  "kmod needs read and write access to /dev/scap (mode 0600, owned by root): run scap as root." },
@@ -181,43 +191,43 @@ static const struct decide_case decisions[] = {
 	  "and tp_btf probes could not tell whether those features were backported: use the bpf or "
 	  "kmod engine." },
 	{ "x86_64", "5.8.0", UNK, "modern_bpf", 0, 0, "" },
-	{ "aarch64", "5.7.0", "1?11??1", "modern_bpf", 0, -EOPNOTSUPP,
+	{ "aarch64", "5.7.0", "1?11??11", "modern_bpf", 0, -EOPNOTSUPP,
 	  "modern_bpf needs Linux 5.8 or newer on aarch64, this kernel is 5.7.0, and the ringbuf "
 	  "probe could not tell whether it was backported: use the bpf or kmod engine." },
 	{ "riscv64", "5.8.0", UNK, "modern_bpf", 0, 0, "" },
 	/* a probe beats the version, both ways */
-	{ "x86_64", "4.18.0-513.el8.x86_64", "1110001", "modern_bpf", 0, 0, "" },
-	{ "x86_64", "4.18.0-513.el8.x86_64", "1010001", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
-	{ "x86_64", "6.1.0-56-amd64", "0001101", "modern_bpf", 0, -EOPNOTSUPP,
+	{ "x86_64", "4.18.0-513.el8.x86_64", "11100011", "modern_bpf", 0, 0, "" },
+	{ "x86_64", "4.18.0-513.el8.x86_64", "10100011", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
+	{ "x86_64", "6.1.0-56-amd64", "00011011", "modern_bpf", 0, -EOPNOTSUPP,
 	  NO_BTF " " NO_RINGBUF " " NO_TP_BTF },
-	{ "x86_64", "6.1.0-56-amd64", "0001101", "bpf", 0, 0, "" },
-	{ "x86_64", "6.1.0-56-amd64", "1101111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
-	{ "x86_64", "4.13.16", "0001101", "bpf", 0, 0, "" },
-	{ "x86_64", "6.1.0", "1110001", "bpf", 0, -EOPNOTSUPP, NO_PERF },
+	{ "x86_64", "6.1.0-56-amd64", "00011011", "bpf", 0, 0, "" },
+	{ "x86_64", "6.1.0-56-amd64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
+	{ "x86_64", "4.13.16", "00011011", "bpf", 0, 0, "" },
+	{ "x86_64", "6.1.0", "11100011", "bpf", 0, -EOPNOTSUPP, NO_PERF },
 	/* no raw tracepoints: the tracepoint mode from the minimum kernel on (4.14 on x86_64) */
-	{ "x86_64", "4.13.16", "0000101", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("x86_64", "4.14", "4.13.16") },
-	{ "x86_64", "4.14.0", "0000101", "bpf", 0, 0, "" },
-	{ "x86_64", "4.16.18", "0000101", "bpf", 0, 0, "" },
-	{ "x86_64", "4.17.0", "0000101", "bpf", 0, 0, "" },
-	{ "x86_64", "4.17.0", "0001101", "bpf", 0, 0, "" },
-	{ "x86_64", "4.14.0", "0000001", "bpf", 0, -EOPNOTSUPP, NO_PERF },
-	{ "x86_64", "4.14.0", "0000100", "bpf", 0, -EPERM, NO_PRIV("bpf") },
-	{ "aarch64", "4.16.18", "0000101", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("aarch64", "4.17", "4.16.18") },
+	{ "x86_64", "4.13.16", "00001011", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("x86_64", "4.14", "4.13.16") },
+	{ "x86_64", "4.14.0", "00001011", "bpf", 0, 0, "" },
+	{ "x86_64", "4.16.18", "00001011", "bpf", 0, 0, "" },
+	{ "x86_64", "4.17.0", "00001011", "bpf", 0, 0, "" },
+	{ "x86_64", "4.17.0", "00011011", "bpf", 0, 0, "" },
+	{ "x86_64", "4.14.0", "00000011", "bpf", 0, -EOPNOTSUPP, NO_PERF },
+	{ "x86_64", "4.14.0", "00001001", "bpf", 0, -EPERM, NO_PRIV("bpf") },
+	{ "aarch64", "4.16.18", "00001011", "bpf", 0, -EOPNOTSUPP, NO_RAW_TP("aarch64", "4.17", "4.16.18") },
 	/* bpf boundaries per architecture when the probes cannot tell */
 	{ "x86_64", "4.13.16", UNK, "bpf", 0, -EOPNOTSUPP,
 	  "bpf needs Linux 4.14 or newer on x86_64, this kernel is 4.13.16, and the raw_tracepoint "
 	  "and perf_event_array probes could not tell whether those features were backported: use "
 	  "the kmod engine." },
 	{ "x86_64", "4.14.0", UNK, "bpf", 0, 0, "" },
-	{ "aarch64", "4.16.18", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	{ "aarch64", "4.16.18", "????1?11", "bpf", 0, -EOPNOTSUPP,
 	  "bpf needs Linux 4.17 or newer on aarch64, this kernel is 4.16.18, and the raw_tracepoint "
 	  "probe could not tell whether it was backported: use the kmod engine." },
 	{ "aarch64", "4.17.0", UNK, "bpf", 0, 0, "" },
-	{ "s390x", "5.4.280", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	{ "s390x", "5.4.280", "????1?11", "bpf", 0, -EOPNOTSUPP,
 	  "bpf needs Linux 5.5 or newer on s390x, this kernel is 5.4.280, and the raw_tracepoint "
 	  "probe could not tell whether it was backported: use the kmod engine." },
 	{ "s390x", "5.5.0", UNK, "bpf", 0, 0, "" },
-	{ "ppc64le", "5.0.21", "????1?1", "bpf", 0, -EOPNOTSUPP,
+	{ "ppc64le", "5.0.21", "????1?11", "bpf", 0, -EOPNOTSUPP,
 	  "bpf needs Linux 5.1 or newer on ppc64le, this kernel is 5.0.21, and the raw_tracepoint "
 	  "probe could not tell whether it was backported: use the kmod engine." },
 	{ "ppc64le", "5.1.0", UNK, "bpf", 0, 0, "" },
@@ -248,13 +258,13 @@ static const struct decide_case decisions[] = {
 	  "kmod needs Linux 5.10 or newer on loongarch64, and this kernel is 5.9.16: use a newer kernel." },
 	{ "loongarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
 	{ "s390x", "5.10.0", ALL, "kmod", 1, 0, "" },
-	{ "ppc64le", "5.10.0", "1111101", "kmod", 0, -ENOENT, KMOD_MISSING },
+	{ "ppc64le", "5.10.0", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
 	/* privileges come first and do not hide the rest */
-	{ "x86_64", "6.1.0-56-amd64", "1111110", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
-	{ "x86_64", "6.1.0-56-amd64", "1111110", "bpf", 0, -EPERM, NO_PRIV("bpf") },
-	{ "x86_64", "6.1.0-56-amd64", "0??1?10", "modern_bpf", 0, -EPERM,
+	{ "x86_64", "6.1.0-56-amd64", "11111101", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
+	{ "x86_64", "6.1.0-56-amd64", "11111101", "bpf", 0, -EPERM, NO_PRIV("bpf") },
+	{ "x86_64", "6.1.0-56-amd64", "0??1?101", "modern_bpf", 0, -EPERM,
 	  NO_PRIV("modern_bpf") " " NO_BTF },
-	{ "x86_64", "6.1.0-56-amd64", "1111?1?", "bpf", 0, -EPERM,
+	{ "x86_64", "6.1.0-56-amd64", "1111?1?1", "bpf", 0, -EPERM,
 	  "bpf needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "
 	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
 	/* architectures the table does not know */
@@ -311,7 +321,7 @@ static void test_decide_truncates(void **state)
 	struct scap_platform_facts f;
 	char reason[16];
 
-	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "0000000", "modern_bpf", 0, 0, "" });
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "00000000", "modern_bpf", 0, 0, "" });
 	memset(reason, 'x', sizeof(reason));
 	assert_int_equal(scap_platform_decide(&f, "modern_bpf", reason, sizeof(reason)), -EPERM);
 	assert_string_equal(reason, "modern_bpf need");
@@ -351,7 +361,7 @@ static void test_decide_unpriv_bpf_enabled(void **state)
 	struct scap_platform_facts f;
 	char reason[512];
 
-	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "1111110", "bpf", 0, 0, "" });
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.1.0", "11111101", "bpf", 0, 0, "" });
 	f.unpriv_bpf_disabled = 0;
 	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EPERM);
 	assert_string_equal(reason, NO_PRIV("bpf") " (kernel.unprivileged_bpf_disabled=0 lets "
@@ -381,14 +391,14 @@ static void test_override_good(void **state)
 
 	assert_int_equal(scap_probe_override_parse(
 				 "btf=1,ringbuf=1,tp_btf=0,raw_tracepoint=1,perf_event_array=0,kmod=1,"
-				 "bpf_priv=0,kernel=4.18.0-513.el8.x86_64,arch=aarch64",
+				 "bpf_priv=0,modules=1,kernel=4.18.0-513.el8.x86_64,arch=aarch64",
 				 &o, err, sizeof(err)),
 			 0);
 	assert_string_equal(err, "");
 	for (int i = 0; i < SCAP_FEAT_MAX; i++)
 		assert_true(o.has_feat[i]);
 	assert_true(o.feat[SCAP_FEAT_BTF] && o.feat[SCAP_FEAT_RINGBUF] && o.feat[SCAP_FEAT_RAW_TRACEPOINT] &&
-		    o.feat[SCAP_FEAT_KMOD]);
+		    o.feat[SCAP_FEAT_KMOD] && o.feat[SCAP_FEAT_MODULES]);
 	assert_false(o.feat[SCAP_FEAT_TP_BTF] || o.feat[SCAP_FEAT_PERF_EVENT_ARRAY] ||
 		     o.feat[SCAP_FEAT_BPF_PRIV]);
 	assert_true(o.has_kernel);
@@ -410,7 +420,7 @@ struct bad_override {
 	const char *s, *err;
 };
 
-#define KEYS "(valid: btf, ringbuf, tp_btf, raw_tracepoint, perf_event_array, kmod, bpf_priv, kernel, arch)."
+#define KEYS "(valid: btf, ringbuf, tp_btf, raw_tracepoint, perf_event_array, kmod, bpf_priv, modules, kernel, arch)."
 
 static const struct bad_override bad_overrides[] = {
 	{ "ringbuff=0", "SCAP_PROBE_OVERRIDE: unknown feature 'ringbuff' " KEYS },
@@ -420,9 +430,9 @@ static const struct bad_override bad_overrides[] = {
 	{ "btf=yes", "SCAP_PROBE_OVERRIDE: 'btf=yes' needs the value 0 or 1." },
 	{ "btf=01", "SCAP_PROBE_OVERRIDE: 'btf=01' needs the value 0 or 1." },
 	{ "ringbuf", "SCAP_PROBE_OVERRIDE: 'ringbuf' is not key=value (keys: btf, ringbuf, tp_btf, "
-		     "raw_tracepoint, perf_event_array, kmod, bpf_priv, kernel, arch)." },
+		     "raw_tracepoint, perf_event_array, kmod, bpf_priv, modules, kernel, arch)." },
 	{ "=1", "SCAP_PROBE_OVERRIDE: '=1' has no key (keys: btf, ringbuf, tp_btf, raw_tracepoint, "
-		"perf_event_array, kmod, bpf_priv, kernel, arch)." },
+		"perf_event_array, kmod, bpf_priv, modules, kernel, arch)." },
 	{ "kernel=five", "SCAP_PROBE_OVERRIDE: kernel='five' is not a kernel release (expected "
 			 "MAJOR.MINOR[.PATCH][-suffix], e.g. kernel=4.18.0-513.el8.x86_64)." },
 	{ "kernel=", "SCAP_PROBE_OVERRIDE: kernel='' is not a kernel release (expected "
@@ -473,7 +483,7 @@ static void test_override_applied(void **state)
 
 	/* every feature forced: nothing on this host is probed */
 	with_override("btf=1,ringbuf=1,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=0,"
-		      "bpf_priv=1,kernel=4.18.0-513.el8.x86_64,arch=x86_64");
+		      "bpf_priv=1,modules=1,kernel=4.18.0-513.el8.x86_64,arch=x86_64");
 	assert_null(scap_platform_override_error());
 	assert_int_equal(scap_platform_kernel(&v), 0);
 	assert_int_equal(v.major, 4);
@@ -515,17 +525,81 @@ static void test_override_applied(void **state)
 	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
 }
 
+/* Whether the kernel command line has the word w: the test's own reading. */
+static bool host_cmdline_has(const char *w)
+{
+	char buf[4096] = "", *save = NULL;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+		if (!strcmp(t, w))
+			return true;
+	return false;
+}
+
+/*
+ * Whether the kernel loads modules, against the files that say so, and the
+ * kmod advice that follows: never "build and insmod" where no module loads.
+ */
+static void test_modules_probe(void **state)
+{
+	bool proc_modules = access("/proc/modules", F_OK) == 0;
+	char disabled = '0', reason[512], want[512];
+	FILE *f = fopen("/proc/sys/kernel/modules_disabled", "r");
+	bool dev = access(SCAP_KMOD_DEVICE, F_OK) == 0;
+	int rc;
+
+	if (f) {
+		if (fread(&disabled, 1, 1, f) != 1)
+			disabled = '0';
+		fclose(f);
+	}
+	unset_override(state);
+	assert_int_equal(scap_feature_state(SCAP_FEAT_MODULES),
+			 proc_modules && disabled != '1' ? SCAP_FEAT_PRESENT : SCAP_FEAT_ABSENT);
+	rc = scap_platform_engine_check("kmod", reason, sizeof(reason));
+	if (dev) {
+		print_message("%s exists here: the no-modules advice is checked only when forced\n",
+			      SCAP_KMOD_DEVICE);
+	} else if (!proc_modules) {
+		snprintf(want, sizeof(want), "kmod needs the scap kernel module, and this kernel cannot load "
+			 "modules: it was built without module support (CONFIG_MODULES is off: there is no "
+			 "/proc/modules)%s. Use the modern_bpf or bpf engine, or boot a kernel that loads "
+			 "modules.", host_cmdline_has("nomodule") ? ", and it was booted with `nomodule`" : "");
+		assert_int_equal(rc, -EOPNOTSUPP);
+		assert_string_equal(reason, want);
+	} else if (disabled != '1') {
+		assert_int_equal(rc, -ENOENT);
+		assert_non_null(strstr(reason, "build and load it as root"));
+	}
+
+	/* forced: the same advice, naming the override */
+	with_override("kmod=0,modules=0,kernel=6.1.0,arch=x86_64");
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, "kmod needs the scap kernel module, and this kernel cannot load "
+			    "modules: SCAP_PROBE_OVERRIDE says so (modules=0). Use the modern_bpf or bpf "
+			    "engine, or boot a kernel that loads modules.");
+	with_override("kmod=1,modules=0,kernel=6.1.0,arch=x86_64");
+	/* a loaded module (forced here) needs no module loading */
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
+}
+
 static void test_describe(void **state)
 {
 	char line[512];
 	int n;
 
 	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=0,kmod=1,"
-		      "bpf_priv=1,kernel=4.18.0-513.el8.x86_64,arch=ppc64le");
+		      "bpf_priv=1,modules=0,kernel=4.18.0-513.el8.x86_64,arch=ppc64le");
 	n = scap_platform_describe(line, sizeof(line));
 	assert_string_equal(line, "Linux 4.18.0-513.el8.x86_64 (forced) on ppc64le (forced); "
 			    "btf=1(forced) ringbuf=0(forced) tp_btf=1(forced) raw_tracepoint=1(forced) "
-			    "perf_event_array=0(forced) kmod=1(forced) bpf_priv=1(forced)");
+			    "perf_event_array=0(forced) kmod=1(forced) bpf_priv=1(forced) modules=0(forced)");
 	assert_int_equal(n, (int)strlen(line));
 	n = scap_platform_describe(line, 12);
 	assert_string_equal(line, "Linux 4.18.");
@@ -552,6 +626,7 @@ static void test_feature_names(void **state)
 {
 	static const char *const want[SCAP_FEAT_MAX] = {
 		"btf", "ringbuf", "tp_btf", "raw_tracepoint", "perf_event_array", "kmod", "bpf_priv",
+		"modules",
 	};
 
 	for (int i = 0; i < SCAP_FEAT_MAX; i++) {
@@ -622,6 +697,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_override_applied, unset_override),
 		cmocka_unit_test_teardown(test_override_rejected, unset_override),
 		cmocka_unit_test_teardown(test_describe, unset_override),
+		cmocka_unit_test_teardown(test_modules_probe, unset_override),
 		cmocka_unit_test(test_feature_names),
 		cmocka_unit_test(test_kmod_device_matches_driver),
 		cmocka_unit_test(test_cpu_range),

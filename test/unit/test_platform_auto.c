@@ -110,13 +110,54 @@ static void test_auto_fails_with_every_reason(void **state)
 		skip();
 	}
 	/* Without raw tracepoints bpf still runs (tracepoint mode): rule it out by its perf buffers. */
-	with_override("ringbuf=0,perf_event_array=0");
+	with_override("ringbuf=0,perf_event_array=0,modules=1");
 	assert_int_equal(scap_open(&h, "auto", NULL, err, sizeof(err)), -ENOTSUP);
 	assert_null(h);
-	/* every engine, in order, each with its reason on its own line */
-	assert_non_null(strstr(err, "\nmodern_bpf: skipped because " NO_RINGBUF "\n"
-				    "bpf: skipped because " NO_PERF "\n"
-				    "kmod: skipped because " KMOD_MISSING "\n"));
+	/* every engine, in order, each with its reason on its own line, then
+	 * advice that adds nothing the reasons do not say */
+	assert_string_equal(err, "no capture engine works on this host:\n"
+			    "modern_bpf: skipped because " NO_RINGBUF "\n"
+			    "bpf: skipped because " NO_PERF "\n"
+			    "kmod: skipped because " KMOD_MISSING "\n"
+			    "what to do: each engine's reason above says what it needs; `scap engines` "
+			    "shows every engine's status");
+}
+
+/*
+ * The closing advice fits the cause: engines that work here but were left
+ * out of the order are named (not "run as root" to a root user); privileges
+ * only when a candidate lacked them. The probes are forced, so the answer
+ * does not depend on the host.
+ */
+static void test_auto_advice_fits_the_cause(void **state)
+{
+	static const char *const only_kmod[] = { "kmod", NULL };
+	struct scap_open_opts o = { .sz = sizeof(o), .engine_order = only_kmod };
+	struct scap *h = NULL;
+	char err[4096] = "";
+	struct stat st;
+
+	if (stat(SCAP_KMOD_DEVICE, &st) == 0 || !compiled_in("modern_bpf") || !compiled_in("bpf") ||
+	    !compiled_in("kmod")) {
+		print_message("%s exists, or this build lacks an engine\n", SCAP_KMOD_DEVICE);
+		skip();
+	}
+	with_override("btf=1,ringbuf=1,tp_btf=1,raw_tracepoint=1,perf_event_array=1,bpf_priv=1,kmod=0,"
+		      "modules=0");
+	assert_int_equal(scap_open(&h, "auto", &o, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "no capture engine works on this host:\n"
+			    "kmod: skipped because kmod needs the scap kernel module, and this kernel "
+			    "cannot load modules: SCAP_PROBE_OVERRIDE says so (modules=0). Use the "
+			    "modern_bpf or bpf engine, or boot a kernel that loads modules.\n"
+			    "what to do: modern_bpf and bpf are usable here but not in the engine order: "
+			    "add one of them, or leave the order unset for the default (modern_bpf, bpf, "
+			    "kmod)");
+
+	with_override("bpf_priv=0,kmod=0,modules=1");
+	assert_int_equal(scap_open(&h, "auto", NULL, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "\nwhat to do: run as root (or with the privileges each engine "
+				    "above names)"));
+	assert_null(strstr(err, "usable here"));
 }
 
 static void test_auto_bad_override(void **state)
@@ -146,6 +187,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_auto_picks_bpf_without_ringbuf, reset),
 		cmocka_unit_test_teardown(test_auto_fails_with_every_reason, reset),
 		cmocka_unit_test_teardown(test_auto_bad_override, reset),
+		cmocka_unit_test_teardown(test_auto_advice_fits_the_cause, reset),
 	};
 
 	if (geteuid() != 0) {

@@ -37,6 +37,7 @@ JOBS=${SCAP_VM_JOBS:-2}
 KERNELS=${SCAP_VM_KERNELS:-bookworm bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial}
 
 . "$ROOT/test/vm/kernels.sh"
+. "$ROOT/test/vm/verdict.sh"
 [ -z "${SCAP_VM_KVER:-}" ] ||
 	die "SCAP_VM_KVER is gone: name the kernel as SCAP_VM_KERNELS=<release>:$SCAP_VM_KVER"
 
@@ -150,6 +151,11 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
 			cp "$SB/test/live/scap_conformance" "$BIN/" ||
 			PROBLEMS="$PROBLEMS conformance-does-not-build"
+		if [ -f "$ROOT/test/diff/CMakeLists.txt" ]; then
+			cmake --build "$SB" -j"$JOBS" --target scap_strace_diff >>"$WORK/cmake.log" 2>&1 &&
+				cp "$SB/test/diff/scap_strace_diff" "$BIN/" ||
+				PROBLEMS="$PROBLEMS strace-diff-does-not-build"
+		fi
 	else
 		PROBLEMS="$PROBLEMS live-suite-does-not-build"
 	fi
@@ -171,6 +177,13 @@ for b in "$BIN"/*; do
 done
 
 # ---- initramfs, one per kernel (its modules differ) ------------------------------------
+copy_with_libs() { # binary root: the binary and every library ldd names, at the same paths
+	local bin=$1 root=$2 lib
+	mkdir -p "$root$(dirname "$bin")" && cp -L "$bin" "$root$bin" || return 1
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib" || return 1
+	done
+}
 pack_initramfs() { # kver
 	local out=$WORK/$1 ir=$WORK/$1/initramfs modern
 	rm -rf "$ir" && mkdir -p "$ir"/{bin,dev,proc,sys,tmp,run}
@@ -189,6 +202,13 @@ pack_initramfs() { # kver
 	auto=modern_bpf
 	[ "$modern" = 1 ] || auto=bpf
 	[ "$auto" = bpf ] && below "$1" "$MIN_BPF" && auto=kmod
+	# The differential test (test/diff): Debian's strace with the libraries it
+	# loads, and the workload, which runs busybox's applets there.
+	if [ -f "$ir/bin/scap_strace_diff" ] && command -v strace >/dev/null; then
+		copy_with_libs "$(command -v strace)" "$ir" || die "cannot copy strace into the initramfs"
+		mkdir -p "$ir/diff"
+		cp "$ROOT/test/diff/workload.sh" "$ir/diff/"
+	fi
 	cp "$ROOT/test/vm/init.sh" "$ir/init"
 	cp "${SCAP_VM_GUEST:-$ROOT/test/vm/guest.sh}" "$ir/guest.sh"
 	chmod +x "$ir/init"
@@ -224,7 +244,7 @@ pack_initramfs() { # kver
 TIMES=""      # one "kernel phase result seconds" line per boot
 
 boot() { # kver phase accel
-	local kver=$1 phase=$2 accel=$3 out=$WORK/$1 log=$WORK/$1/serial-$2.log qrc result start secs verdict
+	local kver=$1 phase=$2 accel=$3 out=$WORK/$1 log=$WORK/$1/serial-$2.log qrc result start secs verdict sentence
 	rm -f "$log"
 	say "$kver: booting under qemu ($accel, 2 CPUs, timeout ${QEMU_TIMEOUT}s), phase $phase; serial log: $log"
 	start=$(date +%s)
@@ -235,24 +255,18 @@ boot() { # kver phase accel
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 	qrc=$?
 	secs=$(($(date +%s) - start))
-	say "$kver: qemu exited with $qrc after $secs s"
 	tr -d '\r' <"$log" | sed -n '/^guest:/,$p' | grep -a -v '^\[ *[0-9.]*\] ' || true
 	if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ "$phase" = main ]; then
 		tr -d '\r' <"$log" | sed -n '/^BENCH-BEGIN/,/^BENCH-END/p' >"$out/bench.md"
 		say "bench_live figures: $out/bench.md"
 	fi
 	result=$(tr -d '\r' <"$log" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
-	verdict=FAIL
-	if [ "$qrc" -eq 124 ]; then
-		say "$kver: phase $phase: qemu timed out after ${QEMU_TIMEOUT}s (see $log)"
-		verdict=TIMEOUT
-	elif [ -z "$result" ]; then
-		say "$kver: phase $phase: no result line in the serial log (guest crashed or hung; see $log)"
-		tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5
-		verdict=CRASH
-	else
-		say "$kver: phase $phase: $result"
-		[ "$qrc" -eq 1 ] && [ "$result" = "SCAP-VM-RESULT: PASS" ] && verdict=PASS
+	# qemu's exit status carries the guest's verdict (verdict.sh): say what it means.
+	read -r verdict sentence <<<"$(vm_verdict "$qrc" "$result" "$QEMU_TIMEOUT")"
+	say "$kver: phase $phase: $verdict after $secs s: $sentence"
+	if [ "$verdict" != PASS ]; then
+		say "$kver: phase $phase: serial log: $log"
+		[ "$verdict" = CRASH ] && { tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5; }
 	fi
 	TIMES="$TIMES$kver $phase $verdict ${secs}s
 "
