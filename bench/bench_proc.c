@@ -245,7 +245,7 @@ static struct scap_evt_hdr *mk(uint16_t code, uint32_t tid, uint32_t pid, uint64
 	return out;
 }
 
-static const char argv_job[] = "/usr/bin/job\0--input\0/data/in.csv\0--verbose";
+static const char argv_job[] = "/usr/bin/job\0--input\0/data/in.csv\0--verbose\0"; /* with the array's NUL */
 
 static struct scap_evt_hdr *ev_fork(uint32_t tid, uint32_t ppid, uint64_t ts)
 {

@@ -215,8 +215,8 @@ size_t scap_procfs_argv_cut(char *buf, size_t len, bool more, bool *truncated)
 	unsigned items = 0;
 
 	*truncated = more;
-	if (len > SCAP_MAX_ARGV_LEN) {
-		len = SCAP_MAX_ARGV_LEN;
+	if (len > SCAP_MAX_ARGV_LEN - 1) {
+		len = SCAP_MAX_ARGV_LEN - 1;
 		*truncated = true;
 	}
 	if (!len)

@@ -50,7 +50,8 @@ int scap_procfs_cgroup_pick(const char *text, size_t len, char *out, size_t outl
 
 /*
  * argv as the kernel side delivers an image's (execve's exit): at most
- * SCAP_MAX_ARGV_LEN bytes and SCAP_MAX_ARGV_ITEMS strings, the last byte a
+ * SCAP_MAX_ARGV_LEN - 1 bytes (with the array's own NUL that events add, the
+ * value's SCAP_MAX_ARGV_LEN) and SCAP_MAX_ARGV_ITEMS strings, the last byte a
  * NUL. Cuts buf[0..len) in place and returns the length kept; *truncated
  * when something was cut (including when more than len was there: the
  * caller says so with more).

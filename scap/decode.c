@@ -197,23 +197,31 @@ static int check_sockaddr(const uint8_t *d, uint32_t len, char *why, size_t whyl
 	}
 }
 
-/* Decodes one value whose bytes (d, len) are known to lie inside the event.
- * Inlined: the formatters' one-pass decoder calls it for every parameter. */
-static inline __attribute__((always_inline)) int decode_value(unsigned type, const uint8_t *d, uint32_t len,
+/*
+ * Decodes one value whose bytes (d, len) are known to lie inside the event;
+ * word is its length word (data length and SCAP_PARAM_PARTIAL). Inlined: the
+ * formatters' one-pass decoder calls it for every parameter.
+ */
+static inline __attribute__((always_inline)) int decode_value(unsigned type, const uint8_t *d, uint16_t word,
 							     struct scap_param *out, char *why, size_t whylen)
 {
 	const char *name = out->name;
+	uint32_t len = word & SCAP_PARAM_LEN_MASK;
 	unsigned w;
 
 	out->data = len ? d : NULL;
 	out->len = len;
 	out->v.u = 0;
 	out->str = NULL;
+	out->state = !(word & SCAP_PARAM_PARTIAL) ? SCAP_PARAM_WHOLE : len ? SCAP_PARAM_CUT : SCAP_PARAM_UNREADABLE;
 	if (type == SCAP_PT_NONE || type >= SCAP_PT_MAX)
 		return bad(why, whylen, "%s: unknown parameter type %u", name, type);
 	if (len == 0)
 		return 0;
 	w = type_width[type];
+	/* A number is whole or absent; an address only its family when cut. */
+	if (out->state == SCAP_PARAM_CUT && (w || (type == SCAP_PT_SOCKADDR && d[0] != SCAP_SA_OTHER)))
+		return bad(why, whylen, "%s: %s of %u bytes marked cut", name, type_names[type], len);
 	if (w && type != SCAP_PT_ARGS) {
 		if (len != w)
 			return bad(why, whylen, "%s: %s of %u bytes, expected %u", name,
@@ -242,8 +250,12 @@ static inline __attribute__((always_inline)) int decode_value(unsigned type, con
 		out->str = (const char *)d;
 		return 0;
 	case SCAP_PT_STRARRAY:
+		/* Strings each with its NUL, then the NUL that ends the array. */
 		if (d[len - 1] != '\0')
 			return bad(why, whylen, "%s: string array of %u bytes without its final NUL", name, len);
+		if (len >= 2 && d[len - 2] != '\0')
+			return bad(why, whylen, "%s: string array of %u bytes whose last string has no NUL "
+				   "before the array's final NUL", name, len);
 		return 0;
 	case SCAP_PT_SOCKADDR:
 		return check_sockaddr(d, len, why, whylen, name);
@@ -258,7 +270,7 @@ static inline __attribute__((always_inline)) int decode_value(unsigned type, con
 	}
 }
 
-/* The offset of parameter idx's data, checked against the event's length. */
+/* The offset of parameter idx's data, checked against the event's length; *plen is its length word. */
 static int param_bounds(const uint8_t *b, uint32_t evlen, unsigned n, unsigned idx,
 			uint32_t *off, uint16_t *plen, char *why, size_t whylen)
 {
@@ -266,11 +278,11 @@ static int param_bounds(const uint8_t *b, uint32_t evlen, unsigned n, unsigned i
 	unsigned i;
 
 	for (i = 0; i < idx; i++)
-		o += rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE);
+		o += rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE) & SCAP_PARAM_LEN_MASK;
 	*plen = rd16(b + SCAP_EVT_HDR_LEN + idx * SCAP_PARAM_LEN_SIZE);
-	if ((uint64_t)o + *plen > evlen)
+	if ((uint64_t)o + (*plen & SCAP_PARAM_LEN_MASK) > evlen)
 		return bad(why, whylen, "parameter %u: %u bytes at offset %u overrun the %u-byte event",
-			   idx, *plen, o, evlen);
+			   idx, *plen & SCAP_PARAM_LEN_MASK, o, evlen);
 	*off = o;
 	return 0;
 }
@@ -292,6 +304,7 @@ static int param_at(const uint8_t *b, const struct scap_event_info *info, unsign
 		out->len = 0;
 		out->v.u = 0;
 		out->str = NULL;
+		out->state = SCAP_PARAM_WHOLE;
 		return err;
 	}
 	return decode_value(info->params[idx].type, b + off, plen, out, why, whylen);
@@ -332,7 +345,8 @@ const struct scap_event_info *scap__event_decode(const struct scap_event *ev, st
 	n = info->nparams;
 	off = SCAP_EVT_HDR_LEN + n * SCAP_PARAM_LEN_SIZE;
 	for (i = 0; i < n; i++) {
-		uint16_t plen = rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE);
+		uint16_t word = rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE);
+		uint32_t plen = word & SCAP_PARAM_LEN_MASK;
 
 		out[i].name = info->params[i].name;
 		out[i].type = info->params[i].type;
@@ -342,9 +356,10 @@ const struct scap_event_info *scap__event_decode(const struct scap_event *ev, st
 			out[i].len = 0;
 			out[i].v.u = 0;
 			out[i].str = NULL;
+			out[i].state = SCAP_PARAM_WHOLE;
 			err[i] = -EBADMSG;
 		} else {
-			err[i] = decode_value(info->params[i].type, b + off, plen, &out[i], NULL, 0);
+			err[i] = decode_value(info->params[i].type, b + off, word, &out[i], NULL, 0);
 		}
 		off += plen;
 	}
@@ -373,6 +388,7 @@ int scap_event_validate(const void *buf, size_t len, char *why, size_t whylen)
 {
 	const struct scap_event_info *info;
 	const uint8_t *b = buf;
+	const char *cut = NULL;
 	struct scap_param p;
 	uint32_t total, evlen;
 	unsigned i;
@@ -390,14 +406,21 @@ int scap_event_validate(const void *buf, size_t len, char *why, size_t whylen)
 		return bad(why, whylen, "header length %u differs from the %zu bytes given", evlen, len);
 	total = SCAP_EVT_HDR_LEN + info->nparams * SCAP_PARAM_LEN_SIZE;
 	for (i = 0; i < info->nparams; i++)
-		total += rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE);
+		total += rd16(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE) & SCAP_PARAM_LEN_MASK;
 	if (total != evlen)
 		return bad(why, whylen, "parameter lengths add up to %u bytes, header says %u", total, evlen);
 	for (i = 0; i < info->nparams; i++) {
 		err = param_at(b, info, i, &p, why, whylen);
 		if (err)
 			return err;
+		if (p.state == SCAP_PARAM_CUT)
+			cut = p.name;
 	}
+	/* The header's mark says whether some value was cut: one without the other is a lie. */
+	if (cut && !(b[offsetof(struct scap_evt_hdr, flags)] & SCAP_EVF_TRUNCATED))
+		return bad(why, whylen, "%s is marked cut but the header lacks SCAP_EVF_TRUNCATED", cut);
+	if (!cut && (b[offsetof(struct scap_evt_hdr, flags)] & SCAP_EVF_TRUNCATED))
+		return bad(why, whylen, "the header has SCAP_EVF_TRUNCATED but no parameter is marked cut");
 	return 0;
 }
 

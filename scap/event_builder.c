@@ -34,7 +34,7 @@ int scap_event_build_size(uint16_t code, const struct scap_bval *vals, unsigned 
 	for (i = 0; i < nvals; i++) {
 		uint32_t l = value_len(info->params[i].type, &vals[i]);
 
-		if (l > UINT16_MAX)
+		if (l > SCAP_MAX_PARAM_LEN)
 			return -EINVAL;
 		total += l;
 	}
@@ -67,11 +67,14 @@ int scap_event_build(void *buf, size_t cap, uint16_t code, const struct scap_bhd
 	for (i = 0; i < nvals; i++) {
 		unsigned type = info->params[i].type;
 		uint16_t l = (uint16_t)value_len(type, &vals[i]);
+		uint16_t word = (uint16_t)(l | (vals[i].partial ? SCAP_PARAM_PARTIAL : 0));
 		unsigned w = scap__type_width(type);
 
-		memcpy(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE, &l, sizeof(l));
+		memcpy(b + SCAP_EVT_HDR_LEN + i * SCAP_PARAM_LEN_SIZE, &word, sizeof(word));
 		if (!l)
 			continue;
+		if (vals[i].partial)
+			b[offsetof(struct scap_evt_hdr, flags)] |= SCAP_EVF_TRUNCATED;
 		if (w && type != SCAP_PT_ARGS) {
 			/* Little endian: the low w bytes of the value. */
 			memcpy(data, &vals[i].u, w);

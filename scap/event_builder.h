@@ -20,6 +20,8 @@ struct scap_bval {
 	                      BYTEBUF/SOCKADDR/STRARRAY/ARGS: the raw bytes */
 	uint32_t len;      /* bytes at p; for PATH/CHARBUF 0 means strlen(p) + 1 */
 	bool empty;        /* write a zero-length parameter whatever the type */
+	bool partial;      /* mark it SCAP_PARAM_PARTIAL: cut (with data; the header then
+	                      gets SCAP_EVF_TRUNCATED) or unreadable (with empty) */
 };
 
 struct scap_bhdr {
@@ -32,7 +34,7 @@ struct scap_bhdr {
  * Writes event `code` with vals[0..nvals) into buf (cap bytes). nvals must be
  * the row's parameter count. Returns the event's length, -ENOSPC when cap is
  * too small, or -EINVAL (unknown code, wrong count, a value longer than
- * 65535 bytes or an event longer than SCAP_MAX_EVENT_LEN).
+ * SCAP_MAX_PARAM_LEN bytes or an event longer than SCAP_MAX_EVENT_LEN).
  */
 int scap_event_build(void *buf, size_t cap, uint16_t code, const struct scap_bhdr *hdr,
 		     const struct scap_bval *vals, unsigned nvals);

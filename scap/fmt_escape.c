@@ -183,10 +183,13 @@ char *scap__fw_text_value(char *p, char pfx, const uint8_t *s, size_t n, unsigne
 	bool quote = text_has_special(s, n, how);
 	size_t i;
 
-	/* Bare, an empty value would vanish and a string "NULL" would read as
-	 * the absent value; neither can happen behind a prefix. */
+	/* Bare, an empty value would vanish and a string "NULL" or
+	 * "<unreadable>" would read as the absent or unreadable value; none can
+	 * happen behind a prefix. */
 	if (!pfx)
-		quote = quote || n == 0 || ((how & FW_TV_STRING) && n == 4 && !memcmp(s, "NULL", 4));
+		quote = quote || n == 0 ||
+			((how & FW_TV_STRING) && ((n == 4 && !memcmp(s, "NULL", 4)) ||
+						  (n == 12 && !memcmp(s, "<unreadable>", 12))));
 	if (!quote) {
 		if (pfx)
 			*p++ = pfx;

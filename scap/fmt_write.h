@@ -165,7 +165,8 @@ char *scap__fw_json_body(char *p, const uint8_t *s, size_t n);
 /* How a text value is written (scap__fw_text_value). */
 enum {
 	FW_TV_BYTES = 1,  /* a byte buffer: bytes >= 0x80 are escaped too */
-	FW_TV_STRING = 2, /* a string: "NULL" is quoted, it is not the absent value */
+	FW_TV_STRING = 2, /* a string: "NULL" and "<unreadable>" are quoted: they are not
+	                     the absent or unreadable value */
 	FW_TV_LIST = 4,   /* an element of [a b c]: ']' needs quoting */
 };
 

@@ -19,7 +19,7 @@ void scap__param_text(struct scap_sb *sb, const struct scap_param *p)
 	uint32_t i;
 
 	if (!p->len || !d) {
-		scap_sb_puts(sb, "NULL");
+		scap_sb_puts(sb, p->state == SCAP_PARAM_UNREADABLE ? "<unreadable>" : "NULL");
 		return;
 	}
 	switch (p->type) {
@@ -73,8 +73,9 @@ void scap__param_text(struct scap_sb *sb, const struct scap_param *p)
 		scap__sockaddr_format(sb, d, p->len);
 		break;
 	case SCAP_PT_STRARRAY:
-		for (i = 0; i < p->len;) {
-			size_t n = strnlen((const char *)d + i, p->len - i);
+		/* The last byte ends the array. */
+		for (i = 0; i < p->len - 1;) {
+			size_t n = strnlen((const char *)d + i, p->len - 1 - i);
 
 			if (i)
 				scap_sb_putc(sb, ' ');

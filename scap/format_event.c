@@ -48,13 +48,15 @@ static const struct fmt_key text_keys[SCAP_EV_MAX][SCAP_MAX_PARAMS] = {
 };
 
 /*
- * The bound of a line: the header, and per parameter its key, a symbol text
- * (flag texts are also checked as they are written) and 9 bytes per byte of
- * the event: JSON escapes take 6 bytes per byte, and a string array adds at
- * most quotes and a comma per element, each element holding at least its NUL.
+ * The bound of a line: the header (with the keys of the lists of cut and
+ * unreadable values), and per parameter its key twice (once more in one of
+ * those lists), a symbol text (flag texts are also checked as they are
+ * written) and 9 bytes per byte of the event: JSON escapes take 6 bytes per
+ * byte, and a string array adds at most quotes and a comma per element, each
+ * element holding at least its NUL.
  */
 #define TABLE_TEXT_BOUND 320 /* > 255 + quotes */
-#define HEAD_BOUND 200
+#define HEAD_BOUND 256
 
 /* Where the writers stand: end leaves the byte for the final NUL. */
 struct fw {
@@ -125,25 +127,15 @@ static char *json_quoted(char *o, const uint8_t *s, size_t n)
 	return o;
 }
 
-/* The path of a unix address; an abstract name starts with a NUL and is
- * printed "@name", as ss(8) does. */
-static const uint8_t *unix_path(const struct scap_param *p, size_t *n, bool *abstract)
-{
-	const uint8_t *d = p->data;
-
-	*abstract = p->len >= 3 && d[1] == '\0';
-	*n = strnlen((const char *)d + 1 + *abstract, p->len - 1 - *abstract);
-	return d + 1 + *abstract;
-}
-
-/* String arrays and raw arguments: [a,b] in JSON, [a b] in text. */
+/* String arrays and raw arguments: [a,b] in JSON, [a b] in text. A string
+ * array's last byte ends the array (an empty array is that byte alone). */
 static char *list_value(char *o, const struct scap_param *p, bool json)
 {
 	const uint8_t *d = p->data;
-	uint32_t i;
+	uint32_t i, end = p->type == SCAP_PT_STRARRAY ? p->len - 1 : p->len;
 
 	*o++ = '[';
-	for (i = 0; i < p->len;) {
+	for (i = 0; i < end;) {
 		if (i)
 			*o++ = json ? ',' : ' ';
 		if (p->type == SCAP_PT_ARGS) {
@@ -154,7 +146,7 @@ static char *list_value(char *o, const struct scap_param *p, bool json)
 			o = json ? fw_u64(o, a) : fw_hex(o, a);
 			i += 8;
 		} else {
-			size_t n = strnlen((const char *)d + i, p->len - i);
+			size_t n = strnlen((const char *)d + i, end - i);
 
 			o = json ? json_quoted(o, d + i, n)
 				 : scap__fw_text_value(o, 0, d + i, n, FW_TV_STRING | FW_TV_LIST);
@@ -206,7 +198,9 @@ static inline __attribute__((always_inline)) void write_value(struct fw *w, cons
 	char *o = w->p, *t;
 
 	if (!p->len || !d) {
-		w->p = json ? FW_LIT(o, "null") : FW_LIT(o, "NULL");
+		/* JSON says which values were unreadable after "params". */
+		w->p = json ? FW_LIT(o, "null") : p->state == SCAP_PARAM_UNREADABLE ? FW_LIT(o, "<unreadable>")
+									  : FW_LIT(o, "NULL");
 		return;
 	}
 	if (!json && (t = text_special(o, p))) {
@@ -228,20 +222,14 @@ static inline __attribute__((always_inline)) void write_value(struct fw *w, cons
 		break;
 	case SCAP_PT_SOCKADDR:
 		if (d[0] == SCAP_SA_UNIX) {
-			bool abstract;
-			size_t n;
-			const uint8_t *path = unix_path(p, &n, &abstract);
-
-			/* A unix path is untrusted bytes: escaped as the format says. */
-			if (!json) {
-				o = scap__fw_text_value(o, abstract ? '@' : 0, path, n, FW_TV_STRING);
-				break;
-			}
-			*o++ = '"';
-			if (abstract)
-				*o++ = '@';
-			o = scap__fw_json_body(o, path, n);
-			*o++ = '"';
+			/*
+			 * The sun_path bytes as the kernel used them, whole: an
+			 * abstract name's leading NUL (and any NUL in it) shows as
+			 * \x00 / \u0000, so a path that starts with '@' is never
+			 * taken for one. The decoder checked the final NUL.
+			 */
+			o = json ? json_quoted(o, d + 1, p->len - 2)
+				 : scap__fw_text_value(o, 0, d + 1, p->len - 2, FW_TV_STRING);
 			break;
 		}
 		if (is_inet(p)) {
@@ -369,16 +357,55 @@ static char *json_proc(char *o, const struct scap_proc *p)
 		o = FW_LIT(o, "\"container_id\":");
 		o = json_str(o, p->container_id);
 	}
+	/* As params' list: the paths shown that an event marked cut (their last components). */
+	if ((p->flags & SCAP_PROC_F_EXE_CUT) && (p->known & SCAP_PROC_HAS_EXE) && p->exe) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"truncated\":[\"exe\"");
+		if ((p->flags & SCAP_PROC_F_CWD_CUT) && (p->known & SCAP_PROC_HAS_CWD) && p->cwd)
+			o = FW_LIT(o, ",\"cwd\"");
+		*o++ = ']';
+	} else if ((p->flags & SCAP_PROC_F_CWD_CUT) && (p->known & SCAP_PROC_HAS_CWD) && p->cwd) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"truncated\":[\"cwd\"]");
+	}
 	if (sep == '{')
 		*o++ = '{';
 	*o++ = '}';
 	return o;
 }
 
+/*
+ * ,"truncated":["argv","exe"]: the names of the parameters whose state is
+ * `state`; states holds parameter i's in bits 2i..2i+1 (0 when every value is
+ * whole, the common case, which costs nothing more).
+ */
+static char *json_marked(char *o, const struct line *l, uint32_t states, uint32_t state, const char *key,
+			 size_t keylen)
+{
+	bool first = true;
+
+	for (unsigned i = 0; states; i++, states >>= 2) {
+		if ((states & 3) != state)
+			continue;
+		o = first ? fw_put(o, key, keylen) : FW_LIT(o, ",");
+		first = false;
+		*o++ = '"';
+		/* Names are [a-z0-9_] (test_format_fast checks): nothing to escape. */
+		o = fw_put(o, l->prm[i].name, strlen(l->prm[i].name));
+		*o++ = '"';
+	}
+	if (!first)
+		*o++ = ']';
+	return o;
+}
+
+_Static_assert(2 * SCAP_MAX_PARAMS <= 32, "every parameter's state fits json_event's word");
+
 static void json_event(struct fw *w, const struct scap_event *ev, const struct line *l)
 {
 	unsigned i;
 	char *o = w->p;
+	uint32_t states = 0; /* parameter i's enum scap_param_state in bits 2i..2i+1 */
 
 	o = FW_LIT(o, "{\"ts\":");
 	o = fw_u64(o, l->h.ts);
@@ -415,8 +442,14 @@ static void json_event(struct fw *w, const struct scap_event *ev, const struct l
 		if (w->overflow)
 			return;
 		o = w->p;
+		states |= (uint32_t)l->prm[i].state << (2 * i);
 	}
 	*o++ = '}';
+	if (states) {
+		o = json_marked(o, l, states, SCAP_PARAM_CUT, ",\"truncated\":[", sizeof(",\"truncated\":[") - 1);
+		o = json_marked(o, l, states, SCAP_PARAM_UNREADABLE, ",\"unreadable\":[",
+				sizeof(",\"unreadable\":[") - 1);
+	}
 	if (l->proc)
 		o = json_proc(o, l->proc);
 	if (l->h.flags & SCAP_EVF_TOCTOU)
@@ -505,7 +538,7 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 	for (i = 0; i < l.n; i++)
 		bad += !l.info || l.err[i];
 	/* Every parameter as if it were a symbol text, every byte escaped. */
-	bound = HEAD_BOUND + 6 * l.name_len + l.n * (KEY_MAX + TABLE_TEXT_BOUND) + 9 * (size_t)l.h.len +
+	bound = HEAD_BOUND + 6 * l.name_len + l.n * (2 * KEY_MAX + TABLE_TEXT_BOUND) + 9 * (size_t)l.h.len +
 		proc_bound(&l);
 	*need = bound;
 	if (malformed)

@@ -255,8 +255,11 @@ static int reserve_out(struct scap_pairing *p, uint32_t len)
 	return reserve(&p->out, &p->out_cap, len);
 }
 
-/* Offsets of each parameter's data; false when the lengths overrun the event. */
-static bool param_offsets(const struct scap_evt_hdr *ev, uint32_t off[], uint16_t len[])
+/*
+ * Offsets and length words of each parameter (the data length is
+ * word & SCAP_PARAM_LEN_MASK); false when the lengths overrun the event.
+ */
+static bool param_offsets(const struct scap_evt_hdr *ev, uint32_t off[], uint16_t word[])
 {
 	const uint8_t *b = (const uint8_t *)ev;
 	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * ev->nparams;
@@ -264,12 +267,16 @@ static bool param_offsets(const struct scap_evt_hdr *ev, uint32_t off[], uint16_
 	if (ev->nparams > SCAP_MAX_PARAMS || pos > ev->len)
 		return false;
 	for (unsigned i = 0; i < ev->nparams; i++) {
-		memcpy(&len[i], b + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, sizeof(len[i]));
+		memcpy(&word[i], b + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, sizeof(word[i]));
 		off[i] = pos;
-		pos += len[i];
+		pos += word[i] & SCAP_PARAM_LEN_MASK;
 	}
 	return pos <= ev->len;
 }
+
+#define WLEN(w) ((uint32_t)((w) & SCAP_PARAM_LEN_MASK))
+#define WCUT(w) (((w) & SCAP_PARAM_PARTIAL) && WLEN(w))
+#define WUNREAD(w) ((w) == SCAP_PARAM_PARTIAL)
 
 /* Delivers a copy of ev with extra header flags (the ring's copy is read-only). */
 static int deliver_flagged(struct scap_pairing *p, const struct scap_evt_hdr *ev, uint8_t flags,
@@ -286,30 +293,66 @@ static int deliver_flagged(struct scap_pairing *p, const struct scap_evt_hdr *ev
 }
 
 /*
- * The enter copy wins when there is one. An empty enter copy means the driver
- * could not read the argument at enter (the page was not resident, as right
- * after fork): then the exit's value, if any, is the best we have.
+ * Whether the whole exit copy x (xn bytes) is the rest of the cut enter copy e
+ * (en bytes): what the enter kept, without the NUL it put after the cut, is
+ * where x begins. A string array ends with two NULs (its last string's and
+ * the array's), a string with one; a cut byte buffer has none.
  */
-static bool use_enter(int j, const struct scap_evt_hdr *e, const uint16_t el[])
+static bool completes(unsigned type, const uint8_t *e, uint32_t en, const uint8_t *x, uint32_t xn)
 {
-	return j >= 0 && j < e->nparams && el[j] != 0;
+	uint32_t keep = type == SCAP_PT_STRARRAY ? (en >= 2 ? en - 2 : 0)
+			: type == SCAP_PT_PATH || type == SCAP_PT_CHARBUF ? en - 1 : en;
+
+	if (type != SCAP_PT_STRARRAY && type != SCAP_PT_PATH && type != SCAP_PT_CHARBUF &&
+	    type != SCAP_PT_BYTEBUF)
+		return false;
+	return xn > keep && !memcmp(e, x, keep);
+}
+
+/* Which copy of exit parameter i the paired event carries. */
+enum pick { PICK_EXIT, PICK_ENTER, PICK_EXIT_UNREAD, PICK_EXIT_WHOLE };
+
+/*
+ * The enter copy wins when there is one. When the driver could not read it
+ * at enter (a page not resident, as right after fork) the exit's copy, if
+ * any, is the best we have. A NULL or empty enter copy is what the caller
+ * passed and stays (execve(path, NULL, ...) is not the exit's [""]). When the
+ * enter copy is cut and the exit copy is the whole value it is a part of
+ * (execve's argv past SCAP_MAX_ARGV_ITEMS: the new image's argv holds all of
+ * it), the whole value goes out.
+ */
+static enum pick pick_copy(unsigned type, int j, const struct scap_evt_hdr *e, const uint16_t ew[],
+			   const uint8_t *ed, uint16_t xw, const uint8_t *xd)
+{
+	if (j < 0 || j >= e->nparams)
+		return PICK_EXIT;
+	if (WUNREAD(ew[j]))
+		return WLEN(xw) ? PICK_EXIT_UNREAD : PICK_ENTER;
+	if (WCUT(ew[j]) && WLEN(xw) && !(xw & SCAP_PARAM_PARTIAL) &&
+	    completes(type, ed, WLEN(ew[j]), xd, WLEN(xw)))
+		return PICK_EXIT_WHOLE;
+	return PICK_ENTER;
 }
 
 static int merge(struct scap_pairing *p, const struct row_map *m, const struct scap_evt_hdr *x,
 		 const struct scap_evt_hdr *e, const struct scap_evt_hdr **out)
 {
+	const struct scap_event_info *info = scap_event_info(x->type);
 	uint32_t xo[SCAP_MAX_PARAMS], eo[SCAP_MAX_PARAMS];
-	uint16_t xl[SCAP_MAX_PARAMS], el[SCAP_MAX_PARAMS];
+	uint16_t xw[SCAP_MAX_PARAMS], ew[SCAP_MAX_PARAMS];
+	enum pick pick[SCAP_MAX_PARAMS];
 	const uint8_t *xb = (const uint8_t *)x, *eb = (const uint8_t *)e;
 	uint8_t flags = SCAP_EVF_PAIRED;
 
-	if (!param_offsets(x, xo, xl) || !param_offsets(e, eo, el))
+	if (!info || x->nparams != info->nparams || !param_offsets(x, xo, xw) || !param_offsets(e, eo, ew))
 		return deliver_flagged(p, x, SCAP_EVF_NO_ENTER, out);
 
 	uint32_t total = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
 	for (unsigned i = 0; i < x->nparams; i++) {
 		int j = m->from_enter[i];
-		total += use_enter(j, e, el) ? el[j] : xl[i];
+
+		pick[i] = pick_copy(info->params[i].type, j, e, ew, j >= 0 ? eb + eo[j] : NULL, xw[i], xb + xo[i]);
+		total += pick[i] == PICK_ENTER ? WLEN(ew[j]) : WLEN(xw[i]);
 	}
 	if (reserve_out(p, total) < 0 || reserve(&p->exit_copy, &p->exit_cap, x->len) < 0) {
 		*out = x;
@@ -324,26 +367,29 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 	for (unsigned i = 0; i < x->nparams; i++) {
 		int j = m->from_enter[i];
 		const uint8_t *src = xb + xo[i];
-		uint16_t len = xl[i];
+		uint16_t w = xw[i];
 
-		if (j >= 0 && !use_enter(j, e, el) && xl[i])
+		if (pick[i] == PICK_EXIT_UNREAD)
 			flags |= SCAP_EVF_ENTER_UNREAD;
-		if (use_enter(j, e, el)) {
+		if (pick[i] == PICK_ENTER) {
 			/* An unreadable copy is no evidence of a race: compare only two real copies. */
-			if (m->compare[i] && xl[i] &&
-			    (xl[i] != el[j] || memcmp(xb + xo[i], eb + eo[j], xl[i])))
+			if (m->compare[i] && WLEN(xw[i]) && WLEN(ew[j]) &&
+			    (WLEN(xw[i]) != WLEN(ew[j]) || memcmp(xb + xo[i], eb + eo[j], WLEN(xw[i]))))
 				flags |= SCAP_EVF_TOCTOU;
 			src = eb + eo[j];
-			len = el[j];
+			w = ew[j];
 		}
-		memcpy(o + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &len, sizeof(len));
-		memcpy(o + pos, src, len);
-		pos += len;
+		/* The header says whether a delivered value is cut, whichever copy it is. */
+		if (WCUT(w))
+			flags |= SCAP_EVF_TRUNCATED;
+		memcpy(o + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &w, sizeof(w));
+		memcpy(o + pos, src, WLEN(w));
+		pos += WLEN(w);
 	}
 	memcpy(o, x, SCAP_EVT_HDR_LEN);
 	struct scap_evt_hdr *h = (struct scap_evt_hdr *)o;
 	h->len = total;
-	h->flags |= flags;
+	h->flags = (uint8_t)((h->flags & ~SCAP_EVF_TRUNCATED) | flags);
 	p->st.paired++;
 	if (flags & SCAP_EVF_TOCTOU)
 		p->st.toctou++;
@@ -370,10 +416,10 @@ static int rewrite_as(struct scap_pairing *p, const struct scap_evt_hdr *ev, uin
 {
 	const struct scap_event_info *from = scap_event_info(ev->type), *x = scap_event_info(to);
 	uint32_t off[SCAP_MAX_PARAMS], total;
-	uint16_t len[SCAP_MAX_PARAMS];
+	uint16_t word[SCAP_MAX_PARAMS];
 	int src[SCAP_MAX_PARAMS];
 
-	if (!from || !x || ev->nparams != from->nparams || !param_offsets(ev, off, len))
+	if (!from || !x || ev->nparams != from->nparams || !param_offsets(ev, off, word))
 		return -1;
 	total = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
 	for (unsigned i = 0; i < x->nparams; i++) {
@@ -381,19 +427,19 @@ static int rewrite_as(struct scap_pairing *p, const struct scap_evt_hdr *ev, uin
 		for (unsigned k = 0; k < from->nparams && src[i] < 0; k++)
 			if (strcmp(x->params[i].name, from->params[k].name) == 0)
 				src[i] = (int)k;
-		total += src[i] >= 0 ? len[src[i]] : 0;
+		total += src[i] >= 0 ? WLEN(word[src[i]]) : 0;
 	}
 	if (reserve(&p->conv, &p->conv_cap, total) < 0)
 		return -1;
 
 	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * x->nparams;
 	for (unsigned i = 0; i < x->nparams; i++) {
-		uint16_t l = src[i] >= 0 ? len[src[i]] : 0;
+		uint16_t w = src[i] >= 0 ? word[src[i]] : 0;
 
-		memcpy(p->conv + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &l, sizeof(l));
-		if (l)
-			memcpy(p->conv + pos, (const uint8_t *)ev + off[src[i]], l);
-		pos += l;
+		memcpy(p->conv + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i, &w, sizeof(w));
+		if (WLEN(w))
+			memcpy(p->conv + pos, (const uint8_t *)ev + off[src[i]], WLEN(w));
+		pos += WLEN(w);
 	}
 	memcpy(p->conv, ev, SCAP_EVT_HDR_LEN);
 	struct scap_evt_hdr *h = (struct scap_evt_hdr *)p->conv;

@@ -57,13 +57,8 @@ void scap__sockaddr_format(struct scap_sb *sb, const uint8_t *d, uint32_t len)
 		scap_sb_printf(sb, "[%s]:%u", ip, port);
 		return;
 	case SCAP_SA_UNIX:
-		/* An abstract name starts with a NUL; print it the way ss(8) does. */
-		if (len >= 3 && d[1] == '\0') {
-			scap_sb_putc(sb, '@');
-			scap__text_escape(sb, d + 2, strnlen((const char *)d + 2, len - 2), false);
-		} else {
-			scap__text_escape(sb, d + 1, strnlen((const char *)d + 1, len - 1), false);
-		}
+		/* The sun_path bytes, whole: an abstract name's NULs show as \x00. */
+		scap__text_escape(sb, d + 1, len - 2, false);
 		return;
 	case SCAP_SA_OTHER:
 		memcpy(&fam, d + 1, 2);

@@ -17,8 +17,8 @@
  */
 void scap__text_escape(struct scap_sb *sb, const uint8_t *s, size_t n, bool bytes);
 
-/* "127.0.0.1:8080", "[::1]:8080", a unix path ("@name" when abstract). The
- * bytes were checked by the decoder. */
+/* "127.0.0.1:8080", "[::1]:8080", a unix address's sun_path bytes (an
+ * abstract name starts with \x00). The bytes were checked by the decoder. */
 void scap__sockaddr_format(struct scap_sb *sb, const uint8_t *d, uint32_t len);
 
 #endif

@@ -31,8 +31,14 @@ PACKAGES=(
 	cpio
 	kmod               # insmod/modprobe/modinfo
 	file               # test/vm checks that its guest binaries are static
-	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`
+	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
+	                   # the differential test (test/diff): the independent decoder scap is compared with
 	ca-certificates    # apt over https (kernel image download for test/vm)
+	python3            # test/diff's workload: a scripting language, unix sockets, an HTTP server
+	curl               # test/diff's workload: an HTTP client
+	wget               # test/diff's workload: another HTTP client
+	git                # test/diff's workload: version control (many processes, odd files)
+	xz-utils           # test/diff's workload: an archiver
 	# (no ubuntu-keyring: Debian 12 does not package it; for Ubuntu kernels,
 	# test/vm/kernels.sh unpacks Debian 13's without installing it)
 )
@@ -47,8 +53,32 @@ missing_packages() {
 if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
 	if [ "$(id -u)" -eq 0 ]; then
 		export DEBIAN_FRONTEND=noninteractive
-		apt-get update
-		apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+		# A fresh machine may come up with dpkg interrupted (an image built
+		# while a package was being configured: apt-get then refuses every
+		# install with "dpkg was interrupted") or with an unattended upgrade
+		# holding the lock. Finish what dpkg left, and wait for the lock
+		# rather than fail. Both are no-ops on a healthy machine.
+		apt_lock_wait=(-o DPkg::Lock::Timeout=600)
+		# dpkg itself does not wait for the lock: retry while another
+		# package manager holds it (up to 10 min); any other failure is
+		# left to apt-get -f install below, which names what is broken.
+		tries=0
+		until dpkg --configure -a; do
+			tries=$((tries + 1))
+			if ! dpkg --configure -a 2>&1 | grep -q 'lock'; then
+				echo "setup.sh: 'dpkg --configure -a' failed; trying apt-get -f install" >&2
+				break
+			fi
+			if [ "$tries" -ge 120 ]; then
+				echo "setup.sh: the dpkg lock was held for 10 min by another package manager; let it finish and run setup.sh again" >&2
+				exit 1
+			fi
+			echo "setup.sh: dpkg is locked by another package manager, retrying in 5 s" >&2
+			sleep 5
+		done
+		apt-get "${apt_lock_wait[@]}" -f install -y
+		apt-get "${apt_lock_wait[@]}" update
+		apt-get "${apt_lock_wait[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
 	else
 		missing=$(missing_packages | tr '\n' ' ')
 		if [ -n "$missing" ]; then

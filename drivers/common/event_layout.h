@@ -7,7 +7,7 @@
  *   +--------------------------------------------+  offset 0
  *   | struct scap_evt_hdr (24 bytes)              |
  *   +--------------------------------------------+  24
- *   | scap_u16 len[nparams]  (little endian)      |
+ *   | scap_u16 len[nparams]  (little endian)      |  bit 15: SCAP_PARAM_PARTIAL
  *   +--------------------------------------------+  24 + 2 * nparams
  *   | param 0 data | param 1 data | ...           |
  *   +--------------------------------------------+  hdr.len
@@ -20,8 +20,11 @@
 
 #include "scap_types.h"
 
-/* Bumped whenever the bytes below change meaning. */
-#define SCAP_EVENT_LAYOUT_VERSION 1
+/*
+ * Bumped whenever the bytes below change meaning. 2: bit 15 of a parameter
+ * length marks a partial value; a string array ends with one more NUL.
+ */
+#define SCAP_EVENT_LAYOUT_VERSION 2
 
 struct scap_evt_hdr {
 	scap_u64 ts;      /* nanoseconds since boot (CLOCK_BOOTTIME) */
@@ -45,8 +48,21 @@ SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_evt_hdr, flags) == 23, "flags 
 #define SCAP_EVT_HDR_LEN 24u
 #define SCAP_PARAM_LEN_SIZE 2u /* each parameter length is a scap_u16 */
 
+/*
+ * A parameter's length word: bits 0-14 the bytes of its data, bit 15 set when
+ * the value is not whole. With data, the value was cut at a limit (what is
+ * kept is its beginning, or for a walked path its end); without data, the
+ * value exists but none of it could be read (user memory that faulted, a
+ * value that did not fit). A length of 0 without the bit is no value at all
+ * (a NULL pointer, a value this event or engine does not have).
+ */
+#define SCAP_PARAM_PARTIAL 0x8000u
+#define SCAP_PARAM_LEN_MASK 0x7fffu
+#define SCAP_MAX_PARAM_LEN SCAP_PARAM_LEN_MASK
+
 /* Header flags. */
-#define SCAP_EVF_TRUNCATED 0x01u /* a parameter was cut (snaplen, size limit) */
+#define SCAP_EVF_TRUNCATED 0x01u /* a parameter was cut (snaplen, size limit): one has
+                                    SCAP_PARAM_PARTIAL and data */
 #define SCAP_EVF_TOCTOU 0x02u    /* enter-time and exit-time arguments differ */
 #define SCAP_EVF_PAIRED 0x04u    /* built by the core from an enter and its exit */
 #define SCAP_EVF_NO_ENTER 0x08u  /* exit of a paired syscall whose enter was not seen */
@@ -57,17 +73,23 @@ SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_evt_hdr, flags) == 23, "flags 
 #define SCAP_MAX_PARAMS 16u
 #define SCAP_MAX_EVENT_LEN 65536u  /* no event is longer than this */
 #define SCAP_MAX_PATH_LEN 4096u    /* PATH_MAX, NUL included */
-#define SCAP_MAX_ARGV_LEN 4096u    /* argv/envp: total bytes kept */
-#define SCAP_MAX_ARGV_ITEMS 32u    /* argv/envp: strings kept */
+#define SCAP_MAX_ARGV_LEN 4096u    /* argv/envp: total bytes kept, final NUL included */
+#define SCAP_MAX_ARGV_ITEMS 32u    /* argv/envp: strings kept when read from the caller's array */
 #define SCAP_DEFAULT_SNAPLEN 80u   /* bytes kept of I/O buffers by default */
 #define SCAP_MAX_SNAPLEN 16384u
 #define SCAP_GENERIC_NARGS 6u
+
+SCAP_STATIC_ASSERT(SCAP_MAX_SNAPLEN <= SCAP_MAX_PARAM_LEN, "a byte buffer fits a length word");
+SCAP_STATIC_ASSERT(SCAP_MAX_PATH_LEN <= SCAP_MAX_PARAM_LEN && SCAP_MAX_ARGV_LEN <= SCAP_MAX_PARAM_LEN,
+		   "paths and string arrays fit a length word");
 
 /* Socket address encoding in a SCAP_PT_SOCKADDR parameter: family byte first. */
 #define SCAP_SA_UNSPEC 0u
 #define SCAP_SA_INET 1u   /* + 4 bytes address (network order) + 2 bytes port (host order) */
 #define SCAP_SA_INET6 2u  /* + 16 bytes address + 2 bytes port (host order) */
-#define SCAP_SA_UNIX 3u   /* + path bytes, NUL terminated (abstract: leading NUL kept) */
-#define SCAP_SA_OTHER 4u  /* + 2 bytes raw family; no more */
+#define SCAP_SA_UNIX 3u   /* + the sun_path bytes the kernel uses (a path up to its NUL, an
+                             abstract name all of its bytes, leading NUL kept), then a NUL */
+#define SCAP_SA_OTHER 4u  /* + 2 bytes raw family; no more (also AF_INET/AF_INET6 cut short
+                             by the caller's address length: then marked partial) */
 
 #endif

@@ -28,6 +28,7 @@
 #include <linux/fs_struct.h>
 #include <linux/file.h>
 #include <linux/dcache.h>
+#include <linux/mount.h>
 #include <linux/cgroup.h>
 #include <linux/uaccess.h>
 #include <linux/socket.h>
@@ -106,7 +107,9 @@ struct fill {
 	u8 *buf;
 	u32 cap;
 	u32 pos;          /* next byte of parameter data */
-	u8 flags;         /* SCAP_EVF_* */
+	u8 flags;         /* SCAP_EVF_*; TRUNCATED: the parameter being filled was cut */
+	bool partial;     /* the parameter being filled could not be read (whole) */
+	u32 plen;         /* its length, once set */
 	bool overflow;    /* did not fit: the event is dropped as buffer full */
 	unsigned long args[SCAP_GENERIC_NARGS];
 	long ret;
@@ -213,6 +216,7 @@ static inline u32 fill_room(const struct fill *f)
 
 static inline void set_len(struct fill *f, unsigned int i, u32 len)
 {
+	f->plen = len;
 	put_unaligned_le16((u16)len, f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
 }
 
@@ -263,8 +267,9 @@ static u32 end_str(struct fill *f, char *dst, long n, u32 room, u32 limit)
 
 /*
  * A NUL-terminated string from user memory, at most maxlen bytes with the
- * NUL. Unreadable memory gives an empty parameter; a longer string is cut
- * and flagged, unless it is the ring that lacks room (then the event drops).
+ * NUL. Unreadable memory gives an empty parameter marked partial; a longer
+ * string is cut and flagged, unless it is the ring that lacks room (then the
+ * event drops).
  */
 static void put_user_str(struct fill *f, unsigned int i, unsigned long uaddr, u32 maxlen)
 {
@@ -279,8 +284,10 @@ static void put_user_str(struct fill *f, unsigned int i, unsigned long uaddr, u3
 		return;
 	}
 	n = read_user_str(dst, uaddr, room);
-	if (n < 0)
+	if (n < 0) {
+		f->partial = true;
 		return;
+	}
 	n = end_str(f, dst, n, room, maxlen);
 	if (n)
 		set_len(f, i, n);
@@ -294,8 +301,10 @@ static void put_user_bytes(struct fill *f, unsigned int i, unsigned long uaddr, 
 		f->overflow = true;
 		return;
 	}
-	if (read_user(f->buf + f->pos, uaddr, len))
+	if (read_user(f->buf + f->pos, uaddr, len)) {
+		f->partial = true;
 		return;
+	}
 	f->pos += len;
 	set_len(f, i, len);
 }
@@ -304,6 +313,44 @@ static void put_user_bytes(struct fill *f, unsigned int i, unsigned long uaddr, 
 static void put_kstr(struct fill *f, unsigned int i, const char *s, u32 len)
 {
 	put_bytes(f, i, s, len);
+}
+
+/*
+ * The last components of a path longer than SCAP_MAX_PATH_LEN, which d_path
+ * refuses: as many as fit in room bytes, walking up from the dentry within its
+ * mount, relative (no leading '/', so that a cut path never reads as another
+ * absolute path) and flagged cut. Names are read as d_path's prepend_name
+ * reads them under RCU: up to their NUL, whatever a rename does meanwhile.
+ */
+static void put_kpath_tail(struct fill *f, unsigned int i, const struct path *path, u32 room)
+{
+	char *dst = (char *)f->buf + f->pos;
+	const struct dentry *d = path->dentry;
+	u32 end = room - 1, start = end, steps;
+
+	rcu_read_lock();
+	for (steps = 0; steps < SCAP_MAX_PATH_LEN / 2 && d != path->mnt->mnt_root && !IS_ROOT(d); steps++) {
+		const unsigned char *name = smp_load_acquire(&d->d_name.name);
+		u32 n = strnlen((const char *)name, READ_ONCE(d->d_name.len));
+
+		if (n + (start < end) > start)
+			break;
+		if (start < end)
+			dst[--start] = '/';
+		start -= n;
+		memcpy(dst + start, name, n);
+		d = READ_ONCE(d->d_parent);
+	}
+	rcu_read_unlock();
+	if (start == end) {
+		f->partial = true;
+		return;
+	}
+	memmove(dst, dst + start, end - start);
+	dst[end - start] = '\0';
+	f->flags |= SCAP_EVF_TRUNCATED;
+	f->pos += end - start + 1;
+	set_len(f, i, end - start + 1);
 }
 
 /*
@@ -325,8 +372,12 @@ static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
 	}
 	p = d_path(path, dst, room);
 	if (IS_ERR(p)) {
-		if (PTR_ERR(p) == -ENAMETOOLONG && room < SCAP_MAX_PATH_LEN)
+		if (PTR_ERR(p) != -ENAMETOOLONG)
+			return;
+		if (room < SCAP_MAX_PATH_LEN)
 			f->overflow = true;
+		else
+			put_kpath_tail(f, i, path, room);
 		return;
 	}
 	/* Bounded: user space can write to the ring while we work in it. */
@@ -398,22 +449,10 @@ static void put_cgroup(struct fill *f, unsigned int i)
 #endif
 }
 
-/* Keeps at most SCAP_MAX_ARGV_ITEMS strings of a NUL-separated block. */
-static u32 cut_items(struct fill *f, const char *s, u32 len)
-{
-	u32 items = 0, k;
-
-	for (k = 0; k < len; k++) {
-		if (s[k] == '\0' && ++items == SCAP_MAX_ARGV_ITEMS) {
-			if (k + 1 < len)
-				f->flags |= SCAP_EVF_TRUNCATED;
-			return k + 1;
-		}
-	}
-	return len;
-}
-
-/* argv of the image the task runs now: mm->arg_start .. arg_end. */
+/*
+ * argv of the image a successful execve runs now: mm->arg_start .. arg_end,
+ * then the array's final NUL; a failed execve has no new image.
+ */
 static void put_mm_argv(struct fill *f, unsigned int i)
 {
 	struct mm_struct *mm = current->mm;
@@ -421,44 +460,54 @@ static void put_mm_argv(struct fill *f, unsigned int i)
 	u32 len;
 	char *dst = (char *)f->buf + f->pos;
 
-	if (!mm)
+	if (!mm || f->ret != 0)
 		return;
 	start = READ_ONCE(mm->arg_start);
 	end = READ_ONCE(mm->arg_end);
 	if (end <= start)
 		return;
-	len = min_t(unsigned long, end - start, SCAP_MAX_ARGV_LEN);
+	len = min_t(unsigned long, end - start, SCAP_MAX_ARGV_LEN - 1);
 	if (end - start > len)
 		f->flags |= SCAP_EVF_TRUNCATED;
-	if (len > fill_room(f)) {
+	if (len + 1 > fill_room(f)) {
 		f->overflow = true;
 		return;
 	}
-	if (read_user(dst, start, len))
+	if (read_user(dst, start, len)) {
+		f->partial = true;
 		return;
-	dst[len - 1] = '\0';
-	len = cut_items(f, dst, len);
-	f->pos += len;
-	set_len(f, i, len);
+	}
+	dst[len - 1] = '\0'; /* a cut string stays terminated */
+	dst[len] = '\0';     /* the array's end */
+	f->pos += len + 1;
+	set_len(f, i, len + 1);
 }
 
-/* A NULL-terminated array of user string pointers (execve's argv). */
+/*
+ * A NULL-terminated array of user string pointers (execve's argv): the
+ * strings, then the array's final NUL. NULL is no value; an array that cannot
+ * be read is an empty value marked partial; one whose later strings fault
+ * keeps what was read, marked.
+ */
 static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr)
 {
-	u32 start = f->pos, budget = SCAP_MAX_ARGV_LEN, k;
+	u32 start = f->pos, budget = SCAP_MAX_ARGV_LEN - 1, k;
 	unsigned long ptr;
 	long n;
 
 	if (!uarr)
 		return;
+	/* The final NUL's byte is kept out of every string's room. */
+	if (fill_room(f) == 0) {
+		f->overflow = true;
+		return;
+	}
 	for (k = 0; k < SCAP_MAX_ARGV_ITEMS; k++) {
-		u32 room = min(fill_room(f), budget);
+		u32 room = min(fill_room(f) - 1, budget);
 		char *dst = (char *)f->buf + f->pos;
 
 		if (read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr))) {
-			/* what was read so far is kept, marked incomplete */
-			if (k)
-				f->flags |= SCAP_EVF_TRUNCATED;
+			f->partial = true;
 			goto done;
 		}
 		if (!ptr)
@@ -468,12 +517,11 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 				f->flags |= SCAP_EVF_TRUNCATED;
 			else
 				f->overflow = true;
-			break;
+			goto done;
 		}
 		n = read_user_str(dst, ptr, room);
 		if (n < 0) {
-			if (k)
-				f->flags |= SCAP_EVF_TRUNCATED;
+			f->partial = true;
 			goto done;
 		}
 		n = end_str(f, dst, n, room, budget);
@@ -482,17 +530,22 @@ static void put_user_strarray(struct fill *f, unsigned int i, unsigned long uarr
 		budget -= n;
 	}
 	/* Flag a cut only when there really is a string past the last kept one. */
-	if (k == SCAP_MAX_ARGV_ITEMS &&
-	    !read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr)) &&
-	    ptr)
+	if (!read_user(&ptr, uarr + k * sizeof(ptr), sizeof(ptr)) && ptr)
 		f->flags |= SCAP_EVF_TRUNCATED;
 done:
-	if (f->overflow)
+	if (f->overflow || (f->pos == start && f->partial))
 		return;
+	f->buf[f->pos++] = '\0';
 	set_len(f, i, f->pos - start);
 }
 
-/* Encodes a user sockaddr as the event layout says (family byte first). */
+/*
+ * Encodes a user sockaddr as the event layout says (family byte first), from
+ * the addrlen bytes the caller passed, as the kernel reads them
+ * (move_addr_to_kernel): a unix path ends at its first NUL within them, an
+ * abstract name is all of them, and an IPv4/IPv6 address they do not hold
+ * whole is its family alone, flagged cut.
+ */
 static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, long addrlen)
 {
 	struct sockaddr_storage ss;
@@ -503,12 +556,17 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		return;
 	len = min_t(long, addrlen, sizeof(ss));
 	memset(&ss, 0, sizeof(ss));
-	if (read_user(&ss, uaddr, len))
+	if (read_user(&ss, uaddr, len)) {
+		f->partial = true;
 		return;
+	}
 
 	switch (ss.ss_family) {
 	case AF_INET: {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		if (len < offsetof(struct sockaddr_in, sin_addr) + sizeof(in->sin_addr))
+			goto cut;
 
 		out[0] = SCAP_SA_INET;
 		memcpy(out + 1, &in->sin_addr.s_addr, 4);
@@ -518,6 +576,9 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 	}
 	case AF_INET6: {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		if (len < offsetof(struct sockaddr_in6, sin6_addr) + sizeof(in6->sin6_addr))
+			goto cut;
 
 		out[0] = SCAP_SA_INET6;
 		memcpy(out + 1, &in6->sin6_addr, 16);
@@ -551,6 +612,13 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		break;
 	}
 	put_bytes(f, i, out, n);
+	return;
+cut:
+	/* The family, without the address the length cut off. */
+	f->flags |= SCAP_EVF_TRUNCATED;
+	out[0] = SCAP_SA_OTHER;
+	put_unaligned_le16(ss.ss_family, out + 1);
+	put_bytes(f, i, out, 3);
 }
 
 static unsigned int int_width(u8 type)
@@ -581,8 +649,8 @@ static u64 source_value(const struct fill *f, u8 src)
 	return 0;
 }
 
-/* An integer of `size` bytes (4 or 8) in user memory, zero-extended. */
-static bool user_int(unsigned long uaddr, unsigned int size, u64 *v)
+/* An integer of `size` bytes (4 or 8) in user memory, zero-extended; a fault marks it partial. */
+static bool user_int(struct fill *f, unsigned long uaddr, unsigned int size, u64 *v)
 {
 	u32 v32;
 
@@ -590,11 +658,15 @@ static bool user_int(unsigned long uaddr, unsigned int size, u64 *v)
 		return false;
 	if (size == 4) {
 		if (copy_from_user_nofault(&v32, (const void __user *)uaddr, sizeof(v32)))
-			return false;
+			goto fault;
 		*v = v32;
 		return true;
 	}
-	return !copy_from_user_nofault(v, (const void __user *)uaddr, sizeof(*v));
+	if (!copy_from_user_nofault(v, (const void __user *)uaddr, sizeof(*v)))
+		return true;
+fault:
+	f->partial = true;
+	return false;
 }
 
 /*
@@ -602,7 +674,7 @@ static bool user_int(unsigned long uaddr, unsigned int size, u64 *v)
  * for them) and of clone3 (struct clone_args.flags, the first u64 at
  * argument 0; in the new task its copy of the caller's memory holds the same).
  */
-static bool clone_flags(const struct fill *f, u64 *v)
+static bool clone_flags(struct fill *f, u64 *v)
 {
 	switch (f->nr) {
 	case SCAP_NR_fork:
@@ -612,7 +684,7 @@ static bool clone_flags(const struct fill *f, u64 *v)
 		*v = CLONE_VM | CLONE_VFORK | SIGCHLD;
 		return true;
 	case SCAP_NR_clone3:
-		return user_int(f->args[0], 8, v);
+		return user_int(f, f->args[0], 8, v);
 	default:
 		return false;
 	}
@@ -624,7 +696,7 @@ static u32 exit_status(void)
 	return (u32)current->exit_code;
 }
 
-static bool derived_int(const struct fill *f, const struct scap_param_desc *d, u8 id, u64 *v)
+static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, u64 *v)
 {
 	const struct cred *cred = current_cred();
 
@@ -634,14 +706,14 @@ static bool derived_int(const struct fill *f, const struct scap_param_desc *d, u
 		/* pipe/socketpair return 0 once the array is written; before, it is garbage. */
 		if (f->ret != 0)
 			return false;
-		return user_int(source_value(f, d->aux) + (id == SCAP_DRV_FD_PAIR_1 ? 4 : 0), 4, v);
+		return user_int(f, source_value(f, d->aux) + (id == SCAP_DRV_FD_PAIR_1 ? 4 : 0), 4, v);
 	/* struct open_how { __u64 flags, mode, resolve; } at argument 2. */
 	case SCAP_DRV_HOW_FLAGS:
-		return user_int(f->args[2], 8, v);
+		return user_int(f, f->args[2], 8, v);
 	case SCAP_DRV_HOW_MODE:
-		return f->args[2] && user_int(f->args[2] + 8, 8, v);
+		return f->args[2] && user_int(f, f->args[2] + 8, 8, v);
 	case SCAP_DRV_HOW_RESOLVE:
-		return f->args[2] && user_int(f->args[2] + 16, 8, v);
+		return f->args[2] && user_int(f, f->args[2] + 16, 8, v);
 	case SCAP_DRV_SYSCALL_NR:
 		*v = (u64)f->nr;
 		return true;
@@ -757,7 +829,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 	case SCAP_PT_BYTEBUF: {
 		long len = (long)source_value(f, d->aux);
 
-		if (len <= 0)
+		if (len <= 0 || !source_value(f, d->src))
 			break;
 		if (len > f->snaplen) {
 			len = f->snaplen;
@@ -776,7 +848,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 			u64 alen;
 
 			if (f->ret < 0 || !SCAP_SRC_IS_ARG(d->aux) || d->aux == SCAP_SRC_ARG(0) ||
-			    !user_int(source_value(f, d->aux), 4, &alen))
+			    !user_int(f, source_value(f, d->aux), 4, &alen))
 				break;
 			put_sockaddr(f, i, source_value(f, d->aux - 1), (long)(int)alen);
 			break;
@@ -885,8 +957,22 @@ static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs 
 	}
 	memset(f.buf + SCAP_EVT_HDR_LEN, 0, SCAP_PARAM_LEN_SIZE * row->nparams);
 
-	for (i = 0; i < row->nparams && !f.overflow; i++)
+	for (i = 0; i < row->nparams && !f.overflow; i++) {
+		u8 cut = f.flags & SCAP_EVF_TRUNCATED;
+
+		/* A writer says "cut" (TRUNCATED) or "unreadable" (partial) for this parameter. */
+		f.flags &= ~SCAP_EVF_TRUNCATED;
+		f.partial = false;
+		f.plen = 0;
 		fill_param(&f, i, &row->p[i]);
+		if ((f.flags & SCAP_EVF_TRUNCATED) || f.partial) {
+			put_unaligned_le16((u16)(f.plen | SCAP_PARAM_PARTIAL),
+					   f.buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
+			if (f.plen)
+				cut = SCAP_EVF_TRUNCATED;
+		}
+		f.flags = (f.flags & ~SCAP_EVF_TRUNCATED) | cut;
+	}
 
 	len = SCAP_KMOD_ALIGN(f.pos);
 	if (f.overflow || len > f.cap) {

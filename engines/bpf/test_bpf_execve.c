@@ -21,7 +21,7 @@
 
 #define DEADLINE_MS 15000
 
-static const char argv_bytes[] = "/bin/true\0first\0second"; /* sizeof includes the last NUL */
+static const char argv_bytes[] = "/bin/true\0first\0second\0"; /* sizeof includes the array's final NUL */
 
 static int fails;
 

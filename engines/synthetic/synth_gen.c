@@ -228,16 +228,19 @@ static uint32_t gen_strarray(struct synth_gen *g, char *out, uint32_t cap)
 {
 	uint32_t n = 0, items = below(g, 9), i;
 
+	if (cap == 0)
+		return 0;
 	for (i = 0; i < items; i++) {
 		const char *w = words[below(g, sizeof(words) / sizeof(words[0]))];
 		size_t l = strlen(w) + 1;
 
-		if (n + l > cap)
+		if (n + l + 1 > cap)
 			break;
 		memcpy(out + n, w, l);
 		n += (uint32_t)l;
 	}
-	return n;
+	out[n] = '\0'; /* the array's end (an empty array is this NUL alone) */
+	return n + 1;
 }
 
 static uint64_t gen_flags(struct synth_gen *g, unsigned fs)
@@ -462,9 +465,10 @@ const void *synth_gen_next(struct synth_gen *g, uint32_t *len, unsigned *cpu)
 	} else {
 		g->exit_due = false;
 	}
+	/* A buffer the snaplen filled was cut (the builder flags the header). */
 	for (i = 0; i < info->nparams; i++)
 		if (info->params[i].type == SCAP_PT_BYTEBUF && vals[i].len == g->snaplen && !vals[i].empty)
-			hdr.flags |= SCAP_EVF_TRUNCATED;
+			vals[i].partial = true;
 	n = scap_event_build(g->event, SCAP_MAX_EVENT_LEN, code, &hdr, vals, info->nparams);
 	if (n < 0) {
 		/* Cannot happen with the limits above; emit a minimal generic event instead. */

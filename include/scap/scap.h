@@ -252,18 +252,33 @@ const char *scap_event_name(const struct scap_event *ev);
 /* SCAP_DIR_ENTER or SCAP_DIR_EXIT. */
 unsigned scap_event_dir(const struct scap_event *ev);
 
+/*
+ * Whether a parameter holds its whole value (docs/event-format.md, "Partial
+ * values"): from bit 15 of its length word.
+ */
+enum scap_param_state {
+	SCAP_PARAM_WHOLE = 0,      /* the value as the syscall used it; with len 0: no value
+	                              (a NULL pointer, a value this event or engine lacks) */
+	SCAP_PARAM_CUT = 1,        /* len > 0: part of the value, cut at a limit (snaplen,
+	                              path or argv size, path depth) or read only in part;
+	                              the event has SCAP_EVF_TRUNCATED */
+	SCAP_PARAM_UNREADABLE = 2, /* len 0: the value exists but none of it could be read
+	                              (user memory that faulted, no room left) */
+};
+
 /* One decoded parameter. Pointers point into the event: valid as long as it is. */
 struct scap_param {
 	const char *name;          /* schema name ("pathname", "res", ...) */
 	enum scap_param_type type;
 	unsigned aux;              /* the schema's aux field (flag set for flags) */
 	const void *data;          /* raw bytes in the event */
-	uint32_t len;              /* raw length; 0 = empty (NULL pointer, unreadable) */
+	uint32_t len;              /* data bytes (the length word without its mark); 0 = empty */
 	union {
 		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
 		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, FLAGS64, MODE, ADDR, SYSCALLID */
 	} v;
 	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
+	enum scap_param_state state;
 };
 
 /*
@@ -372,6 +387,11 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 #define SCAP_PROC_F_ARGS_TRUNCATED (1u << 2) /* args was cut (SCAP_MAX_ARGV_LEN bytes or
                                              SCAP_MAX_ARGV_ITEMS strings), as execve's argv */
 #define SCAP_PROC_F_FROM_SCAN  (1u << 3) /* the newest source was the /proc scan, not an event */
+/* A path the event that gave it marked cut (SCAP_PARAM_CUT): its last
+ * components, relative (docs/event-format.md, "Every limit a value can hit"). */
+#define SCAP_PROC_F_EXE_CUT    (1u << 4)
+#define SCAP_PROC_F_CWD_CUT    (1u << 5)
+#define SCAP_PROC_F_CGROUP_CUT (1u << 6)
 
 #define SCAP_PROC_COMM_LEN 16u
 #define SCAP_PROC_CONTAINER_ID_LEN 65u /* 64 hex digits and the NUL */
@@ -402,8 +422,10 @@ struct scap_proc {
 	const char *container_id;  /* from cgroup: the runtime's id (64 hex digits, or the
 	                              12 of a short id), "host" when not in a container,
 	                              NULL unknown. Short form: its first 12 characters */
-	const char *args;          /* argv: NUL-terminated strings back to back; NULL unknown */
-	uint32_t args_len;         /* bytes at args, the last NUL included */
+	const char *args;          /* argv: NUL-terminated strings back to back (as
+	                              /proc/<pid>/cmdline); NULL unknown */
+	uint32_t args_len;         /* bytes at args, the last string's NUL included; 0 for
+	                              an empty argv (execve's argv=[]) */
 };
 
 /*

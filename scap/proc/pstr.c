@@ -51,7 +51,7 @@ static int rehash(struct scap_pstr_set *set, uint32_t n)
 }
 
 struct scap_pstr *scap_pstr_get(struct scap_pstr_set *set, enum scap_pstr_kind kind, const char *s, uint32_t len,
-				bool args_truncated)
+				bool cut)
 {
 	uint32_t h = pstr_hash(kind, s, len);
 	struct scap_pstr *p;
@@ -62,7 +62,7 @@ struct scap_pstr *scap_pstr_get(struct scap_pstr_set *set, enum scap_pstr_kind k
 	if (!set->nbuckets && rehash(set, PSTR_MIN_BUCKETS) < 0)
 		return NULL;
 	for (p = set->buckets[h & (set->nbuckets - 1)]; p; p = p->next)
-		if (p->hash == h && p->len == len && p->kind == kind && p->args_truncated == args_truncated &&
+		if (p->hash == h && p->len == len && p->kind == kind && p->cut == cut &&
 		    memcmp(p->s, s, len) == 0)
 			return scap_pstr_ref(p);
 	if (kind == SCAP_PSTR_CGROUP)
@@ -74,7 +74,7 @@ struct scap_pstr *scap_pstr_get(struct scap_pstr_set *set, enum scap_pstr_kind k
 	p->len = len;
 	p->hash = h;
 	p->kind = (uint8_t)kind;
-	p->args_truncated = args_truncated;
+	p->cut = cut;
 	memcpy(p->s, s, len);
 	p->s[len] = '\0';
 	p->cid_off = 0;

@@ -18,7 +18,8 @@
 
 enum scap_pstr_kind {
 	SCAP_PSTR_PATH = 0, /* exe, cwd */
-	SCAP_PSTR_ARGS,     /* NUL-separated strings, the last NUL included in len */
+	SCAP_PSTR_ARGS,     /* a string array as events carry it (layout 2): its strings, each
+	                       with its NUL, then the array's own NUL (len >= 1; [] is one NUL) */
 	SCAP_PSTR_CGROUP,   /* + the container id after the text */
 	SCAP_PSTR_KINDS
 };
@@ -26,10 +27,11 @@ enum scap_pstr_kind {
 struct scap_pstr {
 	struct scap_pstr *next;  /* chain of its bucket */
 	uint32_t refs;
-	uint32_t len;            /* bytes of the value (args: with the last NUL) */
+	uint32_t len;            /* bytes of the value (args: with both final NULs) */
 	uint32_t hash;
 	uint8_t kind;
-	uint8_t args_truncated;  /* SCAP_PSTR_ARGS: the value was cut at the argv limits */
+	uint8_t cut;             /* the value was cut at a limit (SCAP_PARAM_CUT: args at the argv
+	                            limits, a path to its last components, relative) */
 	uint16_t cid_off;        /* SCAP_PSTR_CGROUP: container id at s + cid_off */
 	uint32_t idx;            /* scratch of the snapshot encoder (snapshot.c) */
 	char s[];                /* the value, then a NUL (text kinds) */
@@ -48,11 +50,12 @@ void scap_pstr_set_free(struct scap_pstr_set *set);
 
 /*
  * The string of kind with value s[0..len) (text kinds: len without a NUL;
- * args: len with the last NUL), with one more reference; made when new.
+ * args: len with both final NULs), with one more reference; made when new.
+ * cut: the value's mark (interned apart from the same bytes unmarked).
  * NULL when out of memory or len is 0.
  */
 struct scap_pstr *scap_pstr_get(struct scap_pstr_set *set, enum scap_pstr_kind kind, const char *s, uint32_t len,
-				bool args_truncated);
+				bool cut);
 
 static inline struct scap_pstr *scap_pstr_ref(struct scap_pstr *p)
 {

@@ -104,9 +104,11 @@ static void read_image(struct scan_job *j, int dirfd, struct scan_process *p)
 		p->exe = read_link(j, dirfd, "exe");
 	if (!p->args) {
 		n = scap_procfs_read_cmdline(dirfd, j->args, sizeof(j->args), &p->args_cut);
-		if (n > 0 && (p->args = malloc((size_t)n)) != NULL) {
+		/* Kept as events carry argv: the strings, then the array's own NUL. */
+		if (n > 0 && (p->args = malloc((size_t)n + 1)) != NULL) {
 			memcpy(p->args, j->args, (size_t)n);
-			p->args_len = (uint32_t)n;
+			p->args[n] = '\0';
+			p->args_len = (uint32_t)n + 1;
 		}
 	}
 }

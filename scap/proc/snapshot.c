@@ -4,7 +4,8 @@
  *
  *   head     u32 version, u32 max_entries, u32 grace_ms, u32 nstrings,
  *            u32 nfs, u32 nentries, u64 now_ns, u32 0
- *   strings  nstrings x (u8 kind, u8 args_truncated, u16 0, u32 len, len bytes)
+ *   strings  nstrings x (u8 kind, u8 cut, u16 0, u32 len, len bytes); argv as
+ *            events carry it (each string's NUL, then the array's)
  *   fs       nfs x u32 (string number of the cwd, 1-based; 0 none)
  *   entries  nentries x 120 bytes: u32 tid, pid, ppid, vtid, vpid, uid, gid,
  *            euid, egid, loginuid, known, flags; i32 exit_status; u64
@@ -86,7 +87,7 @@ int scap_proc_snapshot_encode(struct scap_proctable *t, uint8_t **out, size_t *l
 	for (uint32_t b = 0; b < t->strs.nbuckets; b++)
 		for (struct scap_pstr *s = t->strs.buckets[b]; s; s = s->next) {
 			p[0] = s->kind;
-			p[1] = s->args_truncated;
+			p[1] = s->cut;
 			p[2] = p[3] = 0;
 			scap_capfile_put32(p + 4, s->len);
 			memcpy(p + 8, s->s, s->len);
@@ -237,14 +238,15 @@ static int decode(struct dec *d, const uint8_t *in, size_t len)
 		if (len - off < SCAP_PROC_SNAPSHOT_STR_HEAD)
 			return bad(d, "string %u: cut at byte %zu", i + 1, off);
 		slen = scap_capfile_get32(p + 4);
-		if (p[0] >= SCAP_PSTR_KINDS || p[1] > (p[0] == SCAP_PSTR_ARGS) || p[2] || p[3] || !slen ||
+		if (p[0] >= SCAP_PSTR_KINDS || p[1] > 1 || p[2] || p[3] || !slen ||
 		    slen > SCAP_MAX_EVENT_LEN ||
 		    slen > len - off - SCAP_PROC_SNAPSHOT_STR_HEAD)
 			return bad(d, "string %u at byte %zu: kind %u, length %u", i + 1, off, p[0], slen);
-		/* Text is one C string; argv ends with its NUL. */
-		if (p[0] == SCAP_PSTR_ARGS ? p[8 + slen - 1] != '\0' : memchr(p + 8, '\0', slen) != NULL)
+		/* Text is one C string; argv ends with its last string's NUL and its own. */
+		if (p[0] == SCAP_PSTR_ARGS ? p[8 + slen - 1] != '\0' || (slen > 1 && p[8 + slen - 2] != '\0')
+					   : memchr(p + 8, '\0', slen) != NULL)
 			return bad(d, "string %u at byte %zu: %s", i + 1, off,
-				   p[0] == SCAP_PSTR_ARGS ? "argv without its last NUL" : "a NUL inside a path");
+				   p[0] == SCAP_PSTR_ARGS ? "argv without its two final NULs" : "a NUL inside a path");
 		d->strs[i] = scap_pstr_get(&t->strs, (enum scap_pstr_kind)p[0], (const char *)p + 8, slen, p[1]);
 		if (!d->strs[i])
 			return -ENOMEM;

@@ -320,7 +320,13 @@ void scap_proctable_fill(const struct scap_proctable *t, struct scap_proc_entry 
 	out->cgroup = (e->known & SCAP_PROC_HAS_CGROUP) && e->cgroup ? e->cgroup->s : NULL;
 	out->container_id = out->cgroup && e->cgroup->cid_off ? scap_pstr_cid(e->cgroup) : NULL;
 	out->args = (e->known & SCAP_PROC_HAS_ARGS) && e->args ? e->args->s : NULL;
-	out->args_len = out->args ? e->args->len : 0;
+	out->args_len = out->args ? e->args->len - 1 : 0; /* without the array's own NUL */
+	if (out->exe && e->exe->cut)
+		out->flags |= SCAP_PROC_F_EXE_CUT;
+	if (out->cwd && e->fs->cwd->cut)
+		out->flags |= SCAP_PROC_F_CWD_CUT;
+	if (out->cgroup && e->cgroup->cut)
+		out->flags |= SCAP_PROC_F_CGROUP_CUT;
 	/* Reparenting (the parent ended) comes with no event: say unknown. */
 	if ((e->known & SCAP_PROC_HAS_PPID) && e->ppid && !parent_alive(t, e, ts ? ts : UINT64_MAX))
 		out->known &= ~SCAP_PROC_HAS_PPID;

@@ -92,18 +92,8 @@ unsigned scap_proc_select(const struct scap_proc_rows *r, uint8_t *sel, bool *pr
 	return added;
 }
 
-bool scap_proc_args_at_limit(const char *s, uint32_t len)
-{
-	uint32_t items = 0;
-
-	if (len >= SCAP_MAX_ARGV_LEN)
-		return true;
-	for (uint32_t i = 0; i < len; i++)
-		items += s[i] == '\0';
-	return items >= SCAP_MAX_ARGV_ITEMS;
-}
-
-/* Decoded parameter p of ev, or NULL when the row has none or it is empty. */
+/* Decoded parameter p of ev, or NULL when the row has none or it is empty
+ * (no value, or an unreadable one: unknown either way). */
 static const struct scap_param *param(const struct scap_proc_rows *r, const struct scap_evt_hdr *ev, enum px p,
 				      struct scap_param *out)
 {
@@ -133,7 +123,8 @@ static struct scap_pstr *text_param(struct scap_proctable *t, const struct scap_
 
 	if (!param(r, ev, p, &v) || !v.str)
 		return NULL;
-	return scap_pstr_get(&t->strs, kind, v.str, (uint32_t)strlen(v.str), false);
+	/* A cut path is its last components, relative: kept with its mark. */
+	return scap_pstr_get(&t->strs, kind, v.str, (uint32_t)strlen(v.str), v.state == SCAP_PARAM_CUT);
 }
 
 static void set_str(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
@@ -184,9 +175,10 @@ static bool set_args(struct scap_proctable *t, const struct scap_proc_rows *r, c
 	struct scap_pstr *s;
 	bool cut;
 
+	/* Stored as the event carries it (validated: its final NULs are there); [] too. */
 	if (!param(r, ev, PX_ARGV, &v))
 		return false;
-	cut = (ev->flags & SCAP_EVF_TRUNCATED) && scap_proc_args_at_limit(v.data, v.len);
+	cut = v.state == SCAP_PARAM_CUT;
 	s = scap_pstr_get(&t->strs, SCAP_PSTR_ARGS, v.data, v.len, cut);
 	if (!s)
 		return false;

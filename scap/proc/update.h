@@ -53,8 +53,4 @@ unsigned scap_proc_select(const struct scap_proc_rows *r, uint8_t *sel, bool *pr
 void scap_proc_apply(struct scap_proctable *t, const struct scap_proc_rows *r, const struct scap_evt_hdr *ev,
 		     const struct scap_evt_hdr *exit_copy);
 
-/* The argv limits of execve (SCAP_MAX_ARGV_LEN, SCAP_MAX_ARGV_ITEMS): whether
- * a NUL-separated block of len bytes shows it was cut. */
-bool scap_proc_args_at_limit(const char *s, uint32_t len);
-
 #endif

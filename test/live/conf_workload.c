@@ -731,7 +731,7 @@ static void processes(void)
 	r = SC(SYS_execve, J.missing, fail_argv, no_env);
 	MUST_EQ("execve(missing)", r, -ENOENT);
 	WANT(SCAP_EV_EXECVE_X, "failed execve", NOKEY,
-	     WS("res", -ENOENT), WSTR("pathname", J.missing), WBYTES("argv", J.argv_fail, 2),
+	     WS("res", -ENOENT), WSTR("pathname", J.missing), WBYTES("argv", J.argv_fail, 3),
 	     WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
 	exec_ctx_params(LAST_WANT);
 	child = SC(SYS_fork);
@@ -755,7 +755,7 @@ static void processes(void)
 	MUST_EQ("execveat(missing)", r, -ENOENT);
 	WANT(SCAP_EV_EXECVEAT_X, "failed execveat", NOKEY,
 	     WS("res", -ENOENT), WS("dirfd", AT_FDCWD), WSTR("pathname", J.missing), WU("flags", 0),
-	     WBYTES("argv", J.argv_fail, 2), WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
+	     WBYTES("argv", J.argv_fail, 3), WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
 	exec_ctx_params(LAST_WANT);
 
 	/* A successful one in a child: this program again, which exits at once. */
@@ -1192,9 +1192,11 @@ int conf_run_workload(struct conf_run *r)
 	snprintf(J.pathsub, sizeof(J.pathsub), "%s/sub", J.dir);
 	snprintf(J.missing, sizeof(J.missing), "%s/missing", J.dir);
 	snprintf(J.nomnt, sizeof(J.nomnt), "%s/no-mount-point", J.dir);
-	memcpy(J.argv_fail, "x", 2);
+	/* A string array's bytes: each string with its NUL, then the array's final NUL. */
+	memcpy(J.argv_fail, "x\0", 3);
 	J.argv_child_len = (size_t)snprintf(J.argv_child, sizeof(J.argv_child), "conf-child%c%s", 0,
 					    CONF_CHILD_ARG) + 1;
+	J.argv_child[J.argv_child_len++] = '\0';
 
 	if (live_run_thread(worker, NULL, &tid) < 0) {
 		snprintf(r->why, sizeof(r->why), "cannot start the worker thread");

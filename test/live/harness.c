@@ -249,6 +249,15 @@ static int param_equal(const struct scap_event *ev, const struct want_param *w, 
 		snprintf(why, len, "parameter %s: %s", w->name, strerror(-r));
 		return r;
 	}
+	if (w->kind != W_FMT && w->kind != W_STR_OR_EMPTY && p.state != w->state) {
+		static const char *const states[] = { "whole", "cut", "unreadable" };
+
+		excerpt(got, sizeof(got), p.data, p.len > 120 ? 120 : p.len);
+		snprintf(why, len, "%s is %s (%u bytes \"%s\"), want it %s", w->name,
+			 p.state <= SCAP_PARAM_UNREADABLE ? states[p.state] : "?", p.len, got,
+			 w->state <= SCAP_PARAM_UNREADABLE ? states[w->state] : "?");
+		return 0;
+	}
 	switch (w->kind) {
 	case W_S:
 		if (p.v.i == w->i)
@@ -306,6 +315,10 @@ static int check_event(struct live_test *t, const struct scap_event *ev, struct 
 	char why[900];
 	unsigned flags = scap_event_flags(ev);
 
+	/* Every event checked is well formed, its marks included. */
+	if (scap_event_validate(scap_event_bytes(ev), scap_event_len(ev), why, sizeof(why)) != 0)
+		return live_fail(t, "%s: malformed event: %s", w->what, why);
+
 	if (w->pid && scap_event_pid(ev) != w->pid)
 		return live_fail(t, "%s: pid %u, want %u", w->what, scap_event_pid(ev), w->pid);
 	if (w->event_name && strcmp(scap_event_name(ev), w->event_name) != 0)
@@ -319,6 +332,17 @@ static int check_event(struct live_test *t, const struct scap_event *ev, struct 
 	for (unsigned i = 0; i < WANT_MAX_PARAMS && w->params[i].kind != W_END; i++)
 		if (param_equal(ev, &w->params[i], why, sizeof(why)) != 1)
 			return live_fail(t, "%s: %s", w->what, why);
+	for (int json = 0; json < 2; json++) {
+		const char *has = json ? w->json_has : w->text_has;
+		static char line[65536 * 9 + 4096];
+
+		if (!has)
+			continue;
+		scap_event_format(ev, 0, json ? SCAP_FORMAT_JSON : SCAP_FORMAT_TEXT, line, sizeof(line), NULL);
+		if (!strstr(line, has))
+			return live_fail(t, "%s: the %s line lacks %s: %.600s", w->what, json ? "JSON" : "text",
+					 has, line);
+	}
 	return LIVE_PASS;
 }
 

@@ -91,6 +91,9 @@ struct want_param {
 	const char *s;
 	const void *b;
 	size_t blen;
+	/* Its mark (scap_param.state), checked for every kind but W_FMT: whole
+	 * unless a W*_CUT / WUNREAD says otherwise. */
+	enum scap_param_state state;
 };
 
 #define WS(n, v) { .name = (n), .kind = W_S, .i = (int64_t)(v) }
@@ -100,6 +103,10 @@ struct want_param {
 #define WBYTES(n, p, l) { .name = (n), .kind = W_BYTES, .b = (p), .blen = (l) }
 #define WFMT(n, v) { .name = (n), .kind = W_FMT, .s = (v) }
 #define WEMPTY(n) { .name = (n), .kind = W_EMPTY }
+/* Cut at a limit (the data is what was kept), or unreadable (no data). */
+#define WBYTES_CUT(n, p, l) { .name = (n), .kind = W_BYTES, .b = (p), .blen = (l), .state = SCAP_PARAM_CUT }
+#define WSTR_CUT(n, v) { .name = (n), .kind = W_STR, .s = (v), .state = SCAP_PARAM_CUT }
+#define WUNREAD(n) { .name = (n), .kind = W_EMPTY, .state = SCAP_PARAM_UNREADABLE }
 
 #define WANT_MAX_PARAMS 16
 
@@ -114,6 +121,8 @@ struct want_event {
 	struct want_param key;
 	struct want_param params[WANT_MAX_PARAMS]; /* W_END terminated */
 	const char *event_name; /* scap_event_name, if not NULL */
+	const char *text_has;   /* if not NULL: the event's text line (scap_event_format) contains it */
+	const char *json_has;   /* the same for its JSON object */
 	unsigned flags_set;     /* SCAP_EVF_* that must be set */
 	unsigned flags_clear;   /* SCAP_EVF_* that must be clear */
 	bool forbidden;         /* seeing this event at all is a failure */
@@ -176,5 +185,17 @@ int test_exit_thread(struct live_test *t);
 #define LIVE_EXEC_THREAD_ARG "--live-exec-thread" /* getppid, then exit_group(0) */
 /* Runs the image of argv[1] when it is one of the above; returns otherwise. */
 void live_lifecycle_image(int argc, char **argv);
+
+/* t_exact.c: the values of issue 16, byte for byte. */
+int test_exact_argv_over_32(struct live_test *t);
+int test_exact_argv_null_empty_unreadable(struct live_test *t);
+int test_exact_unix_abstract_nul(struct live_test *t);
+int test_exact_unix_at_path_108(struct live_test *t);
+int test_exact_sockaddr_len(struct live_test *t);
+int test_exact_deep_paths(struct live_test *t);
+int test_exact_unpaired_argv(struct live_test *t);
+
+/* In the environment of an image the suite execs: scap_live exits 0 at once. */
+#define LIVE_EXIT_AT_ONCE "SCAP_LIVE_EXIT_AT_ONCE"
 
 #endif

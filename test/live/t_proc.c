@@ -84,7 +84,7 @@ static void *do_execve(void *p)
 
 int test_execve(struct live_test *t)
 {
-	static const char argv_bytes[] = "/bin/true\0a1\0a2"; /* + the final NUL */
+	static const char argv_bytes[] = "/bin/true\0a1\0a2\0"; /* + the array's final NUL */
 	struct scap *h = live_shared_handle(t);
 	struct proc_job j = { 0 };
 	char exe[PATH_MAX];

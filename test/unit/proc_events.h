@@ -7,6 +7,7 @@
 #ifndef SCAP_TEST_PROC_EVENTS_H
 #define SCAP_TEST_PROC_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,15 @@ struct kv {
 	const char *s;     /* PATH/CHARBUF */
 	const void *b;     /* STRARRAY bytes */
 	uint32_t blen;
+	bool cut;          /* marked SCAP_PARAM_CUT (the event gets SCAP_EVF_TRUNCATED) */
 };
-#define KU(n, v) { (n), (uint64_t)(v), NULL, NULL, 0 }
-#define KS(n, v) { (n), 0, (v), NULL, 0 }
-#define KB(n, p, l) { (n), 0, NULL, (p), (l) }
+#define KU(n, v) { (n), (uint64_t)(v), NULL, NULL, 0, false }
+#define KS(n, v) { (n), 0, (v), NULL, 0, false }
+#define KB(n, p, l) { (n), 0, NULL, (p), (l), false }
+#define KSC(n, v) { (n), 0, (v), NULL, 0, true }
+#define KBC(n, p, l) { (n), 0, NULL, (p), (l), true }
+/* An empty value marked unreadable. */
+#define KUNREAD(n) { (n), 0, NULL, NULL, 0, true }
 
 /* Builds the event into buf (64 KiB); aborts the test program on a bad row or name. */
 static inline const struct scap_evt_hdr *mkev(uint8_t *buf, uint16_t code, uint32_t tid, uint32_t pid, uint64_t ts,
@@ -44,7 +50,8 @@ static inline const struct scap_evt_hdr *mkev(uint8_t *buf, uint16_t code, uint3
 				break;
 		if (i == info->nparams)
 			abort(); /* a test names a parameter the row does not have */
-		vals[i].empty = false;
+		vals[i].empty = !kv[k].s && kv[k].b == NULL && kv[k].cut && !kv[k].u;
+		vals[i].partial = kv[k].cut;
 		vals[i].u = kv[k].u;
 		vals[i].p = kv[k].s ? (const void *)kv[k].s : kv[k].b;
 		vals[i].len = kv[k].s ? 0 : kv[k].blen;

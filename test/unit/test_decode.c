@@ -236,6 +236,16 @@ static void sockaddr_sizes(void **state)
 	sa[0] = SCAP_SA_OTHER;
 	n = build_connect(b, sizeof(b), sa, 3);
 	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	/* Only a family without its address (SCAP_SA_OTHER) can be cut. */
+	{
+		struct scap_bval v[3] = { { .u = 0 }, { .u = 5 }, { .p = sa, .len = 3, .partial = true } };
+
+		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 3);
+		assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+		v[2].len = scap_sa_inet(sa, lo, 80);
+		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 3);
+		expect_bad(b, (size_t)n, "addr: SOCKADDR of 7 bytes marked cut");
+	}
 }
 
 static void strarray_and_args(void **state)
@@ -253,10 +263,66 @@ static void strarray_and_args(void **state)
 	v[1].len = 5; /* no final NUL */
 	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
 	expect_bad(b, (size_t)n, "argv: string array of 5 bytes without its final NUL");
-	v[0].p = "/bin/ls";
-	v[1].p = "ls\0-l";
-	v[1].len = 6;
+	v[1].len = 6; /* the last string's NUL, but not the array's */
 	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	expect_bad(b, (size_t)n, "argv: string array of 6 bytes whose last string has no NUL before the "
+		   "array's final NUL");
+	v[1].p = "ls\0-l\0";
+	v[1].len = 7;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	/* The three argv that execve tells apart: [] (the final NUL alone), [""], NULL. */
+	v[1].p = "";
+	v[1].len = 1;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	assert_int_equal(scap_event_param_by_name((const void *)b, "argv", &p), 0);
+	assert_int_equal(p.len, 1);
+	assert_int_equal(p.state, SCAP_PARAM_WHOLE);
+	v[1].p = "\0";
+	v[1].len = 2;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	v[1].empty = true;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	assert_int_equal(scap_event_param_by_name((const void *)b, "argv", &p), 0);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.state, SCAP_PARAM_WHOLE);
+	/* ... and unreadable: no data, marked partial */
+	v[1].partial = true;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	assert_int_equal(scap_event_param_by_name((const void *)b, "argv", &p), 0);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.state, SCAP_PARAM_UNREADABLE);
+	assert_int_equal(scap_event_flags((const void *)b) & SCAP_EVF_TRUNCATED, 0);
+	/* cut: data and the mark; the builder sets the header's TRUNCATED */
+	v[1].empty = false;
+	v[1].p = "ls\0-l\0";
+	v[1].len = 7;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
+	assert_int_equal(scap_event_param_by_name((const void *)b, "argv", &p), 0);
+	assert_int_equal(p.len, 7);
+	assert_int_equal(p.state, SCAP_PARAM_CUT);
+	assert_int_equal(scap_event_flags((const void *)b) & SCAP_EVF_TRUNCATED, SCAP_EVF_TRUNCATED);
+	/* the header's mark and the parameters' must agree, both ways */
+	b[offsetof(struct scap_evt_hdr, flags)] &= (uint8_t)~SCAP_EVF_TRUNCATED;
+	expect_bad(b, (size_t)n, "argv is marked cut but the header lacks SCAP_EVF_TRUNCATED");
+	v[1].partial = false;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, &(struct scap_bhdr){ .flags = SCAP_EVF_TRUNCATED },
+			     v, 2);
+	expect_bad(b, (size_t)n, "the header has SCAP_EVF_TRUNCATED but no parameter is marked cut");
+	/* a number is whole or absent, never cut */
+	memset(v, 0, sizeof(v));
+	v[0].u = 3;
+	v[0].partial = true;
+	v[1].u = 3;
+	n = scap_event_build(b, sizeof(b), SCAP_EV_CLOSE_X, NULL, v, 2);
+	expect_bad(b, (size_t)n, "res: RES of 8 bytes marked cut");
+	v[0].empty = true; /* unreadable is fine */
+	n = scap_event_build(b, sizeof(b), SCAP_EV_CLOSE_X, NULL, v, 2);
 	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
 	/* generic: ARGS must be exactly 6 x 8 bytes */
 	memset(v, 0, sizeof(v));

@@ -161,14 +161,20 @@ static void strings_text(void **state)
 	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_inet(sa, lo, 8080)), "127.0.0.1:8080");
 	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_inet6(sa, lo6, 8080)), "[::1]:8080");
 	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_unix(sa, "/run/x.sock", 11)), "/run/x.sock");
-	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_unix(sa, "\0abs", 4)), "@abs");
+	/* sun_path's bytes whole: an abstract name's NULs, a path's leading '@' */
+	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_unix(sa, "\0abs", 4)), "\\x00abs");
+	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_unix(sa, "\0ab\0cd", 6)), "\\x00ab\\x00cd");
+	assert_string_equal(fmt_bytes(SCAP_PT_SOCKADDR, sa, scap_sa_unix(sa, "@abs", 4)), "@abs");
 	assert_string_equal(fmt_bytes(SCAP_PT_BYTEBUF, "a\n\0\xff\\z", 6), "a\\n\\x00\\xff\\\\z");
 	assert_string_equal(fmt_bytes(SCAP_PT_PATH, "/tmp/new\nline", 14), "/tmp/new\\nline");
 	assert_string_equal(fmt_bytes(SCAP_PT_PATH, "/tmp/café", 11), "/tmp/café");
-	assert_string_equal(fmt_bytes(SCAP_PT_STRARRAY, "ls\0-l\0/tmp", 11), "ls -l /tmp");
+	assert_string_equal(fmt_bytes(SCAP_PT_STRARRAY, "ls\0-l\0/tmp\0", 12), "ls -l /tmp");
 	assert_string_equal(fmt_bytes(SCAP_PT_ARGS, args, 48), "0x1 0x2 0x7fff0000 0x0 0x0 0xff");
 	scap_param_format(&empty, out, sizeof(out));
 	assert_string_equal(out, "NULL");
+	empty.state = SCAP_PARAM_UNREADABLE;
+	scap_param_format(&empty, out, sizeof(out));
+	assert_string_equal(out, "<unreadable>");
 }
 
 static void snprintf_semantics(void **state)
@@ -234,7 +240,7 @@ static void json_types(void **state)
 				       "\"params\":{\"res\":6,\"fd\":1,\"buf\":\"a\\n\\u0000\\u00ff\xc3\xa9\",\"count\":6}}");
 	}
 	{ /* execve enter: strarray */
-		struct scap_bval v[2] = { { .p = "/bin/ls" }, { .p = "ls\0-l\0\x01", .len = 8 } };
+		struct scap_bval v[2] = { { .p = "/bin/ls" }, { .p = "ls\0-l\0\x01\0", .len = 9 } };
 
 		scap_event_build(b, sizeof(b), SCAP_EV_EXECVE_E, NULL, v, 2);
 		scap_event_format_json((const void *)b, 0, j, sizeof(j));

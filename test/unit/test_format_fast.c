@@ -115,6 +115,9 @@ static void ids_modes_and_errors(void **state)
 			    "\"args\":[0,1,18446744073709551615,16,127,4294967296]}}");
 }
 
+#define P10 "/123456789"
+#define P108 P10 P10 P10 P10 P10 P10 P10 P10 P10 P10 "/1234567"
+
 static void sockets(void **state)
 {
 	uint8_t sa[128];
@@ -126,12 +129,17 @@ static void sockets(void **state)
 		{ "\"[2001:db8::1]:0\"", "[2001:db8::1]:0" },
 		{ "\"[::ffff:10.0.0.1]:443\"", "[::ffff:10.0.0.1]:443" },
 		{ "\"/run/a b.sock\"", "\"/run/a b.sock\"" },
-		{ "\"@abs ns\"", "\"@abs ns\"" },
-		{ "\"@NULL\"", "@NULL" },
+		{ "\"\\u0000abs ns\"", "\"\\x00abs ns\"" },
+		{ "\"\\u0000NULL\"", "\"\\x00NULL\"" },
 		{ "\"\"", "\"\"" },
 		{ "\"/r\\\"\\n\"", "\"/r\\\"\\n\"" },
+		/* an abstract name holding a NUL, whole; a path starting with '@' */
+		{ "\"\\u0000name\\u0000rest\"", "\"\\x00name\\x00rest\"" },
+		{ "\"@name\"", "@name" },
+		/* 108 bytes without a NUL: every one */
+		{ "\"" P108 "\"", P108 },
 	};
-	char want[256];
+	char want[512];
 	uint32_t len = 0;
 	unsigned i;
 
@@ -146,6 +154,9 @@ static void sockets(void **state)
 		case 5: len = scap_sa_unix(sa, "\0NULL", 5); break;
 		case 6: len = scap_sa_unix(sa, "", 0); break;
 		case 7: len = scap_sa_unix(sa, "/r\"\n", 4); break;
+		case 8: len = scap_sa_unix(sa, "\0name\0rest", 10); break;
+		case 9: len = scap_sa_unix(sa, "@name", 5); break;
+		case 10: len = scap_sa_unix(sa, P108, 108); break;
 		}
 		v[2] = (struct scap_bval){ .p = sa, .len = len };
 		build(SCAP_EV_BIND_X, NULL, v, 3);
@@ -243,7 +254,7 @@ static void byte_buffers(void **state)
 
 static void string_arrays(void **state)
 {
-	struct scap_bval v[2] = { { .p = "/bin/sh" }, { .p = "sh\0-c\0echo a]\0\0NULL\0x]y", .len = 24 } };
+	struct scap_bval v[2] = { { .p = "/bin/sh" }, { .p = "sh\0-c\0echo a]\0\0NULL\0x]y\0", .len = 25 } };
 
 	(void)state;
 	build(SCAP_EV_EXECVE_E, NULL, v, 2);
@@ -251,24 +262,58 @@ static void string_arrays(void **state)
 			    "0.000000000 0 0 execve enter pathname=/bin/sh argv=[sh -c \"echo a]\" \"\" \"NULL\" \"x]y\"]");
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0),
 			    JSON_HEAD("execve", "enter") "\"pathname\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"echo a]\",\"\",\"NULL\",\"x]y\"]}}");
-	v[1] = (struct scap_bval){ .p = "", .len = 1 };
+	/* [""], [], NULL and unreadable: four different outputs */
+	v[1] = (struct scap_bval){ .p = "\0", .len = 2 };
 	build(SCAP_EV_EXECVE_E, NULL, v, 2);
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 execve enter pathname=/bin/sh argv=[\"\"]");
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0), JSON_HEAD("execve", "enter") "\"pathname\":\"/bin/sh\",\"argv\":[\"\"]}}");
+	v[1] = (struct scap_bval){ .p = "", .len = 1 };
+	build(SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 execve enter pathname=/bin/sh argv=[]");
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0), JSON_HEAD("execve", "enter") "\"pathname\":\"/bin/sh\",\"argv\":[]}}");
+	v[1] = (struct scap_bval){ .empty = true };
+	build(SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 execve enter pathname=/bin/sh argv=NULL");
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0), JSON_HEAD("execve", "enter") "\"pathname\":\"/bin/sh\",\"argv\":null}}");
+	v[1] = (struct scap_bval){ .empty = true, .partial = true };
+	build(SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 execve enter pathname=/bin/sh argv=<unreadable>");
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0),
+			    JSON_HEAD("execve", "enter") "\"pathname\":\"/bin/sh\",\"argv\":null},\"unreadable\":[\"argv\"]}");
+	/* A string that reads like those marks is quoted. */
+	v[0] = (struct scap_bval){ .p = "<unreadable>" };
+	v[1] = (struct scap_bval){ .p = "NULL\0<unreadable>\0", .len = 19 };
+	build(SCAP_EV_EXECVE_E, NULL, v, 2);
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0),
+			    "0.000000000 0 0 execve enter pathname=\"<unreadable>\" argv=[\"NULL\" \"<unreadable>\"]");
 }
 
 static void flags_marks(void **state)
 {
-	struct scap_bval v[2] = { { .u = 0 }, { .p = "/x" } };
-	const struct scap_bhdr h = { .flags = SCAP_EVF_TRUNCATED | SCAP_EVF_TOCTOU | SCAP_EVF_ENTER_UNREAD };
+	struct scap_bval v[2] = { { .u = 0 }, { .p = "/x", .partial = true } };
+	struct scap_bval x[14] = { { .u = 0 }, { .empty = true, .partial = true }, { .p = "a\0b\0", .len = 5, .partial = true },
+				   { .p = "d/e", .partial = true }, { .p = "e" }, { .u = 1 }, { .u = 0 }, { .u = 0 },
+				   { .p = "/" }, { .p = "/" }, { .u = 0 }, { .u = 0 }, { .u = 4294967295u }, { .u = 9 } };
+	const struct scap_bhdr h = { .flags = SCAP_EVF_TOCTOU | SCAP_EVF_ENTER_UNREAD };
 
 	(void)state;
 	build(SCAP_EV_UNLINK_X, &h, v, 2);
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0),
 			    "0.000000000 0 0 unlink exit res=0 pathname=/x [toctou] [truncated] [enter_unreadable]");
-	/* JSON has no truncated key: its output stays what it always was. */
+	/* JSON names the cut values, for a program to read. */
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0),
-			    JSON_HEAD("unlink", "exit") "\"res\":0,\"pathname\":\"/x\"},\"toctou\":true,\"enter_unreadable\":true}");
+			    JSON_HEAD("unlink", "exit") "\"res\":0,\"pathname\":\"/x\"},\"truncated\":[\"pathname\"],"
+			    "\"toctou\":true,\"enter_unreadable\":true}");
+	/* Several: cut argv and exe, unreadable pathname. */
+	build(SCAP_EV_EXECVE_X, NULL, x, 14);
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0),
+			    "0.000000000 0 0 execve exit res=0 pathname=<unreadable> argv=[a b] exe=d/e comm=e ppid=1 "
+			    "uid=0 gid=0 cwd=/ cgroup=/ euid=0 egid=0 loginuid=4294967295 old_tid=9 [truncated]");
+	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0),
+			    JSON_HEAD("execve", "exit") "\"res\":0,\"pathname\":null,\"argv\":[\"a\",\"b\"],\"exe\":\"d/e\","
+			    "\"comm\":\"e\",\"ppid\":1,\"uid\":0,\"gid\":0,\"cwd\":\"/\",\"cgroup\":\"/\",\"euid\":0,"
+			    "\"egid\":0,\"loginuid\":4294967295,\"old_tid\":9},"
+			    "\"truncated\":[\"argv\",\"exe\"],\"unreadable\":[\"pathname\"]}");
 }
 
 static void malformed(void **state)
@@ -324,7 +369,7 @@ static void check_all_lengths(const struct scap_event *e, enum scap_format f)
 
 static void buffer_limits(void **state)
 {
-	static uint8_t big[60000];
+	static uint8_t big[SCAP_MAX_PARAM_LEN];
 	struct scap_bval v[4] = { { .u = 6 }, { .u = 1 }, { .p = big, .len = sizeof(big) }, { .u = 6 } };
 	struct scap_bval m[7] = { { .u = 1 }, { .u = 2 }, { .u = 3 }, { .u = 0xffffffff }, { .u = 0xffffffff },
 				  { .u = 5 }, { .u = 6 } };
@@ -338,7 +383,7 @@ static void buffer_limits(void **state)
 	check_all_lengths((const void *)ev, SCAP_FORMAT_JSON);
 	check_all_lengths((const void *)ev, SCAP_FORMAT_TEXT);
 	assert_int_equal(scap_event_format((const void *)ev, 0, SCAP_FORMAT_JSON, NULL, 0, NULL),
-			 (int)strlen(JSON_HEAD("write", "exit") "\"res\":6,\"fd\":1,\"buf\":\"\",\"count\":6}}") + 6 * 60000);
+			 (int)strlen(JSON_HEAD("write", "exit") "\"res\":6,\"fd\":1,\"buf\":\"\",\"count\":6}}") + 6 * SCAP_MAX_PARAM_LEN);
 	/* Long flag texts (every bit set) go through the checked writer. */
 	build(SCAP_EV_MMAP_X, NULL, m, 7);
 	check_all_lengths((const void *)ev, SCAP_FORMAT_JSON);

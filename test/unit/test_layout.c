@@ -24,7 +24,9 @@ static void header_layout(void **state)
 	assert_int_equal(offsetof(struct scap_evt_hdr, nparams), 22);
 	assert_int_equal(offsetof(struct scap_evt_hdr, flags), 23);
 	assert_int_equal(SCAP_PARAM_LEN_SIZE, 2);
-	assert_int_equal(SCAP_EVENT_LAYOUT_VERSION, 1);
+	assert_int_equal(SCAP_EVENT_LAYOUT_VERSION, 2);
+	assert_int_equal(SCAP_PARAM_PARTIAL, 0x8000);
+	assert_int_equal(SCAP_PARAM_LEN_MASK, 0x7fff);
 	assert_true(SCAP_MAX_PARAMS <= 255);
 	assert_true(SCAP_MAX_EVENT_LEN >= SCAP_EVT_HDR_LEN + SCAP_MAX_PARAMS * 2 + SCAP_MAX_SNAPLEN);
 }

@@ -25,7 +25,7 @@ struct ev {
 
 struct pv {
 	const void *data;
-	uint16_t len;
+	uint16_t len; /* the length word: data bytes, | SCAP_PARAM_PARTIAL for a partial value */
 };
 
 static const struct scap_evt_hdr *mk(struct ev *e, uint16_t code, uint32_t tid, uint32_t pid,
@@ -35,10 +35,14 @@ static const struct scap_evt_hdr *mk(struct ev *e, uint16_t code, uint32_t tid, 
 	uint32_t pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * n;
 
 	for (unsigned i = 0; i < n; i++) {
+		uint16_t dlen = pv[i].len & SCAP_PARAM_LEN_MASK;
+
 		memcpy(e->b + SCAP_EVT_HDR_LEN + 2 * i, &pv[i].len, 2);
-		if (pv[i].len)
-			memcpy(e->b + pos, pv[i].data, pv[i].len);
-		pos += pv[i].len;
+		if (dlen)
+			memcpy(e->b + pos, pv[i].data, dlen);
+		pos += dlen;
+		if (dlen && (pv[i].len & SCAP_PARAM_PARTIAL))
+			h.flags |= SCAP_EVF_TRUNCATED;
 	}
 	h.len = pos;
 	memcpy(e->b, &h, sizeof(h));
@@ -139,13 +143,151 @@ static void test_unreadable_enter_copy_falls_back_to_exit(void **state)
 	struct scap_pairing *p;
 	struct ev a, b;
 	const struct scap_evt_hdr *out;
-	struct pv pv[] = { { &fd_cwd, 8 }, { NULL, 0 }, { &flags_v, 4 }, { &mode_v, 4 } };
+	struct pv pv[] = { { &fd_cwd, 8 }, { NULL, SCAP_PARAM_PARTIAL }, { &flags_v, 4 }, { &mode_v, 4 } };
 
 	assert_int_equal(scap_pairing_new(&p, 0), 0);
 	scap_pairing_feed(p, mk(&a, SCAP_EV_OPENAT_E, 8, 8, 10, 4, pv), &out);
 	assert_int_equal(scap_pairing_feed(p, openat_x(&b, 8, "/late"), &out), 1);
 	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_ENTER_UNREAD);
 	assert_string_equal(param_str(out, "pathname"), "/late");
+	scap_pairing_free(p);
+}
+
+
+/*
+ * The execve exit as the drivers emit it (euid, egid, loginuid 0, old_tid its
+ * own), with argv xa (length word xl) and result res.
+ */
+static const struct scap_evt_hdr *execve_x(struct ev *e, uint32_t tid, const int64_t *res, const void *xa, uint16_t xl,
+					   const char *exe, uint16_t exel)
+{
+	static const int64_t ppid = 1;
+	static const uint32_t id = 0;
+	static int64_t old_tid;
+	struct pv xin[] = { { res, 8 }, { *res ? NULL : "/bin/true", *res ? 0 : 10 }, { xa, xl }, { exe, exel },
+			    { "true", 5 }, { &ppid, 8 }, { &id, 4 }, { &id, 4 }, { "/", 2 }, { "/", 2 },
+			    { &id, 4 }, { &id, 4 }, { &id, 4 }, { &old_tid, 8 } };
+
+	old_tid = tid;
+	return mk(e, SCAP_EV_EXECVE_X, tid, tid, 20, 14, xin);
+}
+
+static struct scap_param param(const struct scap_evt_hdr *h, const char *name)
+{
+	struct scap_param p;
+
+	assert_int_equal(scap_event_param_by_name((const struct scap_event *)h, name, &p), 0);
+	return p;
+}
+
+/*
+ * execve(path, NULL, ...), execve(path, [], ...) and an argv that faults: the
+ * new image's argv is [""] for the first two (the kernel adds it), and there
+ * is none for the third (EFAULT). The paired event keeps what the caller
+ * passed, each distinct.
+ */
+static void test_execve_argv_null_empty_unreadable_stay_apart(void **state)
+{
+	static const int64_t ok = 0, efault = -14;
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct scap_param v;
+	struct pv ein[] = { { "/bin/true", 10 }, { NULL, 0 } };
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	/* NULL */
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, "\0", 2, "/usr/bin/true", 14), &out), 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, 0);
+	assert_int_equal(v.state, SCAP_PARAM_WHOLE);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	/* [] */
+	ein[1] = (struct pv){ "", 1 };
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, "\0", 2, "/usr/bin/true", 14), &out), 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, 1);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	/* unreadable, the call failed: no image, the enter's mark stays */
+	ein[1] = (struct pv){ NULL, SCAP_PARAM_PARTIAL };
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &efault, NULL, 0, "/bin/sh", 8), &out), 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, 0);
+	assert_int_equal(v.state, SCAP_PARAM_UNREADABLE);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	/* unreadable at enter only (a page not resident yet): the image's argv, so marked */
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, "true\0\0", 6, "/usr/bin/true", 14), &out), 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, 6);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_ENTER_UNREAD);
+	scap_pairing_free(p);
+}
+
+/*
+ * argv past SCAP_MAX_ARGV_ITEMS: the enter copy is cut; the new image's argv
+ * (exit) is whole. The paired event carries the whole one when it extends
+ * the enter's, else the cut enter copy, and its mark either way.
+ */
+static void test_cut_argv_pairs_with_the_right_mark(void **state)
+{
+	static const int64_t ok = 0;
+	static const char cut[] = "ld\0a\0b\0"; /* "ld", "a", "b", cut after them */
+	static const char whole[] = "ld\0a\0b\0c\0d\0";
+	static const char other[] = "ld\0x\0b\0c\0d\0";
+	struct scap_pairing *p;
+	struct ev a, b, c;
+	const struct scap_evt_hdr *out;
+	struct scap_param v;
+	struct pv ein[] = { { "/usr/bin/ld", 12 }, { cut, sizeof(cut) | SCAP_PARAM_PARTIAL } };
+
+	assert_int_equal(scap_pairing_new(&p, 0), 0);
+	/* the whole exit copy extends the cut enter copy: it goes out, not cut */
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, whole, sizeof(whole), "/usr/bin/ld", 12), &out),
+			 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, sizeof(whole));
+	assert_memory_equal(v.data, whole, sizeof(whole));
+	assert_int_equal(v.state, SCAP_PARAM_WHOLE);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	/* another argv at exit: the enter copy, cut, and the event says so */
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, other, sizeof(other), "/usr/bin/ld", 12), &out),
+			 1);
+	v = param(out, "argv");
+	assert_int_equal(v.len, sizeof(cut));
+	assert_int_equal(v.state, SCAP_PARAM_CUT);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_TRUNCATED);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	/* the exit cut too (past SCAP_MAX_ARGV_LEN): the enter copy, marked */
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, whole, sizeof(whole) | SCAP_PARAM_PARTIAL,
+						       "/usr/bin/ld", 12), &out), 1);
+	assert_int_equal(param(out, "argv").state, SCAP_PARAM_CUT);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_TRUNCATED);
+	/* a whole enter copy and a cut exe (exit only): the exe's mark reaches the event */
+	ein[1] = (struct pv){ whole, sizeof(whole) };
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&c, 7, &ok, whole, sizeof(whole), "c/d", 4 | SCAP_PARAM_PARTIAL),
+					   &out), 1);
+	assert_int_equal(param(out, "argv").state, SCAP_PARAM_WHOLE);
+	assert_int_equal(param(out, "exe").state, SCAP_PARAM_CUT);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED | SCAP_EVF_TRUNCATED);
+	assert_int_equal(scap_event_validate(out, out->len, NULL, 0), 0);
+	/* a cut enter copy and a whole exit: no mark left from the enter's header */
+	ein[1] = (struct pv){ cut, sizeof(cut) | SCAP_PARAM_PARTIAL };
+	scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 7, 7, 10, 2, ein), &out);
+	assert_int_equal(((const struct scap_evt_hdr *)a.b)->flags, SCAP_EVF_TRUNCATED);
+	assert_int_equal(scap_pairing_feed(p, execve_x(&b, 7, &ok, whole, sizeof(whole), "/usr/bin/ld", 12), &out),
+			 1);
+	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
 	scap_pairing_free(p);
 }
 
@@ -228,7 +370,7 @@ static void test_execve_from_a_thread_exits_as_the_leader(void **state)
 	struct scap_pairing *p;
 	struct ev a, b;
 	const struct scap_evt_hdr *out;
-	const char argv[] = "/bin/true\0a1\0a2";
+	const char argv[] = "/bin/true\0a1\0a2\0";
 	struct pv ein[] = { { "/bin/true", 10 }, { argv, sizeof(argv) } };
 	int64_t res = 0, old_tid = 101;
 	uint32_t unset = 4294967295u;
@@ -368,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_changed_argument_is_flagged_and_enter_wins),
 		cmocka_unit_test(test_unreadable_exit_copy_is_not_a_race),
 		cmocka_unit_test(test_unreadable_enter_copy_falls_back_to_exit),
+		cmocka_unit_test(test_execve_argv_null_empty_unreadable_stay_apart),
+		cmocka_unit_test(test_cut_argv_pairs_with_the_right_mark),
 		cmocka_unit_test(test_exit_without_enter_is_delivered_and_counted),
 		cmocka_unit_test(test_plain_events_pass_through_untouched),
 		cmocka_unit_test(test_enter_without_exit_is_replaced_by_the_next_one),

@@ -51,7 +51,7 @@ static const int64_t ppid = 42;
 /* execveat(5, "prog", ["prog", "-v"], envp, AT_EMPTY_PATH) at enter. */
 static const struct scap_evt_hdr *execveat_e(struct ev *e, uint32_t tid)
 {
-	struct pv pv[] = { { &dirfd, 8 }, { "prog", 5 }, { "prog\0-v", 8 }, { &at_flags, 4 } };
+	struct pv pv[] = { { &dirfd, 8 }, { "prog", 5 }, { "prog\0-v\0", 9 }, { &at_flags, 4 } };
 	return mk(e, SCAP_EV_EXECVEAT_E, tid, 4, pv);
 }
 
@@ -62,7 +62,7 @@ static const struct scap_evt_hdr *execveat_e(struct ev *e, uint32_t tid)
 static const struct scap_evt_hdr *execve_x(struct ev *e, uint32_t tid)
 {
 	static int64_t old_tid;
-	struct pv pv[] = { { &zero, 8 }, { "/dev/fd/5/prog", 15 }, { "prog\0-v", 8 }, { "/usr/bin/prog", 14 },
+	struct pv pv[] = { { &zero, 8 }, { "/dev/fd/5/prog", 15 }, { "prog\0-v\0", 9 }, { "/usr/bin/prog", 14 },
 			   { "prog", 5 }, { &ppid, 8 }, { &uid, 4 }, { &gid, 4 }, { "/home", 6 }, { "/", 2 },
 			   { &uid, 4 }, { &gid, 4 }, { &loginuid, 4 }, { &old_tid, 8 } };
 
@@ -96,7 +96,7 @@ static void execve_exit_completes_pending_execveat(void **state)
 	assert_int_equal(param(out, "dirfd").v.i, 5);
 	assert_string_equal(param(out, "pathname").str, "prog"); /* the enter's copy wins */
 	assert_int_equal(param(out, "flags").v.u, 0x1000);
-	assert_int_equal(param(out, "argv").len, 8);
+	assert_int_equal(param(out, "argv").len, 9);
 	assert_string_equal(param(out, "exe").str, "/usr/bin/prog");
 	assert_int_equal(param(out, "ppid").v.i, 42);
 	assert_string_equal(param(out, "cwd").str, "/home");

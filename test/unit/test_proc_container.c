@@ -218,14 +218,24 @@ static void argv_limits(void **state)
 		n += (size_t)sprintf(buf + n, "b%d", i) + 1;
 	assert_int_equal(scap_procfs_argv_cut(buf, n, false, &cut), n);
 	assert_false(cut);
-	/* More than SCAP_MAX_ARGV_LEN bytes: 4096, the last a NUL, marked. */
+	/* More than SCAP_MAX_ARGV_LEN bytes: 4095, the last a NUL, marked (the
+	 * array's own NUL makes the event value's 4096). */
 	memset(buf, 'x', sizeof(buf));
-	assert_int_equal(scap_procfs_argv_cut(buf, 5000, false, &cut), SCAP_MAX_ARGV_LEN);
+	assert_int_equal(scap_procfs_argv_cut(buf, 5000, false, &cut), SCAP_MAX_ARGV_LEN - 1);
 	assert_true(cut);
-	assert_int_equal(buf[SCAP_MAX_ARGV_LEN - 1], '\0');
+	assert_int_equal(buf[SCAP_MAX_ARGV_LEN - 2], '\0');
+	/* 4095 bytes ending in a NUL: whole; one more: cut. */
+	memset(buf, 'z', sizeof(buf));
+	buf[SCAP_MAX_ARGV_LEN - 2] = '\0';
+	assert_int_equal(scap_procfs_argv_cut(buf, SCAP_MAX_ARGV_LEN - 1, false, &cut), SCAP_MAX_ARGV_LEN - 1);
+	assert_false(cut);
+	memset(buf, 'z', sizeof(buf));
+	buf[SCAP_MAX_ARGV_LEN - 1] = '\0';
+	assert_int_equal(scap_procfs_argv_cut(buf, SCAP_MAX_ARGV_LEN, false, &cut), SCAP_MAX_ARGV_LEN - 1);
+	assert_true(cut);
 	/* 4096 read and more behind them. */
 	memset(buf, 'y', sizeof(buf));
-	assert_int_equal(scap_procfs_argv_cut(buf, SCAP_MAX_ARGV_LEN, true, &cut), SCAP_MAX_ARGV_LEN);
+	assert_int_equal(scap_procfs_argv_cut(buf, SCAP_MAX_ARGV_LEN, true, &cut), SCAP_MAX_ARGV_LEN - 1);
 	assert_true(cut);
 }
 

@@ -259,8 +259,9 @@ static void scan_matches_proc(void **state)
 		if (lng.args[k] == '\0')
 			n = ++i;
 	assert_true(n <= SCAP_MAX_ARGV_ITEMS);
-	assert_true(lng.args_len <= SCAP_MAX_ARGV_LEN);
+	assert_true(lng.args_len < SCAP_MAX_ARGV_LEN);
 	assert_int_equal(lng.args[lng.args_len - 1], '\0');
+	assert_int_equal(lng.args[lng.args_len], '\0'); /* the array's own NUL follows */
 	assert_memory_equal(lng.args, "/bin/sh\0-c\0read x\0", 18);
 
 	scap_proctable_free(&t);

@@ -41,12 +41,12 @@ static void fork_ev(struct scap_proctable *t, uint32_t tid, uint32_t pid, uint64
 static void exec_ev(struct scap_proctable *t, uint32_t tid, uint64_t ts, const char *argv, uint32_t alen)
 {
 	const struct kv kv[] = {
-		KU("res", 0), KB("argv", argv, alen), KS("exe", "/bin/x"), KS("comm", "x"), KU("ppid", 1), KU("uid", 0),
+		KU("res", 0), KBC("argv", argv, alen), KS("exe", "/bin/x"), KS("comm", "x"), KU("ppid", 1), KU("uid", 0),
 		KU("gid", 0), KS("cwd", "/x"), KS("cgroup", "/docker/3f0b4c1ee9e95df1c1a5fbcd0c6fb4a0f5c0b77b29f5e4e3ab44e4fa3a5b6c7d"),
 		KU("euid", 0), KU("egid", 0), KU("loginuid", 4294967295u), KU("old_tid", tid),
 	};
 
-	scap_proc_apply(t, rows, mkev(buf, SCAP_EV_EXECVE_X, tid, tid, ts, SCAP_EVF_TRUNCATED, kv, NKV(kv)), NULL);
+	scap_proc_apply(t, rows, mkev(buf, SCAP_EV_EXECVE_X, tid, tid, ts, 0, kv, NKV(kv)), NULL);
 }
 
 static void exit_ev(struct scap_proctable *t, uint32_t tid, uint32_t pid, uint64_t ts, bool last)
@@ -64,6 +64,7 @@ static void populate(struct scap_proctable *t)
 
 	for (int i = 0; i < 33; i++)
 		n += (size_t)sprintf(big + n, "arg%d", i) + 1;
+	big[n++] = '\0'; /* the array's own NUL; cut (exec_ev marks it) */
 	for (uint32_t p = 0; p < 20; p++) {
 		uint32_t pid = 1000 + 10 * p;
 

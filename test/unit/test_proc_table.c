@@ -48,7 +48,9 @@ static void child_fork(struct scap_proctable *t, uint32_t tid, uint64_t ts, uint
 	feed(t, mkev(buf, SCAP_EV_FORK_X, tid, tid, ts, 0, kv, NKV(kv)));
 }
 
-static const char argv_sh[] = "/bin/sh\0-c\0echo hi";
+/* As events carry argv (layout 2): each string's NUL, then the array's. */
+static const char argv_sh[] = "/bin/sh\0-c\0echo hi\0";
+#define ARGS_SH_LEN (sizeof(argv_sh) - 1) /* the table's args: without the array's NUL */
 
 static void exec_ok(struct scap_proctable *t, uint32_t tid, uint32_t old_tid, uint64_t ts, const char *exe,
 		    const void *argv, uint32_t argv_len, uint32_t uid, uint32_t euid)
@@ -156,8 +158,8 @@ static void exec_then_fork_inherits(void **state)
 	p = get(t, 600, 3 * MS);
 	assert_string_equal(p.exe, "/usr/bin/dash");
 	assert_string_equal(p.comm, "sh");
-	assert_int_equal(p.args_len, sizeof(argv_sh));
-	assert_memory_equal(p.args, argv_sh, sizeof(argv_sh));
+	assert_int_equal(p.args_len, ARGS_SH_LEN);
+	assert_memory_equal(p.args, argv_sh, ARGS_SH_LEN);
 	assert_int_equal(p.uid, 1000);
 	assert_int_equal(p.euid, 0);
 	assert_int_equal(p.egid, 51);
@@ -171,8 +173,8 @@ static void exec_then_fork_inherits(void **state)
 	assert_true(c.known & SCAP_PROC_HAS_PPID);
 	assert_int_equal(c.ppid, 600);
 	assert_true(c.known & SCAP_PROC_HAS_ARGS);
-	assert_int_equal(c.args_len, sizeof(argv_sh));
-	assert_memory_equal(c.args, argv_sh, sizeof(argv_sh));
+	assert_int_equal(c.args_len, ARGS_SH_LEN);
+	assert_memory_equal(c.args, argv_sh, ARGS_SH_LEN);
 	assert_ptr_equal(c.args, p.args); /* one copy, shared */
 	assert_int_equal(c.egid, 51);
 	assert_int_equal(c.loginuid, 1000);
@@ -207,7 +209,7 @@ static void empty_values(void **state)
 	feed(t, mkev(buf, SCAP_EV_FORK_X, 1201, 1201, 3 * MS, 0, fork_bare, NKV(fork_bare)));
 	p = get(t, 1201, 4 * MS);
 	assert_string_equal(p.exe, "/usr/bin/parent");
-	assert_memory_equal(p.args, argv_sh, sizeof(argv_sh));
+	assert_memory_equal(p.args, argv_sh, ARGS_SH_LEN);
 	assert_int_equal(p.uid, 1000);
 	assert_string_equal(p.cwd, "/home/u");
 	assert_string_equal(p.cgroup, "/user.slice"); /* the parent's since its exec */
@@ -255,7 +257,7 @@ static void threads_share_cwd(void **state)
 		assert_int_equal(p.pid, 700);
 		assert_string_equal(p.comm, "worker");
 		assert_string_equal(p.exe, "/usr/sbin/srv"); /* its process's */
-		assert_memory_equal(p.args, argv_sh, sizeof(argv_sh));
+		assert_memory_equal(p.args, argv_sh, ARGS_SH_LEN);
 	}
 	/* The thread's chdir moves the whole process (CLONE_FS)... */
 	chdir_ev(t, 701, 700, 6 * MS, "/srv/data");
@@ -276,7 +278,7 @@ static void exec_from_thread_moves(void **state)
 {
 	struct scap_proctable *t = *state;
 	const struct kv th[] = { KU("res", 0), KU("flags", PTHREAD_FLAGS), KS("comm", "t2"), KS("cwd", "/") };
-	static const char argv2[] = "/bin/true";
+	static const char argv2[] = "/bin/true\0";
 	struct scap_proc p;
 
 	child_fork(t, 800, 1 * MS, 1, "app", "/app", 0, "/", "/");
@@ -524,28 +526,68 @@ static void args_truncated_and_exit_copy(void **state)
 {
 	struct scap_proctable *t = *state;
 	char big[SCAP_MAX_ARGV_LEN];
-	static const char image_argv[] = "/bin/sh\0./script.sh\0arg";
-	static const char caller_argv[] = "./script.sh\0arg";
+	static const char image_argv[] = "/bin/sh\0./script.sh\0arg\0";
+	static const char caller_argv[] = "./script.sh\0arg\0";
 	uint8_t xbuf[65536];
+	struct scap_proc p;
 	size_t n = 0;
 
 	child_fork(t, 1300, 1 * MS, 1, "x", "/x", 0, "/", "/");
-	/* 32 strings and the event marked truncated: the driver cut the rest. */
+	/* 32 strings marked cut (layout 2's mark): the driver cut the rest. */
 	for (int i = 0; i < 32; i++)
 		n += (size_t)sprintf(big + n, "a%02d", i) + 1;
+	big[n++] = '\0';
 	{
-		const struct kv kv[] = { KU("res", 0), KB("argv", big, (uint32_t)n) };
+		const struct kv kv[] = { KU("res", 0), KBC("argv", big, (uint32_t)n) };
 
-		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 2 * MS, SCAP_EVF_TRUNCATED, kv, NKV(kv)));
+		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 2 * MS, 0, kv, NKV(kv)));
 	}
-	assert_true(get(t, 1300, 3 * MS).flags & SCAP_PROC_F_ARGS_TRUNCATED);
-	/* Marked truncated for another parameter: argv is whole. */
+	p = get(t, 1300, 3 * MS);
+	assert_true(p.flags & SCAP_PROC_F_ARGS_TRUNCATED);
+	assert_int_equal(p.args_len, n - 1);
+	assert_memory_equal(p.args, big, n - 1);
+	/* Another value cut (exe, cwd: their last components, relative): argv is
+	 * whole, and each cut path says so. */
 	{
-		const struct kv kv[] = { KU("res", 0), KB("argv", caller_argv, sizeof(caller_argv)) };
+		const struct kv kv[] = { KU("res", 0), KB("argv", caller_argv, sizeof(caller_argv)),
+					 KSC("exe", "c/d/script"), KSC("cwd", "w/x") };
 
-		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 4 * MS, SCAP_EVF_TRUNCATED, kv, NKV(kv)));
+		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 4 * MS, 0, kv, NKV(kv)));
 	}
-	assert_false(get(t, 1300, 5 * MS).flags & SCAP_PROC_F_ARGS_TRUNCATED);
+	p = get(t, 1300, 5 * MS);
+	assert_false(p.flags & SCAP_PROC_F_ARGS_TRUNCATED);
+	assert_int_equal(p.flags & (SCAP_PROC_F_EXE_CUT | SCAP_PROC_F_CWD_CUT | SCAP_PROC_F_CGROUP_CUT),
+			 SCAP_PROC_F_EXE_CUT | SCAP_PROC_F_CWD_CUT);
+	assert_string_equal(p.exe, "c/d/script");
+	assert_string_equal(p.cwd, "w/x");
+	assert_string_equal(p.cgroup, "/"); /* not in the event: the fork's, whole */
+	/* A whole exe after a cut one: the mark goes (the same bytes, unmarked, are
+	 * another string). */
+	{
+		const struct kv kv[] = { KU("res", 0), KS("exe", "c/d/script"), KS("cwd", "/w/x") };
+
+		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 4 * MS + 1, 0, kv, NKV(kv)));
+	}
+	p = get(t, 1300, 5 * MS);
+	assert_false(p.flags & (SCAP_PROC_F_EXE_CUT | SCAP_PROC_F_CWD_CUT));
+	/* argv=[] (one NUL): known and empty; an unreadable argv: unknown. */
+	{
+		const struct kv kv[] = { KU("res", 0), KB("argv", "", 1) };
+
+		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 4 * MS + 2, 0, kv, NKV(kv)));
+	}
+	p = get(t, 1300, 5 * MS);
+	assert_true(p.known & SCAP_PROC_HAS_ARGS);
+	assert_non_null(p.args);
+	assert_int_equal(p.args_len, 0);
+	{
+		const struct kv kv[] = { KU("res", 0), KUNREAD("argv") };
+
+		feed(t, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 4 * MS + 3, 0, kv, NKV(kv)));
+	}
+	p = get(t, 1300, 5 * MS);
+	assert_false(p.known & SCAP_PROC_HAS_ARGS);
+	assert_null(p.args);
 	/* Paired: argv comes from the exit as the driver wrote it (the new image's:
 	 * a script's interpreter first), not from the caller's array at enter. */
 	{
@@ -556,8 +598,8 @@ static void args_truncated_and_exit_copy(void **state)
 		scap_proc_apply(t, rows, mkev(buf, SCAP_EV_EXECVE_X, 1300, 1300, 6 * MS, SCAP_EVF_PAIRED, pkv, NKV(pkv)),
 				x);
 	}
-	assert_int_equal(get(t, 1300, 7 * MS).args_len, sizeof(image_argv));
-	assert_memory_equal(get(t, 1300, 7 * MS).args, image_argv, sizeof(image_argv));
+	assert_int_equal(get(t, 1300, 7 * MS).args_len, sizeof(image_argv) - 1);
+	assert_memory_equal(get(t, 1300, 7 * MS).args, image_argv, sizeof(image_argv) - 1);
 }
 
 static void selection(void **state)

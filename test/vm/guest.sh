@@ -106,6 +106,17 @@ if in_phase main; then
 			check "conformance_cross_kmod_$engine" /bin/scap_conformance --cross kmod "$engine"
 	done
 
+	# The differential test against strace (issue 16) with the module's engine:
+	# busybox's programs (its applets, linked in /diffbin) under Debian's strace.
+	if [ -x /bin/scap_strace_diff ] && [ -x /usr/bin/strace ]; then
+		mkdir -p /diffbin && /bin/busybox --install -s /diffbin
+		/bin/busybox ip link set lo up
+		check diff_strace_kmod env PATH=/diffbin:/usr/bin:/bin /bin/scap_strace_diff kmod \
+			--strace /usr/bin/strace --workload /diff/workload.sh
+	else
+		skip diff_strace_kmod "scap_strace_diff or strace is not in the initramfs (see run.sh output)"
+	fi
+
 	if [ -x /bin/auto_check ]; then
 		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = too-old ]; then
 			check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"

@@ -28,12 +28,15 @@ find_mirrors() {
 apt_rel() { # release tool args...
 	local rel=$1 tool=$2 dir=$WORK/apt/$1
 	shift 2
-	# A stalled mirror must not hang CI: apt retries, then gives up.
+	# A stalled mirror must not hang CI: apt retries, then gives up. Only
+	# amd64 is asked for: a host with a foreign architecture enabled (dpkg
+	# --add-architecture arm64) would otherwise fetch arm64 lists that
+	# archive.ubuntu.com does not carry (404, set-up failed).
 	timeout "${SCAP_VM_APT_TIMEOUT:-900}" "$tool" -q -o Acquire::Retries=3 \
 		-o Acquire::http::Timeout=60 -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
 		-o Dir::Etc::preferencesparts=- -o Dir::State::Lists="$dir/lists" \
 		-o Dir::Cache="$dir/cache" -o Dir::State::status=/dev/null \
-		-o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+		-o APT::Architecture=amd64 -o APT::Architectures=amd64 -o APT::Sandbox::User=root "$@"
 }
 
 apt_setup() { # release
@@ -43,14 +46,14 @@ apt_setup() { # release
 	case $rel in
 	ubuntu-*)
 		ubuntu_keyring
-		printf 'deb [signed-by=%s] %s %s main\n' \
+		printf 'deb [arch=amd64 signed-by=%s] %s %s main\n' \
 			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}" \
 			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}-updates" \
 			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}-security" >"$dir/sources.list"
 		;;
 	*)
 		find_mirrors
-		printf 'deb [signed-by=%s] %s %s main\ndeb [signed-by=%s] %s %s-security main\n' \
+		printf 'deb [arch=amd64 signed-by=%s] %s %s main\ndeb [arch=amd64 signed-by=%s] %s %s-security main\n' \
 			"$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
 		;;
 	esac
@@ -75,7 +78,7 @@ ubuntu_keyring() {
 	[ -r "$UBUNTU_KEYRING" ] && return 0
 	say "Ubuntu's archive key: from Debian 13's ubuntu-keyring package (signed by Debian; unpacked under $dir)"
 	mkdir -p "$WORK/apt/trixie/lists/partial" "$WORK/apt/trixie/cache/archives/partial" "$dir/root"
-	printf 'deb [signed-by=%s] http://deb.debian.org/debian trixie main\n' "$KEYRING" \
+	printf 'deb [arch=amd64 signed-by=%s] http://deb.debian.org/debian trixie main\n' "$KEYRING" \
 		>"$WORK/apt/trixie/sources.list"
 	apt_rel trixie apt-get update >"$dir.log" 2>&1 && ! grep -q -E "^E:|Failed to fetch" "$dir.log" ||
 		die "cannot read Debian 13's package lists for ubuntu-keyring (see $dir.log)"

@@ -173,7 +173,8 @@ static int select_syscalls(const int *nrs, int n)
 
 struct param {
 	const uint8_t *data;
-	uint16_t len;
+	uint16_t len;  /* data bytes */
+	bool partial;  /* SCAP_PARAM_PARTIAL */
 };
 
 struct event {
@@ -208,6 +209,9 @@ static int next_event(unsigned c, struct event *ev)
 		uint16_t l;
 
 		memcpy(&l, ev->bytes + SCAP_EVT_HDR_LEN + 2 * i, 2);
+		/* Bit 15 is the value's partial mark (cut, or unreadable when empty). */
+		ev->p[i].partial = (l & SCAP_PARAM_PARTIAL) != 0;
+		l &= SCAP_PARAM_LEN_MASK;
 		if (off + l > ev->hdr.len) {
 			fail("event type %u: parameter %u overruns the event", ev->hdr.type, i);
 			r->tail = head;
@@ -367,14 +371,15 @@ static int check_events(void)
 				printf("execve enter:\n");
 				seen_ee = true;
 				expect_str("pathname", ev, 0, "/bin/busybox");
-				expect_bytes("argv = true a1", ev, 1, "true\0a1", 8);
+				expect_bytes("argv = true a1", ev, 1, "true\0a1\0", 9);
+				expect_i("argv whole", ev->p[1].partial, 0);
 				continue;
 			}
 			if (ev->hdr.tid == (uint32_t)child_lit && ev->hdr.type == SCAP_EV_EXECVE_E) {
 				printf("execve enter, literals of a fresh fork child:\n");
 				seen_lit = true;
 				expect_str("pathname", ev, 0, "/bin/busybox");
-				expect_bytes("argv = true lit", ev, 1, "true\0lit", 9);
+				expect_bytes("argv = true lit", ev, 1, "true\0lit\0", 10);
 				continue;
 			}
 			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_EXECVE_X) {
@@ -383,7 +388,7 @@ static int check_events(void)
 				expect_i("nparams", ev->hdr.nparams, 14);
 				expect_i("res", p_s64(ev, 0), 0);
 				expect_i("pathname (enter only)", ev->p[1].len, 0);
-				expect_bytes("argv = true a1", ev, 2, "true\0a1", 8);
+				expect_bytes("argv = true a1", ev, 2, "true\0a1\0", 9);
 				expect_str("exe", ev, 3, "/bin/busybox");
 				expect_str("comm", ev, 4, "busybox");
 				expect_i("ppid", p_s64(ev, 5), getpid());
@@ -420,6 +425,7 @@ static int check_events(void)
 				if (p_u32(ev, 2) == BAD_FLAGS) {
 					printf("openat enter, unreadable pathname %u:\n", bad_e);
 					expect_i("pathname length", ev->p[1].len, 0);
+					expect_i("pathname marked unreadable", ev->p[1].partial, 1);
 					bad_e++;
 					break;
 				}
@@ -437,6 +443,7 @@ static int check_events(void)
 					expect_i("res", p_s64(ev, 0), bad_x < 2 ? bad_res[bad_x] : 0);
 					expect_i("res is -EFAULT", p_s64(ev, 0), -EFAULT);
 					expect_i("pathname length", ev->p[2].len, 0);
+					expect_i("pathname marked unreadable", ev->p[2].partial, 1);
 					bad_x++;
 					break;
 				}
@@ -456,6 +463,7 @@ static int check_events(void)
 					expect_i("res", p_s64(ev, 0), bad_wres);
 					expect_i("res is -EFAULT", p_s64(ev, 0), -EFAULT);
 					expect_i("buf length", ev->p[2].len, 0);
+					expect_i("buf marked unreadable", ev->p[2].partial, 1);
 					break;
 				}
 				printf("write exit:\n");
@@ -466,6 +474,7 @@ static int check_events(void)
 				if (memcmp(ev->p[2].data, "01234567", 8))
 					fail("buf = %.8s, want 01234567", (const char *)ev->p[2].data);
 				expect_i("truncated flag", ev->hdr.flags & SCAP_EVF_TRUNCATED, SCAP_EVF_TRUNCATED);
+				expect_i("buf marked cut", ev->p[2].partial, 1);
 				expect_i("count", p_s64(ev, 3), 16);
 				break;
 			case SCAP_EV_GENERIC_X:

@@ -151,6 +151,11 @@ if cmake -S "$ROOT" -B "$SB" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 		cmake --build "$SB" -j"$JOBS" --target scap_conformance >>"$WORK/cmake.log" 2>&1 &&
 			cp "$SB/test/live/scap_conformance" "$BIN/" ||
 			PROBLEMS="$PROBLEMS conformance-does-not-build"
+		if [ -f "$ROOT/test/diff/CMakeLists.txt" ]; then
+			cmake --build "$SB" -j"$JOBS" --target scap_strace_diff >>"$WORK/cmake.log" 2>&1 &&
+				cp "$SB/test/diff/scap_strace_diff" "$BIN/" ||
+				PROBLEMS="$PROBLEMS strace-diff-does-not-build"
+		fi
 	else
 		PROBLEMS="$PROBLEMS live-suite-does-not-build"
 	fi
@@ -172,6 +177,13 @@ for b in "$BIN"/*; do
 done
 
 # ---- initramfs, one per kernel (its modules differ) ------------------------------------
+copy_with_libs() { # binary root: the binary and every library ldd names, at the same paths
+	local bin=$1 root=$2 lib
+	mkdir -p "$root$(dirname "$bin")" && cp -L "$bin" "$root$bin" || return 1
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib" || return 1
+	done
+}
 pack_initramfs() { # kver
 	local out=$WORK/$1 ir=$WORK/$1/initramfs modern
 	rm -rf "$ir" && mkdir -p "$ir"/{bin,dev,proc,sys,tmp,run}
@@ -190,6 +202,13 @@ pack_initramfs() { # kver
 	auto=modern_bpf
 	[ "$modern" = 1 ] || auto=bpf
 	[ "$auto" = bpf ] && below "$1" "$MIN_BPF" && auto=kmod
+	# The differential test (test/diff): Debian's strace with the libraries it
+	# loads, and the workload, which runs busybox's applets there.
+	if [ -f "$ir/bin/scap_strace_diff" ] && command -v strace >/dev/null; then
+		copy_with_libs "$(command -v strace)" "$ir" || die "cannot copy strace into the initramfs"
+		mkdir -p "$ir/diff"
+		cp "$ROOT/test/diff/workload.sh" "$ir/diff/"
+	fi
 	cp "$ROOT/test/vm/init.sh" "$ir/init"
 	cp "${SCAP_VM_GUEST:-$ROOT/test/vm/guest.sh}" "$ir/guest.sh"
 	chmod +x "$ir/init"

@@ -54,10 +54,15 @@
  *   __u32 len = scap_fill_event(&fc, SCAP_EV_OPENAT_X);
  *   bpf_ringbuf_output(rb, fc.buf, SCAP_FILL_OUT_LEN(len), flags);
  *
- * scap_fill_event never fails: a value that cannot be read (NULL pointer,
- * fault, not available in this driver) becomes an empty parameter, and a
- * value cut to fit (snaplen, size limits, path depth) sets SCAP_EVF_TRUNCATED
- * in the header. Every event fits in SCAP_FILL_MAX_EVENT bytes.
+ * scap_fill_event never fails: a value that does not exist (NULL pointer,
+ * not available in this driver) becomes an empty parameter; one that cannot
+ * be read (fault) an empty parameter marked SCAP_PARAM_PARTIAL; one cut to
+ * fit (snaplen, size limits, path depth) keeps what fits, marked
+ * SCAP_PARAM_PARTIAL, and sets SCAP_EVF_TRUNCATED in the header. A writer
+ * says which by setting fc->partial (nothing or part of the value could be
+ * read) or SCAP_EVF_TRUNCATED in fc->flags (cut at a limit) while it fills
+ * its parameter; scap_fill_step turns either into the mark of that
+ * parameter. Every event fits in SCAP_FILL_MAX_EVENT bytes.
  * fc.drop_reason stays 0 (reserved for callers: SCAP_FILL_DROP_*).
  *
  * Verifier notes: every loop has a constant bound and is unrolled; every
@@ -134,6 +139,7 @@ struct scap_fill_ctx {
 	scap_u8 exit_last;   /* procexit: SCAP_FILL_LAST_* (the tracepoint's group_dead) */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */
 	scap_u8 drop_reason; /* SCAP_FILL_DROP_* (callers) */
+	scap_u8 partial;     /* the parameter being filled is not whole (see above) */
 };
 
 /* fc->exit_last: unknown (CO-RE reads signal->live), or what sched_process_exit said. */
@@ -178,13 +184,29 @@ static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const 
 	}
 }
 
-/* One descriptor of a row flagged row_flags: fills it and writes its length at constant index *i. */
+/*
+ * One descriptor of a row flagged row_flags: fills it and writes its length at
+ * constant index *i, with SCAP_PARAM_PARTIAL when the writer cut the value
+ * (SCAP_EVF_TRUNCATED, which the header keeps only for a value with data) or
+ * could not read it whole.
+ */
 static __always_inline void scap_fill_step(struct scap_fill_ctx *fc, scap_u32 *i, const scap_u8 type,
 					   const scap_u8 src, const scap_u8 aux, const scap_u32 row_flags)
 {
-	scap_u32 len = scap_fill_param(fc, type, src, aux, row_flags);
+	scap_u8 before = fc->flags & SCAP_EVF_TRUNCATED;
+	scap_u32 len, word;
 
-	*(scap_u16 *)&fc->buf[SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * *i] = (scap_u16)len;
+	fc->flags &= ~SCAP_EVF_TRUNCATED;
+	fc->partial = 0;
+	len = scap_fill_param(fc, type, src, aux, row_flags);
+	word = len;
+	if ((fc->flags & SCAP_EVF_TRUNCATED) || fc->partial) {
+		word |= SCAP_PARAM_PARTIAL;
+		if (len)
+			before = SCAP_EVF_TRUNCATED;
+	}
+	fc->flags = (fc->flags & ~SCAP_EVF_TRUNCATED) | before;
+	*(scap_u16 *)&fc->buf[SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * *i] = (scap_u16)word;
 	/*
 	 * pos stays <= SCAP_FILL_MAX_EVENT, so the mask changes no value; it gives
 	 * the verifier the same range on every path, so that it prunes the paths

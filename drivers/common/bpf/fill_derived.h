@@ -78,8 +78,9 @@ static __always_inline scap_u32 scap_fill_tmp_out(struct scap_fill_ctx *fc, scap
 
 /*
  * The absolute path of a struct path, by walking dentries up to the root and
- * crossing mount points, at most SCAP_FILL_PATH_DEPTH steps (deeper paths
- * lose their leading components and set TRUNCATED).
+ * crossing mount points, at most SCAP_FILL_PATH_DEPTH steps and
+ * SCAP_MAX_PATH_LEN bytes: a path past either keeps its last components,
+ * relative (no leading '/'), and sets TRUNCATED.
  */
 static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct path *p)
 {
@@ -120,6 +121,9 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 		dentry = parent;
 	}
 	fc->flags |= truncated;
+	/* A cut path keeps its last components without the leading '/': never another absolute path. */
+	if (truncated && ++off >= SCAP_FILL_TMP_HALF - 1)
+		return 0;
 	return scap_fill_tmp_out(fc, off);
 }
 
@@ -171,19 +175,28 @@ static __always_inline scap_u32 scap_fill_cgroup(struct scap_fill_ctx *fc, struc
 			break;
 		kn = parent;
 	}
-	if (!done)
+	if (!done) {
 		fc->flags |= SCAP_EVF_TRUNCATED;
+		/* As in scap_fill_path: a cut path is relative. */
+		if (++off >= SCAP_FILL_TMP_HALF - 1)
+			return 0;
+	}
 	return scap_fill_tmp_out(fc, off);
 }
 
-/* The new image's argv, as the kernel laid it out: NUL-separated strings. */
+/*
+ * The new image's argv, as the kernel laid it out: NUL-separated strings,
+ * then the array's final NUL. Only a successful execve has a new image.
+ */
 static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, struct task_struct *task)
 {
-	scap_u64 start = BPF_CORE_READ(task, mm, arg_start);
-	scap_u64 end = BPF_CORE_READ(task, mm, arg_end);
+	scap_u64 start, end, n;
 	scap_u8 *d = scap_fill_dst(fc);
-	scap_u64 n;
 
+	if (fc->ret != 0)
+		return 0;
+	start = BPF_CORE_READ(task, mm, arg_start);
+	end = BPF_CORE_READ(task, mm, arg_end);
 	if (!start || end <= start)
 		return 0;
 	/*
@@ -195,15 +208,24 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 		return 0;
 	}
 	n = end - start;
-	if (n > SCAP_MAX_ARGV_LEN) {
-		n = SCAP_MAX_ARGV_LEN;
+	if (n > SCAP_MAX_ARGV_LEN - 1) {
+		n = SCAP_MAX_ARGV_LEN - 1;
 		fc->flags |= SCAP_EVF_TRUNCATED;
 	}
 	n &= 2 * SCAP_MAX_ARGV_LEN - 1;
-	if (n == 0 || SCAP_FILL_READ_USER(d, n, (const void *)start) != 0)
+	if (n == 0 || SCAP_FILL_READ_USER(d, n, (const void *)start) != 0) {
+		fc->partial = 1;
 		return 0;
+	}
 	d[(n - 1) & (SCAP_MAX_ARGV_LEN - 1)] = 0; /* a cut string stays terminated */
-	return (scap_u32)n;
+	/*
+	 * n comes back from the stack after the call, and 5.4's verifier
+	 * forgets a spilled scalar's bounds: keep the mask clang would drop
+	 * (it knows n < SCAP_MAX_ARGV_LEN).
+	 */
+	barrier_var(n);
+	d[n & (SCAP_MAX_ARGV_LEN - 1)] = 0; /* the array's end */
+	return (scap_u32)n + 1;
 }
 
 #define SCAP_FILL_WALK_EXE 0u
@@ -409,8 +431,12 @@ static __always_inline scap_u32 scap_fill_user_int(struct scap_fill_ctx *fc, con
 {
 	scap_u64 v = 0;
 
-	if (!ptr || SCAP_FILL_READ_USER(&v, size, (const void *)ptr) != 0)
+	if (!ptr)
 		return 0;
+	if (SCAP_FILL_READ_USER(&v, size, (const void *)ptr) != 0) {
+		fc->partial = 1;
+		return 0;
+	}
 	if (type == SCAP_PT_FD || type == SCAP_PT_PID)
 		v = (scap_u64)(scap_s64)(scap_s32)v;
 	return scap_fill_int(fc, type, v);
@@ -429,8 +455,10 @@ static __always_inline scap_u32 scap_fill_sockaddr_out(struct scap_fill_ctx *fc,
 
 	if (fc->ret < 0 || !SCAP_SRC_IS_ARG(aux) || aux == SCAP_SRC_ARG(0) || !lenp)
 		return 0;
-	if (SCAP_FILL_READ_USER(&alen, sizeof(alen), (const void *)lenp) != 0)
+	if (SCAP_FILL_READ_USER(&alen, sizeof(alen), (const void *)lenp) != 0) {
+		fc->partial = 1;
 		return 0;
+	}
 	return scap_fill_sockaddr(fc, scap_fill_src(fc, aux - 1), alen);
 }
 

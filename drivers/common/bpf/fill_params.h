@@ -77,7 +77,23 @@ static __always_inline scap_u32 scap_fill_int(struct scap_fill_ctx *fc, const sc
 	}
 }
 
-/* A NUL-terminated user string of at most `max` bytes (NUL included). */
+/*
+ * Whether the user string at ptr goes on past the n - 1 bytes a string read
+ * of n bytes kept: the byte the read replaced with its NUL is not a NUL (or
+ * cannot be read, so the string runs on into memory that faults).
+ */
+static __always_inline int scap_fill_str_goes_on(scap_u64 ptr, long n)
+{
+	char c = 1;
+
+	SCAP_FILL_READ_USER(&c, 1, (const void *)(ptr + n - 1));
+	return c != 0;
+}
+
+/*
+ * A NUL-terminated user string of at most `max` bytes (NUL included): cut
+ * (and marked) when longer, empty and marked when it cannot be read.
+ */
 static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, scap_u64 ptr, const scap_u32 max)
 {
 	scap_u32 room = scap_fill_room(fc);
@@ -86,24 +102,28 @@ static __always_inline scap_u32 scap_fill_user_str(struct scap_fill_ctx *fc, sca
 
 	if (!ptr)
 		return 0;
-	if (room < lim) {
+	if (room < lim)
 		lim = room;
-		fc->flags |= SCAP_EVF_TRUNCATED;
-	}
 	/* barrier_var: clang drops a mask it can prove redundant, then passes an
 	 * unmasked copy that older verifiers (6.1) cannot bound. */
 	barrier_var(lim);
 	lim &= SCAP_FILL_MASK;
-	if (lim == 0)
+	if (lim == 0) {
+		fc->partial = 1;
 		return 0;
+	}
 	n = SCAP_FILL_READ_USER_STR(scap_fill_dst(fc), lim, (const void *)ptr);
-	if (n < 0)
+	if (n < 0) {
+		fc->partial = 1;
 		return 0;
+	}
 	if (n == 0) {
 		/* An empty string: some kernels (6.1 seen; 6.18 not) answer 0 for it, not 1 (the NUL). */
 		*scap_fill_dst(fc) = 0;
 		return 1;
 	}
+	if (n == lim && scap_fill_str_goes_on(ptr, n))
+		fc->flags |= SCAP_EVF_TRUNCATED;
 	return (scap_u32)n;
 }
 
@@ -140,35 +160,51 @@ static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, sca
 		fc->flags |= SCAP_EVF_TRUNCATED;
 	barrier_var(n); /* as in scap_fill_user_str */
 	n &= SCAP_FILL_MASK;
-	if (n == 0)
+	if (n == 0) {
+		fc->partial = 1;
 		return 0;
-	if (SCAP_FILL_READ_USER(scap_fill_dst(fc), n, (const void *)ptr) != 0)
+	}
+	if (SCAP_FILL_READ_USER(scap_fill_dst(fc), n, (const void *)ptr) != 0) {
+		fc->partial = 1;
 		return 0;
+	}
 	return n;
 }
 
 /*
  * A struct sockaddr from user memory, re-encoded as event_layout.h says:
- * family byte, then the address. `alen` is the caller's address length.
+ * family byte, then the address. `alen` is the caller's address length, and
+ * only those bytes are the address, as for the kernel (move_addr_to_kernel
+ * copies that many): a unix path ends at the first NUL within them, an
+ * abstract name is all of them, and an IPv4/IPv6 address they do not hold
+ * whole is its family alone (SCAP_SA_OTHER), marked cut. Below 2 bytes there
+ * is no family, and no value.
  */
 static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 alen)
 {
 	scap_u8 *d = scap_fill_dst(fc);
 	scap_u8 sa[24];
 	scap_u16 fam = 0;
-	scap_u32 plen;
+	scap_u32 plen, sz;
 	long n;
 
-	if (!ptr || alen < 2 || scap_fill_room(fc) < SCAP_FILL_UNIX_PATH_MAX + 2)
+	if (!ptr || alen < 2)
 		return 0;
-	if (SCAP_FILL_READ_USER(&fam, sizeof(fam), (const void *)ptr) != 0)
+	if (scap_fill_room(fc) < SCAP_FILL_UNIX_PATH_MAX + 2 ||
+	    SCAP_FILL_READ_USER(&fam, sizeof(fam), (const void *)ptr) != 0) {
+		fc->partial = 1;
 		return 0;
+	}
 
 	switch (fam) {
 	case SCAP_FILL_AF_INET:
 		/* sockaddr_in: family(2) port(2, network order) addr(4) */
-		if (alen < 8 || SCAP_FILL_READ_USER(sa, 8, (const void *)ptr) != 0)
+		if (alen < 8)
+			break;
+		if (SCAP_FILL_READ_USER(sa, 8, (const void *)ptr) != 0) {
+			fc->partial = 1;
 			return 0;
+		}
 		d[0] = SCAP_SA_INET;
 		__builtin_memcpy(&d[1], &sa[4], 4);
 		d[5] = sa[3]; /* port to host (little-endian) order */
@@ -176,8 +212,12 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 		return 7;
 	case SCAP_FILL_AF_INET6:
 		/* sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) */
-		if (alen < 24 || SCAP_FILL_READ_USER(sa, 24, (const void *)ptr) != 0)
+		if (alen < 24)
+			break;
+		if (SCAP_FILL_READ_USER(sa, 24, (const void *)ptr) != 0) {
+			fc->partial = 1;
 			return 0;
+		}
 		d[0] = SCAP_SA_INET6;
 		__builtin_memcpy(&d[1], &sa[8], 16);
 		d[17] = sa[3];
@@ -190,48 +230,78 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 			d[1] = 0; /* unnamed socket */
 			return 2;
 		}
-		if (SCAP_FILL_READ_USER(&d[1], 1, (const void *)(ptr + 2)) != 0)
+		/*
+		 * The sun_path bytes within the length, raw: a path may fill
+		 * all 108 without a NUL. The size goes to the helper as 1..128
+		 * (plen is 1..108: the same value), bounded in the register the
+		 * call takes. plen itself lives on across the call, and clang
+		 * spills it to the stack; Linux 4.15's verifier forgets the
+		 * bounds of a spilled scalar and refused the reloaded size as
+		 * possibly negative. An asm the compiler cannot see through
+		 * keeps the bounded copy out of that.
+		 */
+		sz = plen;
+		asm volatile("%0 += -1\n\t%0 &= 127\n\t%0 += 1" : "+r"(sz));
+		if (SCAP_FILL_READ_USER(&d[1], sz, (const void *)(ptr + 2)) != 0) {
+			fc->partial = 1;
 			return 0;
-		if (d[1] == 0) {
-			/* abstract: the name is plen raw bytes, leading NUL kept */
-			scap_u32 sz = plen;
-
-			/*
-			 * The size goes to the helper as 1..128 (plen is 1..108: the
-			 * same value), bounded in the register the call takes.
-			 * plen itself lives on across the call, and clang spills it
-			 * to the stack; Linux 4.15's verifier forgets the bounds of
-			 * a spilled scalar and refused the reloaded size as
-			 * possibly negative. An asm the compiler cannot see through
-			 * keeps the bounded copy out of that.
-			 */
-			asm volatile("%0 += -1\n\t%0 &= 127\n\t%0 += 1" : "+r"(sz));
-			if (SCAP_FILL_READ_USER(&d[1], sz, (const void *)(ptr + 2)) != 0)
-				return 0;
-			/* Again after the call, for the index (same value). */
-			sz = plen;
-			asm volatile("%0 &= 127" : "+r"(sz));
-			d[1 + sz] = 0;
-			return 2 + plen;
 		}
-		n = SCAP_FILL_READ_USER_STR(&d[1], SCAP_FILL_UNIX_PATH_MAX, (const void *)(ptr + 2));
-		if (n <= 0)
+		/* Again after the call, for the index (same value). */
+		sz = plen;
+		asm volatile("%0 &= 127" : "+r"(sz));
+		d[1 + sz] = 0;
+		if (d[1] == 0)
+			return 2 + plen; /* abstract: every byte is the name, leading NUL kept */
+		/*
+		 * A path ends at its first NUL (the kernel's unix_mkname_bsd):
+		 * its length is what a string read of the bytes just copied
+		 * finds, copying them onto themselves (no loop over 108 bytes).
+		 */
+		sz = plen;
+		asm volatile("%0 &= 127\n\t%0 += 1" : "+r"(sz));
+		n = SCAP_FILL_READ_KERNEL_STR(&d[1], sz, &d[1]);
+		if (n <= 0) {
+			fc->partial = 1;
 			return 0;
+		}
 		return 1 + (scap_u32)n;
 	case 0: /* AF_UNSPEC: the family alone, as the kmod writes it */
 		d[0] = SCAP_SA_UNSPEC;
 		return 1;
 	default:
-		d[0] = SCAP_SA_OTHER;
-		__builtin_memcpy(&d[1], &fam, 2);
-		return 3;
+		break;
 	}
+	/* Another family, or an IPv4/IPv6 address cut short by the caller's length. */
+	if (fam == SCAP_FILL_AF_INET || fam == SCAP_FILL_AF_INET6)
+		fc->flags |= SCAP_EVF_TRUNCATED;
+	d[0] = SCAP_SA_OTHER;
+	__builtin_memcpy(&d[1], &fam, 2);
+	return 3;
+}
+
+/*
+ * Ends a string array of `off` bytes of strings at the fill position with the
+ * NUL that ends the array (an empty array is that NUL alone), and returns its
+ * length; 0 when nothing could be read (then fc->partial marks it unreadable).
+ */
+static __always_inline scap_u32 scap_fill_strarray_end(struct scap_fill_ctx *fc, scap_u32 off)
+{
+	scap_u32 at;
+
+	if (off == 0 && fc->partial)
+		return 0;
+	at = fc->pos + off;
+	barrier_var(at); /* as in scap_fill_user_strarray */
+	fc->buf[at & SCAP_FILL_MASK] = 0;
+	return off + 1;
 }
 
 /*
  * A NULL-terminated array of user string pointers (argv, envp): the strings
- * back to back, NUL-terminated, at most SCAP_MAX_ARGV_ITEMS strings and
- * SCAP_MAX_ARGV_LEN bytes.
+ * back to back, NUL-terminated, then the NUL that ends the array; at most
+ * SCAP_MAX_ARGV_ITEMS strings and SCAP_MAX_ARGV_LEN bytes. A NULL array is no
+ * value, an array that cannot be read an empty value marked partial; one cut
+ * by a limit, or whose later strings fault, keeps what was read, marked.
  */
 static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc, scap_u64 ptr)
 {
@@ -244,16 +314,25 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 
 	if (!ptr)
 		return 0;
+	if (lim == 0) {
+		fc->partial = 1;
+		return 0;
+	}
+	lim--; /* the array's final NUL */
 #pragma unroll
 	for (i = 0; i < SCAP_MAX_ARGV_ITEMS; i++) {
-		off &= 2 * SCAP_MAX_ARGV_LEN - 1; /* off <= SCAP_MAX_ARGV_LEN: one range for pruning */
+		off &= 2 * SCAP_MAX_ARGV_LEN - 1; /* off < SCAP_MAX_ARGV_LEN: one range for pruning */
 		item = 0;
-		if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) != 0 || !item)
-			return off;
+		if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) != 0) {
+			fc->partial = 1;
+			return scap_fill_strarray_end(fc, off);
+		}
+		if (!item)
+			return scap_fill_strarray_end(fc, off);
 		rem = lim - off;
 		if (rem == 0 || rem > SCAP_MAX_ARGV_LEN) {
 			fc->flags |= SCAP_EVF_TRUNCATED;
-			return off;
+			return scap_fill_strarray_end(fc, off);
 		}
 		/* Same value (1..SCAP_MAX_ARGV_LEN); clang may otherwise pass a copy of
 		 * rem the verifier saw unchecked and reject it as possibly negative. */
@@ -264,15 +343,21 @@ static __always_inline scap_u32 scap_fill_user_strarray(struct scap_fill_ctx *fc
 		/* NUL first: an empty string is 0 bytes to some kernels (see scap_fill_user_str). */
 		fc->buf[at & SCAP_FILL_MASK] = 0;
 		n = SCAP_FILL_READ_USER_STR(&fc->buf[at & SCAP_FILL_MASK], rem, (const void *)item);
-		if (n < 0)
-			return off;
+		if (n < 0) {
+			fc->partial = 1;
+			return scap_fill_strarray_end(fc, off);
+		}
 		off += (scap_u32)n + (n == 0);
+		if (n == rem && scap_fill_str_goes_on(item, n)) {
+			fc->flags |= SCAP_EVF_TRUNCATED;
+			return scap_fill_strarray_end(fc, off & (2 * SCAP_MAX_ARGV_LEN - 1));
+		}
 	}
 	/* More than SCAP_MAX_ARGV_ITEMS strings? */
 	item = 0;
 	if (SCAP_FILL_READ_USER(&item, sizeof(item), (const void *)(ptr + i * sizeof(item))) == 0 && item)
 		fc->flags |= SCAP_EVF_TRUNCATED;
-	return off;
+	return scap_fill_strarray_end(fc, off & (2 * SCAP_MAX_ARGV_LEN - 1));
 }
 
 /* The six raw arguments, u64 each. */
