@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capfile.h"
+#include "scap/capfile/capfile.h"
 #include "snapshot.h"
 
 #define KNOWN_BITS ((SCAP_PROC_HAS_EXIT << 1) - 1)
