@@ -227,6 +227,17 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 
 		if (r < 0)
 			return r;
+		/* A capture file's row that only the recording handle's table took: the same here. */
+		if (__builtin_expect(h->ctx.table_only, 0)) {
+			if (h->proc) {
+				scap__proc_next(h, h->proc, raw);
+				if (h->dumper)
+					scap__dump_table_only(h->dumper, raw, c);
+			}
+			if (timeout_ms > 0 && time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
 		/*
 		 * What a live engine leaves out in the kernel (scap/filter/); with a
 		 * process table, after it (below): the table takes every event of a
@@ -262,6 +273,9 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 		}
 		/* ---- the process table (scap/proc/), and the rows only it wanted ---- */
 		if (h->proc && scap__proc_next(h, h->proc, out)) {
+			/* A capture file gets them too, for its replay's table. */
+			if (h->dumper)
+				scap__dump_table_only(h->dumper, out, c);
 			if (timeout_ms > 0 && time_left(timeout_ms, deadline) == 0)
 				return -EAGAIN;
 			continue;

@@ -58,6 +58,12 @@ struct scap_engine_ctx {
 	bool input_set;
 	dev_t input_dev;
 	ino_t input_ino;
+	/*
+	 * Set by next() with each event: it is one that only the process table
+	 * takes (a capture file's table-only record): the core applies it to the
+	 * table and never delivers it.
+	 */
+	bool table_only;
 };
 
 /* printf-style helpers for engines. */
@@ -68,6 +74,14 @@ void scap_engine_logf(struct scap_engine_ctx *ctx, enum scap_log_level lvl, cons
 /* Appends one line to the handle's warnings (see scap_warnings). */
 void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A capture file's process table (the snapshot bytes of its PROCTABLE
+ * block) becomes the handle's, before any of the file's events: 0 (also
+ * when the handle keeps no table), -EBADMSG with the reason in why, or
+ * -ENOMEM.
+ */
+int scap_engine_proc_snapshot(struct scap_engine_ctx *ctx, const void *in, size_t len, char *why, size_t whylen);
 
 /* Engine flags. */
 #define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before

@@ -546,6 +546,10 @@ struct scap_dump_opts {
  * device and inode), -ENOMEM, or the errno of the failed file operation;
  * the message is in scap_last_error(h). A FIFO waits for its reader (the
  * savefile engine refuses a FIFO without a writer: start the writer first).
+ * With a process table, the file gets the table as it was at the start
+ * (written here when scap_start already ran, else at scap_start) and the
+ * rows the table hid from the caller, so that its replay resolves processes
+ * as h did (docs/capture-file-format.md, PROCTABLE).
  */
 int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
 		   const struct scap_dump_opts *opts);

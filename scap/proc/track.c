@@ -9,6 +9,7 @@
 
 #include "handle.h"
 #include "track.h"
+#include "snapshot.h"
 
 int scap__proc_open(struct scap *h, char *err, size_t errlen)
 {
@@ -73,8 +74,17 @@ void scap__proc_start(struct scap *h)
 	struct scap_proc_track *p = h->proc;
 	int r;
 
-	if (!p || !p->scan_host)
+	if (!p)
 		return;
+	if (!p->scan_host) {
+		/* A replay's table comes from its file (scap_engine_proc_snapshot). */
+		if (!h->ctx.input_set && !p->ready) {
+			p->ready = true;
+			if (h->dumper)
+				scap__dump_proctable(h->dumper);
+		}
+		return;
+	}
 	/* A restart: what happened while stopped is not in the stream. */
 	scap_proctable_clear(&p->table);
 	p->memo_ev = NULL;
@@ -89,6 +99,35 @@ void scap__proc_start(struct scap *h)
 		scap_text_appendf(&h->warnings,
 				  "process table: %llu threads of the /proc scan could not be stored (out of memory)",
 				  (unsigned long long)p->scan.errors);
+	p->ready = true;
+	if (h->dumper)
+		scap__dump_proctable(h->dumper);
+}
+
+int scap__proc_snapshot(struct scap *h, uint8_t **out, size_t *len)
+{
+	if (!h->proc || !h->proc->ready)
+		return -ENOENT;
+	return scap_proc_snapshot_encode(&h->proc->table, out, len);
+}
+
+int scap_engine_proc_snapshot(struct scap_engine_ctx *ctx, const void *in, size_t len, char *why, size_t whylen)
+{
+	struct scap *h = ctx->core;
+	struct scap_proc_track *p = h ? h->proc : NULL;
+	int r;
+
+	if (!p)
+		return 0; /* proc_off: the events alone */
+	r = scap_proc_snapshot_decode(&p->table, in, len, why, whylen);
+	p->memo_ev = NULL;
+	p->memo_valid = false;
+	if (r < 0)
+		return r;
+	p->ready = true;
+	if (h->dumper)
+		scap__dump_proctable(h->dumper);
+	return 0;
 }
 
 void scap__proc_apply(struct scap *h, const struct scap_evt_hdr *ev)

@@ -30,6 +30,8 @@ struct scap_proc_track {
 	const struct scap_proc_rows *rows;
 	uint8_t act[SCAP_EV_MAX];
 	bool scan_host;            /* the engine captures this host: scan /proc at start */
+	bool ready;                /* the table has its start: the scan, a capture file's
+	                              table, or scap_start (what a capture file stores) */
 	unsigned added;            /* syscalls added to the caller's selection */
 	/*
 	 * scap_event_proc's answer for the event delivered last (memo_ev), kept
@@ -56,6 +58,11 @@ void scap__proc_engine_ready(struct scap *h);
 /* At scap_start, after the engine started: the /proc scan (a warning when it fails). */
 void scap__proc_start(struct scap *h);
 void scap__proc_close(struct scap *h);
+/*
+ * The table as a capture file stores it (snapshot.h), in a new allocation.
+ * 0; -ENOENT with no table, or before it has its start; -ENOMEM.
+ */
+int scap__proc_snapshot(struct scap *h, uint8_t **out, size_t *len);
 void scap__proc_stats(struct scap *h, struct scap_stats *st);
 
 /*

@@ -57,6 +57,15 @@ if grep -q "$want" "$T/pt" && ! grep -v '"event":"openat"' "$T/pt" | grep -q .; 
 else
 	fail "process table: no line matching $want"; grep '/etc/hostname' "$T/pt" | head -2; tail -2 "$T/pt.err"
 fi
+# Written and read back: the same lines, process fields included (the table at
+# the start in the file, the rows it added recorded for it alone).
+"$SCAP" capture --json --syscalls openat --duration 2 --write "$T/ptw.scap" >"$T/ptw" 2>"$T/ptw.err"
+"$SCAP" capture --json --read "$T/ptw.scap" >"$T/ptr" 2>"$T/ptr.err"
+if [ -s "$T/ptw" ] && cmp -s "$T/ptw" "$T/ptr" && grep -q "$want" "$T/ptr"; then
+	ok "--write then --read: the $(wc -l <"$T/ptr") JSON lines byte for byte, cat's process included"
+else
+	fail "--write then --read: the replay's lines differ"; cmp "$T/ptw" "$T/ptr"; tail -1 "$T/ptr.err"
+fi
 "$SCAP" capture --json --syscalls openat --duration 1 --no-proc >"$T/np" 2>"$T/np.err"
 if grep -q '"pathname":"/etc/hostname"' "$T/np" && ! grep -q '"proc":\|"pid":[0-9]*,"comm"' "$T/np" &&
 	grep -q '"proc_entries":0,"proc_scans":0' "$T/np.err"; then

@@ -255,11 +255,104 @@ int proc_truth_check(struct live_test *t, const char *what, const struct scap_pr
 }
 
 /* (proc_truth.h) */
+static struct scap_dumper *rec_dump;
+static FILE *rec_lines;
+
+void proc_record(struct scap_dumper *d, FILE *lines)
+{
+	rec_dump = d;
+	rec_lines = lines;
+}
+
+/* Records ev as proc_record says. 0, or -1 with the test failed. */
+static int record(struct live_test *t, struct scap *h, const struct scap_event *ev, unsigned cpu)
+{
+	static char line[65536];
+
+	if (!rec_dump)
+		return 0;
+	if (scap_dump_event(rec_dump, ev, cpu) < 0) {
+		live_fail(t, "scap_dump_event: %s", scap_last_error(h));
+		return -1;
+	}
+	if (scap_event_format_proc(h, ev, cpu, SCAP_FORMAT_JSON, line, sizeof(line), NULL) < 0) {
+		live_fail(t, "a %s event does not format in %zu bytes", scap_event_name(ev), sizeof(line));
+		return -1;
+	}
+	fprintf(rec_lines, "%s\n", line);
+	return 0;
+}
+
+int proc_record_drain(struct live_test *t, struct scap *h)
+{
+	const struct scap_event *ev;
+	unsigned cpu;
+	int r;
+
+	while ((r = scap_next(h, &ev, &cpu, 0)) == 0 || r == -EAGAIN || r == -EINTR)
+		if (r == 0 && record(t, h, ev, cpu) < 0)
+			return LIVE_FAIL;
+	return r == -ENODATA ? LIVE_PASS : live_fail(t, "draining after scap_stop: %s", scap_last_error(h));
+}
+
+int proc_replay_check(struct live_test *t, const char *path, FILE *lines, const char *must_have)
+{
+	static char line[65536];
+	struct scap_open_opts o = { .sz = sizeof(o), .savefile_path = path };
+	char err[SCAP_ERRBUF_SIZE], *want = NULL;
+	const struct scap_event *ev;
+	size_t cap = 0, n = 0;
+	bool have = false;
+	struct scap *h;
+	unsigned cpu;
+	int r;
+
+	rewind(lines);
+	if (scap_open(&h, "savefile", &o, err, sizeof(err)) < 0)
+		return live_fail(t, "replaying %s: %s", path, err);
+	if (scap_start(h) < 0) {
+		r = live_fail(t, "replaying %s: %s", path, scap_last_error(h));
+		goto out;
+	}
+	while ((r = scap_next(h, &ev, &cpu, 0)) == 0) {
+		ssize_t k = getline(&want, &cap, lines);
+
+		n++;
+		scap_event_format_proc(h, ev, cpu, SCAP_FORMAT_JSON, line, sizeof(line), NULL);
+		if (k <= 0) {
+			r = live_fail(t, "replay: event %zu (%.300s) was not delivered live", n, line);
+			goto out;
+		}
+		want[k - 1] = '\0';
+		if (strcmp(line, want) != 0) {
+			r = live_fail(t, "replay: line %zu differs:\n live:   %.600s\n replay: %.600s", n, want, line);
+			goto out;
+		}
+		have = have || strstr(line, must_have);
+	}
+	if (r != -ENODATA) {
+		r = live_fail(t, "replay of %s: scap_next: %s", path, scap_last_error(h));
+		goto out;
+	}
+	if (getline(&want, &cap, lines) > 0) {
+		r = live_fail(t, "replay: %zu events, the live capture delivered more", n);
+		goto out;
+	}
+	r = have ? LIVE_PASS : live_fail(t, "replay: %zu lines, byte for byte the live ones, but none holds %s", n,
+					 must_have);
+	if (r == LIVE_PASS)
+		printf("    replay: %zu JSON lines byte for byte the live ones\n", n);
+out:
+	free(want);
+	scap_close(h);
+	return r;
+}
+
 int proc_expect_markers(struct live_test *t, struct scap *h, struct proc_marker *m, unsigned n, bool full)
 {
 	uint64_t deadline = live_now_ms() + LIVE_EVENT_DEADLINE_MS;
 	const struct scap_event *ev;
-	unsigned found = 0;
+	unsigned found = 0, cpu = 0;
 
 	while (found < n) {
 		struct scap_param p;
@@ -271,11 +364,13 @@ int proc_expect_markers(struct live_test *t, struct scap *h, struct proc_marker 
 					return live_fail(t, "%s: its openat of %s was not delivered within %d ms",
 							 m[i].what, m[i].path, LIVE_EVENT_DEADLINE_MS);
 		}
-		r = scap_next(h, &ev, NULL, 100);
+		r = scap_next(h, &ev, &cpu, 100);
 		if (r == -EAGAIN || r == -EINTR)
 			continue;
 		if (r < 0)
 			return live_fail(t, "scap_next: %s", scap_last_error(h));
+		if (record(t, h, ev, cpu) < 0)
+			return LIVE_FAIL;
 		if (scap_event_type(ev) != SCAP_EV_OPENAT_X && scap_event_type(ev) != SCAP_EV_OPENAT_E)
 			return live_fail(t, "a %s event was delivered: only openat was selected (the table's rows "
 					 "must stay hidden)", scap_event_name(ev));

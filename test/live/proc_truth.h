@@ -11,6 +11,7 @@
 #ifndef SCAP_TEST_PROC_TRUTH_H
 #define SCAP_TEST_PROC_TRUTH_H
 
+#include <stdio.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,6 +76,22 @@ struct proc_marker {
  * rows must stay hidden). LIVE_PASS or LIVE_FAIL.
  */
 int proc_expect_markers(struct live_test *t, struct scap *h, struct proc_marker *m, unsigned n, bool full);
+
+/*
+ * While d is set, proc_expect_markers also records each event it reads with
+ * scap_dump_event(d) and appends its JSON line (scap_event_format_proc, the
+ * line the CLI prints) to lines; proc_record(NULL, NULL) stops.
+ */
+void proc_record(struct scap_dumper *d, FILE *lines);
+/* After scap_stop: reads h until -ENODATA, recording as above. LIVE_PASS or LIVE_FAIL. */
+int proc_record_drain(struct live_test *t, struct scap *h);
+/*
+ * Replays the capture file path (the savefile engine, its process table on)
+ * and checks that every JSON line is byte for byte the recorded one (lines,
+ * rewound), the same count, and that one of them holds must_have. LIVE_PASS
+ * or LIVE_FAIL.
+ */
+int proc_replay_check(struct live_test *t, const char *path, FILE *lines, const char *must_have);
 
 /* A handle selecting openat only (the table's rows then hidden), grace_ms 0 = default. */
 struct scap *proc_open_tracking(struct live_test *t, unsigned grace_ms);

@@ -132,7 +132,10 @@ static void set_args(struct proc_truth *w, char *const *argv)
 
 int test_proc_before_capture(struct live_test *t)
 {
-	char dir[1024], want_json[3 * PATH_MAX + 256], cid[SCAP_PROC_CONTAINER_ID_LEN];
+	char dir[1024], want_json[3 * PATH_MAX + 256], cid[SCAP_PROC_CONTAINER_ID_LEN], file[PATH_MAX];
+	char cat_json[256] = "";
+	struct scap_dumper *d = NULL;
+	FILE *lines;
 	struct proc_truth truth;
 	struct proc_marker m = { .what = "the sleeper's openat" };
 	struct scap_proc p = { .sz = sizeof(p) };
@@ -199,11 +202,70 @@ int test_proc_before_capture(struct live_test *t)
 		waitpid(c, NULL, 0);
 		return LIVE_FAIL;
 	}
+	/* Recorded as `scap capture --write` does: after scap_start, each event delivered. */
+	live_tmp_path(file, sizeof(file), "before.scap");
+	lines = tmpfile();
+	if (!lines || scap_dump_open(&d, h, file, NULL) < 0) {
+		r = live_fail(t, "recording to %s: %s", file, lines ? scap_last_error(h) : strerror(errno));
+		kill(c, SIGKILL);
+		waitpid(c, NULL, 0);
+		scap_close(h);
+		if (lines)
+			fclose(lines);
+		return r;
+	}
+	proc_record(d, lines);
 	m.want = &truth;
 	if (write(go[1], "g", 1) != 1)
 		r = live_fail(t, "cannot wake the sleeper: %s", strerror(errno));
 	else
 		r = proc_expect_markers(t, h, &m, 1, true);
+	/* A process made during the capture (its clone and execve recorded for the table only). */
+	if (r == LIVE_PASS) {
+		pid_t cat = fork();
+
+		if (cat == 0) {
+			int nul = open("/dev/null", O_WRONLY);
+
+			if (nul >= 0)
+				dup2(nul, 2); /* "cat: m2: No such file": its openat is what counts */
+			if (chdir(dir) == 0)
+				execl("/bin/cat", "cat", "m2", (char *)NULL);
+			_exit(127);
+		}
+		if (cat < 0 || waitpid(cat, NULL, 0) != cat)
+			r = live_fail(t, "fork /bin/cat: %s", strerror(errno));
+		snprintf(cat_json, sizeof(cat_json),
+			 "\"tid\":%d,\"pid\":%d,\"comm\":\"cat\",\"event\":\"openat\",\"dir\":\"exit\",\"params\":"
+			 "{\"res\":-2,\"dirfd\":-100,\"pathname\":\"m2\",", (int)cat, (int)cat);
+	}
+	if (r == LIVE_PASS && scap_stop(h) < 0)
+		r = live_fail(t, "scap_stop: %s", scap_last_error(h));
+	if (r == LIVE_PASS)
+		r = proc_record_drain(t, h);
+	proc_record(NULL, NULL);
+	if (scap_dump_close(d) < 0 && r == LIVE_PASS)
+		r = live_fail(t, "scap_dump_close: %s", scap_last_error(h));
+	/* Replayed: every line as the live one, the sleeper's with what /proc showed. */
+	if (r == LIVE_PASS)
+		r = proc_replay_check(t, file, lines, want_json);
+	/* Its process known through the rows the table added: exe where the engine reads it. */
+	if (r == LIVE_PASS) {
+		const char *proc_has = proc_engine_has_task_ctx() ? "\"proc\":{\"exe\":\"/" : "\"proc\":{";
+		char *l = NULL;
+		size_t cap = 0;
+		bool seen = false;
+
+		rewind(lines);
+		while (!seen && getline(&l, &cap, lines) > 0)
+			seen = strstr(l, cat_json) && strstr(l, proc_has);
+		free(l);
+		if (!seen)
+			r = live_fail(t, "no line of the recording holds %s with %s: the cat made during the capture",
+				      cat_json, proc_has);
+	}
+	fclose(lines);
+	unlink(file);
 	/* No event changed it: its newest source is the scan. */
 	if (r == LIVE_PASS && (scap_proc_lookup(h, (uint32_t)c, &p) != 0 || !(p.flags & SCAP_PROC_F_FROM_SCAN)))
 		r = live_fail(t, "the sleeper's entry does not say it came from the scan (flags %#x)", p.flags);
