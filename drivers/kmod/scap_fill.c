@@ -914,7 +914,7 @@ static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs 
 	struct scap_evt_hdr *hdr;
 	struct scap_ring *r;
 	struct fill f;
-	u64 ts = ktime_get_boottime_ns();
+	u64 ts;
 	u64 tail, used;
 	unsigned int i;
 	u32 len;
@@ -923,7 +923,15 @@ static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs 
 	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
 		f.old_tid = take_old_tid(s);
 
+	/*
+	 * Stamped with preemption off: where the syscall tracepoints call their
+	 * probes preemptibly (upstream kernels after 6.12 made them faultable),
+	 * a stamp taken before could be followed by a preemption or a
+	 * migration, and the event committed to this or another CPU's ring
+	 * after events stamped later (docs/architecture.md, time order).
+	 */
 	preempt_disable();
+	ts = ktime_get_boottime_ns();
 	r = s->rings[smp_processor_id()];
 	if (unlikely(!r))
 		goto out;

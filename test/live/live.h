@@ -174,6 +174,7 @@ int test_clone3_child_ctx(struct live_test *t);
 int test_pidns_child_ctx(struct live_test *t);
 int test_exec_from_thread(struct live_test *t);
 int test_exit_thread(struct live_test *t);
+int test_stop_drain(struct live_test *t);
 
 /* argv[1] of the images the lifecycle tests exec (main.c runs them before anything else). */
 #define LIVE_SEGV_ARG "--live-segv"              /* dies of SIGSEGV */

@@ -62,6 +62,7 @@ static const struct {
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
 	{ "exit_thread", test_exit_thread },
+	{ "stop_drain", test_stop_drain },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
 };
