@@ -7,7 +7,7 @@
 #   2. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
 #      without the tests labelled "live";
 #   3. scripts/fuzz.sh: every libFuzzer target for SCAP_FUZZ_SECONDS (30 s)
-#      from its committed corpus (clang build in build-fuzz/; about 2 minutes
+#      from its committed corpus (clang build in build-fuzz/; about 2.5 minutes
 #      in all on CI's 2 cores, the build included);
 #   4. test/vm/run.sh, when it exists: the kernel module and the engines on
 #      Debian 12's 6.1 and 6.12, Debian 11's 5.10 and Ubuntu's 5.4, 4.15

@@ -179,7 +179,9 @@ struct scap_stats {
 	                              (yet): the backlog while capturing; after
 	                              scap_stop and reading until -ENODATA, 0; what a
 	                              caller that stops reading early leaves behind
-	                              (a capture file's END block keeps it) */
+	                              (a capture file's END block keeps it). The
+	                              rows the process table added count too: they
+	                              are read, not delivered */
 	/* The process table (section "process table" below); all 0 with proc_off. */
 	uint64_t proc_entries;     /* threads in the table now, ended ones in grace included */
 	uint64_t proc_scans;       /* scans of /proc (one per scap_start of a live engine) */
