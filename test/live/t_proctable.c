@@ -397,7 +397,7 @@ int test_proc_chain(struct live_test *t)
 
 /* ---- credentials, directory, the end and the grace period ---------------------------- */
 
-#define GRACE_MS 300u
+#define GRACE_MS 1000u
 
 static void *poke(void *arg)
 {
@@ -481,8 +481,14 @@ int test_proc_creds_exit(struct live_test *t)
 			if (scap_proc_lookup(h, (uint32_t)c, &p) == 0 && (p.flags & SCAP_PROC_F_ENDED))
 				break;
 			live_run_thread(poke, pokepath, &tid);
+			/*
+			 * Looked up after each event: a backlog read in one go (a busy
+			 * host) could take the stream past the end plus the grace period
+			 * before the first look, and the entry would be gone unseen.
+			 */
 			while (scap_next(h, &ev, NULL, 10) == 0)
-				;
+				if (scap_proc_lookup(h, (uint32_t)c, &p) == 0 && (p.flags & SCAP_PROC_F_ENDED))
+					break;
 		}
 		/* Without the task context (bpf without BTF) procexit carries no status. */
 		if (p.flags != (SCAP_PROC_F_ENDED | SCAP_PROC_F_PROC_ENDED) ||
