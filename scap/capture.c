@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "handle.h"
+#include "proc/track.h"
 
 static uint64_t boottime_ns(void)
 {
@@ -43,6 +44,8 @@ int scap_start(struct scap *h)
 	h->ever_started = true;
 	h->draining = false;
 	h->bufs.live_clock = (h->ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
+	/* After the engine: what changes during the scan is in the stream too. */
+	scap__proc_start(h);
 	return 0;
 }
 
@@ -244,6 +247,7 @@ static int next_status(struct scap *h, int r, int timeout_ms)
 }
 
 static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
+static void proc_stats_publish(struct scap *h);
 
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms)
 {
@@ -257,8 +261,10 @@ int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int t
 	if (r == 0)
 		r = next_locked(h, ev, cpu, timeout_ms);
 	/* Idle or at the end: count what is left for stats calls on other threads. */
-	if (r == -EAGAIN || r == -ENODATA)
+	if (r == -EAGAIN || r == -ENODATA) {
 		scap_bufset_unread_refresh(&h->bufs);
+		proc_stats_publish(h);
+	}
 	if (r < 0) {
 		/* After -ECANCELED, h may be freed: the message is this thread's, not h's. */
 		r = next_status(h, r, timeout_ms);
@@ -282,8 +288,23 @@ static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *c
 
 		if (r < 0)
 			return r;
-		/* What a live engine leaves out in the kernel (scap/filter/). */
-		if (h->core_filter && !scap_filter_pass(&h->filter, raw)) {
+		/* A capture file's row that only the recording handle's table took: the same here. */
+		if (__builtin_expect(h->ctx.table_only, 0)) {
+			if (h->proc) {
+				scap__proc_next(h, h->proc, raw);
+				if (h->dumper)
+					scap__dump_table_only(h->dumper, raw, c);
+			}
+			if (timeout_ms > 0 && time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
+		/*
+		 * What a live engine leaves out in the kernel (scap/filter/); with a
+		 * process table, after it (below): the table takes every event of a
+		 * file, whatever the caller replays of it.
+		 */
+		if (h->core_filter && !h->proc && !scap_filter_pass(&h->filter, raw)) {
 			if (++filtered % SCAP_FILTER_RUN == 0 && timeout_ms >= 0 &&
 			    time_left(timeout_ms, deadline) == 0)
 				return -EAGAIN;
@@ -311,11 +332,27 @@ static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *c
 			if (k < 0)
 				out = raw;
 		}
+		/* ---- the process table (scap/proc/), and the rows only it wanted ---- */
+		if (h->proc && scap__proc_next(h, h->proc, out)) {
+			/* A capture file gets them too, for its replay's table. */
+			if (h->dumper)
+				scap__dump_table_only(h->dumper, out, c);
+			if (timeout_ms > 0 && time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
+		if (h->core_filter && h->proc && !scap_filter_pass(&h->filter, out)) {
+			if (++filtered % SCAP_FILTER_RUN == 0 && timeout_ms >= 0 &&
+			    time_left(timeout_ms, deadline) == 0)
+				return -EAGAIN;
+			continue;
+		}
 		/* ---- deliver ---- */
 		SCAP_COUNT_ADD(h->events, 1);
 		if (out->flags & SCAP_EVF_TOCTOU)
 			SCAP_COUNT_ADD(h->toctou, 1);
 		*ev = (const struct scap_event *)out;
+		h->last_ev = out;
 		if (cpu)
 			*cpu = c;
 		return 0;
@@ -327,6 +364,31 @@ static int next_locked(struct scap *h, const struct scap_event **ev, unsigned *c
  * scap_next: they read the reader's counters atomically (counter.h), and
  * h->lock keeps them, settings changes and close apart.
  */
+/* The process table's counts as the reader last published them (scap_next idle). */
+static void proc_stats_seen(const struct scap *h, struct scap_stats *s)
+{
+	s->proc_entries = SCAP_COUNT_GET(h->proc_seen.proc_entries);
+	s->proc_scans = SCAP_COUNT_GET(h->proc_seen.proc_scans);
+	s->proc_evictions = SCAP_COUNT_GET(h->proc_seen.proc_evictions);
+	s->proc_lookups = SCAP_COUNT_GET(h->proc_seen.proc_lookups);
+	s->proc_lookup_misses = SCAP_COUNT_GET(h->proc_seen.proc_lookup_misses);
+	s->proc_bytes = SCAP_COUNT_GET(h->proc_seen.proc_bytes);
+}
+
+static void proc_stats_publish(struct scap *h)
+{
+	struct scap_stats s;
+
+	memset(&s, 0, sizeof(s));
+	scap__proc_stats(h, &s);
+	SCAP_COUNT_SET(h->proc_seen.proc_entries, s.proc_entries);
+	SCAP_COUNT_SET(h->proc_seen.proc_scans, s.proc_scans);
+	SCAP_COUNT_SET(h->proc_seen.proc_evictions, s.proc_evictions);
+	SCAP_COUNT_SET(h->proc_seen.proc_lookups, s.proc_lookups);
+	SCAP_COUNT_SET(h->proc_seen.proc_lookup_misses, s.proc_lookup_misses);
+	SCAP_COUNT_SET(h->proc_seen.proc_bytes, s.proc_bytes);
+}
+
 /*
  * Under h->lock: whether this thread may count the unread events itself (it
  * is the reader, or nobody reads); otherwise the reader's last count.
@@ -373,6 +435,11 @@ int scap_get_stats(struct scap *h, struct scap_stats *st)
 		s.unread += walk ? scap_bufset_unread(&h->bufs, i) : scap_bufset_unread_seen(&h->bufs, i);
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
+	/* The table changes inside scap_next: another thread gets the reader's last count. */
+	if (walk)
+		scap__proc_stats(h, &s);
+	else
+		proc_stats_seen(h, &s);
 	pthread_mutex_unlock(&h->lock);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);
@@ -427,6 +494,7 @@ void scap_close(struct scap *h)
 	h->ops->close(h->state);
 	if (h->stage.free)
 		h->stage.free(h->stage.st);
+	scap__proc_close(h);
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);

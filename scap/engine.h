@@ -24,6 +24,8 @@ struct scap_engine_config {
 	unsigned snaplen;          /* 1..SCAP_MAX_SNAPLEN */
 	bool all_syscalls;         /* true: every syscall is selected */
 	uint8_t selected[SCAP_NR_SYSCALLS]; /* 1 = capture this syscall number */
+	bool procexit;             /* deliver procexit (SCAP_EV_PROCEXIT_E): thread exits,
+	                              from the sched_process_exit tracepoint */
 	int32_t pid;               /* tgid filter, 0 = none */
 	const struct scap_open_opts *opts; /* the caller's options (engine specific fields) */
 };
@@ -69,6 +71,12 @@ struct scap_engine_ctx {
 	 */
 	bool boot_time_known;
 	int64_t boot_time_ns;
+	/*
+	 * Set by next() with each event: it is one that only the process table
+	 * takes (a capture file's table-only record): the core applies it to the
+	 * table and never delivers it.
+	 */
+	bool table_only;
 };
 
 /* printf-style helpers for engines. */
@@ -79,6 +87,14 @@ void scap_engine_logf(struct scap_engine_ctx *ctx, enum scap_log_level lvl, cons
 /* Appends one line to the handle's warnings (see scap_warnings). */
 void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A capture file's process table (the snapshot bytes of its PROCTABLE
+ * block) becomes the handle's, before any of the file's events: 0 (also
+ * when the handle keeps no table), -EBADMSG with the reason in why, or
+ * -ENOMEM.
+ */
+int scap_engine_proc_snapshot(struct scap_engine_ctx *ctx, const void *in, size_t len, char *why, size_t whylen);
 
 /* Engine flags. */
 #define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before

@@ -44,7 +44,22 @@ struct scap_text {
 	size_t len, cap;
 };
 void scap_text_appendf(struct scap_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Writes the process table's block to d when the table has its start (a
+ * /proc scan, a file's table, or scap_start for the others) and d holds no
+ * event yet (scap/capfile/dump.c); else nothing, or later.
+ */
+struct scap_dumper;
+void scap__dump_proctable(struct scap_dumper *d);
+/*
+ * Records ev, which the process table took and scap_next does not deliver
+ * (a row the table added to the selection), as a table-only record, so that
+ * a replay's table changes as the live one did. Errors stay in d (sticky).
+ */
+void scap__dump_table_only(struct scap_dumper *d, const struct scap_evt_hdr *ev, unsigned cpu);
 void scap_text_free(struct scap_text *t);
+
+struct scap_proc_track;
 
 struct scap {
 	const struct scap_engine_ops *ops;
@@ -66,6 +81,11 @@ struct scap {
 	uint64_t toctou;               /* delivered with SCAP_EVF_TOCTOU */
 	uint64_t out_of_order;         /* merged events older than one merged before them */
 	uint64_t newest_ts;            /* the newest timestamp merged so far */
+	const void *last_ev;           /* the event scap_next delivered last */
+	struct scap_proc_track *proc;  /* the process table (scap/proc/); NULL: proc_off */
+	struct scap_stats proc_seen;   /* its proc_* counts as the reader last published them */
+	struct scap_dumper *dumper;    /* the first open capture-file writer of this handle: it
+	                                  gets the process table when the table starts */
 	struct scap_text report;
 	struct scap_text warnings;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "handle.h"
+#include "proc/track.h"
 
 #define DEFAULT_BUFFER_BYTES (8u << 20)
 #define MIN_BUFFER_BYTES SCAP_MIN_BUFFER_BYTES
@@ -165,9 +166,11 @@ int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *na
 	if (!names) {
 		cfg->all_syscalls = true;
 		memset(cfg->selected, 1, sizeof(cfg->selected));
+		cfg->procexit = true;
 		return 0;
 	}
 	cfg->all_syscalls = false;
+	cfg->procexit = false;
 	memset(cfg->selected, 0, sizeof(cfg->selected));
 	if (!names[0])
 		return fail(err, errlen, -EINVAL,
@@ -179,10 +182,15 @@ int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *na
 			return fail(err, errlen, -EINVAL,
 				    "invalid option syscalls: more than %u names (is the list NULL-terminated?)",
 				    MAX_SYSCALL_NAMES);
+		if (strcmp(names[i], scap_event_info(SCAP_EV_PROCEXIT_E)->name) == 0) {
+			cfg->procexit = true;
+			continue;
+		}
 		nr = scap_syscall_nr(names[i]);
 		if (nr < 0)
 			return fail(err, errlen, -EINVAL,
-				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as openat)",
+				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as "
+				    "openat, or procexit for the end of every thread)",
 				    names[i]);
 		cfg->selected[nr] = 1;
 	}
@@ -441,6 +449,10 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	r = scap__resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
 	if (r < 0)
 		goto out_free;
+	/* The process table adds the rows it needs to the selection (scap/proc/track.h). */
+	r = scap__proc_open(h, err, errlen);
+	if (r < 0)
+		goto out_free;
 
 	/* A file to replay with a live engine would be ignored: say so rather than capture live. */
 	if (h->opts.savefile_path && strcmp(engine, "savefile") != 0) {
@@ -466,6 +478,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	if (r < 0)
 		goto out_close;
 	scap__wallclock_init(h);
+	scap__proc_engine_ready(h);
 	/* The caller's pointers (syscalls, engine_order, paths) are not ours to keep. */
 	h->opts.syscalls = NULL;
 	h->opts.engine_order = NULL;
@@ -484,6 +497,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 out_close:
 	h->ops->close(h->state);
 out_free:
+	scap__proc_close(h);
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);

@@ -10,7 +10,7 @@
 #   3. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
 #      without the tests labelled "live";
 #   4. scripts/fuzz.sh: every libFuzzer target for SCAP_FUZZ_SECONDS (30 s)
-#      from its committed corpus (clang build in build-fuzz/; about 2 minutes
+#      from its committed corpus (clang build in build-fuzz/; about 2.5 minutes
 #      in all on CI's 2 cores, the build included);
 #   5. build-tsan/ (ThreadSanitizer): the thread-safety tests (test_threads,
 #      and as root scap_threads_live and scap_reconfig_live with modern_bpf and

@@ -63,6 +63,7 @@ void cli_json_string(FILE *f, const char *s);
 
 struct cli_printer {
 	int fd;                /* where the lines go (stdout) */
+	struct scap *h;        /* the handle: its process table adds pid, comm and proc */
 	bool json;
 	bool flush_each;       /* --line-buffered or a terminal: every line at once (else
 	                          the caller flushes when the stream goes idle) */

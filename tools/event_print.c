@@ -86,7 +86,7 @@ int cli_printer_flush(struct cli_printer *p)
 int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned cpu)
 {
 	struct scap_format_opts fo = { .sz = sizeof(fo), .fmt = p->json ? SCAP_FORMAT_JSON : SCAP_FORMAT_TEXT,
-				       .ts_offset_ns = p->ts_offset_ns };
+				       .ts_offset_ns = p->ts_offset_ns, .proc_h = p->h };
 	int rc;
 
 	if (p->out_cap - p->out_len < CLI_MIN_ROOM && (rc = cli_printer_flush(p)) < 0)

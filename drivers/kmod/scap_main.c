@@ -225,6 +225,8 @@ static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 
 	if (copy_from_user(&sel, arg, sizeof(sel)))
 		return -EFAULT;
+	if (sel.kevents & ~SCAP_KMOD_KEV_ALL || sel.reserved)
+		return -EINVAL;
 	/*
 	 * The half no probe reads (the previous change waited for them to
 	 * leave it), then one store switches every syscall at once, also while
@@ -237,9 +239,10 @@ static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 			__clear_bit(nr, s->selected[gen]);
 	}
 	smp_store_release(&s->sel_gen, gen);
+	WRITE_ONCE(s->kevents, sel.kevents);
 	/* Probes still testing the old half finish before the next change rewrites it. */
 	scap_probe_sync();
-	return 0;
+	return scap_probe_update(s);
 }
 
 /* A pid or tid from user space: 0, -EFAULT or -EINVAL (negative). */

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The sys_enter and sys_exit tracepoints. They are not exported by name, so
+ * The tracepoints: sys_enter and sys_exit for every session, and
+ * sched_process_exit (procexit) and sched_process_exec (execve's old tid)
+ * only when the selection needs them. They are not exported by name, so
  * they are found by walking the kernel's tracepoints once at load.
  */
 #include <linux/tracepoint.h>
 #include <linux/compat.h>
 #include <linux/string.h>
+#include <linux/sched.h>
+#include <linux/binfmts.h>
+#include <linux/version.h>
 #include <asm/syscall.h>
 
 #include "scap_kmod.h"
 
 static struct tracepoint *tp_sys_enter;
 static struct tracepoint *tp_sys_exit;
+static struct tracepoint *tp_process_exit;
+static struct tracepoint *tp_process_exec;
 
 static void find_tp(struct tracepoint *tp, void *priv)
 {
@@ -19,6 +26,10 @@ static void find_tp(struct tracepoint *tp, void *priv)
 		tp_sys_enter = tp;
 	else if (!strcmp(tp->name, "sys_exit"))
 		tp_sys_exit = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		tp_process_exit = tp;
+	else if (!strcmp(tp->name, "sched_process_exec"))
+		tp_process_exec = tp;
 }
 
 int scap_probe_lookup(void)
@@ -28,7 +39,18 @@ int scap_probe_lookup(void)
 		pr_err("scap: the sys_enter/sys_exit tracepoints were not found (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
 		return -ENOENT;
 	}
+	/* Without these, a selection that needs them fails with ENOENT (scap_probe_update). */
+	if (!tp_process_exit || !tp_process_exec)
+		pr_warn("scap: the sched_process_exit/sched_process_exec tracepoints were not found: no procexit, and execve's old_tid is the leader's\n");
 	return 0;
+}
+
+/* The pid filter and the consumer thread, which is never captured. */
+static bool thread_wanted(struct scap_session *s)
+{
+	if (READ_ONCE(s->tgid) && current->tgid != READ_ONCE(s->tgid))
+		return false;
+	return current->pid != READ_ONCE(s->self_tid);
 }
 
 /*
@@ -43,9 +65,7 @@ static bool wanted(struct scap_session *s, long nr)
 		return false;
 	if (in_compat_syscall())
 		return false;
-	if (READ_ONCE(s->tgid) && current->tgid != READ_ONCE(s->tgid))
-		return false;
-	if (current->pid == READ_ONCE(s->self_tid))
+	if (!thread_wanted(s))
 		return false;
 	return test_bit(nr, s->selected[smp_load_acquire(&s->sel_gen)]);
 }
@@ -65,6 +85,44 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 
 	if (wanted(s, nr))
 		scap_fill_event(s, regs, nr, ret, false);
+}
+
+/*
+ * do_exit, in the ending thread (current is p), its exit_code already the
+ * wait status. 6.16 added group_dead: whether this thread was its process's
+ * last; before, the fill reads signal->live.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+static void probe_process_exit(void *data, struct task_struct *p, bool group_dead)
+#else
+static void probe_process_exit(void *data, struct task_struct *p)
+#endif
+{
+	struct scap_session *s = data;
+
+	if (!READ_ONCE(s->capturing) || !(READ_ONCE(s->kevents) & SCAP_KMOD_KEV_PROCEXIT) ||
+	    !thread_wanted(s))
+		return;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+	scap_fill_procexit(s, group_dead);
+#else
+	scap_fill_procexit(s, -1);
+#endif
+}
+
+/*
+ * A successful exec, in the task (current is p), which already has the
+ * leader's tid when a non-leader thread exec'd: keeps old_pid for that
+ * execve's exit (scap_fill.c takes it).
+ */
+static void probe_process_exec(void *data, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct scap_session *s = data;
+	u32 tid = (u32)current->pid;
+
+	if (!READ_ONCE(s->capturing) || !thread_wanted(s))
+		return;
+	atomic64_set(&s->exec_tids[tid & (SCAP_EXEC_TIDS - 1)], (s64)((u64)tid << 32 | (u32)old_pid));
 }
 
 int scap_probe_attach(struct scap_session *s)
@@ -88,10 +146,34 @@ void scap_probe_sync(void)
 	tracepoint_synchronize_unregister();
 }
 
+int scap_probe_update(struct scap_session *s)
+{
+	const unsigned long *sel = s->selected[s->sel_gen]; /* under scap_ctl_lock: the half in force */
+	bool exec = test_bit(SCAP_NR_execve, sel) || test_bit(SCAP_NR_execveat, sel);
+	int err = 0;
+
+	if ((s->kevents & SCAP_KMOD_KEV_PROCEXIT) && !s->exit_probe) {
+		err = tp_process_exit ? tracepoint_probe_register(tp_process_exit, probe_process_exit, s) : -ENOENT;
+		s->exit_probe = !err;
+	}
+	if (exec && !s->exec_probe) {
+		int e = tp_process_exec ? tracepoint_probe_register(tp_process_exec, probe_process_exec, s) : -ENOENT;
+
+		s->exec_probe = !e;
+		err = err ?: e;
+	}
+	return err;
+}
+
 /* After this returns no probe runs or will run with s: its rings may go. */
 void scap_probe_detach(struct scap_session *s)
 {
+	if (s->exec_probe)
+		tracepoint_probe_unregister(tp_process_exec, probe_process_exec, s);
+	if (s->exit_probe)
+		tracepoint_probe_unregister(tp_process_exit, probe_process_exit, s);
 	tracepoint_probe_unregister(tp_sys_enter, probe_sys_enter, s);
 	tracepoint_probe_unregister(tp_sys_exit, probe_sys_exit, s);
 	tracepoint_synchronize_unregister();
+	s->exec_probe = s->exit_probe = false;
 }

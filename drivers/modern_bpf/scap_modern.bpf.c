@@ -93,6 +93,20 @@ struct {
 	__uint(value_size, sizeof(scap_u32));
 } scap_progs SEC(".maps");
 
+/*
+ * Per thread that just exec'd: the tid that called execve, from
+ * sched_process_exec (scap_exec), for the exit's old_tid; taken by that exit.
+ * A non-leader thread's exec returns with the leader's tid, and nothing in the
+ * task remembers the old one. LRU: an exit that is never seen leaves nothing
+ * behind for long.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_exec_tids SEC(".maps");
+
 /* CPU -> its group's ring buffer; the inner map is given by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -292,6 +306,22 @@ static __always_inline scap_u32 scap_mbpf_fixed_len(const scap_u16 code)
 	}
 }
 
+/* A record of len bytes in this CPU's ring, or NULL (counted as a drop). */
+static __always_inline void *scap_mbpf_reserve(const scap_u32 len)
+{
+	scap_u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu), *rec;
+
+	if (!rb) {
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return NULL;
+	}
+	rec = bpf_ringbuf_reserve(rb, len, 0);
+	if (!rec)
+		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
+	return rec;
+}
+
 /*
  * An event whose parameters all have a fixed size (the generic event, close,
  * dup, kill, setuid, ...: the most frequent ones) is built in place in its
@@ -302,19 +332,11 @@ static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret
 						  const scap_u16 code)
 {
 	const scap_u32 len = scap_mbpf_fixed_len(code);
-	scap_u32 cpu = bpf_get_smp_processor_id();
-	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
 	struct scap_fill_ctx fc = {};
 
-	if (!rb) {
-		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+	fc.buf = scap_mbpf_reserve(len);
+	if (!fc.buf)
 		return 0;
-	}
-	fc.buf = bpf_ringbuf_reserve(rb, len, 0);
-	if (!fc.buf) {
-		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
-		return 0;
-	}
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
@@ -323,6 +345,19 @@ static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret
 	scap_fill_event(&fc, code);
 	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(len));
 	return 0;
+}
+
+/* A successful execve's old tid, kept by scap_exec; 0 when it was not kept (the event's own tid). */
+static __always_inline scap_u32 scap_mbpf_exec_old_tid(void)
+{
+	scap_u32 tid = (scap_u32)bpf_get_current_pid_tgid(), *v, old;
+
+	v = bpf_map_lookup_elem(&scap_exec_tids, &tid);
+	if (!v)
+		return 0;
+	old = *v;
+	bpf_map_delete_elem(&scap_exec_tids, &tid);
+	return old;
 }
 
 static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
@@ -343,6 +378,8 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
 	scap_mbpf_regs_args(&fc, regs);
+	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
+		fc.old_tid = scap_mbpf_exec_old_tid();
 	len = scap_fill_event(&fc, code);
 	scap_mbpf_output(&fc, len, cpu);
 	scap_mbpf_scratch_put(busy);
@@ -433,12 +470,63 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* sched_process_exit's record has group_dead since 6.16, when its arguments became (p, group_dead). */
+struct trace_event_raw_sched_process_exit___gd {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+/*
+ * procexit: a thread ends (do_exit, in that thread: current is the task, its
+ * exit_code already the wait status). Loaded and attached only when procexit
+ * is selected. The event has a fixed size: built in place.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(scap_procexit, struct task_struct *p)
+{
+	struct scap_fill_ctx fc = {};
+
+	if (!scap_started || !scap_mbpf_in_force())
+		return 0;
+	fc.pid_tgid = bpf_get_current_pid_tgid();
+	if (scap_mbpf_filtered(fc.pid_tgid))
+		return 0;
+	/* A load-time constant: the verifier never sees the second argument where it is missing. */
+	if (bpf_core_field_exists(((struct trace_event_raw_sched_process_exit___gd *)0)->group_dead))
+		fc.exit_last = (bool)ctx[1] ? SCAP_FILL_LAST_YES : SCAP_FILL_LAST_NO;
+	fc.buf = scap_mbpf_reserve(SCAP_FIXED_LEN_PROCEXIT_E);
+	if (!fc.buf)
+		return 0;
+	fc.snaplen = scap_snaplen;
+	scap_fill_event(&fc, SCAP_EV_PROCEXIT_E);
+	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(SCAP_FIXED_LEN_PROCEXIT_E));
+	return 0;
+}
+
+/*
+ * A successful execve: sched_process_exec(p, old_pid, bprm), in the task,
+ * which already has the leader's tid when a non-leader thread exec'd. Keeps
+ * the calling tid for the exit's old_tid. Loaded and attached only when
+ * execve or execveat is selected.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(scap_exec, struct task_struct *p, pid_t old_pid)
+{
+	scap_u64 pid_tgid = bpf_get_current_pid_tgid();
+	scap_u32 tid = (scap_u32)pid_tgid, old = (scap_u32)old_pid;
+
+	if (!scap_started || !scap_mbpf_in_force() || scap_mbpf_filtered(pid_tgid))
+		return 0;
+	bpf_map_update_elem(&scap_exec_tids, &tid, &old, BPF_ANY);
+	return 0;
+}
+
 /*
  * One program per row of events.def:
  *   EXIT rows: scap_x_<CODE> (tail-call target of scap_sys_exit) and
  *              scap_t_<CODE> (on syscalls/sys_exit_<name>, used instead of
  *              the dispatcher when few syscalls are selected);
- *   ENTER rows: scap_e_<CODE> on syscalls/sys_enter_<name>.
+ *   ENTER rows: scap_e_<CODE> on syscalls/sys_enter_<name>;
+ *   kernel events (SCAP_EF_NOT_SYSCALL): none here, written by hand above.
  * The generic row's per-syscall program is attached once per syscall.
  */
 #define SCAP_MBPF_PROG_EXIT(code, sc)                                                          \
@@ -452,12 +540,14 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	{                                                                                       \
 		return scap_mbpf_exit_tp(ctx, SCAP_EV_##code);                                  \
 	}
-#define SCAP_MBPF_PROG_ENTER(code, sc)                                                         \
+#define SCAP_MBPF_PROG_ENTER_0(code, sc)                                                       \
 	SEC("tracepoint/syscalls/sys_enter_" #sc)                                               \
 	int scap_e_##code(struct trace_event_raw_sys_enter *ctx)                                \
 	{                                                                                       \
 		return scap_mbpf_enter(ctx, SCAP_EV_##code);                                    \
 	}
+#define SCAP_MBPF_PROG_ENTER_1(code, sc)
+#define SCAP_MBPF_PROG_ENTER(code, sc) SCAP_CAT(SCAP_MBPF_PROG_ENTER_, SCAP_KERNEL_EVENT(sc))(code, sc)
 #define SCAP_EVENT(code, sc, dir, cat, flags, ...) SCAP_MBPF_PROG_##dir(code, sc)
 #include "../common/events.def"
 #undef SCAP_EVENT

@@ -46,7 +46,8 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
-	struct bpf_link *exec_name_link; /* raw mode without CO-RE: sched_process_exec */
+	struct bpf_link *exec_name_link; /* raw mode: sched_process_exec */
+	struct bpf_link *procexit_link;  /* raw mode: sched_process_exit */
 	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
@@ -228,25 +229,34 @@ static int attach(struct bpf_engine *e, bool need_enter)
 	int err;
 
 	if (e->objs.tp_mode)
-		return scap_bpf_tp_attach(e->ctx, e->skel, e->objs.tp_fork, e->objs.tp_exec, &e->tp);
+		return scap_bpf_tp_attach(e->ctx, e->skel, &e->objs, &e->tp);
 
-	e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
-	if (!e->exit_link) {
+	if (e->objs.syscalls)
+		e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
+	if (e->objs.syscalls && !e->exit_link) {
 		err = -errno;
 		scap_engine_errf(e->ctx, "bpf: attaching to raw tracepoint sys_exit failed: %s",
 				 strerror(-err));
 		return err;
 	}
-	/* Without the CO-RE programs (no BTF, or they did not load), execve's pathname comes from here. */
-	if (e->objs.raw_exec && !e->objs.core)
-		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel);
+	/* execve's old_tid, and without the CO-RE programs (no BTF, or they did not load) its pathname. */
+	if (e->objs.raw_exec)
+		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel, !e->objs.core);
+	if (e->objs.procexit) {
+		e->procexit_link = bpf_program__attach_raw_tracepoint(e->objs.procexit, "sched_process_exit");
+		if (!e->procexit_link) {
+			SCAP_COUNT_ADD(e->ctx->attach_failures, 1);
+			scap_engine_warnf(e->ctx, "bpf: raw tracepoint sched_process_exit did not attach (%s): "
+					  "procexit events are not captured", strerror(errno));
+		}
+	}
 	if (!need_enter)
 		return 0;
 	e->enter_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_enter, "sys_enter");
 	if (!e->enter_link) {
 		/* Exit events still come; the core marks them as having no enter. */
 		err = -errno;
-		e->ctx->attach_failures++;
+		SCAP_COUNT_ADD(e->ctx->attach_failures, 1);
 		scap_engine_warnf(e->ctx,
 				  "bpf: raw tracepoint sys_enter did not attach (%s): enter-time "
 				  "(TOCTOU) arguments are not captured",
@@ -273,11 +283,12 @@ static int read_counters(struct bpf_engine *e)
 static void unload(struct bpf_engine *e)
 {
 	scap_bpf_tp_detach(&e->tp);
+	bpf_link__destroy(e->procexit_link);
 	bpf_link__destroy(e->exec_name_link);
 	bpf_link__destroy(e->enter_link);
 	bpf_link__destroy(e->exit_link);
 	scap_bpf_loader_destroy(&e->objs);
-	e->exec_name_link = e->enter_link = e->exit_link = NULL;
+	e->procexit_link = e->exec_name_link = e->enter_link = e->exit_link = NULL;
 	e->skel = NULL;
 }
 
@@ -605,6 +616,7 @@ static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	BPF_SWAP(exit_link);
 	BPF_SWAP(enter_link);
 	BPF_SWAP(exec_name_link);
+	BPF_SWAP(procexit_link);
 	BPF_SWAP(tp);
 	BPF_SWAP(settings);
 #undef BPF_SWAP

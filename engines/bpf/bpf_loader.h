@@ -20,6 +20,9 @@ struct scap_bpf_objs {
 	bool tp_fork, tp_exec;      /* tp_mode: sched_process_fork/exec programs loaded */
 	bool tp_exec_sp;            /* tp_mode without BTF: the start_thread kprobe loaded */
 	bool raw_exec;              /* raw mode, execve selected: scap_exec_name loaded */
+	bool syscalls;              /* a syscall is selected: the sys_exit (and sys_enter) dispatchers */
+	struct bpf_program *procexit; /* procexit selected: its sched_process_exit program */
+	bool exit_gd;               /* that program has the tracepoint's group_dead (6.16+) */
 };
 
 /*

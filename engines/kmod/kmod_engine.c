@@ -130,9 +130,18 @@ static int apply_settings(struct kmod_engine *e, struct scap_engine_ctx *ctx, co
 	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++)
 		if (cfg->all_syscalls || cfg->selected[nr])
 			sel.bitmap[nr / 8] |= (uint8_t)(1u << (nr % 8));
+	sel.kevents = cfg->procexit ? SCAP_KMOD_KEV_PROCEXIT : 0;
 	if ((!e->applied || memcmp(&sel, &e->sel, sizeof(sel))) && ioctl(e->fd, SCAP_KMOD_IOC_SET_SYSCALLS, &sel) < 0) {
-		scap_engine_errf(ctx, "kmod: selecting syscalls failed: %s", strerror(errno));
-		return -errno;
+		/* The selection holds; a sched tracepoint it needs is missing from this kernel. */
+		if (errno == ENOENT) {
+			SCAP_COUNT_ADD(ctx->attach_failures, 1);
+			scap_engine_warnf(ctx, "kmod: the module found no sched_process_exit or sched_process_exec "
+					  "tracepoint: procexit events are not captured, and execve's old_tid is "
+					  "the leader's after a non-leader thread's exec");
+		} else {
+			scap_engine_errf(ctx, "kmod: selecting syscalls failed: %s", strerror(errno));
+			return -errno;
+		}
 	}
 	e->sel = sel;
 	if ((!e->applied || snaplen != e->snaplen) && ioctl(e->fd, SCAP_KMOD_IOC_SET_SNAPLEN, &snaplen) < 0) {

@@ -203,6 +203,8 @@ static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, i
 
 	s->xev = NULL;
 	s->ev = NULL;
+	s->table_only = false;
+	s->ctx->table_only = false;
 	if (s->fail) {
 		scap_engine_errf(s->ctx, "%s", s->failmsg);
 		return s->fail;
@@ -228,6 +230,7 @@ static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, i
 		return r;
 	*ev = (const struct scap_evt_hdr *)s->ev;
 	*cpu = (unsigned)r;
+	s->ctx->table_only = s->table_only;
 	return 0;
 }
 

@@ -81,6 +81,8 @@ struct sf_state {
 	uint32_t blk_seen;
 	uint64_t blk_written_ns;
 	bool in_block;
+	uint16_t blk_kind;         /* EVENTS, or EVENTS_PROC (table-only records allowed) */
+	bool table_only;           /* the event handed out last is a table-only record */
 	uint32_t next_seq;
 	uint64_t blocks;           /* whole blocks read */
 	uint64_t skipped;          /* blocks of kinds this library does not know, skipped */

@@ -88,10 +88,14 @@ int sf_check_pair(struct sf_state *s, const uint8_t *x, const uint8_t *ev, uint6
 {
 	const struct scap_event *xe = (const struct scap_event *)x, *ee = (const struct scap_event *)ev;
 
-	if (!(scap_event_flags(ee) & SCAP_EVF_TOCTOU))
+	uint16_t type = scap_event_type(ee);
+	bool exec = (type == SCAP_EV_EXECVE_X || type == SCAP_EV_EXECVEAT_X) &&
+		    (scap_event_flags(ee) & SCAP_EVF_PAIRED);
+
+	if (!(scap_event_flags(ee) & SCAP_EVF_TOCTOU) && !exec)
 		return sf_failf(s, -EBADMSG,
-				"corrupt capture file: the exit copy at offset %" PRIu64 " belongs to an event without the TOCTOU flag",
-				x_off);
+				"corrupt capture file: the exit copy at offset %" PRIu64 " belongs to an event without the "
+				"TOCTOU flag that is not a paired execve or execveat", x_off);
 	if (scap_event_type(xe) != scap_event_type(ee))
 		return sf_failf(s, -EBADMSG,
 				"corrupt capture file: the exit copy at offset %" PRIu64 " is a %s, its event a %s",

@@ -35,7 +35,7 @@ static void test_bad_values_named(void **state)
 
 	assert_int_equal(scap_set_syscalls(h, unknown), -EINVAL);
 	assert_string_equal(scap_last_error(h), "scap_set_syscalls: invalid option syscalls: unknown syscall \"opnat\" "
-						"(use x86_64 syscall names such as openat)");
+						"(use x86_64 syscall names such as openat, or procexit for the end of every thread)");
 	assert_int_equal(scap_set_syscalls(h, empty), -EINVAL);
 	assert_string_equal(scap_last_error(h), "scap_set_syscalls: invalid option syscalls: the list is empty; "
 						"pass NULL to capture every syscall");

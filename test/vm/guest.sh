@@ -198,7 +198,8 @@ check kernel_log_clean dmesg_clean
 if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ -x /bin/bench_live ] && in_phase main; then
 	echo "BENCH-BEGIN"
 	insmod /scap.ko
-	/bin/bench_live --runs 3 --window 500 kmod modern_bpf bpf
+	# shellcheck disable=SC2086 # options, split on purpose
+	/bin/bench_live --runs 3 --window 500 ${SCAP_VM_BENCH_ARGS:-} kmod modern_bpf bpf
 	rmmod scap
 	echo "BENCH-END"
 fi

@@ -23,7 +23,8 @@
 #   SCAP_VM_GUEST=my-guest.sh test/vm/run.sh   run another guest script
 #   SCAP_VM_ACCEL=tcg test/vm/run.sh   multi-threaded TCG (see ACCEL below)
 #   SCAP_VM_BENCH=1 test/vm/run.sh   also run bench_live in the guest after the
-#                                    checks (figures only: TCG distorts them)
+#                                    checks (figures only: TCG distorts them);
+#                                    SCAP_VM_BENCH_ARGS="--only fork" narrows it
 #   SCAP_VM_APPEND="clocksource=hpet" test/vm/run.sh   more kernel parameters
 #   SCAP_VM_ARCHIVE=URL SCAP_VM_SECURITY=URL   Debian mirrors (default: the
 #                                    ones this host's apt uses)
@@ -221,8 +222,8 @@ pack_initramfs() { # kver
 	# SCAP_VM_HAVE_MODERN_BPF: 1 built, 0 not built, too-old: built but
 	# this kernel is below its minimum, so it must be refused.
 	# SCAP_VM_AUTO_WANT: the engine "auto" must pick when the module is loaded.
-	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
-		"$modern" "${SCAP_VM_BENCH:-0}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
+	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_BENCH_ARGS="%s"\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_BENCH SCAP_VM_BENCH_ARGS SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
+		"$modern" "${SCAP_VM_BENCH:-0}" "${SCAP_VM_BENCH_ARGS:-}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
 	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz" ||
 		die "cpio failed"
 }
