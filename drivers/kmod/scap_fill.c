@@ -54,7 +54,7 @@
 struct fill_row {
 	u8 nparams;
 	u8 dir;
-	u8 flags;
+	u16 flags;
 	s16 nr;
 	struct scap_param_desc p[SCAP_MAX_PARAMS];
 };
@@ -117,7 +117,7 @@ struct fill {
 	u32 snaplen;
 	u32 old_tid;      /* execve exit: the tid that called it, 0 = the event's own */
 	int exit_last;    /* procexit: the tracepoint's group_dead, -1 = not given */
-	u8 row_flags;     /* SCAP_EF_* of the row */
+	u16 row_flags;    /* SCAP_EF_* of the row */
 };
 
 /*
@@ -425,6 +425,43 @@ static void put_exe(struct fill *f, unsigned int i)
 		return;
 	put_kpath(f, i, &exe->f_path);
 	fput(exe); /* never sleeps: the final release is deferred */
+}
+
+/*
+ * The file the call opened: its returned descriptor's, with a reference
+ * (fget_raw: O_PATH descriptors too), or NULL when it failed. At the exit
+ * only another thread's close or dup2 onto that number can have changed the
+ * slot since the call installed it.
+ */
+static struct file *opened_file(const struct fill *f)
+{
+	if (f->ret < 0 || f->ret > INT_MAX)
+		return NULL;
+	return fget_raw((unsigned int)f->ret);
+}
+
+static void put_opened(struct fill *f, unsigned int i)
+{
+	struct file *file = opened_file(f);
+
+	if (!file)
+		return;
+	put_kpath(f, i, &file->f_path);
+	fput(file); /* never sleeps: the final release is deferred */
+}
+
+/* SCAP_DRV_OPENED_DEV (st_dev's encoding, as stat(2) gives it) or _INO. */
+static bool opened_id(const struct fill *f, u8 id, u64 *v)
+{
+	struct file *file = opened_file(f);
+	struct inode *inode;
+
+	if (!file)
+		return false;
+	inode = file_inode(file);
+	*v = id == SCAP_DRV_OPENED_DEV ? (u64)new_encode_dev(inode->i_sb->s_dev) : (u64)inode->i_ino;
+	fput(file);
+	return true;
 }
 
 static void put_cgroup(struct fill *f, unsigned int i)
@@ -761,6 +798,9 @@ static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, 
 	case SCAP_DRV_EXIT_CORE:
 		*v = (exit_status() & 0x80) ? 1 : 0;
 		return true;
+	case SCAP_DRV_OPENED_DEV:
+	case SCAP_DRV_OPENED_INO:
+		return opened_id(f, id, v);
 	case SCAP_DRV_EXIT_LAST:
 		/*
 		 * do_exit decremented signal->live before the tracepoint; threads
@@ -823,6 +863,9 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		}
 		case SCAP_DRV_CGROUP:
 			put_cgroup(f, i);
+			break;
+		case SCAP_DRV_OPENED_PATH:
+			put_opened(f, i);
 			break;
 		}
 		break;

@@ -231,18 +231,45 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 #define SCAP_FILL_WALK_EXE 0u
 #define SCAP_FILL_WALK_CWD 1u
 #define SCAP_FILL_WALK_CGROUP 2u
+#define SCAP_FILL_WALK_FD 3u
 
-/* EXE, CWD or CGROUP, walked inline. */
-static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, struct task_struct *task,
-						      scap_u32 what)
+/*
+ * The struct file behind descriptor fd of the task, or NULL: the table as
+ * the kernel reads it (files->fdt, checked against max_fds). At a syscall's
+ * exit nothing but the thread itself (a close from another thread of the
+ * process) can have changed that slot since the call installed it.
+ */
+static __always_inline struct file *scap_fill_fd_file(struct task_struct *task, scap_s64 fd)
 {
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **arr;
+	struct file *f = NULL;
+
+	if (!fdt || fd < 0 || fd >= (scap_s64)BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	if (!arr || SCAP_FILL_READ_KERNEL(&f, sizeof(f), &arr[fd]) != 0)
+		return NULL;
+	return f;
+}
+
+/* EXE, CWD, CGROUP or the file of descriptor fd (WALK_FD), walked inline. */
+static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, struct task_struct *task,
+						      scap_u32 what, scap_s64 fd)
+{
+	struct file *f;
 	struct path p;
 
 	if (what == SCAP_FILL_WALK_CGROUP)
 		return scap_fill_cgroup(fc, task);
-	if (what == SCAP_FILL_WALK_EXE ? BPF_CORE_READ_INTO(&p, task, mm, exe_file, f_path) != 0
-				       : BPF_CORE_READ_INTO(&p, task, fs, pwd) != 0)
+	if (what == SCAP_FILL_WALK_FD) {
+		f = scap_fill_fd_file(task, fd);
+		if (!f || BPF_CORE_READ_INTO(&p, f, f_path) != 0)
+			return 0;
+	} else if (what == SCAP_FILL_WALK_EXE ? BPF_CORE_READ_INTO(&p, task, mm, exe_file, f_path) != 0
+					      : BPF_CORE_READ_INTO(&p, task, fs, pwd) != 0) {
 		return 0;
+	}
 	return scap_fill_path(fc, &p);
 }
 
@@ -260,7 +287,7 @@ static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, 
 /* Defined by the includer, after its scratch map: this CPU's scratch or NULL. */
 static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void);
 
-__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos)
+__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_s64 fd)
 {
 	struct scap_fill_scratch *s = scap_fill_walk_scratch();
 	struct scap_fill_ctx fc = {};
@@ -271,22 +298,47 @@ __noinline int scap_fill_walk(scap_u32 what, scap_u32 pos)
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.pos = pos & (SCAP_FILL_BUF_SIZE - 1u);
-	len = scap_fill_walk_inline(&fc, (struct task_struct *)bpf_get_current_task(), what);
+	len = scap_fill_walk_inline(&fc, (struct task_struct *)bpf_get_current_task(), what, fd);
 	return (int)((len & 0xffffu) | ((scap_u32)fc.flags << 16));
 }
 #endif
 
 static __always_inline scap_u32 scap_fill_walk_task(struct scap_fill_ctx *fc, struct task_struct *task,
-						    const scap_u32 what)
+						    const scap_u32 what, scap_s64 fd)
 {
 #if SCAP_FILL_WALK_SUBPROG
-	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos);
+	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fd);
 
 	fc->flags |= (scap_u8)(r >> 16);
 	return r & 0xffffu;
 #else
-	return scap_fill_walk_inline(fc, task, what);
+	return scap_fill_walk_inline(fc, task, what, fd);
 #endif
+}
+
+/* new_encode_dev: the kernel's dev_t (major << 20 | minor) as stat(2)'s st_dev has it. */
+static __always_inline scap_u64 scap_fill_encode_dev(scap_u32 dev)
+{
+	scap_u32 major = dev >> 20, minor = dev & 0xfffffu;
+
+	return (minor & 0xffu) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+/*
+ * The device or inode of the file the call opened (its returned descriptor),
+ * empty when it failed.
+ */
+static __always_inline scap_u32 scap_fill_opened_id(struct scap_fill_ctx *fc, const scap_u8 type,
+						    struct task_struct *task, const scap_u8 id)
+{
+	struct file *f = fc->ret >= 0 ? scap_fill_fd_file(task, fc->ret) : NULL;
+	struct inode *inode = f ? BPF_CORE_READ(f, f_inode) : NULL;
+
+	if (!inode)
+		return 0;
+	if (id == SCAP_DRV_OPENED_DEV)
+		return scap_fill_int(fc, type, scap_fill_encode_dev(BPF_CORE_READ(inode, i_sb, s_dev)));
+	return scap_fill_int(fc, type, BPF_CORE_READ(inode, i_ino));
 }
 
 /*
@@ -360,11 +412,18 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 			return scap_fill_int(fc, type, fc->exit_last == SCAP_FILL_LAST_YES);
 		return scap_fill_int(fc, type, BPF_CORE_READ(task, signal, live.counter) == 0);
 	case SCAP_DRV_EXE:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_EXE);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_EXE, 0);
 	case SCAP_DRV_CWD:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CWD);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CWD, 0);
 	case SCAP_DRV_CGROUP:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CGROUP);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CGROUP, 0);
+	case SCAP_DRV_OPENED_PATH:
+		if (fc->ret < 0)
+			return 0;
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_FD, fc->ret);
+	case SCAP_DRV_OPENED_DEV:
+	case SCAP_DRV_OPENED_INO:
+		return scap_fill_opened_id(fc, type, task, id);
 	case SCAP_DRV_ARGV:
 		return scap_fill_mm_argv(fc, task);
 	case SCAP_DRV_EXECFN:
