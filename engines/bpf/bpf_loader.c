@@ -185,7 +185,7 @@ static bool needs_btf(unsigned src, bool exit_gd)
 	case SCAP_DRV_VTID: case SCAP_DRV_VPID: case SCAP_DRV_CWD: case SCAP_DRV_EXE:
 	case SCAP_DRV_CGROUP: case SCAP_DRV_EXIT_STATUS: case SCAP_DRV_EXIT_CODE:
 	case SCAP_DRV_EXIT_SIGNAL: case SCAP_DRV_EXIT_CORE: case SCAP_DRV_OPENED_PATH:
-	case SCAP_DRV_OPENED_DEV: case SCAP_DRV_OPENED_INO:
+	case SCAP_DRV_OPENED_DEV: case SCAP_DRV_OPENED_INO: case SCAP_DRV_CONN_PEER:
 		return true;
 	case SCAP_DRV_EXIT_LAST:
 		return !exit_gd;

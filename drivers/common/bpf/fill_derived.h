@@ -366,6 +366,60 @@ static __always_inline scap_u32 scap_fill_exit_status(struct task_struct *task)
 	return (scap_u32)BPF_CORE_READ(task, exit_code);
 }
 
+/*
+ * connect's peer: the address its socket (argument 0) is connected to, read
+ * from the socket after a successful call, as getpeername would answer it;
+ * built in sockaddr form in tmp's far half and encoded like the caller's.
+ */
+static __always_inline scap_u32 scap_fill_conn_peer(struct scap_fill_ctx *fc, struct task_struct *task)
+{
+	scap_u8 *sa = &fc->tmp[SCAP_FILL_TMP_HALF];
+	struct unix_address *ua = NULL;
+	struct socket *sock;
+	struct sock *sk, *peer;
+	struct file *f;
+	scap_u16 fam;
+
+	if (fc->ret != 0)
+		return 0;
+	f = scap_fill_fd_file(task, (scap_s64)(scap_s32)fc->args[0]);
+	sock = f ? (struct socket *)BPF_CORE_READ(f, private_data) : NULL;
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk)
+		return 0;
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__builtin_memset(sa, 0, 28);
+	__builtin_memcpy(sa, &fam, 2);
+	switch (fam) {
+	case SCAP_FILL_AF_INET:
+		/* sockaddr_in: family, port (network order), address */
+		BPF_CORE_READ_INTO((scap_u16 *)&sa[2], sk, __sk_common.skc_dport);
+		BPF_CORE_READ_INTO((scap_u32 *)&sa[4], sk, __sk_common.skc_daddr);
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 16, 1);
+	case SCAP_FILL_AF_INET6:
+		/* sockaddr_in6: family, port, flowinfo, address (a kernel without IPv6 has no such socket) */
+		if (!bpf_core_field_exists(sk->__sk_common.skc_v6_daddr))
+			return 0;
+		BPF_CORE_READ_INTO((scap_u16 *)&sa[2], sk, __sk_common.skc_dport);
+		BPF_CORE_READ_INTO((struct in6_addr *)&sa[8], sk, __sk_common.skc_v6_daddr);
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 28, 1);
+	case SCAP_FILL_AF_UNIX:
+		/* The peer's bound name; an unbound peer is the family alone, as unix_getname says. */
+		if (!bpf_core_type_exists(struct unix_sock))
+			return 0;
+		peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+		if (peer)
+			ua = BPF_CORE_READ((struct unix_sock *)peer, addr);
+		if (!ua)
+			return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 2, 1);
+		return scap_fill_sockaddr_at(fc,
+					     (scap_u64)(unsigned long)ua + bpf_core_field_offset(struct unix_address, name),
+					     BPF_CORE_READ(ua, len), 1);
+	default:
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 2, 1);
+	}
+}
+
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
 						     const scap_u8 id)
 {
@@ -424,6 +478,8 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 	case SCAP_DRV_OPENED_DEV:
 	case SCAP_DRV_OPENED_INO:
 		return scap_fill_opened_id(fc, type, task, id);
+	case SCAP_DRV_CONN_PEER:
+		return scap_fill_conn_peer(fc, task);
 	case SCAP_DRV_ARGV:
 		return scap_fill_mm_argv(fc, task);
 	case SCAP_DRV_EXECFN:
