@@ -1011,7 +1011,7 @@ static void maybe_wake(struct scap_session *s, struct scap_ring *r)
 	if (r->head - r->wake_head < r->size / 8)
 		return;
 	r->wake_head = r->head;
-	if (wq_has_sleeper(&s->wq))
+	if (scap_wq_has_sleeper(&s->wq))
 		wake_up_interruptible(&s->wq);
 }
 
