@@ -404,8 +404,8 @@ int test_opened_truth(struct live_test *t)
 		res = one_run(t, h, r, &checked, &hidden, &hidden_flagged);
 		if (res != LIVE_PASS)
 			break;
-		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s %u/%u exact", off ? "; " : "",
-					run_names[k], checked, checked);
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s %u/%u %s", off ? "; " : "",
+					run_names[k], checked, checked, live_no_task_btf() ? "empty" : "exact");
 		if (k == RUN_FLIP || k == RUN_TOGGLE)
 			off += (size_t)snprintf(msg + off, sizeof(msg) - off,
 						" (pathname named the other file in %u, TOCTOU-flagged %u)", hidden,
