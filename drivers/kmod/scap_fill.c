@@ -814,7 +814,8 @@ static void ring_count(u64 *counter, u64 *shared)
 	WRITE_ONCE(*shared, *counter);
 }
 
-void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter)
+void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
+		     long ret, bool enter)
 {
 	const struct fill_row *row;
 	struct scap_evt_hdr *hdr;
@@ -852,7 +853,7 @@ void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long
 	f.nr = nr;
 	f.ret = ret;
 	f.snaplen = READ_ONCE(s->snaplen);
-	scap_syscall_get_arguments(current, regs, f.args);
+	scap_syscall_get_arguments(task, regs, f.args);
 	if (f.pos > f.cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;
@@ -884,8 +885,8 @@ void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long
 
 	hdr = (struct scap_evt_hdr *)f.buf;
 	hdr->ts = ts;
-	hdr->tid = current->pid;
-	hdr->pid = current->tgid;
+	hdr->tid = task->pid;
+	hdr->pid = task->tgid;
 	hdr->len = f.pos;
 	hdr->type = code;
 	hdr->nparams = row->nparams;

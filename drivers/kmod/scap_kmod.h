@@ -48,7 +48,12 @@ int scap_ring_mmap(struct scap_ring *r, struct vm_area_struct *vma);
 
 /* scap_fill.c */
 int scap_fill_init(void);
-void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter);
+/*
+ * One event of task (current, or on arm64 a new child: scap_probe.c) from
+ * its syscall registers.
+ */
+void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
+		     long ret, bool enter);
 
 /* scap_probe.c */
 int scap_probe_lookup(void);

@@ -15,6 +15,7 @@
 #define SCAP_FILL_WALK_SUBPROG 1 /* global functions: 5.6+ */
 #include "../common/bpf/fill.h"
 #include "scap_modern.h"
+#include "scap_modern_arch.h"
 #include "../common/fixed_len.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -153,21 +154,17 @@ static __always_inline bool scap_mbpf_filtered(scap_u64 pid_tgid)
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
 }
 
-#define SCAP_MBPF_TS_COMPAT 0x0002u /* x86 thread_info.status: an ia32 syscall is running */
-
 /*
  * The current thread, read once per event at sys_exit: its pid_tgid (for the
- * filter and the event header) and whether it runs an ia32 syscall. Helper
- * calls are the dearest part of a small event (every return goes through
- * the kernel's return thunk), so with a BTF task pointer (5.11+) all three
- * values come from one call and three loads.
+ * filter and the event header) and whether it runs a compat (32-bit)
+ * syscall. Helper calls are the dearest part of a small event (every return
+ * goes through the kernel's return thunk), so with a BTF task pointer
+ * (5.11+) all three values come from one call and three loads.
  *
- * 32-bit (ia32) syscalls have their own numbers and argument registers: the
- * schema describes x86_64 only, so they are not captured (docs/engines.md).
- * The kernel's own mark is TS_COMPAT, set for every ia32 syscall, including
+ * x86_64's mark is TS_COMPAT, set for every ia32 syscall, including
  * `int $0x80` from 64-bit code, which keeps the 64-bit code segment: a check
  * of the segment alone let such a call be decoded by its x86_64 number (an
- * ia32 open taken for an fstat).
+ * ia32 open taken for an fstat). arm64's is TIF_32BIT (scap_modern_arch.h).
  */
 static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 {
@@ -176,11 +173,11 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	if (scap_have_task_btf) {
 		t = bpf_get_current_task_btf();
 		*pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
-		return t->thread_info.status & SCAP_MBPF_TS_COMPAT;
+		return t->SCAP_MBPF_COMPAT_FIELD & SCAP_MBPF_COMPAT_MASK;
 	}
 	*pid_tgid = bpf_get_current_pid_tgid();
-	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) &
-	       SCAP_MBPF_TS_COMPAT;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), SCAP_MBPF_COMPAT_FIELD) &
+	       SCAP_MBPF_COMPAT_MASK;
 }
 
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
@@ -231,22 +228,6 @@ static __always_inline struct scap_fill_scratch *scap_mbpf_scratch(scap_u32 *cpu
 static __always_inline void scap_mbpf_scratch_put(scap_u32 *busy)
 {
 	*busy = 0;
-}
-
-static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
-{
-	/*
-	 * x86_64 syscall convention: rdi rsi rdx r10 r8 r9. regs is a BTF
-	 * pointer: direct loads are inline (BPF_CORE_READ would be one helper
-	 * call each, most of the cost of a small event).
-	 */
-	fc->args[0] = regs->di;
-	fc->args[1] = regs->si;
-	fc->args[2] = regs->dx;
-	fc->args[3] = regs->r10;
-	fc->args[4] = regs->r8;
-	fc->args[5] = regs->r9;
-	fc->nr = (scap_u32)regs->orig_ax;
 }
 
 /* SCAP_FIXED_LEN_<CODE> of a constant code (folds to a constant). */
@@ -366,17 +347,51 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	if (scap_mbpf_filtered(pid_tgid))
 		return 0;
 	/*
-	 * No ia32 check: the syscall trace events never fire for ia32 syscalls
-	 * on x86_64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
+	 * No compat check: the syscall trace events never fire for compat
+	 * syscalls on x86_64 and arm64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
 	 * covers this mode with its small selection.
 	 */
 	return scap_mbpf_exit((struct pt_regs *)bpf_task_pt_regs(t), ctx->ret, pid_tgid, code);
 }
 
+#if SCAP_MBPF_FORK_CHILD
+/*
+ * The child's side of clone/clone3 on arm64 (scap_modern_arch.h): the
+ * child's registers are the parent's copy with x0 = 0, so its event is the
+ * one sys_exit would have given it, under the child's ids, emitted while
+ * the parent is still in the syscall. Kernel and io_uring threads start on
+ * kernel registers, not a syscall's: skipped. bpf_task_pt_regs is 5.15+:
+ * the loader uses this program only where the helper exists.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct pt_regs *regs;
+	struct scap_mbpf_syscall *sc;
+	scap_u64 pid_tgid;
+
+	if (child->flags & (SCAP_MBPF_PF_KTHREAD | SCAP_MBPF_PF_IO_WORKER))
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(child);
+	sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs));
+	if (!sc || (child->SCAP_MBPF_COMPAT_FIELD & SCAP_MBPF_COMPAT_MASK))
+		return 0;
+	pid_tgid = (scap_u64)(scap_u32)child->tgid << 32 | (scap_u32)child->pid;
+	if (scap_mbpf_filtered(pid_tgid))
+		return 0;
+	/* The event code must be a constant here: the two rows a new task can come from. */
+	if (sc->exit_code == SCAP_EV_CLONE_X)
+		return scap_mbpf_exit(regs, 0, pid_tgid, SCAP_EV_CLONE_X);
+	if (sc->exit_code == SCAP_EV_CLONE3_X)
+		return scap_mbpf_exit(regs, 0, pid_tgid, SCAP_EV_CLONE3_X);
+	return 0;
+}
+#endif
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)regs->orig_ax);
+	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs));
 	scap_u64 pid_tgid;
 
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))

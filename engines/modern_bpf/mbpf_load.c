@@ -50,6 +50,22 @@ static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
 	return nr < SCAP_NR_SYSCALLS && (cfg->all_syscalls || cfg->selected[nr]);
 }
 
+/*
+ * arm64 returns a new task to user space without passing sys_exit: the
+ * child's side of clone/clone3 comes from scap_sched_fork, which reads the
+ * child's registers with bpf_task_pt_regs (5.15+).
+ */
+#if SCAP_ARCH_AARCH64
+static bool mbpf_fork_child_wanted(const struct scap_engine_config *cfg)
+{
+	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3);
+}
+#endif
+static bool mbpf_have_task_pt_regs(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
+}
+
 /* Typed exit and enter codes per syscall number. */
 static void mbpf_codes(const struct mbpf_row *rows, uint16_t exit_code[SCAP_NR_SYSCALLS],
 		       uint16_t enter_code[SCAP_NR_SYSCALLS])
@@ -84,8 +100,7 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	 * sys_exit costs every syscall of the system: for a few syscalls the
 	 * tracepoints win (docs/engines.md has the figures).
 	 */
-	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX &&
-		   libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
+	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX && mbpf_have_task_pt_regs();
 
 	/* Loading only what is used keeps start-up short (verification is per program). */
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -94,6 +109,10 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	}
 	if (!*tp_mode)
 		bpf_program__set_autoload(skel->progs.scap_sys_exit, true);
+#if SCAP_ARCH_AARCH64
+	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
+		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
+#endif
 	else
 		/*
 		 * No tail calls: no prog_array either. Also sidesteps a kernel race
@@ -281,6 +300,23 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
+#if SCAP_ARCH_AARCH64
+	if (bpf_program__autoload(skel->progs.scap_sched_fork)) {
+		struct bpf_link *link = bpf_program__attach(skel->progs.scap_sched_fork);
+
+		err = libbpf_get_error(link);
+		if (err) {
+			scap_engine_warnf(ctx, "modern_bpf: cannot attach to tp_btf/sched_process_fork (%s): the child's side of clone is not captured",
+					  strerror(-err));
+			ctx->attach_failures++;
+		} else if ((err = mbpf_links_add(links, link)) != 0) {
+			return err;
+		}
+	} else if (mbpf_fork_child_wanted(cfg)) {
+		scap_engine_warnf(ctx, "modern_bpf: this kernel has no bpf_task_pt_regs (Linux 5.15): on arm64 the child's side of clone is not captured (use the kmod engine)");
+		ctx->attach_failures++;
+	}
+#endif
 	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };
 	int terr = scap_platform_with_tracefs("events/syscalls", mbpf_attach_tps_job, &job);
 

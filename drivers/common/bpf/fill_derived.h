@@ -23,7 +23,14 @@ static __always_inline scap_u32 scap_fill_comm(struct scap_fill_ctx *fc)
 
 #if SCAP_FILL_CORE
 
-/* kernfs_node before 6.15 named its parent `parent`. */
+/*
+ * kernfs_node before 6.15 named its parent `parent`, from 6.15 `__parent`:
+ * both as flavours, so the program compiles against either kernel's
+ * vmlinux.h (the host's, or an older target's such as Debian 12's arm64 6.1).
+ */
+struct kernfs_node___new {
+	struct kernfs_node___new *__parent;
+} __attribute__((preserve_access_index));
 struct kernfs_node___old {
 	struct kernfs_node___old *parent;
 } __attribute__((preserve_access_index));
@@ -130,8 +137,8 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 /* kernfs_node's parent, whatever this kernel calls it. */
 static __always_inline struct kernfs_node *scap_fill_kn_parent(struct kernfs_node *kn)
 {
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
+	if (bpf_core_field_exists(((struct kernfs_node___new *)kn)->__parent))
+		return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
 	return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
 }
 
