@@ -17,10 +17,31 @@
 #
 #   scripts/gen-syscalls.sh aarch64          rewrite drivers/common/syscalls_aarch64.def
 #   scripts/gen-syscalls.sh x86_64 -         print x86_64's table instead
+#   scripts/gen-syscalls.sh --check          exit 1 when a checked-in table differs from
+#                                            what the generator gives now (ctest
+#                                            syscall_tables); 77 when no compiler for it
 #   SCAP_GEN_CC=clang\ --target=... scripts/gen-syscalls.sh ...   another compiler
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-arch=${1:?usage: gen-syscalls.sh x86_64|aarch64 [output|-]}
+if [ "${1:-}" = --check ]; then
+	rc=0 checked=0
+	for a in x86_64 aarch64; do
+		if ! command -v "$a-linux-gnu-gcc" >/dev/null; then
+			echo "SKIP $a: $a-linux-gnu-gcc is not installed (scripts/setup.sh)"
+			continue
+		fi
+		checked=$((checked + 1))
+		if "$0" "$a" - | diff -u "$root/drivers/common/syscalls_$a.def" -; then
+			echo "ok $a: drivers/common/syscalls_$a.def is what scripts/gen-syscalls.sh gives"
+		else
+			echo "FAIL $a: drivers/common/syscalls_$a.def differs from the generator's output (above): run scripts/gen-syscalls.sh $a"
+			rc=1
+		fi
+	done
+	[ "$checked" -gt 0 ] || exit 77
+	exit $rc
+fi
+arch=${1:?usage: gen-syscalls.sh x86_64|aarch64 [output|-] | --check}
 out=${2:-$root/drivers/common/syscalls_$arch.def}
 case $arch in
 x86_64 | aarch64) ;;

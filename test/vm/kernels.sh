@@ -107,7 +107,7 @@ ubuntu_keyring() {
 # ABI). Sets KVER, KDIR (the headers) and KCC (the compiler to build modules
 # with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
-	local rel=${1%%:*} ver meta=linux-image-$KARCH out root deb pkgs cc_name image kbuild
+	local rel=${1%%:*} ver meta=linux-image-$KARCH out root deb pkgs cc_name image kbuild kver_deb
 	case $rel in ubuntu-*)
 		fetch_ubuntu_kernel "$@"
 		return
@@ -141,9 +141,11 @@ fetch_kernel() { # spec
 			# source version); the image without the EFI signature
 			# wrapper is the plain Image qemu boots.
 			kbuild=$(echo "$pkgs" | grep '^linux-kbuild-')
+			kver_deb=$(apt_rel "$rel" apt-cache show "linux-headers-$KVER" 2>/dev/null |
+				sed -n 's/^Version: //p' | head -n1)
 			pkgs=$(echo "$pkgs" | grep -v '^linux-kbuild-')
 			image=linux-image-$KVER-unsigned
-			(cd "$out/deb" && KARCH=amd64 && apt_setup "$rel" && apt_rel "$rel" apt-get download $kbuild) \
+			(cd "$out/deb" && KARCH=amd64 && apt_setup "$rel" && apt_rel "$rel" apt-get download "$kbuild=$kver_deb") \
 				>"$out/download-kbuild.log" 2>&1 ||
 				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"
 		fi

@@ -121,7 +121,7 @@ build_modules() { # kver kdir cc
 # refused.
 min_kernel() { # column (1 modern_bpf, 2 bpf, 3 kmod) [uname -m, default x86_64]
 	sed -n 's/^[[:space:]]*{ "'"${2:-x86_64}"'",[[:space:]]*{ *\(.*\) } },$/\1/p' "$ROOT/platform/engine_check.c" |
-		tr -d '{} ' | cut -d, -f$((2 * $1 - 1)),$((2 * $1)) | tr , .
+		tr -d '{} ' | sed 's/,[A-Z_][A-Z0-9_]*//g' | cut -d, -f$((2 * $1 - 1)),$((2 * $1)) | tr , .
 }
 uname_m() { [ "$1" = arm64 ] && echo aarch64 || echo x86_64; } # Debian arch -> uname -m
 below() { # kver min: is the kernel's major.minor below min?
@@ -170,7 +170,7 @@ build_static() { # amd64|arm64
 		# The eBPF programs are compiled against this architecture's
 		# kernel BTF, cut out of the first of its kernels in the list
 		# (CO-RE relocates them on the others).
-		for k in "${!ARCH_OF[@]}"; do [ "${ARCH_OF[$k]}" = "$a" ] && break; done
+		for k in "${KDIRS[@]}"; do k=${k%%|*}; [ "${ARCH_OF[$k]}" = "$a" ] && break; done
 		btf=$WORK/$k/vmlinux.btf
 		[ -s "$btf" ] || python3 "$ROOT/scripts/btf-from-image.py" "$WORK/$k/vmlinuz" "$btf" ||
 			die "cannot cut the BTF out of $WORK/$k/vmlinuz"
