@@ -23,7 +23,7 @@
  * child_tid, tls; arm64 (CONFIG_CLONE_BACKWARDS) flags, stack, parent_tid,
  * tls, child_tid.
  */
-#if SCAP_ARCH_AARCH64
+#ifdef SCAP_ARCH_AARCH64
 #define SCAP_CLONE_ARG_CHILD_TID 4
 #define SCAP_CLONE_ARG_TLS 3
 #else

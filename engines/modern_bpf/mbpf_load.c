@@ -55,7 +55,7 @@ static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
  * child's side of clone/clone3 comes from scap_sched_fork, which reads the
  * child's registers with bpf_task_pt_regs (5.15+).
  */
-#if SCAP_ARCH_AARCH64
+#ifdef SCAP_ARCH_AARCH64
 static bool mbpf_fork_child_wanted(const struct scap_engine_config *cfg)
 {
 	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3);
@@ -109,7 +109,7 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	}
 	if (!*tp_mode)
 		bpf_program__set_autoload(skel->progs.scap_sys_exit, true);
-#if SCAP_ARCH_AARCH64
+#ifdef SCAP_ARCH_AARCH64
 	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
 		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
 #endif
@@ -300,7 +300,7 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
-#if SCAP_ARCH_AARCH64
+#ifdef SCAP_ARCH_AARCH64
 	if (bpf_program__autoload(skel->progs.scap_sched_fork)) {
 		struct bpf_link *link = bpf_program__attach(skel->progs.scap_sched_fork);
 
