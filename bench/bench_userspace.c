@@ -9,6 +9,9 @@
  *   next+decode  ... and every parameter decoded with scap_event_param
  *   next+json    ... and the event formatted as the CLI's JSON line
  *   next+text    ... or as the CLI's text line
+ *   next+dump    ... or recorded with scap_dump_event into a capture file in
+ *                $TMPDIR (default options: 256 KiB blocks, flush and
+ *                fdatasync every second; use a tmpfs to leave the disk out)
  * Each variant runs --runs times over --events events; the table gives the
  * median events/s and ns/event and the spread (min..max events/s).
  *
@@ -23,12 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scap/scap.h"
 #include "scap/bufset.h"
 
-enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_MAX };
-static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text" };
+enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_DUMP, V_MAX };
+static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text",
+					   "next+dump" };
 
 static volatile uint64_t sink; /* keeps the compiler from dropping the work */
 
@@ -48,8 +53,9 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 		.unpaired = v != V_PAIRED,
 	};
 	static char json[128 * 1024];
-	char err[SCAP_ERRBUF_SIZE];
+	char err[SCAP_ERRBUF_SIZE], path[256];
 	const struct scap_event *ev;
+	struct scap_dumper *d = NULL;
 	struct scap *h;
 	uint64_t n = 0, acc = 0;
 	unsigned cpu;
@@ -62,6 +68,15 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 		return r;
 	}
 	scap_start(h);
+	if (v == V_DUMP) {
+		snprintf(path, sizeof(path), "%s/bench_userspace_%d.scap", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			 (int)getpid());
+		if (scap_dump_open(&d, h, path, NULL) < 0) {
+			fprintf(stderr, "bench_userspace: %s\n", scap_last_error(h));
+			scap_close(h);
+			return -EIO;
+		}
+	}
 	t0 = now_s();
 	while ((r = scap_next(h, &ev, &cpu, 0)) == 0) {
 		n++;
@@ -78,9 +93,16 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 			acc += (uint64_t)scap_event_format_json(ev, cpu, json, sizeof(json));
 		} else if (v == V_TEXT) {
 			acc += (uint64_t)scap_event_format(ev, cpu, SCAP_FORMAT_TEXT, json, sizeof(json), NULL);
+		} else if (v == V_DUMP) {
+			acc += (uint64_t)scap_dump_event(d, ev, cpu);
 		} else {
 			acc += scap_event_len(ev);
 		}
+	}
+	if (d) {
+		scap_stop(h);
+		acc += (uint64_t)scap_dump_close(d);
+		unlink(path);
 	}
 	*secs = now_s() - t0;
 	sink = acc;

@@ -41,7 +41,47 @@ void scap_bufset_free(struct scap_bufset *s)
 	free(s->heads);
 	free(s->ts);
 	free(s->heap);
+	free(s->empty_at);
 	scap_bufset_init(s);
+}
+
+/* The longest commit delay seen lately and when; relaxed atomics: a hint shared by handles. */
+static uint64_t g_delay_ns, g_delay_at_ns;
+
+/* What was learned, halved for each decay period since without a delay as long. */
+static uint64_t decayed(uint64_t now_ns, uint64_t *at_out)
+{
+	uint64_t cur = __atomic_load_n(&g_delay_ns, __ATOMIC_RELAXED);
+	uint64_t at = __atomic_load_n(&g_delay_at_ns, __ATOMIC_RELAXED);
+
+	while (cur && now_ns > at + SCAP_BUFSET_DECAY_NS) {
+		cur /= 2;
+		at += SCAP_BUFSET_DECAY_NS;
+	}
+	if (at_out)
+		*at_out = at;
+	return cur;
+}
+
+void scap_bufset_note_delay(uint64_t late_ns, uint64_t now_ns)
+{
+	uint64_t at, cur = decayed(now_ns, &at);
+
+	if (late_ns >= cur) {
+		cur = late_ns;
+		at = now_ns;
+	}
+	__atomic_store_n(&g_delay_ns, cur, __ATOMIC_RELAXED);
+	__atomic_store_n(&g_delay_at_ns, at, __ATOMIC_RELAXED);
+}
+
+uint64_t scap_bufset_window_ns(uint64_t now_ns)
+{
+	uint64_t w = 2 * decayed(now_ns, NULL);
+
+	if (w < SCAP_BUFSET_SETTLE_NS)
+		return SCAP_BUFSET_SETTLE_NS;
+	return w > SCAP_BUFSET_SETTLE_MAX_NS ? SCAP_BUFSET_SETTLE_MAX_NS : w;
 }
 
 int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b)
@@ -72,10 +112,15 @@ int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b)
 		if (!heap)
 			return -ENOMEM;
 		s->heap = heap;
+		ts = realloc(s->empty_at, cap * sizeof(*ts));
+		if (!ts)
+			return -ENOMEM;
+		s->empty_at = ts;
 		s->cap = cap;
 	}
 	s->bufs[s->n] = b;
 	s->ts[s->n] = 0;
+	s->empty_at[s->n] = 0;
 	s->n++;
 	/* The merge may switch to its heap: forget the cached heads, peek again. */
 	for (i = 0; i < s->n; i++)
@@ -138,14 +183,32 @@ static void heap_push(struct scap_bufset *s, unsigned i)
 	h[pos] = i;
 }
 
+static uint64_t boottime_ns(void);
+
+/*
+ * An event stamped before its buffer was last seen empty was still being
+ * written then: how much earlier is a commit delay the window must cover.
+ * Cost per event: one load and one compare (empty_at is 0 unless the buffer
+ * was seen empty while an event was held back).
+ */
+static void note_late(struct scap_bufset *s, unsigned i)
+{
+	if (s->ts[i] < s->empty_at[i])
+		scap_bufset_note_delay(s->empty_at[i] - s->ts[i], s->empty_at[i]);
+	s->empty_at[i] = 0;
+}
+
 static inline void peek_into(struct scap_bufset *s, unsigned i)
 {
 	struct scap_buf *b = s->bufs[i];
 	const struct scap_evt_hdr *h = b->ops->peek(b);
 
 	s->heads[i] = h;
-	if (h)
+	if (h) {
 		s->ts[i] = hdr_ts(h);
+		if (s->empty_at[i])
+			note_late(s, i);
+	}
 }
 
 static void repeek_empty(struct scap_bufset *s)
@@ -202,28 +265,35 @@ static bool any_empty(const struct scap_bufset *s)
 }
 
 /*
- * Whether the candidate must wait: it is younger than the settle time and a
- * buffer is empty, so an older event may still be on its way there. The clock
- * is read BEFORE the empty buffers are looked at again: whatever they receive
- * later was stamped after now - SCAP_BUFSET_SETTLE_NS (an event is committed
- * within microseconds of its stamp).
+ * Whether the candidate must wait: it is younger than the settle window and
+ * a buffer is empty, so an older event may still be on its way there. The
+ * clock is read BEFORE the empty buffers are looked at again: whatever they
+ * receive later was stamped after now - window, unless its CPU stalled
+ * between stamp and commit for longer than the window; each buffer still
+ * empty is noted with that time, so that such a delay is measured when its
+ * event shows up (note_late) and widens the window.
  */
 static bool must_hold(struct scap_bufset *s, int *best)
 {
-	uint64_t now;
+	uint64_t now, window;
+	unsigned i;
 
 	if (s->ts[*best] < s->settled_before || !any_empty(s))
 		return false;
 	now = boottime_ns();
 	repeek_empty(s);
-	s->settled_before = now > SCAP_BUFSET_SETTLE_NS ? now - SCAP_BUFSET_SETTLE_NS : 0;
+	for (i = 0; i < s->n; i++)
+		if (!s->heads[i])
+			s->empty_at[i] = now;
+	window = scap_bufset_window_ns(now);
+	s->settled_before = now > window ? now - window : 0;
 	*best = find_min(s);
 	return s->ts[*best] >= s->settled_before && any_empty(s);
 }
 
 uint64_t scap_bufset_held_until(const struct scap_bufset *s)
 {
-	return s->held_ts ? s->held_ts + SCAP_BUFSET_SETTLE_NS : 0;
+	return s->held_ts ? s->held_ts + scap_bufset_window_ns(s->held_ts) : 0;
 }
 
 const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx)
@@ -274,6 +344,19 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 	if (idx)
 		*idx = (unsigned)best;
 	return s->heads[best];
+}
+
+uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i)
+{
+	struct scap_buf *b = s->bufs[i];
+	uint64_t n;
+
+	if (!b->ops->pending)
+		return b->unread;
+	n = b->ops->pending(b);
+	if (s->last == (int)i && n)
+		n--;
+	return n;
 }
 
 void scap_bufset_release(struct scap_bufset *s)

@@ -30,6 +30,11 @@ struct scap_buf_ops {
 	 * consume() once enough has been read, to keep the producer fed.
 	 */
 	void (*release)(struct scap_buf *b);
+	/*
+	 * Optional: how many events are readable now, the one peek() would
+	 * return included; never consumes. For scap_stats.unread.
+	 */
+	uint64_t (*pending)(struct scap_buf *b);
 };
 
 /* One buffer. Engines embed it in their own struct and fill ops/priv/cpu. */
@@ -42,6 +47,8 @@ struct scap_buf {
 	uint64_t drops_buffer_full;
 	uint64_t drops_other;
 	uint64_t kernel_events;
+	/* Events left unread, for a buffer without ops->pending (savefile: the original's). */
+	uint64_t unread;
 	/* Kept by the core. */
 	uint64_t delivered;
 };
@@ -60,16 +67,31 @@ struct scap_bufset {
 	/*
 	 * Live engines stamp an event (CLOCK_BOOTTIME) a little before they
 	 * commit it, so a buffer seen empty may still receive an older event.
-	 * With live_clock set, an event younger than SCAP_BUFSET_SETTLE_NS is
-	 * held back while some buffer is empty, until what was stamped before
-	 * it has had time to land.
+	 * With live_clock set, an event younger than the settle window is held
+	 * back while some buffer is empty, until what was stamped before it has
+	 * had time to land. The window is learned (scap_bufset_window_ns).
 	 */
 	bool live_clock;
 	uint64_t settled_before;           /* boot-time ns: older events may go out */
 	uint64_t held_ts;                  /* ts of the event held back, 0 = none */
+	uint64_t *empty_at;                /* boot-time ns buffer i was last seen empty, 0 = not since */
 };
 
+/*
+ * The settle window: at least SCAP_BUFSET_SETTLE_NS, and twice the longest
+ * commit delay seen lately (an event found in a buffer after that buffer was
+ * seen empty at a time later than its stamp), up to SCAP_BUFSET_SETTLE_MAX_NS.
+ * A host whose CPUs stall between the stamp and the commit (a hypervisor
+ * that deschedules a vCPU, an emulator) widens it; it halves back every
+ * SCAP_BUFSET_DECAY_NS without such a delay (now_ns: CLOCK_BOOTTIME). One
+ * value per process: it is a property of the host.
+ */
 #define SCAP_BUFSET_SETTLE_NS 1000000ull
+#define SCAP_BUFSET_SETTLE_MAX_NS 100000000ull
+#define SCAP_BUFSET_DECAY_NS 10000000000ull
+uint64_t scap_bufset_window_ns(uint64_t now_ns);
+/* Records a commit delay of late_ns seen at boot-time now_ns (tests, and the merge). */
+void scap_bufset_note_delay(uint64_t late_ns, uint64_t now_ns);
 
 /* Boot-time ns at which the held-back event settles, 0 if none is held. */
 uint64_t scap_bufset_held_until(const struct scap_bufset *s);
@@ -87,5 +109,10 @@ int scap_bufset_add(struct scap_bufset *s, struct scap_buf *b);
 const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx);
 /* Calls release() on every buffer. */
 void scap_bufset_release(struct scap_bufset *s);
+/*
+ * Events stored in buffer i and not handed out yet (the one handed out last
+ * is still in its buffer until the next call, and is not counted).
+ */
+uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i);
 
 #endif

@@ -10,6 +10,14 @@
 
 #include "handle.h"
 
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int scap_start(struct scap *h)
 {
 	int r;
@@ -30,6 +38,8 @@ int scap_start(struct scap *h)
 	}
 	h->started = true;
 	h->ever_started = true;
+	h->draining = false;
+	h->bufs.live_clock = (h->ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
 	return 0;
 }
 
@@ -51,6 +61,9 @@ int scap_stop(struct scap *h)
 		}
 	}
 	h->started = false;
+	/* What is in the buffers stays readable: scap_next drains it (drain_next). */
+	h->stopped_ns = boottime_ns();
+	h->draining = false;
 	return 0;
 }
 
@@ -107,6 +120,33 @@ static int sleep_until_boottime(uint64_t until_ns, int max_ms)
 	return r == EINTR ? -EINTR : 0;
 }
 
+/*
+ * A stopped handle: the producers are off, so what the buffers hold is all
+ * there will be. Once the events stamped before the stop have had the settle
+ * window to land, every buffer is read to its end in timestamp order, with no
+ * holding back and no waiting; then -ENODATA.
+ */
+static int drain_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *cpu)
+{
+	const struct scap_evt_hdr *e;
+
+	if (!h->draining) {
+		int r = h->bufs.live_clock ? sleep_until_boottime(h->stopped_ns + scap_bufset_window_ns(h->stopped_ns), -1) : 0;
+
+		if (r < 0)
+			return r;
+		h->bufs.live_clock = false;
+		/* Forget the heads seen empty: look at every buffer again. */
+		scap_bufset_release(&h->bufs);
+		h->draining = true;
+	}
+	e = scap_bufset_next(&h->bufs, cpu);
+	if (!e)
+		return -ENODATA;
+	*raw = e;
+	return 0;
+}
+
 /* The next raw event, from the engine itself or from the merge of its buffers. */
 static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *cpu,
 		    int timeout_ms, uint64_t deadline)
@@ -117,6 +157,8 @@ static int raw_next(struct scap *h, const struct scap_evt_hdr **raw, unsigned *c
 
 	if (h->ops->next)
 		return h->ops->next(h->state, raw, cpu, time_left(timeout_ms, deadline));
+	if (!h->started)
+		return drain_next(h, raw, cpu);
 	for (;;) {
 		const struct scap_evt_hdr *e = scap_bufset_next(&h->bufs, cpu);
 		int left;
@@ -250,6 +292,8 @@ int scap_get_stats(struct scap *h, struct scap_stats *st)
 	s.attach_failures = h->ctx.attach_failures;
 	s.exits_without_enter = h->ctx.exits_without_enter;
 	s.out_of_order = h->out_of_order;
+	for (i = 0; i < h->bufs.n; i++)
+		s.unread += scap_bufset_unread(&h->bufs, i);
 	if (h->stage.stats)
 		h->stage.stats(h->stage.st, &s);
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
@@ -280,6 +324,7 @@ int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats
 	s.drops_other = b->drops_other;
 	s.drops = b->drops_buffer_full + b->drops_other;
 	s.kernel_events = b->kernel_events;
+	s.unread = scap_bufset_unread(&h->bufs, idx);
 	s.bytes = b->bytes;
 	s.sz = sz < sizeof(s) ? sz : sizeof(s);
 	memcpy(st, &s, s.sz);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "scap/scap.h"
 #include "bufset.h"
@@ -48,6 +49,13 @@ struct scap_engine_ctx {
 	 * file recorded with pairing on): the core then adds no pairing stage.
 	 */
 	bool events_paired;
+	/*
+	 * Set by init when the engine reads a file (savefile): its device and
+	 * inode, so that scap_dump_open refuses to write onto it.
+	 */
+	bool input_set;
+	dev_t input_dev;
+	ino_t input_ino;
 };
 
 /* printf-style helpers for engines. */

@@ -55,6 +55,8 @@ struct scap {
 	bool started;
 	bool ever_started;
 	bool ended;                    /* the engine said -ENODATA */
+	bool draining;                 /* stopped, settled: reading the buffers to their end */
+	uint64_t stopped_ns;           /* CLOCK_BOOTTIME of the last scap_stop */
 	uint64_t events;               /* delivered by scap_next */
 	uint64_t toctou;               /* delivered with SCAP_EVF_TOCTOU */
 	uint64_t out_of_order;         /* merged events older than one merged before them */

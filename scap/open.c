@@ -18,6 +18,13 @@
 #define MAX_CPUS_PER_BUFFER 4096u
 #define MAX_SYSCALL_NAMES 4096u
 #define DEFAULT_PAIRING_PENDING 65536u
+/*
+ * A thread has at most one pending enter, and Linux has at most
+ * PID_MAX_LIMIT (2^22) threads: more pending enters cannot be used. The same
+ * limit bounds a process id.
+ */
+#define MAX_PAIRING_PENDING 4194304u
+#define MAX_PID 4194304
 #define DEFAULT_SYNTHETIC_CPUS 4u
 
 /* Every engine scap knows, built in or not, to tell "unknown" from "not built". */
@@ -140,9 +147,14 @@ static int opts_load(struct scap_open_opts *o, const struct scap_open_opts *in, 
 	if (o->cpus_per_buffer > MAX_CPUS_PER_BUFFER)
 		return fail(err, errlen, -EINVAL, "invalid option cpus_per_buffer=%u: must be between 1 and %u",
 			    o->cpus_per_buffer, MAX_CPUS_PER_BUFFER);
-	if (o->pid < 0)
-		return fail(err, errlen, -EINVAL, "invalid option pid=%d: must be a process id, or 0 for all",
-			    (int)o->pid);
+	if (o->pid < 0 || o->pid > MAX_PID)
+		return fail(err, errlen, -EINVAL,
+			    "invalid option pid=%d: must be a process id (1..%d), or 0 for all", (int)o->pid, MAX_PID);
+	if (o->pairing_max_pending > MAX_PAIRING_PENDING)
+		return fail(err, errlen, -EINVAL,
+			    "invalid option pairing_max_pending=%u: must be between 1 and %u (one pending enter "
+			    "per thread, and Linux has at most %u threads), or 0 for %u", o->pairing_max_pending,
+			    MAX_PAIRING_PENDING, MAX_PAIRING_PENDING, DEFAULT_PAIRING_PENDING);
 	return 0;
 }
 
@@ -425,6 +437,14 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	if (r < 0)
 		goto out_free;
 
+	/* A file to replay with a live engine would be ignored: say so rather than capture live. */
+	if (h->opts.savefile_path && strcmp(engine, "savefile") != 0) {
+		r = fail(err, errlen, -EINVAL,
+			 "invalid option savefile_path=%s: only the savefile engine replays a file, and engine \"%s\" "
+			 "was asked for: open \"savefile\" to replay it, or leave savefile_path out to capture live",
+			 h->opts.savefile_path, engine);
+		goto out_free;
+	}
 	if (h->opts.pid && (strcmp(engine, "auto") == 0 ||
 			    (scap_engine_find(engine) && (scap_engine_find(engine)->flags & SCAP_ENGINE_F_LIVE)))) {
 		r = check_pid(h->opts.pid, err, errlen);

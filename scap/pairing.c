@@ -2,13 +2,19 @@
 /*
  * Enter/exit pairing (see pairing.h for the contract).
  *
- * Pending enters live in a fixed pool of max_pending entries, indexed by tid
- * through an open-addressing hash table (linear probing, backward-shift
+ * Pending enters live in a pool of at most max_pending entries, indexed by
+ * tid through an open-addressing hash table (linear probing, backward-shift
  * deletion) and chained in arrival order so that the oldest is evicted first
  * when the pool is full. A thread has at most one pending enter: a thread
  * runs one syscall at a time.
+ *
+ * The pool starts small and doubles (the table with it) as enters pile up:
+ * opening a handle costs no more than what its stream will use (a replay or
+ * a fuzz input with no enters, none at all), and the bound is only reached
+ * by a capture that holds that many enters at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +23,7 @@
 #include "pairing.h"
 
 #define PAIRING_DEFAULT_MAX 65536u
+#define PAIRING_FIRST_POOL 64u
 #define NO_SLOT UINT32_MAX
 
 enum row_kind { ROW_PLAIN = 0, ROW_ENTER, ROW_EXIT };
@@ -38,9 +45,10 @@ struct pending {
 };
 
 struct scap_pairing {
-	struct row_map rows[SCAP_EV_MAX];
+	const struct row_map *rows;      /* the schema's, built once per process */
 	struct pending *pool;
 	uint32_t max, used;
+	uint32_t cap;                    /* entries allocated, <= max */
 	uint32_t free_head;              /* free entries chained through .newer */
 	uint32_t oldest, newest;
 	uint32_t *table;                 /* hash: tid -> pool index, NO_SLOT empty */
@@ -60,11 +68,14 @@ static bool src_is_arg(unsigned src)
 	return SCAP_SRC_IS_ARG(src);
 }
 
-static void build_row_maps(struct scap_pairing *p)
+static struct row_map g_rows[SCAP_EV_MAX];
+static pthread_once_t g_rows_once = PTHREAD_ONCE_INIT;
+
+static void build_row_maps(void)
 {
 	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
 		const struct scap_event_info *x = scap_event_info(c);
-		struct row_map *m = &p->rows[c];
+		struct row_map *m = &g_rows[c];
 
 		if (!x || !(x->flags & SCAP_EF_TOCTOU))
 			continue;
@@ -92,29 +103,63 @@ static void build_row_maps(struct scap_pairing *p)
 	}
 }
 
+static uint32_t hash_tid(uint32_t tid);
+
+/*
+ * Makes room for cap entries (cap <= max) and a table of at least twice as
+ * many buckets, rehashing what is pending. The new entries join the free
+ * list. 0 or -ENOMEM (then nothing changed).
+ */
+static int pool_grow(struct scap_pairing *p, uint32_t cap)
+{
+	uint64_t buckets = 16;
+	struct pending *pool;
+	uint32_t *table;
+
+	while (buckets < 2ull * cap)
+		buckets <<= 1;
+	pool = realloc(p->pool, (size_t)cap * sizeof(*pool));
+	if (!pool)
+		return -ENOMEM;
+	p->pool = pool;
+	table = malloc((size_t)buckets * sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	memset(table, 0xff, (size_t)buckets * sizeof(*table));
+	memset(pool + p->cap, 0, (size_t)(cap - p->cap) * sizeof(*pool));
+	for (uint32_t i = p->cap; i < cap; i++)
+		pool[i].newer = i + 1 < cap ? i + 1 : p->free_head;
+	p->free_head = p->cap;
+	/* Every pending entry into the new table (linear probing from its home). */
+	for (uint32_t i = p->oldest; i != NO_SLOT; i = pool[i].newer) {
+		uint32_t s = hash_tid(pool[i].tid) & (uint32_t)(buckets - 1);
+
+		while (table[s] != NO_SLOT)
+			s = (s + 1) & (uint32_t)(buckets - 1);
+		table[s] = i;
+	}
+	free(p->table);
+	p->table = table;
+	p->mask = (uint32_t)(buckets - 1);
+	p->cap = cap;
+	return 0;
+}
+
 int scap_pairing_new(struct scap_pairing **out, unsigned max_pending)
 {
 	struct scap_pairing *p = calloc(1, sizeof(*p));
-	uint32_t buckets = 16;
 
 	if (!p)
 		return -ENOMEM;
+	pthread_once(&g_rows_once, build_row_maps);
+	p->rows = g_rows;
 	p->max = max_pending ? max_pending : PAIRING_DEFAULT_MAX;
-	while (buckets < 2 * p->max)
-		buckets <<= 1;
-	p->mask = buckets - 1;
-	p->pool = calloc(p->max, sizeof(*p->pool));
-	p->table = malloc(buckets * sizeof(*p->table));
-	if (!p->pool || !p->table) {
+	p->free_head = NO_SLOT;
+	p->oldest = p->newest = NO_SLOT;
+	if (pool_grow(p, p->max < PAIRING_FIRST_POOL ? p->max : PAIRING_FIRST_POOL) < 0) {
 		scap_pairing_free(p);
 		return -ENOMEM;
 	}
-	memset(p->table, 0xff, buckets * sizeof(*p->table));
-	for (uint32_t i = 0; i < p->max; i++)
-		p->pool[i].newer = i + 1 < p->max ? i + 1 : NO_SLOT;
-	p->free_head = 0;
-	p->oldest = p->newest = NO_SLOT;
-	build_row_maps(p);
 	*out = p;
 	return 0;
 }
@@ -124,7 +169,7 @@ void scap_pairing_free(struct scap_pairing *p)
 	if (!p)
 		return;
 	if (p->pool)
-		for (uint32_t i = 0; i < p->max; i++)
+		for (uint32_t i = 0; i < p->cap; i++)
 			free(p->pool[i].bytes);
 	free(p->pool);
 	free(p->table);
@@ -202,6 +247,13 @@ static int hold_enter(struct scap_pairing *p, const struct scap_evt_hdr *ev)
 		/* The same thread entered again: its previous syscall never exited for us. */
 		p->st.stale++;
 		remove_at(p, s);
+	}
+	if (p->used == p->cap && p->cap < p->max) {
+		uint32_t cap = p->cap > p->max / 2 ? p->max : 2 * p->cap;
+
+		/* Without memory for more, the bound is where we are: evict as when full. */
+		if (pool_grow(p, cap) < 0)
+			p->max = p->cap;
 	}
 	if (p->used == p->max) {
 		p->st.evicted++;

@@ -16,7 +16,8 @@ PACKAGES=(
 	build-essential    # gcc, make, libc headers
 	cmake
 	pkg-config
-	clang              # compiles the eBPF programs (-target bpf)
+	clang              # compiles the eBPF programs (-target bpf), and the fuzz targets
+	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (scripts/fuzz.sh)
 	llvm               # llvm-strip for the BPF objects
 	libbpf-dev         # loader of the eBPF engines (1.1.2 on Debian 12)
 	bpftool            # generates the BPF skeletons at build time

@@ -6,8 +6,12 @@
 #      (which capture from this kernel as root, and skip themselves otherwise);
 #   2. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
 #      without the tests labelled "live";
-#   3. test/vm/run.sh, when it exists: the kernel module and the engines on
-#      Debian 12's 6.1, Debian 11's 5.10 and Ubuntu's 5.4, 4.15 and 4.4
+#   3. scripts/fuzz.sh: every libFuzzer target for SCAP_FUZZ_SECONDS (30 s)
+#      from its committed corpus (clang build in build-fuzz/; about 2 minutes
+#      in all on CI's 2 cores, the build included);
+#   4. test/vm/run.sh, when it exists: the kernel module and the engines on
+#      Debian 12's 6.1 and 6.12, Debian 11's 5.10 and Ubuntu's 5.4, 4.15
+#      and 4.4
 #      kernels under qemu.
 # Run scripts/setup.sh first on a fresh machine (it installs the packages).
 # SCAP_BUILD_DIR and SCAP_ASAN_BUILD_DIR move the two build trees elsewhere.
@@ -66,6 +70,7 @@ step "build (ASan+UBSan)" build_asan
 if [[ ! " ${failed[*]-} " =~ "build (ASan+UBSan)" ]]; then
 	step "unit tests (ASan+UBSan)" ctest_asan
 fi
+step "fuzz (scripts/fuzz.sh, ${SCAP_FUZZ_SECONDS:-30} s per target)" scripts/fuzz.sh
 if [ -x test/vm/run.sh ] || [ -f test/vm/run.sh ]; then
 	step "VM tests (test/vm/run.sh)" bash test/vm/run.sh
 else

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,10 +43,15 @@ static const char *const stop_names[] = {
 };
 
 static volatile sig_atomic_t g_stop;
+/* SIGINT/SIGTERM received: a second one cuts the drain after a stop short. */
+static volatile sig_atomic_t g_signals;
 
 static void on_signal(int sig)
 {
-	g_stop = sig == SIGALRM ? STOP_DURATION : STOP_SIGNAL;
+	if (sig != SIGALRM)
+		g_signals++;
+	if (!g_stop)
+		g_stop = sig == SIGALRM ? STOP_DURATION : STOP_SIGNAL;
 }
 
 struct capture_args {
@@ -325,6 +331,22 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		cli_errorf("engine 'savefile' needs a file: add --savefile PATH");
 		return CLI_EXIT_USAGE;
 	}
+	/* A file to replay and a live engine: the file would be ignored, silently. */
+	if (a->opts.savefile_path && strcmp(a->engine, "savefile")) {
+		cli_errorf("--read %s replays a file, which engine '%s' cannot do: drop --engine to replay it, or "
+			   "drop --read to capture live", a->opts.savefile_path, a->engine);
+		return CLI_EXIT_USAGE;
+	}
+	if (a->opts.savefile_path && a->write_path) {
+		struct stat in, out;
+
+		if (stat(a->opts.savefile_path, &in) == 0 && stat(a->write_path, &out) == 0 &&
+		    in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			cli_errorf("--write %s is the file --read replays (same file): writing it would destroy it; "
+				   "write to another path", a->write_path);
+			return CLI_EXIT_USAGE;
+		}
+	}
 	if (parse_buffer_options(a))
 		return CLI_EXIT_USAGE;
 	if (a->verbose) {
@@ -396,10 +418,10 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 			",\"drops_other\":%" PRIu64 ",\"kernel_events\":%" PRIu64 ",\"toctou\":%" PRIu64
 			",\"pairing_evicted\":%" PRIu64 ",\"pairing_orphan_exits\":%" PRIu64
 			",\"attach_failures\":%u,\"decode_errors\":%" PRIu64 ",\"exits_without_enter\":%" PRIu64
-			",\"out_of_order\":%" PRIu64 ",\"engine\":",
+			",\"out_of_order\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"engine\":",
 			st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 			st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-			st.exits_without_enter, st.out_of_order);
+			st.exits_without_enter, st.out_of_order, st.unread);
 		cli_json_string(stderr, scap_engine_name(h));
 		fprintf(stderr, ",\"stopped\":\"%s\",\"buffers\":[", stop_names[why]);
 		for (i = 0; i < st.nbuffers; i++) {
@@ -421,11 +443,11 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 		"stats: delivered=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
 		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
 		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
-		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64
+		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64 " unread=%" PRIu64
 		" engine=%s stopped=%s buffers=%u drops_by_buffer=",
 		st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 		st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-		st.exits_without_enter, st.out_of_order, scap_engine_name(h), stop_names[why], st.nbuffers);
+		st.exits_without_enter, st.out_of_order, st.unread, scap_engine_name(h), stop_names[why], st.nbuffers);
 	/* Only the buffers that lost events: "none", or "buffer#cpu:drops,...". */
 	for (i = 0, n = 0; i < st.nbuffers; i++) {
 		struct scap_buffer_stats bs = { .sz = sizeof(bs) };
@@ -528,6 +550,27 @@ static void output_error(char *err, size_t errlen, int rc, const struct cli_prin
 			 strerror(-rc), p->unwritten);
 }
 
+/* Records and prints one event: 0, or the stop reason (err filled). */
+static enum stop_reason deliver(struct scap *h, const struct capture_args *a, struct cli_printer *p,
+				struct scap_dumper *dump, const struct scap_event *ev, unsigned cpu, char *err,
+				size_t errlen)
+{
+	int rc;
+
+	if (dump && scap_dump_event(dump, ev, cpu) < 0) {
+		snprintf(err, errlen, "%s", scap_last_error(h));
+		return STOP_ERROR;
+	}
+	rc = a->quiet ? 0 : cli_print_event(p, ev, cpu);
+	if (rc == -EPIPE)
+		return STOP_OUTPUT;
+	if (rc < 0) {
+		output_error(err, errlen, rc, p);
+		return STOP_ERROR;
+	}
+	return STOP_NONE;
+}
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -548,11 +591,16 @@ struct idle_state {
  * every CLI_IDLE_FLUSH_MS: *wait_ms is cut so that the wait ends at that
  * mark). With nothing buffered, no write can tell whether the reader went
  * away: look. And whether the process of --pid exited. Under load the
- * stream never idles and the output leaves in 1 MiB writes. STOP_NONE to go on.
+ * stream never idles and the output leaves in 1 MiB writes. The capture
+ * file's pending block goes to disk in time too. STOP_NONE to go on.
  */
-static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, struct idle_state *st,
-				int *wait_ms, char *err, size_t errlen)
+static enum stop_reason on_idle(struct scap *h, struct cli_printer *p, struct scap_dumper *dump,
+				struct cli_pid_watch *w, struct idle_state *st, int *wait_ms, char *err, size_t errlen)
 {
+	if (dump && scap_dump_tick(dump) < 0) {
+		snprintf(err, errlen, "%s", scap_last_error(h));
+		return STOP_ERROR;
+	}
 	if (p->out_len) {
 		uint64_t now = mono_ms(), since = now - st->flushed_ms;
 		int rc;
@@ -586,43 +634,35 @@ static enum stop_reason on_idle(struct cli_printer *p, struct cli_pid_watch *w, 
 /* On failure, the message goes to err: it is printed after the stats line so
  * that the reason is the last thing the user reads. */
 static enum stop_reason run(struct scap *h, const struct capture_args *a, struct cli_printer *p,
-			    struct scap_dumper *dump, struct cli_pid_watch *w, char *err, size_t errlen)
+			    struct scap_dumper *dump, struct cli_pid_watch *w, uint64_t *printed, char *err,
+			    size_t errlen)
 {
 	struct idle_state idle_st = { .flushed_ms = 0, .draining = false };
-	uint64_t printed = 0;
 
 	for (;;) {
 		const struct scap_event *ev;
+		enum stop_reason why;
 		unsigned cpu = 0;
-		enum stop_reason idle;
 		int rc, wait_ms = CLI_WAIT_MS;
 
 		if (g_stop)
 			return (enum stop_reason)g_stop;
-		if (a->count && printed >= a->count)
+		if (a->count && *printed >= a->count)
 			return STOP_COUNT;
 		/* Poll first: a timeout costs the library a clock read per call,
 		 * which only pays off when there is nothing to read. */
 		rc = scap_next(h, &ev, &cpu, 0);
 		if (rc == -EAGAIN && !g_stop) {
-			idle = on_idle(p, w, &idle_st, &wait_ms, err, errlen);
-			if (idle != STOP_NONE)
-				return idle;
+			why = on_idle(h, p, dump, w, &idle_st, &wait_ms, err, errlen);
+			if (why != STOP_NONE)
+				return why;
 			rc = scap_next(h, &ev, &cpu, wait_ms);
 		}
 		if (rc == 0) {
-			if (dump && scap_dump_event(dump, ev, cpu) < 0) {
-				snprintf(err, errlen, "%s", scap_last_error(h));
-				return STOP_ERROR;
-			}
-			rc = a->quiet ? 0 : cli_print_event(p, ev, cpu);
-			if (rc == -EPIPE)
-				return STOP_OUTPUT;
-			if (rc < 0) {
-				output_error(err, errlen, rc, p);
-				return STOP_ERROR;
-			}
-			printed++;
+			why = deliver(h, a, p, dump, ev, cpu, err, errlen);
+			if (why != STOP_NONE)
+				return why;
+			(*printed)++;
 			continue;
 		}
 		if (rc == -EAGAIN || rc == -EINTR)
@@ -632,6 +672,33 @@ static enum stop_reason run(struct scap *h, const struct capture_args *a, struct
 		snprintf(err, errlen, "capture failed: %s", scap_last_error(h)[0] ? scap_last_error(h) : strerror(-rc));
 		return STOP_ERROR;
 	}
+}
+
+/*
+ * After scap_stop: the events still in the kernel buffers are delivered (a
+ * --duration or Ctrl-C stop loses nothing), up to --count; a second Ctrl-C
+ * cuts this short, and what is left is reported as unread in the stats.
+ */
+static enum stop_reason drain(struct scap *h, const struct capture_args *a, struct cli_printer *p,
+			      struct scap_dumper *dump, uint64_t *printed, enum stop_reason why, char *err,
+			      size_t errlen)
+{
+	while (g_signals < 2 && !(a->count && *printed >= a->count)) {
+		const struct scap_event *ev;
+		enum stop_reason r;
+		unsigned cpu = 0;
+		int rc = scap_next(h, &ev, &cpu, 0);
+
+		if (rc == -EINTR)
+			continue;
+		if (rc < 0)
+			break;
+		r = deliver(h, a, p, dump, ev, cpu, err, errlen);
+		if (r != STOP_NONE)
+			return r;
+		(*printed)++;
+	}
+	return why;
 }
 
 int cmd_capture(int argc, char **argv)
@@ -644,6 +711,7 @@ int cmd_capture(int argc, char **argv)
 	enum stop_reason why;
 	bool help = false;
 	char err[SCAP_ERRBUF_SIZE + 128] = "";
+	uint64_t printed = 0;
 	int status = CLI_EXIT_OK, rc;
 
 	memset(&a, 0, sizeof(a));
@@ -705,8 +773,10 @@ int cmd_capture(int argc, char **argv)
 		a.json ? " format=json" : "", a.opts.unpaired ? " unpaired" : "",
 		a.write_path ? " write=" : "", a.write_path ? a.write_path : "");
 
-	why = run(h, &a, &printer, dump, &watch, err, sizeof(err));
+	why = run(h, &a, &printer, dump, &watch, &printed, err, sizeof(err));
 	scap_stop(h);
+	if (why == STOP_SIGNAL || why == STOP_DURATION || why == STOP_PID_EXITED)
+		why = drain(h, &a, &printer, dump, &printed, why, err, sizeof(err));
 	/* The trailer takes the handle's final counters: close after stopping. */
 	rc = scap_dump_close(dump);
 	dump = NULL;

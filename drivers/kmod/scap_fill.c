@@ -821,7 +821,7 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 	struct scap_evt_hdr *hdr;
 	struct scap_ring *r;
 	struct fill f;
-	u64 ts = ktime_get_boottime_ns();
+	u64 ts;
 	u64 tail, used;
 	unsigned int i, code;
 	u32 len;
@@ -831,7 +831,15 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 		return;
 	row = &fill_rows[code];
 
+	/*
+	 * Stamped with preemption off: where the syscall tracepoints call their
+	 * probes preemptibly (upstream kernels after 6.12 made them faultable),
+	 * a stamp taken before could be followed by a preemption or a
+	 * migration, and the event committed to this or another CPU's ring
+	 * after events stamped later (docs/architecture.md, time order).
+	 */
 	preempt_disable();
+	ts = ktime_get_boottime_ns();
 	r = s->rings[smp_processor_id()];
 	if (unlikely(!r))
 		goto out;

@@ -158,10 +158,16 @@ uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb)
 	return n;
 }
 
+static uint64_t pb_pending(struct scap_buf *b)
+{
+	return scap_perf_buf_pending(b->priv);
+}
+
 const struct scap_buf_ops scap_perf_buf_ops = {
 	.peek = pb_peek,
 	.consume = pb_consume,
 	.release = pb_release,
+	.pending = pb_pending,
 };
 
 int scap_perf_buf_open(struct scap_perf_buf *pb, int cpu, size_t data_pages,

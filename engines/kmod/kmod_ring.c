@@ -59,10 +59,30 @@ static void ring_consume(struct scap_buf *b)
 		ring_release(b);
 }
 
+/* Events from the local tail to the head, for scap_stats.unread; stops where peek() would. */
+static uint64_t ring_pending(struct scap_buf *b)
+{
+	struct scap_kmod_ring *r = b->priv;
+	uint64_t head = __atomic_load_n(&r->ctrl->head, __ATOMIC_ACQUIRE), pos = r->tail, n = 0;
+
+	if (head - pos > r->size)
+		return 0;
+	while (pos != head) {
+		const struct scap_evt_hdr *ev = (const struct scap_evt_hdr *)(r->data + (pos & (r->size - 1)));
+
+		if (ev->len < SCAP_EVT_HDR_LEN || ev->len > SCAP_MAX_EVENT_LEN || SCAP_KMOD_ALIGN(ev->len) > head - pos)
+			break;
+		n++;
+		pos += SCAP_KMOD_ALIGN(ev->len);
+	}
+	return n;
+}
+
 const struct scap_buf_ops scap_kmod_ring_ops = {
 	.peek = ring_peek,
 	.consume = ring_consume,
 	.release = ring_release,
+	.pending = ring_pending,
 };
 
 int scap_kmod_ring_map(struct scap_kmod_ring *r, int fd, int cpu, uint32_t page_size,

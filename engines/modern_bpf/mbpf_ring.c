@@ -87,10 +87,35 @@ static void ring_consume(struct scap_buf *b)
 		ring_release(b);
 }
 
+/*
+ * Committed records from the local consumer position on, the one peek()
+ * returned included: for scap_stats.unread. Stops at the first record still
+ * being written (records commit in order), as peek() does.
+ */
+static uint64_t ring_pending(struct scap_buf *b)
+{
+	struct mbpf_ring *r = b->priv;
+	uint64_t prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE), pos = r->cons, n = 0;
+
+	while (pos < prod && prod - pos <= r->size) {
+		const uint32_t *rec = (const uint32_t *)(r->data + (pos & (r->size - 1)));
+		uint32_t len = __atomic_load_n(rec, __ATOMIC_ACQUIRE), dlen;
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;
+		dlen = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		n += !(len & BPF_RINGBUF_DISCARD_BIT) && dlen >= sizeof(struct scap_evt_hdr) &&
+		     dlen <= SCAP_MAX_EVENT_LEN;
+		pos += (dlen + BPF_RINGBUF_HDR_SZ + 7u) & ~7u;
+	}
+	return n;
+}
+
 static const struct scap_buf_ops ring_ops = {
 	.peek = ring_peek,
 	.consume = ring_consume,
 	.release = ring_release,
+	.pending = ring_pending,
 };
 
 int mbpf_ring_attach(struct mbpf_ring *r, volatile uint64_t *consumer_pos,

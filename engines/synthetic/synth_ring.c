@@ -51,10 +51,26 @@ static void ring_release(struct scap_buf *b)
 	r->tail = r->rd;
 }
 
+/* Events from the read position to the head: for scap_stats.unread. */
+static uint64_t ring_pending(struct scap_buf *b)
+{
+	struct synth_ring *r = b->priv;
+	uint64_t pos = r->rd, n = 0;
+
+	while (pos != r->head) {
+		const struct rec_hdr *h = (const void *)(r->data + (pos & r->mask));
+
+		n += h->kind == REC_EVENT;
+		pos += h->len;
+	}
+	return n;
+}
+
 static const struct scap_buf_ops synth_ring_ops = {
 	.peek = ring_peek,
 	.consume = ring_consume,
 	.release = ring_release,
+	.pending = ring_pending,
 };
 
 int synth_ring_init(struct synth_ring *r, size_t size, int cpu)

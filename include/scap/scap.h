@@ -67,17 +67,20 @@ struct scap_open_opts {
 	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all */
 	const char *const *engine_order; /* for "auto": NULL-terminated engine names;
 	                                    NULL = "modern_bpf", "bpf", "kmod" */
-	int32_t pid;               /* capture only this process (tgid); 0 = all */
+	int32_t pid;               /* capture only this process (tgid), 1..4194304; 0 = all */
 	bool unpaired;             /* deliver enter and exit events as they come,
 	                              without pairing them (raw stream) */
-	unsigned pairing_max_pending; /* pending enters kept for pairing; default 65536 */
+	unsigned pairing_max_pending; /* pending enters kept for pairing, 1..4194304 (one per
+	                              thread at most); 0 = 65536; memory grows with use */
 	scap_log_fn log;           /* diagnostics; NULL = silent */
 	void *log_ctx;
 	/* engine specific */
 	uint64_t synthetic_seed;   /* "synthetic": seed of the stream; default 1 */
 	uint64_t synthetic_events; /* "synthetic": events to generate; 0 = endless */
 	unsigned synthetic_cpus;   /* "synthetic": virtual CPUs; default 4 */
-	const char *savefile_path; /* "savefile": the capture file to replay */
+	const char *savefile_path; /* "savefile": the capture file to replay (a regular
+	                              file, or a FIFO with a writer); any other engine
+	                              refuses it (-EINVAL) rather than capture live */
 	bool capture_self;         /* live engines: also capture the consumer thread's own
 	                              syscalls (the thread that opened the handle, then the
 	                              one that last waited in scap_next). Default false: a
@@ -109,7 +112,13 @@ struct scap_open_opts {
 int scap_open(struct scap **out, const char *engine, const struct scap_open_opts *opts,
 	      char *err, size_t errlen);
 
-/* Starts and stops delivering events. Stopping keeps the handle usable. */
+/*
+ * Starts and stops capture. Stopping keeps the handle usable, and keeps what
+ * the kernel side had stored: after scap_stop, scap_next hands out the
+ * events still in the buffers, in order and without waiting, then returns
+ * -ENODATA until scap_start. What is never read is counted in
+ * scap_stats.unread, never lost silently.
+ */
 int scap_start(struct scap *h);
 int scap_stop(struct scap *h);
 
@@ -122,7 +131,8 @@ int scap_stop(struct scap *h);
  *            opts.pid left out (engines that do not filter in the kernel,
  *            savefile and synthetic, are filtered here): call again;
  *   -EINTR   the wait was interrupted by a signal;
- *   -ENODATA the engine has no more events (end of a file or synthetic stream).
+ *   -ENODATA the engine has no more events (end of a file or synthetic stream),
+ *            or the handle is stopped and its buffers are empty.
  */
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
 
@@ -152,6 +162,11 @@ struct scap_stats {
 	                              kernel side later than the merge's settle window
 	                              (1 ms) after their timestamp, e.g. a stalled vCPU;
 	                              0 means the stream was in timestamp order */
+	uint64_t unread;           /* events stored in the kernel buffers and not read
+	                              (yet): the backlog while capturing; after
+	                              scap_stop and reading until -ENODATA, 0; what a
+	                              caller that stops reading early leaves behind
+	                              (a capture file's END block keeps it) */
 };
 
 /* Counters of one buffer (usually one CPU). */
@@ -169,6 +184,7 @@ struct scap_buffer_stats {
 	uint64_t bytes;            /* size of the buffer as the engine made it (buffer_bytes
 	                              rounded up, or the module's fixed size); 0 when it has
 	                              none of its own (savefile) */
+	uint64_t unread;           /* stored in this buffer and not read (see scap_stats) */
 };
 
 /* Fill *st (st->sz set by the caller). */
@@ -333,6 +349,15 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
  * then pairs them unless opts.unpaired is set again). For the events flagged
  * SCAP_EVF_TOCTOU the exit-time copy is recorded too: on replay,
  * scap_event_exit_copy answers for those (and -ENOENT for the others).
+ *
+ * Crash safety: events are written in self-checking blocks, each as soon as
+ * it is full (buffer_bytes) or its oldest event is flush_ms old, when
+ * scap_dump_event or scap_dump_tick runs. A writer killed at any moment
+ * (SIGKILL, OOM) leaves a file that replays up to its last whole block, then
+ * fails with -EBADMSG ("incomplete"): what is lost is at most the events of
+ * the last flush_ms plus the time since the caller last called
+ * scap_dump_event or scap_dump_tick. The file is fdatasync'ed at most every
+ * sync_ms, which bounds the loss on a power cut the same way.
  */
 struct scap_dumper;
 
@@ -340,31 +365,51 @@ struct scap_dump_opts {
 	size_t sz;                 /* sizeof(struct scap_dump_opts) */
 	bool compress;             /* gzip the file (the reader detects it) */
 	int level;                 /* gzip level 1..9; 0 = 6 */
-	bool fsync;                /* fsync the file in scap_dump_close */
-	size_t buffer_bytes;       /* write buffer; 0 = 256 KiB */
+	bool fsync;                /* fdatasync the file in scap_dump_close even when
+	                              sync_ms is -1 */
+	size_t buffer_bytes;       /* bytes of events per block, 4 KiB..64 MiB; 0 = 256 KiB */
+	unsigned flush_ms;         /* a block is written once its oldest event is this old,
+	                              1..3600000; 0 = 1000 */
+	int sync_ms;               /* fdatasync the file after writing, at most every
+	                              sync_ms, 1..3600000; 0 = 1000; -1 = never (what a
+	                              power cut loses is then up to the kernel's
+	                              writeback, 30 s by default) */
 };
 
 /*
  * Creates (or truncates) the file at path and writes its header, taking the
  * host facts, the engine, the snaplen, the buffers and whether events are
  * paired from h. h must stay open until scap_dump_close. Returns 0, or
- * -EINVAL (bad argument or option), -ENOMEM, or the errno of the failed
- * file operation; the message is in scap_last_error(h).
+ * -EINVAL (bad argument or option, or path is the file h replays: same
+ * device and inode), -ENOMEM, or the errno of the failed file operation;
+ * the message is in scap_last_error(h). A FIFO waits for its reader (the
+ * savefile engine refuses a FIFO without a writer: start the writer first).
  */
 int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
 		   const struct scap_dump_opts *opts);
 /*
- * Appends one event as returned by scap_next (with its cpu). Buffered.
- * 0, or a negative errno (-EIO, -ENOSPC, ...) with the message in
+ * Appends one event as returned by scap_next (with its cpu). Buffered (see
+ * above). 0, or a negative errno (-EIO, -ENOSPC, ...) with the message in
  * scap_last_error(h); after an error every later call fails the same way.
  */
 int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned cpu);
 /*
- * Writes the trailer with h's statistics (scap_get_stats and every buffer's),
- * flushes, optionally fsyncs, closes and frees d (always, even on error).
- * Call it before scap_close(h). 0 or a negative errno; NULL is fine.
- * A file without its trailer (writer killed) replays up to its last whole
- * event, then fails with -EBADMSG.
+ * For a caller with nothing to write (scap_next timed out): writes the
+ * buffered events if the oldest is flush_ms old, and fdatasyncs if sync_ms
+ * has passed. Cheap when nothing is due; call it at least every few hundred
+ * milliseconds while idle, or the crash-loss bound grows by the gap.
+ */
+int scap_dump_tick(struct scap_dumper *d);
+/* Writes the buffered events now and fdatasyncs (unless sync_ms is -1). */
+int scap_dump_flush(struct scap_dumper *d);
+/*
+ * Writes the buffered events and the END block with h's statistics
+ * (scap_get_stats and every buffer's), fdatasyncs (unless sync_ms is -1 and
+ * fsync is false), closes and frees d (always, even on error). Call it
+ * after scap_stop and after reading what the stop left in the buffers, and
+ * before scap_close(h). 0 or a negative errno; NULL is fine. Only a file
+ * with its END block replays to -ENODATA: a file whose writer did not
+ * finish replays up to its last whole block, then fails with -EBADMSG.
  */
 int scap_dump_close(struct scap_dumper *d);
 

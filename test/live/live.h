@@ -151,6 +151,7 @@ int test_toctou_flip(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);
 int test_close_cleanup(struct live_test *t);
 int test_ts_order(struct live_test *t);
+int test_stop_drain(struct live_test *t);
 /* t_exact.c: the values of issue 16, byte for byte. */
 int test_exact_argv_over_32(struct live_test *t);
 int test_exact_argv_null_empty_unreadable(struct live_test *t);

@@ -51,6 +51,7 @@ static const struct {
 	{ "exact_unpaired_argv", test_exact_unpaired_argv },
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
+	{ "stop_drain", test_stop_drain },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
 };

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "scap/bufset.h"
@@ -185,6 +186,63 @@ static void late_data_and_busy_buffer(void **state)
 	fake_free(&fb);
 	fake_free(&fq);
 	free(busy);
+}
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A commit later than the settle window (a vCPU stalled between stamp and
+ * commit): the event shows up in a buffer seen empty after its stamp; the
+ * window widens to twice that delay, so the next young event is held that
+ * long, and it narrows again, halving per decay period without such delays.
+ */
+static void window_learns_commit_delays(void **state)
+{
+	uint64_t now = boot_ns(), young[1], late[1];
+	struct fake_buf fa, fb;
+	struct scap_bufset s;
+	const struct scap_evt_hdr *e;
+	unsigned idx;
+
+	(void)state;
+	assert_int_equal(scap_bufset_window_ns(boot_ns()), SCAP_BUFSET_SETTLE_NS);
+	young[0] = now - 200000;      /* 0.2 ms old: inside the window */
+	late[0] = now - 6000000;      /* stamped 6 ms ago, committed only now */
+	fake_init(&fa, young, 1, 0);
+	fake_init(&fb, late, 1, 1);
+	fb.visible = 0;
+	scap_bufset_init(&s);
+	s.live_clock = true;
+	scap_bufset_add(&s, &fa.buf);
+	scap_bufset_add(&s, &fb.buf);
+	/* Held: young, and buffer 1 is empty. */
+	assert_null(scap_bufset_next(&s, &idx));
+	assert_true(scap_bufset_held_until(&s) == young[0] + SCAP_BUFSET_SETTLE_NS);
+	/* The late event lands: it goes out first (older), and the window learns ~6 ms. */
+	fb.visible = 1;
+	e = scap_bufset_next(&s, &idx);
+	assert_non_null(e);
+	assert_int_equal(idx, 1);
+	assert_int_equal(e->ts, late[0]);
+	assert_true(scap_bufset_window_ns(boot_ns()) >= 12000000ull);
+	assert_true(scap_bufset_window_ns(boot_ns()) <= 2 * (boot_ns() - late[0]));
+	/* The young one now waits for the wider window (buffer 1 is empty again). */
+	assert_null(scap_bufset_next(&s, &idx));
+	assert_true(scap_bufset_held_until(&s) >= young[0] + 12000000ull);
+	/* Three decay periods without delays: an eighth of it, never below the floor. */
+	now = boot_ns() + 3 * SCAP_BUFSET_DECAY_NS + 1;
+	assert_true(scap_bufset_window_ns(now) >= SCAP_BUFSET_SETTLE_NS);
+	assert_true(scap_bufset_window_ns(now) < 4000000ull);
+	assert_int_equal(scap_bufset_window_ns(boot_ns() + 30 * SCAP_BUFSET_DECAY_NS), SCAP_BUFSET_SETTLE_NS);
+	scap_bufset_free(&s);
+	fake_free(&fa);
+	fake_free(&fb);
 }
 
 /* Ties across many buffers (the heap): lowest index first, every time. */
@@ -380,6 +438,7 @@ int main(void)
 		cmocka_unit_test(late_data_in_heap_mode),
 		cmocka_unit_test(ring_wraps_with_many_sizes),
 		cmocka_unit_test(rejects_bad_buffers),
+		cmocka_unit_test(window_learns_commit_delays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -406,6 +406,54 @@ static void test_pool_is_bounded_and_evictions_counted(void **state)
 	scap_pairing_free(p);
 }
 
+/*
+ * The pool grows on demand (it starts with 64 entries): across many
+ * doublings, with exits removing entries between them, up to a bound that is
+ * not a power of two; past it the oldest are evicted, exactly.
+ */
+static void test_pool_grows_to_its_bound(void **state)
+{
+	struct scap_pairing *p;
+	struct ev a, b;
+	const struct scap_evt_hdr *out;
+	struct scap_pairing_stats st;
+	char path[32];
+	const uint32_t max = 1000, n = 1500;
+
+	assert_int_equal(scap_pairing_new(&p, max), 0);
+	for (uint32_t t = 0; t < n; t++) {
+		snprintf(path, sizeof(path), "/g%u", t);
+		assert_int_equal(scap_pairing_feed(p, openat_e(&a, 50 + t, path), &out), 0);
+		/* Every fifth of the first 1000 is answered at once: rehashes with holes in the chain. */
+		if (t < max && t % 5 == 4) {
+			assert_int_equal(scap_pairing_feed(p, openat_x(&b, 50 + t, path), &out), 1);
+			assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+		}
+	}
+	/* 800 + 500 left pending, 1000 kept: the 300 oldest were evicted. */
+	assert_int_equal(scap_pairing_pending(p), max);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.evicted, 300);
+	for (uint32_t t = 0, kept = 0, gone = 0; t < n; t++) {
+		if (t < max && t % 5 == 4)
+			continue;
+		snprintf(path, sizeof(path), "/g%u", t);
+		assert_int_equal(scap_pairing_feed(p, openat_x(&b, 50 + t, path), &out), 1);
+		if (gone < 300) {
+			assert_int_equal(out->flags, SCAP_EVF_NO_ENTER);
+			gone++;
+		} else {
+			assert_int_equal(out->flags, SCAP_EVF_PAIRED);
+			assert_string_equal(param_str(out, "pathname"), path);
+			kept++;
+		}
+	}
+	assert_int_equal(scap_pairing_pending(p), 0);
+	scap_pairing_get_stats(p, &st);
+	assert_int_equal(st.paired, 200 + 1000);
+	scap_pairing_free(p);
+}
+
 static void test_many_thousands_of_threads(void **state)
 {
 	struct scap_pairing *p;
@@ -509,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_reused_tid_with_another_syscall_is_not_paired),
 		cmocka_unit_test(test_execve_from_a_thread_exits_as_the_leader),
 		cmocka_unit_test(test_pool_is_bounded_and_evictions_counted),
+		cmocka_unit_test(test_pool_grows_to_its_bound),
 		cmocka_unit_test(test_many_thousands_of_threads),
 		cmocka_unit_test(test_core_delivers_paired_events),
 	};
