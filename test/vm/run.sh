@@ -240,7 +240,9 @@ busybox_for() { # amd64|arm64
 	fi
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir" && mkdir -p "$dir/deb"
-		(cd "$dir/deb" && KARCH=$a apt_rel bookworm apt-get download busybox-static) >"$dir.log" 2>&1 ||
+		# Its own apt state: the list may hold no Debian 12 kernel of that architecture.
+		(cd "$dir/deb" && KARCH=$a && apt_setup bookworm && apt_rel bookworm apt-get download busybox-static) \
+			>"$dir.log" 2>&1 ||
 			die "cannot download Debian 12's $a busybox-static (see $dir.log)"
 		for deb in "$dir"/deb/busybox-static_*.deb; do
 			dpkg-deb -x "$deb" "$dir" || die "cannot unpack $deb"
