@@ -15,11 +15,17 @@
  *                    consumer CPU, not into /dev/null
  *   --buffer BYTES   bytes per kernel buffer (default 8 MiB)
  *   --workload-cpu N / --consumer-cpu N   (default 1 / 0)
- *   --only W         run only workload W (getppid, close, openat, not-selected;
- *                    repeatable), to iterate on one case
+ *   --only W         run only workload W (getppid, close, openat, not-selected,
+ *                    fork, exec; repeatable), to iterate on one case
  *   --no-minimal     skip the minimal consumer (measure the CLI only)
  *   --quiet-wait S   before each run, wait up to S seconds for other tracing
  *                    BPF programs to go (a shared machine; default 0)
+ *   --no-proc        capture without the process table (opts.proc_off, --no-proc)
+ *   --proc-compare   each run measured twice, with the table (the minimal consumer
+ *                    then asks scap_event_proc for every event) and without it,
+ *                    in alternating order against one baseline; the rows say
+ *                    which, and a last line per workload gives the median of
+ *                    with ÷ without
  *
  * Not a test: it asserts nothing. Needs root.
  */
@@ -44,6 +50,10 @@ static const char *const consumer_names[C_N] = { "minimal (scap_next)", "CLI --j
 /* The CLI against the baseline, one table line per engine and workload. */
 static char ratio_rows[8192];
 static size_t ratio_used;
+static const char *const consumer_proc_names[2][C_N] = {
+	{ "minimal (scap_next + scap_event_proc)", "CLI --json", "baseline CLI --json" },
+	{ "minimal (scap_next), proc_off", "CLI --json --no-proc", "baseline CLI --json --no-proc" },
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -89,7 +99,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: bench_live [--runs N] [--window MS] [--cli PATH [--cli-baseline PATH] [--cli-pipe]]\n"
 		   "                  [--buffer BYTES]\n"
 		   "                  [--workload-cpu N] [--consumer-cpu N] [--only WORKLOAD]...\n"
-		   "                  [--no-minimal] [--quiet-wait SECONDS] ENGINE...\n");
+		   "                  [--no-minimal] [--quiet-wait SECONDS] [--no-proc | --proc-compare]\n"
+		   "                  ENGINE...\n");
 }
 
 static void print_header(const struct bl_config *c)
@@ -120,7 +131,17 @@ static void print_header(const struct bl_config *c)
 	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 }
 
-static void print_row(const char *engine, enum consumer c, enum bl_workload w,
+/* A rate in millions, or in thousands below 0.1 M (the fork and exec loops). */
+static const char *rate(char *buf, size_t len, double v)
+{
+	if (v < 1e5)
+		snprintf(buf, len, "%.2f k", v / 1e3);
+	else
+		snprintf(buf, len, "%.2f M", v / 1e6);
+	return buf;
+}
+
+static void print_row(const char *engine, const char *consumer, enum bl_workload w,
 		      struct bl_sample *s, unsigned n)
 {
 	double base = MEDIAN_OF(s, n, x->base_rate);
@@ -139,11 +160,24 @@ static void print_row(const char *engine, enum consumer c, enum bl_workload w,
 	for (unsigned i = 0; i < n; i++)
 		foreign = s[i].foreign > foreign ? s[i].foreign : foreign;
 
-	printf("| %s | %s | %s | %.3f M | %.3f M | %.2fx | %.3f M | %.0f (%.2f %%) | %.0f %% | "
-	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer_names[c], bl_workload_names[w],
-	       base / 1e6, cap / 1e6, ratio, evs / 1e6, drops, dpct, cpu * 100, wake, start, rss,
-	       foreign);
+	char rb[32], rc[32], re[32];
+
+	printf("| %s | %s | %s | %s | %s | %.2fx | %s | %.0f (%.2f %%) | %.0f %% | "
+	       "%.0f | %.3f s | %.1f MB | %u |\n", engine, consumer, bl_workload_names[w],
+	       rate(rb, sizeof(rb), base), rate(rc, sizeof(rc), cap), ratio, rate(re, sizeof(re), evs), drops,
+	       dpct, cpu * 100, wake, start, rss, foreign);
 	fflush(stdout);
+}
+
+/* One run of one consumer, with or without the table. */
+static int measure(const struct bl_config *c, enum consumer k, bool proc_off, const char *engine, enum bl_workload w,
+		   struct bl_sample *s, char *err, size_t errlen)
+{
+	struct bl_config cc = *c;
+
+	cc.proc_off = proc_off;
+	return k == C_INPROC ? bl_measure_inproc(&cc, engine, w, s, err, errlen)
+			     : bl_measure_cli(&cc, c->cli, engine, w, s, err, errlen);
 }
 
 /* One baseline for the workload, then both CLIs; false when one failed. */
@@ -200,8 +234,8 @@ static void bench_cli_pair(const struct bl_config *c, const char *engine)
 			       err);
 			continue;
 		}
-		print_row(engine, C_CLI, w, cur, n);
-		print_row(engine, C_CLI_BASE, w, base, n);
+		print_row(engine, consumer_names[C_CLI], w, cur, n);
+		print_row(engine, consumer_names[C_CLI_BASE], w, base, n);
 		double ev[MAX_RUNS], rate[MAX_RUNS], cpu[MAX_RUNS], wake[MAX_RUNS];
 
 		/* CPU per event delivered: the CLI's cost, whatever rate the
@@ -227,9 +261,11 @@ static void bench_cli_pair(const struct bl_config *c, const char *engine)
 
 static int bench_engine(const struct bl_config *c, const char *engine)
 {
-	static struct bl_sample samples[MAX_RUNS];
+	/* [0]: as configured (with the table unless --no-proc); [1]: proc_off, for --proc-compare */
+	static struct bl_sample samples[2][MAX_RUNS];
 	char reason[512] = "", err[1024];
 	int r = scap_engine_probe(engine, reason, sizeof(reason));
+	unsigned nvar = c->proc_compare ? 2 : 1;
 
 	if (r < 0) {
 		fprintf(stderr, "bench_live: engine %s unusable here: %s\n", engine, reason);
@@ -249,7 +285,8 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 			if (c->only && !(c->only & (1u << w)))
 				continue;
 			for (unsigned run = 0; run < c->runs; run++) {
-				struct bl_sample *s = &samples[n];
+				struct bl_sample *s = &samples[0][n];
+				bool ok = true;
 
 				memset(s, 0, sizeof(*s));
 				fprintf(stderr, "bench_live: %s, %s, %s, run %u/%u\n", engine,
@@ -263,19 +300,53 @@ static int bench_engine(const struct bl_config *c, const char *engine)
 
 				s->foreign = f < 0 ? 0 : (unsigned)f;
 				s->base_rate = bl_workload_run(w, c->window_ms);
-				r = k == C_INPROC ? bl_measure_inproc(c, engine, w, s, err, sizeof(err))
-						  : bl_measure_cli(c, c->cli, engine, w, s, err, sizeof(err));
-				if (r < 0) {
-					fprintf(stderr, "bench_live: %s: %s\n", engine, err);
-					continue;
+				/* With --proc-compare, alternate which goes first: neither gets the
+				 * warmer (or the busier) half of every run. */
+				for (unsigned i = 0; i < nvar && ok; i++) {
+					unsigned v = nvar == 2 ? (i + run) % 2 : 0;
+					struct bl_sample *sv = &samples[v][n];
+
+					if (v) {
+						memset(sv, 0, sizeof(*sv));
+						sv->foreign = s->foreign;
+						sv->base_rate = s->base_rate;
+					}
+					r = measure(c, k, v ? true : c->proc_off, engine, w, sv, err, sizeof(err));
+					if (r < 0) {
+						fprintf(stderr, "bench_live: %s: %s\n", engine, err);
+						ok = false;
+					}
 				}
-				n++;
+				n += ok;
 			}
-			if (n)
-				print_row(engine, k, w, samples, n);
-			else
+			if (!n) {
 				printf("| %s | %s | %s | failed: %s | | | | | | | | | |\n", engine,
 				       consumer_names[k], bl_workload_names[w], err);
+				continue;
+			}
+			for (unsigned v = 0; v < nvar; v++)
+				print_row(engine, nvar == 2 || c->proc_off ? consumer_proc_names[v || c->proc_off][k]
+									   : consumer_names[k],
+					  w, samples[v], n);
+			if (nvar == 2) {
+				double on_off = 0, vals[MAX_RUNS];
+
+				for (unsigned i = 0; i < n; i++)
+					vals[i] = samples[1][i].cap_rate > 0 ? samples[0][i].cap_rate / samples[1][i].cap_rate
+									     : 0;
+				on_off = median(vals, n);
+				printf("| %s | %s | %s | with the table ÷ without: %.3fx", engine, consumer_names[k],
+				       bl_workload_names[w], on_off);
+				if (k == C_INPROC)
+					printf("; events resolved to a process: %.2f %%",
+					       MEDIAN_OF(samples[0], n, x->events ? 100.0 * (double)x->proc_found /
+										   (double)x->events : 0));
+				/* What the consumer spends per event, with and without the table. */
+				printf("; consumer CPU per event: %.0f ns with, %.0f ns without",
+				       MEDIAN_OF(samples[0], n, x->events_per_s > 0 ? x->consumer_cpu * 1e9 / x->events_per_s : 0),
+				       MEDIAN_OF(samples[1], n, x->events_per_s > 0 ? x->consumer_cpu * 1e9 / x->events_per_s : 0));
+				printf(" | | | | | | | | | |\n");
+			}
 		}
 	}
 	return 0;
@@ -295,12 +366,15 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "no-minimal", no_argument, NULL, 'n' },
 		{ "quiet-wait", required_argument, NULL, 'q' },
+		{ "no-proc", no_argument, NULL, 'N' },
+		{ "proc-compare", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const short_names[BL_NWORKLOADS] = {
 		[BL_GETPPID] = "getppid", [BL_CLOSE] = "close",
 		[BL_OPENAT_CLOSE] = "openat", [BL_NOT_SELECTED] = "not-selected",
+		[BL_FORK_EXIT] = "fork", [BL_EXEC] = "exec",
 	};
 	struct bl_config c = {
 		.runs = 5, .window_ms = 1000, .workload_cpu = 1, .consumer_cpu = 0,
@@ -340,8 +414,8 @@ int main(int argc, char **argv)
 			while (k < BL_NWORKLOADS && strcmp(short_names[k], optarg) != 0)
 				k++;
 			if (k == BL_NWORKLOADS) {
-				fprintf(stderr, "bench_live: --only %s: use getppid, close, openat "
-					"or not-selected\n", optarg);
+				fprintf(stderr, "bench_live: --only %s: use getppid, close, openat, "
+					"not-selected, fork or exec\n", optarg);
 				return 2;
 			}
 			c.only |= 1u << k;
@@ -352,6 +426,12 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			c.quiet_wait_s = strtod(optarg, NULL);
+			break;
+		case 'N':
+			c.proc_off = true;
+			break;
+		case 'p':
+			c.proc_compare = true;
 			break;
 		case 'h':
 			usage(stdout);

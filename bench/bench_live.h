@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum bl_workload { BL_GETPPID = 0, BL_CLOSE, BL_OPENAT_CLOSE, BL_NOT_SELECTED, BL_NWORKLOADS };
+/*
+ * BL_FORK_EXIT and BL_EXEC count loops, not syscalls: a fork whose child
+ * calls exit_group(0), reaped; a fork whose child execs /bin/true, reaped
+ * (the lifecycle events: the clone family's two returns, execve, procexit).
+ */
+enum bl_workload { BL_GETPPID = 0, BL_CLOSE, BL_OPENAT_CLOSE, BL_NOT_SELECTED, BL_FORK_EXIT, BL_EXEC,
+		   BL_NWORKLOADS };
 
 struct bl_config {
 	unsigned runs;          /* repetitions; medians are reported */
@@ -29,6 +35,8 @@ struct bl_config {
 	unsigned only;          /* bit per workload to run; 0 = all */
 	bool no_minimal;        /* skip the minimal consumer */
 	double quiet_wait_s;    /* wait up to this long for foreign tracers to go */
+	bool proc_off;          /* capture without the process table (proc_off, --no-proc) */
+	bool proc_compare;      /* measure each run with the table and without it */
 };
 
 /* One measurement of one workload with one consumer. */
@@ -44,6 +52,7 @@ struct bl_sample {
 	double wakeups_per_s;   /* the consumer's voluntary context switches per second */
 	double writes_per_s;    /* the CLI's write(2) calls per second (/proc/PID/io syscw) */
 	unsigned foreign;       /* tracing BPF programs loaded during the baseline */
+	uint64_t proc_found;    /* minimal consumer with the table: events whose process it resolved */
 };
 
 extern const char *const bl_workload_names[BL_NWORKLOADS];

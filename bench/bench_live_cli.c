@@ -175,6 +175,8 @@ int bl_measure_cli(const struct bl_config *c, const char *cli, const char *engin
 		argv[argc++] = "--syscalls";
 		argv[argc++] = "openat";
 	}
+	if (c->proc_off)
+		argv[argc++] = "--no-proc";
 	argv[argc] = NULL;
 
 	if (pipe2(errp, O_CLOEXEC) < 0)

@@ -32,6 +32,7 @@ struct shared {
 	_Atomic uint64_t go_ts, stop_ts;
 	double startup_s;
 	uint64_t events, drops;
+	uint64_t proc_found;    /* events scap_event_proc resolved */
 	double cpu_s;
 	long hwm_kb, nvcsw;
 	char err[SCAP_ERRBUF_SIZE];
@@ -58,6 +59,7 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 {
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .buffer_bytes = c->buffer_bytes, .syscalls = bl_selection(w),
+		.proc_off = c->proc_off,
 	};
 	struct scap_stats st0 = { .sz = sizeof(st0) }, st1 = { .sz = sizeof(st1) };
 	const struct scap_event *ev;
@@ -118,6 +120,9 @@ static void consumer(const struct bl_config *c, const char *engine, enum bl_work
 
 			if (stop && ts > stop)
 				break;
+			/* A consumer of the table asks for every event's process. */
+			if (!c->proc_off && scap_event_proc(h, ev) && ts >= atomic_load(&sh->go_ts))
+				sh->proc_found++;
 			n += ts >= atomic_load(&sh->go_ts);
 			continue;
 		}
@@ -198,6 +203,7 @@ int bl_measure_inproc(const struct bl_config *c, const char *engine, enum bl_wor
 		goto out;
 	}
 	s->events = sh->events;
+	s->proc_found = sh->proc_found;
 	s->drops = sh->drops;
 	s->events_per_s = (double)sh->events / (t1 - t0);
 	s->consumer_cpu = sh->cpu_s / (t1 - t0);

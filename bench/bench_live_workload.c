@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +24,26 @@ const char *const bl_workload_names[BL_NWORKLOADS] = {
 	[BL_CLOSE] = "close(-1)",
 	[BL_OPENAT_CLOSE] = "openat+close (tmpfs)",
 	[BL_NOT_SELECTED] = "getppid, not selected",
+	[BL_FORK_EXIT] = "fork+exit (loops/s)",
+	[BL_EXEC] = "fork+exec /bin/true (loops/s)",
 };
+
+/* One fork whose child exits at once (exec: runs /bin/true), reaped: 0 or -1. */
+static int fork_once(bool exec)
+{
+	static char *const argv[] = { "/bin/true", NULL }, *const envp[] = { NULL };
+	pid_t c = fork();
+	int st;
+
+	if (c == 0) {
+		if (exec)
+			execve(argv[0], argv, envp);
+		syscall(SYS_exit_group, exec ? 127 : 0);
+	}
+	if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
 
 /* The not-selected case captures openat only: getppid must cost (almost) nothing. */
 static const char *const only_openat[] = { "openat", NULL };
@@ -96,6 +117,12 @@ double bl_workload_run(enum bl_workload w, unsigned window_ms)
 				syscall(SYS_close, fd);
 			}
 			calls += BATCH;
+			break;
+		case BL_FORK_EXIT:
+		case BL_EXEC:
+			if (fork_once(w == BL_EXEC) < 0)
+				return -1;
+			calls++;
 			break;
 		case BL_NWORKLOADS:
 			return -1;

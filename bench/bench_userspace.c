@@ -12,6 +12,11 @@
  *   next+dump    ... or recorded with scap_dump_event into a capture file in
  *                $TMPDIR (default options: 256 KiB blocks, flush and
  *                fdatasync every second; use a tmpfs to leave the disk out)
+ *   +proc        next+pairing with the process table on (the table applies the
+ *                lifecycle rows and ages ended entries in scap_next; the other
+ *                rows run with proc_off)
+ *   +proc+lookup ... and scap_event_proc asked for every event: minus the
+ *                next+pairing row, the table's whole cost per event
  * Each variant runs --runs times over --events events; the table gives the
  * median events/s and ns/event and the spread (min..max events/s).
  *
@@ -31,9 +36,9 @@
 #include "scap/scap.h"
 #include "scap/bufset.h"
 
-enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_DUMP, V_MAX };
+enum variant { V_NEXT, V_PAIRED, V_DECODE, V_JSON, V_TEXT, V_DUMP, V_PROC, V_PROC_LOOKUP, V_MAX };
 static const char *const vnames[V_MAX] = { "next", "next+pairing", "next+decode", "next+json", "next+text",
-					   "next+dump" };
+					   "next+dump", "+proc", "+proc+lookup" };
 
 static volatile uint64_t sink; /* keeps the compiler from dropping the work */
 
@@ -50,7 +55,8 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .synthetic_events = events, .synthetic_cpus = cpus,
 		.synthetic_seed = 1, .snaplen = snaplen, .buffer_bytes = 8u << 20,
-		.unpaired = v != V_PAIRED,
+		.unpaired = v != V_PAIRED && v != V_PROC && v != V_PROC_LOOKUP,
+		.proc_off = v != V_PROC && v != V_PROC_LOOKUP,
 	};
 	static char json[128 * 1024];
 	char err[SCAP_ERRBUF_SIZE], path[256];
@@ -91,6 +97,10 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 			}
 		} else if (v == V_JSON) {
 			acc += (uint64_t)scap_event_format_json(ev, cpu, json, sizeof(json));
+		} else if (v == V_PROC_LOOKUP) {
+			const struct scap_proc *p = scap_event_proc(h, ev);
+
+			acc += p ? p->pid : 0;
 		} else if (v == V_TEXT) {
 			acc += (uint64_t)scap_event_format(ev, cpu, SCAP_FORMAT_TEXT, json, sizeof(json), NULL);
 		} else if (v == V_DUMP) {
@@ -107,7 +117,7 @@ static int run_once(enum variant v, uint64_t events, unsigned cpus, unsigned sna
 	*secs = now_s() - t0;
 	sink = acc;
 	scap_close(h);
-	if (r != -ENODATA || (v == V_PAIRED ? n > events : n != events)) {
+	if (r != -ENODATA || (o.unpaired ? n != events : n > events)) {
 		fprintf(stderr, "bench_userspace: stream ended with %d after %llu of %llu events\n", r,
 			(unsigned long long)n, (unsigned long long)events);
 		return -EIO;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <bpf/libbpf.h>
+
 /* The kmod engine's control device (drivers/kmod/ creates it). */
 #ifndef SCAP_KMOD_DEVICE
 #define SCAP_KMOD_DEVICE "/dev/scap"
@@ -97,6 +99,24 @@ const char *scap_tracefs_root(const char *probe);
  * and scap_tracefs_root() tells it what it can see).
  */
 int scap_platform_with_tracefs(const char *probe, void (*fn)(void *), void *arg);
+
+/*
+ * Where libbpf's messages go while this thread works for scap
+ * (platform/libbpf_log.c): sets this thread's sink (NULL: none, messages go
+ * to the program's own libbpf hook) and returns the previous one, to be put
+ * back afterwards. The first call installs scap's router as libbpf's print
+ * hook, once per process; scap never changes the hook again.
+ */
+libbpf_print_fn_t scap_platform_libbpf_sink(libbpf_print_fn_t sink);
+/* This thread's sink, for a helper thread to take over (tracefs.c). */
+libbpf_print_fn_t scap_platform_libbpf_current_sink(void);
+
+/*
+ * Before obj is loaded: every map of obj that `from` (loaded) has by the
+ * same name is from's (bpf_map__reuse_fd), except the internal ones (globals)
+ * and those named in `own` (NULL-terminated). 0 or a negative errno.
+ */
+int scap_platform_bpf_share_maps(struct bpf_object *obj, const struct bpf_object *from, const char *const *own);
 
 /* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
 int scap_platform_possible_cpus(void);

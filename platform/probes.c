@@ -221,7 +221,7 @@ enum scap_feat_state scap_probe_run(enum scap_feature f)
 
 	/* libbpf prints its own warnings for failed probes: a probe that says
 	 * "no" is an answer, not an error the user should see. */
-	old = libbpf_set_print(silent_print);
+	old = scap_platform_libbpf_sink(silent_print);
 	switch (f) {
 	case SCAP_FEAT_BTF:
 		st = probe_btf();
@@ -251,7 +251,7 @@ enum scap_feat_state scap_probe_run(enum scap_feature f)
 		st = SCAP_FEAT_UNKNOWN;
 		break;
 	}
-	libbpf_set_print(old);
+	scap_platform_libbpf_sink(old);
 	return st;
 }
 

@@ -35,12 +35,14 @@ struct tracefs_job {
 	void (*fn)(void *);
 	void *arg;
 	int err;
+	libbpf_print_fn_t sink; /* the caller's libbpf sink: the work's messages are its */
 };
 
 static void *tracefs_thread(void *p)
 {
 	struct tracefs_job *j = p;
 
+	scap_platform_libbpf_sink(j->sink);
 	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
 	    mount("tracefs", roots[0], "tracefs", 0, NULL) != 0)
 		j->err = -errno;
@@ -50,7 +52,7 @@ static void *tracefs_thread(void *p)
 
 int scap_platform_with_tracefs(const char *probe, void (*fn)(void *), void *arg)
 {
-	struct tracefs_job j = { fn, arg, 0 };
+	struct tracefs_job j = { fn, arg, 0, scap_platform_libbpf_current_sink() };
 	pthread_t th;
 	int err;
 

@@ -340,13 +340,13 @@ const struct scap_evt_hdr *scap_bufset_next(struct scap_bufset *s, unsigned *idx
 	}
 	s->held_ts = 0;
 	s->last = best;
-	s->bufs[best]->delivered++;
+	SCAP_COUNT_ADD(s->bufs[best]->delivered, 1);
 	if (idx)
 		*idx = (unsigned)best;
 	return s->heads[best];
 }
 
-uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i)
+uint64_t scap_bufset_unread(struct scap_bufset *s, unsigned i)
 {
 	struct scap_buf *b = s->bufs[i];
 	uint64_t n;
@@ -356,7 +356,23 @@ uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i)
 	n = b->ops->pending(b);
 	if (s->last == (int)i && n)
 		n--;
+	SCAP_COUNT_SET(b->unread_seen, n);
 	return n;
+}
+
+uint64_t scap_bufset_unread_seen(const struct scap_bufset *s, unsigned i)
+{
+	const struct scap_buf *b = s->bufs[i];
+
+	return b->ops->pending ? SCAP_COUNT_GET(b->unread_seen) : b->unread;
+}
+
+void scap_bufset_unread_refresh(struct scap_bufset *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++)
+		scap_bufset_unread(s, i);
 }
 
 void scap_bufset_release(struct scap_bufset *s)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "scap/common/event_layout.h"
+#include "counter.h"
 
 struct scap_buf;
 
@@ -51,6 +52,12 @@ struct scap_buf {
 	uint64_t unread;
 	/* Kept by the core. */
 	uint64_t delivered;
+	/*
+	 * unread as the reading thread last counted it (counter.h): what a stats
+	 * call on another thread reports, since walking a ring the reader is
+	 * consuming is a data race (and can loop on a record being overwritten).
+	 */
+	uint64_t unread_seen;
 };
 
 /* The set of buffers of one handle, and the merge state. Owned by the core. */
@@ -113,6 +120,10 @@ void scap_bufset_release(struct scap_bufset *s);
  * Events stored in buffer i and not handed out yet (the one handed out last
  * is still in its buffer until the next call, and is not counted).
  */
-uint64_t scap_bufset_unread(const struct scap_bufset *s, unsigned i);
+uint64_t scap_bufset_unread(struct scap_bufset *s, unsigned i);
+/* The count of the reading thread's last scap_bufset_unread, from any thread. */
+uint64_t scap_bufset_unread_seen(const struct scap_bufset *s, unsigned i);
+/* The reading thread counts every buffer again (it is idle: cheap). */
+void scap_bufset_unread_refresh(struct scap_bufset *s);
 
 #endif

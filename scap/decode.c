@@ -95,7 +95,7 @@ static const uint8_t type_width[SCAP_PT_MAX] = {
 	[SCAP_PT_FD] = 8, [SCAP_PT_PID] = 8, [SCAP_PT_UID] = 4, [SCAP_PT_GID] = 4,
 	[SCAP_PT_RES] = 8, [SCAP_PT_SYSCALLID] = 4, [SCAP_PT_FLAGS32] = 4,
 	[SCAP_PT_ENUM32] = 4, [SCAP_PT_MODE] = 4, [SCAP_PT_ADDR] = 8,
-	[SCAP_PT_ARGS] = 8 * SCAP_GENERIC_NARGS,
+	[SCAP_PT_ARGS] = 8 * SCAP_GENERIC_NARGS, [SCAP_PT_FLAGS64] = 8,
 };
 
 static const char *const type_names[SCAP_PT_MAX] = {
@@ -107,6 +107,7 @@ static const char *const type_names[SCAP_PT_MAX] = {
 	[SCAP_PT_ENUM32] = "ENUM32", [SCAP_PT_MODE] = "MODE", [SCAP_PT_ADDR] = "ADDR",
 	[SCAP_PT_PATH] = "PATH", [SCAP_PT_CHARBUF] = "CHARBUF", [SCAP_PT_BYTEBUF] = "BYTEBUF",
 	[SCAP_PT_SOCKADDR] = "SOCKADDR", [SCAP_PT_STRARRAY] = "STRARRAY", [SCAP_PT_ARGS] = "ARGS",
+	[SCAP_PT_FLAGS64] = "FLAGS64",
 };
 
 unsigned scap__type_width(enum scap_param_type t)

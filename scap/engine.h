@@ -24,6 +24,8 @@ struct scap_engine_config {
 	unsigned snaplen;          /* 1..SCAP_MAX_SNAPLEN */
 	bool all_syscalls;         /* true: every syscall is selected */
 	uint8_t selected[SCAP_NR_SYSCALLS]; /* 1 = capture this syscall number */
+	bool procexit;             /* deliver procexit (SCAP_EV_PROCEXIT_E): thread exits,
+	                              from the sched_process_exit tracepoint */
 	int32_t pid;               /* tgid filter, 0 = none */
 	const struct scap_open_opts *opts; /* the caller's options (engine specific fields) */
 };
@@ -34,7 +36,8 @@ struct scap_engine_config {
  */
 struct scap_engine_ctx {
 	struct scap_bufset *bufs;  /* add one scap_buf per kernel buffer */
-	char *err;                 /* init's error message goes here */
+	char *err;                 /* init's error message goes here (scap_engine_errf;
+	                              after init, NULL: messages go to scap_last_error) */
 	size_t errlen;
 	scap_log_fn log;
 	void *log_ctx;
@@ -56,6 +59,24 @@ struct scap_engine_ctx {
 	bool input_set;
 	dev_t input_dev;
 	ino_t input_ino;
+	/*
+	 * Readable once scap_close has begun on another thread: wait() must
+	 * return when it is (engines add it to what they poll). -1: none.
+	 */
+	int wake_fd;
+	/*
+	 * Set by init when the events come from another host's clock (a capture
+	 * file): the wall-clock time (ns since the epoch) of that host's boot.
+	 * Live engines leave it: the core measures this host's.
+	 */
+	bool boot_time_known;
+	int64_t boot_time_ns;
+	/*
+	 * Set by next() with each event: it is one that only the process table
+	 * takes (a capture file's table-only record): the core applies it to the
+	 * table and never delivers it.
+	 */
+	bool table_only;
 };
 
 /* printf-style helpers for engines. */
@@ -66,6 +87,14 @@ void scap_engine_logf(struct scap_engine_ctx *ctx, enum scap_log_level lvl, cons
 /* Appends one line to the handle's warnings (see scap_warnings). */
 void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A capture file's process table (the snapshot bytes of its PROCTABLE
+ * block) becomes the handle's, before any of the file's events: 0 (also
+ * when the handle keeps no table), -EBADMSG with the reason in why, or
+ * -ENOMEM.
+ */
+int scap_engine_proc_snapshot(struct scap_engine_ctx *ctx, const void *in, size_t len, char *why, size_t whylen);
 
 /* Engine flags. */
 #define SCAP_ENGINE_F_BOOTTIME 0x1u /* events are stamped with CLOCK_BOOTTIME just before
@@ -108,6 +137,15 @@ struct scap_engine_ops {
 	int (*stats)(void *state);
 	/* Detaches and frees everything. state may be partially built. */
 	void (*close)(void *state);
+	/*
+	 * Optional: switches the kernel side to cfg (scap_set_syscalls,
+	 * _snaplen, _pid_filter: one of them differs from the configuration in
+	 * force) in one step, for every CPU at once, while another thread may be
+	 * reading: the buffers stay. On failure the configuration in force stays
+	 * entirely. 0 or -errno (message with scap_engine_errf). NULL: the
+	 * engine cannot (-ENOTSUP).
+	 */
+	int (*reconfigure)(void *state, const struct scap_engine_config *cfg);
 	/*
 	 * Optional, for engines that deliver already-paired events (savefile):
 	 * the exit-time copy of ev, the event next() returned last, or NULL.

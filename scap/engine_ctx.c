@@ -53,26 +53,18 @@ void scap_text_free(struct scap_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int scap__seterr(struct scap *h, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!h)
-		return ret;
-	va_start(ap, fmt);
-	vsnprintf(h->err, sizeof(h->err), fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
+/* During init into scap_open's message; afterwards into this thread's scap_last_error. */
 void scap_engine_errf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!ctx || !ctx->err || !ctx->errlen)
+	if (!ctx)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(ctx->err, ctx->errlen, fmt, ap);
+	if (ctx->err && ctx->errlen)
+		vsnprintf(ctx->err, ctx->errlen, fmt, ap);
+	else if (ctx->core)
+		scap__vseterr(ctx->core, -1, fmt, ap);
 	va_end(ap);
 }
 

@@ -73,6 +73,8 @@ static const struct scap_sym clone_flags[] = {
 	{ 0x02000000, "CLONE_NEWCGROUP" }, { 0x04000000, "CLONE_NEWUTS" },
 	{ 0x08000000, "CLONE_NEWIPC" }, { 0x10000000, "CLONE_NEWUSER" },
 	{ 0x20000000, "CLONE_NEWPID" }, { 0x40000000, "CLONE_NEWNET" }, { 0x80000000, "CLONE_IO" },
+	/* clone3 only (FLAGS64) */
+	{ 0x100000000ull, "CLONE_CLEAR_SIGHAND" }, { 0x200000000ull, "CLONE_INTO_CGROUP" },
 };
 
 static const struct scap_sym ns_flags[] = {
@@ -279,7 +281,7 @@ const struct scap_flagset_desc *scap__flagset(unsigned fs)
 	return &flagsets[fs];
 }
 
-static const char *sym_find(const struct scap_sym *t, unsigned n, uint32_t v)
+static const char *sym_find(const struct scap_sym *t, unsigned n, uint64_t v)
 {
 	unsigned i;
 
@@ -289,14 +291,14 @@ static const char *sym_find(const struct scap_sym *t, unsigned n, uint32_t v)
 	return NULL;
 }
 
-void scap__flags_format(struct scap_sb *sb, unsigned fs, uint32_t v)
+void scap__flags_format(struct scap_sb *sb, unsigned fs, uint64_t v)
 {
 	const struct scap_flagset_desc *d = scap__flagset(fs);
 	bool any = false;
 	unsigned i;
 
 	if (!d) {
-		scap_sb_printf(sb, "0x%x", v);
+		scap_sb_printf(sb, "0x%llx", (unsigned long long)v);
 		return;
 	}
 	if (d->is_enum) {
@@ -304,20 +306,20 @@ void scap__flags_format(struct scap_sb *sb, unsigned fs, uint32_t v)
 		return;
 	}
 	if (d->enum_mask) {
-		uint32_t e = v & d->enum_mask;
+		uint64_t e = v & d->enum_mask;
 		const char *n = sym_find(d->enums, d->nenums, e);
 
 		if (n) {
 			scap_sb_puts(sb, n);
 			any = true;
 		} else if (e) {
-			scap_sb_printf(sb, "0x%x", e);
+			scap_sb_printf(sb, "0x%llx", (unsigned long long)e);
 			any = true;
 		}
-		v &= ~d->enum_mask;
+		v &= ~(uint64_t)d->enum_mask;
 	}
 	for (i = 0; i < d->nflags && v; i++) {
-		uint32_t f = d->flags[i].val;
+		uint64_t f = d->flags[i].val;
 
 		if ((v & f) == f) {
 			if (any)
@@ -330,7 +332,7 @@ void scap__flags_format(struct scap_sb *sb, unsigned fs, uint32_t v)
 	if (v) {
 		if (any)
 			scap_sb_putc(sb, '|');
-		scap_sb_printf(sb, "0x%x", v);
+		scap_sb_printf(sb, "0x%llx", (unsigned long long)v);
 		any = true;
 	}
 	if (!any)

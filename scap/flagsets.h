@@ -14,7 +14,7 @@
 #include "strbuf.h"
 
 struct scap_sym {
-	uint32_t val;
+	uint64_t val;
 	const char *name;
 };
 
@@ -38,8 +38,8 @@ struct scap_flagset_desc {
 /* The descriptor of flag set fs, NULL when out of range or SCAP_FS_NONE. */
 const struct scap_flagset_desc *scap__flagset(unsigned fs);
 
-/* Appends the symbolic text of value v in flag set fs (FLAGS32). */
-void scap__flags_format(struct scap_sb *sb, unsigned fs, uint32_t v);
+/* Appends the symbolic text of value v in flag set fs (FLAGS32, FLAGS64). */
+void scap__flags_format(struct scap_sb *sb, unsigned fs, uint64_t v);
 /* Appends the name of value v in enum set fs (ENUM32), or its decimal value. */
 void scap__enum_format(struct scap_sb *sb, unsigned fs, int32_t v);
 

@@ -50,6 +50,9 @@ void scap__param_text(struct scap_sb *sb, const struct scap_param *p)
 	case SCAP_PT_FLAGS32:
 		scap__flags_format(sb, p->aux, (uint32_t)p->v.u);
 		break;
+	case SCAP_PT_FLAGS64:
+		scap__flags_format(sb, p->aux, p->v.u);
+		break;
 	case SCAP_PT_ENUM32:
 		scap__enum_format(sb, p->aux, (int32_t)p->v.i);
 		break;

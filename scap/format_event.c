@@ -241,7 +241,7 @@ static inline __attribute__((always_inline)) void write_value(struct fw *w, cons
 			break;
 		}
 		__attribute__((fallthrough));
-	case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32:
+	case SCAP_PT_FLAGS32: case SCAP_PT_FLAGS64: case SCAP_PT_ENUM32:
 		if (json) {
 			o = json_table_text(o, p);
 			break;
@@ -295,7 +295,84 @@ struct line {
 	size_t name_len;
 	struct scap_param prm[SCAP_MAX_PARAMS];
 	int err[SCAP_MAX_PARAMS];
+	bool proc_on;          /* the line carries the process (scap_event_format_proc) */
+	const struct scap_proc *proc; /* NULL: unknown */
 };
+
+/* The room the process's part of a line needs at most: its texts escaped. */
+static size_t proc_bound(const struct line *l)
+{
+	const struct scap_proc *p = l->proc;
+	size_t n = 0;
+
+	if (!l->proc_on)
+		return 0;
+	if (p) {
+		n += strnlen(p->comm, sizeof(p->comm));
+		n += p->exe ? strlen(p->exe) : 0;
+		n += p->cwd ? strlen(p->cwd) : 0;
+		n += p->container_id ? strlen(p->container_id) : 0;
+	}
+	return 200 + 9 * n;
+}
+
+static char *json_str(char *o, const char *s)
+{
+	return json_quoted(o, (const uint8_t *)s, strlen(s));
+}
+
+/* ,"proc":{"exe":...,"ppid":N,...}: what the table knows of the event's process. */
+static char *json_proc(char *o, const struct scap_proc *p)
+{
+	char sep = '{';
+
+	o = FW_LIT(o, ",\"proc\":");
+	if ((p->known & SCAP_PROC_HAS_EXE) && p->exe) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"exe\":");
+		o = json_str(o, p->exe);
+	}
+	if (p->known & SCAP_PROC_HAS_PPID) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"ppid\":");
+		o = fw_u64(o, p->ppid);
+	}
+	if (p->known & SCAP_PROC_HAS_UID) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"uid\":");
+		o = fw_u64(o, p->uid);
+	}
+	if (p->known & SCAP_PROC_HAS_GID) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"gid\":");
+		o = fw_u64(o, p->gid);
+	}
+	if ((p->known & SCAP_PROC_HAS_CWD) && p->cwd) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"cwd\":");
+		o = json_str(o, p->cwd);
+	}
+	if ((p->known & SCAP_PROC_HAS_CGROUP) && p->container_id) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"container_id\":");
+		o = json_str(o, p->container_id);
+	}
+	/* As params' list: the paths shown that an event marked cut (their last components). */
+	if ((p->flags & SCAP_PROC_F_EXE_CUT) && (p->known & SCAP_PROC_HAS_EXE) && p->exe) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"truncated\":[\"exe\"");
+		if ((p->flags & SCAP_PROC_F_CWD_CUT) && (p->known & SCAP_PROC_HAS_CWD) && p->cwd)
+			o = FW_LIT(o, ",\"cwd\"");
+		*o++ = ']';
+	} else if ((p->flags & SCAP_PROC_F_CWD_CUT) && (p->known & SCAP_PROC_HAS_CWD) && p->cwd) {
+		*o++ = sep, sep = ',';
+		o = FW_LIT(o, "\"truncated\":[\"cwd\"]");
+	}
+	if (sep == '{')
+		*o++ = '{';
+	*o++ = '}';
+	return o;
+}
 
 /*
  * ,"truncated":["argv","exe"]: the names of the parameters whose state is
@@ -338,6 +415,10 @@ static void json_event(struct fw *w, const struct scap_event *ev, const struct l
 	o = fw_u64(o, l->h.tid);
 	o = FW_LIT(o, ",\"pid\":");
 	o = fw_u64(o, l->h.pid);
+	if (l->proc && (l->proc->known & SCAP_PROC_HAS_COMM)) {
+		o = FW_LIT(o, ",\"comm\":");
+		o = json_quoted(o, (const uint8_t *)l->proc->comm, strnlen(l->proc->comm, sizeof(l->proc->comm)));
+	}
 	o = FW_LIT(o, ",\"event\":\"");
 	/* Names are [a-z0-9_] (test_format_fast checks): nothing to escape. */
 	o = fw_put(o, l->name, l->name_len);
@@ -369,6 +450,8 @@ static void json_event(struct fw *w, const struct scap_event *ev, const struct l
 		o = json_marked(o, l, states, SCAP_PARAM_UNREADABLE, ",\"unreadable\":[",
 				sizeof(",\"unreadable\":[") - 1);
 	}
+	if (l->proc)
+		o = json_proc(o, l->proc);
 	if (l->h.flags & SCAP_EVF_TOCTOU)
 		o = FW_LIT(o, ",\"toctou\":true");
 	if (l->h.flags & SCAP_EVF_ENTER_UNREAD)
@@ -390,6 +473,16 @@ static void text_event(struct fw *w, const struct scap_event *ev, const struct l
 	*o++ = ' ';
 	o = fw_u64(o, l->h.tid);
 	*o++ = ' ';
+	if (l->proc_on) {
+		o = fw_u64(o, l->h.pid);
+		*o++ = ' ';
+		if (l->proc && (l->proc->known & SCAP_PROC_HAS_COMM))
+			o = scap__fw_text_value(o, 0, (const uint8_t *)l->proc->comm,
+						strnlen(l->proc->comm, sizeof(l->proc->comm)), FW_TV_STRING);
+		else
+			o = FW_LIT(o, "NULL");
+		*o++ = ' ';
+	}
 	o = fw_put(o, l->name, l->name_len);
 	if ((l->info ? l->info->dir : scap_event_dir(ev)) == SCAP_DIR_ENTER)
 		o = FW_LIT(o, " enter");
@@ -426,8 +519,9 @@ static void text_event(struct fw *w, const struct scap_event *ev, const struct l
  * the length, or -1 with *need set when the room is short of the bound or a
  * checked part did not fit.
  */
-static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, char *end,
-			unsigned *malformed, size_t *need)
+static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, int64_t ts_off,
+			char *buf, char *end, unsigned *malformed, size_t *need, bool proc_on,
+			const struct scap_proc *proc)
 {
 	struct line l;
 	struct fw w = { .p = buf, .end = end };
@@ -435,7 +529,12 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 	size_t bound;
 
 	memcpy(&l.h, ev, sizeof(l.h));
+	/* Wall-clock time when asked (scap_event_format_opts); never below 0. */
+	if (ts_off)
+		l.h.ts = ts_off < 0 && (uint64_t)-ts_off > l.h.ts ? 0 : l.h.ts + (uint64_t)ts_off;
 	l.cpu = cpu;
+	l.proc_on = proc_on;
+	l.proc = proc_on ? proc : NULL;
 	l.info = scap__event_decode(ev, l.prm, l.err);
 	l.n = l.info ? l.info->nparams : l.h.nparams;
 	l.name = event_name(ev, l.info, l.prm, l.err);
@@ -443,7 +542,8 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 	for (i = 0; i < l.n; i++)
 		bad += !l.info || l.err[i];
 	/* Every parameter as if it were a symbol text, every byte escaped. */
-	bound = HEAD_BOUND + 6 * l.name_len + l.n * (2 * KEY_MAX + TABLE_TEXT_BOUND) + 9 * (size_t)l.h.len;
+	bound = HEAD_BOUND + 6 * l.name_len + l.n * (2 * KEY_MAX + TABLE_TEXT_BOUND) + 9 * (size_t)l.h.len +
+		proc_bound(&l);
 	*need = bound;
 	if (malformed)
 		*malformed = bad;
@@ -464,7 +564,8 @@ static int format_event(const struct scap_event *ev, unsigned cpu, enum scap_for
 /* Short of room: format into scratch memory, hand out what fits. Apart, so
  * that the direct path carries no scratch buffer on its stack. */
 static __attribute__((noinline)) int format_scratch(const struct scap_event *ev, unsigned cpu, enum scap_format fmt,
-						    char *buf, size_t len, unsigned *malformed, size_t need)
+						    int64_t ts_off, char *buf, size_t len, unsigned *malformed,
+						    size_t need, bool proc_on, const struct scap_proc *proc)
 {
 	char scratch[4096], *s;
 	int n;
@@ -475,7 +576,8 @@ static __attribute__((noinline)) int format_scratch(const struct scap_event *ev,
 		s = need < sizeof(scratch) ? scratch : malloc(need + 1);
 		if (!s)
 			return -ENOMEM;
-		n = format_event(ev, cpu, fmt, s, s + (s == scratch ? sizeof(scratch) - 1 : need), malformed, &need);
+		n = format_event(ev, cpu, fmt, ts_off, s, s + (s == scratch ? sizeof(scratch) - 1 : need), malformed,
+				 &need, proc_on, proc);
 		if (n >= 0)
 			break;
 		if (s != scratch)
@@ -492,8 +594,8 @@ static __attribute__((noinline)) int format_scratch(const struct scap_event *ev,
 	return n;
 }
 
-int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
-		      unsigned *malformed)
+static int format_off(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, int64_t ts_off, char *buf,
+		      size_t len, unsigned *malformed, bool proc_on, const struct scap_proc *proc)
 {
 	size_t need = 0;
 	int n;
@@ -505,11 +607,50 @@ int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_forma
 	if (!ev || (fmt != SCAP_FORMAT_TEXT && fmt != SCAP_FORMAT_JSON))
 		return -EINVAL;
 	if (buf && len > 1) {
-		n = format_event(ev, cpu, fmt, buf, buf + len - 1, malformed, &need);
+		n = format_event(ev, cpu, fmt, ts_off, buf, buf + len - 1, malformed, &need, proc_on, proc);
 		if (n >= 0)
 			return n;
 	}
-	return format_scratch(ev, cpu, fmt, buf, len, malformed, need);
+	return format_scratch(ev, cpu, fmt, ts_off, buf, len, malformed, need, proc_on, proc);
+}
+
+int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_format fmt, char *buf, size_t len,
+		      unsigned *malformed)
+{
+	return format_off(ev, cpu, fmt, 0, buf, len, malformed, false, NULL);
+}
+
+int scap_event_format_opts(const struct scap_event *ev, unsigned cpu, const struct scap_format_opts *opts,
+			   char *buf, size_t len, unsigned *malformed)
+{
+	struct scap_format_opts o = { 0 };
+	bool on;
+
+	if (!opts || opts->sz < sizeof(opts->sz)) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -EINVAL;
+	}
+	/* A newer caller's fields this library does not know must be zero (unused). */
+	for (size_t i = sizeof(o); i < opts->sz; i++) {
+		if (((const unsigned char *)opts)[i]) {
+			if (buf && len)
+				buf[0] = '\0';
+			return -EINVAL;
+		}
+	}
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	on = o.proc_h && o.proc_h->proc;
+	return format_off(ev, cpu, o.fmt, o.ts_offset_ns, buf, len, malformed, on,
+			  on ? scap_event_proc(o.proc_h, ev) : NULL);
+}
+
+int scap_event_format_proc(struct scap *h, const struct scap_event *ev, unsigned cpu, enum scap_format fmt,
+			   char *buf, size_t len, unsigned *malformed)
+{
+	bool on = h && h->proc;
+
+	return format_off(ev, cpu, fmt, 0, buf, len, malformed, on, on ? scap_event_proc(h, ev) : NULL);
 }
 
 int scap_event_format_json(const struct scap_event *ev, unsigned cpu, char *buf, size_t len)

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "handle.h"
+#include "scap/common/arch.h"
+#include "proc/track.h"
 
 #define DEFAULT_BUFFER_BYTES (8u << 20)
 #define MIN_BUFFER_BYTES SCAP_MIN_BUFFER_BYTES
@@ -158,17 +160,18 @@ static int opts_load(struct scap_open_opts *o, const struct scap_open_opts *in, 
 	return 0;
 }
 
-static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *names,
-			    char *err, size_t errlen)
+int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *names, char *err, size_t errlen)
 {
 	unsigned i;
 
 	if (!names) {
 		cfg->all_syscalls = true;
 		memset(cfg->selected, 1, sizeof(cfg->selected));
+		cfg->procexit = true;
 		return 0;
 	}
 	cfg->all_syscalls = false;
+	cfg->procexit = false;
 	memset(cfg->selected, 0, sizeof(cfg->selected));
 	if (!names[0])
 		return fail(err, errlen, -EINVAL,
@@ -180,10 +183,15 @@ static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *n
 			return fail(err, errlen, -EINVAL,
 				    "invalid option syscalls: more than %u names (is the list NULL-terminated?)",
 				    MAX_SYSCALL_NAMES);
+		if (strcmp(names[i], scap_event_info(SCAP_EV_PROCEXIT_E)->name) == 0) {
+			cfg->procexit = true;
+			continue;
+		}
 		nr = scap_syscall_nr(names[i]);
 		if (nr < 0)
 			return fail(err, errlen, -EINVAL,
-				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as openat)",
+				    "invalid option syscalls: unknown syscall \"%s\" (use " SCAP_ARCH_NAME
+				    " syscall names such as openat, or procexit for the end of every thread)",
 				    names[i]);
 		cfg->selected[nr] = 1;
 	}
@@ -195,7 +203,7 @@ static int resolve_syscalls(struct scap_engine_config *cfg, const char *const *n
  * thread group): a pid that names nothing, or a thread, would match nothing
  * and the capture would wait forever.
  */
-static int check_pid(int32_t pid, char *err, size_t errlen)
+int scap__check_pid(int32_t pid, char *err, size_t errlen)
 {
 	char path[64], line[128];
 	long tgid = -1;
@@ -231,6 +239,10 @@ static struct scap *handle_new(void)
 	if (!h)
 		return NULL;
 	scap_bufset_init(&h->bufs);
+	if (scap__threads_init(h) < 0) {
+		free(h);
+		return NULL;
+	}
 	return h;
 }
 
@@ -248,6 +260,7 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	h->ctx.log = h->opts.log;
 	h->ctx.log_ctx = h->opts.log_ctx;
 	h->ctx.core = h;
+	h->ctx.wake_fd = h->wake_fd;
 	if (err && errlen)
 		err[0] = '\0';
 	r = ops->init(&h->ctx, &h->cfg, &state);
@@ -268,9 +281,9 @@ static int try_init(struct scap *h, const struct scap_engine_ops *ops, char *err
 	h->bufs.live_clock = (ops->flags & SCAP_ENGINE_F_BOOTTIME) != 0;
 	scap_filter_init(&h->filter, &h->cfg);
 	h->core_filter = !(ops->flags & SCAP_ENGINE_F_LIVE) && scap_filter_active(&h->filter);
-	/* From here on, engine messages go to the handle's error text. */
-	h->ctx.err = h->err;
-	h->ctx.errlen = sizeof(h->err);
+	/* From here on, engine messages go to scap_last_error. */
+	h->ctx.err = NULL;
+	h->ctx.errlen = 0;
 	return 0;
 }
 
@@ -424,7 +437,8 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 		engine = "auto";
 	h = handle_new();
 	if (!h)
-		return fail(err, errlen, -ENOMEM, "scap_open: out of memory");
+		return fail(err, errlen, -ENOMEM, "scap_open: out of memory (or of file descriptors: %s)",
+			    strerror(errno));
 	r = opts_load(&h->opts, opts, err, errlen);
 	if (r < 0)
 		goto out_free;
@@ -433,7 +447,11 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	h->cfg.snaplen = h->opts.snaplen;
 	h->cfg.pid = h->opts.pid;
 	h->cfg.opts = &h->opts;
-	r = resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
+	r = scap__resolve_syscalls(&h->cfg, h->opts.syscalls, err, errlen);
+	if (r < 0)
+		goto out_free;
+	/* The process table adds the rows it needs to the selection (scap/proc/track.h). */
+	r = scap__proc_open(h, err, errlen);
 	if (r < 0)
 		goto out_free;
 
@@ -447,7 +465,7 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	}
 	if (h->opts.pid && (strcmp(engine, "auto") == 0 ||
 			    (scap_engine_find(engine) && (scap_engine_find(engine)->flags & SCAP_ENGINE_F_LIVE)))) {
-		r = check_pid(h->opts.pid, err, errlen);
+		r = scap__check_pid(h->opts.pid, err, errlen);
 		if (r < 0)
 			goto out_free;
 	}
@@ -460,6 +478,8 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 	r = setup_stage(h, err, errlen);
 	if (r < 0)
 		goto out_close;
+	scap__wallclock_init(h);
+	scap__proc_engine_ready(h);
 	/* The caller's pointers (syscalls, engine_order, paths) are not ours to keep. */
 	h->opts.syscalls = NULL;
 	h->opts.engine_order = NULL;
@@ -470,15 +490,19 @@ int scap_open(struct scap **out, const char *engine, const struct scap_open_opts
 		snprintf(msg, sizeof(msg), "engine %s opened", h->ops->name);
 		h->opts.log(SCAP_LOG_INFO, msg, h->opts.log_ctx);
 	}
+	/* A message this thread kept for a closed handle at the same address is not ours. */
+	scap__clrerr(h);
 	*out = h;
 	return 0;
 
 out_close:
 	h->ops->close(h->state);
 out_free:
+	scap__proc_close(h);
 	scap_bufset_free(&h->bufs);
 	scap_text_free(&h->report);
 	scap_text_free(&h->warnings);
+	scap__threads_fini(h);
 	free(h);
 	return r;
 }

@@ -21,6 +21,7 @@
 
 #include "scap/scap.h"
 #include "pairing.h"
+#include "counter.h"
 
 #define PAIRING_DEFAULT_MAX 65536u
 #define PAIRING_FIRST_POOL 64u
@@ -245,7 +246,7 @@ static int hold_enter(struct scap_pairing *p, const struct scap_evt_hdr *ev)
 
 	if (p->table[s] != NO_SLOT) {
 		/* The same thread entered again: its previous syscall never exited for us. */
-		p->st.stale++;
+		SCAP_COUNT_ADD(p->st.stale, 1);
 		remove_at(p, s);
 	}
 	if (p->used == p->cap && p->cap < p->max) {
@@ -256,7 +257,7 @@ static int hold_enter(struct scap_pairing *p, const struct scap_evt_hdr *ev)
 			p->max = p->cap;
 	}
 	if (p->used == p->max) {
-		p->st.evicted++;
+		SCAP_COUNT_ADD(p->st.evicted, 1);
 		remove_at(p, find_slot(p, p->pool[p->oldest].tid));
 	}
 	s = find_slot(p, ev->tid);
@@ -444,7 +445,7 @@ static int merge(struct scap_pairing *p, const struct row_map *m, const struct s
 	h->flags = (uint8_t)((h->flags & ~SCAP_EVF_TRUNCATED) | flags);
 	p->st.paired++;
 	if (flags & SCAP_EVF_TOCTOU)
-		p->st.toctou++;
+		SCAP_COUNT_ADD(p->st.toctou, 1);
 	*out = h;
 	return 1;
 }
@@ -546,7 +547,7 @@ int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
 	uint32_t s = find_slot(p, ev->tid);
 	if (p->table[s] != NO_SLOT && p->pool[p->table[s]].code != m->enter_code) {
 		/* This thread's pending enter belongs to another syscall that never exited for us. */
-		p->st.stale++;
+		SCAP_COUNT_ADD(p->st.stale, 1);
 		remove_at(p, s);
 		s = find_slot(p, ev->tid);
 	}
@@ -554,7 +555,7 @@ int scap_pairing_feed(struct scap_pairing *p, const struct scap_evt_hdr *ev,
 	    ev->tid == ev->pid)
 		s = find_execve_by_pid(p, ev, m->enter_code);
 	if (s == NO_SLOT || p->table[s] == NO_SLOT) {
-		p->st.orphan_exits++;
+		SCAP_COUNT_ADD(p->st.orphan_exits, 1);
 		return deliver_flagged(p, ev, SCAP_EVF_NO_ENTER, out);
 	}
 
@@ -587,9 +588,9 @@ static void stage_stats(void *st, struct scap_stats *out)
 	const struct scap_pairing *p = st;
 
 	/* toctou is counted by the core from the delivered events' flags. */
-	out->pairing_evicted += p->st.evicted;
-	out->pairing_stale += p->st.stale;
-	out->pairing_orphan_exits += p->st.orphan_exits;
+	out->pairing_evicted += SCAP_COUNT_GET(p->st.evicted);
+	out->pairing_stale += SCAP_COUNT_GET(p->st.stale);
+	out->pairing_orphan_exits += SCAP_COUNT_GET(p->st.orphan_exits);
 }
 
 static const struct scap_evt_hdr *stage_exit_copy(void *st, const struct scap_evt_hdr *ev)
@@ -611,14 +612,18 @@ int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 {
 	const struct scap_evt_hdr *x = NULL;
 
-	if (!h || !ev || !exit_ev)
+	if (!h)
 		return -EINVAL;
+	if (!ev || !exit_ev)
+		return scap__seterr(h, -EINVAL, "scap_event_exit_copy: %s is NULL", ev ? "exit_ev" : "ev");
 	if (h->stage.exit_copy)
 		x = h->stage.exit_copy(h->stage.st, (const struct scap_evt_hdr *)ev);
 	else if (h->ops && h->ops->exit_copy)
 		x = h->ops->exit_copy(h->state, (const struct scap_evt_hdr *)ev);
 	if (!x)
-		return -ENOENT;
+		return scap__seterr(h, -ENOENT,
+				    "scap_event_exit_copy: the event is not the paired event scap_next delivered last "
+				    "(or it has no exit-time copy)");
 	*exit_ev = (const struct scap_event *)x;
 	return 0;
 }

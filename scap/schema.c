@@ -18,8 +18,9 @@ static const struct scap_event_info event_infos[SCAP_EV_MAX] = {
 #define P(n, t, s, a) { #n, SCAP_PT_##t, s, a }
 #define SCAP_EVENT(code, sc, d, cat, fl, ...)                                      \
 	[SCAP_EV_##code] = {                                                       \
-		.name = SCAP_NR_##sc == SCAP_NR_none ? "syscall" : #sc,                        \
-		.syscall_nr = SCAP_NR_##sc,                                        \
+		.name = SCAP_NR_##sc == SCAP_NR_none ? "syscall" : #sc,            \
+		.syscall_nr = SCAP_NR_##sc == SCAP_NR_ABSENT ? SCAP_NR_ABSENT       \
+			      : SCAP_NR_##sc < 0 ? -1 : SCAP_NR_##sc,               \
 		.dir = SCAP_DIR_##d,                                               \
 		.category = SCAP_CAT_##cat,                                        \
 		.flags = (fl),                                                     \
@@ -30,6 +31,15 @@ static const struct scap_event_info event_infos[SCAP_EV_MAX] = {
 #undef SCAP_EVENT
 #undef P
 };
+
+/* The drivers' program generators tell kernel events by SCAP_KERNEL_EVENT: it must agree with the flags. */
+#define P(n, t, s, a) 0
+#define SCAP_EVENT(code, sc, d, cat, fl, ...)                                                  \
+	SCAP_STATIC_ASSERT(SCAP_KERNEL_EVENT(sc) == !!((fl) & SCAP_EF_NOT_SYSCALL),            \
+			   "SCAP_KERNEL_EVENT(" #sc ") disagrees with the flags of row " #code);
+#include "scap/common/events.def"
+#undef SCAP_EVENT
+#undef P
 
 static const char *const syscall_names[SCAP_NR_SYSCALLS] = {
 #define SCAP_SYSCALL(nr, name) [nr] = #name,

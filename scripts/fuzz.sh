@@ -25,6 +25,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 targets=(
 	"fuzz_event:test/fuzz/corpus:4096"
 	"fuzz_savefile:test/fuzz/corpus_savefile:16384"
+	"fuzz_proc_snapshot:test/fuzz/corpus_proc:65536" # the process table's snapshot (a capture file's PROCTABLE)
 )
 
 CC=clang CFLAGS=-fsanitize=fuzzer-no-link cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DSCAP_SANITIZE=ON \

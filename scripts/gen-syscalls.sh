@@ -82,8 +82,10 @@ fi
 # The headers' version (major.minor only: a point release adds no syscall).
 hver=$(echo '#include <linux/version.h>' | $cc -dM -E - |
 	sed -n 's/^#define LINUX_VERSION_MAJOR \([0-9]*\)$/\1/p; s/^#define LINUX_VERSION_PATCHLEVEL \([0-9]*\)$/\1/p' | paste -sd.)
-# The names events.def gives its rows ("none": the generic event).
-sed -n 's/^SCAP_EVENT([A-Z0-9_]*, *\([a-z0-9_]*\),.*/\1/p' "$root/drivers/common/events.def" |
+# The syscalls events.def gives its rows ("none": the generic event; a row
+# flagged SCAP_EF_NOT_SYSCALL, procexit, names a kernel event).
+grep -v SCAP_EF_NOT_SYSCALL "$root/drivers/common/events.def" |
+	sed -n 's/^SCAP_EVENT([A-Z0-9_]*, *\([a-z0-9_]*\),.*/\1/p' |
 	grep -v -x none | sort -u >"$tmp/schema"
 cut -d' ' -f2 "$tmp/all" | sort -u | comm -23 "$tmp/schema" - >"$tmp/absent"
 

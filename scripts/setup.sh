@@ -46,6 +46,7 @@ PACKAGES=(
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with
+	abigail-tools      # abidw/abidiff: libscap.so's ABI against abi/libscap.abi (test abi_check)
 	ca-certificates    # apt over https (kernel image download for test/vm)
 	python3            # test/diff's workload: a scripting language, unix sockets, an HTTP server
 	curl               # test/diff's workload: an HTTP client

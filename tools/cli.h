@@ -63,12 +63,14 @@ void cli_json_string(FILE *f, const char *s);
 
 struct cli_printer {
 	int fd;                /* where the lines go (stdout) */
+	struct scap *h;        /* the handle: its process table adds pid, comm and proc */
 	bool json;
 	bool flush_each;       /* --line-buffered or a terminal: every line at once (else
 	                          the caller flushes when the stream goes idle) */
 	char *out;             /* lines waiting to be written */
 	size_t out_len, out_cap;
 	uint64_t decode_errors;/* parameters that could not be decoded */
+	int64_t ts_offset_ns;  /* --wall-clock: the boot time added to each ts (scap_boot_time) */
 	uint64_t unwritten;    /* lines a failed write could not deliver */
 };
 

@@ -63,6 +63,7 @@ struct capture_args {
 	 * replay has none, and takes any well-formed value (with a note). */
 	const char *buffer_text, *cpus_text, *snaplen_text;
 	bool quiet;                /* --quiet: record only, print no events */
+	bool wall_clock;           /* --wall-clock: ts as time since the epoch */
 	const char *write_path;    /* --write FILE: record what is delivered */
 	uint64_t count;            /* 0 = no limit */
 	double duration;           /* 0 = no limit */
@@ -89,13 +90,16 @@ static void usage(FILE *f)
 	fputs("usage: scap capture [options]\n"
 	      "\n"
 	      "Captures system-call events and prints one per line on stdout: by default\n"
-	      "  <ts seconds since boot> <cpu> <tid> <event> <enter|exit> name=value ... [marks]\n"
+	      "  <ts seconds since boot> <cpu> <tid> <pid> <comm> <event> <enter|exit> name=value ... [marks]\n"
 	      "where a value is bare when it has no space, '\"', '\\' or control byte, else\n"
 	      "quoted with C escapes (\"a b\", \"\", \"-2 ENOENT\", \"x\\n\"); NULL is an empty\n"
 	      "parameter; argv and raw arguments are lists [a b \"c d\"]; the marks are\n"
 	      "[toctou] [truncated] [enter_unreadable] (docs/cli.md).\n"
-	      "With --json one object per line with the keys ts (ns), cpu, tid, pid, event,\n"
-	      "dir and params. Stops on SIGINT/SIGTERM, after --count events or --duration.\n"
+	      "comm is the thread's name from the process table, NULL when unknown.\n"
+	      "With --json one object per line with the keys ts (ns), cpu, tid, pid, comm,\n"
+	      "event, dir, params and proc (exe, ppid, uid, gid, cwd, container_id of the\n"
+	      "process, each when known). --no-proc: no process table, the lines without\n"
+	      "pid, comm and proc. Stops on SIGINT/SIGTERM, after --count events or --duration.\n"
 	      "A failed write of the output stops the capture with exit 1 and says why.\n"
 	      "On stderr: a 'capturing:' line once events flow, a 'stats:' line at exit.\n"
 	      "\n", f);
@@ -107,7 +111,8 @@ static void usage(FILE *f)
 	      "  --pid PID              only the process PID (its threads included); it must be\n"
 	      "                         running, and the capture stops when it exits (with --read:\n"
 	      "                         a process of the recorded host)\n"
-	      "  --syscalls LIST        only these syscalls, comma-separated (openat,connect,...)\n"
+	      "  --syscalls LIST        only these syscalls, comma-separated (openat,connect,...);\n"
+	      "                         procexit: the end of every thread\n"
 	      "  --buffer-size BYTES    bytes per kernel buffer, 4K to 1G, K/M/G suffixes (default\n"
 	      "                         8M); an engine may round it up, and says so in a note\n"
 	      "  --cpus-per-buffer N    CPUs sharing one kernel buffer (default 1)\n"
@@ -121,6 +126,10 @@ static void usage(FILE *f)
 	      "  --write PATH           also record the events to the capture file PATH\n"
 	      "                         (gzip-compressed when PATH ends in .gz)\n"
 	      "  --quiet                print no events (with --write: record only)\n"
+	      "  --wall-clock           ts as wall-clock time (UTC): seconds since the epoch, in JSON ns;\n"
+	      "                         a replayed file uses the clock of the host that recorded it\n"
+	      "  --no-proc              no process table: no /proc scan at start, no comm or\n"
+	      "                         proc in the lines (the bare stream)\n"
 	      "  --synthetic-seed N     seed of the synthetic stream (default 1)\n"
 	      "  --synthetic-events N   events the synthetic engine generates (default endless)\n"
 	      "  --synthetic-cpus N     virtual CPUs of the synthetic engine (default 4)\n"
@@ -142,7 +151,7 @@ static void log_to_stderr(enum scap_log_level lvl, const char *msg, void *ctx)
 enum {
 	OPT_ENGINE = 256, OPT_ENGINE_ORDER, OPT_JSON, OPT_COUNT, OPT_DURATION, OPT_PID, OPT_SYSCALLS,
 	OPT_BUFFER_SIZE, OPT_CPUS_PER_BUFFER, OPT_SNAPLEN, OPT_UNPAIRED, OPT_SAVEFILE, OPT_SEED,
-	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET, OPT_LINE_BUFFERED,
+	OPT_SYN_EVENTS, OPT_SYN_CPUS, OPT_WRITE, OPT_QUIET, OPT_LINE_BUFFERED, OPT_WALL_CLOCK, OPT_NO_PROC,
 };
 
 /*
@@ -205,6 +214,8 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 		{ "write", required_argument, NULL, OPT_WRITE },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
+		{ "wall-clock", no_argument, NULL, OPT_WALL_CLOCK },
+		{ "no-proc", no_argument, NULL, OPT_NO_PROC },
 		{ "synthetic-seed", required_argument, NULL, OPT_SEED },
 		{ "synthetic-events", required_argument, NULL, OPT_SYN_EVENTS },
 		{ "synthetic-cpus", required_argument, NULL, OPT_SYN_CPUS },
@@ -285,6 +296,12 @@ static int parse_args(int argc, char **argv, struct capture_args *a, bool *help)
 			break;
 		case OPT_QUIET:
 			a->quiet = true;
+			break;
+		case OPT_WALL_CLOCK:
+			a->wall_clock = true;
+			break;
+		case OPT_NO_PROC:
+			a->opts.proc_off = true;
 			break;
 		case OPT_SEED:
 			if (cli_parse_u64("--synthetic-seed", optarg, 0, UINT64_MAX, &a->opts.synthetic_seed) < 0)
@@ -418,10 +435,13 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 			",\"drops_other\":%" PRIu64 ",\"kernel_events\":%" PRIu64 ",\"toctou\":%" PRIu64
 			",\"pairing_evicted\":%" PRIu64 ",\"pairing_orphan_exits\":%" PRIu64
 			",\"attach_failures\":%u,\"decode_errors\":%" PRIu64 ",\"exits_without_enter\":%" PRIu64
-			",\"out_of_order\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"engine\":",
+			",\"out_of_order\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"proc_entries\":%" PRIu64
+			",\"proc_scans\":%" PRIu64 ",\"proc_evictions\":%" PRIu64 ",\"proc_lookups\":%" PRIu64
+			",\"proc_lookup_misses\":%" PRIu64 ",\"engine\":",
 			st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 			st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-			st.exits_without_enter, st.out_of_order, st.unread);
+			st.exits_without_enter, st.out_of_order, st.unread, st.proc_entries, st.proc_scans,
+			st.proc_evictions, st.proc_lookups, st.proc_lookup_misses);
 		cli_json_string(stderr, scap_engine_name(h));
 		fprintf(stderr, ",\"stopped\":\"%s\",\"buffers\":[", stop_names[why]);
 		for (i = 0; i < st.nbuffers; i++) {
@@ -443,11 +463,13 @@ static void print_stats(struct scap *h, const struct capture_args *a, const stru
 		"stats: delivered=%" PRIu64 " drops=%" PRIu64 " drops_buffer_full=%" PRIu64 " drops_other=%" PRIu64
 		" kernel_events=%" PRIu64 " toctou=%" PRIu64 " pairing_evicted=%" PRIu64
 		" pairing_orphan_exits=%" PRIu64 " attach_failures=%u decode_errors=%" PRIu64
-		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64 " unread=%" PRIu64
-		" engine=%s stopped=%s buffers=%u drops_by_buffer=",
+		" exits_without_enter=%" PRIu64 " out_of_order=%" PRIu64 " unread=%" PRIu64 " proc_entries=%" PRIu64
+		" proc_scans=%" PRIu64 " proc_evictions=%" PRIu64 " proc_lookups=%" PRIu64
+		" proc_lookup_misses=%" PRIu64 " engine=%s stopped=%s buffers=%u drops_by_buffer=",
 		st.events, st.drops, st.drops_buffer_full, st.drops_other, st.kernel_events, st.toctou,
 		st.pairing_evicted, st.pairing_orphan_exits, st.attach_failures, p->decode_errors,
-		st.exits_without_enter, st.out_of_order, st.unread, scap_engine_name(h), stop_names[why], st.nbuffers);
+		st.exits_without_enter, st.out_of_order, st.unread, st.proc_entries, st.proc_scans, st.proc_evictions,
+		st.proc_lookups, st.proc_lookup_misses, scap_engine_name(h), stop_names[why], st.nbuffers);
 	/* Only the buffers that lost events: "none", or "buffer#cpu:drops,...". */
 	for (i = 0, n = 0; i < st.nbuffers; i++) {
 		struct scap_buffer_stats bs = { .sz = sizeof(bs) };
@@ -561,6 +583,9 @@ static enum stop_reason deliver(struct scap *h, const struct capture_args *a, st
 		snprintf(err, errlen, "%s", scap_last_error(h));
 		return STOP_ERROR;
 	}
+	/* Follows a step of the system clock (scap_boot_time re-measures). */
+	if (a->wall_clock && !a->quiet)
+		scap_boot_time(h, &p->ts_offset_ns);
 	rc = a->quiet ? 0 : cli_print_event(p, ev, cpu);
 	if (rc == -EPIPE)
 		return STOP_OUTPUT;
@@ -740,6 +765,12 @@ int cmd_capture(int argc, char **argv)
 		goto out;
 	if (!strcmp(a.engine, "auto"))
 		print_lines("auto: ", scap_engine_report(h));
+	if (a.wall_clock && scap_boot_time(h, &printer.ts_offset_ns) < 0) {
+		cli_errorf("--wall-clock: %s: leave the option out", scap_last_error(h));
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
+	printer.h = h;
 	if (scap_start(h) < 0) {
 		cli_errorf("cannot start capture with engine '%s': %s", scap_engine_name(h), scap_last_error(h));
 		status = CLI_EXIT_FAIL;

@@ -85,7 +85,8 @@ int cli_printer_flush(struct cli_printer *p)
 
 int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned cpu)
 {
-	enum scap_format fmt = p->json ? SCAP_FORMAT_JSON : SCAP_FORMAT_TEXT;
+	struct scap_format_opts fo = { .sz = sizeof(fo), .fmt = p->json ? SCAP_FORMAT_JSON : SCAP_FORMAT_TEXT,
+				       .ts_offset_ns = p->ts_offset_ns, .proc_h = p->h };
 	int rc;
 
 	if (p->out_cap - p->out_len < CLI_MIN_ROOM && (rc = cli_printer_flush(p)) < 0)
@@ -93,7 +94,7 @@ int cli_print_event(struct cli_printer *p, const struct scap_event *ev, unsigned
 	for (;;) {
 		size_t room = p->out_cap - p->out_len;
 		unsigned bad = 0;
-		int n = scap_event_format(ev, cpu, fmt, p->out + p->out_len, room, &bad);
+		int n = scap_event_format_opts(ev, cpu, &fo, p->out + p->out_len, room, &bad);
 		char *nb;
 
 		if (n < 0)

@@ -40,8 +40,19 @@ static const char *const derived_doc[SCAP_DRV_MAX] = {
 	[SCAP_DRV_HOW_FLAGS] = "`struct open_how` .flags",
 	[SCAP_DRV_HOW_MODE] = "`struct open_how` .mode",
 	[SCAP_DRV_HOW_RESOLVE] = "`struct open_how` .resolve",
+	[SCAP_DRV_EGID] = "the effective group id",
+	[SCAP_DRV_LOGINUID] = "the audit login uid (4294967295: unset)",
+	[SCAP_DRV_VTID] = "the thread id in the task's own pid namespace",
+	[SCAP_DRV_VPID] = "the process id in the task's own pid namespace",
+	[SCAP_DRV_OLD_TID] = "the thread that called it (differs from tid when a non-leader thread exec'd)",
+	[SCAP_DRV_CLONE_FLAGS] = "the clone flags (fork: SIGCHLD; vfork: CLONE_VM, CLONE_VFORK, SIGCHLD; clone3: clone_args.flags)",
+	[SCAP_DRV_EXIT_STATUS] = "the wait(2) status (task exit_code)",
+	[SCAP_DRV_EXIT_CODE] = "WEXITSTATUS of the status (0 when signaled)",
+	[SCAP_DRV_EXIT_SIGNAL] = "WTERMSIG of the status (0 when it exited)",
+	[SCAP_DRV_EXIT_CORE] = "WCOREDUMP of the status (1: core dumped)",
+	[SCAP_DRV_EXIT_LAST] = "1 when no thread of the process was still alive",
 };
-_Static_assert(SCAP_DRV_MAX == 18, "describe the new derived value in derived_doc");
+_Static_assert(SCAP_DRV_MAX == 29, "describe the new derived value in derived_doc");
 
 static const char *const cat_names[SCAP_CAT_MAX] = {
 	[SCAP_CAT_FILE] = "Files", [SCAP_CAT_PROCESS] = "Processes", [SCAP_CAT_NET] = "Network",
@@ -65,7 +76,7 @@ static void aux_text(char *out, size_t len, unsigned type, unsigned src, unsigne
 	char s[128];
 
 	out[0] = '\0';
-	if (type == SCAP_PT_FLAGS32 || type == SCAP_PT_ENUM32) {
+	if (type == SCAP_PT_FLAGS32 || type == SCAP_PT_FLAGS64 || type == SCAP_PT_ENUM32) {
 		const struct scap_flagset_desc *fs = scap__flagset(aux);
 
 		snprintf(out, len, "symbols: `%s`", fs ? fs->name : "?");
@@ -87,6 +98,8 @@ static void flags_text(char *out, size_t len, unsigned f)
 		{ SCAP_EF_GENERIC, "generic" },
 		{ SCAP_EF_PROC_CTX, "process context" },
 		{ SCAP_EF_NO_EXIT, "never returns: enter only" },
+		{ SCAP_EF_NOT_SYSCALL, "not a syscall: a kernel event, selected by its name" },
+		{ SCAP_EF_CHILD_CTX, "task context only in the new task's return (res = 0)" },
 	};
 	size_t o = 0;
 
@@ -106,6 +119,8 @@ static void print_event(unsigned c)
 	printf("### `%s` %s\n\n", e->name, e->dir == SCAP_DIR_ENTER ? "(enter)" : "(exit)");
 	if (e->syscall_nr >= 0)
 		printf("`%s` = %u; syscall `%s` (x86_64 %d). ", code_names[c], c, e->name, e->syscall_nr);
+	else if (e->flags & SCAP_EF_NOT_SYSCALL)
+		printf("`%s` = %u; not a syscall, selected as `%s`. ", code_names[c], c, e->name);
 	else
 		printf("`%s` = %u; every syscall without a typed row. ", code_names[c], c);
 	flags_text(fl, sizeof(fl), e->flags);

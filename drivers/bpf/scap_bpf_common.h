@@ -69,6 +69,14 @@ struct {
 	__uint(max_entries, 1);
 } counters SEC(".maps");
 
+/* active[0]: the load of the handle in force (scap_bpf_settings.instance). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} active SEC(".maps");
+
 /*
  * Per-CPU scratch: an array indexed by CPU, because per-CPU array values are
  * limited to 32 KiB. SCAP_BPF_OUT_PAD bytes before the event keep it 8-byte
@@ -83,8 +91,11 @@ struct scap_bpf_scratch {
 	 */
 	struct scap_bpf_regs regs;
 	__s64 ret;
-	/* Tracepoint mode: the new image's file name (kernel memory), 0 = unknown. */
+	/* A successful execve: the new image's file name (kernel memory), 0 = unknown. */
 	__u64 execfn;
+	__u32 old_tid;   /* a successful execve: the tid that called it, 0 = the event's own */
+	__u8 exit_last;  /* procexit: SCAP_FILL_LAST_* from the tracepoint */
+	__u8 pad0[3];
 	__u8 pad[8];
 	struct scap_fill_scratch s;
 };
@@ -132,13 +143,19 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_load_regs(struct bpf_ra
 	return sc;
 }
 
-/* The settings while capture runs, NULL while it is stopped. */
+/*
+ * The settings while capture runs and this load is the one in force, NULL
+ * otherwise: every program checks it first.
+ */
 static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, *in_force;
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
 
-	return st && st->capturing ? st : NULL;
+	if (!st || !st->capturing)
+		return NULL;
+	in_force = bpf_map_lookup_elem(&active, &zero);
+	return in_force && *in_force == st->instance ? st : NULL;
 }
 
 /*
@@ -205,6 +222,8 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	fc.ret = at_exit ? sc->ret : 0;
 	fc.user_sp = at_exit ? r->sp : 0;
 	fc.execfn = at_exit ? sc->execfn : 0;
+	fc.old_tid = at_exit ? sc->old_tid : 0;
+	fc.exit_last = sc->exit_last;
 	fc.nr = (__u32)r->orig_ax;
 	fc.snaplen = st->snaplen;
 	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)
@@ -245,11 +264,13 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 
 /*
  * One program per row of events.def, named ev_<CODE>. The CO-RE object only
- * needs the rows carrying process context: the others compile to nothing
- * there and are never loaded from it (engines/bpf/bpf_loader.c).
+ * needs the rows carrying process context (exits, and kernel events such as
+ * procexit): the others compile to nothing there and are never loaded from
+ * it (engines/bpf/bpf_loader.c).
  */
 #ifdef SCAP_BPF_CORE_OBJECT
-#define SCAP_BPF_ROW_BUILT(flags, dir) (((flags) & SCAP_EF_PROC_CTX) && (dir) == SCAP_DIR_EXIT)
+#define SCAP_BPF_ROW_BUILT(flags, dir)                                                         \
+	(((flags) & SCAP_EF_PROC_CTX) && ((dir) == SCAP_DIR_EXIT || ((flags) & SCAP_EF_NOT_SYSCALL)))
 #else
 #define SCAP_BPF_ROW_BUILT(flags, dir) 1
 #endif
@@ -267,14 +288,19 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 #ifndef SCAP_BPF_CORE_OBJECT
 
 /*
- * Per thread, the file name of its last successful execve, from
- * sched_process_exec (scap_bpf_tp.h): without the CO-RE programs it is the
- * only sure source of the exit's `pathname` (tracepoint mode has no registers at exit, and an
- * enter-time read can fault); it is the string the kernel put on the new
- * stack as AT_EXECFN. Read by the exit of that execve, which comes right
- * after on the same thread; LRU, so threads that never return leave.
+ * Per thread, its last successful execve, from sched_process_exec
+ * (scap_bpf_tp.h): the tid that called it (old_tid: a non-leader thread's
+ * exec returns with the leader's tid, and nothing in the task remembers the
+ * old one) and the file name. Without the CO-RE programs the name is the only
+ * sure source of the exit's `pathname` (tracepoint mode has no registers at
+ * exit, and an enter-time read can fault); it is the string the kernel put on
+ * the new stack as AT_EXECFN, empty ("") when too long to keep. Read by the
+ * exit of that execve, which comes right after on the same thread; LRU, so
+ * threads that never return leave.
  */
 struct scap_bpf_execfn {
+	__u32 old_tid;
+	__u32 pad;
 	char s[SCAP_FILL_EXECFN_MAX];
 };
 struct {
@@ -283,6 +309,20 @@ struct {
 	__type(value, struct scap_bpf_execfn);
 	__uint(max_entries, 1024);
 } execfn SEC(".maps");
+
+/* A successful execve's exit: what sched_process_exec kept for it (scap_bpf_keep_execfn). */
+static __always_inline void scap_bpf_exec_kept(struct scap_bpf_scratch *sc)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct scap_bpf_execfn *v = bpf_map_lookup_elem(&execfn, &tid);
+
+	if (!v)
+		return;
+	sc->old_tid = v->old_tid;
+	/* The CO-RE programs read the name from the new image; the others from here. */
+	if (v->s[0])
+		sc->execfn = (__u64)(unsigned long)v->s;
+}
 
 SEC("raw_tracepoint/sys_exit")
 int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
@@ -303,13 +343,56 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	sc->execfn = 0;
-	/* Filled only when scap_exec_name runs (no CO-RE programs); else they read the image. */
-	if (sc->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
-		__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-		sc->execfn = (__u64)(unsigned long)bpf_map_lookup_elem(&execfn, &tid);
-	}
+	sc->old_tid = 0;
+	if (sc->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat))
+		scap_bpf_exec_kept(sc);
 	return scap_bpf_exit_event(ctx, sys);
+}
+
+/*
+ * procexit: a thread ends (do_exit, in that thread: its exit_code is already
+ * the wait status). Hands the event to progs[SCAP_EV_PROCEXIT_E] (the CO-RE
+ * program where it loaded: the BTF-free one has no task_struct offsets) with
+ * `last` from the tracepoint where it has group_dead (6.16+), else unknown.
+ */
+static __always_inline int scap_bpf_procexit(void *ctx, __u8 last)
+{
+	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_scratch *sc;
+	__u32 cpu;
+
+	if (!st || !scap_bpf_thread_wanted(st))
+		return 0;
+	cpu = bpf_get_smp_processor_id();
+	sc = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!sc) {
+		scap_bpf_count_other();
+		return 0;
+	}
+	sc->ret = 0;
+	sc->execfn = 0;
+	sc->old_tid = 0;
+	sc->exit_last = last;
+	bpf_tail_call(ctx, &progs, SCAP_EV_PROCEXIT_E);
+	scap_bpf_count_other();
+	return 0;
+}
+
+/*
+ * raw tracepoint mode: sched_process_exit(p) before 6.16, (p, group_dead)
+ * since. A raw tracepoint program that reads an argument the tracepoint
+ * lacks does not attach, so the loader picks one of the two.
+ */
+SEC("raw_tracepoint/sched_process_exit")
+int scap_procexit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return scap_bpf_procexit(ctx, SCAP_FILL_LAST_UNKNOWN);
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int scap_procexit_gd(struct bpf_raw_tracepoint_args *ctx)
+{
+	return scap_bpf_procexit(ctx, ctx->args[1] & 0xff ? SCAP_FILL_LAST_YES : SCAP_FILL_LAST_NO);
 }
 
 SEC("raw_tracepoint/sys_enter")

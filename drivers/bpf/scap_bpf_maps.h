@@ -37,8 +37,16 @@ struct scap_bpf_settings {
 	 * whose TS_COMPAT bit marks an ia32 syscall; 0 = unknown (not checked).
 	 */
 	scap_u32 compat_off;
+	/*
+	 * Which load of the handle these programs are: they capture only while
+	 * the shared map `active` holds this number (a settings change loads
+	 * the programs anew and switches to them with one store there).
+	 */
+	scap_u32 instance;
+	scap_u32 pad;
 };
-SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 32, "settings are 32 bytes");
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_settings) == 40, "settings are 40 bytes");
+SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_bpf_settings, instance) == 32, "instance at 32");
 
 /* Per-CPU counters (one entry of a per-CPU array). */
 struct scap_bpf_counters {

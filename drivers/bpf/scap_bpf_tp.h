@@ -113,6 +113,7 @@ static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct sca
 	sc->regs.sp = 0;
 	sc->ret = ret;
 	sc->execfn = 0;
+	sc->old_tid = 0;
 	return sc;
 }
 
@@ -199,7 +200,7 @@ int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 	if (ctx->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)) {
 		__u64 *sp = bpf_map_lookup_elem(&exec_sp, &tid);
 
-		sc->execfn = (__u64)(unsigned long)bpf_map_lookup_elem(&execfn, &tid);
+		scap_bpf_exec_kept(sc);
 		if (sp) {
 			sc->regs.sp = *sp;
 			bpf_map_delete_elem(&exec_sp, &tid);
@@ -283,31 +284,31 @@ int scap_kp_start_thread(struct pt_regs *ctx)
 	return 0;
 }
 
-/* Keeps the file name of the execve that sched_process_exec reports, for its exit. */
+/* Keeps the calling tid and the file name of the execve that sched_process_exec reports, for its exit. */
 static __always_inline void scap_bpf_keep_execfn(struct scap_tp_exec *ctx)
 {
 	__u32 now = (__u32)ctx->pid, loc = ctx->filename_loc;
 	struct scap_bpf_execfn name;
 
-	/* __data_loc: offset in the record (low 16 bits), length with the NUL (high 16). */
-	if ((loc >> 16) > 0 && (loc >> 16) <= SCAP_FILL_EXECFN_MAX) {
-		/* Zeroed: old verifiers do not count the helper's write as initialising. */
-		__builtin_memset(&name, 0, sizeof(name));
-		if (bpf_probe_read_str(name.s, sizeof(name.s), (const char *)ctx + (loc & 0xffff)) > 0)
-			bpf_map_update_elem(&execfn, &now, &name, BPF_ANY);
-		else
-			bpf_map_delete_elem(&execfn, &now);
-	} else {
-		/* Too long to keep: the exit's pathname stays empty, never stale. */
-		bpf_map_delete_elem(&execfn, &now);
-	}
+	/* Zeroed: old verifiers do not count the helper's write as initialising. */
+	__builtin_memset(&name, 0, sizeof(name));
+	name.old_tid = (__u32)ctx->old_pid;
+	/*
+	 * __data_loc: offset in the record (low 16 bits), length with the NUL
+	 * (high 16). Too long to keep, or unreadable: the name stays "" and the
+	 * exit's pathname empty, never stale.
+	 */
+	if ((loc >> 16) > 0 && (loc >> 16) <= SCAP_FILL_EXECFN_MAX &&
+	    bpf_probe_read_str(name.s, sizeof(name.s), (const char *)ctx + (loc & 0xffff)) <= 0)
+		name.s[0] = 0;
+	bpf_map_update_elem(&execfn, &now, &name, BPF_ANY);
 }
 
 /*
- * The same without the tracepoint mode's stash: for the raw tracepoint mode
- * without the CO-RE programs (no BTF, or they did not load), where the exit's
- * pathname has no other source when the enter could not read it (a page of a
- * just-forked child not mapped yet).
+ * The same without the tracepoint mode's stash, for the raw tracepoint mode:
+ * the exit's old_tid, and without the CO-RE programs (no BTF, or they did not
+ * load) its pathname, which has no other source when the enter could not read
+ * it (a page of a just-forked child not mapped yet).
  */
 SEC("tracepoint/sched/sched_process_exec")
 int scap_exec_name(struct scap_tp_exec *ctx)
@@ -341,6 +342,34 @@ int scap_tp_exec(struct scap_tp_exec *ctx)
 	if (bpf_map_update_elem(&stash, &now, &copy, BPF_ANY) != 0)
 		scap_bpf_count_other();
 	return 0;
+}
+
+/*
+ * procexit in tracepoint mode (scap_bpf_procexit): the record has group_dead
+ * at offset 32 since 6.16 (after char comm[16], pid_t pid, int prio); a
+ * tracepoint program that reads past its record does not attach, so the
+ * loader picks one of the two. The thread's stash entry goes with it: a
+ * thread killed inside a syscall never takes it back.
+ */
+static __always_inline int scap_tp_procexit_common(void *ctx, __u8 last)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (scap_bpf_capturing())
+		bpf_map_delete_elem(&stash, &tid);
+	return scap_bpf_procexit(ctx, last);
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int scap_tp_procexit(void *ctx)
+{
+	return scap_tp_procexit_common(ctx, SCAP_FILL_LAST_UNKNOWN);
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int scap_tp_procexit_gd(void *ctx)
+{
+	return scap_tp_procexit_common(ctx, *(__u8 *)((char *)ctx + 32) ? SCAP_FILL_LAST_YES : SCAP_FILL_LAST_NO);
 }
 
 #endif

@@ -22,7 +22,8 @@
 		 (t) == SCAP_PT_GID || (t) == SCAP_PT_SYSCALLID || (t) == SCAP_PT_FLAGS32 ||    \
 		 (t) == SCAP_PT_ENUM32 || (t) == SCAP_PT_MODE ? 4u :                            \
 	 (t) == SCAP_PT_INT64 || (t) == SCAP_PT_UINT64 || (t) == SCAP_PT_FD ||                  \
-		 (t) == SCAP_PT_PID || (t) == SCAP_PT_RES || (t) == SCAP_PT_ADDR ? 8u :         \
+		 (t) == SCAP_PT_PID || (t) == SCAP_PT_RES || (t) == SCAP_PT_ADDR ||             \
+		 (t) == SCAP_PT_FLAGS64 ? 8u :                                                  \
 	 (t) == SCAP_PT_ARGS ? 8u * SCAP_GENERIC_NARGS : SCAP__FIXED_VAR)
 
 /* Sums up to SCAP_MAX_PARAMS (16) terms as an integer constant expression. */

@@ -37,6 +37,7 @@ enum scap_param_type {
 	SCAP_PT_SOCKADDR,   /* family byte + address (aux: length source) */
 	SCAP_PT_STRARRAY,   /* NUL-terminated strings back to back (argv, envp) */
 	SCAP_PT_ARGS,       /* 6 x u64: a syscall's raw arguments */
+	SCAP_PT_FLAGS64,    /* u64 with a symbol table (aux: enum scap_flagset): clone3's flags */
 	SCAP_PT_MAX
 };
 
@@ -76,6 +77,21 @@ enum scap_derived {
 	SCAP_DRV_HOW_FLAGS,       /* openat2's struct open_how (argument 2): .flags */
 	SCAP_DRV_HOW_MODE,        /* .mode */
 	SCAP_DRV_HOW_RESOLVE,     /* .resolve */
+	/* The process lifecycle (procexit, the clone family's child-side return, execve). */
+	SCAP_DRV_EGID,            /* effective gid */
+	SCAP_DRV_LOGINUID,        /* audit login uid (task->loginuid); 4294967295 = unset */
+	SCAP_DRV_VTID,            /* thread id as seen in the task's own pid namespace */
+	SCAP_DRV_VPID,            /* process id (tgid) as seen in the task's own pid namespace */
+	SCAP_DRV_OLD_TID,         /* execve/execveat exit: the thread id that called it; differs
+				   * from the event's tid when a non-leader thread exec'd and took
+				   * over the leader's id (sched_process_exec's old_pid) */
+	SCAP_DRV_CLONE_FLAGS,     /* the clone flags of fork (SIGCHLD), vfork (CLONE_VM|CLONE_VFORK|
+				   * SIGCHLD) and clone3 (struct clone_args.flags, argument 0) */
+	SCAP_DRV_EXIT_STATUS,     /* procexit: the wait(2) status, task->exit_code */
+	SCAP_DRV_EXIT_CODE,       /* procexit: WEXITSTATUS, (status >> 8) & 0xff; 0 when signaled */
+	SCAP_DRV_EXIT_SIGNAL,     /* procexit: WTERMSIG, status & 0x7f; 0 when it exited */
+	SCAP_DRV_EXIT_CORE,       /* procexit: WCOREDUMP, 1 when (status & 0x80) */
+	SCAP_DRV_EXIT_LAST,       /* procexit: 1 when no thread of its process was still alive */
 	SCAP_DRV_MAX
 };
 
@@ -132,6 +148,11 @@ enum scap_category {
 #define SCAP_EF_GENERIC 0x08u    /* the event of every syscall without a typed row */
 #define SCAP_EF_PROC_CTX 0x10u   /* carries derived process context (execve) */
 #define SCAP_EF_NO_EXIT 0x20u    /* never returns (exit_group): an ENTER row with no EXIT row */
+#define SCAP_EF_NOT_SYSCALL 0x40u /* not a syscall: a kernel event of the process lifecycle
+                                     (procexit), selected by its own name like a syscall */
+#define SCAP_EF_CHILD_CTX 0x80u  /* the clone family: the task-context parameters (every derived
+                                    one but CLONE_FLAGS) are filled only in the new task's own
+                                    return (res == 0) and left empty in the parent's */
 
 /* One parameter descriptor as the drivers see it. */
 struct scap_param_desc {
@@ -165,7 +186,27 @@ enum scap_syscall_nr {
 	SCAP_NR_SYSCALLS_END
 };
 #define SCAP_NR_SYSCALLS 512u  /* table size; every syscall number of x86_64 and aarch64 is below it */
+/*
+ * Rows flagged SCAP_EF_NOT_SYSCALL name themselves in events.def's syscall
+ * column; they have no syscall number (scap_event_info().syscall_nr is -1).
+ * Below SCAP_NR_ABSENT: every table indexed by syscall skips negative numbers.
+ */
+#define SCAP_NR_procexit (-3)
 SCAP_STATIC_ASSERT(SCAP_NR_SYSCALLS_END <= SCAP_NR_SYSCALLS, "syscall table too small");
+
+/*
+ * SCAP_KERNEL_EVENT(sc): the token 1 when sc, the syscall column of a row,
+ * names a kernel event (a row flagged SCAP_EF_NOT_SYSCALL), else 0. A
+ * preprocessor answer, for generators that choose a macro per row (a kernel
+ * event must not get a syscalls/sys_enter_<sc> program): paste it with
+ * SCAP_CAT. scap/schema.c checks it against every row's flags.
+ */
+#define SCAP__KERNEL_EVENT_procexit ~, 1
+#define SCAP__SECOND(a, b, ...) b
+#define SCAP__KERNEL_EVENT_PROBE(...) SCAP__SECOND(__VA_ARGS__, 0, ~)
+#define SCAP_KERNEL_EVENT(sc) SCAP__KERNEL_EVENT_PROBE(SCAP__KERNEL_EVENT_##sc)
+#define SCAP__CAT(a, b) a##b
+#define SCAP_CAT(a, b) SCAP__CAT(a, b)
 
 /*
  * Number of parameters of a row, as a constant: T is the struct that P()

@@ -20,6 +20,9 @@
  * page cache, which cannot sleep; see there for why that is exact.
  */
 #include <linux/sched.h>
+#if __has_include(<linux/sched/signal.h>)
+#include <linux/sched/signal.h> /* signal_struct, 4.11+; <linux/sched.h> before */
+#endif
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -33,6 +36,8 @@
 #include <linux/in6.h>
 #include <linux/un.h>
 #include <linux/compat.h>
+#include <linux/audit.h>
+#include <linux/pid.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/highmem.h>
@@ -110,6 +115,16 @@ struct fill {
 	long ret;
 	long nr;
 	u32 snaplen;
+	u32 old_tid;      /* execve exit: the tid that called it, 0 = the event's own */
+	int exit_last;    /* procexit: the tracepoint's group_dead, -1 = not given */
+	u8 row_flags;     /* SCAP_EF_* of the row */
+	/*
+	 * The task the event is of, whose context the derived parameters
+	 * give: current, or on arm64 a new child at sched_process_fork (not
+	 * yet run: its fs, mm, creds and cgroup are stable). User memory is
+	 * always read from current's mm, which the child's is a copy of (or is).
+	 */
+	struct task_struct *task;
 };
 
 /*
@@ -382,7 +397,7 @@ static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
 
 static void put_cwd(struct fill *f, unsigned int i)
 {
-	struct fs_struct *fs = current->fs;
+	struct fs_struct *fs = f->task->fs;
 
 	if (!fs)
 		return;
@@ -399,7 +414,7 @@ static void put_cwd(struct fill *f, unsigned int i)
 
 static void put_exe(struct fill *f, unsigned int i)
 {
-	struct mm_struct *mm = current->mm;
+	struct mm_struct *mm = f->task->mm;
 	struct file *exe;
 
 	if (!mm)
@@ -431,7 +446,7 @@ static void put_cgroup(struct fill *f, unsigned int i)
 		return;
 	}
 	rcu_read_lock();
-	n = scap_cgroup_path(dst, room);
+	n = scap_cgroup_path(f->task, dst, room);
 	rcu_read_unlock();
 	if (n < 0)
 		return;
@@ -624,7 +639,7 @@ static unsigned int int_width(u8 type)
 	case SCAP_PT_SYSCALLID: case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_MODE:
 		return 4;
 	case SCAP_PT_INT64: case SCAP_PT_UINT64: case SCAP_PT_FD: case SCAP_PT_PID:
-	case SCAP_PT_RES: case SCAP_PT_ADDR:
+	case SCAP_PT_RES: case SCAP_PT_ADDR: case SCAP_PT_FLAGS64:
 		return 8;
 	default:
 		return 0;
@@ -661,10 +676,61 @@ fault:
 	return false;
 }
 
+/*
+ * The clone flags of fork and vfork (what the kernel passes to kernel_clone
+ * for them) and of clone3 (struct clone_args.flags, the first u64 at
+ * argument 0; in the new task its copy of the caller's memory holds the same).
+ */
+static bool clone_flags(struct fill *f, u64 *v)
+{
+	/* Not a switch: on aarch64 fork and vfork are both SCAP_NR_ABSENT (never a syscall's nr). */
+	if (f->nr == SCAP_NR_fork) {
+		*v = SIGCHLD;
+		return true;
+	}
+	if (f->nr == SCAP_NR_vfork) {
+		*v = CLONE_VM | CLONE_VFORK | SIGCHLD;
+		return true;
+	}
+	if (f->nr == SCAP_NR_clone3)
+		return user_int(f, f->args[0], 8, v);
+	return false;
+}
+
+/* The wait(2) status of the ending thread: do_exit stored it before sched_process_exit. */
+static u32 exit_status(const struct fill *f)
+{
+	return (u32)f->task->exit_code;
+}
+
+/* One id of the task's credentials, seen from the initial user namespace. */
+static u64 cred_id(const struct fill *f, u8 id)
+{
+	const struct cred *cred;
+	u64 v;
+
+	rcu_read_lock();
+	cred = __task_cred(f->task);
+	switch (id) {
+	case SCAP_DRV_UID:
+		v = from_kuid_munged(&init_user_ns, cred->uid);
+		break;
+	case SCAP_DRV_GID:
+		v = from_kgid_munged(&init_user_ns, cred->gid);
+		break;
+	case SCAP_DRV_EUID:
+		v = from_kuid_munged(&init_user_ns, cred->euid);
+		break;
+	default:
+		v = from_kgid_munged(&init_user_ns, cred->egid);
+		break;
+	}
+	rcu_read_unlock();
+	return v;
+}
+
 static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, u64 *v)
 {
-	const struct cred *cred = current_cred();
-
 	switch (id) {
 	case SCAP_DRV_FD_PAIR:
 	case SCAP_DRV_FD_PAIR_1:
@@ -684,17 +750,50 @@ static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, 
 		return true;
 	case SCAP_DRV_PPID:
 		rcu_read_lock();
-		*v = task_tgid_nr(rcu_dereference(current->real_parent));
+		*v = task_tgid_nr(rcu_dereference(f->task->real_parent));
 		rcu_read_unlock();
 		return true;
 	case SCAP_DRV_UID:
-		*v = from_kuid_munged(&init_user_ns, cred->uid);
-		return true;
 	case SCAP_DRV_GID:
-		*v = from_kgid_munged(&init_user_ns, cred->gid);
-		return true;
 	case SCAP_DRV_EUID:
-		*v = from_kuid_munged(&init_user_ns, cred->euid);
+	case SCAP_DRV_EGID:
+		*v = cred_id(f, id);
+		return true;
+	case SCAP_DRV_LOGINUID:
+		/* Not munged: unset is INVALID_UID, 4294967295, as the eBPF drivers read it raw. */
+		*v = (u32)from_kuid(&init_user_ns, audit_get_loginuid(f->task));
+		return true;
+	/* The task's ids in its own pid namespace (a new child's may be another than current's). */
+	case SCAP_DRV_VTID:
+		*v = task_pid_nr_ns(f->task, task_active_pid_ns(f->task));
+		return *v != 0;
+	case SCAP_DRV_VPID:
+		*v = task_tgid_nr_ns(f->task, task_active_pid_ns(f->task));
+		return *v != 0;
+	case SCAP_DRV_CLONE_FLAGS:
+		return clone_flags(f, v);
+	case SCAP_DRV_OLD_TID:
+		*v = f->old_tid ? f->old_tid : (u32)f->task->pid;
+		return true;
+	case SCAP_DRV_EXIT_STATUS:
+		*v = exit_status(f);
+		return true;
+	case SCAP_DRV_EXIT_CODE:
+		*v = (exit_status(f) & 0x7f) ? 0 : (exit_status(f) >> 8) & 0xff;
+		return true;
+	case SCAP_DRV_EXIT_SIGNAL:
+		*v = exit_status(f) & 0x7f;
+		return true;
+	case SCAP_DRV_EXIT_CORE:
+		*v = (exit_status(f) & 0x80) ? 1 : 0;
+		return true;
+	case SCAP_DRV_EXIT_LAST:
+		/*
+		 * do_exit decremented signal->live before the tracepoint; threads
+		 * ending at the same instant can each see 0, group_dead (6.16+)
+		 * names exactly one.
+		 */
+		*v = f->exit_last >= 0 ? f->exit_last : atomic_read(&f->task->signal->live) == 0;
 		return true;
 	default:
 		return false;
@@ -709,6 +808,10 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 
 	if (d->src == SCAP_SRC_NONE)
 		return; /* enter-only value: the core fills it from the enter event */
+	/* The clone family: the new task's context only in its own return. */
+	if ((f->row_flags & SCAP_EF_CHILD_CTX) && f->ret != 0 && derived != SCAP_DRV_MAX &&
+	    derived != SCAP_DRV_CLONE_FLAGS)
+		return;
 
 	if (width) {
 		if (derived != SCAP_DRV_MAX) {
@@ -740,7 +843,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		case SCAP_DRV_COMM: {
 			char comm[TASK_COMM_LEN];
 
-			get_task_comm(comm, current);
+			get_task_comm(comm, f->task);
 			put_kstr(f, i, comm, strnlen(comm, sizeof(comm) - 1) + 1);
 			break;
 		}
@@ -814,22 +917,38 @@ static void ring_count(u64 *counter, u64 *shared)
 	WRITE_ONCE(*shared, *counter);
 }
 
-void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
-		     long ret, bool enter)
+/* A successful execve's calling tid, kept by the sched_process_exec probe; 0 when not kept. */
+static u32 take_old_tid(struct scap_session *s)
 {
-	const struct fill_row *row;
+	u32 tid = (u32)current->pid;
+	atomic64_t *slot = &s->exec_tids[tid & (SCAP_EXEC_TIDS - 1)];
+	s64 v = atomic64_read(slot);
+
+	if (!v || (u32)((u64)v >> 32) != tid || atomic64_cmpxchg(slot, v, 0) != v)
+		return 0;
+	return (u32)v;
+}
+
+/*
+ * Writes event `code` of task into this CPU's ring. regs: the syscall's
+ * registers (NULL for a kernel event: no arguments); exit_last as struct
+ * fill says.
+ */
+static void fill_code(struct scap_session *s, struct task_struct *task, unsigned int code,
+		      struct pt_regs *regs, long nr, long ret, int exit_last)
+{
+	const struct fill_row *row = &fill_rows[code];
 	struct scap_evt_hdr *hdr;
 	struct scap_ring *r;
 	struct fill f;
 	u64 ts;
 	u64 tail, used;
-	unsigned int i, code;
+	unsigned int i;
 	u32 len;
 
-	code = enter ? enter_event[nr] : exit_event[nr];
-	if (code == NO_EVENT)
-		return;
-	row = &fill_rows[code];
+	f.old_tid = 0;
+	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
+		f.old_tid = take_old_tid(s);
 
 	/*
 	 * Stamped with preemption off: where the syscall tracepoints call their
@@ -861,7 +980,13 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 	f.nr = nr;
 	f.ret = ret;
 	f.snaplen = READ_ONCE(s->snaplen);
-	scap_syscall_get_arguments(task, regs, f.args);
+	f.exit_last = exit_last;
+	f.row_flags = row->flags;
+	f.task = task;
+	if (regs)
+		scap_syscall_get_arguments(task, regs, f.args);
+	else
+		memset(f.args, 0, sizeof(f.args));
 	if (f.pos > f.cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;
@@ -907,4 +1032,18 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 	maybe_wake(s, r);
 out:
 	preempt_enable();
+}
+
+void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
+		     long ret, bool enter)
+{
+	unsigned int code = enter ? enter_event[nr] : exit_event[nr];
+
+	if (code != NO_EVENT)
+		fill_code(s, task, code, regs, nr, ret, -1);
+}
+
+void scap_fill_procexit(struct scap_session *s, int last)
+{
+	fill_code(s, current, SCAP_EV_PROCEXIT_E, NULL, -1, 0, last);
 }

@@ -10,6 +10,7 @@
 #include <linux/wait.h>
 #include <linux/timer.h>
 #include <linux/mm_types.h>
+#include <linux/atomic.h>
 
 #include "scap_compat.h"
 #include "scap_kmod_api.h"
@@ -28,6 +29,9 @@ struct scap_ring {
 	int cpu;
 };
 
+/* Slots of the table of exec'd threads' old tids (a power of two). */
+#define SCAP_EXEC_TIDS 256u
+
 struct scap_session {
 	struct scap_ring **rings;    /* [nr_cpu_ids], NULL for impossible CPUs */
 	u32 buffer_bytes;
@@ -35,7 +39,23 @@ struct scap_session {
 	bool capturing;
 	pid_t tgid;                  /* capture only this process, 0 = all */
 	pid_t self_tid;              /* never capture this thread (the consumer), 0 = none */
-	unsigned long selected[BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
+	/*
+	 * The selection, twice: probes test selected[sel_gen], SET_SYSCALLS
+	 * fills the other one and flips sel_gen, so that a change takes effect
+	 * at one instant for every syscall (scap_main.c).
+	 */
+	unsigned long selected[2][BITS_TO_LONGS(SCAP_NR_SYSCALLS)];
+	unsigned int sel_gen;
+	u32 kevents;                 /* SCAP_KMOD_KEV_* */
+	bool exit_probe, exec_probe; /* sched_process_exit/exec probes registered */
+	/*
+	 * A successful execve's calling tid until its exit takes it: slot
+	 * tid % SCAP_EXEC_TIDS holds (new tid << 32 | old tid), 0 = empty.
+	 * Written by sched_process_exec, taken by the exit (cmpxchg); a
+	 * colliding exec in flight at the same time overwrites it, and that
+	 * exit then says its own tid.
+	 */
+	atomic64_t exec_tids[SCAP_EXEC_TIDS];
 	wait_queue_head_t wq;
 	struct timer_list timer;     /* wakes readers of slow trickles */
 };
@@ -49,15 +69,21 @@ int scap_ring_mmap(struct scap_ring *r, struct vm_area_struct *vma);
 /* scap_fill.c */
 int scap_fill_init(void);
 /*
- * One event of task (current, or on arm64 a new child: scap_probe.c) from
- * its syscall registers.
+ * One syscall event of task (current, or on arm64 a new child: scap_probe.c)
+ * from its syscall registers; its context parameters are task's.
  */
 void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
 		     long ret, bool enter);
+/* procexit of current, which is ending; last: 1/0, or -1 when the tracepoint does not say. */
+void scap_fill_procexit(struct scap_session *s, int last);
 
 /* scap_probe.c */
 int scap_probe_lookup(void);
 int scap_probe_attach(struct scap_session *s);
+/* Registers the sched probes the session's selection needs (ioctl, under its lock). 0 or -errno. */
+int scap_probe_update(struct scap_session *s);
 void scap_probe_detach(struct scap_session *s);
+/* Returns once every probe running when it was called has returned. */
+void scap_probe_sync(void);
 
 #endif

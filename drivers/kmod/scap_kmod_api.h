@@ -44,7 +44,7 @@
 #include "../common/event_layout.h"
 
 /* Bumped whenever anything in this file changes meaning. */
-#define SCAP_KMOD_API_VERSION 2u
+#define SCAP_KMOD_API_VERSION 3u
 
 #define SCAP_KMOD_DEVICE_NAME "scap"
 #define SCAP_KMOD_DEVICE_PATH "/dev/scap"
@@ -100,12 +100,28 @@ struct scap_kmod_info {
 
 SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_info) == 32, "info layout");
 
-/* SCAP_KMOD_IOC_SET_SYSCALLS: bit n set = capture syscall number n. */
+/*
+ * SCAP_KMOD_IOC_SET_SYSCALLS: what to capture. Bit n of bitmap set = syscall
+ * number n; kevents: the kernel events that are not syscalls
+ * (SCAP_KMOD_KEV_*). An unknown kevents bit or a reserved field that is not
+ * zero is EINVAL. The module registers the probes of the sched tracepoints a
+ * selection needs (sched_process_exit for procexit, sched_process_exec for
+ * execve's old_tid) when it first needs them, and keeps them until the last
+ * close; a missing tracepoint is ENOENT, and the selection is applied anyway.
+ * Also while capturing: the new selection takes effect for every syscall at
+ * one instant, and the ioctl returns once no probe applies the old one.
+ */
 struct scap_kmod_syscalls {
 	scap_u8 bitmap[512 / 8];
+	scap_u32 kevents;
+	scap_u32 reserved;
 };
+#define SCAP_KMOD_KEV_PROCEXIT 0x1u  /* SCAP_EV_PROCEXIT_E: every thread that ends */
+#define SCAP_KMOD_KEV_ALL SCAP_KMOD_KEV_PROCEXIT
 
-SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_syscalls) == 64, "bitmap layout");
+SCAP_STATIC_ASSERT(sizeof(struct scap_kmod_syscalls) == 72, "selection layout");
+SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_kmod_syscalls, kevents) == 64, "kevents at 64");
+SCAP_STATIC_ASSERT(__builtin_offsetof(struct scap_kmod_syscalls, reserved) == 68, "reserved at 68");
 
 /* SCAP_KMOD_IOC_STATS: the counters of one ring (cpu in, the rest out). */
 struct scap_kmod_stats {

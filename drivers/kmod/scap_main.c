@@ -123,7 +123,7 @@ static struct scap_session *session_alloc(void)
 		return NULL;
 	s->buffer_bytes = buffer_bytes;
 	s->snaplen = SCAP_DEFAULT_SNAPLEN;
-	bitmap_fill(s->selected, SCAP_NR_SYSCALLS);
+	bitmap_fill(s->selected[0], SCAP_NR_SYSCALLS);
 	init_waitqueue_head(&s->wq);
 	timer_setup(&s->timer, session_timer, 0);
 
@@ -221,18 +221,28 @@ static long ioctl_stats(struct scap_session *s, void __user *arg)
 static long ioctl_syscalls(struct scap_session *s, void __user *arg)
 {
 	struct scap_kmod_syscalls sel;
-	unsigned int nr;
+	unsigned int nr, gen = s->sel_gen ^ 1; /* ioctls take scap_ctl_lock: no other writer */
 
 	if (copy_from_user(&sel, arg, sizeof(sel)))
 		return -EFAULT;
-	/* Bit by bit: probes read the bitmap while it changes, never torn words. */
+	if (sel.kevents & ~SCAP_KMOD_KEV_ALL || sel.reserved)
+		return -EINVAL;
+	/*
+	 * The half no probe reads (the previous change waited for them to
+	 * leave it), then one store switches every syscall at once, also while
+	 * capturing (scap_set_syscalls).
+	 */
 	for (nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
 		if (sel.bitmap[nr / 8] & (1u << (nr % 8)))
-			set_bit(nr, s->selected);
+			__set_bit(nr, s->selected[gen]);
 		else
-			clear_bit(nr, s->selected);
+			__clear_bit(nr, s->selected[gen]);
 	}
-	return 0;
+	smp_store_release(&s->sel_gen, gen);
+	WRITE_ONCE(s->kevents, sel.kevents);
+	/* Probes still testing the old half finish before the next change rewrites it. */
+	scap_probe_sync();
+	return scap_probe_update(s);
 }
 
 /* A pid or tid from user space: 0, -EFAULT or -EINVAL (negative). */

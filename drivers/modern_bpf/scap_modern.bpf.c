@@ -31,10 +31,25 @@ const volatile scap_u32 scap_snaplen = SCAP_DEFAULT_SNAPLEN;
 const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
 const volatile bool scap_have_task_btf; /* bpf_get_current_task_btf exists (5.11+) */
 const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
+const volatile scap_u32 scap_instance = 1; /* which load of the handle this is (scap_active) */
 
 /* Written by the loader at run time through the mmapped .bss. */
-scap_u32 scap_running;  /* scap_start/scap_stop */
+scap_u32 scap_started;  /* scap_start/scap_stop; with scap_mbpf_in_force() */
 scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
+
+/*
+ * scap_active[0]: the load of the handle in force. A settings change
+ * (scap_set_*) loads the programs anew with the new constants and tables,
+ * sharing every map but scap_syscalls and scap_progs, and makes them the
+ * ones in force with one store here: every program of every CPU switches at
+ * once, so no event is captured by both loads or by neither.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_active SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -78,6 +93,20 @@ struct {
 	__uint(key_size, sizeof(scap_u32));
 	__uint(value_size, sizeof(scap_u32));
 } scap_progs SEC(".maps");
+
+/*
+ * Per thread that just exec'd: the tid that called execve, from
+ * sched_process_exec (scap_exec), for the exit's old_tid; taken by that exit.
+ * A non-leader thread's exec returns with the leader's tid, and nothing in the
+ * task remembers the old one. LRU: an exit that is never seen leaves nothing
+ * behind for long.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, scap_u32);
+	__type(value, scap_u32);
+} scap_exec_tids SEC(".maps");
 
 /* CPU -> its group's ring buffer; the inner map is given by the loader. */
 struct {
@@ -180,14 +209,28 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	       SCAP_MBPF_COMPAT_MASK;
 }
 
+/*
+ * This load is the one in force (scap_active): every program checks it, with
+ * scap_started, before it captures anything.
+ */
+static __always_inline bool scap_mbpf_in_force(void)
+{
+	scap_u32 zero = 0, *active = bpf_map_lookup_elem(&scap_active, &zero);
+
+	return active && *active == scap_instance;
+}
+
 static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 {
 	struct scap_mbpf_syscall *sc;
 
-	if (!scap_running || nr >= SCAP_NR_SYSCALLS)
+	if (!scap_started || nr >= SCAP_NR_SYSCALLS)
 		return NULL;
 	sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
-	return sc && sc->selected ? sc : NULL;
+	if (!sc || !sc->selected)
+		return NULL;
+	/* Last: a syscall that is not selected costs what it cost before live settings. */
+	return scap_mbpf_in_force() ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
@@ -244,32 +287,41 @@ static __always_inline scap_u32 scap_mbpf_fixed_len(const scap_u16 code)
 	}
 }
 
+/* A record of len bytes in this CPU's ring, or NULL (counted as a drop). */
+static __always_inline void *scap_mbpf_reserve(const scap_u32 len)
+{
+	scap_u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu), *rec;
+
+	if (!rb) {
+		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+		return NULL;
+	}
+	rec = bpf_ringbuf_reserve(rb, len, 0);
+	if (!rec)
+		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
+	return rec;
+}
+
 /*
  * An event whose parameters all have a fixed size (the generic event, close,
  * dup, kill, setuid, ...: the most frequent ones) is built in place in its
  * ring record: no scratch, no busy flag, no copy. Every offset is a constant
  * the verifier checks against the record's length.
  */
-static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-						  const scap_u16 code)
+static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+						       scap_u64 task, const scap_u16 code)
 {
 	const scap_u32 len = scap_mbpf_fixed_len(code);
-	scap_u32 cpu = bpf_get_smp_processor_id();
-	void *rb = bpf_map_lookup_elem(&scap_rings, &cpu);
 	struct scap_fill_ctx fc = {};
 
-	if (!rb) {
-		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+	fc.buf = scap_mbpf_reserve(len);
+	if (!fc.buf)
 		return 0;
-	}
-	fc.buf = bpf_ringbuf_reserve(rb, len, 0);
-	if (!fc.buf) {
-		scap_mbpf_count(SCAP_FILL_DROP_BUFFER_FULL);
-		return 0;
-	}
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
+	fc.task = task;
 	scap_mbpf_regs_args(&fc, regs);
 	/* An unreadable value leaves the event shorter than its record: the header says how long. */
 	scap_fill_event(&fc, code);
@@ -277,15 +329,38 @@ static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret
 	return 0;
 }
 
-static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-					  const scap_u16 code)
+static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+						  const scap_u16 code)
+{
+	return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, 0, code);
+}
+
+/* A successful execve's old tid, kept by scap_exec; 0 when it was not kept (the event's own tid). */
+static __always_inline scap_u32 scap_mbpf_exec_old_tid(void)
+{
+	scap_u32 tid = (scap_u32)bpf_get_current_pid_tgid(), *v, old;
+
+	v = bpf_map_lookup_elem(&scap_exec_tids, &tid);
+	if (!v)
+		return 0;
+	old = *v;
+	bpf_map_delete_elem(&scap_exec_tids, &tid);
+	return old;
+}
+
+/*
+ * The exit event of code from the syscall's registers. task: the task the
+ * context parameters are of, as a scalar (scap_fill_ctx.task), 0 = current.
+ */
+static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					       scap_u64 task, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
 	if (scap_mbpf_fixed_len(code))
-		return scap_mbpf_exit_inplace(regs, ret, pid_tgid, code);
+		return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, task, code);
 	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
 		return 0;
@@ -294,11 +369,20 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
+	fc.task = task;
 	scap_mbpf_regs_args(&fc, regs);
+	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
+		fc.old_tid = scap_mbpf_exec_old_tid();
 	len = scap_fill_event(&fc, code);
 	scap_mbpf_output(&fc, len, cpu);
 	scap_mbpf_scratch_put(busy);
 	return 0;
+}
+
+static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					  const scap_u16 code)
+{
+	return scap_mbpf_exit_task(regs, ret, pid_tgid, 0, code);
 }
 
 static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
@@ -358,17 +442,20 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 /*
  * The child's side of clone/clone3 on arm64 (scap_modern_arch.h): the
  * child's registers are the parent's copy with x0 = 0, so its event is the
- * one sys_exit would have given it, under the child's ids, emitted while
- * the parent is still in the syscall. Kernel and io_uring threads start on
- * kernel registers, not a syscall's: skipped. bpf_task_pt_regs is 5.15+:
- * the loader uses this program only where the helper exists.
+ * one sys_exit would have given it, under the child's ids and with the
+ * child's context (ppid, vtid, vpid, cgroup, ... read from child, which is
+ * complete but has not run), emitted while the parent is still in the
+ * syscall. Kernel and io_uring threads start on kernel registers, not a
+ * syscall's: skipped. bpf_task_pt_regs is 5.15+: the loader uses this
+ * program only where the helper exists. scap_mbpf_selected checks
+ * scap_started and scap_mbpf_in_force() as every program does.
  */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct pt_regs *regs;
 	struct scap_mbpf_syscall *sc;
-	scap_u64 pid_tgid;
+	scap_u64 pid_tgid, task = 0;
 
 	if (child->flags & (SCAP_MBPF_PF_KTHREAD | SCAP_MBPF_PF_IO_WORKER))
 		return 0;
@@ -379,11 +466,19 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 	pid_tgid = (scap_u64)(scap_u32)child->tgid << 32 | (scap_u32)child->pid;
 	if (scap_mbpf_filtered(pid_tgid))
 		return 0;
+	/*
+	 * The fill reads the child through probe reads, and passes it to the
+	 * path walk subprogram, which takes scalars only: a copy of the
+	 * tracepoint's argument read as memory is a scalar, child is a BTF
+	 * pointer to the verifier.
+	 */
+	if (bpf_probe_read_kernel(&task, sizeof(task), &ctx[1]) != 0 || !task)
+		return 0;
 	/* The event code must be a constant here: the two rows a new task can come from. */
 	if (sc->exit_code == SCAP_EV_CLONE_X)
-		return scap_mbpf_exit(regs, 0, pid_tgid, SCAP_EV_CLONE_X);
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE_X);
 	if (sc->exit_code == SCAP_EV_CLONE3_X)
-		return scap_mbpf_exit(regs, 0, pid_tgid, SCAP_EV_CLONE3_X);
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE3_X);
 	return 0;
 }
 #endif
@@ -419,12 +514,63 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* sched_process_exit's record has group_dead since 6.16, when its arguments became (p, group_dead). */
+struct trace_event_raw_sched_process_exit___gd {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+/*
+ * procexit: a thread ends (do_exit, in that thread: current is the task, its
+ * exit_code already the wait status). Loaded and attached only when procexit
+ * is selected. The event has a fixed size: built in place.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(scap_procexit, struct task_struct *p)
+{
+	struct scap_fill_ctx fc = {};
+
+	if (!scap_started || !scap_mbpf_in_force())
+		return 0;
+	fc.pid_tgid = bpf_get_current_pid_tgid();
+	if (scap_mbpf_filtered(fc.pid_tgid))
+		return 0;
+	/* A load-time constant: the verifier never sees the second argument where it is missing. */
+	if (bpf_core_field_exists(((struct trace_event_raw_sched_process_exit___gd *)0)->group_dead))
+		fc.exit_last = (bool)ctx[1] ? SCAP_FILL_LAST_YES : SCAP_FILL_LAST_NO;
+	fc.buf = scap_mbpf_reserve(SCAP_FIXED_LEN_PROCEXIT_E);
+	if (!fc.buf)
+		return 0;
+	fc.snaplen = scap_snaplen;
+	scap_fill_event(&fc, SCAP_EV_PROCEXIT_E);
+	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(SCAP_FIXED_LEN_PROCEXIT_E));
+	return 0;
+}
+
+/*
+ * A successful execve: sched_process_exec(p, old_pid, bprm), in the task,
+ * which already has the leader's tid when a non-leader thread exec'd. Keeps
+ * the calling tid for the exit's old_tid. Loaded and attached only when
+ * execve or execveat is selected.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(scap_exec, struct task_struct *p, pid_t old_pid)
+{
+	scap_u64 pid_tgid = bpf_get_current_pid_tgid();
+	scap_u32 tid = (scap_u32)pid_tgid, old = (scap_u32)old_pid;
+
+	if (!scap_started || !scap_mbpf_in_force() || scap_mbpf_filtered(pid_tgid))
+		return 0;
+	bpf_map_update_elem(&scap_exec_tids, &tid, &old, BPF_ANY);
+	return 0;
+}
+
 /*
  * One program per row of events.def:
  *   EXIT rows: scap_x_<CODE> (tail-call target of scap_sys_exit) and
  *              scap_t_<CODE> (on syscalls/sys_exit_<name>, used instead of
  *              the dispatcher when few syscalls are selected);
- *   ENTER rows: scap_e_<CODE> on syscalls/sys_enter_<name>.
+ *   ENTER rows: scap_e_<CODE> on syscalls/sys_enter_<name>;
+ *   kernel events (SCAP_EF_NOT_SYSCALL): none here, written by hand above.
  * The generic row's per-syscall program is attached once per syscall.
  */
 #define SCAP_MBPF_PROG_EXIT(code, sc)                                                          \
@@ -438,12 +584,14 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	{                                                                                       \
 		return scap_mbpf_exit_tp(ctx, SCAP_EV_##code);                                  \
 	}
-#define SCAP_MBPF_PROG_ENTER(code, sc)                                                         \
+#define SCAP_MBPF_PROG_ENTER_0(code, sc)                                                       \
 	SEC("tracepoint/syscalls/sys_enter_" #sc)                                               \
 	int scap_e_##code(struct trace_event_raw_sys_enter *ctx)                                \
 	{                                                                                       \
 		return scap_mbpf_enter(ctx, SCAP_EV_##code);                                    \
 	}
+#define SCAP_MBPF_PROG_ENTER_1(code, sc)
+#define SCAP_MBPF_PROG_ENTER(code, sc) SCAP_CAT(SCAP_MBPF_PROG_ENTER_, SCAP_KERNEL_EVENT(sc))(code, sc)
 #define SCAP_EVENT(code, sc, dir, cat, flags, ...) SCAP_MBPF_PROG_##dir(code, sc)
 #include "../common/events.def"
 #undef SCAP_EVENT

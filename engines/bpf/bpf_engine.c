@@ -9,12 +9,15 @@
  */
 #define _GNU_SOURCE /* gettid */
 #include <errno.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,7 +46,8 @@ struct bpf_engine {
 	struct scap_engine_ctx *ctx;
 	struct bpf_link *exit_link;
 	struct bpf_link *enter_link;
-	struct bpf_link *exec_name_link; /* raw mode without CO-RE: sched_process_exec */
+	struct bpf_link *exec_name_link; /* raw mode: sched_process_exec */
+	struct bpf_link *procexit_link;  /* raw mode: sched_process_exit */
 	struct scap_bpf_tp_links tp;
 	struct scap_perf_buf *pbs;
 	unsigned npbs;
@@ -53,6 +57,9 @@ struct bpf_engine {
 	struct scap_bpf_counters *percpu; /* scratch for stats(): ncpus entries */
 	bool capture_self;          /* opts.capture_self: keep the reader's own syscalls */
 	__u64 no_args;              /* tracepoint mode: exits not sent, their enter unseen */
+	/* settings and the load in force: the reader's set_self against start, stop and a settings change */
+	pthread_mutex_t settings_lock;
+	__u32 self_seen;            /* the reader's: the thread set_self last left out */
 };
 
 /* This thread's id, cached: the reading thread's syscalls are not captured. */
@@ -84,9 +91,12 @@ static void set_self(struct bpf_engine *e)
 		return;
 	if (reader_tid == 0)
 		reader_tid = (__u32)gettid();
-	if (reader_tid != e->settings.self_tid) {
+	if (reader_tid != e->self_seen) {
+		e->self_seen = reader_tid;
+		pthread_mutex_lock(&e->settings_lock);
 		e->settings.self_tid = reader_tid;
 		settings_push(e);
+		pthread_mutex_unlock(&e->settings_lock);
 	}
 }
 
@@ -156,6 +166,16 @@ static int open_buffers(struct bpf_engine *e, const struct scap_engine_config *c
 		scap_engine_errf(e->ctx, "bpf: epoll_create1 failed: %s", strerror(-err));
 		return err;
 	}
+	/* Readable when another thread closes the handle: the wait returns at once. */
+	if (e->ctx->wake_fd >= 0) {
+		struct epoll_event wev = { .events = EPOLLIN, .data.u32 = UINT32_MAX };
+
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->ctx->wake_fd, &wev)) {
+			err = -errno;
+			scap_engine_errf(e->ctx, "bpf: epoll_ctl failed: %s", strerror(-err));
+			return err;
+		}
+	}
 	for (cpu = 0; cpu < e->ncpus; cpu++) {
 		struct scap_perf_buf *pb = &e->pbs[e->npbs];
 		struct epoll_event ev = { .events = EPOLLIN };
@@ -209,25 +229,34 @@ static int attach(struct bpf_engine *e, bool need_enter)
 	int err;
 
 	if (e->objs.tp_mode)
-		return scap_bpf_tp_attach(e->ctx, e->skel, e->objs.tp_fork, e->objs.tp_exec, &e->tp);
+		return scap_bpf_tp_attach(e->ctx, e->skel, &e->objs, &e->tp);
 
-	e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
-	if (!e->exit_link) {
+	if (e->objs.syscalls)
+		e->exit_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_exit, "sys_exit");
+	if (e->objs.syscalls && !e->exit_link) {
 		err = -errno;
 		scap_engine_errf(e->ctx, "bpf: attaching to raw tracepoint sys_exit failed: %s",
 				 strerror(-err));
 		return err;
 	}
-	/* Without the CO-RE programs (no BTF, or they did not load), execve's pathname comes from here. */
-	if (e->objs.raw_exec && !e->objs.core)
-		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel);
+	/* execve's old_tid, and without the CO-RE programs (no BTF, or they did not load) its pathname. */
+	if (e->objs.raw_exec)
+		e->exec_name_link = scap_bpf_exec_name_attach(e->ctx, e->skel, !e->objs.core);
+	if (e->objs.procexit) {
+		e->procexit_link = bpf_program__attach_raw_tracepoint(e->objs.procexit, "sched_process_exit");
+		if (!e->procexit_link) {
+			SCAP_COUNT_ADD(e->ctx->attach_failures, 1);
+			scap_engine_warnf(e->ctx, "bpf: raw tracepoint sched_process_exit did not attach (%s): "
+					  "procexit events are not captured", strerror(errno));
+		}
+	}
 	if (!need_enter)
 		return 0;
 	e->enter_link = bpf_program__attach_raw_tracepoint(e->skel->progs.scap_sys_enter, "sys_enter");
 	if (!e->enter_link) {
 		/* Exit events still come; the core marks them as having no enter. */
 		err = -errno;
-		e->ctx->attach_failures++;
+		SCAP_COUNT_ADD(e->ctx->attach_failures, 1);
 		scap_engine_warnf(e->ctx,
 				  "bpf: raw tracepoint sys_enter did not attach (%s): enter-time "
 				  "(TOCTOU) arguments are not captured",
@@ -250,6 +279,29 @@ static int read_counters(struct bpf_engine *e)
 	return 0;
 }
 
+/* Detaches and unloads one load of the programs (the buffers stay). */
+static void unload(struct bpf_engine *e)
+{
+	scap_bpf_tp_detach(&e->tp);
+	bpf_link__destroy(e->procexit_link);
+	bpf_link__destroy(e->exec_name_link);
+	bpf_link__destroy(e->enter_link);
+	bpf_link__destroy(e->exit_link);
+	scap_bpf_loader_destroy(&e->objs);
+	e->procexit_link = e->exec_name_link = e->enter_link = e->exit_link = NULL;
+	e->skel = NULL;
+}
+
+/* Makes this load the one in force: one store that every program reads first. */
+static int activate(struct bpf_engine *e)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.active), &zero, &e->settings.instance, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 static void bpf_close(void *state)
 {
 	struct bpf_engine *e = state;
@@ -264,17 +316,14 @@ static void bpf_close(void *state)
 				 "bpf: %llu syscall exits were not captured because their enter was not seen "
 				 "(tracepoint mode: the syscall began before capture started)",
 				 (unsigned long long)e->no_args);
-	scap_bpf_tp_detach(&e->tp);
-	bpf_link__destroy(e->exec_name_link);
-	bpf_link__destroy(e->enter_link);
-	bpf_link__destroy(e->exit_link);
-	scap_bpf_loader_destroy(&e->objs);
+	unload(e);
 	for (i = 0; i < e->npbs; i++)
 		scap_perf_buf_close(&e->pbs[i]);
 	free(e->pbs);
 	if (e->epfd >= 0)
 		close(e->epfd);
 	free(e->percpu);
+	pthread_mutex_destroy(&e->settings_lock);
 	free(e);
 }
 
@@ -292,6 +341,7 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 	}
 	e->ctx = ctx;
 	e->epfd = -1;
+	pthread_mutex_init(&e->settings_lock, NULL);
 	e->ncpus = libbpf_num_possible_cpus();
 	if (e->ncpus <= 0) {
 		err = e->ncpus ? e->ncpus : -ENODEV;
@@ -334,7 +384,9 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 						   sizeof(cfg->opts->capture_self) &&
 			  cfg->opts->capture_self;
 	e->settings.capturing = 0;
+	e->settings.instance = 1;
 	err = settings_push(e);
+	err = err ?: activate(e);
 	if (err) {
 		scap_engine_errf(ctx, "bpf: writing the settings map failed: %s", strerror(-err));
 		goto fail;
@@ -383,16 +435,23 @@ static int bpf_start(void *state)
 				     (__u64)(boot.tv_nsec - mono.tv_nsec);
 	if (e->objs.tp_mode)
 		stash_clear(e);
+	pthread_mutex_lock(&e->settings_lock);
 	e->settings.capturing = 1;
-	return settings_push(e);
+	int err = settings_push(e);
+	pthread_mutex_unlock(&e->settings_lock);
+	return err;
 }
 
 static int bpf_stop(void *state)
 {
 	struct bpf_engine *e = state;
+	int err;
 
+	pthread_mutex_lock(&e->settings_lock);
 	e->settings.capturing = 0;
-	return settings_push(e);
+	err = settings_push(e);
+	pthread_mutex_unlock(&e->settings_lock);
+	return err;
 }
 
 static int bpf_wait(void *state, int timeout_ms)
@@ -426,7 +485,7 @@ static int bpf_stats(void *state)
 		struct scap_perf_buf *pb = &e->pbs[i];
 		const struct scap_bpf_counters *c = &e->percpu[pb->buf.cpu];
 
-		uint64_t done = pb->consumed + pb->malformed, pending, inferred = 0;
+		uint64_t done, pending, inferred = 0;
 
 		/*
 		 * A full buffer is seen twice: the program's failed output and the
@@ -441,13 +500,29 @@ static int bpf_stats(void *state)
 		 * same events, so take the largest.
 		 */
 		pending = scap_perf_buf_pending(pb);
+		if (pending == UINT64_MAX)
+			pending = c->sent; /* no consistent walk now: infer nothing this time */
+		/*
+		 * Read after the walk: the reader may consume meanwhile (stats run
+		 * on any thread), and an event counted in both only lowers the
+		 * inferred figure, never raises it.
+		 */
+		done = SCAP_COUNT_GET(pb->consumed) + SCAP_COUNT_GET(pb->malformed);
 		if (c->sent > done + pending)
 			inferred = c->sent - done - pending;
-		pb->buf.drops_buffer_full = c->full > pb->lost ? c->full : pb->lost;
-		if (inferred > pb->buf.drops_buffer_full)
-			pb->buf.drops_buffer_full = inferred;
-		pb->buf.drops_other = c->other + pb->malformed;
-		pb->buf.kernel_events = c->sent;
+		uint64_t lost = SCAP_COUNT_GET(pb->lost), full = c->full > lost ? c->full : lost;
+
+		if (inferred > full)
+			full = inferred;
+		/*
+		 * Each figure is at most what was lost, but the inferred one moves
+		 * with what is in flight when it is taken: keep the largest seen,
+		 * so that a count of drops never goes back.
+		 */
+		if (full > pb->buf.drops_buffer_full)
+			SCAP_COUNT_SET(pb->buf.drops_buffer_full, full);
+		SCAP_COUNT_SET(pb->buf.drops_other, c->other + SCAP_COUNT_GET(pb->malformed));
+		SCAP_COUNT_SET(pb->buf.kernel_events, c->sent);
 	}
 	/*
 	 * A CPU without a buffer (offline at open, online since) can only fail
@@ -468,6 +543,93 @@ static int bpf_stats(void *state)
 	return 0;
 }
 
+/* ---- live settings (scap_set_*) ---------------------------------------------- */
+
+/*
+ * Waits until no BPF program that started before is still running: an RCU
+ * grace period, which membarrier's global command waits for (tracing
+ * programs run inside RCU read sections). Where it is refused (nohz_full),
+ * a pause far longer than any program runs.
+ */
+static void quiesce(struct bpf_engine *e)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0) == 0)
+		return;
+	scap_engine_logf(e->ctx, SCAP_LOG_DEBUG, "bpf: membarrier: %s; pausing 50 ms instead", strerror(errno));
+	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+}
+
+/*
+ * A new load of the programs for cfg, sharing the perf buffers, counters,
+ * scratch and the tracepoint mode's per-thread maps, attached beside the
+ * running one; one store to the map `active` switches every program of
+ * every CPU to it; then the old load goes.
+ */
+static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
+{
+	struct bpf_engine *e = state, n = { .ctx = e->ctx };
+	unsigned failures = e->ctx->attach_failures;
+	bool need_enter = false;
+	int err;
+
+	err = scap_bpf_loader_load_shared(e->ctx, cfg, e->ncpus, &e->objs, &n.objs, &need_enter);
+	if (err)
+		return err;
+	n.skel = n.objs.skel;
+	pthread_mutex_lock(&e->settings_lock);
+	n.settings = e->settings;
+	pthread_mutex_unlock(&e->settings_lock);
+	n.settings.snaplen = cfg->snaplen;
+	n.settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;
+	n.settings.instance = e->settings.instance + 1;
+	err = settings_push(&n);
+	if (err)
+		scap_engine_errf(e->ctx, "bpf: writing the settings map failed: %s", strerror(-err));
+	err = err ?: attach(&n, need_enter);
+	if (!err) {
+		pthread_mutex_lock(&e->settings_lock);
+		/* The reader may have changed threads, or capture started, meanwhile. */
+		n.settings.self_tid = e->settings.self_tid;
+		n.settings.capturing = e->settings.capturing;
+		n.settings.boot_offset_ns = e->settings.boot_offset_ns;
+		err = settings_push(&n);
+		err = err ?: activate(&n);
+		if (err) {
+			pthread_mutex_unlock(&e->settings_lock);
+			scap_engine_errf(e->ctx, "bpf: switching to the new programs failed: %s", strerror(-err));
+		}
+	}
+	if (err) {
+		unload(&n);
+		SCAP_COUNT_SET(e->ctx->attach_failures, failures);
+		return err;
+	}
+	/* e takes the new load, n the old one (to unload). */
+#define BPF_SWAP(field)                                                                         \
+	do {                                                                                    \
+		__typeof__(e->field) t_ = e->field;                                             \
+		e->field = n.field;                                                             \
+		n.field = t_;                                                                   \
+	} while (0)
+	BPF_SWAP(objs);
+	BPF_SWAP(skel);
+	BPF_SWAP(exit_link);
+	BPF_SWAP(enter_link);
+	BPF_SWAP(exec_name_link);
+	BPF_SWAP(procexit_link);
+	BPF_SWAP(tp);
+	BPF_SWAP(settings);
+#undef BPF_SWAP
+	pthread_mutex_unlock(&e->settings_lock);
+	/* What did not attach counts for the load in force only. */
+	SCAP_COUNT_SET(e->ctx->attach_failures, e->ctx->attach_failures - failures);
+	/* Once this returns, nothing is captured under the old settings. */
+	quiesce(e);
+	unload(&n);
+	scap_engine_logf(e->ctx, SCAP_LOG_INFO, "bpf: settings changed (load %u)", e->settings.instance);
+	return 0;
+}
+
 const struct scap_engine_ops scap_engine_bpf = {
 	.name = "bpf",
 	.flags = SCAP_ENGINE_F_BOOTTIME | SCAP_ENGINE_F_LIVE,
@@ -480,5 +642,6 @@ const struct scap_engine_ops scap_engine_bpf = {
 	.next = NULL,
 	.wait = bpf_wait,
 	.stats = bpf_stats,
+	.reconfigure = bpf_reconfigure,
 	.close = bpf_close,
 };

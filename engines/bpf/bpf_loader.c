@@ -25,6 +25,7 @@
 #include "drivers/bpf/scap_bpf_maps.h"
 #include "platform/platform.h"
 #include "scap/common/schema.h"
+#include "bpf_tp.h"
 #include "scap_bpf.skel.h"
 #ifdef SCAP_BPF_HAVE_CORE
 #include "scap_bpf_core.skel.h"
@@ -84,7 +85,7 @@ static bool syscall_selected(const struct scap_engine_config *cfg, int nr)
 
 /* Which events are reachable with this selection: only those programs are loaded. */
 static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *tab, bool *used,
-		 bool *need_enter)
+		 bool *need_enter, bool *any_syscall)
 {
 	unsigned code;
 	int nr;
@@ -108,9 +109,12 @@ static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *
 		}
 	}
 	*need_enter = false;
+	*any_syscall = false;
+	used[SCAP_EV_PROCEXIT_E] = cfg->procexit;
 	for (nr = 0; nr < (int)SCAP_NR_SYSCALLS; nr++) {
 		if (!tab[nr].selected)
 			continue;
+		*any_syscall = true;
 		used[tab[nr].exit_code] = true;
 		if (tab[nr].has_enter) {
 			used[tab[nr].enter_code] = true;
@@ -152,10 +156,11 @@ static int fill_tables(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
 	return 0;
 }
 
-/* The rows whose CO-RE program differs: exit events carrying task values. */
+/* The rows whose CO-RE program differs: exits and kernel events carrying task values. */
 static bool row_wants_core(unsigned code)
 {
-	return (ev_rows[code].flags & SCAP_EF_PROC_CTX) && ev_rows[code].dir == SCAP_DIR_EXIT;
+	return (ev_rows[code].flags & SCAP_EF_PROC_CTX) &&
+	       (ev_rows[code].dir == SCAP_DIR_EXIT || (ev_rows[code].flags & SCAP_EF_NOT_SYSCALL));
 }
 
 /*
@@ -164,7 +169,55 @@ static bool row_wants_core(unsigned code)
  */
 static const char *pathname_loss(const struct scap_bpf_objs *o)
 {
-	return o->tp_exec || o->raw_exec ? "" : ", nor pathname (it then comes from the enter)";
+	return o->tp_exec || o->raw_exec ? "" : "; execve's pathname comes from the enter only";
+}
+
+/* Derived values the BTF-free programs leave empty: they need task_struct offsets. */
+static bool needs_btf(unsigned src, bool exit_gd)
+{
+	if (!SCAP_SRC_IS_DERIVED(src))
+		return false;
+	switch (SCAP_SRC_DERIVED_ID(src)) {
+	case SCAP_DRV_PPID: case SCAP_DRV_EUID: case SCAP_DRV_EGID: case SCAP_DRV_LOGINUID:
+	case SCAP_DRV_VTID: case SCAP_DRV_VPID: case SCAP_DRV_CWD: case SCAP_DRV_EXE:
+	case SCAP_DRV_CGROUP: case SCAP_DRV_EXIT_STATUS: case SCAP_DRV_EXIT_CODE:
+	case SCAP_DRV_EXIT_SIGNAL: case SCAP_DRV_EXIT_CORE:
+		return true;
+	case SCAP_DRV_EXIT_LAST:
+		return !exit_gd;
+	default:
+		return false;
+	}
+}
+
+/*
+ * What the warnings below say is missing without the CO-RE programs, from
+ * the schema: "execve: ppid, cwd, ...; procexit: status, ...".
+ */
+static void btf_losses(char *buf, size_t len, const bool *used, const struct scap_bpf_objs *o)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned code = 0; code < SCAP_EV_MAX; code++) {
+		const struct scap_event_info *e = scap_event_info(code);
+		bool first = true;
+
+		if (!used[code] || !row_wants_core(code))
+			continue;
+		for (unsigned i = 0; i < e->nparams && n < len; i++) {
+			if (!needs_btf(e->params[i].src, o->exit_gd))
+				continue;
+			if (first)
+				n += (size_t)snprintf(buf + n, len - n, "%s%s: %s", n ? "; " : "", e->name,
+						      e->params[i].name);
+			else
+				n += (size_t)snprintf(buf + n, len - n, ", %s", e->params[i].name);
+			first = false;
+		}
+	}
+	if (n >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
 }
 
 #ifdef SCAP_BPF_HAVE_CORE
@@ -180,15 +233,17 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	unsigned code;
 	int err, progs_fd = bpf_map__fd(o->skel->maps.progs);
 	struct bpf_program *p;
+	char lost[1024];
 
 	for (code = 0; code < SCAP_EV_MAX; code++)
 		any |= used[code] && row_wants_core(code);
 	if (!any)
 		return;
+	btf_losses(lost, sizeof(lost), used, o);
 	if (scap_feature_present(SCAP_FEAT_BTF) != 1) {
 		/* Tracepoint mode has the pathname from sched_process_exec (scap_bpf_tp.h). */
-		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: execve exit events carry no exe, "
-				  "cwd, ppid or cgroup%s", pathname_loss(o));
+		scap_engine_warnf(ctx, "bpf: the kernel has no BTF: these values stay empty (%s)%s", lost,
+				  pathname_loss(o));
 		return;
 	}
 	core = scap_bpf_core__open();
@@ -202,6 +257,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	err = err ?: bpf_map__reuse_fd(core->maps.settings, bpf_map__fd(o->skel->maps.settings));
 	err = err ?: bpf_map__reuse_fd(core->maps.counters, bpf_map__fd(o->skel->maps.counters));
 	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
+	err = err ?: bpf_map__reuse_fd(core->maps.active, bpf_map__fd(o->skel->maps.active));
 	if (err)
 		goto fail;
 	bpf_object__for_each_program(p, core->obj) {
@@ -238,25 +294,34 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 fail:
 	scap_bpf_core__destroy(core);
 	/* The engine then attaches scap_exec_name in raw mode (bpf_engine.c). */
-	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): execve exit events carry "
-			  "no exe, cwd, ppid or cgroup%s", strerror(err < 0 ? -err : EINVAL),
-			  pathname_loss(o));
+	scap_engine_warnf(ctx, "bpf: the CO-RE programs did not load (%s): these values stay empty (%s)%s",
+			  strerror(err < 0 ? -err : EINVAL), lost, pathname_loss(o));
 }
 #else
 static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, const bool *used)
 {
-	unsigned code;
+	char lost[1024];
 
-	for (code = 0; code < SCAP_EV_MAX; code++) {
-		if (used[code] && row_wants_core(code)) {
-			scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build "
-					  "time): execve exit events carry no exe, cwd, ppid or cgroup%s",
-					  pathname_loss(o));
-			return;
-		}
-	}
+	btf_losses(lost, sizeof(lost), used, o);
+	if (lost[0])
+		scap_engine_warnf(ctx, "bpf: built without the CO-RE object (no vmlinux.h at build time): "
+				  "these values stay empty (%s)%s", lost, pathname_loss(o));
 }
 #endif
+
+/*
+ * procexit's program on sched_process_exit, for this mode and for whether the
+ * tracepoint passes group_dead (6.16+): a program reading an argument or a
+ * record field the tracepoint lacks does not attach.
+ */
+static struct bpf_program *procexit_prog(const struct scap_bpf_objs *o, bool group_dead)
+{
+	struct scap_bpf *s = o->skel;
+
+	if (o->tp_mode)
+		return group_dead ? s->progs.scap_tp_procexit_gd : s->progs.scap_tp_procexit;
+	return group_dead ? s->progs.scap_procexit_gd : s->progs.scap_procexit;
+}
 
 /* Which dispatchers and helper programs load: raw tracepoints, or tracepoints. */
 static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap_bpf_objs *o, bool need_enter)
@@ -268,23 +333,31 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
 	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	/*
-	 * Raw mode: execve's pathname from sched_process_exec too (scap_exec_name)
-	 * unless the CO-RE programs read it from the new image. Whether they load
-	 * is known only after this object is loaded, so the program is loaded
-	 * whenever execve is selected and attached only without them.
+	 * Raw mode: execve's old_tid from sched_process_exec (scap_exec_name), and
+	 * the pathname where the CO-RE programs do not read it from the new image.
 	 */
 	o->raw_exec = !o->tp_mode &&
 		      (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
-	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode);
+	/* procexit alone: no dispatcher runs on every syscall for nothing. */
+	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode && o->syscalls);
 	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && need_enter);
 	/* In tracepoint mode sys_enter always runs: it keeps the arguments for the exit. */
-	bpf_program__set_autoload(s->progs.scap_tp_sys_exit, o->tp_mode);
-	bpf_program__set_autoload(s->progs.scap_tp_sys_enter, o->tp_mode);
+	bpf_program__set_autoload(s->progs.scap_tp_sys_exit, o->tp_mode && o->syscalls);
+	bpf_program__set_autoload(s->progs.scap_tp_sys_enter, o->tp_mode && o->syscalls);
+	bpf_program__set_autoload(s->progs.scap_procexit, false);
+	bpf_program__set_autoload(s->progs.scap_procexit_gd, false);
+	bpf_program__set_autoload(s->progs.scap_tp_procexit, false);
+	bpf_program__set_autoload(s->progs.scap_tp_procexit_gd, false);
+	o->exit_gd = cfg->procexit && scap_bpf_exit_group_dead();
+	o->procexit = cfg->procexit ? procexit_prog(o, o->exit_gd) : NULL;
+	if (o->procexit)
+		bpf_program__set_autoload(o->procexit, true);
 	bpf_program__set_autoload(s->progs.scap_tp_fork_comm16, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
 	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
 	bpf_program__set_autoload(s->progs.scap_kp_start_thread, o->tp_exec_sp);
 	bpf_program__set_autoload(s->progs.scap_exec_name, o->raw_exec);
+	/* procexit in tracepoint mode drops its thread's entry. */
 	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
 	/* The start_thread kprobe's map; execfn is always created: both dispatchers look it up. */
 	bpf_map__set_autocreate(s->maps.exec_sp, o->tp_mode);
@@ -297,9 +370,28 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	}
 }
 
+/* What each load has for itself: its syscall table, tail calls and settings. */
+static const char *const own_maps[] = { "syscalls", "progs", "settings", NULL };
+
+static int load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, int ncpus, bool tp_mode,
+		const char *hint, const struct scap_bpf_objs *share, struct scap_bpf_objs *out, bool *need_enter);
+
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
 			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
 			 bool *need_enter)
+{
+	return load(ctx, cfg, ncpus, tp_mode, hint, NULL, out, need_enter);
+}
+
+int scap_bpf_loader_load_shared(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
+				int ncpus, const struct scap_bpf_objs *share, struct scap_bpf_objs *out,
+				bool *need_enter)
+{
+	return load(ctx, cfg, ncpus, share->tp_mode, "", share, out, need_enter);
+}
+
+static int load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg, int ncpus, bool tp_mode,
+		const char *hint, const struct scap_bpf_objs *share, struct scap_bpf_objs *out, bool *need_enter)
 {
 	static struct scap_bpf_syscall tab_init[SCAP_NR_SYSCALLS];
 	struct scap_bpf_syscall tab[SCAP_NR_SYSCALLS];
@@ -310,10 +402,10 @@ int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_c
 	int err;
 
 	memcpy(tab, tab_init, sizeof(tab));
-	plan(cfg, tab, used, need_enter);
+	plan(cfg, tab, used, need_enter, &o.syscalls);
 
 	libbpf_ctx = ctx;
-	old_print = libbpf_set_print(libbpf_print);
+	old_print = scap_platform_libbpf_sink(libbpf_print);
 	/* Without BTF, execve's new argv in tracepoint mode needs the kprobe (scap_bpf_tp.h). */
 	o.tp_exec_sp = tp_mode && scap_feature_present(SCAP_FEAT_BTF) != 1 &&
 		       (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
@@ -326,6 +418,10 @@ retry:
 	}
 	bpf_map__set_max_entries(o.skel->maps.events, (__u32)ncpus);
 	bpf_map__set_max_entries(o.skel->maps.scratch, (__u32)ncpus);
+	if (share && (err = scap_platform_bpf_share_maps(o.skel->obj, share->skel->obj, own_maps)) != 0) {
+		scap_engine_errf(ctx, "bpf: cannot share the maps of the running programs: %s", strerror(-err));
+		goto out;
+	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		struct bpf_program *p = bpf_object__find_program_by_name(o.skel->obj, ev_rows[code].prog);
 
@@ -359,7 +455,7 @@ retry:
 	if (!err)
 		load_core(ctx, &o, used);
 out:
-	libbpf_set_print(old_print);
+	scap_platform_libbpf_sink(old_print);
 	libbpf_ctx = NULL;
 	if (err) {
 		scap_bpf_loader_destroy(&o);

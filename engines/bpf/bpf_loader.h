@@ -20,6 +20,9 @@ struct scap_bpf_objs {
 	bool tp_fork, tp_exec;      /* tp_mode: sched_process_fork/exec programs loaded */
 	bool tp_exec_sp;            /* tp_mode without BTF: the start_thread kprobe loaded */
 	bool raw_exec;              /* raw mode, execve selected: scap_exec_name loaded */
+	bool syscalls;              /* a syscall is selected: the sys_exit (and sys_enter) dispatchers */
+	struct bpf_program *procexit; /* procexit selected: its sched_process_exit program */
+	bool exit_gd;               /* that program has the tracepoint's group_dead (6.16+) */
 };
 
 /*
@@ -36,6 +39,14 @@ struct scap_bpf_objs {
 int scap_bpf_loader_load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
 			 int ncpus, bool tp_mode, const char *hint, struct scap_bpf_objs *out,
 			 bool *need_enter);
+/*
+ * The same for a settings change (scap_set_*): every map but the per-load
+ * ones (the syscall table, the tail calls, the settings) is `share`'s, so
+ * that the new programs write to the same perf buffers and counters.
+ */
+int scap_bpf_loader_load_shared(struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg,
+				int ncpus, const struct scap_bpf_objs *share, struct scap_bpf_objs *out,
+				bool *need_enter);
 void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
 /* Programs the kernel accepted, in both objects (the -v summary). */
 unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *objs);

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_loader.h"
 #include "platform/platform.h"
 #include "scap_bpf.skel.h"
 
@@ -86,9 +87,10 @@ unsigned scap_bpf_compat_off(void)
 	return off > 0 ? (unsigned)off : 0;
 }
 
-int scap_bpf_tp_fork_child_off(const char *format)
+/* The offset of field " name;" in a tracepoint's format text, or -1. */
+static int field_off(const char *format, const char *name)
 {
-	const char *f = format ? strstr(format, " child_pid;") : NULL;
+	const char *f = format ? strstr(format, name) : NULL;
 	const char *o = f ? strstr(f, "offset:") : NULL;
 
 	if (!o)
@@ -96,32 +98,76 @@ int scap_bpf_tp_fork_child_off(const char *format)
 	return atoi(o + strlen("offset:"));
 }
 
-/* The format file of sched_process_fork, read where tracefs is visible. */
-static int fork_child_off(void)
+int scap_bpf_tp_fork_child_off(const char *format)
+{
+	return field_off(format, " child_pid;");
+}
+
+/* The format file of events/sched/<event>, read where tracefs is visible; -1 when unreadable. */
+static int sched_format(const char *event, char *text, size_t len)
 {
 	const char *root = scap_tracefs_root("events/sched");
-	char path[256], text[4096];
+	char path[256];
 	size_t n;
 	FILE *fp;
 
 	if (!root)
 		return -1;
-	snprintf(path, sizeof(path), "%s/events/sched/sched_process_fork/format", root);
+	snprintf(path, sizeof(path), "%s/events/sched/%s/format", root, event);
 	fp = fopen(path, "re");
 	if (!fp)
 		return -1;
-	n = fread(text, 1, sizeof(text) - 1, fp);
+	n = fread(text, 1, len - 1, fp);
 	fclose(fp);
 	text[n] = '\0';
+	return 0;
+}
+
+static int fork_child_off(void)
+{
+	char text[4096];
+
+	if (sched_format("sched_process_fork", text, sizeof(text)) < 0)
+		return -1;
 	return scap_bpf_tp_fork_child_off(text);
+}
+
+int scap_bpf_tp_exit_group_dead_off(const char *format)
+{
+	return field_off(format, " group_dead;");
+}
+
+static void exit_format_job(void *arg)
+{
+	char text[4096];
+
+	*(int *)arg = sched_format("sched_process_exit", text, sizeof(text)) < 0
+			      ? -1 : scap_bpf_tp_exit_group_dead_off(text);
+}
+
+bool scap_bpf_exit_group_dead(void)
+{
+	/* Once per process: a private tracefs mount costs a thread (racing callers agree). */
+	static int found = -2;
+	int off = __atomic_load_n(&found, __ATOMIC_RELAXED);
+
+	if (off == -2) {
+		off = -1;
+		if (scap_platform_with_tracefs("events/sched", exit_format_job, &off) != 0)
+			off = -1;
+		__atomic_store_n(&found, off, __ATOMIC_RELAXED);
+	}
+	/* The tracepoint-mode program reads it at 32; another place is a layout it does not know. */
+	return off == 32;
 }
 
 struct tp_job {
 	struct scap_engine_ctx *ctx;
 	struct scap_bpf *skel;
-	bool fork, exec;
+	const struct scap_bpf_objs *o;
 	struct scap_bpf_tp_links *out;
 	int err;
+	const char *lost; /* scap_bpf_exec_name_attach: what a failure loses */
 };
 
 static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, const char *cat, const char *tp,
@@ -139,7 +185,7 @@ static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, cons
 		j->err = err;
 		return NULL;
 	}
-	j->ctx->attach_failures++;
+	SCAP_COUNT_ADD(j->ctx->attach_failures, 1);
 	scap_engine_warnf(j->ctx, "bpf: tracepoint %s/%s did not attach (%s): %s", cat, tp, strerror(-err), lost);
 	return NULL;
 }
@@ -152,42 +198,47 @@ static void tp_attach_job(void *arg)
 	struct scap_bpf *s = j->skel;
 	int off;
 
-	j->out->exit = attach_one(j, s->progs.scap_tp_sys_exit, "raw_syscalls", "sys_exit", NULL);
-	if (j->err)
-		return;
-	j->out->enter = attach_one(j, s->progs.scap_tp_sys_enter, "raw_syscalls", "sys_enter", NULL);
-	if (j->err)
-		return;
-	if (j->fork) {
+	if (j->o->syscalls) {
+		j->out->exit = attach_one(j, s->progs.scap_tp_sys_exit, "raw_syscalls", "sys_exit", NULL);
+		if (j->err)
+			return;
+		j->out->enter = attach_one(j, s->progs.scap_tp_sys_enter, "raw_syscalls", "sys_enter", NULL);
+		if (j->err)
+			return;
+	}
+	if (j->o->procexit)
+		j->out->procexit = attach_one(j, j->o->procexit, "sched", "sched_process_exit",
+					      "procexit events are not captured");
+	if (j->o->tp_fork) {
 		off = fork_child_off();
 		if (off == 44 || off == 20)
 			j->out->fork = attach_one(j, off == 44 ? s->progs.scap_tp_fork_comm16
 							       : s->progs.scap_tp_fork_dynstr,
 						  "sched", "sched_process_fork", fork_lost);
 		else {
-			j->ctx->attach_failures++;
+			SCAP_COUNT_ADD(j->ctx->attach_failures, 1);
 			scap_engine_warnf(j->ctx, "bpf: sched_process_fork's format has child_pid at an "
 					  "unknown offset (%d): %s", off, fork_lost);
 		}
 	}
-	if (j->exec)
+	if (j->o->tp_exec)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
 					  "(reported at close as an exit whose enter was not seen)");
-	if (j->exec && bpf_program__autoload(s->progs.scap_kp_start_thread)) {
+	if (j->o->tp_exec && bpf_program__autoload(s->progs.scap_kp_start_thread)) {
 		j->out->exec_sp = bpf_program__attach_kprobe(s->progs.scap_kp_start_thread, false, "start_thread");
 		if (!j->out->exec_sp) {
-			j->ctx->attach_failures++;
+			SCAP_COUNT_ADD(j->ctx->attach_failures, 1);
 			scap_engine_warnf(j->ctx, "bpf: kprobe start_thread did not attach (%s): execve's new "
 					  "argv stays empty in tracepoint mode without BTF", strerror(errno));
 		}
 	}
 }
 
-int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
+int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, const struct scap_bpf_objs *o,
 		       struct scap_bpf_tp_links *out)
 {
-	struct tp_job j = { ctx, skel, fork, exec, out, 0 };
+	struct tp_job j = { ctx, skel, o, out, 0, NULL };
 	int terr = scap_platform_with_tracefs("events/raw_syscalls", tp_attach_job, &j);
 
 	if (terr && !j.err)
@@ -199,28 +250,31 @@ static void exec_name_job(void *arg)
 {
 	struct tp_job *j = arg;
 
-	j->out->exec = attach_one(j, j->skel->progs.scap_exec_name, "sched", "sched_process_exec",
-				  "execve's pathname is empty when its enter could not read it");
+	j->out->exec = attach_one(j, j->skel->progs.scap_exec_name, "sched", "sched_process_exec", j->lost);
 }
 
-struct bpf_link *scap_bpf_exec_name_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel)
+struct bpf_link *scap_bpf_exec_name_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool name_lost)
 {
 	struct scap_bpf_tp_links links = { 0 };
-	struct tp_job j = { ctx, skel, false, true, &links, 0 };
+	struct tp_job j = { ctx, skel, NULL, &links, 0,
+			    name_lost ? "execve's old_tid names the leader after a non-leader thread's exec, and "
+					"its pathname is empty when its enter could not read it"
+				      : "execve's old_tid names the leader after a non-leader thread's exec" };
 	unsigned failures = ctx->attach_failures;
 	int terr = scap_platform_with_tracefs("events/sched", exec_name_job, &j);
 
 	/* attach_one counted and said a failed attach; this is the job never having run. */
 	if (!links.exec && ctx->attach_failures == failures) {
-		ctx->attach_failures++;
-		scap_engine_warnf(ctx, "bpf: sched/sched_process_exec did not attach (%s): execve's "
-				  "pathname is empty when its enter could not read it", strerror(terr ? -terr : EIO));
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
+		scap_engine_warnf(ctx, "bpf: sched/sched_process_exec did not attach (%s): %s",
+				  strerror(terr ? -terr : EIO), j.lost);
 	}
 	return links.exec;
 }
 
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l)
 {
+	bpf_link__destroy(l->procexit);
 	bpf_link__destroy(l->exec_sp);
 	bpf_link__destroy(l->exec);
 	bpf_link__destroy(l->fork);

@@ -14,8 +14,10 @@
 struct scap_bpf;
 struct bpf_link;
 
+struct scap_bpf_objs;
+
 struct scap_bpf_tp_links {
-	struct bpf_link *enter, *exit, *fork, *exec, *exec_sp;
+	struct bpf_link *enter, *exit, *fork, *exec, *exec_sp, *procexit;
 };
 
 /*
@@ -34,22 +36,34 @@ unsigned scap_bpf_compat_off(void);
  * strings.)
  */
 int scap_bpf_tp_fork_child_off(const char *format);
+/* Offset of group_dead in a sched_process_exit format file's text, or -1 (6.16+ has it). */
+int scap_bpf_tp_exit_group_dead_off(const char *format);
 
 /*
- * Attaches the tracepoint-mode programs: raw_syscalls/sys_enter and
- * sys_exit (both needed: the exit takes its arguments from the enter),
- * sched_process_fork when `fork`, sched_process_exec when `exec` (those two
- * are warnings when they fail, counted in ctx->attach_failures). 0 or
- * -errno with ctx->err written.
+ * Whether sched_process_exit passes group_dead (6.16+: the tracepoint's
+ * arguments are (p, group_dead) and its record has the field at offset 32),
+ * from the event's format file (tracefs, mounted privately when it is not
+ * visible). False when the format cannot be read. Read once per process.
  */
-int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool fork, bool exec,
+bool scap_bpf_exit_group_dead(void);
+
+/*
+ * Attaches the tracepoint-mode programs the loader chose (o): raw_syscalls/
+ * sys_enter and sys_exit when a syscall is selected (both needed: the exit
+ * takes its arguments from the enter), sched_process_fork (o->tp_fork),
+ * sched_process_exec (o->tp_exec) and sched_process_exit (o->procexit); the
+ * last three are warnings when they fail, counted in ctx->attach_failures.
+ * 0 or -errno with ctx->err written.
+ */
+int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, const struct scap_bpf_objs *o,
 		       struct scap_bpf_tp_links *out);
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l);
 /*
- * Raw tracepoint mode without the CO-RE programs: attaches scap_exec_name to
- * sched/sched_process_exec (execve's pathname). A failure is a warning and an
- * attach failure, never an error. Returns the link or NULL.
+ * Raw tracepoint mode: attaches scap_exec_name to sched/sched_process_exec
+ * (execve's old_tid, and its pathname when `name_lost`: the CO-RE programs
+ * are not in place). A failure is a warning and an attach failure, never an
+ * error. Returns the link or NULL.
  */
-struct bpf_link *scap_bpf_exec_name_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel);
+struct bpf_link *scap_bpf_exec_name_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, bool name_lost);
 
 #endif

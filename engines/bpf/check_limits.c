@@ -99,7 +99,8 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 	bpf_object__for_each_program(p, skel->obj) {
 		bool is_tp = !strncmp(bpf_program__name(p), "scap_tp_", 8) ||
 			     !strncmp(bpf_program__name(p), "scap_kp_", 8);
-		bool is_raw = !strncmp(bpf_program__name(p), "scap_sys_", 9);
+		bool is_raw = !strncmp(bpf_program__name(p), "scap_sys_", 9) ||
+			      !strncmp(bpf_program__name(p), "scap_procexit", 13);
 
 		bpf_program__set_autoload(p, tp ? !is_raw : !is_tp);
 		if (tp && !strncmp(bpf_program__name(p), "ev_", 3))

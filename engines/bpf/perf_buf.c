@@ -79,8 +79,8 @@ static const struct scap_evt_hdr *pb_peek(struct scap_buf *b)
 		memcpy(&h, pb->data + (pb->tail & (pb->data_size - 1)), sizeof(h));
 		if (h.size < sizeof(h) || h.size > avail || (h.size & 7u)) {
 			/* The ring cannot be walked past a broken header. */
-			pb->malformed++;
-			pb->tail = head;
+			SCAP_COUNT_ADD(pb->malformed, 1);
+			SCAP_COUNT_SET(pb->tail, head);
 			break;
 		}
 		if (h.type == PERF_RECORD_SAMPLE) {
@@ -89,8 +89,8 @@ static const struct scap_evt_hdr *pb_peek(struct scap_buf *b)
 			uint32_t raw;
 
 			if (h.size < PB_EVENT_OFF + SCAP_EVT_HDR_LEN) {
-				pb->malformed++;
-				pb->tail += h.size;
+				SCAP_COUNT_ADD(pb->malformed, 1);
+				SCAP_COUNT_ADD(pb->tail, h.size);
 				continue;
 			}
 			rec = pb_record(pb, h.size);
@@ -98,8 +98,8 @@ static const struct scap_evt_hdr *pb_peek(struct scap_buf *b)
 			ev = (const struct scap_evt_hdr *)(rec + PB_EVENT_OFF);
 			if (ev->len < SCAP_EVT_HDR_LEN || (uint64_t)ev->len + 4 > raw ||
 			    (uint64_t)raw + 12 > h.size) {
-				pb->malformed++;
-				pb->tail += h.size;
+				SCAP_COUNT_ADD(pb->malformed, 1);
+				SCAP_COUNT_ADD(pb->tail, h.size);
 				continue;
 			}
 			pb->cur = ev;
@@ -110,9 +110,9 @@ static const struct scap_evt_hdr *pb_peek(struct scap_buf *b)
 			uint64_t lost;
 
 			pb_copy_out(pb, pb->tail + sizeof(h) + 8, &lost, sizeof(lost));
-			pb->lost += lost;
+			SCAP_COUNT_ADD(pb->lost, lost);
 		}
-		pb->tail += h.size;
+		SCAP_COUNT_ADD(pb->tail, h.size);
 	}
 	return NULL;
 }
@@ -134,28 +134,38 @@ static void pb_consume(struct scap_buf *b)
 
 	if (!pb->cur)
 		return;
-	pb->tail += pb->cur_rec_len;
+	SCAP_COUNT_ADD(pb->tail, pb->cur_rec_len);
 	pb->cur = NULL;
-	pb->consumed++;
+	SCAP_COUNT_ADD(pb->consumed, 1);
 	/* Keep the kernel fed during long bursts without a store per event. */
 	if (pb->tail - pb->released >= pb->data_size / 4)
 		pb_release(b);
 }
 
+/*
+ * The stats calls may run while the reader consumes (scap.h, "threads"):
+ * the walk starts at the reader's tail, and if the reader handed space back
+ * past that point meanwhile, the kernel may have written over what was
+ * walked. Then walk again; after a few tries, give up (UINT64_MAX).
+ */
 uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb)
 {
-	uint64_t head = pb_load_head(pb), pos = pb->tail, n = 0;
+	for (int tries = 0; tries < 4; tries++) {
+		uint64_t start = SCAP_COUNT_GET(pb->tail), head = pb_load_head(pb), pos = start, n = 0;
 
-	while (pos < head) {
-		struct perf_event_header h;
+		while (pos < head) {
+			struct perf_event_header h;
 
-		memcpy(&h, pb->data + (pos & (pb->data_size - 1)), sizeof(h));
-		if (h.size < sizeof(h) || h.size > head - pos || (h.size & 7u))
-			break;
-		n += h.type == PERF_RECORD_SAMPLE;
-		pos += h.size;
+			memcpy(&h, pb->data + (pos & (pb->data_size - 1)), sizeof(h));
+			if (h.size < sizeof(h) || h.size > head - pos || (h.size & 7u))
+				break;
+			n += h.type == PERF_RECORD_SAMPLE;
+			pos += h.size;
+		}
+		if (__atomic_load_n(&pb->meta->data_tail, __ATOMIC_ACQUIRE) <= start)
+			return n;
 	}
-	return n;
+	return UINT64_MAX;
 }
 
 static uint64_t pb_pending(struct scap_buf *b)

@@ -41,7 +41,8 @@ struct scap_perf_buf {
 int scap_perf_buf_open(struct scap_perf_buf *pb, int cpu, size_t data_pages,
 		       size_t wakeup_bytes, const char **what);
 void scap_perf_buf_close(struct scap_perf_buf *pb);
-/* Sample records written and not consumed yet (a walk of the ring, read only). */
+/* Sample records written and not consumed yet (a walk of the ring, read only);
+ * UINT64_MAX when the reader kept handing space back during every try. */
 uint64_t scap_perf_buf_pending(const struct scap_perf_buf *pb);
 
 extern const struct scap_buf_ops scap_perf_buf_ops;

@@ -49,8 +49,10 @@ static void collect_log(enum scap_log_level lvl, const char *msg, void *ctx)
 
 static struct scap *open_bpf(const char *override, const char *const *sel, pid_t pid)
 {
+	/* proc_off: the programs of exactly this selection (the process table would
+	 * add its rows': clone, execve, set*id, chdir, procexit). */
 	struct scap_open_opts o = { .sz = sizeof(o), .syscalls = sel, .pid = pid, .unpaired = true,
-				    .log = collect_log };
+				    .log = collect_log, .proc_off = true };
 	char err[SCAP_ERRBUF_SIZE];
 	struct scap *h = NULL;
 

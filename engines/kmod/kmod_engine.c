@@ -30,6 +30,13 @@ struct kmod_engine {
 	unsigned nrings;
 	bool capture_self;  /* opts.capture_self: keep the consumer thread's own syscalls */
 	int32_t self_tid;   /* the thread the module leaves out, 0 = none */
+	int wake_fd;        /* the core's: readable when the handle is being closed */
+	struct scap_engine_ctx *ctx;
+	/* What the module was last told (apply_settings sends only what changes). */
+	bool applied;
+	struct scap_kmod_syscalls sel;
+	uint32_t snaplen;
+	int32_t pid;
 };
 
 static __thread int32_t reader_tid;
@@ -108,8 +115,12 @@ static int check_versions(struct scap_engine_ctx *ctx, const struct scap_kmod_in
 	return -EPROTO;
 }
 
-static int configure(struct kmod_engine *e, struct scap_engine_ctx *ctx,
-		     const struct scap_engine_config *cfg)
+/*
+ * Selection, snaplen and pid filter, at open and while capturing
+ * (scap_set_*): the module applies each ioctl at one instant (the selection
+ * is double-buffered there), so only what changed is sent.
+ */
+static int apply_settings(struct kmod_engine *e, struct scap_engine_ctx *ctx, const struct scap_engine_config *cfg)
 {
 	struct scap_kmod_syscalls sel;
 	uint32_t snaplen = cfg->snaplen;
@@ -119,18 +130,48 @@ static int configure(struct kmod_engine *e, struct scap_engine_ctx *ctx,
 	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++)
 		if (cfg->all_syscalls || cfg->selected[nr])
 			sel.bitmap[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	if (ioctl(e->fd, SCAP_KMOD_IOC_SET_SYSCALLS, &sel) < 0) {
-		scap_engine_errf(ctx, "kmod: selecting syscalls failed: %s", strerror(errno));
-		return -errno;
+	sel.kevents = cfg->procexit ? SCAP_KMOD_KEV_PROCEXIT : 0;
+	if ((!e->applied || memcmp(&sel, &e->sel, sizeof(sel))) && ioctl(e->fd, SCAP_KMOD_IOC_SET_SYSCALLS, &sel) < 0) {
+		/* The selection holds; a sched tracepoint it needs is missing from this kernel. */
+		if (errno == ENOENT) {
+			SCAP_COUNT_ADD(ctx->attach_failures, 1);
+			scap_engine_warnf(ctx, "kmod: the module found no sched_process_exit or sched_process_exec "
+					  "tracepoint: procexit events are not captured, and execve's old_tid is "
+					  "the leader's after a non-leader thread's exec");
+		} else {
+			scap_engine_errf(ctx, "kmod: selecting syscalls failed: %s", strerror(errno));
+			return -errno;
+		}
 	}
-	if (ioctl(e->fd, SCAP_KMOD_IOC_SET_SNAPLEN, &snaplen) < 0) {
+	e->sel = sel;
+	if ((!e->applied || snaplen != e->snaplen) && ioctl(e->fd, SCAP_KMOD_IOC_SET_SNAPLEN, &snaplen) < 0) {
 		scap_engine_errf(ctx, "kmod: setting snaplen %u failed: %s", snaplen, strerror(errno));
 		return -errno;
 	}
-	if (ioctl(e->fd, SCAP_KMOD_IOC_SET_PID, &pid) < 0) {
+	e->snaplen = snaplen;
+	if ((!e->applied || pid != e->pid) && ioctl(e->fd, SCAP_KMOD_IOC_SET_PID, &pid) < 0) {
 		scap_engine_errf(ctx, "kmod: setting the pid filter %d failed: %s", pid, strerror(errno));
 		return -errno;
 	}
+	e->pid = pid;
+	e->applied = true;
+	return 0;
+}
+
+static int kmod_reconfigure(void *state, const struct scap_engine_config *cfg)
+{
+	struct kmod_engine *e = state;
+
+	return apply_settings(e, e->ctx, cfg);
+}
+
+static int configure(struct kmod_engine *e, struct scap_engine_ctx *ctx,
+		     const struct scap_engine_config *cfg)
+{
+	int err = apply_settings(e, ctx, cfg);
+
+	if (err)
+		return err;
 	e->capture_self = cfg->opts &&
 			  cfg->opts->sz >= offsetof(struct scap_open_opts, capture_self) +
 						   sizeof(cfg->opts->capture_self) &&
@@ -208,6 +249,8 @@ static int kmod_init(struct scap_engine_ctx *ctx, const struct scap_engine_confi
 		scap_engine_errf(ctx, "kmod: out of memory");
 		return -ENOMEM;
 	}
+	e->wake_fd = ctx->wake_fd;
+	e->ctx = ctx;
 	e->fd = open_device(ctx);
 	if (e->fd < 0) {
 		err = e->fd;
@@ -253,10 +296,10 @@ static int kmod_stop(void *state)
 static int kmod_wait(void *state, int timeout_ms)
 {
 	struct kmod_engine *e = state;
-	struct pollfd p = { .fd = e->fd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = e->fd, .events = POLLIN }, { .fd = e->wake_fd, .events = POLLIN } };
 
 	set_self(e); /* best effort: on failure the old thread stays left out */
-	if (poll(&p, 1, timeout_ms) < 0)
+	if (poll(p, e->wake_fd >= 0 ? 2 : 1, timeout_ms) < 0)
 		return errno == EINTR ? -EINTR : -errno;
 	return 0;
 }
@@ -280,5 +323,6 @@ const struct scap_engine_ops scap_engine_kmod = {
 	.stop = kmod_stop,
 	.wait = kmod_wait,
 	.stats = kmod_stats,
+	.reconfigure = kmod_reconfigure,
 	.close = kmod_close,
 };

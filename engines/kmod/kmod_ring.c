@@ -28,7 +28,7 @@ static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
 	if (avail > r->size || ev->len < SCAP_EVT_HDR_LEN || ev->len > SCAP_MAX_EVENT_LEN ||
 	    SCAP_KMOD_ALIGN(ev->len) > avail) {
 		/* Nothing past a broken length can be trusted: skip what is there. */
-		r->malformed++;
+		SCAP_COUNT_ADD(r->malformed, 1);
 		r->tail = head;
 		return NULL;
 	}
@@ -121,5 +121,5 @@ void scap_kmod_ring_stats(struct scap_kmod_ring *r)
 {
 	r->buf.kernel_events = __atomic_load_n(&r->ctrl->events, __ATOMIC_RELAXED);
 	r->buf.drops_buffer_full = __atomic_load_n(&r->ctrl->drops_buffer_full, __ATOMIC_RELAXED);
-	r->buf.drops_other = __atomic_load_n(&r->ctrl->drops_other, __ATOMIC_RELAXED) + r->malformed;
+	r->buf.drops_other = __atomic_load_n(&r->ctrl->drops_other, __ATOMIC_RELAXED) + SCAP_COUNT_GET(r->malformed);
 }

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +36,11 @@
 
 struct mbpf {
 	struct scap_engine_ctx *ctx;
-	struct scap_modern *skel;
-	struct mbpf_links links;
+	struct scap_modern *skel;  /* the load in force (a settings change replaces it) */
+	struct mbpf_links links;   /* its attachments */
+	uint32_t instance;         /* its number, as in scap_active */
+	bool started;
+	pthread_mutex_t self_lock; /* skel and self_tid: the reader against a settings change */
 	struct mbpf_ring *rings;
 	int *ring_fds;
 	unsigned nrings;
@@ -133,13 +137,17 @@ static void mbpf_set_self(struct mbpf *m)
 {
 	pid_t tid;
 
-	if (m->capture_self || !m->skel || !m->skel->bss)
+	if (m->capture_self)
 		return;
 	tid = mbpf_gettid();
-	if (tid != m->self_tid) {
-		m->self_tid = tid;
+	if (tid == m->self_tid)
+		return;
+	/* Only when the reading thread changes: a settings change may be swapping skel. */
+	pthread_mutex_lock(&m->self_lock);
+	m->self_tid = tid;
+	if (m->skel && m->skel->bss)
 		__atomic_store_n(&m->skel->bss->scap_self_tid, (uint32_t)tid, __ATOMIC_RELAXED);
-	}
+	pthread_mutex_unlock(&m->self_lock);
 }
 
 static int mbpf_create_rings(struct mbpf *m, const struct scap_engine_config *cfg, size_t size)
@@ -181,6 +189,12 @@ static int mbpf_map_rings(struct mbpf *m, size_t size)
 		scap_engine_errf(ctx, "modern_bpf: epoll_create1: %s", strerror(errno));
 		return -errno;
 	}
+	/* Readable when another thread closes the handle: the wait returns at once. */
+	ev.data.u32 = UINT32_MAX;
+	if (ctx->wake_fd >= 0 && epoll_ctl(m->epfd, EPOLL_CTL_ADD, ctx->wake_fd, &ev) != 0) {
+		scap_engine_errf(ctx, "modern_bpf: epoll_ctl: %s", strerror(errno));
+		return -errno;
+	}
 	for (uint32_t cpu = 0; cpu < (uint32_t)m->ncpus; cpu++) {
 		int fd = m->ring_fds[cpu / m->cpus_per_ring];
 
@@ -213,6 +227,67 @@ static int mbpf_map_rings(struct mbpf *m, size_t size)
 
 static void mbpf_close(void *state);
 
+/* What each load has for itself: its selection and tail calls (and its globals). */
+static const char *const mbpf_own_maps[] = { "scap_syscalls", "scap_progs", NULL };
+
+/*
+ * One load of the programs for cfg, numbered id (scap_active): constants,
+ * program choice, load, tables. With `from`, every shared map is from's
+ * (a settings change); else they are created (the first load).
+ */
+static int mbpf_load_instance(struct mbpf *m, const struct scap_engine_config *cfg, uint32_t id,
+			      struct scap_modern *from, struct scap_modern **out, bool *tp_mode)
+{
+	struct scap_engine_ctx *ctx = m->ctx;
+	size_t size = mbpf_ring_size(cfg->buffer_bytes);
+	struct scap_modern *skel = scap_modern__open();
+	int err;
+
+	*out = skel;
+	if (!skel) {
+		err = -errno;
+		scap_engine_errf(ctx, "modern_bpf: cannot open the BPF object (%s)", strerror(-err));
+		return err;
+	}
+	skel->rodata->scap_snaplen = cfg->snaplen;
+	skel->rodata->scap_pid_filter = cfg->pid;
+	skel->rodata->scap_instance = id;
+	skel->rodata->scap_have_task_btf =
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
+	/* Counted per CPU on the kernel side: a shared ring splits the threshold. */
+	skel->rodata->scap_wakeup_bytes =
+		size / MBPF_WAKEUP_FRACTION / (cfg->cpus_per_buffer > 1 ? cfg->cpus_per_buffer : 1) ?: 1;
+	bpf_map__set_max_entries(skel->maps.scap_scratch, (uint32_t)m->ncpus);
+	bpf_map__set_max_entries(skel->maps.scap_rings, (uint32_t)m->ncpus);
+	if (from)
+		err = scap_platform_bpf_share_maps(skel->obj, from->obj, mbpf_own_maps);
+	else
+		err = bpf_map__set_inner_map_fd(skel->maps.scap_rings, m->ring_fds[0]);
+	if (err) {
+		scap_engine_errf(ctx, "modern_bpf: cannot share the maps of the running programs (%s)", strerror(-err));
+		return err;
+	}
+	mbpf_select_programs(skel, cfg, tp_mode);
+
+	mbpf_last_libbpf[0] = '\0';
+	err = scap_modern__load(skel);
+	if (err) {
+		scap_engine_errf(ctx,
+				 "modern_bpf: loading the BPF programs failed (%s)%s%s; the log callback has libbpf's details, or try the \"bpf\" engine",
+				 strerror(-err), mbpf_last_libbpf[0] ? ": " : "", mbpf_last_libbpf);
+		return err;
+	}
+	return mbpf_fill_tables(ctx, skel, cfg, *tp_mode);
+}
+
+/* Makes load `id` the one in force: one store that every program reads first. */
+static int mbpf_activate(struct scap_modern *skel, uint32_t id)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.scap_active), &zero, &id, BPF_ANY) ? -errno : 0;
+}
+
 static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg)
 {
 	struct scap_engine_ctx *ctx = m->ctx;
@@ -229,39 +304,18 @@ static int mbpf_init_locked(struct mbpf *m, const struct scap_engine_config *cfg
 		scap_engine_errf(ctx, "modern_bpf: cannot count the possible CPUs (%s)", strerror(-m->ncpus));
 		return m->ncpus ? m->ncpus : -EINVAL;
 	}
-	m->skel = scap_modern__open();
-	if (!m->skel) {
-		err = -errno;
-		scap_engine_errf(ctx, "modern_bpf: cannot open the BPF object (%s)", strerror(-err));
-		return err;
-	}
-	m->skel->rodata->scap_snaplen = cfg->snaplen;
-	m->skel->rodata->scap_pid_filter = cfg->pid;
-	m->skel->rodata->scap_have_task_btf =
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
-	/* Counted per CPU on the kernel side: a shared ring splits the threshold. */
-	m->skel->rodata->scap_wakeup_bytes =
-		size / MBPF_WAKEUP_FRACTION / (cfg->cpus_per_buffer > 1 ? cfg->cpus_per_buffer : 1) ?: 1;
-	bpf_map__set_max_entries(m->skel->maps.scap_scratch, (uint32_t)m->ncpus);
-	bpf_map__set_max_entries(m->skel->maps.scap_rings, (uint32_t)m->ncpus);
-
 	err = mbpf_create_rings(m, cfg, size);
 	if (err)
 		return err;
-	bpf_map__set_inner_map_fd(m->skel->maps.scap_rings, m->ring_fds[0]);
-	mbpf_select_programs(m->skel, cfg, &tp_mode);
-
-	mbpf_last_libbpf[0] = '\0';
-	err = scap_modern__load(m->skel);
-	if (err) {
-		scap_engine_errf(ctx,
-				 "modern_bpf: loading the BPF programs failed (%s)%s%s; the log callback has libbpf's details, or try the \"bpf\" engine",
-				 strerror(-err), mbpf_last_libbpf[0] ? ": " : "", mbpf_last_libbpf);
-		return err;
-	}
-	err = mbpf_fill_tables(ctx, m->skel, cfg, tp_mode);
+	m->instance = 1;
+	err = mbpf_load_instance(m, cfg, m->instance, NULL, &m->skel, &tp_mode);
 	if (err)
 		return err;
+	err = mbpf_activate(m->skel, m->instance);
+	if (err) {
+		scap_engine_errf(ctx, "modern_bpf: cannot write the map scap_active (%s)", strerror(-err));
+		return err;
+	}
 	err = mbpf_map_rings(m, size);
 	if (err)
 		return err;
@@ -288,10 +342,11 @@ static int mbpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_confi
 	}
 	m->ctx = ctx;
 	m->epfd = -1;
+	pthread_mutex_init(&m->self_lock, NULL);
 	mbpf_log_ctx = ctx;
-	old = libbpf_set_print(mbpf_libbpf_print);
+	old = scap_platform_libbpf_sink(mbpf_libbpf_print);
 	err = mbpf_init_locked(m, cfg);
-	libbpf_set_print(old);
+	scap_platform_libbpf_sink(old);
 	mbpf_log_ctx = NULL;
 	if (err == -EPERM && m->memlock_hint[0])
 		scap_engine_errf(ctx, "modern_bpf: %s", m->memlock_hint);
@@ -310,7 +365,8 @@ static int mbpf_start(void *state)
 	struct mbpf *m = state;
 
 	mbpf_set_self(m);
-	__atomic_store_n(&m->skel->bss->scap_running, 1, __ATOMIC_RELEASE);
+	m->started = true;
+	__atomic_store_n(&m->skel->bss->scap_started, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -318,7 +374,8 @@ static int mbpf_stop(void *state)
 {
 	struct mbpf *m = state;
 
-	__atomic_store_n(&m->skel->bss->scap_running, 0, __ATOMIC_RELEASE);
+	m->started = false;
+	__atomic_store_n(&m->skel->bss->scap_started, 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -400,7 +457,7 @@ static int mbpf_stats(void *state)
 			b->drops_other += c[cpu].drops_other;
 			b->kernel_events += c[cpu].events;
 		}
-		b->drops_other += m->rings[i].malformed;
+		b->drops_other += SCAP_COUNT_GET(m->rings[i].malformed);
 	}
 	free(c);
 	return 0;
@@ -423,7 +480,75 @@ static void mbpf_close(void *state)
 		close(m->epfd);
 	free(m->rings);
 	free(m->ring_fds);
+	pthread_mutex_destroy(&m->self_lock);
 	free(m);
+}
+
+/* ---- live settings (scap_set_*) ---------------------------------------------- */
+
+/*
+ * A new load of the programs with cfg's constants and tables, sharing the
+ * rings, counters and scratch maps, attached beside the running one; one
+ * store to scap_active switches every program of every CPU to it; then the
+ * old load goes. Enter and exit of a syscall under way across the switch
+ * come from different loads into the same rings, and pair as usual.
+ */
+static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
+{
+	struct mbpf *m = state;
+	struct scap_engine_ctx *ctx = m->ctx;
+	struct scap_modern *skel = NULL, *old_skel;
+	struct mbpf_links links = { 0 }, old_links;
+	unsigned failures = ctx->attach_failures;
+	uint32_t id = m->instance + 1, zero = 0;
+	libbpf_print_fn_t old;
+	bool tp_mode;
+	int err;
+
+	mbpf_log_ctx = ctx;
+	old = scap_platform_libbpf_sink(mbpf_libbpf_print);
+	err = mbpf_load_instance(m, cfg, id, m->skel, &skel, &tp_mode);
+	if (!err)
+		err = mbpf_attach(ctx, skel, cfg, tp_mode, &links);
+	scap_platform_libbpf_sink(old);
+	mbpf_log_ctx = NULL;
+	if (!err) {
+		pthread_mutex_lock(&m->self_lock);
+		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;
+		skel->bss->scap_started = m->started;
+		err = mbpf_activate(skel, id);
+		if (err) {
+			pthread_mutex_unlock(&m->self_lock);
+			scap_engine_errf(ctx, "modern_bpf: cannot write the map scap_active (%s)", strerror(-err));
+		}
+	}
+	if (err) {
+		mbpf_links_destroy(&links);
+		scap_modern__destroy(skel);
+		SCAP_COUNT_SET(ctx->attach_failures, failures);
+		return err;
+	}
+	old_skel = m->skel;
+	old_links = m->links;
+	m->skel = skel;
+	m->links = links;
+	m->instance = id;
+	pthread_mutex_unlock(&m->self_lock);
+	/* What did not attach counts for the load in force only. */
+	SCAP_COUNT_SET(ctx->attach_failures, ctx->attach_failures - failures);
+	/*
+	 * Rewriting an element of a map of maps makes the kernel wait until no
+	 * program that may have read the old state is running (the same ring):
+	 * once this returns, nothing is captured under the old settings.
+	 */
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_rings), &zero, &m->ring_fds[0], BPF_ANY) != 0)
+		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: waiting for the old programs failed (%s)",
+				 strerror(errno));
+	mbpf_links_destroy(&old_links);
+	scap_modern__destroy(old_skel);
+	scap_engine_logf(ctx, SCAP_LOG_INFO, "modern_bpf: settings changed (load %u: %s, %u program(s) attached)", id,
+			 tp_mode ? "per-syscall exit tracepoints" : "tp_btf/sys_exit dispatcher", m->links.n);
+	return 0;
 }
 
 const struct scap_engine_ops scap_engine_modern_bpf = {
@@ -436,5 +561,6 @@ const struct scap_engine_ops scap_engine_modern_bpf = {
 	.stop = mbpf_stop,
 	.wait = mbpf_wait,
 	.stats = mbpf_stats,
+	.reconfigure = mbpf_reconfigure,
 	.close = mbpf_close,
 };

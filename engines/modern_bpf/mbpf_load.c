@@ -29,13 +29,34 @@ static void mbpf_rows(struct scap_modern *skel, struct mbpf_row rows[SCAP_EV_MAX
 #define MBPF_ROW_EXIT(code, sc)                                                                \
 	rows[SCAP_EV_##code] = (struct mbpf_row){ skel->progs.scap_x_##code,                    \
 						  skel->progs.scap_t_##code, NULL, SCAP_NR_##sc };
-#define MBPF_ROW_ENTER(code, sc)                                                               \
+#define MBPF_ROW_ENTER_0(code, sc)                                                             \
 	rows[SCAP_EV_##code] = (struct mbpf_row){ NULL, NULL, skel->progs.scap_e_##code, SCAP_NR_##sc };
+/* A kernel event (procexit): no syscall, its program is not per row (mbpf_kernel_events). */
+#define MBPF_ROW_ENTER_1(code, sc) rows[SCAP_EV_##code] = (struct mbpf_row){ NULL, NULL, NULL, -1 };
+#define MBPF_ROW_ENTER(code, sc) SCAP_CAT(MBPF_ROW_ENTER_, SCAP_KERNEL_EVENT(sc))(code, sc)
 #define SCAP_EVENT(code, sc, dir, cat, flags, ...) MBPF_ROW_##dir(code, sc)
 #include "scap/common/events.def"
 #undef SCAP_EVENT
 #undef MBPF_ROW_ENTER
+#undef MBPF_ROW_ENTER_0
+#undef MBPF_ROW_ENTER_1
 #undef MBPF_ROW_EXIT
+}
+
+/*
+ * The programs on the sched tracepoints: procexit (when selected) and the
+ * exec hook that keeps execve's old tid (when execve or execveat is).
+ */
+struct mbpf_sched {
+	bool procexit, exec;
+};
+
+static struct mbpf_sched mbpf_sched_wanted(const struct scap_engine_config *cfg)
+{
+	return (struct mbpf_sched){
+		.procexit = cfg->procexit,
+		.exec = cfg->all_syscalls || cfg->selected[SCAP_NR_execve] || cfg->selected[SCAP_NR_execveat],
+	};
 }
 
 /* Events of these rows are built by the dispatcher itself (SCAP_FIXED_LEN_<CODE> != 0). */
@@ -101,18 +122,19 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	 * tracepoints win (docs/engines.md has the figures).
 	 */
 	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX && mbpf_have_task_pt_regs();
+	struct mbpf_sched sched = mbpf_sched_wanted(cfg);
 
 	/* Loading only what is used keeps start-up short (verification is per program). */
 	bpf_object__for_each_program(prog, skel->obj) {
 		bpf_program__set_autoload(prog, false);
 		bpf_program__set_autoattach(prog, false);
 	}
-	if (!*tp_mode)
+	bpf_program__set_autoload(skel->progs.scap_procexit, sched.procexit);
+	bpf_program__set_autoload(skel->progs.scap_exec, sched.exec);
+	bpf_map__set_autocreate(skel->maps.scap_exec_tids, sched.exec);
+	/* procexit alone: no syscall is selected, and the dispatcher would run on every one for nothing. */
+	if (!*tp_mode && nsel)
 		bpf_program__set_autoload(skel->progs.scap_sys_exit, true);
-#ifdef SCAP_ARCH_AARCH64
-	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
-		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
-#endif
 	else
 		/*
 		 * No tail calls: no prog_array either. Also sidesteps a kernel race
@@ -120,6 +142,10 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		 * while it is being torn down (docs/engines.md).
 		 */
 		bpf_map__set_autocreate(skel->maps.scap_progs, false);
+#ifdef SCAP_ARCH_AARCH64
+	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
+		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
+#endif
 	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
 		const struct mbpf_row *x;
 
@@ -234,7 +260,7 @@ static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links,
 	if (!name) {
 		scap_engine_warnf(ctx, "modern_bpf: syscall %d has no name, so no sys_%s tracepoint: not captured",
 				  nr, dir);
-		ctx->attach_failures++;
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 		return 0;
 	}
 	snprintf(tp, sizeof(tp), "sys_%s_%s", dir, mbpf_tp_name(name));
@@ -244,10 +270,33 @@ static int mbpf_attach_tp(struct scap_engine_ctx *ctx, struct mbpf_links *links,
 		scap_engine_warnf(ctx, "modern_bpf: cannot attach to tracepoint syscalls/%s (%s): %s of %s not captured",
 				  tp, strerror(-err), strcmp(dir, "enter") ? "events" : "enter-time arguments",
 				  name);
-		ctx->attach_failures++;
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 		return 0;
 	}
 	return mbpf_links_add(links, link);
+}
+
+/*
+ * Attaches a tp_btf program. Without `lost` a failure is an error (ctx->err
+ * written, -errno); with it, a warning saying what is lost, counted in
+ * ctx->attach_failures. 0 or -errno.
+ */
+static int mbpf_attach_btf(struct scap_engine_ctx *ctx, struct mbpf_links *links, struct bpf_program *prog,
+			   const char *tp, const char *lost)
+{
+	struct bpf_link *link = bpf_program__attach(prog);
+	int err = libbpf_get_error(link);
+
+	if (!err)
+		return mbpf_links_add(links, link);
+	if (lost) {
+		scap_engine_warnf(ctx, "modern_bpf: cannot attach to tp_btf/%s (%s): %s", tp, strerror(-err), lost);
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
+		return 0;
+	}
+	scap_engine_errf(ctx, "modern_bpf: cannot attach to tp_btf/%s (%s); try the \"bpf\" engine", tp,
+			 strerror(-err));
+	return err;
 }
 
 /* The per-syscall tracepoint attachments (tracefs must be visible to the calling thread). */
@@ -287,34 +336,33 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 
 	mbpf_rows(skel, rows);
 	mbpf_codes(rows, exit_code, enter_code);
-	if (!tp_mode) {
-		struct bpf_link *link = bpf_program__attach(skel->progs.scap_sys_exit);
-
-		err = libbpf_get_error(link);
-		if (err) {
-			scap_engine_errf(ctx, "modern_bpf: cannot attach to tp_btf/sys_exit (%s); try the \"bpf\" engine",
-					 strerror(-err));
+	if (bpf_program__autoload(skel->progs.scap_sys_exit)) {
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_sys_exit, "sys_exit", NULL);
+		if (err)
 			return err;
-		}
-		err = mbpf_links_add(links, link);
+	}
+	/* As the other engines: a lifecycle hook that does not attach is a warning, not a failed open. */
+	if (bpf_program__autoload(skel->progs.scap_procexit)) {
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_procexit, "sched_process_exit",
+				      "procexit events are not captured");
+		if (err)
+			return err;
+	}
+	if (bpf_program__autoload(skel->progs.scap_exec)) {
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_exec, "sched_process_exec",
+				      "execve events of a non-leader thread name the leader's tid as old_tid");
 		if (err)
 			return err;
 	}
 #ifdef SCAP_ARCH_AARCH64
 	if (bpf_program__autoload(skel->progs.scap_sched_fork)) {
-		struct bpf_link *link = bpf_program__attach(skel->progs.scap_sched_fork);
-
-		err = libbpf_get_error(link);
-		if (err) {
-			scap_engine_warnf(ctx, "modern_bpf: cannot attach to tp_btf/sched_process_fork (%s): the child's side of clone is not captured",
-					  strerror(-err));
-			ctx->attach_failures++;
-		} else if ((err = mbpf_links_add(links, link)) != 0) {
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_sched_fork, "sched_process_fork",
+				      "the child's side of clone is not captured");
+		if (err)
 			return err;
-		}
 	} else if (mbpf_fork_child_wanted(cfg)) {
 		scap_engine_warnf(ctx, "modern_bpf: this kernel has no bpf_task_pt_regs (Linux 5.15): on arm64 the child's side of clone is not captured (use the kmod engine)");
-		ctx->attach_failures++;
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 	}
 #endif
 	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };

@@ -31,9 +31,10 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 int mbpf_fill_tables(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		     const struct scap_engine_config *cfg, bool tp_mode);
 /*
- * Attaches what mbpf_select_programs chose. A TOCTOU enter or per-syscall exit
- * that does not attach is a warning (ctx->attach_failures counts it); the
- * dispatcher not attaching is an error. 0 or -errno (ctx->err written).
+ * Attaches what mbpf_select_programs chose. A TOCTOU enter, a per-syscall exit
+ * or a sched_process_exit/exec program that does not attach is a warning
+ * (ctx->attach_failures counts it); the dispatcher not attaching is an error.
+ * 0 or -errno (ctx->err written).
  */
 int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		const struct scap_engine_config *cfg, bool tp_mode, struct mbpf_links *links);

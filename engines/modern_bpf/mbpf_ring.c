@@ -59,7 +59,7 @@ static const struct scap_evt_hdr *ring_peek(struct scap_buf *b)
 				return ev;
 		}
 		if (!(len & BPF_RINGBUF_DISCARD_BIT))
-			r->malformed++;
+			SCAP_COUNT_ADD(r->malformed, 1);
 		r->cons += r->step;
 		r->step = 0;
 	}

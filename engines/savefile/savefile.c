@@ -172,6 +172,9 @@ static int sf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config 
 		return r;
 	}
 	ctx->events_paired = (s->hdr.flags & SCAP_CAPFILE_F_PAIRED) != 0;
+	/* Timestamps count from the recording host's boot (scap_boot_time). */
+	ctx->boot_time_known = s->hdr.boot_time_ns != 0;
+	ctx->boot_time_ns = s->hdr.boot_time_ns;
 	scap_engine_logf(ctx, SCAP_LOG_INFO,
 			 "replaying %s (format version %u): recorded by engine %s on Linux %s (%s), %u buffers, snaplen %u, "
 			 "%s events%s", path, s->hdr.version, s->hdr.engine[0] ? s->hdr.engine : "?",
@@ -200,21 +203,34 @@ static int sf_next(void *state, const struct scap_evt_hdr **ev, unsigned *cpu, i
 
 	s->xev = NULL;
 	s->ev = NULL;
+	s->table_only = false;
+	s->ctx->table_only = false;
 	if (s->fail) {
 		scap_engine_errf(s->ctx, "%s", s->failmsg);
 		return s->fail;
 	}
 	if (s->done || !s->running)
 		return -ENODATA;
-	/* A FIFO's writer may be slow: wait as the caller allows, then read whole records. */
-	r = sf_in_wait(&s->in, timeout_ms);
-	if (r < 0)
-		return r;
-	r = s->hdr.version == SCAP_CAPFILE_VERSION_V1 ? sf_v1_next(s) : sf_v2_next(s);
+	/*
+	 * A FIFO's writer may be slow: wait as the caller allows, then read
+	 * whole records; not while a block already read still holds events.
+	 */
+	for (;;) {
+		if (!s->in_block) {
+			r = sf_in_wait(&s->in, s->ctx->wake_fd, timeout_ms);
+			if (r < 0)
+				return r;
+		}
+		r = s->hdr.version == SCAP_CAPFILE_VERSION_V1 ? sf_v1_next(s) : sf_v2_next(s);
+		/* -EAGAIN: a block ended and the FIFO has no more yet: wait. */
+		if (r != -EAGAIN)
+			break;
+	}
 	if (r < 0)
 		return r;
 	*ev = (const struct scap_evt_hdr *)s->ev;
 	*cpu = (unsigned)r;
+	s->ctx->table_only = s->table_only;
 	return 0;
 }
 

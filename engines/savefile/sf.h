@@ -48,7 +48,7 @@ long sf_in_read(struct sf_in *in, void *buf, size_t n, char *why, size_t whylen)
  * for bytes. 0 when some are there (or the input is a regular file), -EAGAIN,
  * or -EINTR.
  */
-int sf_in_wait(struct sf_in *in, int timeout_ms);
+int sf_in_wait(struct sf_in *in, int wake_fd, int timeout_ms);
 
 /* A buffer of the original capture: no events, only its counters for stats. */
 struct sf_buf {
@@ -81,6 +81,8 @@ struct sf_state {
 	uint32_t blk_seen;
 	uint64_t blk_written_ns;
 	bool in_block;
+	uint16_t blk_kind;         /* EVENTS, or EVENTS_PROC (table-only records allowed) */
+	bool table_only;           /* the event handed out last is a table-only record */
 	uint32_t next_seq;
 	uint64_t blocks;           /* whole blocks read */
 	uint64_t skipped;          /* blocks of kinds this library does not know, skipped */

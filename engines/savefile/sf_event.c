@@ -88,10 +88,14 @@ int sf_check_pair(struct sf_state *s, const uint8_t *x, const uint8_t *ev, uint6
 {
 	const struct scap_event *xe = (const struct scap_event *)x, *ee = (const struct scap_event *)ev;
 
-	if (!(scap_event_flags(ee) & SCAP_EVF_TOCTOU))
+	uint16_t type = scap_event_type(ee);
+	bool exec = (type == SCAP_EV_EXECVE_X || type == SCAP_EV_EXECVEAT_X) &&
+		    (scap_event_flags(ee) & SCAP_EVF_PAIRED);
+
+	if (!(scap_event_flags(ee) & SCAP_EVF_TOCTOU) && !exec)
 		return sf_failf(s, -EBADMSG,
-				"corrupt capture file: the exit copy at offset %" PRIu64 " belongs to an event without the TOCTOU flag",
-				x_off);
+				"corrupt capture file: the exit copy at offset %" PRIu64 " belongs to an event without the "
+				"TOCTOU flag that is not a paired execve or execveat", x_off);
 	if (scap_event_type(xe) != scap_event_type(ee))
 		return sf_failf(s, -EBADMSG,
 				"corrupt capture file: the exit copy at offset %" PRIu64 " is a %s, its event a %s",
@@ -116,14 +120,14 @@ int sf_apply_trailer(struct sf_state *s, struct scap_capfile_trailer *t, uint64_
 	if (scap_capfile_trailer_check(t, &s->hdr, s->records, why, sizeof(why)) < 0)
 		return sf_failf(s, -EBADMSG, "corrupt capture file: the %s at offset %" PRIu64 ": %s", what, off, why);
 	for (i = 0; i < s->nbuffers; i++) {
-		s->bufs[i].buf.drops_buffer_full = t->bufs[i].drops_buffer_full;
-		s->bufs[i].buf.drops_other = t->bufs[i].drops_other;
-		s->bufs[i].buf.kernel_events = t->bufs[i].kernel_events;
-		s->bufs[i].buf.unread = t->bufs[i].unread;
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_buffer_full, t->bufs[i].drops_buffer_full);
+		SCAP_COUNT_SET(s->bufs[i].buf.drops_other, t->bufs[i].drops_other);
+		SCAP_COUNT_SET(s->bufs[i].buf.kernel_events, t->bufs[i].kernel_events);
+		SCAP_COUNT_SET(s->bufs[i].buf.unread, t->bufs[i].unread);
 	}
 	/* What the original capture could not see is part of what the file holds. */
-	s->ctx->exits_without_enter = t->exits_without_enter;
-	s->ctx->attach_failures = t->attach_failures;
+	SCAP_COUNT_SET(s->ctx->exits_without_enter, t->exits_without_enter);
+	SCAP_COUNT_SET(s->ctx->attach_failures, t->attach_failures);
 	scap_engine_logf(s->ctx, SCAP_LOG_INFO,
 			 "end of capture file: the original capture delivered %" PRIu64 " events, dropped %" PRIu64
 			 " (buffer full %" PRIu64 ", other %" PRIu64 "), left %" PRIu64 " unread, toctou %" PRIu64

@@ -243,15 +243,18 @@ long sf_in_read(struct sf_in *in, void *buf, size_t n, char *why, size_t whylen)
 	return in->gz ? read_gz(in, buf, n, why, whylen) : read_plain(in, buf, n, why, whylen);
 }
 
-int sf_in_wait(struct sf_in *in, int timeout_ms)
+int sf_in_wait(struct sf_in *in, int wake_fd, int timeout_ms)
 {
-	struct pollfd p = { .fd = in->fd, .events = POLLIN };
+	/* wake_fd: readable once scap_close has begun on another thread. */
+	struct pollfd p[2] = { { .fd = in->fd, .events = POLLIN }, { .fd = wake_fd, .events = POLLIN } };
 	int n;
 
 	if (in->regular || in->raw_pos < in->raw_len || in->eof || (in->gz && in->z_full))
 		return 0;
-	n = poll(&p, 1, timeout_ms);
+	n = poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? -EINTR : 0;
+	if (n > 0 && !(p[0].revents) && (p[1].revents & POLLIN))
+		return -EAGAIN; /* the core sees the close and says -ECANCELED */
 	return n == 0 ? -EAGAIN : 0;
 }

@@ -227,6 +227,6 @@ int sf_v1_next(struct sf_state *s)
 	s->ev = s->v1_ev;
 	s->xev = x_pending ? s->v1_xev : NULL;
 	s->records++;
-	s->bufs[arg].buf.delivered++;
+	SCAP_COUNT_ADD(s->bufs[arg].buf.delivered, 1);
 	return (int)arg;
 }

@@ -160,6 +160,39 @@ static int read_end(struct sf_state *s, const struct scap_capfile_block *b)
 	return r;
 }
 
+/*
+ * The PROCTABLE block: the process table when the capture started, which the
+ * handle's table takes before the first event (its place is its meaning:
+ * right after the HEADER block, once).
+ */
+static int read_proctable(struct sf_state *s, const struct scap_capfile_block *b)
+{
+	char why[SCAP_ERRBUF_SIZE] = "";
+	uint32_t fixed;
+	int r;
+
+	if (b->seq != 1)
+		return sf_failf(s, -EBADMSG,
+				"corrupt capture file: a PROCTABLE block at offset %" PRIu64 " (block %u): it belongs right "
+				"after the HEADER block, before any event; the %" PRIu64 " events before it were delivered",
+				s->blk_off, b->seq, s->records);
+	fixed = b->len >= SCAP_CAPFILE_PROCTABLE_FIXED ? scap_capfile_get32(s->blk) : 0;
+	if (fixed < SCAP_CAPFILE_PROCTABLE_FIXED || fixed > b->len || scap_capfile_get32(s->blk + 4))
+		return sf_failf(s, -EBADMSG,
+				"corrupt capture file: the PROCTABLE block at offset %" PRIu64 " (%u bytes) has a bad prefix "
+				"(fixed_len %u, at least %u)", s->blk_off, b->len, fixed, SCAP_CAPFILE_PROCTABLE_FIXED);
+	r = scap_engine_proc_snapshot(s->ctx, s->blk + fixed, b->len - fixed, why, sizeof(why));
+	if (r == -ENOMEM)
+		return sf_failf(s, r, "out of memory for the process table of the capture file (set proc_off to go "
+				"without it)");
+	if (r < 0)
+		return sf_failf(s, r,
+				"corrupt capture file: the PROCTABLE block at offset %" PRIu64 ": its table (from offset %" PRIu64
+				"): %s", s->blk_off,
+				s->blk_off + SCAP_CAPFILE_BLOCK_HEAD + fixed, why);
+	return 0;
+}
+
 /* The next record of the current EVENTS block: 1 an event (s->ev), 0 the block is done. */
 static int next_record(struct sf_state *s, unsigned *cpu)
 {
@@ -178,10 +211,11 @@ static int next_record(struct sf_state *s, unsigned *cpu)
 		kind = scap_capfile_get32(p);
 		arg = scap_capfile_get32(p + 4);
 		len = scap_capfile_get32(p + SCAP_CAPFILE_REC_HEAD + 16);
-		if (kind != SCAP_CAPFILE_REC_EVENT && kind != SCAP_CAPFILE_REC_EXIT_COPY)
+		if (kind != SCAP_CAPFILE_REC_EVENT && kind != SCAP_CAPFILE_REC_EXIT_COPY &&
+		    (kind != SCAP_CAPFILE_REC_TABLE_ONLY || s->blk_kind != SCAP_CAPFILE_BLK_EVENTS_PROC))
 			return sf_failf(s, -EBADMSG,
-					"corrupt capture file: unknown record kind %u at offset %" PRIu64 " (1 = event, 3 = exit copy)",
-					kind, off);
+					"corrupt capture file: unknown record kind %u at offset %" PRIu64 " (1 = event, 3 = exit "
+					"copy, 4 = table-only event in an EVENTS_PROC block)", kind, off);
 		if (len < SCAP_EVT_HDR_LEN || len > SCAP_MAX_EVENT_LEN || len > left - SCAP_CAPFILE_REC_HEAD)
 			return sf_failf(s, -EBADMSG,
 					"corrupt capture file: the event at offset %" PRIu64 " has length %u (%u..%u, and at "
@@ -216,11 +250,13 @@ static int next_record(struct sf_state *s, unsigned *cpu)
 			r = sf_check_pair(s, x, p + SCAP_CAPFILE_REC_HEAD, x_off);
 		if (r < 0)
 			return r;
-		if (s->blk_seen == s->blk_records)
+		s->table_only = kind == SCAP_CAPFILE_REC_TABLE_ONLY;
+		/* The counts are of the delivered events (kind 1), as the END block's. */
+		if (!s->table_only && s->blk_seen == s->blk_records)
 			return sf_failf(s, -EBADMSG, "corrupt capture file: the block at offset %" PRIu64
 					" holds more than the %u events it says", s->blk_off, s->blk_records);
 		s->blk_pos += whole;
-		s->blk_seen++;
+		s->blk_seen += !s->table_only;
 		s->ev = p + SCAP_CAPFILE_REC_HEAD;
 		s->xev = x;
 		*cpu = arg;
@@ -247,11 +283,16 @@ int sf_v2_next(struct sf_state *s)
 			if (r < 0)
 				return r;
 			if (r == 1) {
-				s->records++;
-				s->bufs[cpu].buf.delivered++;
+				if (!s->table_only) {
+					s->records++;
+					SCAP_COUNT_ADD(s->bufs[cpu].buf.delivered, 1);
+				}
 				return (int)cpu;
 			}
 			s->in_block = false;
+			/* A FIFO with nothing more yet: the caller waits (sf_next), not read(). */
+			if (sf_in_wait(&s->in, -1, 0) == -EAGAIN)
+				return -EAGAIN;
 		}
 		r = read_block(s, &b);
 		if (r < 0)
@@ -260,6 +301,8 @@ int sf_v2_next(struct sf_state *s)
 			return incomplete(s, "");
 		switch (b.kind) {
 		case SCAP_CAPFILE_BLK_EVENTS:
+		case SCAP_CAPFILE_BLK_EVENTS_PROC:
+			s->blk_kind = b.kind;
 			if (b.len < SCAP_CAPFILE_EVENTS_PREFIX || scap_capfile_get32(s->blk + 12))
 				return sf_failf(s, -EBADMSG, "corrupt capture file: the EVENTS block at offset %" PRIu64
 						" has a bad prefix", s->blk_off);
@@ -271,6 +314,11 @@ int sf_v2_next(struct sf_state *s)
 			break;
 		case SCAP_CAPFILE_BLK_END:
 			return read_end(s, &b);
+		case SCAP_CAPFILE_BLK_PROCTABLE:
+			r = read_proctable(s, &b);
+			if (r < 0)
+				return r;
+			break;
 		case SCAP_CAPFILE_BLK_HEADER:
 			return sf_failf(s, -EBADMSG, "corrupt capture file: a second HEADER block at offset %" PRIu64,
 					s->blk_off);

@@ -243,10 +243,10 @@ static uint32_t gen_strarray(struct synth_gen *g, char *out, uint32_t cap)
 	return n + 1;
 }
 
-static uint32_t gen_flags(struct synth_gen *g, unsigned fs)
+static uint64_t gen_flags(struct synth_gen *g, unsigned fs)
 {
 	const struct scap_flagset_desc *d = scap__flagset(fs);
-	uint32_t v = 0;
+	uint64_t v = 0;
 	unsigned i;
 
 	if (!d)
@@ -308,6 +308,9 @@ static void gen_value(struct synth_gen *g, const struct scap_event_info *info, u
 		return;
 	}
 	case SCAP_PT_FLAGS32:
+		v->u = (uint32_t)gen_flags(g, info->params[i].aux);
+		return;
+	case SCAP_PT_FLAGS64:
 		v->u = gen_flags(g, info->params[i].aux);
 		return;
 	case SCAP_PT_ENUM32:

@@ -29,6 +29,7 @@ struct synth_state {
 	uint32_t pend_len;
 	unsigned pend_cpu;
 	bool running;
+	int wake_fd;         /* the core's: readable when the handle is being closed */
 };
 
 static int synth_probe(char *reason, size_t len)
@@ -69,6 +70,7 @@ static int synth_init(struct scap_engine_ctx *ctx, const struct scap_engine_conf
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		goto nomem;
+	s->wake_fd = ctx->wake_fd;
 	s->rings = calloc(ncpus, sizeof(*s->rings));
 	if (!s->rings)
 		goto nomem;
@@ -128,7 +130,7 @@ static void synth_fill(struct synth_state *s)
 			return;
 		s->pending = false;
 		s->produced++;
-		s->rings[s->pend_cpu].buf.kernel_events++;
+		SCAP_COUNT_ADD(s->rings[s->pend_cpu].buf.kernel_events, 1);
 	}
 }
 
@@ -138,7 +140,9 @@ static int synth_wait(void *state, int timeout_ms)
 
 	if (!s->running) {
 		/* Nothing comes while stopped: behave like an idle kernel buffer. */
-		poll(NULL, 0, timeout_ms < 0 || timeout_ms > 100 ? 100 : timeout_ms);
+		struct pollfd wake = { .fd = s->wake_fd, .events = POLLIN };
+
+		poll(&wake, s->wake_fd >= 0, timeout_ms < 0 || timeout_ms > 100 ? 100 : timeout_ms);
 		return 0;
 	}
 	if (!s->pending && s->limit && s->produced >= s->limit)

@@ -4,8 +4,11 @@
  *
  * The whole public API. Conventions:
  *   - every function that can fail returns 0 or a negative errno value;
- *   - a handle keeps the text of its last error (scap_last_error); scap_open
- *     writes its error into a caller buffer because there is no handle yet;
+ *   - after a call on a handle failed, scap_last_error says why (per thread,
+ *     like errno; see "errors" below); scap_open writes its error into a
+ *     caller buffer because there is no handle yet;
+ *   - which calls may run on other threads while one reads events, and what
+ *     scap changes in the process: see "threads" below;
  *   - options structs start with their own size (set .sz = sizeof(struct))
  *     so that they can grow without breaking callers built against an older
  *     header: fields past the caller's size take their defaults;
@@ -36,8 +39,23 @@ extern "C" {
 #endif
 
 #define SCAP_ERRBUF_SIZE 512
-#define SCAP_API_VERSION_MAJOR 0
-#define SCAP_API_VERSION_MINOR 1
+
+/* ---- version (docs/embedding.md: what a minor and a major version may change) ---- */
+
+/* The version of this header. scap_version() tells the library's. */
+#define SCAP_VERSION_MAJOR 0
+#define SCAP_VERSION_MINOR 2
+#define SCAP_VERSION_PATCH 0
+#define SCAP_API_VERSION_MAJOR SCAP_VERSION_MAJOR /* older names */
+#define SCAP_API_VERSION_MINOR SCAP_VERSION_MINOR
+
+/*
+ * The version of the library the program runs with, as "MAJOR.MINOR.PATCH";
+ * the three numbers also go to the pointers that are not NULL. A program
+ * built against this header works with a library of the same major version
+ * and the same or a later minor version. Never fails; the string is static.
+ */
+const char *scap_version(unsigned *major, unsigned *minor, unsigned *patch);
 
 /* A capture handle: opaque, owned by the caller from scap_open to scap_close. */
 struct scap;
@@ -64,7 +82,9 @@ struct scap_open_opts {
 	                              scap_buffer_stats.bytes tells the result */
 	unsigned cpus_per_buffer;  /* CPUs sharing one buffer; default 1 (one per CPU) */
 	unsigned snaplen;          /* bytes kept of I/O buffers; default 80, max 16384 */
-	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all */
+	const char *const *syscalls; /* NULL-terminated syscall names to capture; NULL = all.
+	                              "procexit" selects the end of every thread (not a
+	                              syscall: SCAP_EV_PROCEXIT_E), "exit" the exit(2) call */
 	const char *const *engine_order; /* for "auto": NULL-terminated engine names;
 	                                    NULL = "modern_bpf", "bpf", "kmod" */
 	int32_t pid;               /* capture only this process (tgid), 1..4194304; 0 = all */
@@ -87,6 +107,17 @@ struct scap_open_opts {
 	                              consumer that writes what it reads (the CLI) would
 	                              otherwise capture itself without end. Other threads
 	                              of the process are always captured. */
+	/* The process table (section "process table" below). */
+	bool proc_off;             /* no process table: no /proc scan, no lifecycle rows
+	                              added to the selection, scap_event_proc() NULL, the
+	                              bare stream at the bare cost */
+	unsigned proc_max_entries; /* threads kept at most, ended ones included; default
+	                              131072, 64..16777216. When full, the oldest ended entry is
+	                              evicted first, else the least recently updated one;
+	                              each eviction is counted (scap_stats.proc_evictions) */
+	unsigned proc_grace_ms;    /* how long an ended thread stays readable, in event
+	                              time (the timestamps of the stream); default 1000,
+	                              at most 3600000 */
 };
 
 /*
@@ -132,7 +163,8 @@ int scap_stop(struct scap *h);
  *            savefile and synthetic, are filtered here): call again;
  *   -EINTR   the wait was interrupted by a signal;
  *   -ENODATA the engine has no more events (end of a file or synthetic stream),
- *            or the handle is stopped and its buffers are empty.
+ *            or the handle is stopped and its buffers are empty;
+ *   -ECANCELED another thread called scap_close(h): h is gone, use it no more.
  */
 int scap_next(struct scap *h, const struct scap_event **ev, unsigned *cpu, int timeout_ms);
 
@@ -166,7 +198,16 @@ struct scap_stats {
 	                              (yet): the backlog while capturing; after
 	                              scap_stop and reading until -ENODATA, 0; what a
 	                              caller that stops reading early leaves behind
-	                              (a capture file's END block keeps it) */
+	                              (a capture file's END block keeps it). The
+	                              rows the process table added count too: they
+	                              are read, not delivered */
+	/* The process table (section "process table" below); all 0 with proc_off. */
+	uint64_t proc_entries;     /* threads in the table now, ended ones in grace included */
+	uint64_t proc_scans;       /* scans of /proc (one per scap_start of a live engine) */
+	uint64_t proc_evictions;   /* entries removed to stay within proc_max_entries */
+	uint64_t proc_lookups;     /* scap_event_proc and scap_proc_lookup calls */
+	uint64_t proc_lookup_misses; /* ... that found no entry for that thread at that time */
+	uint64_t proc_bytes;       /* memory the table holds: entries, index, strings */
 };
 
 /* Counters of one buffer (usually one CPU). */
@@ -192,11 +233,111 @@ int scap_get_stats(struct scap *h, struct scap_stats *st);
 /* Fill *st for buffer idx < scap_stats.nbuffers. */
 int scap_get_buffer_stats(struct scap *h, unsigned idx, struct scap_buffer_stats *st);
 
-/* Closes the handle: stops capture, detaches everything, frees everything. NULL is fine. */
+/*
+ * Closes the handle: stops capture, detaches everything, frees everything.
+ * NULL is fine. May be called from another thread than the reading one, to
+ * stop it: see "threads" below.
+ */
 void scap_close(struct scap *h);
 
-/* The last error on this handle as text ("" if none). Owned by the handle. */
+/* ---- errors -------------------------------------------------------------------- */
+
+/*
+ * Why the last call on h made by the calling thread failed, as one line of
+ * text naming what failed and what to do. Like errno: valid after a call on
+ * h returned a negative value, until this thread's next call that fails; a
+ * call that succeeds does not clear it, so read it only after a failure
+ * ("" when this thread has seen no failure on h). Every call on a handle that
+ * returns a negative value sets it, scap_next's -EAGAIN, -EINTR, -ENODATA and
+ * -ECANCELED included. Kept per thread, so that a stats call failing on one
+ * thread does not overwrite the reader's message. The text belongs to the
+ * library and stays valid until this thread's next call on any handle.
+ * The functions without a handle (scap_event_param, ...) say it all with
+ * their return value. scap_last_error(NULL) is "no handle (NULL)".
+ */
 const char *scap_last_error(const struct scap *h);
+
+/* ---- threads ------------------------------------------------------------------- */
+
+/*
+ * Thread safety. One thread at a time reads a handle: scap_next (and the
+ * calls on the event it returned, scap_event_exit_copy, scap_dump_event) are
+ * made by one thread, or handed from thread to thread by the program's own
+ * synchronisation. scap_start, scap_stop, scap_dump_open/close belong to the
+ * thread that owns the handle and must not run during a scap_next. These
+ * may be called from any thread at any time, also while another thread is
+ * inside scap_next, and concurrently with each other:
+ *   scap_get_stats, scap_get_buffer_stats, scap_last_error,
+ *   scap_engine_name, scap_engine_report (not scap_warnings: settings
+ *   changes may add to it), scap_boot_time, scap_ts_to_wallclock, and
+ *   the live settings of "live settings" below;
+ * and so may every function without a handle (decoding, formatting,
+ * schema, version, probes).
+ *
+ * Stopping a reader from another thread: call scap_close(h) there. The
+ * reader's scap_next returns -ECANCELED, at once if it is waiting for events
+ * (the engines' waits watch for it), or at its next call if it is busy with
+ * an event; scap_close waits for that, then frees h. The reader must stop
+ * using h when it gets -ECANCELED. The reader is the thread that last called
+ * scap_next, until scap_next gives it a final status (-ENODATA, an error,
+ * -ECANCELED): if that thread has ended, scap_close does not wait for it;
+ * but a reader thread that stops calling scap_next after an event, -EAGAIN
+ * or -EINTR and keeps running makes a scap_close on another thread wait
+ * until it calls scap_next again, so such a reader closes h itself. Other
+ * calls on h (stats) must have returned before scap_close begins; calls
+ * under way when it begins finish first.
+ *
+ * Process-wide state: scap installs no signal handler and changes no
+ * signal mask, environment, working directory or file descriptor it did not
+ * open. Two things are process-wide by nature:
+ *   - libbpf's print hook (libbpf_set_print): the first time an eBPF engine
+ *     or probe runs, scap installs its own hook once, chained to the one in
+ *     place, and never changes it again: messages libbpf prints for scap go
+ *     to the handle's log callback, every other message to the hook that was
+ *     there before (libbpf's default prints to stderr). A program that sets
+ *     its own hook afterwards receives scap's libbpf messages too;
+ *   - on kernels before 5.11 only, which charge BPF maps to RLIMIT_MEMLOCK,
+ *     the eBPF engines raise that limit (setrlimit) when they can.
+ */
+
+/* ---- live settings ---------------------------------------------------------------- */
+
+/*
+ * Changing what a running capture captures, without reopening it (the
+ * kernel side stays loaded, the buffers and their events stay). Each call
+ * switches one setting of h at one instant for every CPU: an event is
+ * captured and filled entirely under the old setting or entirely under the
+ * new one, so an event of a syscall selected before and after the change is
+ * never lost or delivered twice, and once the call has returned no event is
+ * captured under the old setting any more. Events the kernel side had
+ * already stored are delivered as they were captured. A syscall that is
+ * running across the change may have its enter captured under one selection
+ * and its exit under the other: the exit then comes alone
+ * (SCAP_EVF_NO_ENTER), or the enter is discarded by the pairing
+ * (scap_stats.pairing_stale).
+ *
+ * The eBPF engines load their programs anew for the new settings, beside
+ * the running ones and sharing their buffers, and switch to them with one
+ * store that every program reads first (a change takes about as long as
+ * scap_open's loading: tens to hundreds of milliseconds); the module
+ * switches in place.
+ *
+ * 0, or a negative errno with scap_last_error: -EINVAL (a bad value: the
+ * message names it), -ESRCH (scap_set_pid_filter: no process has that id),
+ * -ENOTSUP (the engine replays recorded or generated
+ * events: "savefile", "synthetic"), or the engine's failure to load or
+ * attach, in which case the old setting stays entirely in force. May be
+ * called from any thread, also while another one is in scap_next (see
+ * "threads"); calls on one handle take turns.
+ */
+/* The syscalls to capture: NULL-terminated names as scap_open_opts.syscalls; NULL = all. */
+int scap_set_syscalls(struct scap *h, const char *const *syscalls);
+/* Bytes kept of I/O buffers, 1..SCAP_MAX_SNAPLEN; 0 = the default (80). */
+int scap_set_snaplen(struct scap *h, unsigned snaplen);
+/* Capture only the process pid (tgid, its threads included); 0 = every process. */
+int scap_set_pid_filter(struct scap *h, int32_t pid);
+
+/* ---- information ------------------------------------------------------------------ */
 
 /* The name of the engine behind the handle ("modern_bpf", ...). */
 const char *scap_engine_name(const struct scap *h);
@@ -271,7 +412,7 @@ struct scap_param {
 	uint32_t len;              /* data bytes (the length word without its mark); 0 = empty */
 	union {
 		int64_t i;         /* signed integers, FD, PID, RES, ENUM32 */
-		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, MODE, ADDR, SYSCALLID */
+		uint64_t u;        /* unsigned integers, UID, GID, FLAGS32, FLAGS64, MODE, ADDR, SYSCALLID */
 	} v;
 	const char *str;           /* PATH/CHARBUF: the NUL-terminated text; else NULL */
 	enum scap_param_state state;
@@ -336,6 +477,183 @@ int scap_event_format(const struct scap_event *ev, unsigned cpu, enum scap_forma
 int scap_event_exit_copy(struct scap *h, const struct scap_event *ev,
 			 const struct scap_event **exit_ev);
 
+/*
+ * scap_event_format with options: the same line, with the timestamp moved by
+ * ts_offset_ns. Pass scap_boot_time(h) to print wall-clock time (seconds
+ * since the Unix epoch in the text line, ns since the epoch as JSON "ts").
+ */
+struct scap_format_opts {
+	size_t sz;                 /* sizeof(struct scap_format_opts) */
+	enum scap_format fmt;
+	int64_t ts_offset_ns;      /* added to the timestamp printed; 0: ns since boot */
+	struct scap *proc_h;       /* non-NULL: also the process of ev from this handle's
+	                              table, as scap_event_format_proc (ev must be the
+	                              event scap_next(proc_h) returned last) */
+};
+int scap_event_format_opts(const struct scap_event *ev, unsigned cpu, const struct scap_format_opts *opts,
+			   char *buf, size_t len, unsigned *malformed);
+
+/* ---- wall-clock time ---------------------------------------------------------------- */
+
+/*
+ * Event timestamps count nanoseconds since the producing host booted
+ * (CLOCK_BOOTTIME, which goes on during suspend). *boot_ns gets the
+ * wall-clock time of that boot, in ns since the Unix epoch (UTC), so that an
+ * event happened at boot_ns + scap_event_ts(ev):
+ *   - live engines: this host's, measured at scap_open and again at most
+ *     once a second when asked, so that a step of the system clock after the
+ *     capture began (NTP setting the time) is followed;
+ *   - "savefile": the recording host's, stored in the file's header: right
+ *     whatever host replays the file;
+ * 0, -EINVAL, or -ENODATA when the engine's events have no clock time
+ * ("synthetic").
+ */
+int scap_boot_time(const struct scap *h, int64_t *boot_ns);
+/* *wall_ns = the boot time above + ts (an event timestamp of h). Same errors. */
+int scap_ts_to_wallclock(const struct scap *h, uint64_t ts, int64_t *wall_ns);
+
+/* ---- process table ---------------------------------------------------------- */
+/*
+ * Which process made an event: the handle keeps a table of every thread of
+ * the host (docs/architecture.md, "The process table"). scap_start fills it
+ * from /proc (live engines) or from the capture file (savefile), then every
+ * event of the process lifecycle updates it inside scap_next before the
+ * caller sees the event: the clone family's child-side return, execve and
+ * execveat, the set*id family, chdir and fchdir, procexit. Those rows are
+ * captured even when opts.syscalls does not name them; the caller then does
+ * not receive them. opts.proc_off turns all of this off.
+ *
+ * The table is keyed by thread id. An entry whose thread ended (procexit)
+ * stays readable for opts.proc_grace_ms of event time, flagged
+ * SCAP_PROC_F_ENDED, then goes; an event stamped after the end is never
+ * attributed to it (a reused thread id is a new entry). Memory is bounded by
+ * opts.proc_max_entries.
+ *
+ * Strings (exe, cwd, cgroup, args) point into the table: valid until the
+ * next scap_next, scap_start or scap_close on the handle. Everything else is
+ * copied. The table changes inside scap_next: call these functions from the
+ * thread that calls scap_next (or between its calls), as for the events.
+ */
+
+/* Bits of scap_proc.known: which fields hold a value. A field whose bit is
+ * clear is unknown (not zero): the engine could not read it, or no source
+ * has said it yet (comm changed by prctl, a parent that ended, ...). */
+#define SCAP_PROC_HAS_PPID     (1u << 0)
+#define SCAP_PROC_HAS_COMM     (1u << 1)
+#define SCAP_PROC_HAS_EXE      (1u << 2)
+#define SCAP_PROC_HAS_ARGS     (1u << 3)
+#define SCAP_PROC_HAS_CWD      (1u << 4)
+#define SCAP_PROC_HAS_UID      (1u << 5)
+#define SCAP_PROC_HAS_GID      (1u << 6)
+#define SCAP_PROC_HAS_EUID     (1u << 7)
+#define SCAP_PROC_HAS_EGID     (1u << 8)
+#define SCAP_PROC_HAS_LOGINUID (1u << 9)
+#define SCAP_PROC_HAS_CGROUP   (1u << 10) /* cgroup and container_id */
+#define SCAP_PROC_HAS_START    (1u << 11)
+#define SCAP_PROC_HAS_VPID     (1u << 12) /* vtid and vpid */
+#define SCAP_PROC_HAS_EXIT     (1u << 13) /* exit_status (the thread ended) */
+
+/* Bits of scap_proc.flags. */
+#define SCAP_PROC_F_ENDED      (1u << 0) /* the thread ended (procexit); kept for the grace period */
+#define SCAP_PROC_F_PROC_ENDED (1u << 1) /* ... and it was the last thread of its process */
+#define SCAP_PROC_F_ARGS_TRUNCATED (1u << 2) /* args was cut (SCAP_MAX_ARGV_LEN bytes or
+                                             SCAP_MAX_ARGV_ITEMS strings), as execve's argv */
+#define SCAP_PROC_F_FROM_SCAN  (1u << 3) /* the newest source was the /proc scan, not an event */
+/* A path the event that gave it marked cut (SCAP_PARAM_CUT): its last
+ * components, relative (docs/event-format.md, "Every limit a value can hit"). */
+#define SCAP_PROC_F_EXE_CUT    (1u << 4)
+#define SCAP_PROC_F_CWD_CUT    (1u << 5)
+#define SCAP_PROC_F_CGROUP_CUT (1u << 6)
+
+#define SCAP_PROC_COMM_LEN 16u
+#define SCAP_PROC_CONTAINER_ID_LEN 65u /* 64 hex digits and the NUL */
+
+/* One thread as the table knows it. */
+struct scap_proc {
+	size_t sz;                 /* sizeof(struct scap_proc), set by the caller */
+	uint32_t known;            /* SCAP_PROC_HAS_* */
+	uint32_t flags;            /* SCAP_PROC_F_* */
+	uint32_t tid;              /* thread id (initial pid namespace); always known */
+	uint32_t pid;              /* its process (tgid); always known */
+	uint32_t ppid;             /* the parent process (real parent's tgid) */
+	uint32_t vtid, vpid;       /* tid and pid as seen in the thread's own pid namespace */
+	uint32_t uid, gid, euid, egid;
+	uint32_t loginuid;         /* audit login uid; 4294967295 = unset */
+	int32_t exit_status;       /* wait(2) status of an ended thread */
+	uint64_t start_ns;         /* thread start, ns since boot (CLOCK_BOOTTIME); from /proc
+	                              in clock ticks (10 ms), from the clone event exactly */
+	uint64_t exit_ns;          /* when it ended (procexit's timestamp); 0 while alive */
+	uint64_t updated_ns;       /* timestamp of the newest source applied (an event's ts,
+	                              or the instant the scan read this thread) */
+	char comm[SCAP_PROC_COMM_LEN]; /* the thread's name, NUL-terminated; "" unknown */
+	const char *exe;           /* executable path; NULL unknown */
+	const char *cwd;           /* working directory; NULL unknown */
+	const char *cgroup;        /* cgroup path by the engines' rule: the cgroup v2 path,
+	                              or where that is "/" the v1 memory controller's;
+	                              NULL unknown */
+	const char *container_id;  /* from cgroup: the runtime's id (64 hex digits, or the
+	                              12 of a short id), "host" when not in a container,
+	                              NULL unknown. Short form: its first 12 characters */
+	const char *args;          /* argv: NUL-terminated strings back to back (as
+	                              /proc/<pid>/cmdline); NULL unknown */
+	uint32_t args_len;         /* bytes at args, the last string's NUL included; 0 for
+	                              an empty argv (execve's argv=[]) */
+};
+
+/*
+ * Copies what the table holds for thread tid into *out (out->sz set by the
+ * caller; a smaller, older struct gets its fields only). Ended threads in
+ * their grace period are found too (SCAP_PROC_F_ENDED). Returns 0,
+ * -ENOENT when the table has no such thread, -EOPNOTSUPP when the handle
+ * tracks no processes (opts.proc_off), -EINVAL for a bad argument.
+ */
+int scap_proc_lookup(struct scap *h, uint32_t tid, struct scap_proc *out);
+
+/*
+ * The process of ev, the event scap_next(h) returned last: the entry of its
+ * thread as it was when the event was made (an entry that started after the
+ * event or ended before it is not its thread: NULL then). Computed on the
+ * first call for an event, then the same pointer; owned by the handle, valid
+ * until the next scap_next, scap_start or scap_close. NULL when unknown,
+ * with proc_off, or when ev is not the event returned last. Cost: one hash
+ * lookup (docs/performance.md).
+ */
+const struct scap_proc *scap_event_proc(struct scap *h, const struct scap_event *ev);
+
+/*
+ * Iterates over the table: set *cursor = 0, then call until it returns
+ * -ENOENT; each 0 fills *out with one thread (ended ones included) in no
+ * particular order. The table changes only in scap_next and scap_start: an
+ * iteration across those may miss or repeat threads. -EOPNOTSUPP with
+ * proc_off.
+ */
+int scap_proc_iter(struct scap *h, uint64_t *cursor, struct scap_proc *out);
+
+/*
+ * The container id in a cgroup path (the rule of scap_proc.container_id):
+ * writes it (or "host") to out, NUL-terminated, and returns its length; or
+ * -EINVAL (NULL path, or len < SCAP_PROC_CONTAINER_ID_LEN). The last path
+ * component that names a container wins: docker-<id>.scope,
+ * cri-containerd-<id>.scope, crio-<id>[.scope], libpod-<id>[.scope],
+ * nerdctl-<id>.scope (systemd drivers; CRI-O's and podman's cgroupfs ones),
+ * a directory named by 64 lower-case hex digits anywhere (docker's
+ * /docker/<id>, the kubelet's /kubepods/<qos>/pod<uid>/<id>), a 12-digit
+ * short id under docker/ or libpod_parent/. Monitors (libpod-conmon-<id>)
+ * and systemd units are "host".
+ */
+int scap_container_id(const char *cgroup_path, char *out, size_t len);
+
+/*
+ * The line of scap_event_format with the process of ev added when the table
+ * knows it: the text line gets "<pid> <comm>" after the tid (comm NULL when
+ * unknown), the JSON object "comm" after "pid" and a "proc" object (exe,
+ * ppid, uid, gid, cwd, container_id; each only when known) after "params"
+ * (docs/cli.md). ev must be the event scap_next(h) returned last. With
+ * proc_off, the same as scap_event_format. Returns as scap_event_format.
+ */
+int scap_event_format_proc(struct scap *h, const struct scap_event *ev, unsigned cpu, enum scap_format fmt,
+			   char *buf, size_t len, unsigned *malformed);
+
 /* ---- capture files (record) ------------------------------------------------ */
 
 /*
@@ -384,6 +702,10 @@ struct scap_dump_opts {
  * device and inode), -ENOMEM, or the errno of the failed file operation;
  * the message is in scap_last_error(h). A FIFO waits for its reader (the
  * savefile engine refuses a FIFO without a writer: start the writer first).
+ * With a process table, the file gets the table as it was at the start
+ * (written here when scap_start already ran, else at scap_start) and the
+ * rows the table hid from the caller, so that its replay resolves processes
+ * as h did (docs/capture-file-format.md, PROCTABLE).
  */
 int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
 		   const struct scap_dump_opts *opts);
@@ -419,7 +741,8 @@ int scap_dump_close(struct scap_dumper *d);
 struct scap_event_info {
 	const char *name;          /* syscall name ("openat"; "syscall" for generic) */
 	int syscall_nr;            /* number on the architecture the library was built for
-	                            * (x86_64 or aarch64); -1 for none (the generic event),
+	                            * (x86_64 or aarch64); -1 for none (the generic event,
+	                            * a kernel event such as procexit),
 	                            * -2 for a syscall that architecture does not have
 	                            * (open, fork, ... on aarch64: such events never occur) */
 	unsigned dir;              /* SCAP_DIR_* */

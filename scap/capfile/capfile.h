@@ -42,7 +42,11 @@
 #define SCAP_CAPFILE_REC_EVENT 1u    /* arg = cpu as scap_next gave it; body = the event */
 #define SCAP_CAPFILE_REC_TRAILER 2u  /* v1 only: arg = body length; the last record */
 #define SCAP_CAPFILE_REC_EXIT_COPY 3u /* arg = 0; body = the exit-time copy of the
-                                         TOCTOU event in the next record */
+                                         TOCTOU event (or paired execve/execveat exit)
+                                         in the next record */
+#define SCAP_CAPFILE_REC_TABLE_ONLY 4u /* EVENTS_PROC blocks only: arg = cpu; body = an event
+                                         the recording handle's process table took and did
+                                         not deliver (a lifecycle row it added) */
 /* v2 records are padded with zeros to a multiple of this (events stay aligned in memory). */
 #define SCAP_CAPFILE_REC_ALIGN 8u
 #define SCAP_CAPFILE_REC_PAD(n) (((n) + SCAP_CAPFILE_REC_ALIGN - 1u) & ~(SCAP_CAPFILE_REC_ALIGN - 1u))
@@ -81,6 +85,11 @@
 #define SCAP_CAPFILE_BLK_HEADER 1u   /* first block (seq 0), exactly one */
 #define SCAP_CAPFILE_BLK_EVENTS 2u   /* event and exit-copy records */
 #define SCAP_CAPFILE_BLK_END 3u      /* last block: the capture's statistics */
+#define SCAP_CAPFILE_BLK_PROCTABLE 4u /* optional, right after HEADER: the process table at
+                                        the start of the capture (scap/proc/snapshot.h) */
+#define SCAP_CAPFILE_BLK_EVENTS_PROC 5u /* EVENTS whose records may also be table-only ones */
+/* PROCTABLE payload: u32 fixed_len (this version: 8), u32 zero, then the snapshot. */
+#define SCAP_CAPFILE_PROCTABLE_FIXED 8u
 
 /* HEADER payload: fixed part (SCAP_CAPFILE_HDR_FIXED in this version), then nbuffers entries. */
 #define SCAP_CAPFILE_HDR_FIXED 232u

@@ -22,6 +22,7 @@
 
 #include "handle.h"
 #include "capfile.h"
+#include "scap/proc/track.h"
 
 #define DEFAULT_DUMP_BUFFER (256u << 10)
 #define MIN_DUMP_BUFFER 4096u
@@ -43,7 +44,8 @@ struct scap_dumper {
 	uint8_t *zout;
 	uint8_t *blk;              /* the EVENTS payload being filled: prefix, then records */
 	size_t blk_len, blk_limit;
-	uint32_t blk_records;
+	uint32_t blk_records;       /* event records (kind 1) in it */
+	uint32_t blk_table_only;    /* table-only records (kind 4): the block is EVENTS_PROC */
 	uint64_t blk_first_ms;     /* when its first record went in (coarse monotonic) */
 	uint32_t seq;              /* of the next block */
 	uint64_t records;
@@ -54,6 +56,7 @@ struct scap_dumper {
 	bool unsynced;             /* written since the last fdatasync */
 	uint64_t last_sync_ms;
 	int err;                   /* sticky: the first failure */
+	bool proc_done;            /* the PROCTABLE block was written, or can no longer be */
 	char *path;
 };
 
@@ -161,15 +164,15 @@ static void maybe_sync(struct scap_dumper *d, bool force)
  * that everything up to here can be decompressed without what follows. The
  * last block ends the gzip stream instead.
  */
-static int write_block(struct scap_dumper *d, uint16_t kind, const uint8_t *payload, uint32_t len, bool last,
-		       const char *what)
+static int write_block(struct scap_dumper *d, uint16_t kind, uint16_t flags, const uint8_t *payload, uint32_t len,
+		       bool last, const char *what)
 {
 	uint8_t head[SCAP_CAPFILE_BLOCK_HEAD];
 	int r;
 
 	if (d->err)
 		return d->err;
-	scap_capfile_block_encode(head, kind, SCAP_CAPFILE_BF_MUST_UNDERSTAND, d->seq, payload, len);
+	scap_capfile_block_encode(head, kind, flags, d->seq, payload, len);
 	if (!d->compress) {
 		r = write_all(d, head, sizeof(head), what);
 		if (r == 0)
@@ -194,19 +197,23 @@ static int flush_events(struct scap_dumper *d)
 
 	if (d->err)
 		return d->err;
-	if (!d->blk_records)
+	if (!d->blk_records && !d->blk_table_only)
 		return 0;
 	scap_capfile_put64(d->blk, (uint64_t)clock_ns(CLOCK_BOOTTIME));
 	scap_capfile_put32(d->blk + 8, d->blk_records);
 	scap_capfile_put32(d->blk + 12, 0);
-	r = write_block(d, SCAP_CAPFILE_BLK_EVENTS, d->blk, (uint32_t)d->blk_len, false, "write events to");
+	r = write_block(d, d->blk_table_only ? SCAP_CAPFILE_BLK_EVENTS_PROC : SCAP_CAPFILE_BLK_EVENTS,
+			SCAP_CAPFILE_BF_MUST_UNDERSTAND, d->blk, (uint32_t)d->blk_len, false, "write events to");
 	d->blk_len = SCAP_CAPFILE_EVENTS_PREFIX;
 	d->blk_records = 0;
+	d->blk_table_only = 0;
 	return r;
 }
 
 static void dumper_free(struct scap_dumper *d)
 {
+	if (d->h->dumper == d)
+		d->h->dumper = NULL;
 	if (d->z_ready)
 		deflateEnd(&d->z);
 	if (d->fd >= 0)
@@ -240,7 +247,9 @@ static int write_header(struct scap_dumper *d)
 	hdr.schema_hash = scap_capfile_schema_hash();
 	hdr.created_boot_ns = (uint64_t)clock_ns(CLOCK_BOOTTIME);
 	hdr.created_ns = clock_ns(CLOCK_REALTIME);
-	hdr.boot_time_ns = hdr.created_ns - (int64_t)hdr.created_boot_ns;
+	/* The clock of the events: a replayed file's is its recording host's. */
+	if (scap_boot_time(h, &hdr.boot_time_ns) < 0)
+		hdr.boot_time_ns = hdr.created_ns - (int64_t)hdr.created_boot_ns;
 	hdr.flush_ms = d->flush_ms;
 	hdr.sync_ms = d->sync_ms;
 	copy_field(hdr.engine, sizeof(hdr.engine), h->ops->name);
@@ -262,10 +271,54 @@ static int write_header(struct scap_dumper *d)
 	scap_capfile_preamble_encode(pre);
 	r = emit(d, pre, sizeof(pre), "write the header of");
 	if (r == 0)
-		r = write_block(d, SCAP_CAPFILE_BLK_HEADER, buf, (uint32_t)len, false, "write the header of");
+		r = write_block(d, SCAP_CAPFILE_BLK_HEADER, SCAP_CAPFILE_BF_MUST_UNDERSTAND, buf, (uint32_t)len, false,
+				"write the header of");
 	free(buf);
 	free(hdr.cpus);
 	return r;
+}
+
+void scap__dump_proctable(struct scap_dumper *d)
+{
+	uint8_t *snap = NULL, *payload;
+	size_t len = 0;
+	int r;
+
+	if (d->proc_done || d->err)
+		return;
+	/* Its place is its meaning: before any event, else not at all. */
+	if (d->seq != 1 || d->blk_records || d->blk_table_only) {
+		d->proc_done = true;
+		return;
+	}
+	r = scap__proc_snapshot(d->h, &snap, &len);
+	if (r == -ENOENT)
+		return; /* no table, or not started yet: maybe later */
+	d->proc_done = true;
+	if (r == 0 && len > SCAP_CAPFILE_BLOCK_MAX - SCAP_CAPFILE_PROCTABLE_FIXED)
+		r = -EFBIG;
+	if (r < 0) {
+		free(snap);
+		scap_text_appendf(&d->h->warnings,
+				  "capture file %s: the process table was not stored (%s): its replay resolves only the "
+				  "processes its events make", d->path, strerror(-r));
+		return;
+	}
+	payload = malloc(SCAP_CAPFILE_PROCTABLE_FIXED + len);
+	if (!payload) {
+		free(snap);
+		scap_text_appendf(&d->h->warnings, "capture file %s: the process table was not stored (out of memory)",
+				  d->path);
+		return;
+	}
+	scap_capfile_put32(payload, SCAP_CAPFILE_PROCTABLE_FIXED);
+	scap_capfile_put32(payload + 4, 0);
+	memcpy(payload + SCAP_CAPFILE_PROCTABLE_FIXED, snap, len);
+	free(snap);
+	/* Optional: a reader without tables replays the events all the same. */
+	write_block(d, SCAP_CAPFILE_BLK_PROCTABLE, 0, payload, (uint32_t)(SCAP_CAPFILE_PROCTABLE_FIXED + len), false,
+		    "write the process table to");
+	free(payload);
 }
 
 static int load_opts(struct scap *h, struct scap_dump_opts *o, const struct scap_dump_opts *in)
@@ -392,6 +445,10 @@ int scap_dump_open(struct scap_dumper **out, struct scap *h, const char *path,
 		dumper_free(d);
 		return r;
 	}
+	/* The process table now if it has started (scap_start), else when it does. */
+	if (!h->dumper)
+		h->dumper = d;
+	scap__dump_proctable(d);
 	/* A capture that dies at once still leaves a file that says what it is. */
 	maybe_sync(d, true);
 	if (d->err) {
@@ -414,52 +471,82 @@ static uint8_t *put_record(uint8_t *p, uint32_t kind, uint32_t arg, const void *
 	return p + whole;
 }
 
-int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned cpu)
+/*
+ * The exit-time copy recorded before ev: the evidence of a race (TOCTOU),
+ * and a paired exec's exit, whose argv is the new image's (what the process
+ * table takes) when the handle keeps a table.
+ */
+static bool wants_exit_copy(const struct scap_dumper *d, const struct scap_evt_hdr *e)
 {
-	const struct scap_evt_hdr *e = (const struct scap_evt_hdr *)ev;
-	const struct scap_event *x = NULL;
+	return (e->flags & SCAP_EVF_TOCTOU) ||
+	       (d->h->proc && (e->flags & SCAP_EVF_PAIRED) &&
+		(e->type == SCAP_EV_EXECVE_X || e->type == SCAP_EV_EXECVEAT_X));
+}
+
+/* One event (with its exit copy) into the block: kind 1, or 4 for a table-only one. */
+static int dump_record(struct scap_dumper *d, const struct scap_evt_hdr *e, unsigned cpu, uint32_t kind)
+{
+	const struct scap_event *ev = (const struct scap_event *)e, *x = NULL;
 	uint32_t need, xlen = 0;
 	uint8_t *p;
 	uint64_t now;
 
-	if (!d)
-		return -EINVAL;
-	if (d->err)
-		return d->err;
-	if (!ev || e->len < SCAP_EVT_HDR_LEN || e->len > SCAP_MAX_EVENT_LEN)
-		return scap__seterr(d->h, -EINVAL, "scap_dump_event: %s",
-				    ev ? "the event's length is out of range (not an event from scap_next?)" : "ev is NULL");
-	if (cpu >= d->nbuffers)
-		return scap__seterr(d->h, -EINVAL, "scap_dump_event: cpu %u is not a buffer of this handle (it has %u)",
-				    cpu, d->nbuffers);
-	/* The evidence of a race: the exit-time values, just before the event, in the same block. */
-	if ((e->flags & SCAP_EVF_TOCTOU) && scap_event_exit_copy(d->h, ev, &x) == 0)
+	if (wants_exit_copy(d, e) && scap_event_exit_copy(d->h, ev, &x) == 0)
 		xlen = scap_event_len(x);
 	need = SCAP_CAPFILE_REC_PAD(SCAP_CAPFILE_REC_HEAD + e->len) +
 	       (x ? SCAP_CAPFILE_REC_PAD(SCAP_CAPFILE_REC_HEAD + xlen) : 0);
-	if (d->blk_records && d->blk_len + need > SCAP_CAPFILE_EVENTS_PREFIX + d->blk_limit && flush_events(d) < 0)
+	if ((d->blk_records || d->blk_table_only) && d->blk_len + need > SCAP_CAPFILE_EVENTS_PREFIX + d->blk_limit &&
+	    flush_events(d) < 0)
 		return d->err;
 	now = coarse_ms();
-	if (!d->blk_records)
+	if (!d->blk_records && !d->blk_table_only)
 		d->blk_first_ms = now;
 	p = d->blk + d->blk_len;
 	if (x)
 		p = put_record(p, SCAP_CAPFILE_REC_EXIT_COPY, 0, x, xlen);
-	p = put_record(p, SCAP_CAPFILE_REC_EVENT, cpu, ev, e->len);
+	p = put_record(p, kind, cpu, e, e->len);
 	d->blk_len = (size_t)(p - d->blk);
-	d->blk_records++;
-	d->records++;
+	if (kind == SCAP_CAPFILE_REC_EVENT) {
+		d->blk_records++;
+		d->records++;
+	} else {
+		d->blk_table_only++;
+	}
 	if (now - d->blk_first_ms >= d->flush_ms && flush_events(d) < 0)
 		return d->err;
 	maybe_sync(d, false);
 	return d->err;
 }
 
+int scap_dump_event(struct scap_dumper *d, const struct scap_event *ev, unsigned cpu)
+{
+	const struct scap_evt_hdr *e = (const struct scap_evt_hdr *)ev;
+
+	if (!d)
+		return -EINVAL;
+	if (d->err)
+		return scap__seterr(d->h, d->err, "scap_dump_event: capture file %s failed before (%s): close it",
+				    d->path, strerror(-d->err));
+	if (!ev || e->len < SCAP_EVT_HDR_LEN || e->len > SCAP_MAX_EVENT_LEN)
+		return scap__seterr(d->h, -EINVAL, "scap_dump_event: %s",
+				    ev ? "the event's length is out of range (not an event from scap_next?)" : "ev is NULL");
+	if (cpu >= d->nbuffers)
+		return scap__seterr(d->h, -EINVAL, "scap_dump_event: cpu %u is not a buffer of this handle (it has %u)",
+				    cpu, d->nbuffers);
+	return dump_record(d, e, cpu, SCAP_CAPFILE_REC_EVENT);
+}
+
+void scap__dump_table_only(struct scap_dumper *d, const struct scap_evt_hdr *ev, unsigned cpu)
+{
+	if (!d->err && cpu < d->nbuffers)
+		dump_record(d, ev, cpu, SCAP_CAPFILE_REC_TABLE_ONLY);
+}
+
 int scap_dump_tick(struct scap_dumper *d)
 {
 	if (!d)
 		return -EINVAL;
-	if (d->blk_records && coarse_ms() - d->blk_first_ms >= d->flush_ms)
+	if ((d->blk_records || d->blk_table_only) && coarse_ms() - d->blk_first_ms >= d->flush_ms)
 		flush_events(d);
 	maybe_sync(d, false);
 	return d->err;
@@ -521,7 +608,7 @@ static int write_end(struct scap_dumper *d)
 		t.bufs[i].unread = bs.unread;
 	}
 	scap_capfile_end_encode(&t, body);
-	r = write_block(d, SCAP_CAPFILE_BLK_END, body, (uint32_t)len, true, "finish");
+	r = write_block(d, SCAP_CAPFILE_BLK_END, SCAP_CAPFILE_BF_MUST_UNDERSTAND, body, (uint32_t)len, true, "finish");
 	free(t.bufs);
 	free(body);
 	return r;

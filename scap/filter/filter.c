@@ -27,6 +27,7 @@ void scap_filter_init(struct scap_filter *f, const struct scap_engine_config *cf
 {
 	memset(f, 0, sizeof(*f));
 	f->by_syscall = !cfg->all_syscalls;
+	f->procexit = cfg->procexit;
 	f->pid = cfg->pid;
 	if (f->by_syscall)
 		memcpy(f->selected, cfg->selected, sizeof(f->selected));
@@ -40,7 +41,7 @@ int scap_filter_syscall_of(const struct scap_evt_hdr *ev)
 	if (ev->type >= SCAP_EV_MAX)
 		return -1;
 	if (ev->type != SCAP_EV_GENERIC_X)
-		return row_syscall[ev->type];
+		return row_syscall[ev->type] >= 0 ? row_syscall[ev->type] : -1; /* a kernel event: none */
 	idx = generic_syscall_param();
 	if (idx < 0 || scap_event_param((const struct scap_event *)ev, (unsigned)idx, &p) < 0 || !p.len)
 		return -1;
@@ -55,6 +56,8 @@ bool scap_filter_pass(const struct scap_filter *f, const struct scap_evt_hdr *ev
 		return false;
 	if (!f->by_syscall)
 		return true;
+	if (ev->type == SCAP_EV_PROCEXIT_E)
+		return f->procexit;
 	nr = scap_filter_syscall_of(ev);
 	return nr >= 0 && f->selected[nr];
 }

@@ -22,12 +22,13 @@ struct scap_engine_config;
 
 struct scap_filter {
 	bool by_syscall;                    /* false: every syscall passes */
+	bool procexit;                      /* by_syscall: procexit (a kernel event, no syscall) passes */
 	int32_t pid;                        /* tgid that passes; 0: every process */
 	uint8_t selected[SCAP_NR_SYSCALLS]; /* by_syscall: 1 = this syscall number passes */
 };
 
 /*
- * Takes the selection of cfg (all_syscalls, selected, pid) by value, so that
+ * Takes the selection of cfg (all_syscalls, selected, procexit, pid) by value, so that
  * a later change of cfg (widening what the kernel captures) leaves the
  * caller's selection as it was.
  */
@@ -48,7 +49,8 @@ int scap_filter_syscall_of(const struct scap_evt_hdr *ev);
 
 /*
  * Whether ev passes: its process is the pid (when set) and its syscall is
- * selected (when selecting). An event of no syscall passes only when every
+ * selected (when selecting). procexit, a kernel event, passes when it was
+ * selected by its name; any other event of no syscall only when every
  * syscall is selected. Cost: a few loads and compares; the generic event
  * also decodes its syscall parameter (bounds-checked).
  */

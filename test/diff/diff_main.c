@@ -41,7 +41,8 @@
 #define EXAMPLES 4     /* per syscall, mismatches shown */
 
 struct tally {
-	size_t pairs, matched, mismatched, missing, missing_sigreturn, missing_noreturn, extra, extra_child, extra_start;
+	size_t pairs, matched, mismatched, missing, missing_sigreturn, missing_noreturn, extra, extra_child, extra_start,
+	       kernel_events;
 	size_t fields[FLD_NRESULTS];
 	size_t mutations, noticed;
 };
@@ -347,8 +348,12 @@ int main(int argc, char **argv)
 			const struct scap_event *e = (const struct scap_event *)r.ev[k].bytes;
 
 			/* Only syscalls: kernel events (a thread's end) have no strace line. */
-			if (r.ev[k].tid == (uint32_t)st.tid && cmp_event_nr(e) >= 0)
+			if (r.ev[k].tid != (uint32_t)st.tid)
+				continue;
+			if (cmp_event_nr(e) >= 0)
 				ev[nev++] = e;
+			else
+				t.kernel_events++;
 		}
 		threads++;
 		calls += st.n;
@@ -370,6 +375,7 @@ int main(int argc, char **argv)
 	printf("  extra       %zu (and %zu returns of a new task from clone/fork/vfork/clone3, %zu calls of "
 	       "strace's child before it ran the command: strace prints neither)\n",
 	       t.extra, t.extra_child, t.extra_start);
+	printf("  kernel      %zu events of no syscall, not compared (procexit: strace -qq prints no thread's end)\n", t.kernel_events);
 	printf("  drops       %llu, events out of order %llu, tasks adopted late %llu\n", (unsigned long long)r.drops,
 	       (unsigned long long)r.out_of_order, (unsigned long long)r.pending_lost);
 	if (selfcheck)

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
@@ -49,8 +50,8 @@ struct conf_ctx {
 	char cgroup[PATH_MAX];
 	char cmdline[4096];
 	size_t cmdline_len;
-	uid_t uid;
-	gid_t gid;
+	uid_t uid, euid, loginuid;
+	gid_t gid, egid;
 	pid_t pid, ppid;
 };
 
@@ -67,6 +68,9 @@ static struct conf_job {
 	struct open_how how, how2;
 	loff_t off, off2;
 	struct clone_args ca;
+	int thread_ctid;      /* the raw thread's CLONE_CHILD_CLEARTID word */
+	char thread_stack[256];
+	char chdir_cwd[PATH_MAX]; /* the working directory after chdir(J.dir), as getcwd says */
 	struct __user_cap_header_struct caphdr;
 	int one, sotype;
 	int dup2_fd, dup3_fd; /* targets of dup2 and dup3: numbers no fd of the process has */
@@ -147,12 +151,30 @@ static struct want_event *want(uint32_t tid, uint32_t pid, uint16_t type, const 
 		       sizeof((struct want_param[]){ __VA_ARGS__, { 0 } }));                     \
 	} while (0)
 /* A child's event (its own pid and tid). */
-#define WANT_CHILD(child, type, what, ...)                                                      \
+#define WANT_CHILD(child, type, what, ...) WANT_TASK(child, child, type, what, __VA_ARGS__)
+/* An event of thread tid of process pid. */
+#define WANT_TASK(tid, pid, type, what, ...)                                                    \
 	do {                                                                                     \
-		struct want_event *w_ = want((uint32_t)(child), (uint32_t)(child), (type), (what)); \
+		struct want_event *w_ = want((uint32_t)(tid), (uint32_t)(pid), (type), (what));  \
 		memcpy(w_->params, (struct want_param[]){ __VA_ARGS__, { 0 } },                  \
 		       sizeof((struct want_param[]){ __VA_ARGS__, { 0 } }));                     \
 	} while (0)
+/* The last wanted event. */
+#define LAST_WANT (&J.r->w[J.r->n - 1])
+
+/* Appends a parameter to a wanted event (rows have up to WANT_MAX_PARAMS of them). */
+static void add_param(struct want_event *w, struct want_param p)
+{
+	unsigned i = 0;
+
+	while (i < WANT_MAX_PARAMS && w->params[i].kind != W_END)
+		i++;
+	if (i == WANT_MAX_PARAMS) {
+		deviate("%s: more than %d parameters wanted", w->what, WANT_MAX_PARAMS);
+		return;
+	}
+	w->params[i] = p;
+}
 #define NOKEY { 0 }
 #define U(p) ((uint64_t)(uintptr_t)(p))
 
@@ -169,12 +191,16 @@ static struct want_event *want(uint32_t tid, uint32_t pid, uint16_t type, const 
 #endif
 
 /* fork, or clone(SIGCHLD) where there is no fork; the events of both sides. */
+/* Each side with the clone family's context (clone_ctx_params, child_ctx). */
 #if CONF_LEGACY
 #define CONF_FORK() SC(SYS_fork)
 #define WANT_FORK(child, what)                                                                  \
 	do {                                                                                     \
-		WANT(SCAP_EV_FORK_X, what, WS("res", child), WS("res", child));                  \
-		WANT_CHILD(child, SCAP_EV_FORK_X, what " in the child", WS("res", 0));           \
+		WANT(SCAP_EV_FORK_X, what, WS("res", child), WS("res", child), WU("flags", SIGCHLD)); \
+		clone_ctx_params(LAST_WANT, false, 0, 0, 0);                                     \
+		WANT_CHILD(child, SCAP_EV_FORK_X, what " in the child", WS("res", 0),            \
+			   WU("flags", SIGCHLD));                                                \
+		child_ctx(child);                                                                \
 	} while (0)
 #else
 #define CONF_FORK() SC(SYS_clone, SIGCHLD, 0, 0, 0, 0)
@@ -183,9 +209,11 @@ static struct want_event *want(uint32_t tid, uint32_t pid, uint16_t type, const 
 		WANT(SCAP_EV_CLONE_X, what " (clone)", WS("res", child), WS("res", child),      \
 		     WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0), WU("child_tid", 0), \
 		     WU("tls", 0));                                                              \
+		clone_ctx_params(LAST_WANT, false, 0, 0, 0);                                     \
 		WANT_CHILD(child, SCAP_EV_CLONE_X, what " (clone) in the child", WS("res", 0),   \
 			   WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0),            \
 			   WU("child_tid", 0), WU("tls", 0));                                    \
+		child_ctx(child);                                                                \
 	} while (0)
 #endif
 
@@ -625,18 +653,141 @@ static pid_t reap(long child, int want_status, const char *what)
 	return (pid_t)child;
 }
 
+/* Appended after the caller's first parameters (res, dirfd, pathname, flags, argv, comm, ppid). */
 static void exec_ctx_params(struct want_event *w)
 {
-	/* Appended after the caller's first parameters (res, dirfd, pathname, flags, argv). */
-	unsigned i = 0;
+	add_param(w, (struct want_param)WSTR("exe", J.c.exe));
+	add_param(w, (struct want_param)WSTR("cwd", J.c.cwd));
+	add_param(w, (struct want_param)WU("uid", J.c.uid));
+	add_param(w, (struct want_param)WU("gid", J.c.gid));
+	add_param(w, (struct want_param)WSTR("cgroup", J.c.cgroup));
+	add_param(w, (struct want_param)WU("euid", J.c.euid));
+	add_param(w, (struct want_param)WU("egid", J.c.egid));
+	add_param(w, (struct want_param)WU("loginuid", J.c.loginuid));
+	/* Not exec'd from another thread: the caller is the event's own thread. */
+	add_param(w, (struct want_param)WS("old_tid", w->tid));
+}
 
-	while (w->params[i].kind != W_END)
-		i++;
-	w->params[i++] = (struct want_param)WSTR("exe", J.c.exe);
-	w->params[i++] = (struct want_param)WSTR("cwd", J.c.cwd);
-	w->params[i++] = (struct want_param)WU("uid", J.c.uid);
-	w->params[i++] = (struct want_param)WU("gid", J.c.gid);
-	w->params[i++] = (struct want_param)WSTR("cgroup", J.c.cgroup);
+/*
+ * The clone family's task context: in the new task's return (res = 0) its
+ * own, which for a new process of this program is the worker's but for the
+ * pids; empty in the parent's return. `ppid` is the new task's parent
+ * process: the worker's process for a fork, the worker's parent for a thread.
+ */
+static void clone_ctx_params(struct want_event *w, bool child, pid_t ppid, pid_t vtid, pid_t vpid)
+{
+	static const char *const names[] = { "ppid", "comm", "exe", "uid", "gid", "euid", "cwd", "cgroup",
+					     "vtid", "vpid" };
+
+	if (!child) {
+		for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			add_param(w, (struct want_param)WEMPTY(names[i]));
+		return;
+	}
+	add_param(w, (struct want_param)WS("ppid", ppid));
+	add_param(w, (struct want_param)WSTR("comm", J.c.comm));
+	add_param(w, (struct want_param)WSTR("exe", J.c.exe));
+	add_param(w, (struct want_param)WU("uid", J.c.uid));
+	add_param(w, (struct want_param)WU("gid", J.c.gid));
+	add_param(w, (struct want_param)WU("euid", J.c.euid));
+	add_param(w, (struct want_param)WSTR("cwd", J.c.cwd));
+	add_param(w, (struct want_param)WSTR("cgroup", J.c.cgroup));
+	add_param(w, (struct want_param)WS("vtid", vtid));
+	add_param(w, (struct want_param)WS("vpid", vpid));
+}
+
+/* A new process of the worker's: its clone-family return and, at its end, its procexit. */
+static void child_ctx(pid_t child)
+{
+	clone_ctx_params(LAST_WANT, true, J.c.pid, child, child);
+}
+
+/* The thread tid of process pid ended with wait status `status`; `last`: its process's last thread. */
+static void want_procexit(pid_t tid, pid_t pid, int status, bool last, const char *what)
+{
+	WANT_TASK(tid, pid, SCAP_EV_PROCEXIT_E, what, WS("status", status), WS("code", WEXITSTATUS(status)),
+		  WS("sig", WIFSIGNALED(status) ? WTERMSIG(status) : 0), WU("core", 0), WU("last", last));
+}
+
+/* The thread flags of pthread_create, without the TLS (the raw thread runs no C code). */
+#define CONF_THREAD_FLAGS                                                                       \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |     \
+	 CLONE_CHILD_CLEARTID)
+#define CONF_THREAD_STATUS 7
+
+/*
+ * clone(CONF_THREAD_FLAGS) of a thread that calls exit(CONF_THREAD_STATUS)
+ * at once, on a stack it never touches: in raw code, because a new stack
+ * cannot return into C. Returns the new tid or -errno.
+ */
+static long raw_thread(void *stack, int *ctid)
+{
+#if defined(__aarch64__)
+	/* arm64's clone order: flags, stack, parent_tid, tls, child_tid. */
+	register long x0 __asm__("x0") = (long)CONF_THREAD_FLAGS;
+	register long x1 __asm__("x1") = (long)stack;
+	register long x2 __asm__("x2") = 0;
+	register long x3 __asm__("x3") = 0;
+	register long x4 __asm__("x4") = (long)ctid;
+	register long x8 __asm__("x8") = SYS_clone;
+
+	__asm__ volatile("svc #0\n\t"
+			 "cbnz x0, 1f\n\t"
+			 "mov x0, %[status]\n\t"
+			 "mov x8, %[nr_exit]\n\t"
+			 "svc #0\n\t"
+			 "1:"
+			 : "+r"(x0), "+r"(x8)
+			 : "r"(x1), "r"(x2), "r"(x3), "r"(x4), [status] "i"(CONF_THREAD_STATUS),
+			   [nr_exit] "i"(SYS_exit)
+			 : "memory");
+	return x0;
+#else
+	register long r10 __asm__("r10") = (long)ctid;
+	register long r8 __asm__("r8") = 0;
+	register long r12 __asm__("r12") = CONF_THREAD_STATUS;
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov %[nr_exit], %%eax\n\t"
+			 "mov %%r12, %%rdi\n\t"
+			 "syscall\n\t"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"((long)SYS_clone), "D"((long)CONF_THREAD_FLAGS), "S"(stack), "d"(0L), "r"(r10),
+			   "r"(r8), "r"(r12), [nr_exit] "i"(SYS_exit)
+			 : "rcx", "r11", "memory");
+	return ret;
+#endif
+}
+
+/* A thread of the worker's process that exits at once with exit(2); the worker waits for its end. */
+static void thread_exit(void)
+{
+	long tid;
+	int v;
+
+	J.thread_ctid = -1; /* the kernel clears it (and wakes the futex) when the thread is gone */
+	tid = raw_thread(J.thread_stack + sizeof(J.thread_stack), &J.thread_ctid);
+	if (tid < 0) {
+		deviate("clone(thread) failed with %ld", tid);
+		return;
+	}
+	while ((v = __atomic_load_n(&J.thread_ctid, __ATOMIC_ACQUIRE)) != 0)
+		syscall(SYS_futex, &J.thread_ctid, FUTEX_WAIT, v, NULL, NULL, 0);
+	add_tid((uint32_t)tid);
+	WANT(SCAP_EV_CLONE_X, "clone(thread)", WS("res", tid),
+	     WS("res", tid), WU("flags", CONF_THREAD_FLAGS), WU("stack", U(J.thread_stack + sizeof(J.thread_stack))),
+	     WU("parent_tid", 0), WU("child_tid", U(&J.thread_ctid)), WU("tls", 0));
+	clone_ctx_params(LAST_WANT, false, 0, 0, 0);
+	WANT_TASK(tid, J.c.pid, SCAP_EV_CLONE_X, "clone(thread) in the thread",
+		  WS("res", 0), WU("flags", CONF_THREAD_FLAGS), WU("stack", U(J.thread_stack + sizeof(J.thread_stack))),
+		  WU("parent_tid", 0), WU("child_tid", U(&J.thread_ctid)), WU("tls", 0));
+	clone_ctx_params(LAST_WANT, true, J.c.ppid, (pid_t)tid, J.c.pid);
+	WANT_TASK(tid, J.c.pid, SCAP_EV_EXIT_E, "exit of the thread", WS("status", CONF_THREAD_STATUS));
+	want_procexit((pid_t)tid, J.c.pid, CONF_THREAD_STATUS << 8, false, "procexit of the thread");
 }
 
 /*
@@ -659,10 +810,19 @@ static void __attribute__((noreturn)) child_exec(int at)
 	__builtin_unreachable();
 }
 
+/* The set*id family's credentials after the call: this thread's, unchanged by the script. */
+static void cred_params(struct want_event *w)
+{
+	add_param(w, (struct want_param)WU("cred_uid", J.c.uid));
+	add_param(w, (struct want_param)WU("cred_euid", J.c.euid));
+	add_param(w, (struct want_param)WU("cred_gid", J.c.gid));
+	add_param(w, (struct want_param)WU("cred_egid", J.c.egid));
+}
+
 static void processes(void)
 {
 	char *fail_argv[] = { S("x"), NULL }, *no_env[] = { NULL };
-	long child, r;
+	long child, r, fd;
 
 	/*
 	 * Without CLONE_PARENT_SETTID, CLONE_CHILD_SETTID and CLONE_SETTLS the
@@ -682,10 +842,13 @@ static void processes(void)
 	WANT(SCAP_EV_CLONE_X, "clone", WS("res", child),
 	     WS("res", child), WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0x1000),
 	     WU("child_tid", 0x2000), WU("tls", 0x3000));
+	clone_ctx_params(LAST_WANT, false, 0, 0, 0);
 	WANT_CHILD(child, SCAP_EV_CLONE_X, "clone in the child",
 		   WS("res", 0), WU("flags", SIGCHLD), WU("stack", 0), WU("parent_tid", 0x1000),
 		   WU("child_tid", 0x2000), WU("tls", 0x3000));
+	child_ctx(child);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the clone child", WS("status", 3));
+	want_procexit(child, child, 3 << 8, true, "procexit of the clone child");
 
 	child = CONF_FORK();
 	if (child == 0)
@@ -694,6 +857,7 @@ static void processes(void)
 	reap(child, 4, "fork");
 	WANT_FORK(child, "fork");
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the fork child", WS("status", 4));
+	want_procexit(child, child, 4 << 8, true, "procexit of the fork child");
 
 #if CONF_LEGACY
 	/* libc's vfork: the raw syscall cannot return into a C caller twice. */
@@ -703,9 +867,13 @@ static void processes(void)
 	child = rs(child);
 	MUST_OK("vfork", child);
 	reap(child, 5, "vfork");
-	WANT(SCAP_EV_VFORK_X, "vfork", NOKEY, WS("res", child));
-	WANT_CHILD(child, SCAP_EV_VFORK_X, "vfork in the child", WS("res", 0));
+	WANT(SCAP_EV_VFORK_X, "vfork", NOKEY, WS("res", child), WU("flags", CLONE_VM | CLONE_VFORK | SIGCHLD));
+	clone_ctx_params(LAST_WANT, false, 0, 0, 0);
+	WANT_CHILD(child, SCAP_EV_VFORK_X, "vfork in the child", WS("res", 0),
+		   WU("flags", CLONE_VM | CLONE_VFORK | SIGCHLD));
+	child_ctx(child);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the vfork child", WS("status", 5));
+	want_procexit(child, child, 5 << 8, true, "procexit of the vfork child");
 #endif
 	/*
 	 * aarch64 has no vfork: libc's is clone(CLONE_VM | CLONE_VFORK |
@@ -713,7 +881,8 @@ static void processes(void)
 	 * cannot be scripted; the clone call above checks that row.
 	 */
 
-	J.ca = (struct clone_args){ .exit_signal = SIGCHLD };
+	/* A flag past bit 31 (5.5+; the script needs 5.6 anyway): clone3's flags are 64 bits. */
+	J.ca = (struct clone_args){ .flags = CLONE_CLEAR_SIGHAND, .exit_signal = SIGCHLD };
 	child = SC(SYS_clone3, &J.ca, sizeof(J.ca));
 	if (child == 0)
 		syscall(SYS_exit_group, 6);
@@ -721,10 +890,15 @@ static void processes(void)
 	reap(child, 6, "clone3");
 	/* Keyed: the worker's first event is its own clone3 exit (pthread_create) with 0. */
 	WANT(SCAP_EV_CLONE3_X, "clone3", WS("res", child),
-	     WS("res", child), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)));
+	     WS("res", child), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)), WU("flags", CLONE_CLEAR_SIGHAND));
+	clone_ctx_params(LAST_WANT, false, 0, 0, 0);
 	WANT_CHILD(child, SCAP_EV_CLONE3_X, "clone3 in the child",
-		   WS("res", 0), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)));
+		   WS("res", 0), WU("cl_args", U(&J.ca)), WU("size", sizeof(J.ca)), WU("flags", CLONE_CLEAR_SIGHAND));
+	child_ctx(child);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group of the clone3 child", WS("status", 6));
+	want_procexit(child, child, 6 << 8, true, "procexit of the clone3 child");
+
+	thread_exit();
 
 	/* A failed execve: the process context is this process's. */
 	r = SC(SYS_execve, J.missing, fail_argv, no_env);
@@ -732,7 +906,7 @@ static void processes(void)
 	WANT(SCAP_EV_EXECVE_X, "failed execve", NOKEY,
 	     WS("res", -ENOENT), WSTR("pathname", J.missing), WBYTES("argv", J.argv_fail, 3),
 	     WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
-	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	exec_ctx_params(LAST_WANT);
 	child = CONF_FORK();
 	if (child == 0)
 		child_exec(0);
@@ -742,8 +916,9 @@ static void processes(void)
 	WANT_CHILD(child, SCAP_EV_EXECVE_X, "execve",
 		   WS("res", 0), WSTR("pathname", "/proc/self/exe"),
 		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"), WS("ppid", J.c.pid));
-	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	exec_ctx_params(LAST_WANT);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execve", WS("status", CONF_CHILD_STATUS));
+	want_procexit(child, child, CONF_CHILD_STATUS << 8, true, "procexit after execve");
 
 	/* A failed execveat: the process context is this process's. */
 	r = SC(SYS_execveat, AT_FDCWD, J.missing, fail_argv, no_env, 0);
@@ -751,7 +926,7 @@ static void processes(void)
 	WANT(SCAP_EV_EXECVEAT_X, "failed execveat", NOKEY,
 	     WS("res", -ENOENT), WS("dirfd", AT_FDCWD), WSTR("pathname", J.missing), WU("flags", 0),
 	     WBYTES("argv", J.argv_fail, 3), WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
-	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	exec_ctx_params(LAST_WANT);
 
 	/* A successful one in a child: this program again, which exits at once. */
 	child = CONF_FORK();
@@ -764,8 +939,9 @@ static void processes(void)
 		   WS("res", 0), WS("dirfd", AT_FDCWD), WSTR("pathname", "/proc/self/exe"), WU("flags", 0),
 		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"),
 		   WS("ppid", J.c.pid));
-	exec_ctx_params(&J.r->w[J.r->n - 1]);
+	exec_ctx_params(LAST_WANT);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execveat", WS("status", CONF_CHILD_STATUS));
+	want_procexit(child, child, CONF_CHILD_STATUS << 8, true, "procexit after execveat");
 
 	r = SC(SYS_kill, J.c.pid, 0);
 	MUST_EQ("kill(self, 0)", r, 0);
@@ -803,23 +979,29 @@ static void processes(void)
 	r = SC(SYS_setuid, J.c.uid);
 	MUST_EQ("setuid", r, 0);
 	WANT(SCAP_EV_SETUID_X, "setuid", NOKEY, WS("res", 0), WU("uid", J.c.uid));
+	cred_params(LAST_WANT);
 	r = SC(SYS_setgid, J.c.gid);
 	MUST_EQ("setgid", r, 0);
 	WANT(SCAP_EV_SETGID_X, "setgid", NOKEY, WS("res", 0), WU("gid", J.c.gid));
+	cred_params(LAST_WANT);
 	r = SC(SYS_setreuid, -1, -1);
 	MUST_EQ("setreuid", r, 0);
 	WANT(SCAP_EV_SETREUID_X, "setreuid", NOKEY, WS("res", 0), WU("ruid", 0xffffffffu), WU("euid", 0xffffffffu));
+	cred_params(LAST_WANT);
 	r = SC(SYS_setregid, -1, -1);
 	MUST_EQ("setregid", r, 0);
 	WANT(SCAP_EV_SETREGID_X, "setregid", NOKEY, WS("res", 0), WU("rgid", 0xffffffffu), WU("egid", 0xffffffffu));
+	cred_params(LAST_WANT);
 	r = SC(SYS_setresuid, -1, J.c.uid, -1);
 	MUST_EQ("setresuid", r, 0);
 	WANT(SCAP_EV_SETRESUID_X, "setresuid", NOKEY,
 	     WS("res", 0), WU("ruid", 0xffffffffu), WU("euid", J.c.uid), WU("suid", 0xffffffffu));
+	cred_params(LAST_WANT);
 	r = SC(SYS_setresgid, -1, -1, J.c.gid);
 	MUST_EQ("setresgid", r, 0);
 	WANT(SCAP_EV_SETRESGID_X, "setresgid", NOKEY,
 	     WS("res", 0), WU("rgid", 0xffffffffu), WU("egid", 0xffffffffu), WU("sgid", J.c.gid));
+	cred_params(LAST_WANT);
 	J.caphdr = (struct __user_cap_header_struct){ .version = 0 };
 	r = SC(SYS_capset, &J.caphdr, NULL);
 	MUST_EQ("capset(bad version)", r, -EINVAL);
@@ -835,10 +1017,23 @@ static void processes(void)
 	WANT(SCAP_EV_CHROOT_X, "chroot", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing));
 	r = SC(SYS_chdir, J.missing);
 	MUST_EQ("chdir(missing)", r, -ENOENT);
-	WANT(SCAP_EV_CHDIR_X, "chdir", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing));
+	WANT(SCAP_EV_CHDIR_X, "chdir", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing), WSTR("cwd", J.c.cwd));
+	/* There and back: cwd is the directory after the call, as the kernel resolved it. */
+	fd = SC(SYS_openat, AT_FDCWD, J.c.cwd, O_RDONLY | O_DIRECTORY, 0);
+	MUST_OK("openat(cwd)", fd);
+	r = SC(SYS_chdir, J.dir);
+	MUST_EQ("chdir", r, 0);
+	if (!getcwd(J.chdir_cwd, sizeof(J.chdir_cwd)))
+		deviate("getcwd after chdir: %s", strerror(errno));
+	WANT(SCAP_EV_CHDIR_X, "chdir there", WSTR("path", J.dir), WS("res", 0), WSTR("path", J.dir),
+	     WSTR("cwd", J.chdir_cwd));
+	r = SC(SYS_fchdir, fd);
+	MUST_EQ("fchdir", r, 0);
+	WANT(SCAP_EV_FCHDIR_X, "fchdir back", WS("fd", fd), WS("res", 0), WS("fd", fd), WSTR("cwd", J.c.cwd));
+	SC(SYS_close, fd);
 	r = SC(SYS_fchdir, -1);
 	MUST_EQ("fchdir(-1)", r, -EBADF);
-	WANT(SCAP_EV_FCHDIR_X, "fchdir", NOKEY, WS("res", -EBADF), WS("fd", -1));
+	WANT(SCAP_EV_FCHDIR_X, "failed fchdir", WS("fd", -1), WS("res", -EBADF), WS("fd", -1), WSTR("cwd", J.c.cwd));
 
 	/* Without CONFIG_MODULES these are ENOSYS; either way they fail, and res is what we got. */
 	r = SC(SYS_init_module, NULL, 0, S(""));
@@ -1056,7 +1251,7 @@ static int read_file(const char *path, char *buf, size_t len)
 
 static int read_ctx(struct conf_ctx *c, char *why, size_t len)
 {
-	char cg[4096], *line;
+	char cg[4096];
 	ssize_t n;
 	int k;
 
@@ -1071,27 +1266,19 @@ static int read_ctx(struct conf_ctx *c, char *why, size_t len)
 		return -1;
 	}
 	c->comm[strcspn(c->comm, "\n")] = '\0';
-	/*
-	 * As the drivers report it: the unified hierarchy's path ("0::/path"),
-	 * or, where that is the root (a host with cgroup v1 hierarchies only),
-	 * the memory controller's ("N:memory:/path").
-	 */
-	char v2[PATH_MAX] = "/", mem[PATH_MAX] = "";
-
-	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) > 0)
-		for (line = strtok(cg, "\n"); line; line = strtok(NULL, "\n")) {
-			char *m = strstr(line, ":memory:");
-
-			if (strncmp(line, "0::", 3) == 0)
-				snprintf(v2, sizeof(v2), "%s", line + 3);
-			else if (m && !strchr(m + 8, ':'))
-				snprintf(mem, sizeof(mem), "%s", m + 8);
-		}
-	snprintf(c->cgroup, sizeof(c->cgroup), "%s", strcmp(v2, "/") == 0 && mem[0] ? mem : v2);
+	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) < 0)
+		cg[0] = '\0';
+	live_cgroup_path(cg, c->cgroup, sizeof(c->cgroup));
 	k = read_file("/proc/self/cmdline", c->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = k > 0 ? (size_t)k : 0;
 	c->uid = getuid();
 	c->gid = getgid();
+	c->euid = geteuid();
+	c->egid = getegid();
+	/* Unset, or a kernel without audit (no such file): 4294967295 either way. */
+	c->loginuid = (uid_t)-1;
+	if (read_file("/proc/self/loginuid", cg, sizeof(cg)) > 0)
+		c->loginuid = (uid_t)strtoul(cg, NULL, 10);
 	c->pid = getpid();
 	c->ppid = getppid();
 	return 0;
@@ -1106,14 +1293,19 @@ const char *const *conf_syscalls(void)
 		return names;
 	for (unsigned c = 0; c < SCAP_EV_MAX; c++) {
 		const struct scap_event_info *e = scap_event_info(c);
+		const char *name;
 		bool dup = false;
 
-		if (!e || e->syscall_nr < 0)
+		if (!e)
+			continue;
+		/* procexit: a kernel event, selected by its name too. */
+		name = e->flags & SCAP_EF_NOT_SYSCALL ? e->name : scap_syscall_name(e->syscall_nr);
+		if (!name)
 			continue;
 		for (unsigned k = 0; k < n; k++)
-			dup |= strcmp(names[k], scap_syscall_name(e->syscall_nr)) == 0;
+			dup |= strcmp(names[k], name) == 0;
 		if (!dup)
-			names[n++] = scap_syscall_name(e->syscall_nr);
+			names[n++] = name;
 	}
 	names[n] = NULL;
 	return names;

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,49 @@ void live_tmp_path(char *buf, size_t len, const char *name)
 		 counter++);
 }
 
+void live_cgroup_path(const char *text, char *out, size_t len)
+{
+	char v2[4096] = "/", mem[4096] = "";
+	const char *line = text;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		const char *m = memmem(line, n, ":memory:", 8);
+
+		if (n > 3 && strncmp(line, "0::", 3) == 0)
+			snprintf(v2, sizeof(v2), "%.*s", (int)(n - 3), line + 3);
+		else if (m && !memchr(m + 8, ':', n - (size_t)(m + 8 - line)))
+			snprintf(mem, sizeof(mem), "%.*s", (int)(n - (size_t)(m + 8 - line)), m + 8);
+		line = nl ? nl + 1 : NULL;
+	}
+	snprintf(out, len, "%s", strcmp(v2, "/") == 0 && mem[0] ? mem : v2);
+}
+
+long live_read_raw(const char *path, char *buf, size_t len)
+{
+	long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), n, got = 0;
+
+	if (fd < 0 || len == 0)
+		return -1;
+	while ((size_t)got < len - 1 && (n = syscall(SYS_read, fd, buf + got, len - 1 - (size_t)got)) > 0)
+		got += n;
+	syscall(SYS_close, fd);
+	buf[got] = '\0';
+	return got;
+}
+
+bool live_no_task_btf(void)
+{
+	const char *o = getenv("SCAP_PROBE_OVERRIDE");
+	bool forced = false;
+
+	/* btf=0 forced (a key of the comma-separated override) has the engine work as without BTF. */
+	for (const char *p = o; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		forced |= strncmp(p, "btf=0", 5) == 0 && (p[5] == ',' || p[5] == '\0');
+	return strcmp(live_engine, "bpf") == 0 && (forced || access("/sys/kernel/btf/vmlinux", R_OK) != 0);
+}
+
 /* ---- handles --------------------------------------------------------------- */
 
 static struct scap *shared;
@@ -75,7 +119,11 @@ static struct scap *shared;
 /* Only what the suite calls: keeps the stream small and the suite fast. */
 static const char *const shared_syscalls[] = {
 	"openat", "read", "write", "close", "unlinkat", "socket", "bind", "listen",
-	"connect", "clone", "execve", "getppid", NULL,
+	"connect", "clone", "execve", "getppid", "clone3", "procexit",
+#ifdef SYS_fork /* aarch64 has neither: its libc's fork and vfork are clone */
+	"fork", "vfork",
+#endif
+	NULL,
 };
 
 struct scap *live_open(struct live_test *t, struct scap_open_opts *o)

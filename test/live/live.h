@@ -58,6 +58,18 @@ uint64_t live_now_ms(void);
 const char *live_tmp_dir(void);
 void live_tmp_path(char *buf, size_t len, const char *name);
 
+/*
+ * The cgroup path the drivers report, from the text of /proc/<pid>/cgroup:
+ * the unified hierarchy's path ("0::/path"), or, where that is the root (a
+ * host with cgroup v1 hierarchies only), the memory controller's
+ * ("N:memory:/path"). Does not modify text.
+ */
+void live_cgroup_path(const char *text, char *out, size_t len);
+/* Reads a whole small file (procfs) with raw syscalls only: bytes read (NUL-terminated), or -1. */
+long live_read_raw(const char *path, char *buf, size_t len);
+/* Whether the engine under test leaves task_struct values empty here (bpf without kernel BTF). */
+bool live_no_task_btf(void);
+
 /* ---- expected events ------------------------------------------------------- */
 
 enum want_kind {
@@ -151,7 +163,30 @@ int test_toctou_flip(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);
 int test_close_cleanup(struct live_test *t);
 int test_ts_order(struct live_test *t);
+int test_proc_before_capture(struct live_test *t);
+int test_proc_chain(struct live_test *t);
+int test_proc_creds_exit(struct live_test *t);
+int test_proc_container(struct live_test *t);
+int test_proc_pid_reuse(struct live_test *t);
+int test_procexit_code(struct live_test *t);
+int test_procexit_sigkill(struct live_test *t);
+int test_procexit_core(struct live_test *t);
+int test_procexit_threads(struct live_test *t);
+int test_fork_child_ctx(struct live_test *t);
+int test_vfork_child_ctx(struct live_test *t);
+int test_thread_child_ctx(struct live_test *t);
+int test_clone3_child_ctx(struct live_test *t);
+int test_pidns_child_ctx(struct live_test *t);
+int test_exec_from_thread(struct live_test *t);
+int test_exit_thread(struct live_test *t);
 int test_stop_drain(struct live_test *t);
+
+/* argv[1] of the images the lifecycle tests exec (main.c runs them before anything else). */
+#define LIVE_SEGV_ARG "--live-segv"              /* dies of SIGSEGV */
+#define LIVE_EXEC_THREAD_ARG "--live-exec-thread" /* getppid, then exit_group(0) */
+/* Runs the image of argv[1] when it is one of the above; returns otherwise. */
+void live_lifecycle_image(int argc, char **argv);
+
 /* t_exact.c: the values of issue 16, byte for byte. */
 int test_exact_argv_over_32(struct live_test *t);
 int test_exact_argv_null_empty_unreadable(struct live_test *t);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "proc_truth.h"
 
 #define EXIT_SKIP 77
 
@@ -40,6 +41,16 @@ static const struct {
 	{ "execve", test_execve },
 	{ "getppid_generic", test_getppid_generic },
 	{ "ia32_int80", test_ia32_int80 },
+	{ "procexit_code", test_procexit_code },
+	{ "procexit_sigkill", test_procexit_sigkill },
+	{ "procexit_core", test_procexit_core },
+	{ "procexit_threads", test_procexit_threads },
+	{ "fork_child_ctx", test_fork_child_ctx },
+	{ "vfork_child_ctx", test_vfork_child_ctx },
+	{ "thread_child_ctx", test_thread_child_ctx },
+	{ "clone3_child_ctx", test_clone3_child_ctx },
+	{ "pidns_child_ctx", test_pidns_child_ctx },
+	{ "exec_from_thread", test_exec_from_thread },
 	{ "exact_argv_over_32", test_exact_argv_over_32 },
 	{ "exact_argv_null_empty_unreadable", test_exact_argv_null_empty_unreadable },
 	{ "exact_unix_abstract_nul", test_exact_unix_abstract_nul },
@@ -51,9 +62,16 @@ static const struct {
 	{ "exact_unpaired_argv", test_exact_unpaired_argv },
 	{ "toctou_flip", test_toctou_flip },
 	{ "ts_order", test_ts_order },
+	{ "exit_thread", test_exit_thread },
 	{ "stop_drain", test_stop_drain },
 	{ "close_cleanup", test_close_cleanup },
 	{ "kill_cleanup", test_kill_cleanup },
+	/* The process table (issue 14): handles of their own. */
+	{ "proc_before_capture", test_proc_before_capture },
+	{ "proc_chain", test_proc_chain },
+	{ "proc_creds_exit", test_proc_creds_exit },
+	{ "proc_container", test_proc_container },
+	{ "proc_pid_reuse", test_proc_pid_reuse },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -205,7 +223,12 @@ int main(int argc, char **argv)
 	/* The image some tests execve (t_exact.c), with whatever argv, even none. */
 	if (getenv(LIVE_EXIT_AT_ONCE))
 		return 0;
+	/* An image a lifecycle test runs as its child: it never returns. */
+	live_lifecycle_image(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The process-table tests run this executable as a new image (t_proctable.c). */
+	if (argc >= 2 && strcmp(argv[1], "--proc-helper") == 0)
+		return proc_helper_main(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

@@ -85,7 +85,7 @@ static struct child_out *shared_out(void)
  * from the new stack (bpf without BTF: SCAP_MAX_ARGV_ITEMS applies there too). */
 static bool exit_argv_is_block(void)
 {
-	return strcmp(live_engine, "bpf") != 0 || access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	return !live_no_task_btf();
 }
 
 /* Strings back to back with their NULs, then the array's NUL; returns the length. */
@@ -765,7 +765,7 @@ static int deep_case(struct live_test *t, struct scap *h, bool long_names)
 		goto out;
 	}
 	/* The bpf engine without BTF reads no task paths at all (docs/engines.md). */
-	no_btf = strcmp(live_engine, "bpf") == 0 && access("/sys/kernel/btf/vmlinux", R_OK) != 0;
+	no_btf = live_no_task_btf();
 	struct want_event w = {
 		.what = long_names ? "execve from a path past 4096 bytes" : "execve from a path 30 deep",
 		.tid = (uint32_t)pid, .type = SCAP_EV_EXECVE_X,

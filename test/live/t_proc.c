@@ -106,7 +106,7 @@ int test_execve(struct live_test *t)
 	 * and ppid through task_struct offsets from the kernel's BTF: on a kernel
 	 * without it (Ubuntu 18.04's 4.15, say) they must be empty, as
 	 * docs/engines.md says, rather than anything else. */
-	bool no_btf = strcmp(live_engine, "bpf") == 0 && access("/sys/kernel/btf/vmlinux", R_OK) != 0;
+	bool no_btf = live_no_task_btf();
 	struct want_event w = {
 		.what = "execve exit in the child", .tid = (uint32_t)j.child,
 		.pid = (uint32_t)j.child, .type = SCAP_EV_EXECVE_X, .event_name = "execve",

@@ -124,9 +124,11 @@ static inline void keep_exit_copy(struct scap *h, const struct scap_event *ev, u
 static inline void record_opts(const char *path, uint64_t n, bool unpaired, const struct scap_dump_opts *d_o,
 			       struct recs *out)
 {
+	/* The format's own tests: no process table, so no PROCTABLE block and no
+	 * exec exit copies (test_savefile_proc.c has them). */
 	struct scap_open_opts o = {
 		.sz = sizeof(o), .synthetic_seed = 7, .synthetic_events = n,
-		.synthetic_cpus = NBUF, .unpaired = unpaired,
+		.synthetic_cpus = NBUF, .unpaired = unpaired, .proc_off = true,
 	};
 	char err[SCAP_ERRBUF_SIZE];
 	struct scap_dumper *d = NULL;

@@ -2,7 +2,8 @@
 /*
  * The core's event filter (scap/filter/): which events pass a syscall
  * selection and a pid, for typed rows, their enter rows and the generic
- * event; and the filter in place behind scap_next for the engines that do
+ * event, and for procexit, the kernel event selected by its name; and the
+ * filter in place behind scap_next for the engines that do
  * not filter in the kernel: the filtered stream is exactly the unfiltered
  * one's matching events, and a selection nothing passes leaves scap_next
  * with -EAGAIN (timeout 0) instead of holding the caller.
@@ -55,12 +56,26 @@ static const struct scap_evt_hdr *generic(uint32_t pid, uint64_t nr, bool empty_
 	return build(SCAP_EV_GENERIC_X, pid, v, 3);
 }
 
+/* procexit of a thread that exited with code 3, the last of its process. */
+static const struct scap_evt_hdr *procexit(uint32_t pid)
+{
+	const struct scap_bval v[] = { { .u = 3 << 8 }, { .u = 3 }, { .u = 0 }, { .u = 0 }, { .u = 1 } };
+
+	return build(SCAP_EV_PROCEXIT_E, pid, v, 5);
+}
+
+/* As scap_open resolves a list: syscall names, and procexit by its name. */
 static void select_names(struct scap_engine_config *cfg, const char *const *names, int32_t pid)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->all_syscalls = !names;
-	for (; names && *names; names++)
-		cfg->selected[scap_syscall_nr(*names)] = 1;
+	cfg->procexit = !names;
+	for (; names && *names; names++) {
+		if (strcmp(*names, "procexit") == 0)
+			cfg->procexit = true;
+		else
+			cfg->selected[scap_syscall_nr(*names)] = 1;
+	}
 	cfg->pid = pid;
 }
 
@@ -92,15 +107,57 @@ static void test_rows_and_pid(void **state)
 	cfg.selected[scap_syscall_nr("getpid")] = 1;
 	assert_false(scap_filter_pass(&f, generic(7, 39, false)));
 
+	/* procexit, selected by its name (no syscall number), passes only then */
+	{
+		const struct scap_bval pv[] = { { .u = 0 }, { .u = 0 }, { .u = 0 }, { .u = 0 }, { .u = 1 } };
+
+		assert_false(scap_filter_pass(&f, build(SCAP_EV_PROCEXIT_E, 7, pv, 5)));
+		cfg.procexit = true;
+		scap_filter_init(&f, &cfg);
+		assert_true(scap_filter_pass(&f, build(SCAP_EV_PROCEXIT_E, 7, pv, 5)));
+	}
+
 	select_names(&cfg, sel, 7);
 	scap_filter_init(&f, &cfg);
 	assert_true(scap_filter_pass(&f, openat_x(7)));
 	assert_false(scap_filter_pass(&f, openat_x(8)));
+	assert_false(scap_filter_pass(&f, procexit(7)));     /* not selected */
 	select_names(&cfg, NULL, 8);
 	scap_filter_init(&f, &cfg);
 	assert_true(scap_filter_active(&f));
 	assert_true(scap_filter_pass(&f, generic(8, 39, false)));
 	assert_false(scap_filter_pass(&f, openat_x(7)));
+}
+
+/* procexit has no syscall number: it passes when selected by its name (or everything is). */
+static void test_procexit(void **state)
+{
+	static const char *const only[] = { "procexit", NULL };
+	static const char *const with[] = { "openat", "procexit", NULL };
+	struct scap_engine_config cfg;
+	struct scap_filter f;
+
+	assert_int_equal(scap_filter_syscall_of(procexit(7)), -1);
+	select_names(&cfg, NULL, 0);
+	scap_filter_init(&f, &cfg);
+	assert_true(scap_filter_pass(&f, procexit(7)));
+	select_names(&cfg, only, 0);
+	scap_filter_init(&f, &cfg);
+	assert_true(scap_filter_active(&f));
+	assert_true(scap_filter_pass(&f, procexit(7)));
+	assert_false(scap_filter_pass(&f, openat_x(7)));
+	assert_false(scap_filter_pass(&f, generic(7, 110, false)));
+	select_names(&cfg, with, 7);
+	scap_filter_init(&f, &cfg);
+	assert_true(scap_filter_pass(&f, procexit(7)));
+	assert_true(scap_filter_pass(&f, openat_x(7)));
+	assert_false(scap_filter_pass(&f, procexit(8)));     /* another process */
+	/* the caller's selection is copied: widening cfg later changes nothing */
+	select_names(&cfg, with, 0);
+	cfg.procexit = false;
+	scap_filter_init(&f, &cfg);
+	cfg.procexit = true;
+	assert_false(scap_filter_pass(&f, procexit(7)));
 }
 
 /* Every event of an unfiltered synthetic stream, kept where the filter would pass it. */
@@ -192,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_and_pid),
+		cmocka_unit_test(test_procexit),
 		cmocka_unit_test(test_synthetic_stream_filtered),
 		cmocka_unit_test(test_nothing_passes),
 	};

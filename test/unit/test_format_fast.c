@@ -76,7 +76,10 @@ static void ids_modes_and_errors(void **state)
 {
 	struct scap_bval open[5] = { { .u = (uint64_t)-2 }, { .u = (uint64_t)-100 }, { .p = "/etc/passwd" },
 				     { .u = O_RDONLY | O_CLOEXEC }, { .u = 0 } };
-	struct scap_bval uid[2] = { { .u = 0 }, { .u = 4294967295u } };
+	struct scap_bval uid[6] = { { .u = 0 }, { .u = 4294967295u }, { .u = 0 }, { .u = 0 }, { .u = 1000 }, { .u = 1000 } };
+	/* clone3 in the parent: flags past bit 31 (FLAGS64), the child's context empty. */
+	struct scap_bval clone3[14] = { { .u = 4242 }, { .u = 0x7ffd0000 }, { .u = 88 },
+					{ .u = 0x200000000ull | 0x100 | 17 } };
 	struct scap_bval gen[3] = { { .u = (uint64_t)-4095 }, { .u = 110 }, { .p = (uint64_t[6]){ 0, 1, 0xffffffffffffffffull, 0x10, 0x7f, 0x100000000ull }, .len = 48 } };
 	const struct scap_bhdr h = { .ts = 1000000000ull * 5242 + 7, .tid = 48211, .pid = 48210 };
 	const struct scap_event *e = build(SCAP_EV_OPENAT_X, &h, open, 5);
@@ -90,9 +93,18 @@ static void ids_modes_and_errors(void **state)
 	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 1),
 			    "5242.000000007 1 48211 openat exit res=\"-2 ENOENT\" dirfd=AT_FDCWD pathname=/etc/passwd "
 			    "flags=O_RDONLY|O_CLOEXEC mode=0");
-	e = build(SCAP_EV_SETUID_X, NULL, uid, 2);
-	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 setuid exit res=0 uid=4294967295");
-	assert_string_equal(fmt(e, SCAP_FORMAT_JSON, 0), JSON_HEAD("setuid", "exit") "\"res\":0,\"uid\":4294967295}}");
+	e = build(SCAP_EV_SETUID_X, NULL, uid, 6);
+	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 setuid exit res=0 uid=4294967295 cred_uid=0 "
+			    "cred_euid=0 cred_gid=1000 cred_egid=1000");
+	assert_string_equal(fmt(e, SCAP_FORMAT_JSON, 0), JSON_HEAD("setuid", "exit") "\"res\":0,\"uid\":4294967295,"
+			    "\"cred_uid\":0,\"cred_euid\":0,\"cred_gid\":1000,\"cred_egid\":1000}}");
+	for (unsigned i = 4; i < 14; i++)
+		clone3[i].empty = true;
+	e = build(SCAP_EV_CLONE3_X, NULL, clone3, 14);
+	assert_string_equal(fmt(e, SCAP_FORMAT_JSON, 0), JSON_HEAD("clone3", "exit") "\"res\":4242,\"cl_args\":\"0x7ffd0000\","
+			    "\"size\":88,\"flags\":\"SIGCHLD|CLONE_VM|CLONE_INTO_CGROUP\",\"ppid\":null,\"comm\":null,"
+			    "\"exe\":null,\"uid\":null,\"gid\":null,\"euid\":null,\"cwd\":null,\"cgroup\":null,"
+			    "\"vtid\":null,\"vpid\":null}}");
 	/* The generic event: the syscall's name, -4095 has no name, args as a list. */
 	e = build(SCAP_EV_GENERIC_X, NULL, gen, 3);
 	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 0),
@@ -279,9 +291,9 @@ static void string_arrays(void **state)
 static void flags_marks(void **state)
 {
 	struct scap_bval v[2] = { { .u = 0 }, { .p = "/x", .partial = true } };
-	struct scap_bval x[10] = { { .u = 0 }, { .empty = true, .partial = true }, { .p = "a\0b\0", .len = 5, .partial = true },
+	struct scap_bval x[14] = { { .u = 0 }, { .empty = true, .partial = true }, { .p = "a\0b\0", .len = 5, .partial = true },
 				   { .p = "d/e", .partial = true }, { .p = "e" }, { .u = 1 }, { .u = 0 }, { .u = 0 },
-				   { .p = "/" }, { .p = "/" } };
+				   { .p = "/" }, { .p = "/" }, { .u = 0 }, { .u = 0 }, { .u = 4294967295u }, { .u = 9 } };
 	const struct scap_bhdr h = { .flags = SCAP_EVF_TOCTOU | SCAP_EVF_ENTER_UNREAD };
 
 	(void)state;
@@ -293,13 +305,14 @@ static void flags_marks(void **state)
 			    JSON_HEAD("unlink", "exit") "\"res\":0,\"pathname\":\"/x\"},\"truncated\":[\"pathname\"],"
 			    "\"toctou\":true,\"enter_unreadable\":true}");
 	/* Several: cut argv and exe, unreadable pathname. */
-	build(SCAP_EV_EXECVE_X, NULL, x, 10);
+	build(SCAP_EV_EXECVE_X, NULL, x, 14);
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_TEXT, 0),
 			    "0.000000000 0 0 execve exit res=0 pathname=<unreadable> argv=[a b] exe=d/e comm=e ppid=1 "
-			    "uid=0 gid=0 cwd=/ cgroup=/ [truncated]");
+			    "uid=0 gid=0 cwd=/ cgroup=/ euid=0 egid=0 loginuid=4294967295 old_tid=9 [truncated]");
 	assert_string_equal(fmt((const void *)ev, SCAP_FORMAT_JSON, 0),
 			    JSON_HEAD("execve", "exit") "\"res\":0,\"pathname\":null,\"argv\":[\"a\",\"b\"],\"exe\":\"d/e\","
-			    "\"comm\":\"e\",\"ppid\":1,\"uid\":0,\"gid\":0,\"cwd\":\"/\",\"cgroup\":\"/\"},"
+			    "\"comm\":\"e\",\"ppid\":1,\"uid\":0,\"gid\":0,\"cwd\":\"/\",\"cgroup\":\"/\",\"euid\":0,"
+			    "\"egid\":0,\"loginuid\":4294967295,\"old_tid\":9},"
 			    "\"truncated\":[\"argv\",\"exe\"],\"unreadable\":[\"pathname\"]}");
 }
 

@@ -154,16 +154,22 @@ static void test_unreadable_enter_copy_falls_back_to_exit(void **state)
 }
 
 
-/* The execve exit as the drivers emit it, with argv xa (length word xl) and result res. */
+/*
+ * The execve exit as the drivers emit it (euid, egid, loginuid 0, old_tid its
+ * own), with argv xa (length word xl) and result res.
+ */
 static const struct scap_evt_hdr *execve_x(struct ev *e, uint32_t tid, const int64_t *res, const void *xa, uint16_t xl,
 					   const char *exe, uint16_t exel)
 {
 	static const int64_t ppid = 1;
 	static const uint32_t id = 0;
+	static int64_t old_tid;
 	struct pv xin[] = { { res, 8 }, { *res ? NULL : "/bin/true", *res ? 0 : 10 }, { xa, xl }, { exe, exel },
-			    { "true", 5 }, { &ppid, 8 }, { &id, 4 }, { &id, 4 }, { "/", 2 }, { "/", 2 } };
+			    { "true", 5 }, { &ppid, 8 }, { &id, 4 }, { &id, 4 }, { "/", 2 }, { "/", 2 },
+			    { &id, 4 }, { &id, 4 }, { &id, 4 }, { &old_tid, 8 } };
 
-	return mk(e, SCAP_EV_EXECVE_X, tid, tid, 20, 10, xin);
+	old_tid = tid;
+	return mk(e, SCAP_EV_EXECVE_X, tid, tid, 20, 14, xin);
 }
 
 static struct scap_param param(const struct scap_evt_hdr *h, const char *name)
@@ -366,18 +372,21 @@ static void test_execve_from_a_thread_exits_as_the_leader(void **state)
 	const struct scap_evt_hdr *out;
 	const char argv[] = "/bin/true\0a1\0a2\0";
 	struct pv ein[] = { { "/bin/true", 10 }, { argv, sizeof(argv) } };
-	int64_t res = 0;
+	int64_t res = 0, old_tid = 101;
+	uint32_t unset = 4294967295u;
 	struct pv xin[] = { { &res, 8 }, { NULL, 0 }, { argv, sizeof(argv) }, { "/usr/bin/true", 14 },
-			    { "true", 5 }, { &res, 8 }, { &res, 4 }, { &res, 4 }, { "/", 2 }, { "/", 2 } };
+			    { "true", 5 }, { &res, 8 }, { &res, 4 }, { &res, 4 }, { "/", 2 }, { "/", 2 },
+			    { &res, 4 }, { &res, 4 }, { &unset, 4 }, { &old_tid, 8 } };
 
 	assert_int_equal(scap_pairing_new(&p, 0), 0);
 	/* tid 101 of process 100 calls execve; it returns as tid 100. */
 	assert_int_equal(scap_pairing_feed(p, mk(&a, SCAP_EV_EXECVE_E, 101, 100, 1, 2, ein), &out), 0);
-	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_EXECVE_X, 100, 100, 2, 10, xin), &out), 1);
+	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_EXECVE_X, 100, 100, 2, 14, xin), &out), 1);
 	assert_int_equal(out->type, SCAP_EV_EXECVE_X);
 	assert_int_equal(out->flags, SCAP_EVF_PAIRED);
 	assert_string_equal(param_str(out, "pathname"), "/bin/true");
 	assert_string_equal(param_str(out, "exe"), "/usr/bin/true");
+	assert_int_equal(param_int(out, "old_tid"), 101);
 	assert_int_equal(scap_pairing_pending(p), 0);
 	scap_pairing_free(p);
 }

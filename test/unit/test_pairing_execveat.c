@@ -45,7 +45,7 @@ static const struct scap_evt_hdr *mk(struct ev *e, uint16_t code, uint32_t tid, 
 }
 
 static const int64_t dirfd = 5, zero = 0;
-static const uint32_t at_flags = 0x1000, uid = 1000, gid = 1000;
+static const uint32_t at_flags = 0x1000, uid = 1000, gid = 1000, loginuid = 4294967295u;
 static const int64_t ppid = 42;
 
 /* execveat(5, "prog", ["prog", "-v"], envp, AT_EMPTY_PATH) at enter. */
@@ -55,12 +55,19 @@ static const struct scap_evt_hdr *execveat_e(struct ev *e, uint32_t tid)
 	return mk(e, SCAP_EV_EXECVEAT_E, tid, 4, pv);
 }
 
-/* The exit as the drivers emit it: an execve exit (res, pathname, argv, exe, comm, ppid, uid, gid, cwd, cgroup). */
+/*
+ * The exit as the drivers emit it: an execve exit (res, pathname, argv, exe,
+ * comm, ppid, uid, gid, cwd, cgroup, euid, egid, loginuid, old_tid).
+ */
 static const struct scap_evt_hdr *execve_x(struct ev *e, uint32_t tid)
 {
+	static int64_t old_tid;
 	struct pv pv[] = { { &zero, 8 }, { "/dev/fd/5/prog", 15 }, { "prog\0-v\0", 9 }, { "/usr/bin/prog", 14 },
-			   { "prog", 5 }, { &ppid, 8 }, { &uid, 4 }, { &gid, 4 }, { "/home", 6 }, { "/", 2 } };
-	return mk(e, SCAP_EV_EXECVE_X, tid, 10, pv);
+			   { "prog", 5 }, { &ppid, 8 }, { &uid, 4 }, { &gid, 4 }, { "/home", 6 }, { "/", 2 },
+			   { &uid, 4 }, { &gid, 4 }, { &loginuid, 4 }, { &old_tid, 8 } };
+
+	old_tid = tid;
+	return mk(e, SCAP_EV_EXECVE_X, tid, 14, pv);
 }
 
 static struct scap_param param(const struct scap_evt_hdr *h, const char *name)
@@ -93,6 +100,9 @@ static void execve_exit_completes_pending_execveat(void **state)
 	assert_string_equal(param(out, "exe").str, "/usr/bin/prog");
 	assert_int_equal(param(out, "ppid").v.i, 42);
 	assert_string_equal(param(out, "cwd").str, "/home");
+	assert_int_equal(param(out, "euid").v.u, 1000);
+	assert_int_equal(param(out, "loginuid").v.u, 4294967295u);
+	assert_int_equal(param(out, "old_tid").v.i, 7);
 	assert_int_equal(scap_pairing_pending(p), 0);
 	scap_pairing_free(p);
 }

@@ -2,7 +2,7 @@
 /*
  * The real feature probes on this host (root: they load programs; skipped
  * with exit code 77 otherwise): their answers against independent evidence,
- * the caching, the user's libbpf print callback left in place, silence, and
+ * the caching, the program's libbpf print hook (chained, never swapped), and
  * the exact reasons an unprivileged process gets.
  */
 #define _GNU_SOURCE /* setresuid */
@@ -26,9 +26,34 @@
 
 #define SKIP_CODE 77
 
+static int user_calls, user2_calls, sink_calls;
+
 static int user_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	user_calls++;
 	return 0;
+}
+
+static int user2_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	user2_calls++;
+	return 0;
+}
+
+static int sink_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	sink_calls++;
+	return 0;
+}
+
+/* Makes libbpf print a warning: an object opened from bytes that are no ELF. */
+static void libbpf_warns(void)
+{
+	static const char junk[64] = "this is not an ELF object";
+	struct bpf_object *o = bpf_object__open_mem(junk, sizeof(junk), NULL);
+
+	if (!libbpf_get_error(o))
+		bpf_object__close(o);
 }
 
 static bool kernel_at_least(unsigned major, unsigned minor)
@@ -69,12 +94,55 @@ static void test_answers_match_the_host(void **state)
 		assert_int_equal(scap_feature_present(SCAP_FEAT_TP_BTF), 0);
 }
 
-static void test_user_print_callback_kept(void **state)
+/*
+ * libbpf's print hook is the program's (scap.h, "threads"): scap installs its
+ * router once, chained to the program's hook, routes only what libbpf prints
+ * for it, and never swaps the hook again. In a child: the first install
+ * happens once per process.
+ */
+static int hook_contract(void)
 {
+	libbpf_print_fn_t router;
+
 	libbpf_set_print(user_print);
 	for (int f = 0; f < SCAP_FEAT_MAX; f++)
 		scap_feature_present((enum scap_feature)f);
-	assert_ptr_equal(libbpf_set_print(NULL), user_print);
+	/* A message libbpf prints for the program itself still reaches its hook. */
+	user_calls = sink_calls = 0;
+	libbpf_warns();
+	if (user_calls == 0 || sink_calls != 0)
+		return 1;
+	/* One printed while scap works on this thread goes to scap's sink only. */
+	user_calls = 0;
+	scap_platform_libbpf_sink(sink_print);
+	libbpf_warns();
+	scap_platform_libbpf_sink(NULL);
+	if (user_calls != 0 || sink_calls == 0)
+		return 2;
+	/* The program replaces the hook: scap does not put its router back. */
+	router = libbpf_set_print(user2_print);
+	if (router == user_print || router == NULL)
+		return 3;
+	scap_platform_reset_cache();
+	for (int f = 0; f < SCAP_FEAT_MAX; f++)
+		scap_feature_present((enum scap_feature)f);
+	if (libbpf_set_print(NULL) != user2_print)
+		return 4;
+	return 0;
+}
+
+static void test_libbpf_hook_installed_once_and_chained(void **state)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(hook_contract());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	/* 1: the program's own message lost, 2: scap's reached the program, 3: no router, 4: swapped again */
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* A forced answer wins over the cached real one, and the real one comes back. */
@@ -183,8 +251,9 @@ static void test_unprivileged_reasons(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: its child must start before this process ran a probe (the router is installed once). */
+		cmocka_unit_test_setup_teardown(test_libbpf_hook_installed_once_and_chained, reset, reset),
 		cmocka_unit_test_setup_teardown(test_answers_match_the_host, reset, reset),
-		cmocka_unit_test_setup_teardown(test_user_print_callback_kept, reset, reset),
 		cmocka_unit_test_setup_teardown(test_override_beats_cache, reset, reset),
 		cmocka_unit_test_setup_teardown(test_unprivileged_reasons, reset, reset),
 	};

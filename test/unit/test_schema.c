@@ -36,6 +36,9 @@ static void every_row_well_formed(void **state)
 		}
 		if (e->syscall_nr >= 0)
 			assert_string_equal(scap_syscall_name(e->syscall_nr), e->name);
+		else if (e->flags & SCAP_EF_NOT_SYSCALL)
+			/* a kernel event: its name selects it and must not shadow a syscall */
+			assert_int_equal(scap_syscall_nr(e->name), -1);
 		else
 			assert_true(e->flags & SCAP_EF_GENERIC);
 		for (i = 0; i < e->nparams; i++) {
@@ -43,7 +46,7 @@ static void every_row_well_formed(void **state)
 
 			assert_true(t > SCAP_PT_NONE && t < SCAP_PT_MAX);
 			assert_true(src <= SCAP_SRC_DERIVED(SCAP_DRV_MAX - 1));
-			if (t == SCAP_PT_FLAGS32 || t == SCAP_PT_ENUM32)
+			if (t == SCAP_PT_FLAGS32 || t == SCAP_PT_FLAGS64 || t == SCAP_PT_ENUM32)
 				assert_non_null(scap__flagset(aux));
 			else if (t == SCAP_PT_BYTEBUF || t == SCAP_PT_SOCKADDR)
 				assert_true(aux == SCAP_SRC_RET || SCAP_SRC_IS_ARG(aux));

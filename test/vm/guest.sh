@@ -123,6 +123,17 @@ if in_phase main; then
 			check_engine "conformance_cross_kmod_$engine" $engine /bin/scap_conformance --cross kmod "$engine"
 	done
 
+	# The module's live settings (SET_SYSCALLS switching at one instant) while a
+	# workload runs, and stats / close from other threads. The eBPF engines
+	# run these on the host (ctest live_reconfig_*, live_threads_*).
+	for t in reconfig threads; do
+		if [ -x "/bin/scap_${t}_live" ]; then
+			check "${t}_kmod" env SCAP_RECONFIG_PHASES=6 "/bin/scap_${t}_live" kmod
+		else
+			skip "${t}_kmod" "scap_${t}_live was not built (see run.sh output)"
+		fi
+	done
+
 	# The differential test against strace (issue 16) with the module's engine:
 	# busybox's programs (its applets, linked in /diffbin) under Debian's strace.
 	if [ -x /bin/scap_strace_diff ] && [ -x /usr/bin/strace ]; then
@@ -204,7 +215,8 @@ check kernel_log_clean dmesg_clean
 if [ "${SCAP_VM_BENCH:-0}" = 1 ] && [ -x /bin/bench_live ] && in_phase main; then
 	echo "BENCH-BEGIN"
 	insmod /scap.ko
-	/bin/bench_live --runs 3 --window 500 kmod modern_bpf bpf
+	# shellcheck disable=SC2086 # options, split on purpose
+	/bin/bench_live --runs 3 --window 500 ${SCAP_VM_BENCH_ARGS:-} kmod modern_bpf bpf
 	rmmod scap
 	echo "BENCH-END"
 fi

@@ -149,18 +149,24 @@ static void dev_close(void)
 	dev_close_order(false);
 }
 
-static int select_syscalls(const int *nrs, int n)
+static int select_events(const int *nrs, int n, uint32_t kevents)
 {
 	struct scap_kmod_syscalls sel;
 
 	memset(&sel, 0, sizeof(sel));
 	for (int i = 0; i < n; i++)
 		sel.bitmap[nrs[i] / 8] |= (uint8_t)(1u << (nrs[i] % 8));
+	sel.kevents = kevents;
 	if (ioctl(dev, SCAP_KMOD_IOC_SET_SYSCALLS, &sel) < 0) {
 		fail("SET_SYSCALLS: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+static int select_syscalls(const int *nrs, int n)
+{
+	return select_events(nrs, n, 0);
 }
 
 /* ---- reading events ---------------------------------------------------- */
@@ -281,7 +287,7 @@ static int check_events(void)
 	/* 127.0.0.1:1, where nothing listens: ECONNREFUSED, deterministic. */
 	const uint8_t want_sa[7] = { SCAP_SA_INET, 127, 0, 0, 1, 1, 0 };
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(1) };
-	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false;
+	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false, seen_px = false;
 	int sock, cres, cerr, status;
 	pid_t child, child_lit;
 	long bad_res[2], bad_wres;
@@ -300,7 +306,7 @@ static int check_events(void)
 
 	if (!ev || dev_open() < 0)
 		return 1;
-	if (select_syscalls(nrs, 6) < 0)
+	if (select_events(nrs, 6, SCAP_KMOD_KEV_PROCEXIT) < 0)
 		return 1;
 	if (ioctl(dev, SCAP_KMOD_IOC_SET_SNAPLEN, &snaplen) < 0)
 		return fail("SET_SNAPLEN: %s", strerror(errno)), 1;
@@ -379,7 +385,7 @@ static int check_events(void)
 			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_EXECVE_X) {
 				printf("execve exit:\n");
 				seen_ex = true;
-				expect_i("nparams", ev->hdr.nparams, 10);
+				expect_i("nparams", ev->hdr.nparams, 14);
 				expect_i("res", p_s64(ev, 0), 0);
 				expect_i("pathname (enter only)", ev->p[1].len, 0);
 				expect_bytes("argv = true a1", ev, 2, "true\0a1\0", 9);
@@ -390,6 +396,24 @@ static int check_events(void)
 				expect_i("gid", p_u32(ev, 7), getgid());
 				expect_str("cwd", ev, 8, "/tmp");
 				expect_str("cgroup", ev, 9, "/");
+				expect_i("euid", p_u32(ev, 10), geteuid());
+				expect_i("egid", p_u32(ev, 11), getegid());
+				/* No login in the guest: unset. */
+				expect_i("loginuid", p_u32(ev, 12), 4294967295u);
+				expect_i("old_tid", p_s64(ev, 13), child);
+				continue;
+			}
+			/* The execve child's end: exit code 0 of busybox true. */
+			if (ev->hdr.tid == (uint32_t)child && ev->hdr.type == SCAP_EV_PROCEXIT_E) {
+				printf("procexit of the execve child:\n");
+				seen_px = true;
+				expect_i("nparams", ev->hdr.nparams, 5);
+				expect_i("pid", ev->hdr.pid, child);
+				expect_i("status", (int32_t)p_u32(ev, 0), 0);
+				expect_i("code", (int32_t)p_u32(ev, 1), 0);
+				expect_i("sig", (int32_t)p_u32(ev, 2), 0);
+				expect_i("core", ev->p[3].len == 1 ? ev->p[3].data[0] : -1, 0);
+				expect_i("last", ev->p[4].len == 1 ? ev->p[4].data[0] : -1, 1);
 				continue;
 			}
 			if (ev->hdr.tid != (uint32_t)tid)
@@ -492,10 +516,10 @@ static int check_events(void)
 		fail("unreadable pointers: %u openat enters, %u exits (want 2 and 2), write %d", bad_e,
 		     bad_x, seen_bad_w);
 	if (!seen_oe || !seen_ox || !seen_w || !seen_g || !seen_c || !seen_ce || !seen_cx ||
-	    !seen_ee || !seen_ex)
+	    !seen_ee || !seen_ex || !seen_px)
 		fail("missing events: openat enter %d exit %d, write %d, getppid %d, close %d, "
-		     "connect enter %d exit %d, execve enter %d exit %d", seen_oe, seen_ox, seen_w,
-		     seen_g, seen_c, seen_ce, seen_cx, seen_ee, seen_ex);
+		     "connect enter %d exit %d, execve enter %d exit %d, procexit %d", seen_oe, seen_ox, seen_w,
+		     seen_g, seen_c, seen_ce, seen_cx, seen_ee, seen_ex, seen_px);
 	for (unsigned c = 0; c < info.nr_cpu_ids; c++) {
 		struct scap_kmod_stats st = { .cpu = c };
 
@@ -535,6 +559,18 @@ static int check_drops(void)
 		return fail("cannot pin to CPU 0: %s", strerror(errno)), 1;
 	if (select_syscalls(nrs, 1) < 0 || ioctl(dev, SCAP_KMOD_IOC_SET_PID, &self) < 0)
 		return fail("configure: %s", strerror(errno)), 1;
+	/* A kernel-event bit the module does not know, a reserved field set: refused. */
+	{
+		struct scap_kmod_syscalls bad = { .kevents = 0x80000000u };
+		int r = ioctl(dev, SCAP_KMOD_IOC_SET_SYSCALLS, &bad);
+
+		expect_i("SET_SYSCALLS with an unknown kernel event: errno", r < 0 ? errno : 0, EINVAL);
+		bad = (struct scap_kmod_syscalls){ .kevents = SCAP_KMOD_KEV_PROCEXIT, .reserved = 1 };
+		r = ioctl(dev, SCAP_KMOD_IOC_SET_SYSCALLS, &bad);
+		expect_i("SET_SYSCALLS with reserved set: errno", r < 0 ? errno : 0, EINVAL);
+		if (select_syscalls(nrs, 1) < 0)
+			return 1;
+	}
 	if (ioctl(dev, SCAP_KMOD_IOC_START) < 0)
 		return fail("START: %s", strerror(errno)), 1;
 	for (unsigned i = 0; i < calls; i++)

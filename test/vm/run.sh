@@ -30,7 +30,8 @@
 #   SCAP_VM_GUEST=my-guest.sh test/vm/run.sh   run another guest script
 #   SCAP_VM_ACCEL=tcg test/vm/run.sh   multi-threaded TCG (see ACCEL below)
 #   SCAP_VM_BENCH=1 test/vm/run.sh   also run bench_live in the guest after the
-#                                    checks (figures only: TCG distorts them)
+#                                    checks (figures only: TCG distorts them);
+#                                    SCAP_VM_BENCH_ARGS="--only fork" narrows it
 #   SCAP_VM_APPEND="clocksource=hpet" test/vm/run.sh   more kernel parameters
 #   SCAP_VM_ARCHIVE=URL SCAP_VM_SECURITY=URL   Debian mirrors (default: the
 #                                    ones this host's apt uses)
@@ -203,6 +204,11 @@ build_static() { # amd64|arm64
 			cmake --build "$sb" -j"$JOBS" --target scap_conformance >>"$log" 2>&1 &&
 				cp "$sb/test/live/scap_conformance" "$bin/" ||
 				PROBLEMS="$PROBLEMS $a:conformance-does-not-build"
+			# Live settings and the thread-safety contract with the module (test/live/).
+			for t in scap_reconfig_live scap_threads_live; do
+				cmake --build "$sb" -j"$JOBS" --target "$t" >>"$log" 2>&1 &&
+					cp "$sb/test/live/$t" "$bin/" || PROBLEMS="$PROBLEMS $a:$t-does-not-build"
+			done
 			# The differential test needs the guest's strace: amd64 only.
 			if [ -f "$ROOT/test/diff/CMakeLists.txt" ] && [ "$a" = amd64 ]; then
 				cmake --build "$sb" -j"$JOBS" --target scap_strace_diff >>"$log" 2>&1 &&
@@ -297,8 +303,8 @@ pack_initramfs() { # kver
 	# this kernel is below its minimum, so it must be refused.
 	# SCAP_VM_AUTO_WANT: the engine "auto" must pick when the module is loaded.
 	# SCAP_VM_HAVE_BPF: 1 when the bpf engine is in the static build.
-	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_HAVE_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_HAVE_BPF SCAP_VM_BENCH SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
-		"$modern" "${HAVE_BPF[$a]}" "${SCAP_VM_BENCH:-0}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
+	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_HAVE_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_BENCH_ARGS="%s"\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_HAVE_BPF SCAP_VM_BENCH SCAP_VM_BENCH_ARGS SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
+		"$modern" "${HAVE_BPF[$a]}" "${SCAP_VM_BENCH:-0}" "${SCAP_VM_BENCH_ARGS:-}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
 	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz" ||
 		die "cpio failed"
 }

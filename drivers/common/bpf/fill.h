@@ -23,12 +23,15 @@
  *        exist on 4.14)
  *   SCAP_FILL_NOW()     timestamp, default bpf_ktime_get_boot_ns() (5.8+;
  *                       legacy: bpf_ktime_get_ns() and convert in user space)
- *   SCAP_FILL_CORE      1: derived task values (PPID, UID, GID, EUID, EXE,
- *                       CWD, CGROUP, ARGV) are read through CO-RE
+ *   SCAP_FILL_CORE      1: derived task values (PPID, UID, GID, EUID, EGID,
+ *                       LOGINUID, VTID, VPID, EXE, CWD, CGROUP, ARGV, the
+ *                       EXIT_* of procexit) are read through CO-RE
  *                       (BPF_CORE_READ; include <bpf/bpf_core_read.h> and a
  *                       vmlinux.h first). 0 or undefined: those parameters
- *                       are left empty (length 0); SYSCALL_NR, RAW_ARGS and
- *                       COMM are always filled.
+ *                       are left empty (length 0) but UID and GID (a helper)
+ *                       and EXIT_LAST when the caller knows it; SYSCALL_NR,
+ *                       RAW_ARGS, COMM, CLONE_FLAGS and OLD_TID are always
+ *                       filled.
  *   SCAP_FILL_WALK_SUBPROG  1 (with SCAP_FILL_CORE, kernels >= 5.6): the
  *                       EXE/CWD/CGROUP walks run in the global function
  *                       scap_fill_walk(), verified once instead of once per
@@ -44,6 +47,9 @@
  *           .args = { six syscall arguments }, .ret = return value (exit),
  *           .nr = syscall number, .snaplen = bytes kept of I/O buffers,
  *           .pid_tgid = the current thread's, if known (else 0),
+ *           .old_tid = a successful execve's calling tid, if kept (else 0),
+ *           .exit_last = procexit: SCAP_FILL_LAST_YES/NO from the
+ *                        tracepoint's group_dead, if it has one,
  *   };
  *   __u32 len = scap_fill_event(&fc, SCAP_EV_OPENAT_X);
  *   bpf_ringbuf_output(rb, fc.buf, SCAP_FILL_OUT_LEN(len), flags);
@@ -129,21 +135,35 @@ struct scap_fill_ctx {
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */
 	scap_u64 pid_tgid;   /* as bpf_get_current_pid_tgid() returns it; 0: the fill asks */
+	scap_u64 task;       /* SCAP_FILL_CORE: the task_struct the context parameters are of,
+	                        as a scalar (arm64's new child at sched_process_fork); 0: current */
+	scap_u32 old_tid;    /* execve exit: the tid that called it, 0 = the event's own */
+	scap_u8 exit_last;   /* procexit: SCAP_FILL_LAST_* (the tracepoint's group_dead) */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */
 	scap_u8 drop_reason; /* SCAP_FILL_DROP_* (callers) */
 	scap_u8 partial;     /* the parameter being filled is not whole (see above) */
 };
 
+/* fc->exit_last: unknown (CO-RE reads signal->live), or what sched_process_exit said. */
+#define SCAP_FILL_LAST_UNKNOWN 0u
+#define SCAP_FILL_LAST_NO 1u
+#define SCAP_FILL_LAST_YES 2u
+
 #include "fill_params.h"
 #include "fill_derived.h"
 
 static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const scap_u8 type,
-						const scap_u8 src, const scap_u8 aux)
+						const scap_u8 src, const scap_u8 aux, const scap_u32 row_flags)
 {
 	if (src == SCAP_SRC_NONE)
 		return 0;
-	if (SCAP_SRC_IS_DERIVED(src))
+	if (SCAP_SRC_IS_DERIVED(src)) {
+		/* The clone family: the new task's context only in its own return. */
+		if ((row_flags & SCAP_EF_CHILD_CTX) && fc->ret != 0 &&
+		    SCAP_SRC_DERIVED_ID(src) != SCAP_DRV_CLONE_FLAGS)
+			return 0;
 		return scap_fill_derived(fc, type, SCAP_SRC_DERIVED_ID(src), aux);
+	}
 
 	switch (type) {
 	case SCAP_PT_PATH:
@@ -167,19 +187,20 @@ static __always_inline scap_u32 scap_fill_param(struct scap_fill_ctx *fc, const 
 }
 
 /*
- * One descriptor: fills it and writes its length at constant index *i, with
- * SCAP_PARAM_PARTIAL when the writer cut the value (SCAP_EVF_TRUNCATED, which
- * the header keeps only for a value with data) or could not read it whole.
+ * One descriptor of a row flagged row_flags: fills it and writes its length at
+ * constant index *i, with SCAP_PARAM_PARTIAL when the writer cut the value
+ * (SCAP_EVF_TRUNCATED, which the header keeps only for a value with data) or
+ * could not read it whole.
  */
 static __always_inline void scap_fill_step(struct scap_fill_ctx *fc, scap_u32 *i, const scap_u8 type,
-					   const scap_u8 src, const scap_u8 aux)
+					   const scap_u8 src, const scap_u8 aux, const scap_u32 row_flags)
 {
 	scap_u8 before = fc->flags & SCAP_EVF_TRUNCATED;
 	scap_u32 len, word;
 
 	fc->flags &= ~SCAP_EVF_TRUNCATED;
 	fc->partial = 0;
-	len = scap_fill_param(fc, type, src, aux);
+	len = scap_fill_param(fc, type, src, aux, row_flags);
 	word = len;
 	if ((fc->flags & SCAP_EVF_TRUNCATED) || fc->partial) {
 		word |= SCAP_PARAM_PARTIAL;

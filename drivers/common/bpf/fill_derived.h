@@ -14,6 +14,13 @@ static __always_inline scap_u32 scap_fill_comm(struct scap_fill_ctx *fc)
 {
 	long n;
 
+#if SCAP_FILL_CORE
+	if (fc->task) {
+		n = SCAP_FILL_READ_KERNEL_STR(scap_fill_dst(fc), SCAP_FILL_COMM_LEN,
+					      (const char *)fc->task + bpf_core_field_offset(struct task_struct, comm));
+		return n > 0 ? (scap_u32)n : 0;
+	}
+#endif
 	/* tmp first: bpf_get_current_comm tells no length, read_str does. */
 	if (bpf_get_current_comm(fc->tmp, SCAP_FILL_COMM_LEN) != 0)
 		return 0;
@@ -267,7 +274,7 @@ static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, 
 /* Defined by the includer, after its scratch map: this CPU's scratch or NULL. */
 static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void);
 
-__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos)
+__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_u64 task)
 {
 	struct scap_fill_scratch *s = scap_fill_walk_scratch();
 	struct scap_fill_ctx fc = {};
@@ -278,7 +285,7 @@ __noinline int scap_fill_walk(scap_u32 what, scap_u32 pos)
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.pos = pos & (SCAP_FILL_BUF_SIZE - 1u);
-	len = scap_fill_walk_inline(&fc, (struct task_struct *)bpf_get_current_task(), what);
+	len = scap_fill_walk_inline(&fc, (struct task_struct *)(task ? task : bpf_get_current_task()), what);
 	return (int)((len & 0xffffu) | ((scap_u32)fc.flags << 16));
 }
 #endif
@@ -287,7 +294,7 @@ static __always_inline scap_u32 scap_fill_walk_task(struct scap_fill_ctx *fc, st
 						    const scap_u32 what)
 {
 #if SCAP_FILL_WALK_SUBPROG
-	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos);
+	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fc->task);
 
 	fc->flags |= (scap_u8)(r >> 16);
 	return r & 0xffffu;
@@ -296,10 +303,36 @@ static __always_inline scap_u32 scap_fill_walk_task(struct scap_fill_ctx *fc, st
 #endif
 }
 
+/*
+ * The number of pid struct `pid` in the namespace it belongs to, the task's
+ * own (pid_vnr): numbers[pid->level].nr. The array has level + 1 entries.
+ */
+static __always_inline scap_u32 scap_fill_pid_vnr(struct scap_fill_ctx *fc, const scap_u8 type, struct pid *pid)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+	const char *upid;
+	int nr = 0;
+
+	if (!pid)
+		return 0;
+	upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
+	       (scap_u64)level * bpf_core_type_size(struct upid);
+	if (SCAP_FILL_READ_KERNEL(&nr, sizeof(nr), upid + bpf_core_field_offset(struct upid, nr)) != 0 || !nr)
+		return 0;
+	return scap_fill_int(fc, type, (scap_u64)(scap_s64)nr);
+}
+
+/* The wait(2) status of the ending thread (do_exit stored it before sched_process_exit). */
+static __always_inline scap_u32 scap_fill_exit_status(struct task_struct *task)
+{
+	return (scap_u32)BPF_CORE_READ(task, exit_code);
+}
+
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
 						     const scap_u8 id)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = (struct task_struct *)(fc->task ? fc->task : bpf_get_current_task());
+	scap_u32 st;
 
 	switch (id) {
 	case SCAP_DRV_PPID:
@@ -310,6 +343,36 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, gid.val));
 	case SCAP_DRV_EUID:
 		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, euid.val));
+	case SCAP_DRV_EGID:
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, cred, egid.val));
+	case SCAP_DRV_LOGINUID:
+		/* Without audit support the kernel has no login uid: unset, as audit_get_loginuid says. */
+		if (!bpf_core_field_exists(task->loginuid))
+			return scap_fill_int(fc, type, 0xffffffffu);
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, loginuid.val));
+	case SCAP_DRV_VTID:
+		return scap_fill_pid_vnr(fc, type, BPF_CORE_READ(task, thread_pid));
+	case SCAP_DRV_VPID:
+		return scap_fill_pid_vnr(fc, type, BPF_CORE_READ(task, group_leader, thread_pid));
+	case SCAP_DRV_EXIT_STATUS:
+		return scap_fill_int(fc, type, scap_fill_exit_status(task));
+	case SCAP_DRV_EXIT_CODE:
+		st = scap_fill_exit_status(task);
+		return scap_fill_int(fc, type, (st & 0x7f) ? 0 : (st >> 8) & 0xff);
+	case SCAP_DRV_EXIT_SIGNAL:
+		return scap_fill_int(fc, type, scap_fill_exit_status(task) & 0x7f);
+	case SCAP_DRV_EXIT_CORE:
+		return scap_fill_int(fc, type, (scap_fill_exit_status(task) & 0x80) ? 1 : 0);
+	case SCAP_DRV_EXIT_LAST:
+		/*
+		 * do_exit decremented signal->live before the tracepoint: 0 means
+		 * no thread of the process is left. Threads ending at the same
+		 * instant can each see 0; the tracepoint's group_dead (6.16+),
+		 * when the caller has it, names exactly one.
+		 */
+		if (fc->exit_last != SCAP_FILL_LAST_UNKNOWN)
+			return scap_fill_int(fc, type, fc->exit_last == SCAP_FILL_LAST_YES);
+		return scap_fill_int(fc, type, BPF_CORE_READ(task, signal, live.counter) == 0);
 	case SCAP_DRV_EXE:
 		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_EXE);
 	case SCAP_DRV_CWD:
@@ -345,6 +408,11 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 	scap_u64 ugid;
 
 	switch (id) {
+	case SCAP_DRV_EXIT_LAST:
+		/* Only the tracepoint's group_dead (6.16+) tells it without task_struct offsets. */
+		if (fc->exit_last == SCAP_FILL_LAST_UNKNOWN)
+			return 0;
+		return scap_fill_int(fc, type, fc->exit_last == SCAP_FILL_LAST_YES);
 	case SCAP_DRV_UID:
 		ugid = bpf_get_current_uid_gid();
 		return scap_fill_int(fc, type, (scap_u32)ugid);
@@ -408,6 +476,28 @@ static __always_inline scap_u32 scap_fill_sockaddr_out(struct scap_fill_ctx *fc,
 	return scap_fill_sockaddr(fc, scap_fill_src(fc, aux - 1), alen);
 }
 
+/* Clone flags and signal numbers (x86_64's, the same on aarch64), for the rows whose syscall has no flags argument. */
+#define SCAP_FILL_SIGCHLD 17u
+#define SCAP_FILL_CLONE_VM 0x100u
+#define SCAP_FILL_CLONE_VFORK 0x4000u
+
+/*
+ * The clone flags of fork and vfork (what the kernel passes to kernel_clone
+ * for them) and of clone3 (struct clone_args.flags, the first u64 at
+ * argument 0; in the new task its copy of the caller's memory holds the same).
+ */
+static __always_inline scap_u32 scap_fill_clone_flags(struct scap_fill_ctx *fc, const scap_u8 type)
+{
+	/* Not a switch: on aarch64 fork and vfork are both SCAP_NR_ABSENT (never a syscall's nr). */
+	if (fc->nr == (scap_u32)SCAP_NR_fork)
+		return scap_fill_int(fc, type, SCAP_FILL_SIGCHLD);
+	if (fc->nr == (scap_u32)SCAP_NR_vfork)
+		return scap_fill_int(fc, type, SCAP_FILL_CLONE_VM | SCAP_FILL_CLONE_VFORK | SCAP_FILL_SIGCHLD);
+	if (fc->nr == (scap_u32)SCAP_NR_clone3)
+		return scap_fill_user_int(fc, type, fc->args[0], 8);
+	return 0;
+}
+
 static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, const scap_u8 type, const scap_u8 id,
 						  const scap_u8 aux)
 {
@@ -433,6 +523,11 @@ static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, cons
 		return scap_fill_user_int(fc, type, fc->args[2] ? fc->args[2] + 8 : 0, 8);
 	case SCAP_DRV_HOW_RESOLVE:
 		return scap_fill_user_int(fc, type, fc->args[2] ? fc->args[2] + 16 : 0, 8);
+	case SCAP_DRV_CLONE_FLAGS:
+		return scap_fill_clone_flags(fc, type);
+	case SCAP_DRV_OLD_TID:
+		/* The header's tid is written before the parameters (scap_fill_event). */
+		return scap_fill_int(fc, type, fc->old_tid ? fc->old_tid : ((struct scap_evt_hdr *)fc->buf)->tid);
 	default:
 		return scap_fill_task_value(fc, type, id);
 	}

@@ -52,7 +52,7 @@ static __always_inline scap_u32 scap_fill_int_size(const scap_u8 type)
 	case SCAP_PT_SYSCALLID: case SCAP_PT_FLAGS32: case SCAP_PT_ENUM32: case SCAP_PT_MODE:
 		return 4;
 	case SCAP_PT_INT64: case SCAP_PT_UINT64: case SCAP_PT_FD: case SCAP_PT_PID:
-	case SCAP_PT_RES: case SCAP_PT_ADDR:
+	case SCAP_PT_RES: case SCAP_PT_ADDR: case SCAP_PT_FLAGS64:
 		return 8;
 	default:
 		return 0;

@@ -23,10 +23,11 @@ enum {
 #undef P
 
 /* The rows: `i` counts parameters and is a constant after inlining. */
-#define P(name, type, src, aux) scap_fill_step(fc, &i, SCAP_PT_##type, (src), (aux))
+#define P(name, type, src, aux) scap_fill_step(fc, &i, SCAP_PT_##type, (src), (aux), row_flags)
 #define SCAP_EVENT(code, syscall, dir, cat, flags, ...)                                        \
 	static __always_inline void scap_fill_row_##code(struct scap_fill_ctx *fc)              \
 	{                                                                                       \
+		const scap_u32 row_flags = (flags);                                             \
 		scap_u32 i = 0;                                                                 \
 		fc->pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * SCAP_FILL_N_##code;          \
 		__VA_ARGS__;                                                                    \
