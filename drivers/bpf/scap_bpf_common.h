@@ -77,6 +77,14 @@ struct {
 	__uint(max_entries, 1);
 } active SEC(".maps");
 
+/* Shared by the loads of a handle: struct scap_bpf_claim. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_claim);
+	__uint(max_entries, SCAP_BPF_HIT_KINDS);
+} claims SEC(".maps");
+
 /*
  * Per-CPU scratch: an array indexed by CPU, because per-CPU array values are
  * limited to 32 KiB. SCAP_BPF_OUT_PAD bytes before the event keep it 8-byte
@@ -156,6 +164,39 @@ static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 		return NULL;
 	in_force = bpf_map_lookup_elem(&active, &zero);
 	return in_force && *in_force == st->instance ? st : NULL;
+}
+
+/*
+ * scap_bpf_capturing() for a hit that makes an event, taken by exactly one
+ * load: the programs of a hit run one after the other, the old load's first,
+ * and each reads `active` on its own, so across a settings change both
+ * could find themselves in force (a second exit without its enter). Each
+ * program notes in this CPU's claim whether its load took the hit; the next
+ * load's program, when the claim is its predecessor's for the same thread,
+ * does not take the hit again. Every program writes the claim, in force or
+ * not, so that the claim read is the one of this hit (user space clears
+ * them before it switches). Costs one per-CPU lookup and three stores.
+ */
+static __always_inline struct scap_bpf_settings *scap_bpf_in_force(__u32 kind)
+{
+	__u32 zero = 0, *in_force;
+	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
+	struct scap_bpf_claim *c = bpf_map_lookup_elem(&claims, &kind);
+	__u64 id = bpf_get_current_pid_tgid();
+	int mine;
+
+	if (!st)
+		return NULL;
+	in_force = bpf_map_lookup_elem(&active, &zero);
+	mine = st->capturing && in_force && *in_force == st->instance;
+	if (c) {
+		if (mine && c->in_force && c->pid_tgid == id && c->instance + 1 == st->instance)
+			mine = 0;
+		c->pid_tgid = id;
+		c->instance = st->instance;
+		c->in_force = mine;
+	}
+	return mine ? st : NULL;
 }
 
 /*
@@ -327,7 +368,7 @@ static __always_inline void scap_bpf_exec_kept(struct scap_bpf_scratch *sc)
 SEC("raw_tracepoint/sys_exit")
 int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_SYS_EXIT);
 	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
 	__u32 nr;
@@ -357,7 +398,7 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
  */
 static __always_inline int scap_bpf_procexit(void *ctx, __u8 last)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_PROCEXIT);
 	struct scap_bpf_scratch *sc;
 	__u32 cpu;
 
@@ -398,7 +439,7 @@ int scap_procexit_gd(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_SYS_ENTER);
 	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
 	__u32 nr = (__u32)ctx->args[1];

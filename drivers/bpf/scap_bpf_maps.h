@@ -58,6 +58,25 @@ struct scap_bpf_counters {
 SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_counters) == 32, "counters are 32 bytes");
 
 /*
+ * Per CPU and per kind of tracepoint hit (SCAP_BPF_HIT_*): which load saw
+ * the last hit, for which thread, and whether it was in force for it. While
+ * a settings change has two loads attached, every hit runs the old load's
+ * program, then the new one's: the store to `active` can land between their
+ * two reads, and both would capture the same syscall enter or exit. The new
+ * load's program yields the hit when the load before it claimed it.
+ */
+struct scap_bpf_claim {
+	scap_u64 pid_tgid;   /* the thread of the hit */
+	scap_u32 instance;   /* the load whose program saw it last */
+	scap_u32 in_force;   /* 1: that load took the hit */
+};
+SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_claim) == 16, "claims are 16 bytes");
+#define SCAP_BPF_HIT_SYS_ENTER 0u
+#define SCAP_BPF_HIT_SYS_EXIT 1u
+#define SCAP_BPF_HIT_PROCEXIT 2u
+#define SCAP_BPF_HIT_KINDS 3u
+
+/*
  * Tracepoint mode (kernels without raw tracepoints): the raw_syscalls/sys_exit
  * record has no arguments, so sys_enter keeps them per thread until the exit.
  */

@@ -120,7 +120,7 @@ static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct sca
 SEC("tracepoint/raw_syscalls/sys_enter")
 int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_SYS_ENTER);
 	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
 	struct scap_bpf_stash v;
@@ -167,7 +167,7 @@ int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 {
-	struct scap_bpf_settings *st = scap_bpf_capturing();
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_SYS_EXIT);
 	struct scap_bpf_scratch *sc;
 	struct scap_bpf_syscall *sys;
 	struct scap_bpf_stash *v;

@@ -560,10 +560,30 @@ static void quiesce(struct bpf_engine *e)
 }
 
 /*
+ * Clears every CPU's claims (scap_bpf_in_force): a claim left by a hit the
+ * new load's programs did not follow (one that began before they were
+ * attached) would make them yield a later hit of the same thread.
+ */
+static int claims_clear(struct bpf_engine *e)
+{
+	struct scap_bpf_claim *zero = calloc((size_t)e->ncpus, sizeof(*zero));
+	int fd = bpf_map__fd(e->skel->maps.claims), err = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 kind = 0; kind < SCAP_BPF_HIT_KINDS && !err; kind++)
+		if (bpf_map_update_elem(fd, &kind, zero, BPF_ANY))
+			err = -errno;
+	free(zero);
+	return err;
+}
+
+/*
  * A new load of the programs for cfg, sharing the perf buffers, counters,
  * scratch and the tracepoint mode's per-thread maps, attached beside the
  * running one; one store to the map `active` switches every program of
- * every CPU to it; then the old load goes.
+ * every CPU to it (a hit that straddles the store is taken by the old load
+ * only: scap_bpf_in_force); then the old load goes.
  */
 static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 {
@@ -586,6 +606,17 @@ static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	if (err)
 		scap_engine_errf(e->ctx, "bpf: writing the settings map failed: %s", strerror(-err));
 	err = err ?: attach(&n, need_enter);
+	if (!err) {
+		/*
+		 * Once the hits that began before the attach are over, every
+		 * hit runs the old load's program then the new one's, the
+		 * first writing the claim the second reads.
+		 */
+		quiesce(e);
+		err = claims_clear(e);
+		if (err)
+			scap_engine_errf(e->ctx, "bpf: clearing the claims map failed: %s", strerror(-err));
+	}
 	if (!err) {
 		pthread_mutex_lock(&e->settings_lock);
 		/* The reader may have changed threads, or capture started, meanwhile. */

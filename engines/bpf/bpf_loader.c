@@ -258,6 +258,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	err = err ?: bpf_map__reuse_fd(core->maps.counters, bpf_map__fd(o->skel->maps.counters));
 	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
 	err = err ?: bpf_map__reuse_fd(core->maps.active, bpf_map__fd(o->skel->maps.active));
+	err = err ?: bpf_map__reuse_fd(core->maps.claims, bpf_map__fd(o->skel->maps.claims));
 	if (err)
 		goto fail;
 	bpf_object__for_each_program(p, core->obj) {

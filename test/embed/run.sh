@@ -11,7 +11,7 @@
 #      that add_subdirectory()s the source tree (libscap.a);
 #   3. a program defining names scap uses internally links with libscap.a;
 #   4. the examples run, each build: capfile_reader prints a capture file
-#      exactly as `scap capture --read F --wall-clock` does; as root with a
+#      exactly as `scap capture --read F --wall-clock --no-proc` does (the example prints no process context); as root with a
 #      live engine, exec_logger logs a known exec with its exact pid, ppid,
 #      uid, exe, cwd and argv, and file_monitor logs a known open and stops
 #      when its timer thread closes the handle from another thread;
@@ -130,7 +130,7 @@ fi
 
 step "run the examples"
 "$BUILD/tools/scap" capture --engine synthetic --synthetic-events 2000 --quiet --write "$T/f.scap" 2>/dev/null
-"$BUILD/tools/scap" capture --read "$T/f.scap" --wall-clock >"$T/f.cli" 2>/dev/null
+"$BUILD/tools/scap" capture --read "$T/f.scap" --wall-clock --no-proc >"$T/f.cli" 2>/dev/null
 live=""
 if [ "$(id -u)" -ne 0 ]; then
 	live="not root"
@@ -152,7 +152,7 @@ for way in "${!BIN[@]}"; do
 	d=${BIN[$way]}
 	if LD_LIBRARY_PATH=$libdir "$d/capfile_reader" "$T/f.scap" >"$T/$way.read" 2>"$T/$way.read.err" &&
 		cmp -s "$T/$way.read" "$T/f.cli" && [ -s "$T/f.cli" ]; then
-		ok "$way: capfile_reader prints the file as scap capture --read --wall-clock ($(wc -l <"$T/f.cli") lines; $(cat "$T/$way.read.err"))"
+		ok "$way: capfile_reader prints the file as scap capture --read --wall-clock --no-proc ($(wc -l <"$T/f.cli") lines; $(cat "$T/$way.read.err"))"
 	else
 		fail "$way: capfile_reader's output differs from the CLI's"; head -3 "$T/$way.read.err"
 		diff "$T/$way.read" "$T/f.cli" | head -5
