@@ -108,6 +108,14 @@ struct {
 	__type(value, scap_u32);
 } scap_exec_tids SEC(".maps");
 
+/* Shared by the loads of a handle: struct scap_mbpf_claim, one per kind of hit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCAP_MBPF_HIT_KINDS);
+	__type(key, scap_u32);
+	__type(value, struct scap_mbpf_claim);
+} scap_claims SEC(".maps");
+
 /* CPU -> its group's ring buffer; the inner map is given by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -220,7 +228,41 @@ static __always_inline bool scap_mbpf_in_force(void)
 	return active && *active == scap_instance;
 }
 
-static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
+/*
+ * scap_mbpf_in_force() for a hit that makes an event, decided once per hit.
+ * During a settings change both loads' programs run on each hit, one after
+ * the other, and each would read scap_active on its own: a store landing
+ * between the two reads would let both take the hit (an event twice) or
+ * neither (an event lost). So the first program of the hit notes in this
+ * CPU's claim what it read, and the other load's program of the same hit
+ * (same thread, same syscall) follows that and clears the claim. A claim
+ * left from before the new load was attached could be taken for this hit's:
+ * the loader clears them after the attach and a grace period, before the
+ * switch. Costs one per-CPU lookup and four stores per captured hit.
+ */
+static __always_inline bool scap_mbpf_take(scap_u32 kind, scap_u32 nr)
+{
+	struct scap_mbpf_claim *c = bpf_map_lookup_elem(&scap_claims, &kind);
+	scap_u64 id = bpf_get_current_pid_tgid();
+	scap_u32 zero = 0, seen, *active;
+
+	if (c && c->pid_tgid == id && c->nr == nr && c->instance != scap_instance) {
+		seen = c->seen;
+		c->pid_tgid = 0;
+		return seen == scap_instance;
+	}
+	active = bpf_map_lookup_elem(&scap_active, &zero);
+	seen = active ? *active : 0;
+	if (c) {
+		c->pid_tgid = id;
+		c->nr = nr;
+		c->instance = scap_instance;
+		c->seen = seen;
+	}
+	return seen == scap_instance;
+}
+
+static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr, scap_u32 kind)
 {
 	struct scap_mbpf_syscall *sc;
 
@@ -230,7 +272,7 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 	if (!sc || !sc->selected)
 		return NULL;
 	/* Last: a syscall that is not selected costs what it cost before live settings. */
-	return scap_mbpf_in_force() ? sc : NULL;
+	return scap_mbpf_take(kind, nr) ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
@@ -391,7 +433,7 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id))
+	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
@@ -424,7 +466,7 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	struct task_struct *t;
 	scap_u64 pid_tgid;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id))
+	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_EXIT))
 		return 0;
 	t = bpf_get_current_task_btf();
 	pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
@@ -448,7 +490,7 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
  * syscall. Kernel and io_uring threads start on kernel registers, not a
  * syscall's: skipped. bpf_task_pt_regs is 5.15+: the loader uses this
  * program only where the helper exists. scap_mbpf_selected checks
- * scap_started and scap_mbpf_in_force() as every program does.
+ * scap_started and whether its load takes the hit, as every program does.
  */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *child)
@@ -460,7 +502,7 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 	if (child->flags & (SCAP_MBPF_PF_KTHREAD | SCAP_MBPF_PF_IO_WORKER))
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(child);
-	sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs));
+	sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_FORK);
 	if (!sc || (child->SCAP_MBPF_COMPAT_FIELD & SCAP_MBPF_COMPAT_MASK))
 		return 0;
 	pid_tgid = (scap_u64)(scap_u32)child->tgid << 32 | (scap_u32)child->pid;
@@ -486,7 +528,7 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs));
+	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT);
 	scap_u64 pid_tgid;
 
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
@@ -529,7 +571,7 @@ int BPF_PROG(scap_procexit, struct task_struct *p)
 {
 	struct scap_fill_ctx fc = {};
 
-	if (!scap_started || !scap_mbpf_in_force())
+	if (!scap_started || !scap_mbpf_take(SCAP_MBPF_HIT_PROCEXIT, 0))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
