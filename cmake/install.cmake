@@ -16,7 +16,10 @@ install(FILES
   ${SCAP_GEN_INCLUDE}/scap/common/scap_types.h
   ${SCAP_GEN_INCLUDE}/scap/common/event_layout.h
   ${SCAP_GEN_INCLUDE}/scap/common/events.def
+  ${SCAP_GEN_INCLUDE}/scap/common/arch.h
+  ${SCAP_GEN_INCLUDE}/scap/common/syscalls.def
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_x86_64.def
+  ${SCAP_GEN_INCLUDE}/scap/common/syscalls_aarch64.def
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/scap/common)
 
 set(_scap_install_targets scap_static)

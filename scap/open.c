@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "handle.h"
+#include "scap/common/arch.h"
 #include "proc/track.h"
 
 #define DEFAULT_BUFFER_BYTES (8u << 20)
@@ -189,8 +190,8 @@ int scap__resolve_syscalls(struct scap_engine_config *cfg, const char *const *na
 		nr = scap_syscall_nr(names[i]);
 		if (nr < 0)
 			return fail(err, errlen, -EINVAL,
-				    "invalid option syscalls: unknown syscall \"%s\" (use x86_64 syscall names such as "
-				    "openat, or procexit for the end of every thread)",
+				    "invalid option syscalls: unknown syscall \"%s\" (use " SCAP_ARCH_NAME
+				    " syscall names such as openat, or procexit for the end of every thread)",
 				    names[i]);
 		cfg->selected[nr] = 1;
 	}

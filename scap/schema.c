@@ -18,8 +18,9 @@ static const struct scap_event_info event_infos[SCAP_EV_MAX] = {
 #define P(n, t, s, a) { #n, SCAP_PT_##t, s, a }
 #define SCAP_EVENT(code, sc, d, cat, fl, ...)                                      \
 	[SCAP_EV_##code] = {                                                       \
-		.name = SCAP_NR_##sc == -1 ? "syscall" : #sc,                      \
-		.syscall_nr = SCAP_NR_##sc < 0 ? -1 : SCAP_NR_##sc,                \
+		.name = SCAP_NR_##sc == SCAP_NR_none ? "syscall" : #sc,            \
+		.syscall_nr = SCAP_NR_##sc == SCAP_NR_ABSENT ? SCAP_NR_ABSENT       \
+			      : SCAP_NR_##sc < 0 ? -1 : SCAP_NR_##sc,               \
 		.dir = SCAP_DIR_##d,                                               \
 		.category = SCAP_CAT_##cat,                                        \
 		.flags = (fl),                                                     \
@@ -42,7 +43,7 @@ static const struct scap_event_info event_infos[SCAP_EV_MAX] = {
 
 static const char *const syscall_names[SCAP_NR_SYSCALLS] = {
 #define SCAP_SYSCALL(nr, name) [nr] = #name,
-#include "scap/common/syscalls_x86_64.def"
+#include "scap/common/syscalls.def"
 #undef SCAP_SYSCALL
 };
 

@@ -31,6 +31,18 @@ PACKAGES=(
 	busybox-static     # the VM test's initramfs
 	cpio
 	kmod               # insmod/modprobe/modinfo
+	# aarch64 (cmake/aarch64.cmake, SCAP_VM_KERNELS=arm64-bookworm test/vm/run.sh): the cross
+	# compiler, qemu-system-aarch64, and the arm64 multiarch libraries the static guest
+	# binaries link (dpkg --add-architecture arm64 below); scripts/gen-syscalls.sh aarch64
+	# reads the uapi headers through the cross compiler (linux-libc-dev:arm64, pulled in)
+	gcc-aarch64-linux-gnu
+	qemu-system-arm
+	libbpf-dev:arm64
+	libelf-dev:arm64
+	zlib1g-dev:arm64
+	libzstd-dev:arm64
+	libcjson-dev:arm64
+	libcmocka-dev:arm64
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with
@@ -79,6 +91,8 @@ if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
 			sleep 5
 		done
 		apt-get "${apt_lock_wait[@]}" -f install -y
+		# The arm64 multiarch libraries of the cross build (PACKAGES above).
+		dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 		apt-get "${apt_lock_wait[@]}" update
 		apt-get "${apt_lock_wait[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
 	else

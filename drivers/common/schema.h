@@ -11,6 +11,7 @@
 
 #include "scap_types.h"
 #include "event_layout.h"
+#include "arch.h"
 
 /*
  * Parameter types. The wire encoding of each is given in docs/event-format.md;
@@ -183,20 +184,29 @@ enum scap_event_code {
 	SCAP_EV_MAX
 };
 
-/* The x86_64 syscall numbers as SCAP_NR_<name>, for tables indexed by syscall. */
-enum scap_syscall_nr_x86_64 {
-	SCAP_NR_none = -1, /* rows that are not one syscall (the generic event) */
+/*
+ * The syscall numbers of the architecture compiled for (syscalls.def) as
+ * SCAP_NR_<name>, for tables indexed by syscall. A row of events.def whose
+ * syscall this architecture does not have (open, fork, ... on aarch64) has
+ * SCAP_NR_ABSENT: no engine attaches anything for it and it never occurs.
+ */
+enum scap_syscall_nr {
+	SCAP_NR_ABSENT = -2, /* rows of a syscall this architecture does not have */
+	SCAP_NR_none = -1,   /* rows that are not one syscall (the generic event) */
 #define SCAP_SYSCALL(nr, name) SCAP_NR_##name = nr,
-#include "syscalls_x86_64.def"
+#define SCAP_SYSCALL_ABSENT(name) SCAP_NR_##name = SCAP_NR_ABSENT,
+#include "syscalls.def"
+#undef SCAP_SYSCALL_ABSENT
 #undef SCAP_SYSCALL
 	SCAP_NR_SYSCALLS_END
 };
-#define SCAP_NR_SYSCALLS 512u  /* table size; every x86_64 syscall number is below it */
+#define SCAP_NR_SYSCALLS 512u  /* table size; every syscall number of x86_64 and aarch64 is below it */
 /*
  * Rows flagged SCAP_EF_NOT_SYSCALL name themselves in events.def's syscall
  * column; they have no syscall number (scap_event_info().syscall_nr is -1).
+ * Below SCAP_NR_ABSENT: every table indexed by syscall skips negative numbers.
  */
-#define SCAP_NR_procexit (-2)
+#define SCAP_NR_procexit (-3)
 SCAP_STATIC_ASSERT(SCAP_NR_SYSCALLS_END <= SCAP_NR_SYSCALLS, "syscall table too small");
 
 /*

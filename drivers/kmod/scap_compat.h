@@ -175,7 +175,7 @@ static inline bool scap_wq_has_sleeper(wait_queue_head_t *wq)
 #endif
 
 /*
- * The cgroup v2 path of the current task into buf (RCU held): its length
+ * The cgroup v2 path of task into buf (RCU held): its length
  * as snprintf would give it, or a negative error. task_dfl_cgroup arrived
  * in 4.5 as the css_set's dfl_cgrp, which 4.4 already has (v2 was still
  * a development option there: every task is in its root, "/");
@@ -187,10 +187,10 @@ static inline bool scap_wq_has_sleeper(wait_queue_head_t *wq)
 #define task_dfl_cgroup(task) (task_css_set(task)->dfl_cgrp)
 #endif
 
-static inline int scap_cgroup_path(char *buf, size_t len)
+static inline int scap_cgroup_path(struct task_struct *task, char *buf, size_t len)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 8, 0)
-	char *p = cgroup_path(task_dfl_cgroup(current), buf, len);
+	char *p = cgroup_path(task_dfl_cgroup(task), buf, len);
 	size_t n;
 
 	if (!p)
@@ -199,7 +199,7 @@ static inline int scap_cgroup_path(char *buf, size_t len)
 	memmove(buf, p, n + 1);
 	return n;
 #else
-	return cgroup_path(task_dfl_cgroup(current), buf, len);
+	return cgroup_path(task_dfl_cgroup(task), buf, len);
 #endif
 }
 #endif

@@ -121,6 +121,13 @@ struct fill {
 	u32 old_tid;      /* execve exit: the tid that called it, 0 = the event's own */
 	int exit_last;    /* procexit: the tracepoint's group_dead, -1 = not given */
 	u16 row_flags;    /* SCAP_EF_* of the row */
+	/*
+	 * The task the event is of, whose context the derived parameters
+	 * give: current, or on arm64 a new child at sched_process_fork (not
+	 * yet run: its fs, mm, creds and cgroup are stable). User memory is
+	 * always read from current's mm, which the child's is a copy of (or is).
+	 */
+	struct task_struct *task;
 };
 
 /*
@@ -393,7 +400,7 @@ static void put_kpath(struct fill *f, unsigned int i, const struct path *path)
 
 static void put_cwd(struct fill *f, unsigned int i)
 {
-	struct fs_struct *fs = current->fs;
+	struct fs_struct *fs = f->task->fs;
 
 	if (!fs)
 		return;
@@ -410,7 +417,7 @@ static void put_cwd(struct fill *f, unsigned int i)
 
 static void put_exe(struct fill *f, unsigned int i)
 {
-	struct mm_struct *mm = current->mm;
+	struct mm_struct *mm = f->task->mm;
 	struct file *exe;
 
 	if (!mm)
@@ -479,7 +486,7 @@ static void put_cgroup(struct fill *f, unsigned int i)
 		return;
 	}
 	rcu_read_lock();
-	n = scap_cgroup_path(dst, room);
+	n = scap_cgroup_path(f->task, dst, room);
 	rcu_read_unlock();
 	if (n < 0)
 		return;
@@ -796,30 +803,54 @@ fault:
  */
 static bool clone_flags(struct fill *f, u64 *v)
 {
-	switch (f->nr) {
-	case SCAP_NR_fork:
+	/* Not a switch: on aarch64 fork and vfork are both SCAP_NR_ABSENT (never a syscall's nr). */
+	if (f->nr == SCAP_NR_fork) {
 		*v = SIGCHLD;
 		return true;
-	case SCAP_NR_vfork:
+	}
+	if (f->nr == SCAP_NR_vfork) {
 		*v = CLONE_VM | CLONE_VFORK | SIGCHLD;
 		return true;
-	case SCAP_NR_clone3:
-		return user_int(f, f->args[0], 8, v);
-	default:
-		return false;
 	}
+	if (f->nr == SCAP_NR_clone3)
+		return user_int(f, f->args[0], 8, v);
+	return false;
 }
 
 /* The wait(2) status of the ending thread: do_exit stored it before sched_process_exit. */
-static u32 exit_status(void)
+static u32 exit_status(const struct fill *f)
 {
-	return (u32)current->exit_code;
+	return (u32)f->task->exit_code;
+}
+
+/* One id of the task's credentials, seen from the initial user namespace. */
+static u64 cred_id(const struct fill *f, u8 id)
+{
+	const struct cred *cred;
+	u64 v;
+
+	rcu_read_lock();
+	cred = __task_cred(f->task);
+	switch (id) {
+	case SCAP_DRV_UID:
+		v = from_kuid_munged(&init_user_ns, cred->uid);
+		break;
+	case SCAP_DRV_GID:
+		v = from_kgid_munged(&init_user_ns, cred->gid);
+		break;
+	case SCAP_DRV_EUID:
+		v = from_kuid_munged(&init_user_ns, cred->euid);
+		break;
+	default:
+		v = from_kgid_munged(&init_user_ns, cred->egid);
+		break;
+	}
+	rcu_read_unlock();
+	return v;
 }
 
 static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, u64 *v)
 {
-	const struct cred *cred = current_cred();
-
 	switch (id) {
 	case SCAP_DRV_FD_PAIR:
 	case SCAP_DRV_FD_PAIR_1:
@@ -839,47 +870,42 @@ static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, 
 		return true;
 	case SCAP_DRV_PPID:
 		rcu_read_lock();
-		*v = task_tgid_nr(rcu_dereference(current->real_parent));
+		*v = task_tgid_nr(rcu_dereference(f->task->real_parent));
 		rcu_read_unlock();
 		return true;
 	case SCAP_DRV_UID:
-		*v = from_kuid_munged(&init_user_ns, cred->uid);
-		return true;
 	case SCAP_DRV_GID:
-		*v = from_kgid_munged(&init_user_ns, cred->gid);
-		return true;
 	case SCAP_DRV_EUID:
-		*v = from_kuid_munged(&init_user_ns, cred->euid);
-		return true;
 	case SCAP_DRV_EGID:
-		*v = from_kgid_munged(&init_user_ns, cred->egid);
+		*v = cred_id(f, id);
 		return true;
 	case SCAP_DRV_LOGINUID:
 		/* Not munged: unset is INVALID_UID, 4294967295, as the eBPF drivers read it raw. */
-		*v = (u32)from_kuid(&init_user_ns, audit_get_loginuid(current));
+		*v = (u32)from_kuid(&init_user_ns, audit_get_loginuid(f->task));
 		return true;
+	/* The task's ids in its own pid namespace (a new child's may be another than current's). */
 	case SCAP_DRV_VTID:
-		*v = task_pid_vnr(current);
+		*v = task_pid_nr_ns(f->task, task_active_pid_ns(f->task));
 		return *v != 0;
 	case SCAP_DRV_VPID:
-		*v = task_tgid_vnr(current);
+		*v = task_tgid_nr_ns(f->task, task_active_pid_ns(f->task));
 		return *v != 0;
 	case SCAP_DRV_CLONE_FLAGS:
 		return clone_flags(f, v);
 	case SCAP_DRV_OLD_TID:
-		*v = f->old_tid ? f->old_tid : (u32)current->pid;
+		*v = f->old_tid ? f->old_tid : (u32)f->task->pid;
 		return true;
 	case SCAP_DRV_EXIT_STATUS:
-		*v = exit_status();
+		*v = exit_status(f);
 		return true;
 	case SCAP_DRV_EXIT_CODE:
-		*v = (exit_status() & 0x7f) ? 0 : (exit_status() >> 8) & 0xff;
+		*v = (exit_status(f) & 0x7f) ? 0 : (exit_status(f) >> 8) & 0xff;
 		return true;
 	case SCAP_DRV_EXIT_SIGNAL:
-		*v = exit_status() & 0x7f;
+		*v = exit_status(f) & 0x7f;
 		return true;
 	case SCAP_DRV_EXIT_CORE:
-		*v = (exit_status() & 0x80) ? 1 : 0;
+		*v = (exit_status(f) & 0x80) ? 1 : 0;
 		return true;
 	case SCAP_DRV_OPENED_DEV:
 	case SCAP_DRV_OPENED_INO:
@@ -890,7 +916,7 @@ static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, 
 		 * ending at the same instant can each see 0, group_dead (6.16+)
 		 * names exactly one.
 		 */
-		*v = f->exit_last >= 0 ? f->exit_last : atomic_read(&current->signal->live) == 0;
+		*v = f->exit_last >= 0 ? f->exit_last : atomic_read(&f->task->signal->live) == 0;
 		return true;
 	default:
 		return false;
@@ -940,7 +966,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		case SCAP_DRV_COMM: {
 			char comm[TASK_COMM_LEN];
 
-			get_task_comm(comm, current);
+			get_task_comm(comm, f->task);
 			put_kstr(f, i, comm, strnlen(comm, sizeof(comm) - 1) + 1);
 			break;
 		}
@@ -1034,11 +1060,12 @@ static u32 take_old_tid(struct scap_session *s)
 }
 
 /*
- * Writes event `code` into this CPU's ring. regs: the syscall's registers
- * (NULL for a kernel event: no arguments); exit_last as struct fill says.
+ * Writes event `code` of task into this CPU's ring. regs: the syscall's
+ * registers (NULL for a kernel event: no arguments); exit_last as struct
+ * fill says.
  */
-static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs *regs, long nr, long ret,
-		      int exit_last)
+static void fill_code(struct scap_session *s, struct task_struct *task, unsigned int code,
+		      struct pt_regs *regs, long nr, long ret, int exit_last)
 {
 	const struct fill_row *row = &fill_rows[code];
 	struct scap_evt_hdr *hdr;
@@ -1085,8 +1112,9 @@ static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs 
 	f.snaplen = READ_ONCE(s->snaplen);
 	f.exit_last = exit_last;
 	f.row_flags = row->flags;
+	f.task = task;
 	if (regs)
-		scap_syscall_get_arguments(current, regs, f.args);
+		scap_syscall_get_arguments(task, regs, f.args);
 	else
 		memset(f.args, 0, sizeof(f.args));
 	if (f.pos > f.cap) {
@@ -1120,8 +1148,8 @@ static void fill_code(struct scap_session *s, unsigned int code, struct pt_regs 
 
 	hdr = (struct scap_evt_hdr *)f.buf;
 	hdr->ts = ts;
-	hdr->tid = current->pid;
-	hdr->pid = current->tgid;
+	hdr->tid = task->pid;
+	hdr->pid = task->tgid;
 	hdr->len = f.pos;
 	hdr->type = code;
 	hdr->nparams = row->nparams;
@@ -1136,15 +1164,16 @@ out:
 	preempt_enable();
 }
 
-void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter)
+void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
+		     long ret, bool enter)
 {
 	unsigned int code = enter ? enter_event[nr] : exit_event[nr];
 
 	if (code != NO_EVENT)
-		fill_code(s, code, regs, nr, ret, -1);
+		fill_code(s, task, code, regs, nr, ret, -1);
 }
 
 void scap_fill_procexit(struct scap_session *s, int last)
 {
-	fill_code(s, SCAP_EV_PROCEXIT_E, NULL, -1, 0, last);
+	fill_code(s, current, SCAP_EV_PROCEXIT_E, NULL, -1, 0, last);
 }

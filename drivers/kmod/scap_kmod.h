@@ -68,7 +68,12 @@ int scap_ring_mmap(struct scap_ring *r, struct vm_area_struct *vma);
 
 /* scap_fill.c */
 int scap_fill_init(void);
-void scap_fill_event(struct scap_session *s, struct pt_regs *regs, long nr, long ret, bool enter);
+/*
+ * One syscall event of task (current, or on arm64 a new child: scap_probe.c)
+ * from its syscall registers; its context parameters are task's.
+ */
+void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
+		     long ret, bool enter);
 /* procexit of current, which is ending; last: 1/0, or -1 when the tracepoint does not say. */
 void scap_fill_procexit(struct scap_session *s, int last);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The tracepoints: sys_enter and sys_exit for every session, and
- * sched_process_exit (procexit) and sched_process_exec (execve's old tid)
- * only when the selection needs them. They are not exported by name, so
+ * The tracepoints: sys_enter and sys_exit for every session (and
+ * sched_process_fork on arm64), and sched_process_exit (procexit) and
+ * sched_process_exec (execve's old tid) only when the selection needs them. They are not exported by name, so
  * they are found by walking the kernel's tracepoints once at load.
  */
 #include <linux/tracepoint.h>
@@ -19,6 +19,7 @@ static struct tracepoint *tp_sys_enter;
 static struct tracepoint *tp_sys_exit;
 static struct tracepoint *tp_process_exit;
 static struct tracepoint *tp_process_exec;
+static struct tracepoint *tp_sched_fork;
 
 static void find_tp(struct tracepoint *tp, void *priv)
 {
@@ -30,13 +31,31 @@ static void find_tp(struct tracepoint *tp, void *priv)
 		tp_process_exit = tp;
 	else if (!strcmp(tp->name, "sched_process_exec"))
 		tp_process_exec = tp;
+	else if (!strcmp(tp->name, "sched_process_fork"))
+		tp_sched_fork = tp;
 }
+
+/*
+ * arm64 returns a new task to user space through ret_from_fork straight to
+ * ret_to_user, never through sys_exit: the child's side of clone/clone3 is
+ * taken at sched_process_fork, from the child's registers (the parent's
+ * copy with x0 = 0), while the parent is still in the syscall.
+ */
+#ifdef CONFIG_ARM64
+#define SCAP_FORK_CHILD 1
+#else
+#define SCAP_FORK_CHILD 0
+#endif
 
 int scap_probe_lookup(void)
 {
 	for_each_kernel_tracepoint(find_tp, NULL);
 	if (!tp_sys_enter || !tp_sys_exit) {
 		pr_err("scap: the sys_enter/sys_exit tracepoints were not found (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
+		return -ENOENT;
+	}
+	if (SCAP_FORK_CHILD && !tp_sched_fork) {
+		pr_err("scap: the sched_process_fork tracepoint was not found\n");
 		return -ENOENT;
 	}
 	/* Without these, a selection that needs them fails with ENOENT (scap_probe_update). */
@@ -46,11 +65,28 @@ int scap_probe_lookup(void)
 }
 
 /* The pid filter and the consumer thread, which is never captured. */
+static bool task_wanted(struct scap_session *s, struct task_struct *task)
+{
+	if (READ_ONCE(s->tgid) && task->tgid != READ_ONCE(s->tgid))
+		return false;
+	return task->pid != READ_ONCE(s->self_tid);
+}
+
 static bool thread_wanted(struct scap_session *s)
 {
-	if (READ_ONCE(s->tgid) && current->tgid != READ_ONCE(s->tgid))
+	return task_wanted(s, current);
+}
+
+/* Syscall nr of task, a live session, the selection in force. */
+static bool nr_wanted(struct scap_session *s, struct task_struct *task, long nr)
+{
+	if (!READ_ONCE(s->capturing))
 		return false;
-	return current->pid != READ_ONCE(s->self_tid);
+	if (nr < 0 || nr >= SCAP_NR_SYSCALLS)
+		return false;
+	if (!task_wanted(s, task))
+		return false;
+	return test_bit(nr, s->selected[smp_load_acquire(&s->sel_gen)]);
 }
 
 /*
@@ -59,15 +95,7 @@ static bool thread_wanted(struct scap_session *s)
  */
 static bool wanted(struct scap_session *s, long nr)
 {
-	if (!READ_ONCE(s->capturing))
-		return false;
-	if (nr < 0 || nr >= SCAP_NR_SYSCALLS)
-		return false;
-	if (in_compat_syscall())
-		return false;
-	if (!thread_wanted(s))
-		return false;
-	return test_bit(nr, s->selected[smp_load_acquire(&s->sel_gen)]);
+	return !in_compat_syscall() && nr_wanted(s, current, nr);
 }
 
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
@@ -75,7 +103,7 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct scap_session *s = data;
 
 	if (wanted(s, id))
-		scap_fill_event(s, regs, id, 0, true);
+		scap_fill_event(s, current, regs, id, 0, true);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -84,8 +112,36 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	long nr = syscall_get_nr(current, regs);
 
 	if (wanted(s, nr))
-		scap_fill_event(s, regs, nr, ret, false);
+		scap_fill_event(s, current, regs, nr, ret, false);
 }
+
+#if SCAP_FORK_CHILD
+/* Kernel and io_uring threads start on kernel registers, not a syscall's. */
+#ifdef PF_IO_WORKER
+#define SCAP_NO_SYSCALL_TASK (PF_KTHREAD | PF_IO_WORKER)
+#else
+#define SCAP_NO_SYSCALL_TASK PF_KTHREAD
+#endif
+/*
+ * In the parent (current), after copy_process: the child is complete (ids,
+ * parent, creds, fs, mm, cgroup) but has not run. Its event is the one
+ * sys_exit would have given it, with its own context (scap_fill.c reads it
+ * from the task it is given).
+ */
+static void probe_sched_fork(void *data, struct task_struct *parent, struct task_struct *child)
+{
+	struct scap_session *s = data;
+	struct pt_regs *regs;
+	long nr;
+
+	if (child->flags & SCAP_NO_SYSCALL_TASK || in_compat_syscall())
+		return;
+	regs = task_pt_regs(child);
+	nr = syscall_get_nr(child, regs);
+	if ((nr == SCAP_NR_clone || nr == SCAP_NR_clone3) && nr_wanted(s, child, nr))
+		scap_fill_event(s, child, regs, nr, 0, false);
+}
+#endif
 
 /*
  * do_exit, in the ending thread (current is p), its exit_code already the
@@ -138,6 +194,15 @@ int scap_probe_attach(struct scap_session *s)
 		tracepoint_synchronize_unregister();
 		return err;
 	}
+#if SCAP_FORK_CHILD
+	err = tracepoint_probe_register(tp_sched_fork, probe_sched_fork, s);
+	if (err) {
+		tracepoint_probe_unregister(tp_sys_enter, probe_sys_enter, s);
+		tracepoint_probe_unregister(tp_sys_exit, probe_sys_exit, s);
+		tracepoint_synchronize_unregister();
+		return err;
+	}
+#endif
 	return 0;
 }
 
@@ -168,6 +233,9 @@ int scap_probe_update(struct scap_session *s)
 /* After this returns no probe runs or will run with s: its rings may go. */
 void scap_probe_detach(struct scap_session *s)
 {
+#if SCAP_FORK_CHILD
+	tracepoint_probe_unregister(tp_sched_fork, probe_sched_fork, s);
+#endif
 	if (s->exec_probe)
 		tracepoint_probe_unregister(tp_process_exec, probe_process_exec, s);
 	if (s->exit_probe)

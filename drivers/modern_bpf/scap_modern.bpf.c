@@ -15,6 +15,7 @@
 #define SCAP_FILL_WALK_SUBPROG 1 /* global functions: 5.6+ */
 #include "../common/bpf/fill.h"
 #include "scap_modern.h"
+#include "scap_modern_arch.h"
 #include "../common/fixed_len.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -107,6 +108,14 @@ struct {
 	__type(value, scap_u32);
 } scap_exec_tids SEC(".maps");
 
+/* Shared by the loads of a handle: struct scap_mbpf_claim, one per kind of hit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCAP_MBPF_HIT_KINDS);
+	__type(key, scap_u32);
+	__type(value, struct scap_mbpf_claim);
+} scap_claims SEC(".maps");
+
 /* CPU -> its group's ring buffer; the inner map is given by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -182,21 +191,17 @@ static __always_inline bool scap_mbpf_filtered(scap_u64 pid_tgid)
 	return scap_self_tid && (scap_u32)pid_tgid == scap_self_tid;
 }
 
-#define SCAP_MBPF_TS_COMPAT 0x0002u /* x86 thread_info.status: an ia32 syscall is running */
-
 /*
  * The current thread, read once per event at sys_exit: its pid_tgid (for the
- * filter and the event header) and whether it runs an ia32 syscall. Helper
- * calls are the dearest part of a small event (every return goes through
- * the kernel's return thunk), so with a BTF task pointer (5.11+) all three
- * values come from one call and three loads.
+ * filter and the event header) and whether it runs a compat (32-bit)
+ * syscall. Helper calls are the dearest part of a small event (every return
+ * goes through the kernel's return thunk), so with a BTF task pointer
+ * (5.11+) all three values come from one call and three loads.
  *
- * 32-bit (ia32) syscalls have their own numbers and argument registers: the
- * schema describes x86_64 only, so they are not captured (docs/engines.md).
- * The kernel's own mark is TS_COMPAT, set for every ia32 syscall, including
+ * x86_64's mark is TS_COMPAT, set for every ia32 syscall, including
  * `int $0x80` from 64-bit code, which keeps the 64-bit code segment: a check
  * of the segment alone let such a call be decoded by its x86_64 number (an
- * ia32 open taken for an fstat).
+ * ia32 open taken for an fstat). arm64's is TIF_32BIT (scap_modern_arch.h).
  */
 static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 {
@@ -205,11 +210,11 @@ static __always_inline bool scap_mbpf_current(scap_u64 *pid_tgid)
 	if (scap_have_task_btf) {
 		t = bpf_get_current_task_btf();
 		*pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
-		return t->thread_info.status & SCAP_MBPF_TS_COMPAT;
+		return t->SCAP_MBPF_COMPAT_FIELD & SCAP_MBPF_COMPAT_MASK;
 	}
 	*pid_tgid = bpf_get_current_pid_tgid();
-	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) &
-	       SCAP_MBPF_TS_COMPAT;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), SCAP_MBPF_COMPAT_FIELD) &
+	       SCAP_MBPF_COMPAT_MASK;
 }
 
 /*
@@ -223,7 +228,41 @@ static __always_inline bool scap_mbpf_in_force(void)
 	return active && *active == scap_instance;
 }
 
-static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
+/*
+ * scap_mbpf_in_force() for a hit that makes an event, decided once per hit.
+ * During a settings change both loads' programs run on each hit, one after
+ * the other, and each would read scap_active on its own: a store landing
+ * between the two reads would let both take the hit (an event twice) or
+ * neither (an event lost). So the first program of the hit notes in this
+ * CPU's claim what it read, and the other load's program of the same hit
+ * (same thread, same syscall) follows that and clears the claim. A claim
+ * left from before the new load was attached could be taken for this hit's:
+ * the loader clears them after the attach and a grace period, before the
+ * switch. Costs one per-CPU lookup and four stores per captured hit.
+ */
+static __always_inline bool scap_mbpf_take(scap_u32 kind, scap_u32 nr)
+{
+	struct scap_mbpf_claim *c = bpf_map_lookup_elem(&scap_claims, &kind);
+	scap_u64 id = bpf_get_current_pid_tgid();
+	scap_u32 zero = 0, seen, *active;
+
+	if (c && c->pid_tgid == id && c->nr == nr && c->instance != scap_instance) {
+		seen = c->seen;
+		c->pid_tgid = 0;
+		return seen == scap_instance;
+	}
+	active = bpf_map_lookup_elem(&scap_active, &zero);
+	seen = active ? *active : 0;
+	if (c) {
+		c->pid_tgid = id;
+		c->nr = nr;
+		c->instance = scap_instance;
+		c->seen = seen;
+	}
+	return seen == scap_instance;
+}
+
+static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr, scap_u32 kind)
 {
 	struct scap_mbpf_syscall *sc;
 
@@ -233,7 +272,7 @@ static __always_inline struct scap_mbpf_syscall *scap_mbpf_selected(scap_u32 nr)
 	if (!sc || !sc->selected)
 		return NULL;
 	/* Last: a syscall that is not selected costs what it cost before live settings. */
-	return scap_mbpf_in_force() ? sc : NULL;
+	return scap_mbpf_take(kind, nr) ? sc : NULL;
 }
 
 static __always_inline void scap_mbpf_output(struct scap_fill_ctx *fc, scap_u32 len, scap_u32 cpu)
@@ -276,22 +315,6 @@ static __always_inline void scap_mbpf_scratch_put(scap_u32 *busy)
 	*busy = 0;
 }
 
-static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
-{
-	/*
-	 * x86_64 syscall convention: rdi rsi rdx r10 r8 r9. regs is a BTF
-	 * pointer: direct loads are inline (BPF_CORE_READ would be one helper
-	 * call each, most of the cost of a small event).
-	 */
-	fc->args[0] = regs->di;
-	fc->args[1] = regs->si;
-	fc->args[2] = regs->dx;
-	fc->args[3] = regs->r10;
-	fc->args[4] = regs->r8;
-	fc->args[5] = regs->r9;
-	fc->nr = (scap_u32)regs->orig_ax;
-}
-
 /* SCAP_FIXED_LEN_<CODE> of a constant code (folds to a constant). */
 static __always_inline scap_u32 scap_mbpf_fixed_len(const scap_u16 code)
 {
@@ -328,8 +351,8 @@ static __always_inline void *scap_mbpf_reserve(const scap_u32 len)
  * ring record: no scratch, no busy flag, no copy. Every offset is a constant
  * the verifier checks against the record's length.
  */
-static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-						  const scap_u16 code)
+static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+						       scap_u64 task, const scap_u16 code)
 {
 	const scap_u32 len = scap_mbpf_fixed_len(code);
 	struct scap_fill_ctx fc = {};
@@ -340,11 +363,18 @@ static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
+	fc.task = task;
 	scap_mbpf_regs_args(&fc, regs);
 	/* An unreadable value leaves the event shorter than its record: the header says how long. */
 	scap_fill_event(&fc, code);
 	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(len));
 	return 0;
+}
+
+static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+						  const scap_u16 code)
+{
+	return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, 0, code);
 }
 
 /* A successful execve's old tid, kept by scap_exec; 0 when it was not kept (the event's own tid). */
@@ -360,15 +390,19 @@ static __always_inline scap_u32 scap_mbpf_exec_old_tid(void)
 	return old;
 }
 
-static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-					  const scap_u16 code)
+/*
+ * The exit event of code from the syscall's registers. task: the task the
+ * context parameters are of, as a scalar (scap_fill_ctx.task), 0 = current.
+ */
+static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					       scap_u64 task, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
 	if (scap_mbpf_fixed_len(code))
-		return scap_mbpf_exit_inplace(regs, ret, pid_tgid, code);
+		return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, task, code);
 	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
 		return 0;
@@ -377,6 +411,7 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	fc.ret = ret;
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
+	fc.task = task;
 	scap_mbpf_regs_args(&fc, regs);
 	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
 		fc.old_tid = scap_mbpf_exec_old_tid();
@@ -386,13 +421,19 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	return 0;
 }
 
+static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					  const scap_u16 code)
+{
+	return scap_mbpf_exit_task(regs, ret, pid_tgid, 0, code);
+}
+
 static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id))
+	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
@@ -425,24 +466,69 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	struct task_struct *t;
 	scap_u64 pid_tgid;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id))
+	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_EXIT))
 		return 0;
 	t = bpf_get_current_task_btf();
 	pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
 	if (scap_mbpf_filtered(pid_tgid))
 		return 0;
 	/*
-	 * No ia32 check: the syscall trace events never fire for ia32 syscalls
-	 * on x86_64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
+	 * No compat check: the syscall trace events never fire for compat
+	 * syscalls on x86_64 and arm64 (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS); live test ia32_int80
 	 * covers this mode with its small selection.
 	 */
 	return scap_mbpf_exit((struct pt_regs *)bpf_task_pt_regs(t), ctx->ret, pid_tgid, code);
 }
 
+#if SCAP_MBPF_FORK_CHILD
+/*
+ * The child's side of clone/clone3 on arm64 (scap_modern_arch.h): the
+ * child's registers are the parent's copy with x0 = 0, so its event is the
+ * one sys_exit would have given it, under the child's ids and with the
+ * child's context (ppid, vtid, vpid, cgroup, ... read from child, which is
+ * complete but has not run), emitted while the parent is still in the
+ * syscall. Kernel and io_uring threads start on kernel registers, not a
+ * syscall's: skipped. bpf_task_pt_regs is 5.15+: the loader uses this
+ * program only where the helper exists. scap_mbpf_selected checks
+ * scap_started and whether its load takes the hit, as every program does.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct pt_regs *regs;
+	struct scap_mbpf_syscall *sc;
+	scap_u64 pid_tgid, task = 0;
+
+	if (child->flags & (SCAP_MBPF_PF_KTHREAD | SCAP_MBPF_PF_IO_WORKER))
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(child);
+	sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_FORK);
+	if (!sc || (child->SCAP_MBPF_COMPAT_FIELD & SCAP_MBPF_COMPAT_MASK))
+		return 0;
+	pid_tgid = (scap_u64)(scap_u32)child->tgid << 32 | (scap_u32)child->pid;
+	if (scap_mbpf_filtered(pid_tgid))
+		return 0;
+	/*
+	 * The fill reads the child through probe reads, and passes it to the
+	 * path walk subprogram, which takes scalars only: a copy of the
+	 * tracepoint's argument read as memory is a scalar, child is a BTF
+	 * pointer to the verifier.
+	 */
+	if (bpf_probe_read_kernel(&task, sizeof(task), &ctx[1]) != 0 || !task)
+		return 0;
+	/* The event code must be a constant here: the two rows a new task can come from. */
+	if (sc->exit_code == SCAP_EV_CLONE_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE_X);
+	if (sc->exit_code == SCAP_EV_CLONE3_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE3_X);
+	return 0;
+}
+#endif
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected((scap_u32)regs->orig_ax);
+	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT);
 	scap_u64 pid_tgid;
 
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
@@ -485,7 +571,7 @@ int BPF_PROG(scap_procexit, struct task_struct *p)
 {
 	struct scap_fill_ctx fc = {};
 
-	if (!scap_started || !scap_mbpf_in_force())
+	if (!scap_started || !scap_mbpf_take(SCAP_MBPF_HIT_PROCEXIT, 0))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))

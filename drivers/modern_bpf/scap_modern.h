@@ -30,6 +30,28 @@ struct scap_mbpf_counters {
 	scap_u64 unwoken;      /* bytes this CPU wrote since it last woke the reader */
 };
 
+/*
+ * scap_claims (per CPU, one entry per kind of hit): which load's program of a
+ * tracepoint hit ran first and what it read in scap_active, so that the other
+ * load's program of the same hit decides the same way (scap_mbpf_take()).
+ */
+struct scap_mbpf_claim {
+	scap_u64 pid_tgid; /* the thread of the hit; 0: none */
+	scap_u32 nr;       /* its syscall (0 for procexit) */
+	scap_u32 instance; /* the load whose program wrote it */
+	scap_u32 seen;     /* scap_active as that program read it */
+	scap_u32 pad;
+};
+/* FORK: the child's side of clone from sched_process_fork (arm64, scap_modern_arch.h). */
+enum scap_mbpf_hit {
+	SCAP_MBPF_HIT_EXIT,
+	SCAP_MBPF_HIT_ENTER,
+	SCAP_MBPF_HIT_PROCEXIT,
+	SCAP_MBPF_HIT_FORK,
+	SCAP_MBPF_HIT_KINDS
+};
+
+SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_claim) == 24, "claim layout");
 SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_syscall) == 8, "syscall table entry layout");
 SCAP_STATIC_ASSERT(sizeof(struct scap_mbpf_counters) == 32, "counters layout");
 

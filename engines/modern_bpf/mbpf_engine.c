@@ -487,6 +487,35 @@ static void mbpf_close(void *state)
 /* ---- live settings (scap_set_*) ---------------------------------------------- */
 
 /*
+ * Before the switch: the claims (scap_mbpf_take() in the BPF object) must
+ * all come from hits that ran both loads' programs. Waits for the hits that
+ * began before the new load was attached (rewriting an element of a map of
+ * maps waits an RCU grace period), then clears every CPU's claims. A failure
+ * is only logged: a stale claim can at worst make one hit of one thread at
+ * the switch follow the old load's reading.
+ */
+static void mbpf_claims_reset(struct scap_engine_ctx *ctx, struct mbpf *m, struct scap_modern *skel)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.scap_claims);
+	struct scap_mbpf_claim *zeros;
+	uint32_t zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_rings), &zero, &m->ring_fds[0], BPF_ANY) != 0)
+		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: waiting for the running programs failed (%s)",
+				 strerror(errno));
+	zeros = ncpus > 0 ? calloc((size_t)ncpus, sizeof(*zeros)) : NULL;
+	for (uint32_t kind = 0; zeros && kind < SCAP_MBPF_HIT_KINDS; kind++)
+		if (bpf_map_update_elem(fd, &kind, zeros, BPF_ANY) != 0) {
+			scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: cannot clear the claims (%s)",
+					 strerror(errno));
+			break;
+		}
+	if (!zeros)
+		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: cannot clear the claims (no memory)");
+	free(zeros);
+}
+
+/*
  * A new load of the programs with cfg's constants and tables, sharing the
  * rings, counters and scratch maps, attached beside the running one; one
  * store to scap_active switches every program of every CPU to it; then the
@@ -512,6 +541,8 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		err = mbpf_attach(ctx, skel, cfg, tp_mode, &links);
 	scap_platform_libbpf_sink(old);
 	mbpf_log_ctx = NULL;
+	if (!err)
+		mbpf_claims_reset(ctx, m, skel);
 	if (!err) {
 		pthread_mutex_lock(&m->self_lock);
 		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;

@@ -71,6 +71,22 @@ static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
 	return nr < SCAP_NR_SYSCALLS && (cfg->all_syscalls || cfg->selected[nr]);
 }
 
+/*
+ * arm64 returns a new task to user space without passing sys_exit: the
+ * child's side of clone/clone3 comes from scap_sched_fork, which reads the
+ * child's registers with bpf_task_pt_regs (5.15+).
+ */
+#ifdef SCAP_ARCH_AARCH64
+static bool mbpf_fork_child_wanted(const struct scap_engine_config *cfg)
+{
+	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3);
+}
+#endif
+static bool mbpf_have_task_pt_regs(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
+}
+
 /* Typed exit and enter codes per syscall number. */
 static void mbpf_codes(const struct mbpf_row *rows, uint16_t exit_code[SCAP_NR_SYSCALLS],
 		       uint16_t enter_code[SCAP_NR_SYSCALLS])
@@ -105,8 +121,7 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	 * sys_exit costs every syscall of the system: for a few syscalls the
 	 * tracepoints win (docs/engines.md has the figures).
 	 */
-	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX &&
-		   libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
+	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX && mbpf_have_task_pt_regs();
 	struct mbpf_sched sched = mbpf_sched_wanted(cfg);
 
 	/* Loading only what is used keeps start-up short (verification is per program). */
@@ -127,6 +142,10 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		 * while it is being torn down (docs/engines.md).
 		 */
 		bpf_map__set_autocreate(skel->maps.scap_progs, false);
+#ifdef SCAP_ARCH_AARCH64
+	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
+		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
+#endif
 	for (unsigned nr = 0; nr < SCAP_NR_SYSCALLS; nr++) {
 		const struct mbpf_row *x;
 
@@ -335,6 +354,17 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
+#ifdef SCAP_ARCH_AARCH64
+	if (bpf_program__autoload(skel->progs.scap_sched_fork)) {
+		err = mbpf_attach_btf(ctx, links, skel->progs.scap_sched_fork, "sched_process_fork",
+				      "the child's side of clone is not captured");
+		if (err)
+			return err;
+	} else if (mbpf_fork_child_wanted(cfg)) {
+		scap_engine_warnf(ctx, "modern_bpf: this kernel has no bpf_task_pt_regs (Linux 5.15): on arm64 the child's side of clone is not captured (use the kmod engine)");
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
+	}
+#endif
 	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };
 	int terr = scap_platform_with_tracefs("events/syscalls", mbpf_attach_tps_job, &job);
 

@@ -740,7 +740,11 @@ int scap_dump_close(struct scap_dumper *d);
 /* What the schema says about one event code. */
 struct scap_event_info {
 	const char *name;          /* syscall name ("openat"; "syscall" for generic) */
-	int syscall_nr;            /* x86_64 number, -1 for none */
+	int syscall_nr;            /* number on the architecture the library was built for
+	                            * (x86_64 or aarch64); -1 for none (the generic event,
+	                            * a kernel event such as procexit),
+	                            * -2 for a syscall that architecture does not have
+	                            * (open, fork, ... on aarch64: such events never occur) */
 	unsigned dir;              /* SCAP_DIR_* */
 	unsigned category;         /* enum scap_category */
 	unsigned flags;            /* SCAP_EF_* */
@@ -755,7 +759,8 @@ struct scap_event_info {
 
 /* Schema row of an event code, NULL if out of range. */
 const struct scap_event_info *scap_event_info(unsigned code);
-/* Syscall name of an x86_64 syscall number, NULL if none. */
+/* Syscall name of a syscall number of the architecture the library was built
+ * for (x86_64 or aarch64), NULL if none. */
 const char *scap_syscall_name(int nr);
 /* Syscall number of a name, -1 if none. */
 int scap_syscall_nr(const char *name);

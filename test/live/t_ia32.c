@@ -17,6 +17,8 @@
 #include "live.h"
 #include "../common/host_probe.h"
 
+#if defined(__x86_64__)
+
 #define IA32_NR_GETPID 20L /* arch/x86/entry/syscalls/syscall_32.tbl */
 
 struct ia32_job {
@@ -97,3 +99,13 @@ int test_ia32_int80(struct live_test *t)
 		return r;
 	return run(t, writev_only, "writev and getpid selected");
 }
+#else
+int test_ia32_int80(struct live_test *t)
+{
+	/*
+	 * The AArch32 (compat) syscalls of arm64 are per task, not per call:
+	 * testing them needs an AArch32 binary (docs/engines.md).
+	 */
+	return live_skip(t, "int $0x80 is x86 only; AArch32 compat syscalls are not tested here");
+}
+#endif

@@ -364,7 +364,7 @@ static void read_self(struct self_info *s)
 	    live_read_raw("/proc/thread-self/comm", s->comm, sizeof(s->comm)) <= 0 ||
 	    live_read_raw("/proc/thread-self/cgroup", s->cgroup, sizeof(s->cgroup)) < 0)
 		return;
-	n = syscall(SYS_readlink, "/proc/thread-self/exe", s->exe, sizeof(s->exe) - 1);
+	n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/thread-self/exe", s->exe, sizeof(s->exe) - 1);
 	if (n <= 0)
 		return;
 	s->exe[n] = '\0';
@@ -451,6 +451,21 @@ static struct self_info *shared_info(void)
 
 enum clone_how { VIA_FORK, VIA_VFORK, VIA_CLONE3, VIA_PIDNS };
 
+/*
+ * fork, or where the architecture has none (aarch64) what libc's fork is:
+ * clone(SIGCHLD), whose events are clone's. vfork there is libc's
+ * clone(CLONE_VM | CLONE_VFORK | SIGCHLD): clone's events too.
+ */
+#ifdef SYS_fork
+#define LIVE_FORK() syscall(SYS_fork)
+#define FORK_EV SCAP_EV_FORK_X, "fork"
+#define VFORK_EV SCAP_EV_VFORK_X, "vfork"
+#else
+#define LIVE_FORK() syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)
+#define FORK_EV SCAP_EV_CLONE_X, "clone"
+#define VFORK_EV SCAP_EV_CLONE_X, "clone"
+#endif
+
 struct clone_job {
 	enum clone_how how;
 	struct self_info *s;
@@ -468,7 +483,7 @@ static void __attribute__((noreturn)) pidns_child(struct clone_job *j)
 
 	if (syscall(SYS_unshare, CLONE_NEWPID) != 0)
 		_exit(80);
-	c = syscall(SYS_fork);
+	c = LIVE_FORK();
 	if (c == 0) {
 		read_self(j->s);
 		_exit(0);
@@ -486,7 +501,7 @@ static void *run_clone(void *p)
 	j->tid = live_gettid();
 	switch (j->how) {
 	case VIA_FORK:
-		j->child = syscall(SYS_fork);
+		j->child = LIVE_FORK();
 		break;
 	case VIA_VFORK:
 		/* libc's vfork: the raw syscall cannot return into a C caller twice. */
@@ -496,7 +511,7 @@ static void *run_clone(void *p)
 		j->child = syscall(SYS_clone3, &j->ca, sizeof(j->ca));
 		break;
 	case VIA_PIDNS:
-		j->child = syscall(SYS_fork);
+		j->child = LIVE_FORK();
 		if (j->child == 0)
 			pidns_child(j);
 		break;
@@ -538,14 +553,14 @@ int test_fork_child_ctx(struct live_test *t)
 {
 	struct clone_job j = { .how = VIA_FORK };
 
-	return clone_ctx(t, &j, SCAP_EV_FORK_X, "fork", SIGCHLD);
+	return clone_ctx(t, &j, FORK_EV, SIGCHLD);
 }
 
 int test_vfork_child_ctx(struct live_test *t)
 {
 	struct clone_job j = { .how = VIA_VFORK };
 
-	return clone_ctx(t, &j, SCAP_EV_VFORK_X, "vfork", CLONE_VM | CLONE_VFORK | SIGCHLD);
+	return clone_ctx(t, &j, VFORK_EV, CLONE_VM | CLONE_VFORK | SIGCHLD);
 }
 
 #ifndef CLONE_CLEAR_SIGHAND
@@ -671,7 +686,7 @@ int test_pidns_child_ctx(struct live_test *t)
 		munmap(j.s, sizeof(*j.s));
 		return live_fail(t, "the grandchild's NSpid line does not end in 1: it is not in a new pid namespace");
 	}
-	r = check_clone(t, h, SCAP_EV_FORK_X, "fork", (pid_t)j.child, (pid_t)j.child, SIGCHLD, j.s);
+	r = check_clone(t, h, FORK_EV, (pid_t)j.child, (pid_t)j.child, SIGCHLD, j.s);
 	if (r == LIVE_PASS)
 		snprintf(t->msg, sizeof(t->msg), "tid %ld is 1 in its namespace", child);
 	munmap(j.s, sizeof(*j.s));

@@ -24,23 +24,33 @@ find_mirrors() {
 		die "cannot tell the Debian mirrors from this host's apt sources (release '$codename'; run apt-get update, or set SCAP_VM_ARCHIVE and SCAP_VM_SECURITY to the URLs of a debian/ and a debian-security/ mirror)"
 }
 
+# The Debian architecture of the kernels fetched (amd64, or arm64 for the
+# SCAP_VM_KERNELS=arm64-<release> set); each gets its own apt state.
+KARCH=${KARCH:-amd64}
+apt_dir() { # release
+	if [ "$KARCH" = amd64 ]; then echo "$WORK/apt/$1"; else echo "$WORK/apt/$1-$KARCH"; fi
+}
+
 # apt-get or apt-cache on the private state of one release.
 apt_rel() { # release tool args...
-	local rel=$1 tool=$2 dir=$WORK/apt/$1
+	local rel=$1 tool=$2 dir
+	dir=$(apt_dir "$1")
 	shift 2
 	# A stalled mirror must not hang CI: apt retries, then gives up. Only
-	# amd64 is asked for: a host with a foreign architecture enabled (dpkg
-	# --add-architecture arm64) would otherwise fetch arm64 lists that
-	# archive.ubuntu.com does not carry (404, set-up failed).
+	# the kernels' architecture is asked for: a host with a foreign
+	# architecture enabled (dpkg --add-architecture arm64) would otherwise
+	# fetch arm64 lists that archive.ubuntu.com does not carry (404, set-up
+	# failed).
 	timeout "${SCAP_VM_APT_TIMEOUT:-900}" "$tool" -q -o Acquire::Retries=3 \
 		-o Acquire::http::Timeout=60 -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
 		-o Dir::Etc::preferencesparts=- -o Dir::State::Lists="$dir/lists" \
 		-o Dir::Cache="$dir/cache" -o Dir::State::status=/dev/null \
-		-o APT::Architecture=amd64 -o APT::Architectures=amd64 -o APT::Sandbox::User=root "$@"
+		-o APT::Architecture="$KARCH" -o APT::Architectures="$KARCH" -o APT::Sandbox::User=root "$@"
 }
 
 apt_setup() { # release
-	local rel=$1 dir=$WORK/apt/$1
+	local rel=$1 dir
+	dir=$(apt_dir "$1")
 	[ -r "$KEYRING" ] || die "$KEYRING is missing (apt-get install debian-archive-keyring)"
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	case $rel in
@@ -53,8 +63,8 @@ apt_setup() { # release
 		;;
 	*)
 		find_mirrors
-		printf 'deb [arch=amd64 signed-by=%s] %s %s main\ndeb [arch=amd64 signed-by=%s] %s %s-security main\n' \
-			"$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
+		printf 'deb [arch=%s signed-by=%s] %s %s main\ndeb [arch=%s signed-by=%s] %s %s-security main\n' \
+			"$KARCH" "$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KARCH" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
 		;;
 	esac
 	apt_rel "$rel" apt-get update >"$dir/update.log" 2>&1 ||
@@ -97,7 +107,7 @@ ubuntu_keyring() {
 # ABI). Sets KVER, KDIR (the headers) and KCC (the compiler to build modules
 # with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
-	local rel=${1%%:*} ver meta=linux-image-amd64 out root deb pkgs cc_name
+	local rel=${1%%:*} ver meta=linux-image-$KARCH out root deb pkgs cc_name image kbuild kver_deb
 	case $rel in ubuntu-*)
 		fetch_ubuntu_kernel "$@"
 		return
@@ -109,7 +119,7 @@ fetch_kernel() { # spec
 	case $ver in
 	"") KVER= ;;
 	*.*-*) KVER=$ver ;;
-	*) KVER= meta=linux-image-$ver-amd64 ;;
+	*) KVER= meta=linux-image-$ver-$KARCH ;;
 	esac
 	[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)
@@ -124,13 +134,28 @@ fetch_kernel() { # spec
 		pkgs=$(apt_rel "$rel" apt-cache depends "linux-headers-$KVER" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-[^ ]*\)$/\1/p' | grep -v '^linux-compiler-')
 		[ -n "$pkgs" ] || die "Debian '$rel' has no linux-headers-$KVER"
-		(cd "$out/deb" && apt_rel "$rel" apt-get download "linux-headers-$KVER" $pkgs "linux-image-$KVER") \
+		image=linux-image-$KVER kbuild=
+		if [ "$KARCH" != amd64 ]; then
+			# Cross-building: Kbuild's own tools (fixdep, modpost) must
+			# run here, so linux-kbuild comes from amd64 (the same
+			# source version); the image without the EFI signature
+			# wrapper is the plain Image qemu boots.
+			kbuild=$(echo "$pkgs" | grep '^linux-kbuild-')
+			kver_deb=$(apt_rel "$rel" apt-cache show "linux-headers-$KVER" 2>/dev/null |
+				sed -n 's/^Version: //p' | head -n1)
+			pkgs=$(echo "$pkgs" | grep -v '^linux-kbuild-')
+			image=linux-image-$KVER-unsigned
+			(cd "$out/deb" && KARCH=amd64 && apt_setup "$rel" && apt_rel "$rel" apt-get download "$kbuild=$kver_deb") \
+				>"$out/download-kbuild.log" 2>&1 ||
+				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"
+		fi
+		(cd "$out/deb" && apt_rel "$rel" apt-get download "linux-headers-$KVER" $pkgs "$image") \
 			>"$out/download.log" 2>&1 ||
 			die "downloading the $KVER packages failed (network? see $out/download.log)"
 		for deb in "$out"/deb/linux-headers-*.deb "$out"/deb/linux-kbuild-*.deb; do
 			dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
 		done
-		dpkg-deb --fsys-tarfile "$out"/deb/linux-image-"$KVER"_*.deb |
+		dpkg-deb --fsys-tarfile "$out"/deb/"$image"_*.deb |
 			tar -x -O "./boot/vmlinuz-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
 			die "cannot extract boot/vmlinuz-$KVER from the package"
 		rm -rf "$out/deb"
@@ -147,11 +172,15 @@ fetch_kernel() { # spec
 	# fails on any compiler warning, and the boot shows whether it loads.
 	cc_name=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$KDIR/.config")
 	KCC=${cc_name:-gcc}
-	if ! command -v "$KCC" >/dev/null; then
+	if [ "$KARCH" = arm64 ]; then
+		# The same gcc as Debian's cross compiler (gcc-aarch64-linux-gnu).
+		KCC=aarch64-linux-gnu-${cc_name:-gcc}
+		command -v "$KCC" >/dev/null || KCC=aarch64-linux-gnu-gcc
+	elif ! command -v "$KCC" >/dev/null; then
 		say "$KVER: $KCC (the kernel's compiler) is not installed: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')"
 		KCC=gcc
 	fi
-	say "kernel: Debian '$rel' $KVER"
+	say "kernel: Debian '$rel' $KVER ($KARCH)"
 }
 
 # Ubuntu: spec is ubuntu-<codename>[:<abi>], for example "ubuntu-bionic" (the

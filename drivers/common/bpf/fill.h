@@ -135,6 +135,8 @@ struct scap_fill_ctx {
 	scap_u32 snaplen;    /* 1..SCAP_MAX_SNAPLEN */
 	scap_u32 nr;         /* syscall number */
 	scap_u64 pid_tgid;   /* as bpf_get_current_pid_tgid() returns it; 0: the fill asks */
+	scap_u64 task;       /* SCAP_FILL_CORE: the task_struct the context parameters are of,
+	                        as a scalar (arm64's new child at sched_process_fork); 0: current */
 	scap_u32 old_tid;    /* execve exit: the tid that called it, 0 = the event's own */
 	scap_u8 exit_last;   /* procexit: SCAP_FILL_LAST_* (the tracepoint's group_dead) */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */

@@ -14,6 +14,13 @@ static __always_inline scap_u32 scap_fill_comm(struct scap_fill_ctx *fc)
 {
 	long n;
 
+#if SCAP_FILL_CORE
+	if (fc->task) {
+		n = SCAP_FILL_READ_KERNEL_STR(scap_fill_dst(fc), SCAP_FILL_COMM_LEN,
+					      (const char *)fc->task + bpf_core_field_offset(struct task_struct, comm));
+		return n > 0 ? (scap_u32)n : 0;
+	}
+#endif
 	/* tmp first: bpf_get_current_comm tells no length, read_str does. */
 	if (bpf_get_current_comm(fc->tmp, SCAP_FILL_COMM_LEN) != 0)
 		return 0;
@@ -23,7 +30,14 @@ static __always_inline scap_u32 scap_fill_comm(struct scap_fill_ctx *fc)
 
 #if SCAP_FILL_CORE
 
-/* kernfs_node before 6.15 named its parent `parent`. */
+/*
+ * kernfs_node before 6.15 named its parent `parent`, from 6.15 `__parent`:
+ * both as flavours, so the program compiles against either kernel's
+ * vmlinux.h (the host's, or an older target's such as Debian 12's arm64 6.1).
+ */
+struct kernfs_node___new {
+	struct kernfs_node___new *__parent;
+} __attribute__((preserve_access_index));
 struct kernfs_node___old {
 	struct kernfs_node___old *parent;
 } __attribute__((preserve_access_index));
@@ -130,8 +144,8 @@ static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct 
 /* kernfs_node's parent, whatever this kernel calls it. */
 static __always_inline struct kernfs_node *scap_fill_kn_parent(struct kernfs_node *kn)
 {
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
+	if (bpf_core_field_exists(((struct kernfs_node___new *)kn)->__parent))
+		return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
 	return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
 }
 
@@ -287,7 +301,7 @@ static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, 
 /* Defined by the includer, after its scratch map: this CPU's scratch or NULL. */
 static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void);
 
-__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_s64 fd)
+__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_u64 task, scap_s64 fd)
 {
 	struct scap_fill_scratch *s = scap_fill_walk_scratch();
 	struct scap_fill_ctx fc = {};
@@ -298,7 +312,7 @@ __noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_s64 fd)
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.pos = pos & (SCAP_FILL_BUF_SIZE - 1u);
-	len = scap_fill_walk_inline(&fc, (struct task_struct *)bpf_get_current_task(), what, fd);
+	len = scap_fill_walk_inline(&fc, (struct task_struct *)(task ? task : bpf_get_current_task()), what, fd);
 	return (int)((len & 0xffffu) | ((scap_u32)fc.flags << 16));
 }
 #endif
@@ -307,7 +321,7 @@ static __always_inline scap_u32 scap_fill_walk_task(struct scap_fill_ctx *fc, st
 						    const scap_u32 what, scap_s64 fd)
 {
 #if SCAP_FILL_WALK_SUBPROG
-	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fd);
+	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fc->task, fd);
 
 	fc->flags |= (scap_u8)(r >> 16);
 	return r & 0xffffu;
@@ -423,7 +437,7 @@ static __always_inline scap_u32 scap_fill_conn_peer(struct scap_fill_ctx *fc, st
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
 						     const scap_u8 id)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = (struct task_struct *)(fc->task ? fc->task : bpf_get_current_task());
 	scap_u32 st;
 
 	switch (id) {
@@ -577,7 +591,7 @@ static __always_inline scap_u32 scap_fill_sockaddr_out(struct scap_fill_ctx *fc,
 	return scap_fill_sockaddr(fc, scap_fill_src(fc, aux - 1), alen);
 }
 
-/* x86_64 clone flags and signal numbers, for the rows whose syscall has no flags argument. */
+/* Clone flags and signal numbers (x86_64's, the same on aarch64), for the rows whose syscall has no flags argument. */
 #define SCAP_FILL_SIGCHLD 17u
 #define SCAP_FILL_CLONE_VM 0x100u
 #define SCAP_FILL_CLONE_VFORK 0x4000u
@@ -589,16 +603,14 @@ static __always_inline scap_u32 scap_fill_sockaddr_out(struct scap_fill_ctx *fc,
  */
 static __always_inline scap_u32 scap_fill_clone_flags(struct scap_fill_ctx *fc, const scap_u8 type)
 {
-	switch (fc->nr) {
-	case SCAP_NR_fork:
+	/* Not a switch: on aarch64 fork and vfork are both SCAP_NR_ABSENT (never a syscall's nr). */
+	if (fc->nr == (scap_u32)SCAP_NR_fork)
 		return scap_fill_int(fc, type, SCAP_FILL_SIGCHLD);
-	case SCAP_NR_vfork:
+	if (fc->nr == (scap_u32)SCAP_NR_vfork)
 		return scap_fill_int(fc, type, SCAP_FILL_CLONE_VM | SCAP_FILL_CLONE_VFORK | SCAP_FILL_SIGCHLD);
-	case SCAP_NR_clone3:
+	if (fc->nr == (scap_u32)SCAP_NR_clone3)
 		return scap_fill_user_int(fc, type, fc->args[0], 8);
-	default:
-		return 0;
-	}
+	return 0;
 }
 
 static __always_inline scap_u32 scap_fill_derived(struct scap_fill_ctx *fc, const scap_u8 type, const scap_u8 id,

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only OR MIT */
+/*
+ * The architecture being compiled for, for the schema's per-architecture
+ * parts (syscalls.def, clone's argument order). The eBPF programs are
+ * compiled with -target bpf and say it with libbpf's __TARGET_ARCH_<arch>;
+ * user space and the kernel module get it from the compiler.
+ */
+#ifndef SCAP_DRIVERS_COMMON_ARCH_H
+#define SCAP_DRIVERS_COMMON_ARCH_H
+
+#if defined(__TARGET_ARCH_arm64) || (!defined(__bpf__) && defined(__aarch64__))
+#define SCAP_ARCH_AARCH64 1
+#define SCAP_ARCH_NAME "aarch64"
+#elif defined(__TARGET_ARCH_x86) || (!defined(__bpf__) && defined(__x86_64__))
+#define SCAP_ARCH_X86_64 1
+#define SCAP_ARCH_NAME "x86_64"
+#else
+#error "scap's schema knows x86_64 and aarch64 only (scripts/gen-syscalls.sh, docs/engines.md)"
+#endif
+
+/*
+ * clone's raw argument order: x86_64 has flags, stack, parent_tid,
+ * child_tid, tls; arm64 (CONFIG_CLONE_BACKWARDS) flags, stack, parent_tid,
+ * tls, child_tid.
+ */
+#ifdef SCAP_ARCH_AARCH64
+#define SCAP_CLONE_ARG_CHILD_TID 4
+#define SCAP_CLONE_ARG_TLS 3
+#else
+#define SCAP_CLONE_ARG_CHILD_TID 3
+#define SCAP_CLONE_ARG_TLS 4
+#endif
+
+#endif
