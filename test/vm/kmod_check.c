@@ -518,6 +518,7 @@ static int check_events(void)
 				expect_i("res is -ECONNREFUSED", p_s64(ev, 0), -ECONNREFUSED);
 				expect_i("sockfd", p_s64(ev, 1), sock);
 				expect_bytes("addr = inet 127.0.0.1:1", ev, 2, want_sa, sizeof(want_sa));
+				expect_i("peer length (refused: not connected)", ev->p[3].len, 0);
 				break;
 			default:
 				fail("unexpected event type %u from our thread (not selected)", ev->hdr.type);
