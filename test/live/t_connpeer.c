@@ -239,8 +239,18 @@ int test_connect_peer_truth(struct live_test *t)
 		struct scap_stats st = { .sz = sizeof(st) };
 
 		scap_get_stats(h, &st);
-		result = live_fail(t, "%u connect calls, %u events (drops %llu)", calls, nseen,
-				   (unsigned long long)st.drops);
+		unsigned k = 0;
+
+		/* Where the events part from the calls (the first call whose event is not next). */
+		while (k < nseen && k < calls && k < PEER_CALLS && seen[k][7] == 7 &&
+		       !memcmp(seen[k], r.truth[k].want, 7))
+			k++;
+		result = live_fail(t,
+				   "%u connect calls, %u events (drops %llu, pairing stale %llu, evicted %llu, "
+				   "exits without enter %llu, unread %llu); events match the calls up to call %u",
+				   calls, nseen, (unsigned long long)st.drops, (unsigned long long)st.pairing_stale,
+				   (unsigned long long)st.pairing_evicted, (unsigned long long)st.exits_without_enter,
+				   (unsigned long long)st.unread, k);
 	}
 	for (unsigned i = 0; result == LIVE_PASS && i < calls; i++) {
 		const struct peer_truth *tr = &r.truth[i];
