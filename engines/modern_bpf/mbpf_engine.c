@@ -487,22 +487,33 @@ static void mbpf_close(void *state)
 /* ---- live settings (scap_set_*) ---------------------------------------------- */
 
 /*
+ * Waits until no program that started before this call is running: rewriting
+ * an element of a map of maps (here the same ring) makes the kernel wait an
+ * RCU grace period. what names them in the warning when it fails.
+ */
+static void mbpf_wait_programs(struct scap_engine_ctx *ctx, struct mbpf *m, struct scap_modern *skel,
+			       const char *what)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_rings), &zero, &m->ring_fds[0], BPF_ANY) != 0)
+		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: waiting for the %s programs failed (%s)", what,
+				 strerror(errno));
+}
+
+/*
  * Before the switch: the claims (scap_mbpf_take() in the BPF object) must
  * all come from hits that ran both loads' programs. Waits for the hits that
- * began before the new load was attached (rewriting an element of a map of
- * maps waits an RCU grace period), then clears every CPU's claims. A failure
- * is only logged: a stale claim can at worst make one hit of one thread at
+ * began before the new load was attached, then clears every CPU's claims.
+ * A failure is only logged: a stale claim can at worst make one hit of one thread at
  * the switch follow the old load's reading.
  */
 static void mbpf_claims_reset(struct scap_engine_ctx *ctx, struct mbpf *m, struct scap_modern *skel)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.scap_claims);
 	struct scap_mbpf_claim *zeros;
-	uint32_t zero = 0;
 
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_rings), &zero, &m->ring_fds[0], BPF_ANY) != 0)
-		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: waiting for the running programs failed (%s)",
-				 strerror(errno));
+	mbpf_wait_programs(ctx, m, skel, "running");
 	zeros = ncpus > 0 ? calloc((size_t)ncpus, sizeof(*zeros)) : NULL;
 	for (uint32_t kind = 0; zeros && kind < SCAP_MBPF_HIT_KINDS; kind++)
 		if (bpf_map_update_elem(fd, &kind, zeros, BPF_ANY) != 0) {
@@ -529,7 +540,7 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	struct scap_modern *skel = NULL, *old_skel;
 	struct mbpf_links links = { 0 }, old_links;
 	unsigned failures = ctx->attach_failures;
-	uint32_t id = m->instance + 1, zero = 0;
+	uint32_t id = m->instance + 1;
 	libbpf_print_fn_t old;
 	bool tp_mode;
 	int err;
@@ -567,14 +578,8 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	pthread_mutex_unlock(&m->self_lock);
 	/* What did not attach counts for the load in force only. */
 	SCAP_COUNT_SET(ctx->attach_failures, ctx->attach_failures - failures);
-	/*
-	 * Rewriting an element of a map of maps makes the kernel wait until no
-	 * program that may have read the old state is running (the same ring):
-	 * once this returns, nothing is captured under the old settings.
-	 */
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_rings), &zero, &m->ring_fds[0], BPF_ANY) != 0)
-		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: waiting for the old programs failed (%s)",
-				 strerror(errno));
+	/* Once this returns, nothing is captured under the old settings. */
+	mbpf_wait_programs(ctx, m, skel, "old");
 	mbpf_links_destroy(&old_links);
 	scap_modern__destroy(old_skel);
 	scap_engine_logf(ctx, SCAP_LOG_INFO, "modern_bpf: settings changed (load %u: %s, %u program(s) attached)", id,
