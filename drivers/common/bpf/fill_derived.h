@@ -303,6 +303,24 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 #define SCAP_FILL_WALK_CGROUP 2u
 #define SCAP_FILL_WALK_FILE 3u
 
+/* fc->file_known: which of the opened file's values are in fc */
+#define SCAP_FILL_KNOWN_FILE 1u
+#define SCAP_FILL_KNOWN_ID 2u
+#define SCAP_FILL_KNOWN_ID_OK 4u /* and it has them (the call opened a file) */
+
+/*
+ * Reads bytes [lo, hi) of the kernel object at base into b with one probe
+ * read, for two fields a step needs when they lie close together (lo and hi
+ * are CO-RE offsets, constants to the verifier); -1 when they do not.
+ */
+#define SCAP_FILL_SPAN_MAX 64u
+static __always_inline int scap_fill_span_read(scap_u64 *b, const void *base, scap_u32 lo, scap_u32 hi)
+{
+	if (hi <= lo || hi - lo > SCAP_FILL_SPAN_MAX)
+		return -1;
+	return SCAP_FILL_READ_KERNEL(b, hi - lo, (const char *)base + lo) != 0 ? -2 : 0;
+}
+
 /*
  * The struct file behind descriptor fd of the task, or NULL: the table as
  * the kernel reads it (files->fdt, checked against max_fds). At a syscall's
@@ -312,13 +330,27 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 static __always_inline struct file *scap_fill_fd_file(struct task_struct *task, scap_s64 fd)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	scap_u32 lo = bpf_core_field_offset(struct fdtable, max_fds);
+	scap_u32 at = bpf_core_field_offset(struct fdtable, fd);
+	scap_u64 b[SCAP_FILL_SPAN_MAX / 8];
 	struct file **arr;
 	struct file *f = NULL;
+	scap_u32 max_fds;
+	int r;
 
-	if (!fdt || fd < 0 || fd >= (scap_s64)BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd < 0)
 		return NULL;
-	arr = BPF_CORE_READ(fdt, fd);
-	if (!arr || SCAP_FILL_READ_KERNEL(&f, sizeof(f), &arr[fd]) != 0)
+	r = scap_fill_span_read(b, fdt, lo, at + 8);
+	if (r == 0) {
+		max_fds = *(scap_u32 *)((scap_u8 *)b + 0);
+		arr = *(struct file ***)((scap_u8 *)b + (at - lo));
+	} else if (r == -1) {
+		max_fds = BPF_CORE_READ(fdt, max_fds);
+		arr = BPF_CORE_READ(fdt, fd);
+	} else {
+		return NULL;
+	}
+	if (fd >= (scap_s64)max_fds || !arr || SCAP_FILL_READ_KERNEL(&f, sizeof(f), &arr[fd]) != 0)
 		return NULL;
 	return f;
 }
@@ -326,9 +358,9 @@ static __always_inline struct file *scap_fill_fd_file(struct task_struct *task, 
 /* The file the call opened (its returned descriptor's), looked up once per event; NULL when it failed. */
 static __always_inline struct file *scap_fill_opened_file(struct scap_fill_ctx *fc, struct task_struct *task)
 {
-	if (!fc->file_known) {
+	if (!(fc->file_known & SCAP_FILL_KNOWN_FILE)) {
 		fc->file = fc->ret >= 0 ? (scap_u64)(unsigned long)scap_fill_fd_file(task, fc->ret) : 0;
-		fc->file_known = 1;
+		fc->file_known |= SCAP_FILL_KNOWN_FILE;
 	}
 	return (struct file *)(unsigned long)fc->file;
 }
@@ -404,19 +436,39 @@ static __always_inline scap_u64 scap_fill_encode_dev(scap_u32 dev)
 
 /*
  * The device or inode of the file the call opened (its returned descriptor),
- * empty when it failed.
+ * empty when it failed. Both are read at the first of the two.
  */
 static __always_inline scap_u32 scap_fill_opened_id(struct scap_fill_ctx *fc, const scap_u8 type,
 						    struct task_struct *task, const scap_u8 id)
 {
-	struct file *f = scap_fill_opened_file(fc, task);
-	struct inode *inode = f ? BPF_CORE_READ(f, f_inode) : NULL;
+	if (!(fc->file_known & SCAP_FILL_KNOWN_ID)) {
+		struct file *f = scap_fill_opened_file(fc, task);
+		struct inode *inode = f ? BPF_CORE_READ(f, f_inode) : NULL;
+		scap_u32 lo = bpf_core_field_offset(struct inode, i_sb);
+		scap_u32 at = bpf_core_field_offset(struct inode, i_ino);
+		scap_u64 b[SCAP_FILL_SPAN_MAX / 8];
+		struct super_block *sb = NULL;
+		int r;
 
-	if (!inode)
+		fc->file_known |= SCAP_FILL_KNOWN_ID;
+		if (inode) {
+			r = scap_fill_span_read(b, inode, lo, at + 8);
+			if (r == 0) {
+				sb = *(struct super_block **)((scap_u8 *)b + 0);
+				fc->ino = *(scap_u64 *)((scap_u8 *)b + (at - lo));
+			} else if (r == -1) {
+				sb = BPF_CORE_READ(inode, i_sb);
+				fc->ino = BPF_CORE_READ(inode, i_ino);
+			}
+		}
+		if (sb) {
+			fc->dev = scap_fill_encode_dev(BPF_CORE_READ(sb, s_dev));
+			fc->file_known |= SCAP_FILL_KNOWN_ID_OK;
+		}
+	}
+	if (!(fc->file_known & SCAP_FILL_KNOWN_ID_OK))
 		return 0;
-	if (id == SCAP_DRV_OPENED_DEV)
-		return scap_fill_int(fc, type, scap_fill_encode_dev(BPF_CORE_READ(inode, i_sb, s_dev)));
-	return scap_fill_int(fc, type, BPF_CORE_READ(inode, i_ino));
+	return scap_fill_int(fc, type, id == SCAP_DRV_OPENED_DEV ? fc->dev : fc->ino);
 }
 
 /*
