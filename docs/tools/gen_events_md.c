@@ -51,8 +51,12 @@ static const char *const derived_doc[SCAP_DRV_MAX] = {
 	[SCAP_DRV_EXIT_SIGNAL] = "WTERMSIG of the status (0 when it exited)",
 	[SCAP_DRV_EXIT_CORE] = "WCOREDUMP of the status (1: core dumped)",
 	[SCAP_DRV_EXIT_LAST] = "1 when no thread of the process was still alive",
+	[SCAP_DRV_OPENED_PATH] = "the absolute path of the file the returned fd refers to (not the caller's buffer)",
+	[SCAP_DRV_OPENED_DEV] = "that file's device, as stat(2)'s st_dev",
+	[SCAP_DRV_OPENED_INO] = "that file's inode number, as stat(2)'s st_ino",
+	[SCAP_DRV_CONN_PEER] = "the address the socket is connected to, read from the socket (getpeername), on success",
 };
-_Static_assert(SCAP_DRV_MAX == 29, "describe the new derived value in derived_doc");
+_Static_assert(SCAP_DRV_MAX == 33, "describe the new derived value in derived_doc");
 
 static const char *const cat_names[SCAP_CAT_MAX] = {
 	[SCAP_CAT_FILE] = "Files", [SCAP_CAT_PROCESS] = "Processes", [SCAP_CAT_NET] = "Network",
@@ -100,6 +104,7 @@ static void flags_text(char *out, size_t len, unsigned f)
 		{ SCAP_EF_NO_EXIT, "never returns: enter only" },
 		{ SCAP_EF_NOT_SYSCALL, "not a syscall: a kernel event, selected by its name" },
 		{ SCAP_EF_CHILD_CTX, "task context only in the new task's return (res = 0)" },
+		{ SCAP_EF_FD_OBJ, "what was really opened or connected, read from the kernel object at exit" },
 	};
 	size_t o = 0;
 

@@ -306,12 +306,13 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 /*
  * One program per row of events.def, named ev_<CODE>. The CO-RE object only
  * needs the rows carrying process context (exits, and kernel events such as
- * procexit): the others compile to nothing there and are never loaded from
+ * procexit) or what the call opened (SCAP_EF_FD_OBJ exits): the others compile to nothing there and are never loaded from
  * it (engines/bpf/bpf_loader.c).
  */
 #ifdef SCAP_BPF_CORE_OBJECT
 #define SCAP_BPF_ROW_BUILT(flags, dir)                                                         \
-	(((flags) & SCAP_EF_PROC_CTX) && ((dir) == SCAP_DIR_EXIT || ((flags) & SCAP_EF_NOT_SYSCALL)))
+	(((flags) & (SCAP_EF_PROC_CTX | SCAP_EF_FD_OBJ)) &&                                   \
+	 ((dir) == SCAP_DIR_EXIT || ((flags) & SCAP_EF_NOT_SYSCALL)))
 #else
 #define SCAP_BPF_ROW_BUILT(flags, dir) 1
 #endif

@@ -92,6 +92,18 @@ enum scap_derived {
 	SCAP_DRV_EXIT_SIGNAL,     /* procexit: WTERMSIG, status & 0x7f; 0 when it exited */
 	SCAP_DRV_EXIT_CORE,       /* procexit: WCOREDUMP, 1 when (status & 0x80) */
 	SCAP_DRV_EXIT_LAST,       /* procexit: 1 when no thread of its process was still alive */
+	/*
+	 * What the call really opened (SCAP_EF_FD_OBJ rows): read at exit from the
+	 * struct file the returned descriptor refers to, not from the caller's
+	 * buffer, so a path changed between the kernel's read and ours (A->B->A),
+	 * a symlink, `..` or a relative path cannot hide the file. Empty when the
+	 * call failed.
+	 */
+	SCAP_DRV_OPENED_PATH,     /* absolute path of file->f_path (the exe/cwd walk, cut marked) */
+	SCAP_DRV_OPENED_DEV,      /* its device as stat's st_dev says it: new_encode_dev(i_sb->s_dev) */
+	SCAP_DRV_OPENED_INO,      /* its inode number, i_ino */
+	SCAP_DRV_CONN_PEER,       /* connect: the address the socket (argument 0) is connected to,
+				   * from the socket itself (getpeername's answer), on success only */
 	SCAP_DRV_MAX
 };
 
@@ -150,6 +162,9 @@ enum scap_category {
 #define SCAP_EF_NO_EXIT 0x20u    /* never returns (exit_group): an ENTER row with no EXIT row */
 #define SCAP_EF_NOT_SYSCALL 0x40u /* not a syscall: a kernel event of the process lifecycle
                                      (procexit), selected by its own name like a syscall */
+#define SCAP_EF_FD_OBJ 0x100u    /* the exit carries values read from the kernel object the call
+                                    opened or connected (SCAP_DRV_OPENED_*, CONN_PEER): the bpf
+                                    driver builds it in its CO-RE object */
 #define SCAP_EF_CHILD_CTX 0x80u  /* the clone family: the task-context parameters (every derived
                                     one but CLONE_FLAGS) are filled only in the new task's own
                                     return (res == 0) and left empty in the parent's */

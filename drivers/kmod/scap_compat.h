@@ -156,14 +156,17 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 
 /*
  * wq_has_sleeper arrived in 4.5: the barrier orders the ring's head,
- * written before, against the waiter's check of the queue.
+ * written before, against the waiter's check of the queue. Named apart:
+ * before 4.5 <net/sock.h> has a wq_has_sleeper of its own, for socket_wq.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 5, 0)
-static inline bool wq_has_sleeper(wait_queue_head_t *wq)
+static inline bool scap_wq_has_sleeper(wait_queue_head_t *wq)
 {
 	smp_mb();
 	return waitqueue_active(wq);
 }
+#else
+#define scap_wq_has_sleeper(wq) wq_has_sleeper(wq)
 #endif
 
 /* in_compat_syscall was is_compat_task before 4.6. */

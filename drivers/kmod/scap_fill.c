@@ -32,6 +32,9 @@
 #include <linux/cgroup.h>
 #include <linux/uaccess.h>
 #include <linux/socket.h>
+#include <linux/net.h>
+#include <net/sock.h>
+#include <net/af_unix.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/un.h>
@@ -54,7 +57,7 @@
 struct fill_row {
 	u8 nparams;
 	u8 dir;
-	u8 flags;
+	u16 flags;
 	s16 nr;
 	struct scap_param_desc p[SCAP_MAX_PARAMS];
 };
@@ -117,7 +120,7 @@ struct fill {
 	u32 snaplen;
 	u32 old_tid;      /* execve exit: the tid that called it, 0 = the event's own */
 	int exit_last;    /* procexit: the tracepoint's group_dead, -1 = not given */
-	u8 row_flags;     /* SCAP_EF_* of the row */
+	u16 row_flags;    /* SCAP_EF_* of the row */
 	/*
 	 * The task the event is of, whose context the derived parameters
 	 * give: current, or on arm64 a new child at sched_process_fork (not
@@ -434,6 +437,43 @@ static void put_exe(struct fill *f, unsigned int i)
 	fput(exe); /* never sleeps: the final release is deferred */
 }
 
+/*
+ * The file the call opened: its returned descriptor's, with a reference
+ * (fget_raw: O_PATH descriptors too), or NULL when it failed. At the exit
+ * only another thread's close or dup2 onto that number can have changed the
+ * slot since the call installed it.
+ */
+static struct file *opened_file(const struct fill *f)
+{
+	if (f->ret < 0 || f->ret > INT_MAX)
+		return NULL;
+	return fget_raw((unsigned int)f->ret);
+}
+
+static void put_opened(struct fill *f, unsigned int i)
+{
+	struct file *file = opened_file(f);
+
+	if (!file)
+		return;
+	put_kpath(f, i, &file->f_path);
+	fput(file); /* never sleeps: the final release is deferred */
+}
+
+/* SCAP_DRV_OPENED_DEV (st_dev's encoding, as stat(2) gives it) or _INO. */
+static bool opened_id(const struct fill *f, u8 id, u64 *v)
+{
+	struct file *file = opened_file(f);
+	struct inode *inode;
+
+	if (!file)
+		return false;
+	inode = file_inode(file);
+	*v = id == SCAP_DRV_OPENED_DEV ? (u64)new_encode_dev(inode->i_sb->s_dev) : (u64)inode->i_ino;
+	fput(file);
+	return true;
+}
+
 static void put_cgroup(struct fill *f, unsigned int i)
 {
 #ifdef CONFIG_CGROUPS
@@ -553,11 +593,12 @@ done:
  * abstract name is all of them, and an IPv4/IPv6 address they do not hold
  * whole is its family alone, flagged cut.
  */
+static void put_sockaddr_k(struct fill *f, unsigned int i, const struct sockaddr_storage *sa, u32 len);
+
 static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, long addrlen)
 {
 	struct sockaddr_storage ss;
-	u8 out[1 + sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
-	u32 len, n;
+	u32 len;
 
 	if (!uaddr || addrlen < (long)sizeof(sa_family_t))
 		return;
@@ -567,10 +608,89 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		f->partial = true;
 		return;
 	}
+	put_sockaddr_k(f, i, &ss, len);
+}
 
+/*
+ * connect's peer: the address its socket is connected to, after a successful
+ * call, read from the socket's fields as the eBPF drivers read them (the
+ * protocols' getname may take the socket lock, which sleeps; the probes run
+ * with preemption disabled). A unix peer is held under our socket's state
+ * lock while its name is copied; an unbound one is the family alone.
+ */
+static void put_conn_peer(struct fill *f, unsigned int i)
+{
+	struct sockaddr_storage ss;
+	struct socket *sock;
+	struct sock *sk, *peer;
+	u32 len = sizeof(sa_family_t);
+	int err;
+
+	if (f->ret != 0)
+		return;
+	sock = sockfd_lookup((int)f->args[0], &err);
+	if (!sock)
+		return;
+	sk = sock->sk;
+	if (!sk) {
+		sockfd_put(sock);
+		return;
+	}
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = sk->sk_family;
 	switch (ss.ss_family) {
 	case AF_INET: {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_port = READ_ONCE(sk->sk_dport);
+		in->sin_addr.s_addr = READ_ONCE(sk->sk_daddr);
+		len = sizeof(*in);
+		break;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	case AF_INET6: {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_port = READ_ONCE(sk->sk_dport);
+		in6->sin6_addr = sk->sk_v6_daddr;
+		len = sizeof(*in6);
+		break;
+	}
+#endif
+	case AF_UNIX: {
+		struct unix_address *addr;
+
+		unix_state_lock(sk);
+		peer = unix_sk(sk)->peer;
+		if (peer)
+			sock_hold(peer);
+		unix_state_unlock(sk);
+		if (!peer)
+			break;
+		addr = smp_load_acquire(&unix_sk(peer)->addr);
+		if (addr && addr->len > 0) {
+			len = min_t(u32, addr->len, sizeof(ss));
+			memcpy(&ss, addr->name, len);
+		}
+		sock_put(peer);
+		break;
+	}
+	default:
+		break;
+	}
+	sockfd_put(sock);
+	put_sockaddr_k(f, i, &ss, len);
+}
+
+/* The encoding of a sockaddr of len bytes already in kernel memory. */
+static void put_sockaddr_k(struct fill *f, unsigned int i, const struct sockaddr_storage *sa, u32 len)
+{
+	u8 out[1 + sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	u32 n;
+
+	switch (sa->ss_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
 
 		if (len < offsetof(struct sockaddr_in, sin_addr) + sizeof(in->sin_addr))
 			goto cut;
@@ -582,7 +702,7 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		break;
 	}
 	case AF_INET6: {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 
 		if (len < offsetof(struct sockaddr_in6, sin6_addr) + sizeof(in6->sin6_addr))
 			goto cut;
@@ -594,7 +714,7 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		break;
 	}
 	case AF_UNIX: {
-		const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
+		const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
 		u32 plen = len > offsetof(struct sockaddr_un, sun_path) ?
 			   len - offsetof(struct sockaddr_un, sun_path) : 0;
 
@@ -614,7 +734,7 @@ static void put_sockaddr(struct fill *f, unsigned int i, unsigned long uaddr, lo
 		break;
 	default:
 		out[0] = SCAP_SA_OTHER;
-		put_unaligned_le16(ss.ss_family, out + 1);
+		put_unaligned_le16(sa->ss_family, out + 1);
 		n = 3;
 		break;
 	}
@@ -624,7 +744,7 @@ cut:
 	/* The family, without the address the length cut off. */
 	f->flags |= SCAP_EVF_TRUNCATED;
 	out[0] = SCAP_SA_OTHER;
-	put_unaligned_le16(ss.ss_family, out + 1);
+	put_unaligned_le16(sa->ss_family, out + 1);
 	put_bytes(f, i, out, 3);
 }
 
@@ -787,6 +907,9 @@ static bool derived_int(struct fill *f, const struct scap_param_desc *d, u8 id, 
 	case SCAP_DRV_EXIT_CORE:
 		*v = (exit_status(f) & 0x80) ? 1 : 0;
 		return true;
+	case SCAP_DRV_OPENED_DEV:
+	case SCAP_DRV_OPENED_INO:
+		return opened_id(f, id, v);
 	case SCAP_DRV_EXIT_LAST:
 		/*
 		 * do_exit decremented signal->live before the tracepoint; threads
@@ -850,6 +973,9 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		case SCAP_DRV_CGROUP:
 			put_cgroup(f, i);
 			break;
+		case SCAP_DRV_OPENED_PATH:
+			put_opened(f, i);
+			break;
 		}
 		break;
 	case SCAP_PT_BYTEBUF: {
@@ -877,6 +1003,10 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 			    !user_int(f, source_value(f, d->aux), 4, &alen))
 				break;
 			put_sockaddr(f, i, source_value(f, d->aux - 1), (long)(int)alen);
+			break;
+		}
+		if (derived == SCAP_DRV_CONN_PEER) {
+			put_conn_peer(f, i);
 			break;
 		}
 		put_sockaddr(f, i, source_value(f, d->src), (long)(int)source_value(f, d->aux));
@@ -907,7 +1037,7 @@ static void maybe_wake(struct scap_session *s, struct scap_ring *r)
 	if (r->head - r->wake_head < r->size / 8)
 		return;
 	r->wake_head = r->head;
-	if (wq_has_sleeper(&s->wq))
+	if (scap_wq_has_sleeper(&s->wq))
 		wake_up_interruptible(&s->wq);
 }
 

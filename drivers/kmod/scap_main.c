@@ -96,7 +96,7 @@ static void session_timer(struct timer_list *t)
 
 	if (!READ_ONCE(s->capturing))
 		return;
-	if (wq_has_sleeper(&s->wq) && session_readable(s))
+	if (scap_wq_has_sleeper(&s->wq) && session_readable(s))
 		wake_up_interruptible(&s->wq);
 	mod_timer(&s->timer, jiffies + msecs_to_jiffies(SCAP_WAKE_PERIOD_MS));
 }

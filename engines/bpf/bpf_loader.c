@@ -34,7 +34,7 @@
 struct ev_row {
 	int nr;              /* x86_64 syscall number, -1 for none */
 	unsigned char dir;   /* SCAP_DIR_* */
-	unsigned char flags; /* SCAP_EF_* */
+	unsigned short flags; /* SCAP_EF_* */
 	const char *prog;    /* the program that builds the event */
 };
 
@@ -156,10 +156,13 @@ static int fill_tables(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
 	return 0;
 }
 
-/* The rows whose CO-RE program differs: exits and kernel events carrying task values. */
+/*
+ * The rows whose CO-RE program differs: exits and kernel events carrying task
+ * values or what the call opened. Same test as SCAP_BPF_ROW_BUILT.
+ */
 static bool row_wants_core(unsigned code)
 {
-	return (ev_rows[code].flags & SCAP_EF_PROC_CTX) &&
+	return (ev_rows[code].flags & (SCAP_EF_PROC_CTX | SCAP_EF_FD_OBJ)) &&
 	       (ev_rows[code].dir == SCAP_DIR_EXIT || (ev_rows[code].flags & SCAP_EF_NOT_SYSCALL));
 }
 
@@ -181,7 +184,8 @@ static bool needs_btf(unsigned src, bool exit_gd)
 	case SCAP_DRV_PPID: case SCAP_DRV_EUID: case SCAP_DRV_EGID: case SCAP_DRV_LOGINUID:
 	case SCAP_DRV_VTID: case SCAP_DRV_VPID: case SCAP_DRV_CWD: case SCAP_DRV_EXE:
 	case SCAP_DRV_CGROUP: case SCAP_DRV_EXIT_STATUS: case SCAP_DRV_EXIT_CODE:
-	case SCAP_DRV_EXIT_SIGNAL: case SCAP_DRV_EXIT_CORE:
+	case SCAP_DRV_EXIT_SIGNAL: case SCAP_DRV_EXIT_CORE: case SCAP_DRV_OPENED_PATH:
+	case SCAP_DRV_OPENED_DEV: case SCAP_DRV_OPENED_INO: case SCAP_DRV_CONN_PEER:
 		return true;
 	case SCAP_DRV_EXIT_LAST:
 		return !exit_gd;

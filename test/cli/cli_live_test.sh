@@ -137,7 +137,7 @@ if [ ! -s "$T/p.rc" ]; then
 else
 	line=$(cat "$T/p.out")
 	case "$line" in
-	"{\"ts\":"*"\"tid\":$wpid,\"pid\":$wpid,\"comm\":\"bash\",\"event\":\"connect\",\"dir\":\"exit\",\"params\":{\"res\":-111,\"sockfd\":"*",\"addr\":\"127.0.0.1:9\"},\"proc\":{"*"}}")
+	"{\"ts\":"*"\"tid\":$wpid,\"pid\":$wpid,\"comm\":\"bash\",\"event\":\"connect\",\"dir\":\"exit\",\"params\":{\"res\":-111,\"sockfd\":"*",\"addr\":\"127.0.0.1:9\",\"peer\":null},\"proc\":{"*"}}")
 		if [ "$(cat "$T/p.rc")" = 0 ] && grep -q '"stopped":"output_closed"' "$T/p.err"; then
 			ok "capture | head -n 1: the connect of $wpid arrives through the pipe, the capture ends (exit 0, output_closed)"
 		else

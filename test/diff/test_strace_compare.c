@@ -115,29 +115,30 @@ static void lines(void **state)
 
 static void paths_and_numbers(void **state)
 {
-	struct scap_bval v[5] = { { .u = 3 }, { .u = (uint64_t)-100 }, { .p = "/etc" }, { .u = 0x80000 }, { .u = 0 } };
+	struct scap_bval v[8] = { { .u = 3 }, { .u = (uint64_t)-100 }, { .p = "/etc" }, { .u = 0x80000 }, { .u = 0 },
+				  { .empty = true }, { .empty = true }, { .empty = true } };
 	const char *line = "[ 257] openat(-100, \"\\x2f\\x65\\x74\\x63\", 0x80000) = 3";
 
 	(void)state;
-	build(SCAP_EV_OPENAT_X, v, 5);
+	build(SCAP_EV_OPENAT_X, v, 8);
 	assert_int_equal(verdict(line, (const void *)ev, "res"), FLD_EQUAL);
 	assert_int_equal(verdict(line, (const void *)ev, "dirfd"), FLD_EQUAL);
 	assert_int_equal(verdict(line, (const void *)ev, "pathname"), FLD_EQUAL);
 	assert_int_equal(verdict(line, (const void *)ev, "flags"), FLD_EQUAL);
 	v[2].p = "/etd";
-	build(SCAP_EV_OPENAT_X, v, 5);
+	build(SCAP_EV_OPENAT_X, v, 8);
 	assert_int_equal(verdict(line, (const void *)ev, "pathname"), FLD_MISMATCH);
 	/* cut and marked: the beginning of strace's, which is longer */
 	v[2] = (struct scap_bval){ .p = "/et", .partial = true };
-	build(SCAP_EV_OPENAT_X, v, 5);
+	build(SCAP_EV_OPENAT_X, v, 8);
 	assert_int_equal(verdict(line, (const void *)ev, "pathname"), FLD_CUT);
 	/* the same bytes unmarked: a value that lost its end silently */
 	v[2] = (struct scap_bval){ .p = "/et" };
-	build(SCAP_EV_OPENAT_X, v, 5);
+	build(SCAP_EV_OPENAT_X, v, 8);
 	assert_int_equal(verdict(line, (const void *)ev, "pathname"), FLD_MISMATCH);
 	/* unreadable to the engine (a page not resident at enter): a limit, not a match */
 	v[2] = (struct scap_bval){ .empty = true, .partial = true };
-	build(SCAP_EV_OPENAT_X, v, 5);
+	build(SCAP_EV_OPENAT_X, v, 8);
 	assert_int_equal(verdict(line, (const void *)ev, "pathname"), FLD_UNREADABLE);
 }
 

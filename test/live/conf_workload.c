@@ -79,6 +79,9 @@ static struct conf_job {
 	unsigned char sa_ls[7], sa_peer[7], sa_peer2[7], sa_u1[7], sa_u2[7], sa_refused[7];
 	char argv_fail[8], argv_child[64];
 	char arena[2048];
+	/* What open, openat, openat2 and creat really opened: readlink of /proc/self/fd/N, fstat. */
+	char opened[4][PATH_MAX];
+	uint64_t opened_dev[4], opened_ino[4];
 	size_t arena_used;
 	size_t argv_child_len;
 } J;
@@ -244,6 +247,25 @@ static unsigned local_port(int fd)
 
 /* ---- files ------------------------------------------------------------------ */
 
+/* The ground truth of fd, kept in J.opened*[k] for the wants. */
+static void fd_truth(long fd, unsigned k)
+{
+	char proc[64];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%ld", fd);
+	n = readlink(proc, J.opened[k], sizeof(J.opened[k]) - 1);
+	J.opened[k][n > 0 ? n : 0] = '\0';
+	if (fstat((int)fd, &st) == 0) {
+		J.opened_dev[k] = st.st_dev;
+		J.opened_ino[k] = st.st_ino;
+	}
+}
+
+#define W_OPENED(k) WSTR("opened", J.opened[k]), WU("opened_dev", J.opened_dev[k]), WU("opened_ino", J.opened_ino[k])
+#define W_NOT_OPENED WEMPTY("opened"), WEMPTY("opened_dev"), WEMPTY("opened_ino")
+
 static void files(void)
 {
 	long dfd, fd, fd2, fd3, r, d1;
@@ -259,8 +281,10 @@ static void files(void)
 
 	dfd = SC(SYS_open, J.dir, O_RDONLY | O_DIRECTORY, 0);
 	MUST_OK("open(dir)", dfd);
+	fd_truth(dfd, 0);
 	WANT(SCAP_EV_OPEN_X, "open", WSTR("pathname", J.dir),
-	     WS("res", dfd), WSTR("pathname", J.dir), WU("flags", O_RDONLY | O_DIRECTORY), WU("mode", 0));
+	     WS("res", dfd), WSTR("pathname", J.dir), WU("flags", O_RDONLY | O_DIRECTORY), WU("mode", 0),
+	     W_OPENED(0));
 #else
 	r = SC(SYS_mkdirat, AT_FDCWD, J.dir, 0750);
 	MUST_EQ("mkdirat(AT_FDCWD)", r, 0);
@@ -269,48 +293,53 @@ static void files(void)
 
 	dfd = SC(SYS_openat, AT_FDCWD, J.dir, O_RDONLY | O_DIRECTORY, 0);
 	MUST_OK("openat(AT_FDCWD, dir)", dfd);
+	fd_truth(dfd, 0);
 	WANT(SCAP_EV_OPENAT_X, "openat(AT_FDCWD, dir)", WSTR("pathname", J.dir),
 	     WS("res", dfd), WS("dirfd", AT_FDCWD), WSTR("pathname", J.dir),
-	     WU("flags", O_RDONLY | O_DIRECTORY), WU("mode", 0));
+	     WU("flags", O_RDONLY | O_DIRECTORY), WU("mode", 0), W_OPENED(0));
 #endif
 
 	fd = SC(SYS_openat, dfd, S("a"), O_CREAT | O_RDWR, 0640);
 	MUST_OK("openat(a)", fd);
+	fd_truth(fd, 1);
 	WANT(SCAP_EV_OPENAT_X, "openat", WSTR("pathname", "a"),
 	     WS("res", fd), WS("dirfd", dfd), WSTR("pathname", "a"), WU("flags", O_CREAT | O_RDWR),
-	     WU("mode", 0640));
+	     WU("mode", 0640), W_OPENED(1));
 	r = SC(SYS_openat, dfd, S("missing"), O_RDONLY, 0);
 	MUST_EQ("openat(missing)", r, -ENOENT);
 	WANT(SCAP_EV_OPENAT_X, "failed openat", WSTR("pathname", "missing"),
 	     WS("res", -ENOENT), WS("dirfd", dfd), WSTR("pathname", "missing"), WU("flags", O_RDONLY),
-	     WU("mode", 0));
+	     WU("mode", 0), W_NOT_OPENED);
 
 	J.how = (struct open_how){ .flags = O_CREAT | O_WRONLY, .mode = 0600, .resolve = RESOLVE_BENEATH };
 	fd2 = SC(SYS_openat2, dfd, S("b"), &J.how, sizeof(J.how));
 	MUST_OK("openat2(b)", fd2);
+	fd_truth(fd2, 2);
 	WANT(SCAP_EV_OPENAT2_X, "openat2", WSTR("pathname", "b"),
 	     WS("res", fd2), WS("dirfd", dfd), WSTR("pathname", "b"), WU("how", U(&J.how)),
 	     WU("flags", O_CREAT | O_WRONLY), WU("mode", 0600), WU("resolve", RESOLVE_BENEATH),
-	     WU("size", sizeof(J.how)));
+	     WU("size", sizeof(J.how)), W_OPENED(2));
 	J.how2 = (struct open_how){ .flags = O_RDONLY, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
 	r = SC(SYS_openat2, dfd, S("../escape"), &J.how2, sizeof(J.how2));
 	MUST_EQ("openat2(../escape, RESOLVE_BENEATH)", r, -EXDEV);
 	WANT(SCAP_EV_OPENAT2_X, "failed openat2", WSTR("pathname", "../escape"),
 	     WS("res", -EXDEV), WS("dirfd", dfd), WSTR("pathname", "../escape"), WU("how", U(&J.how2)),
 	     WU("flags", O_RDONLY), WU("mode", 0), WU("resolve", RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
-	     WU("size", sizeof(J.how2)));
+	     WU("size", sizeof(J.how2)), W_NOT_OPENED);
 
 #if CONF_LEGACY
 	fd3 = SC(SYS_creat, J.pathc, 0644);
 	MUST_OK("creat", fd3);
+	fd_truth(fd3, 3);
 	WANT(SCAP_EV_CREAT_X, "creat", WSTR("pathname", J.pathc),
-	     WS("res", fd3), WSTR("pathname", J.pathc), WU("mode", 0644));
+	     WS("res", fd3), WSTR("pathname", J.pathc), WU("mode", 0644), W_OPENED(3));
 #else
 	fd3 = SC(SYS_openat, AT_FDCWD, J.pathc, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 	MUST_OK("openat(AT_FDCWD, O_CREAT)", fd3);
+	fd_truth(fd3, 3);
 	WANT(SCAP_EV_OPENAT_X, "openat(AT_FDCWD, O_CREAT)", WSTR("pathname", J.pathc),
 	     WS("res", fd3), WS("dirfd", AT_FDCWD), WSTR("pathname", J.pathc),
-	     WU("flags", O_CREAT | O_WRONLY | O_TRUNC), WU("mode", 0644));
+	     WU("flags", O_CREAT | O_WRONLY | O_TRUNC), WU("mode", 0644), W_OPENED(3));
 #endif
 
 	r = SC(SYS_write, fd, S(CONF_TEXT), 17);
@@ -1092,8 +1121,13 @@ static long connect_local(long s, unsigned port, long want_res, unsigned char sa
 
 	MUST_EQ(what, r, want_res);
 	sa_local(sa_out, port);
-	WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
-	     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7));
+	/* Connected: the socket's peer is the address asked for (getpeername); refused: none. */
+	if (want_res == 0)
+		WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
+		     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7), WBYTES("peer", sa_out, 7));
+	else
+		WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
+		     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7), WEMPTY("peer"));
 	return r;
 }
 

@@ -160,6 +160,8 @@ int test_getppid_generic(struct live_test *t);
 int test_ia32_int80(struct live_test *t);
 int test_unpaired_openat(struct live_test *t);
 int test_toctou_flip(struct live_test *t);
+int test_opened_truth(struct live_test *t);
+int test_connect_peer_truth(struct live_test *t);
 int test_kill_cleanup(struct live_test *t);
 int test_close_cleanup(struct live_test *t);
 int test_ts_order(struct live_test *t);

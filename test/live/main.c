@@ -61,6 +61,8 @@ static const struct {
 	{ "unpaired_openat", test_unpaired_openat },
 	{ "exact_unpaired_argv", test_exact_unpaired_argv },
 	{ "toctou_flip", test_toctou_flip },
+	{ "opened_truth", test_opened_truth },
+	{ "connect_peer_truth", test_connect_peer_truth },
 	{ "ts_order", test_ts_order },
 	{ "exit_thread", test_exit_thread },
 	{ "stop_drain", test_stop_drain },

@@ -190,7 +190,8 @@ int test_proc_before_capture(struct live_test *t)
 	scap_container_id(truth.cgroup, cid, sizeof(cid));
 	snprintf(want_json, sizeof(want_json),
 		 "\"pid\":%u,\"comm\":\"scap-sleeper\",\"event\":\"openat\",\"dir\":\"exit\",\"params\":"
-		 "{\"res\":-2,\"dirfd\":-100,\"pathname\":\"marker\",\"flags\":\"O_RDONLY\",\"mode\":\"0\"},"
+		 "{\"res\":-2,\"dirfd\":-100,\"pathname\":\"marker\",\"flags\":\"O_RDONLY\",\"mode\":\"0\","
+		 "\"opened\":null,\"opened_dev\":null,\"opened_ino\":null},"
 		 "\"proc\":{\"exe\":\"%s\",\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"cwd\":\"%s\",\"container_id\":\"%s\"}}",
 		 truth.pid, truth.exe, truth.ppid, truth.uid, truth.gid, truth.cwd, cid);
 	m.json_has = want_json;

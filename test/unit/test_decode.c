@@ -22,12 +22,13 @@ static int good_len;
 /* openat exit: res=3, dirfd=AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC, 0 */
 static int build_openat(uint8_t *b, size_t cap)
 {
-	struct scap_bval v[5] = {
+	struct scap_bval v[8] = {
 		{ .u = 3 }, { .u = (uint64_t)-100 }, { .p = "/etc/passwd" }, { .u = 02000000 }, { .u = 0 },
+		{ .p = "/etc/passwd" }, { .u = 2049 }, { .u = 1234 },
 	};
 	struct scap_bhdr h = { .ts = 1000, .tid = 7, .pid = 7 };
 
-	return scap_event_build(b, cap, SCAP_EV_OPENAT_X, &h, v, 5);
+	return scap_event_build(b, cap, SCAP_EV_OPENAT_X, &h, v, 8);
 }
 
 static int setup(void **state)
@@ -74,7 +75,7 @@ static void valid_event_decodes(void **state)
 	(void)state;
 	assert_int_equal(scap_event_validate(good, (size_t)good_len, why, sizeof(why)), 0);
 	assert_string_equal(why, "");
-	assert_int_equal(scap_event_nparams(ev), 5);
+	assert_int_equal(scap_event_nparams(ev), 8);
 	assert_int_equal(scap_event_param(ev, 0, &p), 0);
 	assert_string_equal(p.name, "res");
 	assert_int_equal(p.type, SCAP_PT_RES);
@@ -88,8 +89,15 @@ static void valid_event_decodes(void **state)
 	assert_int_equal(scap_event_param_by_name(ev, "flags", &p), 0);
 	assert_int_equal(p.v.u, 02000000);
 	assert_int_equal(p.aux, SCAP_FS_OPEN);
+	assert_int_equal(scap_event_param_by_name(ev, "opened", &p), 0);
+	assert_int_equal(p.type, SCAP_PT_PATH);
+	assert_string_equal(p.str, "/etc/passwd");
+	assert_int_equal(scap_event_param_by_name(ev, "opened_dev", &p), 0);
+	assert_int_equal(p.v.u, 2049);
+	assert_int_equal(scap_event_param_by_name(ev, "opened_ino", &p), 0);
+	assert_int_equal(p.v.u, 1234);
 	assert_int_equal(scap_event_param_by_name(ev, "nope", &p), -ENOENT);
-	assert_int_equal(scap_event_param(ev, 5, &p), -ERANGE);
+	assert_int_equal(scap_event_param(ev, 8, &p), -ERANGE);
 	assert_string_equal(scap_event_name(ev), "openat");
 	assert_int_equal(scap_event_dir(ev), SCAP_DIR_EXIT);
 	assert_int_equal(scap_event_ts(ev), 1000);
@@ -116,7 +124,7 @@ static void truncation_at_every_offset(void **state)
 			b = dup_event(good, cut);
 			set_len(b, (uint32_t)cut);
 			assert_int_equal(scap_event_validate(b, cut, NULL, 0), -EBADMSG);
-			for (i = 0; i < 5; i++) {
+			for (i = 0; i < 8; i++) {
 				struct scap_param p;
 				int r = scap_event_param((const void *)b, i, &p);
 
@@ -152,9 +160,9 @@ static void header_errors(void **state)
 	memcpy(b + offsetof(struct scap_evt_hdr, type), &t, 2);
 	/* nparams mismatch */
 	b[offsetof(struct scap_evt_hdr, nparams)] = 4;
-	expect_bad(b, (size_t)good_len, "has 5 parameters, not 4");
+	expect_bad(b, (size_t)good_len, "has 8 parameters, not 4");
 	assert_int_equal(scap_event_param((const void *)b, 0, &p), -EBADMSG);
-	b[offsetof(struct scap_evt_hdr, nparams)] = 5;
+	b[offsetof(struct scap_evt_hdr, nparams)] = 8;
 	assert_int_equal(scap_event_validate(b, (size_t)good_len, NULL, 0), 0);
 	free(b);
 }
@@ -167,7 +175,7 @@ static void length_errors(void **state)
 	(void)state;
 	/* lengths that add up to more than the event */
 	set_plen(b, 2, 4000);
-	expect_bad(b, (size_t)good_len, "parameter lengths add up to 4058 bytes, header says 70");
+	expect_bad(b, (size_t)good_len, "parameter lengths add up to 4092 bytes, header says 104");
 	assert_int_equal(scap_event_param((const void *)b, 2, &p), -EBADMSG);
 	assert_int_equal(scap_event_param((const void *)b, 1, &p), 0); /* before it: fine */
 	set_plen(b, 2, 12);
@@ -188,7 +196,7 @@ static void missing_nul(void **state)
 	uint8_t *b = dup_event(good, (size_t)good_len);
 	struct scap_param p;
 	/* the path's NUL is the last byte of param 2: hdr + lens + 8 + 8 + 12 - 1 */
-	size_t nul = SCAP_EVT_HDR_LEN + 10 + 8 + 8 + 11;
+	size_t nul = SCAP_EVT_HDR_LEN + 16 + 8 + 8 + 11;
 
 	(void)state;
 	assert_int_equal(b[nul], 0);
@@ -200,9 +208,9 @@ static void missing_nul(void **state)
 
 static int build_connect(uint8_t *b, size_t cap, const uint8_t *sa, uint32_t salen)
 {
-	struct scap_bval v[3] = { { .u = 0 }, { .u = 5 }, { .p = sa, .len = salen } };
+	struct scap_bval v[4] = { { .u = 0 }, { .u = 5 }, { .p = sa, .len = salen }, { .empty = true } };
 
-	return scap_event_build(b, cap, SCAP_EV_CONNECT_X, NULL, v, 3);
+	return scap_event_build(b, cap, SCAP_EV_CONNECT_X, NULL, v, 4);
 }
 
 static void sockaddr_sizes(void **state)
@@ -238,12 +246,13 @@ static void sockaddr_sizes(void **state)
 	assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
 	/* Only a family without its address (SCAP_SA_OTHER) can be cut. */
 	{
-		struct scap_bval v[3] = { { .u = 0 }, { .u = 5 }, { .p = sa, .len = 3, .partial = true } };
+		struct scap_bval v[4] = { { .u = 0 }, { .u = 5 }, { .p = sa, .len = 3, .partial = true },
+					  { .empty = true } };
 
-		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 3);
+		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 4);
 		assert_int_equal(scap_event_validate(b, (size_t)n, NULL, 0), 0);
 		v[2].len = scap_sa_inet(sa, lo, 80);
-		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 3);
+		n = scap_event_build(b, sizeof(b), SCAP_EV_CONNECT_X, NULL, v, 4);
 		expect_bad(b, (size_t)n, "addr: SOCKADDR of 7 bytes marked cut");
 	}
 }

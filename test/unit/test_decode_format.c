@@ -194,9 +194,10 @@ static void snprintf_semantics(void **state)
 
 static void json_openat(void **state)
 {
-	struct scap_bval v[5] = {
+	struct scap_bval v[8] = {
 		{ .u = 3 }, { .u = (uint64_t)-100 }, { .p = "/tmp/a \"b\"\\c" },
 		{ .u = O_WRONLY | O_CREAT | O_CLOEXEC }, { .u = 0640 },
+		{ .p = "/var/tmp/a \"b\"\\c" }, { .u = 2049 }, { .u = 131074 },
 	};
 	struct scap_bhdr h = { .ts = 123456789, .tid = 42, .pid = 41, .flags = SCAP_EVF_TOCTOU };
 	uint8_t b[256];
@@ -204,11 +205,13 @@ static void json_openat(void **state)
 	int n;
 
 	(void)state;
-	assert_true(scap_event_build(b, sizeof(b), SCAP_EV_OPENAT_X, &h, v, 5) > 0);
+	assert_true(scap_event_build(b, sizeof(b), SCAP_EV_OPENAT_X, &h, v, 8) > 0);
 	n = scap_event_format_json((const void *)b, 1, j, sizeof(j));
 	assert_string_equal(j, "{\"ts\":123456789,\"cpu\":1,\"tid\":42,\"pid\":41,\"event\":\"openat\",\"dir\":\"exit\","
 			       "\"params\":{\"res\":3,\"dirfd\":-100,\"pathname\":\"/tmp/a \\\"b\\\"\\\\c\","
-			       "\"flags\":\"O_WRONLY|O_CREAT|O_CLOEXEC\",\"mode\":\"0640\"},\"toctou\":true}");
+			       "\"flags\":\"O_WRONLY|O_CREAT|O_CLOEXEC\",\"mode\":\"0640\","
+			       "\"opened\":\"/var/tmp/a \\\"b\\\"\\\\c\",\"opened_dev\":2049,\"opened_ino\":131074},"
+			       "\"toctou\":true}");
 	assert_int_equal(n, (int)strlen(j));
 	/* cut short: still NUL-terminated, same needed length */
 	assert_int_equal(scap_event_format_json((const void *)b, 1, j, 10), n);

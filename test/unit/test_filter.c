@@ -36,9 +36,9 @@ static const struct scap_evt_hdr *build(uint16_t code, uint32_t pid, const struc
 static const struct scap_evt_hdr *openat_x(uint32_t pid)
 {
 	const struct scap_bval v[] = { { .u = 3 }, { .u = (uint64_t)-100 }, { .p = "/etc/passwd" }, { .u = 0 },
-				       { .u = 0 } };
+				       { .u = 0 }, { .p = "/etc/passwd" }, { .u = 2049 }, { .u = 1234 } };
 
-	return build(SCAP_EV_OPENAT_X, pid, v, 5);
+	return build(SCAP_EV_OPENAT_X, pid, v, 8);
 }
 
 static const struct scap_evt_hdr *openat_e(uint32_t pid)

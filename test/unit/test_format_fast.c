@@ -74,25 +74,25 @@ static void integers(void **state)
 
 static void ids_modes_and_errors(void **state)
 {
-	struct scap_bval open[5] = { { .u = (uint64_t)-2 }, { .u = (uint64_t)-100 }, { .p = "/etc/passwd" },
-				     { .u = O_RDONLY | O_CLOEXEC }, { .u = 0 } };
+	struct scap_bval open[8] = { { .u = (uint64_t)-2 }, { .u = (uint64_t)-100 }, { .p = "/etc/passwd" },
+				     { .u = O_RDONLY | O_CLOEXEC }, { .u = 0 }, { .empty = true }, { .empty = true }, { .empty = true } };
 	struct scap_bval uid[6] = { { .u = 0 }, { .u = 4294967295u }, { .u = 0 }, { .u = 0 }, { .u = 1000 }, { .u = 1000 } };
 	/* clone3 in the parent: flags past bit 31 (FLAGS64), the child's context empty. */
 	struct scap_bval clone3[14] = { { .u = 4242 }, { .u = 0x7ffd0000 }, { .u = 88 },
 					{ .u = 0x200000000ull | 0x100 | 17 } };
 	struct scap_bval gen[3] = { { .u = (uint64_t)-4095 }, { .u = 110 }, { .p = (uint64_t[6]){ 0, 1, 0xffffffffffffffffull, 0x10, 0x7f, 0x100000000ull }, .len = 48 } };
 	const struct scap_bhdr h = { .ts = 1000000000ull * 5242 + 7, .tid = 48211, .pid = 48210 };
-	const struct scap_event *e = build(SCAP_EV_OPENAT_X, &h, open, 5);
+	const struct scap_event *e = build(SCAP_EV_OPENAT_X, &h, open, 8);
 
 	(void)state;
 	assert_string_equal(fmt(e, SCAP_FORMAT_JSON, 1),
 			    "{\"ts\":5242000000007,\"cpu\":1,\"tid\":48211,\"pid\":48210,\"event\":\"openat\",\"dir\":\"exit\","
 			    "\"params\":{\"res\":-2,\"dirfd\":-100,\"pathname\":\"/etc/passwd\",\"flags\":\"O_RDONLY|O_CLOEXEC\","
-			    "\"mode\":\"0\"}}");
+			    "\"mode\":\"0\",\"opened\":null,\"opened_dev\":null,\"opened_ino\":null}}");
 	/* A result with an errno name holds a space: quoted. */
 	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 1),
 			    "5242.000000007 1 48211 openat exit res=\"-2 ENOENT\" dirfd=AT_FDCWD pathname=/etc/passwd "
-			    "flags=O_RDONLY|O_CLOEXEC mode=0");
+			    "flags=O_RDONLY|O_CLOEXEC mode=0 opened=NULL opened_dev=NULL opened_ino=NULL");
 	e = build(SCAP_EV_SETUID_X, NULL, uid, 6);
 	assert_string_equal(fmt(e, SCAP_FORMAT_TEXT, 0), "0.000000000 0 0 setuid exit res=0 uid=4294967295 cred_uid=0 "
 			    "cred_euid=0 cred_gid=1000 cred_egid=1000");

@@ -61,8 +61,8 @@ static const struct scap_evt_hdr *openat_e(struct ev *e, uint32_t tid, const cha
 static const struct scap_evt_hdr *openat_x(struct ev *e, uint32_t tid, const char *path)
 {
 	struct pv pv[] = { { &res_fd, 8 }, { &fd_cwd, 8 }, { path, path ? (uint16_t)(strlen(path) + 1) : 0 },
-			   { &flags_v, 4 }, { &mode_v, 4 } };
-	return mk(e, SCAP_EV_OPENAT_X, tid, tid, 20, 5, pv);
+			   { &flags_v, 4 }, { &mode_v, 4 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	return mk(e, SCAP_EV_OPENAT_X, tid, tid, 20, 8, pv);
 }
 
 static const char *param_str(const struct scap_evt_hdr *h, const char *name)
@@ -350,12 +350,12 @@ static void test_reused_tid_with_another_syscall_is_not_paired(void **state)
 	struct scap_pairing_stats st;
 	int64_t res = 0, fd = 4;
 	uint8_t sa[7] = { SCAP_SA_INET, 127, 0, 0, 1, 0x90, 0x1f };
-	struct pv pv[] = { { &res, 8 }, { &fd, 8 }, { sa, 7 } };
+	struct pv pv[] = { { &res, 8 }, { &fd, 8 }, { sa, 7 }, { NULL, 0 } };
 
 	assert_int_equal(scap_pairing_new(&p, 0), 0);
 	scap_pairing_feed(p, openat_e(&a, 77, "/gone"), &out);
 	/* Thread 77 died inside openat; a new thread 77 finishes a connect. */
-	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_CONNECT_X, 77, 77, 30, 3, pv), &out), 1);
+	assert_int_equal(scap_pairing_feed(p, mk(&b, SCAP_EV_CONNECT_X, 77, 77, 30, 4, pv), &out), 1);
 	assert_int_equal(out->type, SCAP_EV_CONNECT_X);
 	assert_int_equal(out->flags, SCAP_EVF_NO_ENTER);
 	assert_int_equal(scap_pairing_pending(p), 0);

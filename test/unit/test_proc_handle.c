@@ -266,7 +266,9 @@ static void lines(void **state)
 		assert_int_equal(n, (int)strlen(line));
 		if (p) {
 			with++;
-			assert_non_null(strstr(line, "},\"proc\":{"));
+			/* After the params, or after "truncated":[...] when a value was cut. */
+			if (!strstr(line, ",\"proc\":{"))
+				fail_msg("JSON line \"%.400s\" lacks the proc object", line);
 			snprintf(want, sizeof(want), "\"pid\":%u,\"comm\":\"", scap_event_pid(ev));
 			if (p->known & SCAP_PROC_HAS_COMM)
 				assert_non_null(strstr(line, want));

@@ -291,6 +291,10 @@ static int check_events(void)
 	int sock, cres, cerr, status;
 	pid_t child, child_lit;
 	long bad_res[2], bad_wres;
+	/* What openat really opened, as the caller sees it: readlink of its fd, fstat. */
+	char opened[4096] = "", fdlink[64];
+	struct stat opened_st = { 0 };
+	ssize_t olen;
 	unsigned bad_e = 0, bad_x = 0;
 	bool seen_bad_w = false;
 	void *gone;
@@ -319,6 +323,10 @@ static int check_events(void)
 	fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return fail("openat %s: %s", path, strerror(errno)), 1;
+	snprintf(fdlink, sizeof(fdlink), "/proc/self/fd/%d", fd);
+	olen = readlink(fdlink, opened, sizeof(opened) - 1);
+	opened[olen > 0 ? olen : 0] = '\0';
+	fstat(fd, &opened_st);
 	wres = write(fd, payload, 16);
 	/* Unreadable pointers: a low address and a page just unmapped. */
 	bad_res[0] = syscall(SYS_openat, AT_FDCWD, (const char *)16, BAD_FLAGS, 0) < 0 ? -errno : 0;
@@ -444,17 +452,23 @@ static int check_events(void)
 					expect_i("res is -EFAULT", p_s64(ev, 0), -EFAULT);
 					expect_i("pathname length", ev->p[2].len, 0);
 					expect_i("pathname marked unreadable", ev->p[2].partial, 1);
+					expect_i("opened length (nothing opened)", ev->p[5].len, 0);
+					expect_i("opened_ino length", ev->p[7].len, 0);
 					bad_x++;
 					break;
 				}
 				printf("openat exit:\n");
 				seen_ox = true;
-				expect_i("nparams", ev->hdr.nparams, 5);
+				expect_i("nparams", ev->hdr.nparams, 8);
 				expect_i("res", p_s64(ev, 0), fd);
 				expect_i("dirfd", p_s64(ev, 1), AT_FDCWD);
 				expect_str("pathname", ev, 2, path);
 				expect_i("flags", p_u32(ev, 3), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
 				expect_i("mode", p_u32(ev, 4), 0640);
+				/* What was really opened: readlink and fstat of the fd, taken before close. */
+				expect_str("opened", ev, 5, opened);
+				expect_i("opened_dev", p_s64(ev, 6), (int64_t)opened_st.st_dev);
+				expect_i("opened_ino", p_s64(ev, 7), (int64_t)opened_st.st_ino);
 				break;
 			case SCAP_EV_WRITE_X:
 				if (p_s64(ev, 0) < 0) {
@@ -504,6 +518,7 @@ static int check_events(void)
 				expect_i("res is -ECONNREFUSED", p_s64(ev, 0), -ECONNREFUSED);
 				expect_i("sockfd", p_s64(ev, 1), sock);
 				expect_bytes("addr = inet 127.0.0.1:1", ev, 2, want_sa, sizeof(want_sa));
+				expect_i("peer length (refused: not connected)", ev->p[3].len, 0);
 				break;
 			default:
 				fail("unexpected event type %u from our thread (not selected)", ev->hdr.type);

@@ -138,6 +138,9 @@ struct scap_fill_ctx {
 	scap_u64 task;       /* SCAP_FILL_CORE: the task_struct the context parameters are of,
 	                        as a scalar (arm64's new child at sched_process_fork); 0: current */
 	scap_u32 old_tid;    /* execve exit: the tid that called it, 0 = the event's own */
+	scap_u64 file;       /* SCAP_FILL_CORE: the opened file (struct file *), once file_known has FILE */
+	scap_u64 dev, ino;   /* its st_dev and inode number, once file_known has ID */
+	scap_u8 file_known;  /* SCAP_FILL_KNOWN_*: the open family's three values share one lookup */
 	scap_u8 exit_last;   /* procexit: SCAP_FILL_LAST_* (the tracepoint's group_dead) */
 	scap_u8 flags;       /* SCAP_EVF_* of the header */
 	scap_u8 drop_reason; /* SCAP_FILL_DROP_* (callers) */

@@ -91,6 +91,62 @@ static __always_inline scap_u32 scap_fill_tmp_out(struct scap_fill_ctx *fc, scap
 }
 
 /*
+ * One read for what a step of the walk needs of a dentry (d_parent, then
+ * d_name: its hash_len and name pointer) or of a mount (mnt_parent,
+ * mnt_mountpoint, then mnt.mnt_root), where this kernel lays them out side
+ * by side, as every kernel since 3.x does; one read per field otherwise.
+ * The offsets are CO-RE constants, so the verifier sees one branch.
+ * A probe read costs about 15-25 ns: the walk of /dev/shm/f takes 6 such
+ * reads this way instead of 17 (docs/performance.md).
+ */
+struct scap_fill_span {
+	scap_u64 a, b, c;
+};
+
+static __always_inline int scap_fill_dentry_step(struct dentry *d, struct dentry **parent, const char **name,
+						 scap_u32 *len)
+{
+	struct scap_fill_span sp;
+
+	if (bpf_core_field_offset(struct dentry, d_name) == bpf_core_field_offset(struct dentry, d_parent) + 8 &&
+	    bpf_core_field_size(struct dentry, d_name) == 16 && bpf_core_field_offset(struct qstr, name) == 8) {
+		if (SCAP_FILL_READ_KERNEL(&sp, sizeof(sp),
+					  (const char *)d + bpf_core_field_offset(struct dentry, d_parent)) != 0)
+			return -1;
+		*parent = (struct dentry *)(unsigned long)sp.a;
+		*len = (scap_u32)(sp.b >> 32); /* hashlen_len(): the high half on either byte order */
+		*name = (const char *)(unsigned long)sp.c;
+		return 0;
+	}
+	*parent = BPF_CORE_READ(d, d_parent);
+	*name = (const char *)BPF_CORE_READ(d, d_name.name);
+	*len = BPF_CORE_READ(d, d_name.len);
+	return 0;
+}
+
+static __always_inline int scap_fill_mount_step(struct mount *m, struct mount **parent, struct dentry **mountpoint,
+						struct dentry **root)
+{
+	struct scap_fill_span sp;
+
+	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == bpf_core_field_offset(struct mount, mnt_parent) + 8 &&
+	    bpf_core_field_offset(struct mount, mnt) == bpf_core_field_offset(struct mount, mnt_parent) + 16 &&
+	    bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
+		if (SCAP_FILL_READ_KERNEL(&sp, sizeof(sp),
+					  (const char *)m + bpf_core_field_offset(struct mount, mnt_parent)) != 0)
+			return -1;
+		*parent = (struct mount *)(unsigned long)sp.a;
+		*mountpoint = (struct dentry *)(unsigned long)sp.b;
+		*root = (struct dentry *)(unsigned long)sp.c;
+		return 0;
+	}
+	*parent = BPF_CORE_READ(m, mnt_parent);
+	*mountpoint = BPF_CORE_READ(m, mnt_mountpoint);
+	*root = BPF_CORE_READ(m, mnt.mnt_root);
+	return 0;
+}
+
+/*
  * The absolute path of a struct path, by walking dentries up to the root and
  * crossing mount points, at most SCAP_FILL_PATH_DEPTH steps and
  * SCAP_MAX_PATH_LEN bytes: a path past either keeps its last components,
@@ -98,39 +154,39 @@ static __always_inline scap_u32 scap_fill_tmp_out(struct scap_fill_ctx *fc, scap
  */
 static __always_inline scap_u32 scap_fill_path(struct scap_fill_ctx *fc, struct path *p)
 {
-	struct dentry *dentry = BPF_CORE_READ(p, dentry);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(p, mnt);
-	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	struct dentry *parent, *mnt_root;
+	struct dentry *dentry = p->dentry;
+	struct mount *mnt = container_of(p->mnt, struct mount, mnt);
+	struct dentry *parent, *mnt_root, *mountpoint;
 	struct mount *mnt_parent;
 	scap_u32 off = SCAP_FILL_TMP_HALF - 1;
 	scap_u8 truncated = SCAP_EVF_TRUNCATED; /* until the root is reached */
+	const char *name;
+	scap_u32 nlen;
 
-	if (!dentry || !vfsmnt)
+	if (!dentry || !p->mnt || scap_fill_mount_step(mnt, &mnt_parent, &mountpoint, &mnt_root) != 0)
 		return 0;
 	fc->tmp[off] = 0;
 #pragma unroll
 	for (int i = 0; i < SCAP_FILL_PATH_DEPTH; i++) {
 		off &= SCAP_FILL_TMP_MASK; /* no value change; one range for every path (pruning) */
-		mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-		parent = BPF_CORE_READ(dentry, d_parent);
 		if (dentry == mnt_root) {
-			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 			if (mnt_parent == mnt || !mnt_parent) {
 				truncated = 0;
 				break;
 			}
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			dentry = mountpoint;
 			mnt = mnt_parent;
-			vfsmnt = &mnt_parent->mnt;
+			if (scap_fill_mount_step(mnt, &mnt_parent, &mountpoint, &mnt_root) != 0)
+				break;
 			continue;
 		}
+		if (scap_fill_dentry_step(dentry, &parent, &name, &nlen) != 0)
+			break;
 		if (dentry == parent) {
 			truncated = 0;
 			break;
 		}
-		if (scap_fill_prepend(fc, &off, (const char *)BPF_CORE_READ(dentry, d_name.name),
-				      BPF_CORE_READ(dentry, d_name.len)) != 0)
+		if (scap_fill_prepend(fc, &off, name, nlen) != 0)
 			break;
 		dentry = parent;
 	}
@@ -245,18 +301,85 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 #define SCAP_FILL_WALK_EXE 0u
 #define SCAP_FILL_WALK_CWD 1u
 #define SCAP_FILL_WALK_CGROUP 2u
+#define SCAP_FILL_WALK_FILE 3u
 
-/* EXE, CWD or CGROUP, walked inline. */
+/* fc->file_known: which of the opened file's values are in fc */
+#define SCAP_FILL_KNOWN_FILE 1u
+#define SCAP_FILL_KNOWN_ID 2u
+#define SCAP_FILL_KNOWN_ID_OK 4u /* and it has them (the call opened a file) */
+
+/*
+ * Reads bytes [lo, hi) of the kernel object at base into b with one probe
+ * read, for two fields a step needs when they lie close together (lo and hi
+ * are CO-RE offsets, constants to the verifier); -1 when they do not.
+ */
+#define SCAP_FILL_SPAN_MAX 64u
+static __always_inline int scap_fill_span_read(scap_u64 *b, const void *base, scap_u32 lo, scap_u32 hi)
+{
+	if (hi <= lo || hi - lo > SCAP_FILL_SPAN_MAX)
+		return -1;
+	return SCAP_FILL_READ_KERNEL(b, hi - lo, (const char *)base + lo) != 0 ? -2 : 0;
+}
+
+/*
+ * The struct file behind descriptor fd of the task, or NULL: the table as
+ * the kernel reads it (files->fdt, checked against max_fds). At a syscall's
+ * exit nothing but the thread itself (a close from another thread of the
+ * process) can have changed that slot since the call installed it.
+ */
+static __always_inline struct file *scap_fill_fd_file(struct task_struct *task, scap_s64 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	scap_u32 lo = bpf_core_field_offset(struct fdtable, max_fds);
+	scap_u32 at = bpf_core_field_offset(struct fdtable, fd);
+	scap_u64 b[SCAP_FILL_SPAN_MAX / 8];
+	struct file **arr;
+	struct file *f = NULL;
+	scap_u32 max_fds;
+	int r;
+
+	if (!fdt || fd < 0)
+		return NULL;
+	r = scap_fill_span_read(b, fdt, lo, at + 8);
+	if (r == 0) {
+		max_fds = *(scap_u32 *)((scap_u8 *)b + 0);
+		arr = *(struct file ***)((scap_u8 *)b + (at - lo));
+	} else if (r == -1) {
+		max_fds = BPF_CORE_READ(fdt, max_fds);
+		arr = BPF_CORE_READ(fdt, fd);
+	} else {
+		return NULL;
+	}
+	if (fd >= (scap_s64)max_fds || !arr || SCAP_FILL_READ_KERNEL(&f, sizeof(f), &arr[fd]) != 0)
+		return NULL;
+	return f;
+}
+
+/* The file the call opened (its returned descriptor's), looked up once per event; NULL when it failed. */
+static __always_inline struct file *scap_fill_opened_file(struct scap_fill_ctx *fc, struct task_struct *task)
+{
+	if (!(fc->file_known & SCAP_FILL_KNOWN_FILE)) {
+		fc->file = fc->ret >= 0 ? (scap_u64)(unsigned long)scap_fill_fd_file(task, fc->ret) : 0;
+		fc->file_known |= SCAP_FILL_KNOWN_FILE;
+	}
+	return (struct file *)(unsigned long)fc->file;
+}
+
+/* EXE, CWD, CGROUP or the path of struct file `file` (WALK_FILE), walked inline. */
 static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, struct task_struct *task,
-						      scap_u32 what)
+						      scap_u32 what, scap_u64 file)
 {
 	struct path p;
 
 	if (what == SCAP_FILL_WALK_CGROUP)
 		return scap_fill_cgroup(fc, task);
-	if (what == SCAP_FILL_WALK_EXE ? BPF_CORE_READ_INTO(&p, task, mm, exe_file, f_path) != 0
-				       : BPF_CORE_READ_INTO(&p, task, fs, pwd) != 0)
+	if (what == SCAP_FILL_WALK_FILE) {
+		if (!file || BPF_CORE_READ_INTO(&p, (struct file *)(unsigned long)file, f_path) != 0)
+			return 0;
+	} else if (what == SCAP_FILL_WALK_EXE ? BPF_CORE_READ_INTO(&p, task, mm, exe_file, f_path) != 0
+					      : BPF_CORE_READ_INTO(&p, task, fs, pwd) != 0) {
 		return 0;
+	}
 	return scap_fill_path(fc, &p);
 }
 
@@ -274,7 +397,7 @@ static __always_inline scap_u32 scap_fill_walk_inline(struct scap_fill_ctx *fc, 
 /* Defined by the includer, after its scratch map: this CPU's scratch or NULL. */
 static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void);
 
-__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_u64 task)
+__noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_u64 task, scap_u64 file)
 {
 	struct scap_fill_scratch *s = scap_fill_walk_scratch();
 	struct scap_fill_ctx fc = {};
@@ -285,22 +408,67 @@ __noinline int scap_fill_walk(scap_u32 what, scap_u32 pos, scap_u64 task)
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.pos = pos & (SCAP_FILL_BUF_SIZE - 1u);
-	len = scap_fill_walk_inline(&fc, (struct task_struct *)(task ? task : bpf_get_current_task()), what);
+	len = scap_fill_walk_inline(&fc, (struct task_struct *)(task ? task : bpf_get_current_task()), what, file);
 	return (int)((len & 0xffffu) | ((scap_u32)fc.flags << 16));
 }
 #endif
 
 static __always_inline scap_u32 scap_fill_walk_task(struct scap_fill_ctx *fc, struct task_struct *task,
-						    const scap_u32 what)
+						    const scap_u32 what, scap_u64 file)
 {
 #if SCAP_FILL_WALK_SUBPROG
-	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fc->task);
+	scap_u32 r = (scap_u32)scap_fill_walk(what, fc->pos, fc->task, file);
 
 	fc->flags |= (scap_u8)(r >> 16);
 	return r & 0xffffu;
 #else
-	return scap_fill_walk_inline(fc, task, what);
+	return scap_fill_walk_inline(fc, task, what, file);
 #endif
+}
+
+/* new_encode_dev: the kernel's dev_t (major << 20 | minor) as stat(2)'s st_dev has it. */
+static __always_inline scap_u64 scap_fill_encode_dev(scap_u32 dev)
+{
+	scap_u32 major = dev >> 20, minor = dev & 0xfffffu;
+
+	return (minor & 0xffu) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+/*
+ * The device or inode of the file the call opened (its returned descriptor),
+ * empty when it failed. Both are read at the first of the two.
+ */
+static __always_inline scap_u32 scap_fill_opened_id(struct scap_fill_ctx *fc, const scap_u8 type,
+						    struct task_struct *task, const scap_u8 id)
+{
+	if (!(fc->file_known & SCAP_FILL_KNOWN_ID)) {
+		struct file *f = scap_fill_opened_file(fc, task);
+		struct inode *inode = f ? BPF_CORE_READ(f, f_inode) : NULL;
+		scap_u32 lo = bpf_core_field_offset(struct inode, i_sb);
+		scap_u32 at = bpf_core_field_offset(struct inode, i_ino);
+		scap_u64 b[SCAP_FILL_SPAN_MAX / 8];
+		struct super_block *sb = NULL;
+		int r;
+
+		fc->file_known |= SCAP_FILL_KNOWN_ID;
+		if (inode) {
+			r = scap_fill_span_read(b, inode, lo, at + 8);
+			if (r == 0) {
+				sb = *(struct super_block **)((scap_u8 *)b + 0);
+				fc->ino = *(scap_u64 *)((scap_u8 *)b + (at - lo));
+			} else if (r == -1) {
+				sb = BPF_CORE_READ(inode, i_sb);
+				fc->ino = BPF_CORE_READ(inode, i_ino);
+			}
+		}
+		if (sb) {
+			fc->dev = scap_fill_encode_dev(BPF_CORE_READ(sb, s_dev));
+			fc->file_known |= SCAP_FILL_KNOWN_ID_OK;
+		}
+	}
+	if (!(fc->file_known & SCAP_FILL_KNOWN_ID_OK))
+		return 0;
+	return scap_fill_int(fc, type, id == SCAP_DRV_OPENED_DEV ? fc->dev : fc->ino);
 }
 
 /*
@@ -326,6 +494,60 @@ static __always_inline scap_u32 scap_fill_pid_vnr(struct scap_fill_ctx *fc, cons
 static __always_inline scap_u32 scap_fill_exit_status(struct task_struct *task)
 {
 	return (scap_u32)BPF_CORE_READ(task, exit_code);
+}
+
+/*
+ * connect's peer: the address its socket (argument 0) is connected to, read
+ * from the socket after a successful call, as getpeername would answer it;
+ * built in sockaddr form in tmp's far half and encoded like the caller's.
+ */
+static __always_inline scap_u32 scap_fill_conn_peer(struct scap_fill_ctx *fc, struct task_struct *task)
+{
+	scap_u8 *sa = &fc->tmp[SCAP_FILL_TMP_HALF];
+	struct unix_address *ua = NULL;
+	struct socket *sock;
+	struct sock *sk, *peer;
+	struct file *f;
+	scap_u16 fam;
+
+	if (fc->ret != 0)
+		return 0;
+	f = scap_fill_fd_file(task, (scap_s64)(scap_s32)fc->args[0]);
+	sock = f ? (struct socket *)BPF_CORE_READ(f, private_data) : NULL;
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk)
+		return 0;
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__builtin_memset(sa, 0, 28);
+	__builtin_memcpy(sa, &fam, 2);
+	switch (fam) {
+	case SCAP_FILL_AF_INET:
+		/* sockaddr_in: family, port (network order), address */
+		BPF_CORE_READ_INTO((scap_u16 *)&sa[2], sk, __sk_common.skc_dport);
+		BPF_CORE_READ_INTO((scap_u32 *)&sa[4], sk, __sk_common.skc_daddr);
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 16, 1);
+	case SCAP_FILL_AF_INET6:
+		/* sockaddr_in6: family, port, flowinfo, address (a kernel without IPv6 has no such socket) */
+		if (!bpf_core_field_exists(sk->__sk_common.skc_v6_daddr))
+			return 0;
+		BPF_CORE_READ_INTO((scap_u16 *)&sa[2], sk, __sk_common.skc_dport);
+		BPF_CORE_READ_INTO((struct in6_addr *)&sa[8], sk, __sk_common.skc_v6_daddr);
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 28, 1);
+	case SCAP_FILL_AF_UNIX:
+		/* The peer's bound name; an unbound peer is the family alone, as unix_getname says. */
+		if (!bpf_core_type_exists(struct unix_sock))
+			return 0;
+		peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+		if (peer)
+			ua = BPF_CORE_READ((struct unix_sock *)peer, addr);
+		if (!ua)
+			return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 2, 1);
+		return scap_fill_sockaddr_at(fc,
+					     (scap_u64)(unsigned long)ua + bpf_core_field_offset(struct unix_address, name),
+					     BPF_CORE_READ(ua, len), 1);
+	default:
+		return scap_fill_sockaddr_at(fc, (scap_u64)(unsigned long)sa, 2, 1);
+	}
 }
 
 static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, const scap_u8 type,
@@ -374,11 +596,19 @@ static __always_inline scap_u32 scap_fill_task_value(struct scap_fill_ctx *fc, c
 			return scap_fill_int(fc, type, fc->exit_last == SCAP_FILL_LAST_YES);
 		return scap_fill_int(fc, type, BPF_CORE_READ(task, signal, live.counter) == 0);
 	case SCAP_DRV_EXE:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_EXE);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_EXE, 0);
 	case SCAP_DRV_CWD:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CWD);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CWD, 0);
 	case SCAP_DRV_CGROUP:
-		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CGROUP);
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_CGROUP, 0);
+	case SCAP_DRV_OPENED_PATH:
+		return scap_fill_walk_task(fc, task, SCAP_FILL_WALK_FILE,
+					   (scap_u64)(unsigned long)scap_fill_opened_file(fc, task));
+	case SCAP_DRV_OPENED_DEV:
+	case SCAP_DRV_OPENED_INO:
+		return scap_fill_opened_id(fc, type, task, id);
+	case SCAP_DRV_CONN_PEER:
+		return scap_fill_conn_peer(fc, task);
 	case SCAP_DRV_ARGV:
 		return scap_fill_mm_argv(fc, task);
 	case SCAP_DRV_EXECFN:

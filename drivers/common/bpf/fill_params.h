@@ -178,9 +178,14 @@ static __always_inline scap_u32 scap_fill_user_buf(struct scap_fill_ctx *fc, sca
  * copies that many): a unix path ends at the first NUL within them, an
  * abstract name is all of them, and an IPv4/IPv6 address they do not hold
  * whole is its family alone (SCAP_SA_OTHER), marked cut. Below 2 bytes there
- * is no family, and no value.
+ * is no family, and no value. kernel (a constant): the address is in kernel
+ * memory (connect's peer, built from the socket), not the caller's.
  */
-static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 alen)
+#define SCAP_FILL_READ_SA(kernel, dst, sz, src)                                                   \
+	((kernel) ? SCAP_FILL_READ_KERNEL(dst, sz, src) : SCAP_FILL_READ_USER(dst, sz, src))
+
+static __always_inline scap_u32 scap_fill_sockaddr_at(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 alen,
+						      const int kernel)
 {
 	scap_u8 *d = scap_fill_dst(fc);
 	scap_u8 sa[24];
@@ -191,7 +196,7 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 	if (!ptr || alen < 2)
 		return 0;
 	if (scap_fill_room(fc) < SCAP_FILL_UNIX_PATH_MAX + 2 ||
-	    SCAP_FILL_READ_USER(&fam, sizeof(fam), (const void *)ptr) != 0) {
+	    SCAP_FILL_READ_SA(kernel, &fam, sizeof(fam), (const void *)ptr) != 0) {
 		fc->partial = 1;
 		return 0;
 	}
@@ -201,7 +206,7 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 		/* sockaddr_in: family(2) port(2, network order) addr(4) */
 		if (alen < 8)
 			break;
-		if (SCAP_FILL_READ_USER(sa, 8, (const void *)ptr) != 0) {
+		if (SCAP_FILL_READ_SA(kernel, sa, 8, (const void *)ptr) != 0) {
 			fc->partial = 1;
 			return 0;
 		}
@@ -214,7 +219,7 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 		/* sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) */
 		if (alen < 24)
 			break;
-		if (SCAP_FILL_READ_USER(sa, 24, (const void *)ptr) != 0) {
+		if (SCAP_FILL_READ_SA(kernel, sa, 24, (const void *)ptr) != 0) {
 			fc->partial = 1;
 			return 0;
 		}
@@ -242,7 +247,7 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 		 */
 		sz = plen;
 		asm volatile("%0 += -1\n\t%0 &= 127\n\t%0 += 1" : "+r"(sz));
-		if (SCAP_FILL_READ_USER(&d[1], sz, (const void *)(ptr + 2)) != 0) {
+		if (SCAP_FILL_READ_SA(kernel, &d[1], sz, (const void *)(ptr + 2)) != 0) {
 			fc->partial = 1;
 			return 0;
 		}
@@ -277,6 +282,11 @@ static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, sca
 	d[0] = SCAP_SA_OTHER;
 	__builtin_memcpy(&d[1], &fam, 2);
 	return 3;
+}
+
+static __always_inline scap_u32 scap_fill_sockaddr(struct scap_fill_ctx *fc, scap_u64 ptr, scap_s64 alen)
+{
+	return scap_fill_sockaddr_at(fc, ptr, alen, 0);
 }
 
 /*
