@@ -79,9 +79,12 @@ static struct conf_job {
 	unsigned char sa_ls[7], sa_peer[7], sa_peer2[7], sa_u1[7], sa_u2[7], sa_refused[7];
 	char argv_fail[8], argv_child[64];
 	char arena[2048];
-	/* What open, openat, openat2 and creat really opened: readlink of /proc/self/fd/N, fstat. */
-	char opened[4][PATH_MAX];
-	uint64_t opened_dev[4], opened_ino[4];
+	/* What open, openat, openat2, creat and open_by_handle_at really opened: readlink of /proc/self/fd/N, fstat. */
+	char opened[5][PATH_MAX];
+	uint64_t opened_dev[5], opened_ino[5];
+	/* name_to_handle_at's handle of file a (struct file_handle and its bytes) */
+	unsigned char handle[sizeof(struct file_handle) + MAX_HANDLE_SZ] __attribute__((aligned(8)));
+	int mount_id;
 	size_t arena_used;
 	size_t argv_child_len;
 } J;
@@ -268,7 +271,7 @@ static void fd_truth(long fd, unsigned k)
 
 static void files(void)
 {
-	long dfd, fd, fd2, fd3, r, d1;
+	long dfd, fd, fd2, fd3, fd4, r, d1;
 	int p[2] = { -1, -1 }, p2[2] = { -1, -1 }, p3[2] = { -1, -1 };
 	void *map;
 	char tio[64];
@@ -341,6 +344,28 @@ static void files(void)
 	     WS("res", fd3), WS("dirfd", AT_FDCWD), WSTR("pathname", J.pathc),
 	     WU("flags", O_CREAT | O_WRONLY | O_TRUNC), WU("mode", 0644), W_OPENED(3));
 #endif
+
+	/*
+	 * open_by_handle_at: a handle names the file, no path does; the event
+	 * says which file that was. File systems without handles (ramfs) refuse
+	 * name_to_handle_at with EOPNOTSUPP: the successful case is left out there.
+	 */
+	((struct file_handle *)J.handle)->handle_bytes = MAX_HANDLE_SZ;
+	r = SC(SYS_name_to_handle_at, dfd, S("a"), J.handle, &J.mount_id, 0);
+	if (r == 0) {
+		fd4 = SC(SYS_open_by_handle_at, dfd, J.handle, O_RDONLY | O_CLOEXEC);
+		MUST_OK("open_by_handle_at", fd4);
+		fd_truth(fd4, 4);
+		WANT(SCAP_EV_OPEN_BY_HANDLE_AT_X, "open_by_handle_at", WS("mount_fd", dfd),
+		     WS("res", fd4), WS("mount_fd", dfd), WU("flags", O_RDONLY | O_CLOEXEC), W_OPENED(4));
+		SC(SYS_close, fd4);
+	} else if (r != -EOPNOTSUPP) {
+		deviate("name_to_handle_at(a): failed with %ld", r);
+	}
+	r = SC(SYS_open_by_handle_at, -1, J.handle, O_RDONLY);
+	MUST_EQ("open_by_handle_at(-1)", r, -EBADF);
+	WANT(SCAP_EV_OPEN_BY_HANDLE_AT_X, "failed open_by_handle_at", WS("mount_fd", -1),
+	     WS("res", -EBADF), WS("mount_fd", -1), WU("flags", O_RDONLY), W_NOT_OPENED);
 
 	r = SC(SYS_write, fd, S(CONF_TEXT), 17);
 	MUST_EQ("write", r, 17);
