@@ -57,9 +57,10 @@ static const struct arch_row min_kernels[] = {
 	/*                 modern_bpf                          bpf        kmod */
 	{ "x86_64",      { { 5, 8 },                         { 4, 14 }, { 4, 4 } } },
 	{ "aarch64",     { { 6, 0, AARCH64_MODERN_FLOOR },   { 0, 0 },  { 5, 10 } } },
+	{ "ppc64le",     { { 6, 1 },                         { 0, 0 },  { 6, 1 } } },
 };
 
-#define SUPPORTED_ARCHES "x86_64, aarch64"
+#define SUPPORTED_ARCHES "x86_64, aarch64, ppc64le"
 #define KMOD_LOAD_CMD \
 	"make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod drivers/kmod/scap.ko"
 

@@ -38,7 +38,7 @@
 static int helper_open(const char *tag, const char *path, int fd)
 {
 	proc_truth_report(fd, tag);
-	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 	return 0;
 }
 
@@ -161,7 +161,7 @@ int test_proc_before_capture(struct live_test *t)
 		close(go[1]);
 		if (read(go[0], &b, 1) != 1)
 			_exit(2);
-		syscall(SYS_openat, AT_FDCWD, "marker", O_RDONLY);
+		syscall(SYS_openat, AT_FDCWD, "marker", O_RDONLY, 0);
 		if (read(go[0], &b, 1) < 0)
 			_exit(3);
 		_exit(0);
@@ -401,7 +401,7 @@ int test_proc_chain(struct live_test *t)
 
 static void *poke(void *arg)
 {
-	syscall(SYS_openat, AT_FDCWD, (const char *)arg, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, (const char *)arg, O_RDONLY, 0);
 	return NULL;
 }
 

@@ -134,7 +134,7 @@ int test_proc_container(struct live_test *t)
 		close(go_a[1]);
 		if (read(go_a[0], &c, 1) != 1)
 			_exit(1);
-		syscall(SYS_openat, AT_FDCWD, path_a, O_RDONLY);
+		syscall(SYS_openat, AT_FDCWD, path_a, O_RDONLY, 0);
 		if (read(go_a[0], &c, 1) < 0)
 			_exit(2);
 		_exit(0);

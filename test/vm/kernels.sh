@@ -194,6 +194,8 @@ fetch_kernel() { # spec
 	if [ "$KARCH" != amd64 ]; then
 		# The same gcc as Debian's cross compiler (gcc-aarch64-linux-gnu,
 		# gcc-powerpc64le-linux-gnu).
+		# (Debian's 6.12 backports name the cross compiler already.)
+		cc_name=${cc_name#"$(kcross)"}
 		KCC=$(kcross)${cc_name:-gcc}
 		command -v "$KCC" >/dev/null || KCC=$(kcross)gcc
 	elif ! command -v "$KCC" >/dev/null; then
