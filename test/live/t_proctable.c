@@ -293,7 +293,7 @@ int test_proc_chain(struct live_test *t)
 {
 	char dir[1024], fdtext[16], m1[PATH_MAX];
 	struct proc_truth truths[8], *w[6];
-	struct proc_marker m[5];
+	struct proc_marker m[5] = { { .what = NULL } }; /* json_has and found unset: zero, not stack garbage */
 	int rep[2], st = 0, r;
 	unsigned n;
 	struct scap *h;
