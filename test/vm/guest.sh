@@ -142,7 +142,7 @@ if in_phase main; then
 		if modern_refused; then
 			check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"
 		fi
-		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 0 ]; then
+		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 0 ] && [ "${SCAP_VM_AUTO_WANT:-modern_bpf}" = modern_bpf ]; then
 			skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
 		else
 			want=${SCAP_VM_AUTO_WANT:-modern_bpf}

@@ -197,7 +197,9 @@ build_static() { # amd64|arm64|ppc64el
 		done
 		cmake_cross=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/$(uname_m "$a").cmake")
 		if [ -n "$btf" ]; then
-			cmake_cross+=(-DSCAP_MODERN_BPF_BTF="$btf" -DSCAP_BPF_VMLINUX_H="$sb/vmlinux-$a/vmlinux.h")
+			# ON explicitly: a previous list without BTF left OFF in the cache.
+			cmake_cross+=(-DSCAP_WITH_MODERN_BPF=ON -DSCAP_MODERN_BPF_BTF="$btf"
+				-DSCAP_BPF_VMLINUX_H="$sb/vmlinux-$a/vmlinux.h")
 			mkdir -p "$sb/vmlinux-$a"
 			bpftool btf dump file "$btf" format c >"$sb/vmlinux-$a/vmlinux.h" ||
 				die "bpftool cannot read $btf"
