@@ -20,6 +20,7 @@ install(FILES
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls.def
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_x86_64.def
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_aarch64.def
+  ${SCAP_GEN_INCLUDE}/scap/common/syscalls_ppc64le.def
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/scap/common)
 
 set(_scap_install_targets scap_static)

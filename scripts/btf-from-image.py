@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Cuts the kernel's BTF (.BTF section) out of an uncompressed kernel Image.
 
-Debian's arm64 vmlinuz is an uncompressed "ARM64 boot executable Image"
-holding the kernel's .BTF section as raw bytes, so the BTF of another
+Debian's arm64 vmlinuz is an uncompressed "ARM64 boot executable Image", and
+its ppc64el kernel an ELF vmlinux (boot/vmlinux-<abi>); both hold the
+kernel's .BTF section as raw bytes, so the BTF of another
 architecture's kernel is available without its -dbg package: find the BTF
 header (magic 0xeb9f, version 1), check that it is a whole vmlinux BTF
 (hdr_len 24, types first, strings right after them) and copy header, types

@@ -3,7 +3,8 @@
 #
 # Generates drivers/common/syscalls_<arch>.def, the syscall table of one
 # architecture, from the kernel's uapi headers as Debian packages them
-# (linux-libc-dev, linux-libc-dev:arm64): every __NR_<name> that <asm/unistd.h>
+# (linux-libc-dev, linux-libc-dev:arm64, linux-libc-dev:ppc64el): every
+# __NR_<name> that <asm/unistd.h>
 # defines for a 64-bit process of that architecture, through that
 # architecture's compiler (the preprocessor resolves asm-generic's
 # __NR3264_* indirections). Rows for syscalls newer than the headers come
@@ -15,7 +16,15 @@
 # SCAP_SYSCALL_ABSENT(name) row: its SCAP_NR_<name> is SCAP_NR_ABSENT and no
 # engine attaches anything for it there.
 #
+# ppc64le has its own numbers (arch/powerpc's syscall.tbl, not asm-generic):
+# the legacy calls (open, fork, ...) and, besides the direct socket calls,
+# the multiplexers socketcall and ipc. Those two are ordinary rows: the
+# schema has no row for them, so they arrive as the generic event named
+# "socketcall"/"ipc" with their raw arguments, never decoded into the
+# socket/semaphore events (docs/engines.md, "ppc64le").
+#
 #   scripts/gen-syscalls.sh aarch64          rewrite drivers/common/syscalls_aarch64.def
+#   scripts/gen-syscalls.sh ppc64le          rewrite drivers/common/syscalls_ppc64le.def
 #   scripts/gen-syscalls.sh x86_64 -         print x86_64's table instead
 #   scripts/gen-syscalls.sh --check          exit 1 when a checked-in table differs from
 #                                            what the generator gives now (ctest
@@ -23,11 +32,14 @@
 #   SCAP_GEN_CC=clang\ --target=... scripts/gen-syscalls.sh ...   another compiler
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+ARCHES="x86_64 aarch64 ppc64le"
+# The GNU triplet of Debian's compiler for an architecture (uname -m name).
+triplet() { case $1 in ppc64le) echo powerpc64le-linux-gnu ;; *) echo "$1-linux-gnu" ;; esac; }
 if [ "${1:-}" = --check ]; then
 	rc=0 checked=0
-	for a in x86_64 aarch64; do
-		if ! command -v "$a-linux-gnu-gcc" >/dev/null; then
-			echo "SKIP $a: $a-linux-gnu-gcc is not installed (scripts/setup.sh)"
+	for a in $ARCHES; do
+		if ! command -v "$(triplet "$a")-gcc" >/dev/null; then
+			echo "SKIP $a: $(triplet "$a")-gcc is not installed (scripts/setup.sh)"
 			continue
 		fi
 		checked=$((checked + 1))
@@ -41,15 +53,15 @@ if [ "${1:-}" = --check ]; then
 	[ "$checked" -gt 0 ] || exit 77
 	exit $rc
 fi
-arch=${1:?usage: gen-syscalls.sh x86_64|aarch64 [output|-] | --check}
+arch=${1:?usage: gen-syscalls.sh x86_64|aarch64|ppc64le [output|-] | --check}
 out=${2:-$root/drivers/common/syscalls_$arch.def}
-case $arch in
-x86_64 | aarch64) ;;
-*) echo "gen-syscalls.sh: unknown architecture '$arch' (x86_64 or aarch64)" >&2; exit 2 ;;
+case " $ARCHES " in
+*" $arch "*) ;;
+*) echo "gen-syscalls.sh: unknown architecture '$arch' ($ARCHES)" >&2; exit 2 ;;
 esac
-cc=${SCAP_GEN_CC:-$arch-linux-gnu-gcc}
+cc=${SCAP_GEN_CC:-$(triplet "$arch")-gcc}
 command -v "${cc%% *}" >/dev/null || {
-	echo "gen-syscalls.sh: $cc is missing (scripts/setup.sh installs gcc-$arch-linux-gnu or build-essential)" >&2
+	echo "gen-syscalls.sh: $cc is missing (scripts/setup.sh installs gcc-$(triplet "$arch") or build-essential)" >&2
 	exit 2
 }
 tmp=$(mktemp -d)

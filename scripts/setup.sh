@@ -43,6 +43,17 @@ PACKAGES=(
 	libzstd-dev:arm64
 	libcjson-dev:arm64
 	libcmocka-dev:arm64
+	# ppc64le (cmake/ppc64le.cmake, SCAP_VM_KERNELS=ppc64el-bookworm test/vm/run.sh): the same
+	# for Debian's ppc64el (dpkg --add-architecture ppc64el below): qemu-system-ppc64 boots
+	# the kernels; scripts/gen-syscalls.sh ppc64le reads linux-libc-dev:ppc64el's headers
+	gcc-powerpc64le-linux-gnu
+	qemu-system-ppc
+	libbpf-dev:ppc64el
+	libelf-dev:ppc64el
+	zlib1g-dev:ppc64el
+	libzstd-dev:ppc64el
+	libcjson-dev:ppc64el
+	libcmocka-dev:ppc64el
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with
@@ -91,8 +102,9 @@ if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
 			sleep 5
 		done
 		apt-get "${apt_lock_wait[@]}" -f install -y
-		# The arm64 multiarch libraries of the cross build (PACKAGES above).
+		# The arm64 and ppc64el multiarch libraries of the cross builds (PACKAGES above).
 		dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+		dpkg --print-foreign-architectures | grep -qx ppc64el || dpkg --add-architecture ppc64el
 		apt-get "${apt_lock_wait[@]}" update
 		apt-get "${apt_lock_wait[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
 	else

@@ -14,16 +14,22 @@
 #elif defined(__TARGET_ARCH_x86) || (!defined(__bpf__) && defined(__x86_64__))
 #define SCAP_ARCH_X86_64 1
 #define SCAP_ARCH_NAME "x86_64"
+#elif defined(__TARGET_ARCH_powerpc) ||                                                           \
+	(!defined(__bpf__) && defined(__powerpc64__) && defined(__LITTLE_ENDIAN__))
+/* ppc64le only: big-endian ppc64 would need the byte-order review s390x needs. */
+#define SCAP_ARCH_PPC64LE 1
+#define SCAP_ARCH_NAME "ppc64le"
 #else
-#error "scap's schema knows x86_64 and aarch64 only (scripts/gen-syscalls.sh, docs/engines.md)"
+#error "scap's schema knows x86_64, aarch64 and ppc64le only (scripts/gen-syscalls.sh, docs/engines.md)"
 #endif
 
 /*
  * clone's raw argument order: x86_64 has flags, stack, parent_tid,
- * child_tid, tls; arm64 (CONFIG_CLONE_BACKWARDS) flags, stack, parent_tid,
- * tls, child_tid.
+ * child_tid, tls; arm64 and powerpc (both select CONFIG_CLONE_BACKWARDS:
+ * Debian's arm64 and powerpc64le kernel configs have it) flags, stack,
+ * parent_tid, tls, child_tid.
  */
-#ifdef SCAP_ARCH_AARCH64
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_PPC64LE)
 #define SCAP_CLONE_ARG_CHILD_TID 4
 #define SCAP_CLONE_ARG_TLS 3
 #else

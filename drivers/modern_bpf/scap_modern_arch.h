@@ -7,9 +7,9 @@
  * (tp_btf/sys_exit, bpf_task_pt_regs): direct loads are inline, where
  * BPF_CORE_READ would be one helper call each, most of the cost of a small
  * event. Arguments 2-5 go through libbpf's PT_REGS_PARMn_SYSCALL (direct
- * loads on both architectures); libbpf 1.1 has no sixth, and its first on
- * arm64 is a BPF_CORE_READ of orig_x0, so those and the number are read
- * here by name.
+ * loads on every architecture); libbpf 1.1 has no sixth, and its first on
+ * arm64 is a BPF_CORE_READ of orig_x0 and on powerpc the return value, so
+ * those and the number are read here by name.
  *
  * Compat syscalls have their own numbers and argument registers: the
  * schema describes the 64-bit table only, so they are not captured
@@ -74,8 +74,43 @@ static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct
 #define SCAP_MBPF_PF_KTHREAD 0x00200000u   /* include/linux/sched.h, unchanged since 2.6 */
 #define SCAP_MBPF_PF_IO_WORKER 0x00000010u /* an io_uring worker thread */
 
+#elif defined(__TARGET_ARCH_powerpc)
+
+/*
+ * powerpc thread_info.flags (thread_info in task_struct on ppc64):
+ * TIF_32BIT (bit 20 in arch/powerpc/include/asm/thread_info.h, 5.x and 6.x),
+ * a 32-bit task. Per task, as on arm64; Debian's ppc64el kernels are built
+ * without CONFIG_COMPAT, so no task has it there.
+ */
+#define SCAP_MBPF_COMPAT_FIELD thread_info.flags
+#define SCAP_MBPF_COMPAT_MASK (1ul << 20)
+
+static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
+{
+	/*
+	 * ELFv2 syscall convention: r3-r8, number in r0. At sys_exit r3
+	 * already holds the return value: the first argument is orig_gpr3
+	 * (the kernel's syscall_get_arguments). libbpf 1.1's
+	 * PT_REGS_PARM1_SYSCALL is gpr[3] on powerpc, the return value there
+	 * (fixed in libbpf 1.2): it is not used.
+	 */
+	fc->args[0] = regs->orig_gpr3;
+	fc->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+	fc->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+	fc->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+	fc->args[4] = PT_REGS_PARM5_SYSCALL(regs);
+	fc->args[5] = regs->gpr[8];
+	fc->nr = (scap_u32)regs->gpr[0];
+}
+#define SCAP_MBPF_REGS_NR(regs) ((scap_u32)(regs)->gpr[0])
+/*
+ * A new task returns through ret_from_fork to the syscall exit path
+ * (syscall_exit_prepare), which fires sys_exit: as on x86_64.
+ */
+#define SCAP_MBPF_FORK_CHILD 0
+
 #else
-#error "modern_bpf: no register layout for this architecture (-D__TARGET_ARCH_x86 or _arm64)"
+#error "modern_bpf: no register layout for this architecture (-D__TARGET_ARCH_x86, _arm64 or _powerpc)"
 #endif
 
 #endif

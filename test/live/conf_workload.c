@@ -796,6 +796,32 @@ static long raw_thread(void *stack, int *ctid)
 			   [nr_exit] "i"(SYS_exit)
 			 : "memory");
 	return x0;
+#elif defined(__powerpc64__)
+	/*
+	 * powerpc's clone order (CLONE_BACKWARDS, as arm64): flags, stack,
+	 * parent_tid, tls, child_tid; number in r0. `sc` reports an error
+	 * with cr0.SO set and the positive errno in r3.
+	 */
+	register long r0 __asm__("r0") = SYS_clone;
+	register long r3 __asm__("r3") = (long)CONF_THREAD_FLAGS;
+	register long r4 __asm__("r4") = (long)stack;
+	register long r5 __asm__("r5") = 0;
+	register long r6 __asm__("r6") = 0;
+	register long r7 __asm__("r7") = (long)ctid;
+
+	__asm__ volatile("sc\n\t"
+			 "bso 2f\n\t"
+			 "cmpdi %%r3, 0\n\t"
+			 "bne 1f\n\t"
+			 "li %%r3, %[status]\n\t"
+			 "li %%r0, %[nr_exit]\n\t"
+			 "sc\n\t"
+			 "2: neg %%r3, %%r3\n\t"
+			 "1:"
+			 : "+r"(r0), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
+			 : [status] "i"(CONF_THREAD_STATUS), [nr_exit] "i"(SYS_exit)
+			 : "r8", "r9", "r10", "r11", "r12", "cr0", "ctr", "xer", "memory");
+	return r3;
 #else
 	register long r10 __asm__("r10") = (long)ctid;
 	register long r8 __asm__("r8") = 0;
@@ -881,9 +907,10 @@ static void processes(void)
 	/*
 	 * Without CLONE_PARENT_SETTID, CLONE_CHILD_SETTID and CLONE_SETTLS the
 	 * kernel ignores the three pointers: distinct values show that each
-	 * is decoded from its own register (arm64 swaps child_tid and tls).
+	 * is decoded from its own register (arm64 and powerpc swap child_tid
+	 * and tls).
 	 */
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__powerpc64__)
 	child = SC(SYS_clone, SIGCHLD, 0, 0x1000, 0x3000 /* tls */, 0x2000 /* child_tid */);
 #else
 	child = SC(SYS_clone, SIGCHLD, 0, 0x1000, 0x2000 /* child_tid */, 0x3000 /* tls */);

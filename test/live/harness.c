@@ -90,7 +90,7 @@ void live_cgroup_path(const char *text, char *out, size_t len)
 
 long live_read_raw(const char *path, char *buf, size_t len)
 {
-	long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), n, got = 0;
+	long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0), n, got = 0;
 
 	if (fd < 0 || len == 0)
 		return -1;

@@ -103,9 +103,10 @@ int test_ia32_int80(struct live_test *t)
 int test_ia32_int80(struct live_test *t)
 {
 	/*
-	 * The AArch32 (compat) syscalls of arm64 are per task, not per call:
-	 * testing them needs an AArch32 binary (docs/engines.md).
+	 * The AArch32 (compat) syscalls of arm64, and powerpc's 32-bit tasks,
+	 * are per task, not per call: testing them needs a 32-bit binary
+	 * (docs/engines.md); Debian's ppc64el kernels have no CONFIG_COMPAT.
 	 */
-	return live_skip(t, "int $0x80 is x86 only; AArch32 compat syscalls are not tested here");
+	return live_skip(t, "int $0x80 is x86 only; 32-bit compat syscalls (AArch32, ppc32) are not tested here");
 }
 #endif

@@ -126,6 +126,8 @@ int test_execve(struct live_test *t)
 /* The syscall tables' own numbers, independent of libc's SYS_getppid. */
 #if defined(__aarch64__)
 #define GETPPID_NR 173 /* include/uapi/asm-generic/unistd.h */
+#elif defined(__powerpc64__)
+#define GETPPID_NR 64 /* arch/powerpc/kernel/syscalls/syscall.tbl */
 #else
 #define GETPPID_NR 110 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #endif

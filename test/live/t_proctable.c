@@ -38,7 +38,7 @@
 static int helper_open(const char *tag, const char *path, int fd)
 {
 	proc_truth_report(fd, tag);
-	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 	return 0;
 }
 
@@ -161,7 +161,7 @@ int test_proc_before_capture(struct live_test *t)
 		close(go[1]);
 		if (read(go[0], &b, 1) != 1)
 			_exit(2);
-		syscall(SYS_openat, AT_FDCWD, "marker", O_RDONLY);
+		syscall(SYS_openat, AT_FDCWD, "marker", O_RDONLY, 0);
 		if (read(go[0], &b, 1) < 0)
 			_exit(3);
 		_exit(0);
@@ -294,7 +294,7 @@ int test_proc_chain(struct live_test *t)
 {
 	char dir[1024], fdtext[16], m1[PATH_MAX];
 	struct proc_truth truths[8], *w[6];
-	struct proc_marker m[5];
+	struct proc_marker m[5] = { { .what = NULL } }; /* json_has and found unset: zero, not stack garbage */
 	int rep[2], st = 0, r;
 	unsigned n;
 	struct scap *h;
@@ -402,7 +402,7 @@ int test_proc_chain(struct live_test *t)
 
 static void *poke(void *arg)
 {
-	syscall(SYS_openat, AT_FDCWD, (const char *)arg, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, (const char *)arg, O_RDONLY, 0);
 	return NULL;
 }
 

@@ -79,7 +79,7 @@ int test_proc_container(struct live_test *t)
 	char mnt[1024], cg[PATH_MAX], id[65], markers_dir[1024], fdtext[16];
 	char path_a[PATH_MAX], path_b[PATH_MAX];
 	struct proc_truth truth_a, truths[2], *truth_b;
-	struct proc_marker m[2];
+	struct proc_marker m[2] = { { .what = NULL } }; /* found and json_has: zero, not stack garbage */
 	bool mounted = false, full = proc_engine_has_task_ctx();
 	int go_a[2], go_b[2], rep[2], r = LIVE_PASS, st = 0;
 	struct scap *h = NULL;
@@ -134,7 +134,7 @@ int test_proc_container(struct live_test *t)
 		close(go_a[1]);
 		if (read(go_a[0], &c, 1) != 1)
 			_exit(1);
-		syscall(SYS_openat, AT_FDCWD, path_a, O_RDONLY);
+		syscall(SYS_openat, AT_FDCWD, path_a, O_RDONLY, 0);
 		if (read(go_a[0], &c, 1) < 0)
 			_exit(2);
 		_exit(0);
@@ -286,7 +286,7 @@ static pid_t fork_at(pid_t want, char *why, size_t len)
 int test_proc_pid_reuse(struct live_test *t)
 {
 	struct proc_truth truths[2 * REUSE_ROUNDS + 2];
-	struct proc_marker m[2 * REUSE_ROUNDS];
+	struct proc_marker m[2 * REUSE_ROUNDS] = { { .what = NULL } };
 	char dir[1024], fdtext[16], why[256] = "";
 	int rep[2], r = LIVE_PASS, st;
 	unsigned n, rounds = 0, retries = 0;

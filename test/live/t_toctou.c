@@ -56,7 +56,7 @@ static void *opener(void *p)
 	atomic_store(&r->opener_ready, true);
 	while (atomic_load(&r->opens) < TOCTOU_MAX_OPENS &&
 	       (atomic_load(&r->opens) < TOCTOU_MIN_OPENS || !atomic_load(&r->stop_opening))) {
-		long fd = syscall(SYS_openat, AT_FDCWD, r->path, O_RDONLY | O_CLOEXEC);
+		long fd = syscall(SYS_openat, AT_FDCWD, r->path, O_RDONLY | O_CLOEXEC, 0);
 
 		if (fd >= 0)
 			close((int)fd);

@@ -238,7 +238,7 @@ static void *bg_thread(void *arg)
 
 	for (k = 0; k < MAX_OPENS && !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE); k++) {
 		snprintf(path, sizeof(path), BG_PREFIX "%ld", k);
-		syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+		syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 		/* Paced, so that the buffers never fill: a drop would hide a loss. */
 		if (k % 50 == 49)
 			nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
@@ -270,7 +270,7 @@ static void finish(struct scap *h, struct reader *r, pthread_t th)
 {
 	struct scap_stats st = { .sz = sizeof(st) };
 
-	syscall(SYS_openat, AT_FDCWD, END_PATH, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, END_PATH, O_RDONLY, 0);
 	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK(r->s->end, "the end marker never arrived");
@@ -379,7 +379,7 @@ static void open_marker(const char *who, int phase)
 	char path[96];
 
 	snprintf(path, sizeof(path), PID_PREFIX "%s-%d", who, phase);
-	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 }
 
 static void test_pid_filter(const char *engine, int phases)

@@ -108,8 +108,10 @@ static const struct min_case mins[] = {
 	{ "kmod", "x86_64", 1, 4, 4 },        { "bpf", "x86_64", 1, 4, 14 },
 	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 5, 10 },
 	{ "bpf", "aarch64", 0, 0, 0 },        { "modern_bpf", "aarch64", 1, 6, 0 },
+	{ "kmod", "ppc64le", 1, 6, 1 },       { "bpf", "ppc64le", 0, 0, 0 },
+	{ "modern_bpf", "ppc64le", 1, 6, 12 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
-	{ "kmod", "s390x", -ENOENT, 0, 0 },   { "modern_bpf", "ppc64le", -ENOENT, 0, 0 },
+	{ "kmod", "s390x", -ENOENT, 0, 0 },   { "modern_bpf", "s390x", -ENOENT, 0, 0 },
 	{ "kmod", "riscv64", -ENOENT, 0, 0 }, { "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
 };
@@ -167,6 +169,10 @@ struct decide_case {
 	"modern_bpf needs Linux 6.0 or newer on aarch64 (the arm64 BPF JIT mixes tail calls with " \
 	"BPF-to-BPF calls from 6.0; 5.10 refuses the driver's dispatcher), and this kernel is "    \
 	rel ": use the bpf or kmod engine."
+#define PPC64LE_MODERN(rel)                                                                     \
+	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
+	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
+	": use the bpf or kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -198,6 +204,13 @@ static const struct decide_case decisions[] = {
 	{ "aarch64", "6.0.0", UNK, "modern_bpf", 0, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", ALL, "modern_bpf", 0, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
+	/* ppc64le: the floor is the oldest kernel verified (6.1 has no BTF) */
+	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "modern_bpf", 0, -EOPNOTSUPP, PPC64LE_MODERN("6.1.0-57-powerpc64le") },
+	{ "ppc64le", "6.12.118+deb12-powerpc64le", ALL, "modern_bpf", 0, 0, "" },
+	{ "ppc64le", "6.12.118+deb12-powerpc64le", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to ppc64le: use the kmod engine." },
+	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "kmod", 1, 0, "" },
+	{ "ppc64le", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 6.1 or newer on ppc64le, and this kernel is 5.10.0: use a newer kernel." },
 	/* a probe beats the version, both ways */
 	{ "x86_64", "4.18.0-513.el8.x86_64", "11100011", "modern_bpf", 0, 0, "" },
 	{ "x86_64", "4.18.0-513.el8.x86_64", "10100011", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
@@ -254,11 +267,11 @@ static const struct decide_case decisions[] = {
 	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
 	/* architectures the table does not know */
 	{ "mips", "5.10.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64)." },
+	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le)." },
 	{ "s390x", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod does not support the s390x architecture (supported: x86_64, aarch64)." },
+	  "kmod does not support the s390x architecture (supported: x86_64, aarch64, ppc64le)." },
 	{ "riscv64", "6.1.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the riscv64 architecture (supported: x86_64, aarch64)." },
+	  "modern_bpf does not support the riscv64 architecture (supported: x86_64, aarch64, ppc64le)." },
 	{ "x86_64", "6.1.0", ALL, "savefile", 0, -EINVAL,
 	  "'savefile' is not an engine with kernel requirements (known: modern_bpf, bpf, kmod)." },
 	/* an unreadable release vouches for nothing */

@@ -64,6 +64,10 @@ check_engine() { # name engine command...
 	fi
 }
 
+# modern_bpf is built but this kernel must refuse it with its reason: below
+# its minimum (too-old), or built without BTF (no-btf: Debian 12's ppc64el 6.1).
+modern_refused() { case ${SCAP_VM_HAVE_MODERN_BPF:-0} in too-old | no-btf) true ;; *) false ;; esac; }
+
 # A kernel below the kmod engine's minimum (run.sh read it from the table in
 # platform/engine_check.c) boots without a module: only the eBPF engines are
 # checked there, modern_bpf too when the kernel is new enough for it, else
@@ -76,7 +80,7 @@ if [ -n "${SCAP_VM_NO_KMOD:-}" ] && in_phase main; then
 		check_engine "live_$engine" $engine /bin/scap_live "$engine"
 		check_engine "conformance_$engine" $engine /bin/scap_conformance "$engine"
 	done
-	if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = too-old ]; then
+	if modern_refused; then
 		check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"
 		check auto_picks_bpf env SCAP_VM_LOG=1 /bin/auto_check bpf
 	elif [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 1 ]; then
@@ -135,10 +139,10 @@ if in_phase main; then
 	fi
 
 	if [ -x /bin/auto_check ]; then
-		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = too-old ]; then
+		if modern_refused; then
 			check modern_bpf_refused env SCAP_VM_LOG=1 /bin/auto_check --open-fails modern_bpf "modern_bpf needs"
 		fi
-		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 0 ]; then
+		if [ "${SCAP_VM_HAVE_MODERN_BPF:-0}" = 0 ] && [ "${SCAP_VM_AUTO_WANT:-modern_bpf}" = modern_bpf ]; then
 			skip auto_picks_modern_bpf "the modern_bpf engine is not in the static build"
 		else
 			want=${SCAP_VM_AUTO_WANT:-modern_bpf}

@@ -24,9 +24,21 @@ find_mirrors() {
 		die "cannot tell the Debian mirrors from this host's apt sources (release '$codename'; run apt-get update, or set SCAP_VM_ARCHIVE and SCAP_VM_SECURITY to the URLs of a debian/ and a debian-security/ mirror)"
 }
 
-# The Debian architecture of the kernels fetched (amd64, or arm64 for the
-# SCAP_VM_KERNELS=arm64-<release> set); each gets its own apt state.
+# The Debian architecture of the kernels fetched (amd64, or arm64 / ppc64el for
+# the SCAP_VM_KERNELS=arm64-<release> / ppc64el-<release> sets); each gets its
+# own apt state.
 KARCH=${KARCH:-amd64}
+# Debian's kernel flavour of an architecture (linux-image-<flavour>, the ABI's
+# suffix): the architecture's name except on ppc64el.
+kflavour() { if [ "$KARCH" = ppc64el ]; then echo powerpc64le; else echo "$KARCH"; fi; }
+# The GNU triplet's prefix of Debian's cross compiler for KARCH.
+kcross() {
+	case $KARCH in
+	arm64) echo aarch64-linux-gnu- ;;
+	ppc64el) echo powerpc64le-linux-gnu- ;;
+	*) echo "" ;;
+	esac
+}
 apt_dir() { # release
 	if [ "$KARCH" = amd64 ]; then echo "$WORK/apt/$1"; else echo "$WORK/apt/$1-$KARCH"; fi
 }
@@ -107,7 +119,7 @@ ubuntu_keyring() {
 # ABI). Sets KVER, KDIR (the headers) and KCC (the compiler to build modules
 # with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
-	local rel=${1%%:*} ver meta=linux-image-$KARCH out root deb pkgs cc_name image kbuild kver_deb
+	local rel=${1%%:*} ver meta out root deb pkgs cc_name image kbuild kver_deb bootimg
 	case $rel in ubuntu-*)
 		fetch_ubuntu_kernel "$@"
 		return
@@ -116,10 +128,11 @@ fetch_kernel() { # spec
 	apt_setup "$rel"
 	ver=${1#"$rel"}
 	ver=${ver#:}
+	meta=linux-image-$(kflavour)
 	case $ver in
 	"") KVER= ;;
 	*.*-*) KVER=$ver ;;
-	*) KVER= meta=linux-image-$ver-$KARCH ;;
+	*) KVER= meta=linux-image-$ver-$(kflavour) ;;
 	esac
 	[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)
@@ -139,12 +152,14 @@ fetch_kernel() { # spec
 			# Cross-building: Kbuild's own tools (fixdep, modpost) must
 			# run here, so linux-kbuild comes from amd64 (the same
 			# source version); the image without the EFI signature
-			# wrapper is the plain Image qemu boots.
+			# wrapper is the plain Image qemu boots (ppc64el's kernel is
+			# not signed: its one image package is that already).
 			kbuild=$(echo "$pkgs" | grep '^linux-kbuild-')
 			kver_deb=$(apt_rel "$rel" apt-cache show "linux-headers-$KVER" 2>/dev/null |
 				sed -n 's/^Version: //p' | head -n1)
 			pkgs=$(echo "$pkgs" | grep -v '^linux-kbuild-')
 			image=linux-image-$KVER-unsigned
+			[ "$KARCH" = ppc64el ] && image=linux-image-$KVER
 			(cd "$out/deb" && KARCH=amd64 && apt_setup "$rel" && apt_rel "$rel" apt-get download "$kbuild=$kver_deb") \
 				>"$out/download-kbuild.log" 2>&1 ||
 				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"
@@ -155,9 +170,13 @@ fetch_kernel() { # spec
 		for deb in "$out"/deb/linux-headers-*.deb "$out"/deb/linux-kbuild-*.deb; do
 			dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
 		done
+		# ppc64el's image is the ELF boot/vmlinux-<abi> (qemu boots it
+		# as is); left as $out/vmlinuz like every other architecture's.
+		bootimg=vmlinuz
+		[ "$KARCH" = ppc64el ] && bootimg=vmlinux
 		dpkg-deb --fsys-tarfile "$out"/deb/"$image"_*.deb |
-			tar -x -O "./boot/vmlinuz-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
-			die "cannot extract boot/vmlinuz-$KVER from the package"
+			tar -x -O "./boot/$bootimg-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
+			die "cannot extract boot/$bootimg-$KVER from the package"
 		rm -rf "$out/deb"
 		# Debian's headers Makefile includes the common half by its
 		# installed path; point it into the private root instead.
@@ -172,10 +191,13 @@ fetch_kernel() { # spec
 	# fails on any compiler warning, and the boot shows whether it loads.
 	cc_name=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$KDIR/.config")
 	KCC=${cc_name:-gcc}
-	if [ "$KARCH" = arm64 ]; then
-		# The same gcc as Debian's cross compiler (gcc-aarch64-linux-gnu).
-		KCC=aarch64-linux-gnu-${cc_name:-gcc}
-		command -v "$KCC" >/dev/null || KCC=aarch64-linux-gnu-gcc
+	if [ "$KARCH" != amd64 ]; then
+		# The same gcc as Debian's cross compiler (gcc-aarch64-linux-gnu,
+		# gcc-powerpc64le-linux-gnu).
+		# (Debian's 6.12 backports name the cross compiler already.)
+		cc_name=${cc_name#"$(kcross)"}
+		KCC=$(kcross)${cc_name:-gcc}
+		command -v "$KCC" >/dev/null || KCC=$(kcross)gcc
 	elif ! command -v "$KCC" >/dev/null; then
 		say "$KVER: $KCC (the kernel's compiler) is not installed: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /')"
 		KCC=gcc

@@ -24,6 +24,11 @@
 #                                    tests cross-compiled (cmake/aarch64.cmake)
 #                                    with the eBPF programs compiled against
 #                                    that kernel's BTF (also arm64-bullseye)
+#   SCAP_VM_KERNELS="ppc64el-bookworm ppc64el-bookworm:6.12" test/vm/run.sh   Debian 12's
+#                                    ppc64el kernels (6.1, and the 6.12 backport: the
+#                                    only one with BTF, so modern_bpf is compiled
+#                                    against it and checked there) under
+#                                    qemu-system-ppc64 -M pseries (cmake/ppc64le.cmake)
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
 #                                    (or ubuntu-bionic:4.15.0-213-generic); below
 #                                    kmod's minimum kernel only the eBPF checks run
@@ -51,15 +56,18 @@ KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-b
 [ -z "${SCAP_VM_KVER:-}" ] ||
 	die "SCAP_VM_KVER is gone: name the kernel as SCAP_VM_KERNELS=<release>:$SCAP_VM_KVER"
 
-# The architectures in the list: arm64-<release> kernels are arm64's.
+# The architectures in the list: arm64-<release> kernels are arm64's,
+# ppc64el-<release> ppc64el's.
+spec_arch() { case $1 in arm64-*) echo arm64 ;; ppc64el-*) echo ppc64el ;; *) echo amd64 ;; esac; }
 HAVE_ARCH=" "
 for spec in $KERNELS; do
-	case $spec in arm64-*) a=arm64 ;; *) a=amd64 ;; esac
+	a=$(spec_arch "$spec")
 	case $HAVE_ARCH in *" $a "*) ;; *) HAVE_ARCH="$HAVE_ARCH$a " ;; esac
 done
 tools="cpio gzip cc cmake make pkg-config apt-get apt-cache dpkg-deb timeout file"
 case $HAVE_ARCH in *" amd64 "*) tools="$tools qemu-system-x86_64" ;; esac
 case $HAVE_ARCH in *" arm64 "*) tools="$tools qemu-system-aarch64 aarch64-linux-gnu-gcc python3 bpftool" ;; esac
+case $HAVE_ARCH in *" ppc64el "*) tools="$tools qemu-system-ppc64 powerpc64le-linux-gnu-gcc python3 bpftool" ;; esac
 for tool in $tools; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
 done
@@ -73,15 +81,16 @@ RUN_START=$(date +%s)
 
 # ---- the kernels: every download first, so a network problem shows at once ------
 KDIRS=()
-declare -A ARCH_OF=()  # kernel -> amd64 or arm64
+declare -A ARCH_OF=()  # kernel -> amd64, arm64 or ppc64el
 for spec in $KERNELS; do
+	a=$(spec_arch "$spec")
 	case $spec in
-	arm64-ubuntu-*) die "'$spec': only Debian's arm64 kernels are set up (arm64-bookworm, arm64-bullseye)" ;;
-	arm64-*) KARCH=arm64 fetch_kernel "${spec#arm64-}" ;; # sets KVER, KDIR, KCC; dies on failure
+	arm64-ubuntu-* | ppc64el-ubuntu-*) die "'$spec': only Debian's $a kernels are set up ($a-bookworm, ...)" ;;
+	arm64-* | ppc64el-*) KARCH=$a fetch_kernel "${spec#"$a"-}" ;; # sets KVER, KDIR, KCC; dies on failure
 	*) KARCH=amd64 fetch_kernel "$spec" ;;
 	esac
 	KDIRS+=("$KVER|$KDIR|$KCC")
-	case $spec in arm64-*) ARCH_OF[$KVER]=arm64 ;; *) ARCH_OF[$KVER]=amd64 ;; esac
+	ARCH_OF[$KVER]=$a
 	touch "$WORK/$KVER/.fetched"
 done
 # Security updates move the ABIs: a kernel unused for two weeks goes (126 MB each).
@@ -95,6 +104,7 @@ FAILED=""     # "kernel:what" for every failed step, in order
 build_modules() { # kver kdir cc
 	local kver=$1 kdir=$2 kcc=$3 out=$WORK/$1 variant name cross=()
 	[ "${ARCH_OF[$kver]}" = arm64 ] && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	[ "${ARCH_OF[$kver]}" = ppc64el ] && cross=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-)
 	say "$kver: building scap.ko against $kdir (CC=$kcc${cross:+ ${cross[*]}})"
 	rm -rf "$out/mod" && mkdir -p "$out/mod"
 	cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$out/mod/"
@@ -128,7 +138,7 @@ min_kernel() { # column (1 modern_bpf, 2 bpf, 3 kmod) [uname -m, default x86_64]
 	sed -n 's/^[[:space:]]*{ "'"${2:-x86_64}"'",[[:space:]]*{ *\(.*\) } },$/\1/p' "$ROOT/platform/engine_check.c" |
 		tr -d '{} ' | sed 's/,[A-Z_][A-Z0-9_]*//g' | cut -d, -f$((2 * $1 - 1)),$((2 * $1)) | tr , .
 }
-uname_m() { [ "$1" = arm64 ] && echo aarch64 || echo x86_64; } # Debian arch -> uname -m
+uname_m() { case $1 in arm64) echo aarch64 ;; ppc64el) echo ppc64le ;; *) echo x86_64 ;; esac; } # Debian arch -> uname -m
 below() { # kver min: is the kernel's major.minor below min?
 	local v
 	v=$(echo "$1" | grep -o '^[0-9]*\.[0-9]*')
@@ -164,26 +174,39 @@ done
 PROBLEMS=""   # build problems: the guest checks still run, the result is FAIL
 declare -A BIN_OF=() HAVE_MODERN=() HAVE_BPF=() BUSYBOX_OF=()
 # build_static ARCH: the library, the live and conformance suites and the
-# helpers, statically linked for that architecture into $WORK/bin[-arm64].
-build_static() { # amd64|arm64
-	local a=$1 bin sb cc=cc cmake_cross=() pc=() libs log btf k
+# helpers, statically linked for that architecture into $WORK/bin[-<arch>].
+build_static() { # amd64|arm64|ppc64el
+	local a=$1 bin sb cc=cc cmake_cross=() pc=() libs log btf= k triplet
 	if [ "$a" = amd64 ]; then
 		bin=$WORK/bin sb=$WORK/build-static log=$WORK/cmake.log
 	else
-		bin=$WORK/bin-$a sb=$WORK/build-static-$a log=$WORK/cmake-$a.log cc=aarch64-linux-gnu-gcc
-		pc=(env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=)
+		triplet=$(KARCH=$a kcross) triplet=${triplet%-}
+		bin=$WORK/bin-$a sb=$WORK/build-static-$a log=$WORK/cmake-$a.log cc=$triplet-gcc
+		pc=(env PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=)
 		# The eBPF programs are compiled against this architecture's
 		# kernel BTF, cut out of the first of its kernels in the list
-		# (CO-RE relocates them on the others).
-		for k in "${KDIRS[@]}"; do k=${k%%|*}; [ "${ARCH_OF[$k]}" = "$a" ] && break; done
-		btf=$WORK/$k/vmlinux.btf
-		[ -s "$btf" ] || python3 "$ROOT/scripts/btf-from-image.py" "$WORK/$k/vmlinuz" "$btf" ||
-			die "cannot cut the BTF out of $WORK/$k/vmlinuz"
-		cmake_cross=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/aarch64.cmake" -DSCAP_MODERN_BPF_BTF="$btf"
-			-DSCAP_BPF_VMLINUX_H="$sb/vmlinux-$a/vmlinux.h")
-		mkdir -p "$sb/vmlinux-$a"
-		bpftool btf dump file "$btf" format c >"$sb/vmlinux-$a/vmlinux.h" ||
-			die "bpftool cannot read $btf"
+		# built with BTF (CO-RE relocates them on the others; Debian
+		# 12's ppc64el 6.1 has none). None: no modern_bpf in the build.
+		for k in "${KDIRS[@]}"; do
+			k=${k%%|*}
+			[ "${ARCH_OF[$k]}" = "$a" ] && [ -z "${NO_BTF[$k]:-}" ] || continue
+			btf=$WORK/$k/vmlinux.btf
+			[ -s "$btf" ] || python3 "$ROOT/scripts/btf-from-image.py" "$WORK/$k/vmlinuz" "$btf" ||
+				die "cannot cut the BTF out of $WORK/$k/vmlinuz"
+			break
+		done
+		cmake_cross=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/$(uname_m "$a").cmake")
+		if [ -n "$btf" ]; then
+			# ON explicitly: a previous list without BTF left OFF in the cache.
+			cmake_cross+=(-DSCAP_WITH_MODERN_BPF=ON -DSCAP_MODERN_BPF_BTF="$btf"
+				-DSCAP_BPF_VMLINUX_H="$sb/vmlinux-$a/vmlinux.h")
+			mkdir -p "$sb/vmlinux-$a"
+			bpftool btf dump file "$btf" format c >"$sb/vmlinux-$a/vmlinux.h" ||
+				die "bpftool cannot read $btf"
+		else
+			say "no $a kernel of the list has BTF: the $a build has no modern_bpf"
+			cmake_cross+=(-DSCAP_WITH_MODERN_BPF=OFF)
+		fi
 	fi
 	say "building static test binaries for $a ($cc)"
 	BIN_OF[$a]=$bin HAVE_MODERN[$a]=0 HAVE_BPF[$a]=0
@@ -219,6 +242,8 @@ build_static() { # amd64|arm64
 			PROBLEMS="$PROBLEMS $a:live-suite-does-not-build"
 		fi
 		grep -q "SCAP_HAVE_MODERN_BPF=1" "$sb/CMakeFiles/scap.dir/flags.make" && HAVE_MODERN[$a]=1
+		# A BTF to build it against but no modern_bpf: its checks would all be skipped.
+		[ -n "$btf" ] && [ "${HAVE_MODERN[$a]}" = 0 ] && PROBLEMS="$PROBLEMS $a:modern_bpf-not-built"
 		grep -q "SCAP_HAVE_BPF=1" "$sb/CMakeFiles/scap.dir/flags.make" && HAVE_BPF[$a]=1
 		if [ "${SCAP_VM_BENCH:-0}" = 1 ]; then
 			if cmake --build "$sb" -j"$JOBS" --target bench_live >>"$log" 2>&1; then
@@ -237,8 +262,8 @@ build_static() { # amd64|arm64
 	done
 }
 # busybox_for ARCH: a static busybox of that architecture (the host's, or
-# Debian 12's arm64 busybox-static unpacked from its package).
-busybox_for() { # amd64|arm64
+# Debian 12's arm64/ppc64el busybox-static unpacked from its package).
+busybox_for() { # amd64|arm64|ppc64el
 	local a=$1 dir=$WORK/busybox-$1 deb
 	if [ "$a" = amd64 ]; then
 		BUSYBOX_OF[$a]=$BUSYBOX
@@ -257,6 +282,13 @@ busybox_for() { # amd64|arm64
 	file -L "$dir/bin/busybox" | grep -q "statically linked" || die "$dir/bin/busybox is not a static busybox"
 	BUSYBOX_OF[$a]=$dir/bin/busybox
 }
+# Kernels built without BTF (CONFIG_DEBUG_INFO_BTF, their headers' .config:
+# Debian 12's ppc64el 6.1): modern_bpf must be refused there with its reason.
+declare -A NO_BTF=()
+for k in "${KDIRS[@]}"; do
+	IFS='|' read -r kver kdir kcc <<<"$k"
+	grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$kdir/.config" || NO_BTF[$kver]=1
+done
 for a in $HAVE_ARCH; do
 	build_static "$a"
 	busybox_for "$a"
@@ -283,6 +315,7 @@ pack_initramfs() { # kver
 	fi
 	modern=${HAVE_MODERN[$a]}
 	[ "$modern" = 1 ] && below "$1" "${MIN_MODERN[$a]}" && modern=too-old
+	[ "$modern" = 1 ] && [ -n "${NO_BTF[$1]:-}" ] && modern=no-btf
 	# What "auto" must pick with the module loaded: the first engine of its
 	# order (modern_bpf, bpf, kmod) built and whose minimum this kernel meets.
 	auto=modern_bpf
@@ -300,7 +333,8 @@ pack_initramfs() { # kver
 	chmod +x "$ir/init"
 	# SCAP_VM_NO_KMOD: why the kmod checks are skipped (empty: they run).
 	# SCAP_VM_HAVE_MODERN_BPF: 1 built, 0 not built, too-old: built but
-	# this kernel is below its minimum, so it must be refused.
+	# this kernel is below its minimum, no-btf: built but this kernel has
+	# no BTF; so it must be refused.
 	# SCAP_VM_AUTO_WANT: the engine "auto" must pick when the module is loaded.
 	# SCAP_VM_HAVE_BPF: 1 when the bpf engine is in the static build.
 	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_HAVE_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_BENCH_ARGS="%s"\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_HAVE_BPF SCAP_VM_BENCH SCAP_VM_BENCH_ARGS SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
@@ -350,6 +384,18 @@ boot() { # kver phase accel
 			-append "console=ttyAMA0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
 			-display none -serial "file:$log" -no-reboot </dev/null
 		qrc=$?
+	elif [ "${ARCH_OF[$kver]}" = ppc64el ]; then
+		# -M pseries: the console is the hypervisor's virtual terminal
+		# (hvc0), which -serial backs. The spectre capabilities' host
+		# workarounds do not exist under TCG: off, not warned about.
+		# No isa-debug-exit either: the guest powers off (RTAS) and the
+		# serial log's result line is the verdict, as on arm64.
+		timeout "$QEMU_TIMEOUT" qemu-system-ppc64 \
+			-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off -cpu power9 \
+			-accel "$accel" -m 1024 -smp 2 -kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+			-append "console=hvc0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
+			-display none -serial "file:$log" -no-reboot </dev/null
+		qrc=$?
 	else
 		timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 \
 			-kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
@@ -365,9 +411,9 @@ boot() { # kver phase accel
 		say "bench_live figures: $out/bench.md"
 	fi
 	result=$(tr -d '\r' <"$log" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
-	# arm64: qemu exits 0 on the guest's poweroff; a result line in the log
-	# is then the guest's verdict, as isa-debug-exit's 1 or 3 would be.
-	if [ "${ARCH_OF[$kver]}" = arm64 ] && [ "$qrc" = 0 ]; then
+	# arm64, ppc64el: qemu exits 0 on the guest's poweroff; a result line in
+	# the log is then the guest's verdict, as isa-debug-exit's 1 or 3 would be.
+	if [ "${ARCH_OF[$kver]}" != amd64 ] && [ "$qrc" = 0 ]; then
 		case $result in
 		"SCAP-VM-RESULT: PASS") qrc=1 ;;
 		"SCAP-VM-RESULT: FAIL"*) qrc=3 ;;
