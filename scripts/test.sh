@@ -17,8 +17,9 @@
 #      bpf); a data race fails;
 #   6. test/vm/run.sh, when it exists: the kernel module and the engines on
 #      Debian 12's 6.1 and 6.12, Debian 11's 5.10 and Ubuntu's 5.4, 4.15
-#      and 4.4 kernels under qemu, and Debian 12's and 11's arm64 kernels
-#      (6.1, 5.10) under qemu-system-aarch64.
+#      and 4.4 kernels under qemu, Debian 12's and 11's arm64 kernels
+#      (6.1, 5.10) under qemu-system-aarch64, and Debian 12's ppc64el kernels
+#      (6.1, 6.12) under qemu-system-ppc64.
 # Run scripts/setup.sh first on a fresh machine (it installs the packages).
 # SCAP_BUILD_DIR, SCAP_ASAN_BUILD_DIR and SCAP_TSAN_BUILD_DIR move the build
 # trees elsewhere.

@@ -14,8 +14,9 @@
 #
 #   test/vm/run.sh              Debian 12's kernels (6.1, and 6.12 from bookworm-security),
 #                                    Debian 11's (5.10), and Ubuntu 20.04's (5.4),
-#                                    18.04's (4.15), 16.04's (4.4); and Debian 12's
-#                                    and 11's arm64 kernels (6.1, 5.10)
+#                                    18.04's (4.15), 16.04's (4.4); Debian 12's
+#                                    and 11's arm64 kernels (6.1, 5.10); and Debian
+#                                    12's ppc64el kernels (6.1, 6.12)
 #   SCAP_VM_KERNELS="bullseye" test/vm/run.sh   only Debian 11's newest kernel
 #   SCAP_VM_KERNELS="bookworm:6.1.0-56-amd64" test/vm/run.sh   a given ABI
 #   SCAP_VM_KERNELS="arm64-bookworm" test/vm/run.sh   Debian 12's arm64 kernel under
@@ -49,7 +50,7 @@ QEMU_TIMEOUT=${SCAP_VM_TIMEOUT:-480}
 JOBS=${SCAP_VM_JOBS:-2}
 # arm64-bullseye is pinned to the ABI of bullseye's main archive: the security
 # archive's arm64 packages were missing on the mirror (404, docs/engines.md).
-KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial arm64-bookworm arm64-bullseye:5.10.0-32-arm64}
+KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-bionic ubuntu-xenial arm64-bookworm arm64-bullseye:5.10.0-32-arm64 ppc64el-bookworm ppc64el-bookworm:6.12}
 
 . "$ROOT/test/vm/kernels.sh"
 . "$ROOT/test/vm/verdict.sh"
