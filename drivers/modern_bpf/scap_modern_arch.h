@@ -24,17 +24,9 @@
 #define SCAP_MBPF_COMPAT_FIELD thread_info.status
 #define SCAP_MBPF_COMPAT_MASK 0x0002u
 
-static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
-{
-	/* x86_64 syscall convention: rdi rsi rdx r10 r8 r9, number in orig_ax. */
-	fc->args[0] = PT_REGS_PARM1_SYSCALL(regs);
-	fc->args[1] = PT_REGS_PARM2_SYSCALL(regs);
-	fc->args[2] = PT_REGS_PARM3_SYSCALL(regs);
-	fc->args[3] = PT_REGS_PARM4_SYSCALL(regs);
-	fc->args[4] = PT_REGS_PARM5_SYSCALL(regs);
-	fc->args[5] = regs->r9;
-	fc->nr = (scap_u32)regs->orig_ax;
-}
+/* x86_64 syscall convention: rdi rsi rdx r10 r8 r9, number in orig_ax. */
+#define SCAP_MBPF_REGS_ARG1(regs) PT_REGS_PARM1_SYSCALL(regs)
+#define SCAP_MBPF_REGS_ARG6(regs) ((regs)->r9)
 #define SCAP_MBPF_REGS_NR(regs) ((scap_u32)(regs)->orig_ax)
 /* A new task leaves clone through sys_exit like its parent. */
 #define SCAP_MBPF_FORK_CHILD 0
@@ -49,21 +41,13 @@ static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct
 #define SCAP_MBPF_COMPAT_FIELD thread_info.flags
 #define SCAP_MBPF_COMPAT_MASK (1ul << 22)
 
-static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
-{
-	/*
-	 * AAPCS64 syscall convention: x0-x5, number in x8 (kept as syscallno).
-	 * At sys_exit x0 already holds the return value: the first argument
-	 * is orig_x0.
-	 */
-	fc->args[0] = regs->orig_x0;
-	fc->args[1] = PT_REGS_PARM2_SYSCALL(regs);
-	fc->args[2] = PT_REGS_PARM3_SYSCALL(regs);
-	fc->args[3] = PT_REGS_PARM4_SYSCALL(regs);
-	fc->args[4] = PT_REGS_PARM5_SYSCALL(regs);
-	fc->args[5] = regs->regs[5];
-	fc->nr = (scap_u32)regs->syscallno;
-}
+/*
+ * AAPCS64 syscall convention: x0-x5, number in x8 (kept as syscallno).
+ * At sys_exit x0 already holds the return value: the first argument is
+ * orig_x0.
+ */
+#define SCAP_MBPF_REGS_ARG1(regs) ((regs)->orig_x0)
+#define SCAP_MBPF_REGS_ARG6(regs) ((regs)->regs[5])
 #define SCAP_MBPF_REGS_NR(regs) ((scap_u32)(regs)->syscallno)
 /*
  * A new task returns to user space through ret_from_fork straight to
@@ -85,23 +69,14 @@ static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct
 #define SCAP_MBPF_COMPAT_FIELD thread_info.flags
 #define SCAP_MBPF_COMPAT_MASK (1ul << 20)
 
-static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
-{
-	/*
-	 * ELFv2 syscall convention: r3-r8, number in r0. At sys_exit r3
-	 * already holds the return value: the first argument is orig_gpr3
-	 * (the kernel's syscall_get_arguments). libbpf 1.1's
-	 * PT_REGS_PARM1_SYSCALL is gpr[3] on powerpc, the return value there
-	 * (fixed in libbpf 1.2): it is not used.
-	 */
-	fc->args[0] = regs->orig_gpr3;
-	fc->args[1] = PT_REGS_PARM2_SYSCALL(regs);
-	fc->args[2] = PT_REGS_PARM3_SYSCALL(regs);
-	fc->args[3] = PT_REGS_PARM4_SYSCALL(regs);
-	fc->args[4] = PT_REGS_PARM5_SYSCALL(regs);
-	fc->args[5] = regs->gpr[8];
-	fc->nr = (scap_u32)regs->gpr[0];
-}
+/*
+ * ELFv2 syscall convention: r3-r8, number in r0. At sys_exit r3 already
+ * holds the return value: the first argument is orig_gpr3 (the kernel's
+ * syscall_get_arguments). libbpf 1.1's PT_REGS_PARM1_SYSCALL is gpr[3] on
+ * powerpc, the return value there (fixed in libbpf 1.2): it is not used.
+ */
+#define SCAP_MBPF_REGS_ARG1(regs) ((regs)->orig_gpr3)
+#define SCAP_MBPF_REGS_ARG6(regs) ((regs)->gpr[8])
 #define SCAP_MBPF_REGS_NR(regs) ((scap_u32)(regs)->gpr[0])
 /*
  * A new task returns through ret_from_fork to the syscall exit path
@@ -112,5 +87,17 @@ static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct
 #else
 #error "modern_bpf: no register layout for this architecture (-D__TARGET_ARCH_x86, _arm64 or _powerpc)"
 #endif
+
+/* The syscall's number and six arguments: what differs per architecture is named above. */
+static __always_inline void scap_mbpf_regs_args(struct scap_fill_ctx *fc, struct pt_regs *regs)
+{
+	fc->args[0] = SCAP_MBPF_REGS_ARG1(regs);
+	fc->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+	fc->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+	fc->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+	fc->args[4] = PT_REGS_PARM5_SYSCALL(regs);
+	fc->args[5] = SCAP_MBPF_REGS_ARG6(regs);
+	fc->nr = SCAP_MBPF_REGS_NR(regs);
+}
 
 #endif
