@@ -91,31 +91,40 @@ static __always_inline scap_u32 scap_fill_tmp_out(struct scap_fill_ctx *fc, scap
 }
 
 /*
- * One read for what a step of the walk needs of a dentry (d_parent, then
- * d_name: its hash_len and name pointer) or of a mount (mnt_parent,
- * mnt_mountpoint, then mnt.mnt_root), where this kernel lays them out side
- * by side, as every kernel since 3.x does; one read per field otherwise.
- * The offsets are CO-RE constants, so the verifier sees one branch.
- * A probe read costs about 15-25 ns: the walk of /dev/shm/f takes 6 such
- * reads this way instead of 17 (docs/performance.md).
+ * Reads bytes [lo, hi) of the kernel object at base into b (room for
+ * hi - lo bytes) with one probe read, for fields a step needs when they lie
+ * close together (lo and hi are CO-RE offsets, constants to the verifier);
+ * -1 when they lie too far apart, -2 when the read faulted.
  */
-struct scap_fill_span {
-	scap_u64 a, b, c;
-};
+#define SCAP_FILL_SPAN_MAX 64u
+static __always_inline int scap_fill_span_read(scap_u64 *b, const void *base, scap_u32 lo, scap_u32 hi)
+{
+	if (hi <= lo || hi - lo > SCAP_FILL_SPAN_MAX)
+		return -1;
+	return SCAP_FILL_READ_KERNEL(b, hi - lo, (const char *)base + lo) != 0 ? -2 : 0;
+}
 
+/*
+ * What a step of the walk needs of a dentry (d_parent, then d_name: its
+ * hash_len and name pointer) or of a mount (mnt_parent, mnt_mountpoint,
+ * then mnt.mnt_root), in one read where this kernel lays them out side by
+ * side, as every kernel since 3.x does; one read per field otherwise. A
+ * probe read costs about 15-25 ns: the walk of /dev/shm/f takes 6 such reads
+ * this way instead of 17 (docs/performance.md).
+ */
 static __always_inline int scap_fill_dentry_step(struct dentry *d, struct dentry **parent, const char **name,
 						 scap_u32 *len)
 {
-	struct scap_fill_span sp;
+	scap_u32 lo = bpf_core_field_offset(struct dentry, d_parent);
+	scap_u64 b[3];
 
-	if (bpf_core_field_offset(struct dentry, d_name) == bpf_core_field_offset(struct dentry, d_parent) + 8 &&
-	    bpf_core_field_size(struct dentry, d_name) == 16 && bpf_core_field_offset(struct qstr, name) == 8) {
-		if (SCAP_FILL_READ_KERNEL(&sp, sizeof(sp),
-					  (const char *)d + bpf_core_field_offset(struct dentry, d_parent)) != 0)
+	if (bpf_core_field_offset(struct dentry, d_name) == lo + 8 && bpf_core_field_size(struct dentry, d_name) == 16 &&
+	    bpf_core_field_offset(struct qstr, name) == 8) {
+		if (scap_fill_span_read(b, d, lo, lo + sizeof(b)) != 0)
 			return -1;
-		*parent = (struct dentry *)(unsigned long)sp.a;
-		*len = (scap_u32)(sp.b >> 32); /* hashlen_len(): the high half on either byte order */
-		*name = (const char *)(unsigned long)sp.c;
+		*parent = (struct dentry *)(unsigned long)b[0];
+		*len = (scap_u32)(b[1] >> 32); /* hashlen_len(): the high half on either byte order */
+		*name = (const char *)(unsigned long)b[2];
 		return 0;
 	}
 	*parent = BPF_CORE_READ(d, d_parent);
@@ -127,17 +136,16 @@ static __always_inline int scap_fill_dentry_step(struct dentry *d, struct dentry
 static __always_inline int scap_fill_mount_step(struct mount *m, struct mount **parent, struct dentry **mountpoint,
 						struct dentry **root)
 {
-	struct scap_fill_span sp;
+	scap_u32 lo = bpf_core_field_offset(struct mount, mnt_parent);
+	scap_u64 b[3];
 
-	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == bpf_core_field_offset(struct mount, mnt_parent) + 8 &&
-	    bpf_core_field_offset(struct mount, mnt) == bpf_core_field_offset(struct mount, mnt_parent) + 16 &&
-	    bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
-		if (SCAP_FILL_READ_KERNEL(&sp, sizeof(sp),
-					  (const char *)m + bpf_core_field_offset(struct mount, mnt_parent)) != 0)
+	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == lo + 8 &&
+	    bpf_core_field_offset(struct mount, mnt) == lo + 16 && bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
+		if (scap_fill_span_read(b, m, lo, lo + sizeof(b)) != 0)
 			return -1;
-		*parent = (struct mount *)(unsigned long)sp.a;
-		*mountpoint = (struct dentry *)(unsigned long)sp.b;
-		*root = (struct dentry *)(unsigned long)sp.c;
+		*parent = (struct mount *)(unsigned long)b[0];
+		*mountpoint = (struct dentry *)(unsigned long)b[1];
+		*root = (struct dentry *)(unsigned long)b[2];
 		return 0;
 	}
 	*parent = BPF_CORE_READ(m, mnt_parent);
@@ -307,19 +315,6 @@ static __always_inline scap_u32 scap_fill_mm_argv(struct scap_fill_ctx *fc, stru
 #define SCAP_FILL_KNOWN_FILE 1u
 #define SCAP_FILL_KNOWN_ID 2u
 #define SCAP_FILL_KNOWN_ID_OK 4u /* and it has them (the call opened a file) */
-
-/*
- * Reads bytes [lo, hi) of the kernel object at base into b with one probe
- * read, for two fields a step needs when they lie close together (lo and hi
- * are CO-RE offsets, constants to the verifier); -1 when they do not.
- */
-#define SCAP_FILL_SPAN_MAX 64u
-static __always_inline int scap_fill_span_read(scap_u64 *b, const void *base, scap_u32 lo, scap_u32 hi)
-{
-	if (hi <= lo || hi - lo > SCAP_FILL_SPAN_MAX)
-		return -1;
-	return SCAP_FILL_READ_KERNEL(b, hi - lo, (const char *)base + lo) != 0 ? -2 : 0;
-}
 
 /*
  * The struct file behind descriptor fd of the task, or NULL: the table as
