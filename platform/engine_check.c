@@ -74,17 +74,20 @@ struct engine_row {
 	/* the features the decision reads (the others are not probed) */
 	enum scap_feature needs[4];
 	unsigned n_needs;
-	const char *instead; /* what to use when this one cannot run */
+	/* what to use when this one cannot run, in order, where they are ported */
+	enum engine_id instead[ENG_MAX - 1];
+	unsigned n_instead;
 };
 
-static const struct engine_row engines[] = {
-	{ "modern_bpf", ENG_MODERN_BPF,
+/* Indexed by engine_id. */
+static const struct engine_row engines[ENG_MAX] = {
+	[ENG_MODERN_BPF] = { "modern_bpf", ENG_MODERN_BPF,
 	  { SCAP_FEAT_BPF_PRIV, SCAP_FEAT_BTF, SCAP_FEAT_RINGBUF, SCAP_FEAT_TP_BTF }, 4,
-	  "the bpf or kmod engine" },
-	{ "bpf", ENG_BPF,
+	  { ENG_BPF, ENG_KMOD }, 2 },
+	[ENG_BPF] = { "bpf", ENG_BPF,
 	  { SCAP_FEAT_BPF_PRIV, SCAP_FEAT_RAW_TRACEPOINT, SCAP_FEAT_PERF_EVENT_ARRAY }, 3,
-	  "the kmod engine" },
-	{ "kmod", ENG_KMOD, { SCAP_FEAT_KMOD, SCAP_FEAT_MODULES }, 2, "the modern_bpf or bpf engine" },
+	  { ENG_KMOD }, 1 },
+	[ENG_KMOD] = { "kmod", ENG_KMOD, { SCAP_FEAT_KMOD, SCAP_FEAT_MODULES }, 2, { ENG_MODERN_BPF, ENG_BPF }, 2 },
 };
 
 static const struct engine_row *engine_by_name(const char *name)
@@ -130,6 +133,8 @@ struct reason {
 	/* features no probe could tell about, on a kernel below the minimum */
 	enum scap_feature unknown[SCAP_FEAT_MAX];
 	unsigned n_unknown;
+	/* "the bpf or kmod engine": the alternatives ported to this architecture */
+	char instead[48];
 };
 
 static void say(struct reason *r, int err, const char *fmt, ...)
@@ -167,6 +172,27 @@ static const char *release_of(const struct scap_platform_facts *f)
 }
 
 /*
+ * Names only engines with a port to the architecture: on aarch64 modern_bpf
+ * points at kmod alone, never at the x86_64-only bpf.
+ */
+static void name_instead(struct reason *r, const struct engine_row *e, const char *arch)
+{
+	const struct arch_row *a = arch_by_name(arch);
+	const char *names[ENG_MAX];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < e->n_instead; i++)
+		if (a && a->min[e->instead[i]].major)
+			names[n++] = engines[e->instead[i]].name;
+	if (n == 0)
+		snprintf(r->instead, sizeof(r->instead), "another kernel");
+	else if (n == 1)
+		snprintf(r->instead, sizeof(r->instead), "the %s engine", names[0]);
+	else
+		snprintf(r->instead, sizeof(r->instead), "the %s or %s engine", names[0], names[1]);
+}
+
+/*
  * A feature the engine needs: present passes, absent fails with `absent`,
  * unknown passes only on a kernel at or above the minimum.
  */
@@ -177,7 +203,8 @@ static void need(struct reason *r, const struct scap_platform_facts *f, const st
 	case SCAP_FEAT_PRESENT:
 		return;
 	case SCAP_FEAT_ABSENT:
-		say(r, EOPNOTSUPP, "%s", absent);
+		/* absent ends in "use %s.": the alternatives ported here */
+		say(r, EOPNOTSUPP, absent, r->instead);
 		return;
 	case SCAP_FEAT_UNKNOWN:
 		if (kernel_below(f, min) && r->n_unknown < SCAP_FEAT_MAX)
@@ -207,7 +234,7 @@ static void say_unknown(struct reason *r, const struct scap_platform_facts *f,
 	say(r, EOPNOTSUPP, "%s needs Linux %u.%u or newer on %s, this kernel is %s, and the %s %s "
 	    "could not tell whether %s backported: use %s.", e->name, min->major, min->minor, f->arch,
 	    release_of(f), names, r->n_unknown > 1 ? "probes" : "probe",
-	    r->n_unknown > 1 ? "those features were" : "it was", e->instead);
+	    r->n_unknown > 1 ? "those features were" : "it was", r->instead);
 }
 
 static void need_bpf_priv(struct reason *r, const struct scap_platform_facts *f, const char *name)
@@ -231,13 +258,13 @@ static void decide_modern_bpf(struct reason *r, const struct scap_platform_facts
 	need_bpf_priv(r, f, e->name);
 	need(r, f, e, min, SCAP_FEAT_BTF,
 	     "modern_bpf needs kernel BTF, and /sys/kernel/btf/vmlinux is missing: use a kernel built "
-	     "with CONFIG_DEBUG_INFO_BTF=y, or the bpf or kmod engine.");
+	     "with CONFIG_DEBUG_INFO_BTF=y, or %s.");
 	need(r, f, e, min, SCAP_FEAT_RINGBUF,
 	     "modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel "
-	     "cannot create one: use the bpf or kmod engine.");
+	     "cannot create one: use %s.");
 	need(r, f, e, min, SCAP_FEAT_TP_BTF,
 	     "modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "
-	     "this kernel cannot attach one: use the bpf or kmod engine.");
+	     "this kernel cannot attach one: use %s.");
 }
 
 static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
@@ -260,8 +287,7 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 		need(r, f, e, min, SCAP_FEAT_RAW_TRACEPOINT, "");
 	}
 	need(r, f, e, min, SCAP_FEAT_PERF_EVENT_ARRAY,
-	     "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod "
-	     "engine.");
+	     "bpf needs BPF perf event array maps, and this kernel cannot create one: use %s.");
 }
 
 static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,
@@ -293,13 +319,12 @@ static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,
 		/* Building and loading the module cannot help a kernel that loads none. */
 		if (f->feat[SCAP_FEAT_MODULES] == SCAP_FEAT_ABSENT) {
 			say(r, EOPNOTSUPP, "kmod needs the scap kernel module, and this kernel cannot load "
-			    "modules: %s. Use the modern_bpf or bpf engine, or boot a kernel that loads "
-			    "modules.", f->modules_why[0] ? f->modules_why : "its module support is off");
+			    "modules: %s. Use %s, or boot a kernel that loads modules.",
+			    f->modules_why[0] ? f->modules_why : "its module support is off", r->instead);
 			return;
 		}
 		say(r, ENOENT, "kmod needs the scap kernel module, and " SCAP_KMOD_DEVICE " does not "
-		    "exist: build and load it as root with `" KMOD_LOAD_CMD "`, or use the modern_bpf "
-		    "or bpf engine.");
+		    "exist: build and load it as root with `" KMOD_LOAD_CMD "`, or use %s.", r->instead);
 		return;
 	case SCAP_FEAT_UNKNOWN:
 		say(r, EACCES, "kmod could not look for " SCAP_KMOD_DEVICE ": run scap as root.");
@@ -337,14 +362,17 @@ int scap_platform_decide(const struct scap_platform_facts *f, const char *engine
 		return -r.err;
 	}
 	if (have == 0) {
-		say(&r, EOPNOTSUPP, "%s has no port to %s: use %s.", e->name, f->arch, e->instead);
+		name_instead(&r, e, f->arch);
+		say(&r, EOPNOTSUPP, "%s has no port to %s: use %s.", e->name, f->arch, r.instead);
 		return -r.err;
 	}
 	const char *floor = arch_by_name(f->arch)->min[e->id].floor;
 
+	name_instead(&r, e, f->arch);
+
 	if (floor && kernel_below(f, &min)) {
 		say(&r, EOPNOTSUPP, "%s needs Linux %u.%u or newer on %s (%s), and this kernel is %s: "
-		    "use %s.", e->name, min.major, min.minor, f->arch, floor, release_of(f), e->instead);
+		    "use %s.", e->name, min.major, min.minor, f->arch, floor, release_of(f), r.instead);
 		return -r.err;
 	}
 	deciders[e->id](&r, f, e, &min);

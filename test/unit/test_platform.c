@@ -161,6 +161,17 @@ struct decide_case {
 #define NO_TP_BTF                                                                               \
 	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
 	"this kernel cannot attach one: use the bpf or kmod engine."
+/* Where bpf has no port (aarch64, ppc64le) the advice names only what runs there. */
+#define NO_RINGBUF_NO_BPF                                                                       \
+	"modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel cannot " \
+	"create one: use the kmod engine."
+#define NO_TP_BTF_NO_BPF                                                                        \
+	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
+	"this kernel cannot attach one: use the kmod engine."
+#define KMOD_MISSING_NO_BPF                                                                     \
+	"kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "   \
+	"root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "          \
+	"drivers/kmod/scap.ko`, or use the modern_bpf engine."
 #define NO_RAW_TP(arch, min, rel)                                                               \
 	"bpf needs raw tracepoint programs (Linux 4.17), or Linux " min " or newer on " arch " for " \
 	"its tracepoint mode, and this kernel is " rel " and cannot attach raw tracepoints: use "   \
@@ -168,11 +179,11 @@ struct decide_case {
 #define AARCH64_MODERN(rel)                                                                     \
 	"modern_bpf needs Linux 6.0 or newer on aarch64 (the arm64 BPF JIT mixes tail calls with " \
 	"BPF-to-BPF calls from 6.0; 5.10 refuses the driver's dispatcher), and this kernel is "    \
-	rel ": use the bpf or kmod engine."
+	rel ": use the kmod engine."
 #define PPC64LE_MODERN(rel)                                                                     \
 	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
-	": use the bpf or kmod engine."
+	": use the kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -203,7 +214,7 @@ static const struct decide_case decisions[] = {
 	{ "aarch64", "5.15.0", "1?11??11", "modern_bpf", 0, -EOPNOTSUPP, AARCH64_MODERN("5.15.0") },
 	{ "aarch64", "6.0.0", UNK, "modern_bpf", 0, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", ALL, "modern_bpf", 0, 0, "" },
-	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
+	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF_NO_BPF },
 	/* ppc64le: the floor is the oldest kernel verified (6.1 has no BTF) */
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "modern_bpf", 0, -EOPNOTSUPP, PPC64LE_MODERN("6.1.0-57-powerpc64le") },
 	{ "ppc64le", "6.12.118+deb12-powerpc64le", ALL, "modern_bpf", 0, 0, "" },
@@ -256,7 +267,7 @@ static const struct decide_case decisions[] = {
 	  "kmod needs Linux 5.10 or newer on aarch64, and this kernel is 5.4.0: use a newer kernel." },
 	{ "aarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
 	{ "aarch64", "5.10.0-32-arm64", ALL, "kmod", 1, 0, "" },
-	{ "aarch64", "6.1.0-57-arm64", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
+	{ "aarch64", "6.1.0-57-arm64", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING_NO_BPF },
 	/* privileges come first and do not hide the rest */
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "bpf", 0, -EPERM, NO_PRIV("bpf") },
@@ -520,7 +531,7 @@ static void test_override_applied(void **state)
 	assert_string_equal(scap_platform_arch(), "aarch64");
 	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 0);
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
-	assert_string_equal(reason, NO_RINGBUF);
+	assert_string_equal(reason, NO_RINGBUF_NO_BPF);
 	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), -EOPNOTSUPP);
 	assert_string_equal(reason, "bpf has no port to aarch64: use the kmod engine.");
 	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
