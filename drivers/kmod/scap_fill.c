@@ -128,6 +128,13 @@ struct fill {
 	 * always read from current's mm, which the child's is a copy of (or is).
 	 */
 	struct task_struct *task;
+	/*
+	 * The open family's exit: the file its descriptor names, looked up
+	 * once for the three values read from it (opened, _dev, _ino) and put
+	 * after the last parameter. opened_looked: the lookup was done.
+	 */
+	struct file *opened;
+	bool opened_looked;
 };
 
 /*
@@ -439,29 +446,32 @@ static void put_exe(struct fill *f, unsigned int i)
 
 /*
  * The file the call opened: its returned descriptor's, with a reference
- * (fget_raw: O_PATH descriptors too), or NULL when it failed. At the exit
- * only another thread's close or dup2 onto that number can have changed the
- * slot since the call installed it.
+ * (fget_raw: O_PATH descriptors too) that fill_code puts after the last
+ * parameter, or NULL when it failed. At the exit only another thread's
+ * close or dup2 onto that number can have changed the slot since the call
+ * installed it; one lookup per event also means the three values always
+ * describe the same file, even then.
  */
-static struct file *opened_file(const struct fill *f)
+static struct file *opened_file(struct fill *f)
 {
-	if (f->ret < 0 || f->ret > INT_MAX)
-		return NULL;
-	return fget_raw((unsigned int)f->ret);
+	if (!f->opened_looked) {
+		f->opened_looked = true;
+		if (f->ret >= 0 && f->ret <= INT_MAX)
+			f->opened = fget_raw((unsigned int)f->ret);
+	}
+	return f->opened;
 }
 
 static void put_opened(struct fill *f, unsigned int i)
 {
 	struct file *file = opened_file(f);
 
-	if (!file)
-		return;
-	put_kpath(f, i, &file->f_path);
-	fput(file); /* never sleeps: the final release is deferred */
+	if (file)
+		put_kpath(f, i, &file->f_path);
 }
 
 /* SCAP_DRV_OPENED_DEV (st_dev's encoding, as stat(2) gives it) or _INO. */
-static bool opened_id(const struct fill *f, u8 id, u64 *v)
+static bool opened_id(struct fill *f, u8 id, u64 *v)
 {
 	struct file *file = opened_file(f);
 	struct inode *inode;
@@ -470,7 +480,6 @@ static bool opened_id(const struct fill *f, u8 id, u64 *v)
 		return false;
 	inode = file_inode(file);
 	*v = id == SCAP_DRV_OPENED_DEV ? (u64)new_encode_dev(inode->i_sb->s_dev) : (u64)inode->i_ino;
-	fput(file);
 	return true;
 }
 
@@ -1113,6 +1122,8 @@ static void fill_code(struct scap_session *s, struct task_struct *task, unsigned
 	f.exit_last = exit_last;
 	f.row_flags = row->flags;
 	f.task = task;
+	f.opened = NULL;
+	f.opened_looked = false;
 	if (regs)
 		scap_syscall_get_arguments(task, regs, f.args);
 	else
@@ -1139,6 +1150,8 @@ static void fill_code(struct scap_session *s, struct task_struct *task, unsigned
 		}
 		f.flags = (f.flags & ~SCAP_EVF_TRUNCATED) | cut;
 	}
+	if (f.opened)
+		fput(f.opened); /* never sleeps: the final release is deferred */
 
 	len = SCAP_KMOD_ALIGN(f.pos);
 	if (f.overflow || len > f.cap) {
