@@ -65,6 +65,7 @@ int sf_take_header(struct sf_state *s, struct scap_capfile_hdr *h)
 	s->hdr = *h;
 	s->nbuffers = h->nbuffers;
 	/* A version-1 file never has the flag: its events are little endian. */
+	s->ev_big_endian = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != 0;
 	s->swap = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != SCAP_CAPFILE_F_HOST_ORDER;
 	s->bufs = calloc(h->nbuffers ? h->nbuffers : 1, sizeof(*s->bufs));
 	if (!s->bufs) {

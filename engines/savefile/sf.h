@@ -64,6 +64,7 @@ struct sf_state {
 	uint32_t nbuffers;
 	uint64_t records;          /* event records delivered */
 	bool swap;                 /* the file's events are in the other byte order: convert each */
+	bool ev_big_endian;        /* the file's events are big endian (the HEADER's flag) */
 	bool running, done;
 	int fail;                  /* sticky error of a bad file */
 	char failmsg[SCAP_ERRBUF_SIZE];
@@ -113,7 +114,12 @@ int sf_check_cpu(struct sf_state *s, uint32_t cpu, uint64_t rec_off);
  * by field as its schema row says; a field that does not fit is left as it
  * is, for the validator to refuse.
  */
-uint32_t sf_event_len(const struct sf_state *s, const uint8_t *ev);
+static inline uint32_t sf_event_len(const struct sf_state *s, const uint8_t *ev)
+{
+	uint32_t v = scap_capfile_get32(ev + 16);
+
+	return s->ev_big_endian ? __builtin_bswap32(v) : v;
+}
 void sf_event_swap(uint8_t *ev, uint32_t len);
 
 /* Takes the capture's statistics from a trailer or END block: checks them and applies them. */

@@ -144,10 +144,3 @@ void sf_event_swap(uint8_t *ev, uint32_t len)
 		off += plen;
 	}
 }
-
-uint32_t sf_event_len(const struct sf_state *s, const uint8_t *ev)
-{
-	uint32_t v = scap_capfile_get32(ev + offsetof(struct scap_evt_hdr, len));
-
-	return (s->hdr.flags & SCAP_CAPFILE_F_BIG_ENDIAN) ? __builtin_bswap32(v) : v;
-}
