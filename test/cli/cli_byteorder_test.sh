@@ -43,6 +43,8 @@ pair() {
 		fail "$name: the twin is not a big-endian file (flags $le, $be)"
 		return
 	fi
+	# A big-endian file may be gzip too: read through the same decompression.
+	[ -z "$ext" ] || { gzip -c "$T/$name.be.scap" >"$T/$name.be.scap.gz" && mv "$T/$name.be.scap.gz" "$T/$name.be.scap"; }
 	for fmt in text json; do
 		opt=
 		[ $fmt = json ] && opt=--json
