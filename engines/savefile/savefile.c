@@ -64,6 +64,9 @@ int sf_take_header(struct sf_state *s, struct scap_capfile_hdr *h)
 
 	s->hdr = *h;
 	s->nbuffers = h->nbuffers;
+	/* A version-1 file never has the flag: its events are little endian. */
+	s->ev_big_endian = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != 0;
+	s->swap = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != SCAP_CAPFILE_F_HOST_ORDER;
 	s->bufs = calloc(h->nbuffers ? h->nbuffers : 1, sizeof(*s->bufs));
 	if (!s->bufs) {
 		scap_engine_errf(s->ctx, "capture file %s: out of memory for %u buffers", s->path, h->nbuffers);
@@ -177,9 +180,11 @@ static int sf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config 
 	ctx->boot_time_ns = s->hdr.boot_time_ns;
 	scap_engine_logf(ctx, SCAP_LOG_INFO,
 			 "replaying %s (format version %u): recorded by engine %s on Linux %s (%s), %u buffers, snaplen %u, "
-			 "%s events%s", path, s->hdr.version, s->hdr.engine[0] ? s->hdr.engine : "?",
+			 "%s events, %s endian%s%s", path, s->hdr.version, s->hdr.engine[0] ? s->hdr.engine : "?",
 			 s->hdr.release[0] ? s->hdr.release : "?", s->hdr.arch[0] ? s->hdr.arch : "?", s->hdr.nbuffers,
-			 s->hdr.snaplen, ctx->events_paired ? "paired" : "raw (unpaired)", s->in.gz ? ", gzip" : "");
+			 s->hdr.snaplen, ctx->events_paired ? "paired" : "raw (unpaired)",
+			 (s->hdr.flags & SCAP_CAPFILE_F_BIG_ENDIAN) ? "big" : "little",
+			 s->swap ? " (converted to this host's order)" : "", s->in.gz ? ", gzip" : "");
 	*state = s;
 	return 0;
 }

@@ -63,6 +63,8 @@ struct sf_state {
 	struct sf_buf *bufs;
 	uint32_t nbuffers;
 	uint64_t records;          /* event records delivered */
+	bool swap;                 /* the file's events are in the other byte order: convert each */
+	bool ev_big_endian;        /* the file's events are big endian (the HEADER's flag) */
 	bool running, done;
 	int fail;                  /* sticky error of a bad file */
 	char failmsg[SCAP_ERRBUF_SIZE];
@@ -103,6 +105,22 @@ int sf_check_event(struct sf_state *s, const uint8_t *ev, uint32_t len, bool exi
 int sf_check_pair(struct sf_state *s, const uint8_t *x, const uint8_t *ev, uint64_t x_off);
 /* A record's cpu names one of the file's buffers. */
 int sf_check_cpu(struct sf_state *s, uint32_t cpu, uint64_t rec_off);
+
+/*
+ * Byte order (sf_swap.c). sf_event_len: the length field of the event at ev
+ * (at least its 24-byte header), read in the file's order. sf_event_swap:
+ * turns the len-byte event at ev (len already checked against the header's
+ * minimum and the bytes at hand) into the other byte order, in place, field
+ * by field as its schema row says; a field that does not fit is left as it
+ * is, for the validator to refuse.
+ */
+static inline uint32_t sf_event_len(const struct sf_state *s, const uint8_t *ev)
+{
+	uint32_t v = scap_capfile_get32(ev + 16);
+
+	return s->ev_big_endian ? __builtin_bswap32(v) : v;
+}
+void sf_event_swap(uint8_t *ev, uint32_t len);
 
 /* Takes the capture's statistics from a trailer or END block: checks them and applies them. */
 int sf_apply_trailer(struct sf_state *s, struct scap_capfile_trailer *t, uint64_t off, const char *what);

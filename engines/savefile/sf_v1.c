@@ -150,7 +150,7 @@ static int read_event(struct sf_state *s, uint8_t **bufp, uint32_t *cap, uint64_
 	r = need(s, hdr, SCAP_EVT_HDR_LEN, rec, what);
 	if (r < 0)
 		return r;
-	len = scap_capfile_get32(hdr + 16);
+	len = sf_event_len(s, hdr);
 	if (len < SCAP_EVT_HDR_LEN || len > SCAP_MAX_EVENT_LEN)
 		return sf_failf(s, -EBADMSG,
 				"corrupt capture file: the %s at offset %" PRIu64 " has length %u (must be %u..%u)",
@@ -169,6 +169,8 @@ static int read_event(struct sf_state *s, uint8_t **bufp, uint32_t *cap, uint64_
 	r = need(s, buf + SCAP_EVT_HDR_LEN, len - SCAP_EVT_HDR_LEN, rec, what);
 	if (r < 0)
 		return r;
+	if (s->swap)
+		sf_event_swap(buf, len);
 	return sf_check_event(s, buf, len, exit_copy, rec + SCAP_CAPFILE_REC_HEAD, 0);
 }
 

@@ -210,7 +210,7 @@ static int next_record(struct sf_state *s, unsigned *cpu)
 					" is cut by the end of its block", off);
 		kind = scap_capfile_get32(p);
 		arg = scap_capfile_get32(p + 4);
-		len = scap_capfile_get32(p + SCAP_CAPFILE_REC_HEAD + 16);
+		len = sf_event_len(s, p + SCAP_CAPFILE_REC_HEAD);
 		if (kind != SCAP_CAPFILE_REC_EVENT && kind != SCAP_CAPFILE_REC_EXIT_COPY &&
 		    (kind != SCAP_CAPFILE_REC_TABLE_ONLY || s->blk_kind != SCAP_CAPFILE_BLK_EVENTS_PROC))
 			return sf_failf(s, -EBADMSG,
@@ -229,6 +229,9 @@ static int next_record(struct sf_state *s, unsigned *cpu)
 			if (p[i])
 				return sf_failf(s, -EBADMSG, "corrupt capture file: padding byte at offset %" PRIu64
 						" is not 0", off + i);
+		/* Bounded by len, checked above; then checked like any event. */
+		if (s->swap)
+			sf_event_swap(s->blk + pos + SCAP_CAPFILE_REC_HEAD, len);
 		if (kind == SCAP_CAPFILE_REC_EXIT_COPY) {
 			if (x || arg)
 				return sf_failf(s, -EBADMSG, "corrupt capture file: the exit copy at offset %" PRIu64 " %s",

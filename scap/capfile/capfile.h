@@ -34,8 +34,25 @@
 #define SCAP_CAPFILE_F_PAIRED 0x1u   /* events were paired by the core when recorded */
 #define SCAP_CAPFILE_F_BOOTTIME 0x2u /* (v2) events carry this host's CLOCK_BOOTTIME: none is
                                         younger than the block that holds it */
+/*
+ * (v2) The events (and only they: the container is always little endian)
+ * are big endian, the byte order of the host that produced them. A flag, not
+ * a new format version: a reader before it refuses such a file with "flags
+ * 0x4 this library does not know" instead of misreading its events, and
+ * still reads every little-endian file, which leaves the bit clear.
+ */
+#define SCAP_CAPFILE_F_BIG_ENDIAN 0x4u
 #define SCAP_CAPFILE_F_V1_KNOWN SCAP_CAPFILE_F_PAIRED
-#define SCAP_CAPFILE_F_KNOWN (SCAP_CAPFILE_F_PAIRED | SCAP_CAPFILE_F_BOOTTIME)
+#define SCAP_CAPFILE_F_KNOWN (SCAP_CAPFILE_F_PAIRED | SCAP_CAPFILE_F_BOOTTIME | SCAP_CAPFILE_F_BIG_ENDIAN)
+
+/* The order flag of this host's events: what the writer sets, what a reader converts from. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SCAP_CAPFILE_F_HOST_ORDER SCAP_CAPFILE_F_BIG_ENDIAN
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SCAP_CAPFILE_F_HOST_ORDER 0u
+#else
+#error "unknown byte order: scap needs __BYTE_ORDER__ (gcc, clang)"
+#endif
 
 /* Records (v1 stream, v2 EVENTS blocks): an 8-byte head (u32 kind, u32 arg), then the body. */
 #define SCAP_CAPFILE_REC_HEAD 8u
@@ -147,7 +164,12 @@ uint64_t scap_capfile_schema_hash(void);
 /* Writes the reason into why (when not NULL) and returns ret: for the decoders' failures. */
 int scap_capfile_why(char *why, size_t len, int ret, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Little-endian helpers. */
+/*
+ * Little-endian helpers: every integer of the container (preamble, block
+ * heads, the HEADER, EVENTS prefix, record heads, END and PROCTABLE
+ * payloads, the process-table snapshot) goes through them, never through a
+ * host integer copied whole, so that every host writes the same bytes.
+ */
 static inline void scap_capfile_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;

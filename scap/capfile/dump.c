@@ -242,6 +242,12 @@ static int write_header(struct scap_dumper *d)
 	hdr.flags = (h->stage.feed || h->ctx.events_paired) ? SCAP_CAPFILE_F_PAIRED : 0;
 	if (h->ops->flags & SCAP_ENGINE_F_BOOTTIME)
 		hdr.flags |= SCAP_CAPFILE_F_BOOTTIME;
+	/*
+	 * Events are stored as delivered, in this host's order (no cost per
+	 * event); the reader of another order converts them. A replayed file's
+	 * events were converted to this host's order on the way in.
+	 */
+	hdr.flags |= SCAP_CAPFILE_F_HOST_ORDER;
 	hdr.snaplen = h->opts.snaplen;
 	hdr.schema_ev_max = SCAP_EV_MAX;
 	hdr.schema_hash = scap_capfile_schema_hash();

@@ -208,6 +208,23 @@ static inline int replay(const char *path, bool unpaired, struct recs *out, stru
 
 /* ---- version-2 files, block by block ---------------------------------------- */
 
+/*
+ * An event's length field as this host's writer stored it: events are in the
+ * writer's byte order (the container, read with scap_capfile_get*, is not).
+ */
+static inline uint32_t ev_len_at(const uint8_t *ev)
+{
+	uint32_t v;
+
+	memcpy(&v, ev + 16, sizeof(v));
+	return v;
+}
+
+static inline void ev_len_put(uint8_t *ev, uint32_t v)
+{
+	memcpy(ev + 16, &v, sizeof(v));
+}
+
 struct blk {
 	size_t off;        /* of the head */
 	uint16_t kind, flags;
@@ -261,7 +278,7 @@ static inline size_t event_record(const uint8_t *f, size_t len, size_t want, siz
 		p = b[i].off + SCAP_CAPFILE_BLOCK_HEAD + SCAP_CAPFILE_EVENTS_PREFIX;
 		end = b[i].off + SCAP_CAPFILE_BLOCK_HEAD + b[i].len;
 		while (p < end) {
-			uint32_t kind = scap_capfile_get32(f + p), elen = scap_capfile_get32(f + p + 8 + 16);
+			uint32_t kind = scap_capfile_get32(f + p), elen = ev_len_at(f + p + 8);
 
 			if (kind == SCAP_CAPFILE_REC_EVENT && seen++ == want) {
 				if (blk_off)

@@ -51,7 +51,7 @@ static void test_round_trip_paired(void **unused)
 			assert_int_equal(b[i].kind, SCAP_CAPFILE_BLK_EVENTS);
 	}
 	/* The header says paired (flags at payload offset 12), and not boottime (synthetic). */
-	assert_int_equal(scap_capfile_get32(file + b[0].off + HEAD + 12), SCAP_CAPFILE_F_PAIRED);
+	assert_int_equal(scap_capfile_get32(file + b[0].off + HEAD + 12), SCAP_CAPFILE_F_PAIRED | SCAP_CAPFILE_F_HOST_ORDER);
 	free(file);
 
 	g_xs = &xback;
@@ -95,7 +95,7 @@ static void test_round_trip_raw(void **unused)
 	record(path, 2000, true, false, &raw);
 	file = slurp(path, &len);
 	assert_true(blocks_of(file, len, b, 64) >= 3);
-	assert_int_equal(scap_capfile_get32(file + b[0].off + HEAD + 12), 0);
+	assert_int_equal(scap_capfile_get32(file + b[0].off + HEAD + 12), SCAP_CAPFILE_F_HOST_ORDER);
 	free(file);
 	assert_int_equal(replay(path, true, &raw_back, NULL, msg, sizeof(msg), NULL), -ENODATA);
 	assert_int_equal(raw_back.n, raw.n);
@@ -552,7 +552,7 @@ static void test_field_rules(void **unused)
 
 	/* An event length past its block. */
 	memcpy(g, f, len);
-	scap_capfile_put32(g + second + 8 + 16, SCAP_MAX_EVENT_LEN + 1);
+	ev_len_put(g + second + 8, SCAP_MAX_EVENT_LEN + 1);
 	refix(g, blk);
 	assert_int_equal(open_patched(g, len, NULL, msg, sizeof(msg)), -EBADMSG);
 	assert_msg(msg, "has length 65537");
@@ -568,7 +568,7 @@ static void test_field_rules(void **unused)
 	/* A padding byte that is not 0 (the first event is 8-aligned only if its length is). */
 	{
 		size_t first = event_record(f, len, 0, NULL);
-		uint32_t l0 = scap_capfile_get32(f + first + 8 + 16);
+		uint32_t l0 = ev_len_at(f + first + 8);
 
 		if ((8 + l0) % 8) {
 			memcpy(g, f, len);
@@ -618,7 +618,7 @@ static void test_exit_copy_rules(void **unused)
 				x_at = p;
 				blk = b[i].off;
 			}
-			p += SCAP_CAPFILE_REC_PAD(8 + scap_capfile_get32(f + p + 8 + 16));
+			p += SCAP_CAPFILE_REC_PAD(8 + ev_len_at(f + p + 8));
 		}
 	}
 	assert_true(x_at > 0);
@@ -631,7 +631,7 @@ static void test_exit_copy_rules(void **unused)
 	f[x_at + 8 + 23] &= (uint8_t)~SCAP_EVF_PAIRED;
 	/* Its event loses the TOCTOU flag. */
 	{
-		size_t ev = x_at + SCAP_CAPFILE_REC_PAD(8 + scap_capfile_get32(f + x_at + 8 + 16));
+		size_t ev = x_at + SCAP_CAPFILE_REC_PAD(8 + ev_len_at(f + x_at + 8));
 
 		f[ev + 8 + 23] &= (uint8_t)~SCAP_EVF_TOCTOU;
 		refix(f, blk);
