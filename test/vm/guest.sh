@@ -110,6 +110,7 @@ if in_phase main; then
 	check kmod_events /bin/kmod_check events
 	check kmod_busy /bin/kmod_check busy
 	check kmod_hostile /bin/kmod_check hostile
+	check kmod_clone /bin/kmod_check clone
 
 	# The shared live suite against each engine compiled into the static build.
 	for engine in kmod modern_bpf bpf; do
