@@ -229,7 +229,7 @@ static const struct decide_case decisions[] = {
 	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "kmod", 1, 0, "" },
 	{ "riscv64", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 6.12 or newer on riscv64, and this kernel is 6.1.0: use a newer kernel." },
-	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "kmod", 0, -ENOENT,
+	{ "riscv64", "6.12.118+deb13-riscv64", "11111011", "kmod", 0, -ENOENT,
 	  "kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "
 	  "root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "
 	  "drivers/kmod/scap.ko`, or use another kernel." },
