@@ -174,6 +174,8 @@ if in_phase main; then
 			check "kmod_refuses_$variant" /bin/auto_check --open-fails kmod 999
 		else
 			skip "kmod_refuses_$variant" "$(not_built auto_check)"
+			# Without the library: what its refusal reads, as the module says it.
+			check "kmod_announces_$variant" /bin/kmod_check announces "$variant"
 		fi
 		check "rmmod_$variant" rmmod scap
 	done

@@ -19,6 +19,10 @@
  *                         drops_other, never crashes, and recovers
  *   kmod_check clone      clone's argument order as the kernel reads it, against
  *                         the parent's and the child's clone exit events
+ *   kmod_check announces badver|badschema
+ *                         a test module built claiming API version 999 or schema
+ *                         999 says so where the library reads it to refuse it
+ *                         (sysfs, the INFO ioctl): for a VM without the library
  *
  * Exit status: 0 pass, 1 fail (the reason on stderr), 77 skip.
  */
@@ -849,6 +853,49 @@ static int check_clone(void)
 	return failures ? 1 : 0;
 }
 
+/* ---- the versions a module announces ------------------------------------ */
+
+/*
+ * The library refuses a module of another API version from
+ * /sys/module/scap/parameters/api_version (the probe) and one of another
+ * schema from the INFO ioctl (the engine). Where the library is not built
+ * (riscv64) this checks the module's half: the test module says 999 there,
+ * and nothing else differs.
+ */
+static int check_announces(const char *variant)
+{
+	bool badver = !strcmp(variant, "badver");
+	unsigned want_api = badver ? 999 : SCAP_KMOD_API_VERSION;
+	unsigned want_ev_max = badver ? (unsigned)SCAP_EV_MAX : 999;
+	unsigned sysfs_api = 0;
+	struct scap_kmod_info i;
+	FILE *f;
+	int fd;
+
+	if (!badver && strcmp(variant, "badschema"))
+		return fail("announces: unknown variant %s (badver or badschema)", variant), 1;
+	f = fopen("/sys/module/scap/parameters/api_version", "r");
+	if (!f || fscanf(f, "%u", &sysfs_api) != 1)
+		fail("cannot read /sys/module/scap/parameters/api_version: %s", strerror(errno));
+	else
+		expect_i("sysfs api_version", sysfs_api, want_api);
+	if (f)
+		fclose(f);
+	fd = open(SCAP_KMOD_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open %s: %s", SCAP_KMOD_DEVICE_PATH, strerror(errno)), 1;
+	if (ioctl(fd, SCAP_KMOD_IOC_INFO, &i) < 0) {
+		fail("INFO ioctl: %s", strerror(errno));
+	} else {
+		expect_i("INFO api_version", i.api_version, want_api);
+		expect_i("INFO ev_max", i.ev_max, want_ev_max);
+		expect_i("INFO layout_version", i.layout_version, SCAP_EVENT_LAYOUT_VERSION);
+		expect_i("INFO nr_syscalls", i.nr_syscalls, SCAP_NR_SYSCALLS);
+	}
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 static int check_busy(void)
 {
 	int fd2;
@@ -926,7 +973,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s events|drops|churn N|hold|busy|hostile|clone\n", argv[0]);
+		fprintf(stderr, "usage: %s events|drops|churn N|hold|busy|hostile|clone|announces V\n", argv[0]);
 		return 2;
 	}
 	if (stat(SCAP_KMOD_DEVICE_PATH, &st) < 0) {
@@ -949,6 +996,8 @@ int main(int argc, char **argv)
 		return check_busy() || failures;
 	if (!strcmp(argv[1], "clone"))
 		return check_clone() || failures;
+	if (!strcmp(argv[1], "announces"))
+		return check_announces(argc > 2 ? argv[2] : "") || failures;
 	fprintf(stderr, "unknown check %s\n", argv[1]);
 	return 2;
 }
