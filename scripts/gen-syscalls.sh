@@ -86,6 +86,7 @@ sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' "$tmp/macros" |
 # "(244 + 15)"): the shell adds them up; anything else is left for the check below.
 while read -r line; do
 	nr=${line% *} name=${line##* }
+	# shellcheck disable=SC2004 # $nr is expanded as text: dash's $((nr)) rejects "(244 + 15)"
 	case $nr in *[!0-9\ +\(\)]* | "") ;; *[!0-9]*) nr=$(($nr)) ;; esac
 	echo "$nr $name"
 done <"$tmp/rows.raw" >"$tmp/rows"
