@@ -3,7 +3,8 @@
 #
 # Generates drivers/common/syscalls_<arch>.def, the syscall table of one
 # architecture, from the kernel's uapi headers as Debian packages them
-# (linux-libc-dev, linux-libc-dev:arm64, linux-libc-dev:ppc64el): every
+# (linux-libc-dev, linux-libc-dev:arm64, linux-libc-dev:ppc64el, and for riscv64,
+# which Debian 12 has no multiarch port of, linux-libc-dev-riscv64-cross): every
 # __NR_<name> that <asm/unistd.h>
 # defines for a 64-bit process of that architecture, through that
 # architecture's compiler (the preprocessor resolves asm-generic's
@@ -12,7 +13,8 @@
 # architecture from 424 on).
 #
 # Every syscall events.def names but the architecture does not have (aarch64
-# has no open, creat, fork, ...: only the *at and clone forms) gets a
+# has no open, creat, fork, ...: only the *at and clone forms; riscv64, on
+# the same asm-generic table, not even renameat: only renameat2) gets a
 # SCAP_SYSCALL_ABSENT(name) row: its SCAP_NR_<name> is SCAP_NR_ABSENT and no
 # engine attaches anything for it there.
 #
@@ -25,6 +27,7 @@
 #
 #   scripts/gen-syscalls.sh aarch64          rewrite drivers/common/syscalls_aarch64.def
 #   scripts/gen-syscalls.sh ppc64le          rewrite drivers/common/syscalls_ppc64le.def
+#   scripts/gen-syscalls.sh riscv64          rewrite drivers/common/syscalls_riscv64.def
 #   scripts/gen-syscalls.sh x86_64 -         print x86_64's table instead
 #   scripts/gen-syscalls.sh --check          exit 1 when a checked-in table differs from
 #                                            what the generator gives now (ctest
@@ -32,7 +35,7 @@
 #   SCAP_GEN_CC=clang\ --target=... scripts/gen-syscalls.sh ...   another compiler
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-ARCHES="x86_64 aarch64 ppc64le"
+ARCHES="x86_64 aarch64 ppc64le riscv64"
 # The GNU triplet of Debian's compiler for an architecture (uname -m name).
 triplet() { case $1 in ppc64le) echo powerpc64le-linux-gnu ;; *) echo "$1-linux-gnu" ;; esac; }
 if [ "${1:-}" = --check ]; then
@@ -53,7 +56,7 @@ if [ "${1:-}" = --check ]; then
 	[ "$checked" -gt 0 ] || exit 77
 	exit $rc
 fi
-arch=${1:?usage: gen-syscalls.sh x86_64|aarch64|ppc64le [output|-] | --check}
+arch=${1:?usage: gen-syscalls.sh x86_64|aarch64|ppc64le|riscv64 [output|-] | --check}
 out=${2:-$root/drivers/common/syscalls_$arch.def}
 case " $ARCHES " in
 *" $arch "*) ;;
@@ -77,7 +80,16 @@ sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' "$tmp/macros" |
 {
 	echo '#include <asm/unistd.h>'
 	sed 's/.*/SCAP_ROW __NR_& &/' "$tmp/names"
-} | $cc -E -P - | sed -n 's/^SCAP_ROW //p' >"$tmp/rows"
+} | $cc -E -P - | sed -n 's/^SCAP_ROW //p' >"$tmp/rows.raw"
+# An architecture's own calls may be sums the preprocessor leaves as written
+# (riscv64: __NR_riscv_flush_icache is (__NR_arch_specific_syscall + 15),
+# "(244 + 15)"): the shell adds them up; anything else is left for the check below.
+while read -r line; do
+	nr=${line% *} name=${line##* }
+	# shellcheck disable=SC2004 # $nr is expanded as text: dash's $((nr)) rejects "(244 + 15)"
+	case $nr in *[!0-9\ +\(\)]* | "") ;; *[!0-9]*) nr=$(($nr)) ;; esac
+	echo "$nr $name"
+done <"$tmp/rows.raw" >"$tmp/rows"
 if grep -v -E '^[0-9]+ [a-z0-9_]+$' "$tmp/rows"; then
 	echo "gen-syscalls.sh: the rows above did not resolve to a plain number" >&2
 	exit 1

@@ -54,6 +54,16 @@ PACKAGES=(
 	libzstd-dev:ppc64el
 	libcjson-dev:ppc64el
 	libcmocka-dev:ppc64el
+	# riscv64 (SCAP_VM_KERNELS=riscv64-trixie test/vm/run.sh): Debian 12 has no riscv64 port,
+	# so only the cross compiler with its libc (no libbpf/libelf/zlib: the library is not
+	# built for riscv64, only the module and test/vm/kmod_check.c); scripts/gen-syscalls.sh
+	# riscv64 reads linux-libc-dev-riscv64-cross's headers; qemu-system-misc has
+	# qemu-system-riscv64, opensbi its firmware for -M virt
+	gcc-riscv64-linux-gnu
+	libc6-dev-riscv64-cross
+	linux-libc-dev-riscv64-cross
+	qemu-system-misc
+	opensbi
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with

@@ -19,17 +19,22 @@
 /* ppc64le only: big-endian ppc64 would need the byte-order review s390x needs. */
 #define SCAP_ARCH_PPC64LE 1
 #define SCAP_ARCH_NAME "ppc64le"
+#elif defined(__TARGET_ARCH_riscv) ||                                                             \
+	(!defined(__bpf__) && defined(__riscv) && __riscv_xlen == 64)
+#define SCAP_ARCH_RISCV64 1
+#define SCAP_ARCH_NAME "riscv64"
 #else
-#error "scap's schema knows x86_64, aarch64 and ppc64le only (scripts/gen-syscalls.sh, docs/engines.md)"
+#error "scap's schema knows x86_64, aarch64, ppc64le and riscv64 only (scripts/gen-syscalls.sh, docs/engines.md)"
 #endif
 
 /*
  * clone's raw argument order: x86_64 has flags, stack, parent_tid,
  * child_tid, tls; arm64 and powerpc (both select CONFIG_CLONE_BACKWARDS:
  * Debian's arm64 and powerpc64le kernel configs have it) flags, stack,
- * parent_tid, tls, child_tid.
+ * parent_tid, tls, child_tid. riscv selects it too (Debian 13's riscv64
+ * 6.12 config: CONFIG_CLONE_BACKWARDS=y).
  */
-#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_PPC64LE)
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_PPC64LE) || defined(SCAP_ARCH_RISCV64)
 #define SCAP_CLONE_ARG_CHILD_TID 4
 #define SCAP_CLONE_ARG_TLS 3
 #else

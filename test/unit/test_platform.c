@@ -110,9 +110,12 @@ static const struct min_case mins[] = {
 	{ "bpf", "aarch64", 0, 0, 0 },        { "modern_bpf", "aarch64", 1, 6, 0 },
 	{ "kmod", "ppc64le", 1, 6, 1 },       { "bpf", "ppc64le", 0, 0, 0 },
 	{ "modern_bpf", "ppc64le", 1, 6, 12 },
+	/* riscv64: the module only (Debian 13's 6.12 is the one verified) */
+	{ "kmod", "riscv64", 1, 6, 12 },      { "modern_bpf", "riscv64", 0, 0, 0 },
+	{ "bpf", "riscv64", 0, 0, 0 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
 	{ "kmod", "s390x", -ENOENT, 0, 0 },   { "modern_bpf", "s390x", -ENOENT, 0, 0 },
-	{ "kmod", "riscv64", -ENOENT, 0, 0 }, { "kmod", "loongarch64", -ENOENT, 0, 0 },
+	{ "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
 };
 
@@ -222,6 +225,18 @@ static const struct decide_case decisions[] = {
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "kmod", 1, 0, "" },
 	{ "ppc64le", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 6.1 or newer on ppc64le, and this kernel is 5.10.0: use a newer kernel." },
+	/* riscv64: the module from Debian 13's 6.12 on; neither eBPF engine is ported */
+	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "kmod", 1, 0, "" },
+	{ "riscv64", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 6.12 or newer on riscv64, and this kernel is 6.1.0: use a newer kernel." },
+	{ "riscv64", "6.12.118+deb13-riscv64", "11111011", "kmod", 0, -ENOENT,
+	  "kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "
+	  "root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "
+	  "drivers/kmod/scap.ko`, or use another kernel." },
+	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf has no port to riscv64: use the kmod engine." },
+	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "bpf", 0, -EOPNOTSUPP,
+	  "bpf has no port to riscv64: use the kmod engine." },
 	/* a probe beats the version, both ways */
 	{ "x86_64", "4.18.0-513.el8.x86_64", "11100011", "modern_bpf", 0, 0, "" },
 	{ "x86_64", "4.18.0-513.el8.x86_64", "10100011", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
@@ -278,11 +293,12 @@ static const struct decide_case decisions[] = {
 	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
 	/* architectures the table does not know */
 	{ "mips", "5.10.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le)." },
+	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le, riscv64)." },
 	{ "s390x", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod does not support the s390x architecture (supported: x86_64, aarch64, ppc64le)." },
-	{ "riscv64", "6.1.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the riscv64 architecture (supported: x86_64, aarch64, ppc64le)." },
+	  "kmod does not support the s390x architecture (supported: x86_64, aarch64, ppc64le, riscv64)." },
+	{ "loongarch64", "6.1.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf does not support the loongarch64 architecture (supported: x86_64, aarch64, "
+	  "ppc64le, riscv64)." },
 	{ "x86_64", "6.1.0", ALL, "savefile", 0, -EINVAL,
 	  "'savefile' is not an engine with kernel requirements (known: modern_bpf, bpf, kmod)." },
 	/* an unreadable release vouches for nothing */

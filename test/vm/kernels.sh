@@ -36,6 +36,7 @@ kcross() {
 	case $KARCH in
 	arm64) echo aarch64-linux-gnu- ;;
 	ppc64el) echo powerpc64le-linux-gnu- ;;
+	riscv64) echo riscv64-linux-gnu- ;;
 	*) echo "" ;;
 	esac
 }
@@ -112,6 +113,33 @@ ubuntu_keyring() {
 	[ -r "$UBUNTU_KEYRING" ] || die "Debian 13's ubuntu-keyring has no $UBUNTU_KEYRING"
 }
 
+# Debian 13's amd64 linux-kbuild is built against its own glibc (2.41):
+# modpost and resolve_btfids need GLIBC_2.38 and do not run on Debian 12's
+# 2.36 ("version `GLIBC_2.38' not found"). Debian 12 ships the same upstream
+# Kbuild built against its glibc: the 6.12 of bookworm-security, as
+# linux-kbuild-<upstream>+deb12 (same scripts, only the binaries differ). So a
+# Debian 13 kernel (riscv64-trixie) builds modules with that one. Sets kbuild,
+# kver_deb and kbuild_rel.
+kbuild_of_bookworm() { # kver
+	local up=${1%%+*} have
+	kbuild=linux-kbuild-$up+deb12 kbuild_rel=bookworm
+	kver_deb=$( (KARCH=amd64 && apt_setup bookworm >/dev/null &&
+		apt_rel bookworm apt-cache show "$kbuild" 2>/dev/null) | sed -n 's/^Version: //p' | head -n1)
+	[ -n "$kver_deb" ] && return 0
+	have=$( (KARCH=amd64 && apt_setup bookworm >/dev/null && apt_rel bookworm apt-cache pkgnames linux-kbuild-6 2>/dev/null) |
+		sed -n 's/^linux-kbuild-\(.*\)+deb12$/\1/p' | sort -V | tr '\n' ' ')
+	die "Debian 12 has no $kbuild for the Debian 13 kernel $1 (Debian 13's own amd64 Kbuild tools need glibc 2.38, Debian 12 has 2.36); name a Debian 13 kernel of an upstream version Debian 12 has ($have), e.g. SCAP_VM_KERNELS=riscv64-trixie:<version>+deb13-riscv64"
+}
+# The headers reach Kbuild through scripts and tools symlinks into
+# /usr/lib/<the release's linux-kbuild>: point them at the one unpacked.
+kbuild_relink() { # root kbuild
+	local l
+	for l in "$1"/usr/src/linux-headers-*/scripts "$1"/usr/src/linux-headers-*/tools; do
+		[ -L "$l" ] && ln -sfn "../../lib/$2/${l##*/}" "$l"
+	done
+	[ -d "$1/usr/lib/$2/scripts" ] || die "$2 has no scripts/ (the unpacked Kbuild is incomplete)"
+}
+
 # Downloads and unpacks one kernel. spec is release[:version], for example
 # "bullseye" (the ABI linux-image-amd64 points at today: security updates
 # move it), "bookworm:6.12" (the ABI of the newest 6.12 packaged for that
@@ -119,7 +147,7 @@ ubuntu_keyring() {
 # ABI). Sets KVER, KDIR (the headers) and KCC (the compiler to build modules
 # with); leaves $WORK/$KVER/vmlinuz.
 fetch_kernel() { # spec
-	local rel=${1%%:*} ver meta out root deb pkgs cc_name image kbuild kver_deb bootimg
+	local rel=${1%%:*} ver meta out root deb pkgs cc_name image kbuild kver_deb bootimg kbuild_rel=${1%%:*}
 	case $rel in ubuntu-*)
 		fetch_ubuntu_kernel "$@"
 		return
@@ -160,7 +188,12 @@ fetch_kernel() { # spec
 			pkgs=$(echo "$pkgs" | grep -v '^linux-kbuild-')
 			image=linux-image-$KVER-unsigned
 			[ "$KARCH" = ppc64el ] && image=linux-image-$KVER
-			(cd "$out/deb" && KARCH=amd64 && apt_setup "$rel" && apt_rel "$rel" apt-get download "$kbuild=$kver_deb") \
+			# Debian 13's riscv64 kernel is not signed either.
+			[ "$KARCH" = riscv64 ] && image=linux-image-$KVER
+			kbuild_rel=$rel
+			[ "$rel" = trixie ] && kbuild_of_bookworm "$KVER" # sets kbuild, kver_deb, kbuild_rel
+			(cd "$out/deb" && KARCH=amd64 && apt_setup "$kbuild_rel" &&
+				apt_rel "$kbuild_rel" apt-get download "$kbuild=$kver_deb") \
 				>"$out/download-kbuild.log" 2>&1 ||
 				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"
 		fi
@@ -170,10 +203,14 @@ fetch_kernel() { # spec
 		for deb in "$out"/deb/linux-headers-*.deb "$out"/deb/linux-kbuild-*.deb; do
 			dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
 		done
+		[ "$kbuild_rel" = "$rel" ] || kbuild_relink "$root" "$kbuild"
 		# ppc64el's image is the ELF boot/vmlinux-<abi> (qemu boots it
 		# as is); left as $out/vmlinuz like every other architecture's.
 		bootimg=vmlinuz
 		[ "$KARCH" = ppc64el ] && bootimg=vmlinux
+		# riscv64's boot/vmlinux-<abi> is the uncompressed Image (an EFI
+		# PE file that also boots raw), which qemu -M virt loads as is.
+		[ "$KARCH" = riscv64 ] && bootimg=vmlinux
 		dpkg-deb --fsys-tarfile "$out"/deb/"$image"_*.deb |
 			tar -x -O "./boot/$bootimg-$KVER" >"$out/vmlinuz" && [ -s "$out/vmlinuz" ] ||
 			die "cannot extract boot/$bootimg-$KVER from the package"

@@ -17,6 +17,12 @@
  *   kmod_check hostile    user space corrupts the control pages and scribbles
  *                         over the data while capture runs: the module counts
  *                         drops_other, never crashes, and recovers
+ *   kmod_check clone      clone's argument order as the kernel reads it, against
+ *                         the parent's and the child's clone exit events
+ *   kmod_check announces badver|badschema
+ *                         a test module built claiming API version 999 or schema
+ *                         999 says so where the library reads it to refuse it
+ *                         (sysfs, the INFO ioctl): for a VM without the library
  *
  * Exit status: 0 pass, 1 fail (the reason on stderr), 77 skip.
  */
@@ -761,6 +767,135 @@ static int check_hold(void)
 	return 0;
 }
 
+/* ---- clone: the argument order, from the kernel itself ------------------ */
+
+/* The two candidates for child_tid (the fourth and fifth arguments). */
+static volatile pid_t tid_slot[2];
+
+/*
+ * clone takes child_tid, then tls on x86_64, and the other way round where
+ * the architecture selects CONFIG_CLONE_BACKWARDS (drivers/common/arch.h).
+ * The kernel tells which: a fork-like clone with CLONE_CHILD_SETTID and a
+ * different address in each of the two registers stores the child's tid in
+ * the child's copy of the one it reads as child_tid, and the child reports
+ * which through its exit code. Both clone exit events, the parent's and the
+ * child's own (res 0: the child's return to user space is captured), must
+ * name that address child_tid and the other one tls.
+ */
+static int check_clone(void)
+{
+	const int nrs[] = { SCAP_NR_clone };
+	/* Not dereferenced without CLONE_PARENT_SETTID: a marker for the third argument. */
+	const uint64_t ptid_marker = 0x5ca90000;
+	struct event *ev = malloc(sizeof(*ev));
+	bool seen_parent = false, seen_child = false;
+	uint64_t want_ctid, want_tls;
+	pid_t child, self = gettid_();
+	int status, kernel_ctid_arg;
+
+	if (!ev || dev_open() < 0)
+		return 1;
+	if (select_syscalls(nrs, 1) < 0)
+		return 1;
+	if (ioctl(dev, SCAP_KMOD_IOC_START) < 0)
+		return fail("START: %s", strerror(errno)), 1;
+	child = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_CHILD_SETTID | SIGCHLD), 0UL,
+			       (unsigned long)ptid_marker, &tid_slot[0], &tid_slot[1]);
+	if (child == 0) {
+		pid_t me = (pid_t)syscall(SYS_gettid);
+
+		_exit(tid_slot[0] == me ? 10 : tid_slot[1] == me ? 11 : 12);
+	}
+	if (child < 0)
+		return fail("clone: %s", strerror(errno)), 1;
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    (WEXITSTATUS(status) != 10 && WEXITSTATUS(status) != 11))
+		return fail("the clone child found its tid in neither candidate (status %#x)", status), 1;
+	if (ioctl(dev, SCAP_KMOD_IOC_STOP) < 0)
+		return fail("STOP: %s", strerror(errno)), 1;
+	/* Argument 3 or 4, counted from 0 as arch.h counts them. */
+	kernel_ctid_arg = WEXITSTATUS(status) == 10 ? 3 : 4;
+	printf("clone: the kernel reads child_tid from argument %d\n", kernel_ctid_arg);
+	expect_i("SCAP_CLONE_ARG_CHILD_TID (drivers/common/arch.h)", SCAP_CLONE_ARG_CHILD_TID,
+		 kernel_ctid_arg);
+	want_ctid = (uint64_t)(uintptr_t)&tid_slot[kernel_ctid_arg - 3];
+	want_tls = (uint64_t)(uintptr_t)&tid_slot[4 - kernel_ctid_arg];
+
+	for (unsigned c = 0; c < info.nr_cpu_ids; c++) {
+		int r;
+
+		while ((r = next_event(c, ev)) > 0) {
+			bool parent = ev->hdr.tid == (uint32_t)self, kid = ev->hdr.tid == (uint32_t)child;
+
+			if (ev->hdr.type != SCAP_EV_CLONE_X || (!parent && !kid))
+				continue;
+			printf("clone exit, %s:\n", parent ? "parent" : "child");
+			if (parent)
+				seen_parent = true;
+			else
+				seen_child = true;
+			expect_i("res", p_s64(ev, 0), parent ? child : 0);
+			expect_i("stack", p_s64(ev, 2), 0);
+			expect_i("parent_tid", p_s64(ev, 3), (int64_t)ptid_marker);
+			expect_i("child_tid", p_s64(ev, 4), (int64_t)want_ctid);
+			expect_i("tls", p_s64(ev, 5), (int64_t)want_tls);
+		}
+		if (r < 0)
+			break;
+	}
+	if (!seen_parent)
+		fail("no clone exit event of the parent (tid %d)", (int)self);
+	if (!seen_child)
+		fail("no clone exit event of the child (tid %d): its return to user space was not captured",
+		     (int)child);
+	free(ev);
+	dev_close();
+	return failures ? 1 : 0;
+}
+
+/* ---- the versions a module announces ------------------------------------ */
+
+/*
+ * The library refuses a module of another API version from
+ * /sys/module/scap/parameters/api_version (the probe) and one of another
+ * schema from the INFO ioctl (the engine). Where the library is not built
+ * (riscv64) this checks the module's half: the test module says 999 there,
+ * and nothing else differs.
+ */
+static int check_announces(const char *variant)
+{
+	bool badver = !strcmp(variant, "badver");
+	unsigned want_api = badver ? 999 : SCAP_KMOD_API_VERSION;
+	unsigned want_ev_max = badver ? (unsigned)SCAP_EV_MAX : 999;
+	unsigned sysfs_api = 0;
+	struct scap_kmod_info i;
+	FILE *f;
+	int fd;
+
+	if (!badver && strcmp(variant, "badschema"))
+		return fail("announces: unknown variant %s (badver or badschema)", variant), 1;
+	f = fopen("/sys/module/scap/parameters/api_version", "r");
+	if (!f || fscanf(f, "%u", &sysfs_api) != 1)
+		fail("cannot read /sys/module/scap/parameters/api_version: %s", strerror(errno));
+	else
+		expect_i("sysfs api_version", sysfs_api, want_api);
+	if (f)
+		fclose(f);
+	fd = open(SCAP_KMOD_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open %s: %s", SCAP_KMOD_DEVICE_PATH, strerror(errno)), 1;
+	if (ioctl(fd, SCAP_KMOD_IOC_INFO, &i) < 0) {
+		fail("INFO ioctl: %s", strerror(errno));
+	} else {
+		expect_i("INFO api_version", i.api_version, want_api);
+		expect_i("INFO ev_max", i.ev_max, want_ev_max);
+		expect_i("INFO layout_version", i.layout_version, SCAP_EVENT_LAYOUT_VERSION);
+		expect_i("INFO nr_syscalls", i.nr_syscalls, SCAP_NR_SYSCALLS);
+	}
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 static int check_busy(void)
 {
 	int fd2;
@@ -838,7 +973,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s events|drops|churn N|hold|busy\n", argv[0]);
+		fprintf(stderr, "usage: %s events|drops|churn N|hold|busy|hostile|clone|announces V\n", argv[0]);
 		return 2;
 	}
 	if (stat(SCAP_KMOD_DEVICE_PATH, &st) < 0) {
@@ -859,6 +994,10 @@ int main(int argc, char **argv)
 		return check_hostile() || failures;
 	if (!strcmp(argv[1], "busy"))
 		return check_busy() || failures;
+	if (!strcmp(argv[1], "clone"))
+		return check_clone() || failures;
+	if (!strcmp(argv[1], "announces"))
+		return check_announces(argc > 2 ? argv[2] : "") || failures;
 	fprintf(stderr, "unknown check %s\n", argv[1]);
 	return 2;
 }

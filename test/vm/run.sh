@@ -30,6 +30,13 @@
 #                                    only one with BTF, so modern_bpf is compiled
 #                                    against it and checked there) under
 #                                    qemu-system-ppc64 -M pseries (cmake/ppc64le.cmake)
+#   SCAP_VM_KERNELS="riscv64-trixie" test/vm/run.sh   Debian 13's riscv64 kernel (6.12; Debian
+#                                    12 has no riscv64 port) under qemu-system-riscv64 -M virt
+#                                    with Debian 12's OpenSBI: the module cross-built against its
+#                                    headers and checked by kmod_check; the library cannot be
+#                                    built for riscv64 (Debian 12 has no riscv64 libbpf, libelf,
+#                                    zlib), so its checks are skipped with that reason; not in the
+#                                    default list
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
 #                                    (or ubuntu-bionic:4.15.0-213-generic); below
 #                                    kmod's minimum kernel only the eBPF checks run
@@ -59,7 +66,7 @@ KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-b
 
 # The architectures in the list: arm64-<release> kernels are arm64's,
 # ppc64el-<release> ppc64el's.
-spec_arch() { case $1 in arm64-*) echo arm64 ;; ppc64el-*) echo ppc64el ;; *) echo amd64 ;; esac; }
+spec_arch() { case $1 in arm64-*) echo arm64 ;; ppc64el-*) echo ppc64el ;; riscv64-*) echo riscv64 ;; *) echo amd64 ;; esac; }
 HAVE_ARCH=" "
 for spec in $KERNELS; do
 	a=$(spec_arch "$spec")
@@ -69,9 +76,15 @@ tools="cpio gzip cc cmake make pkg-config apt-get apt-cache dpkg-deb timeout fil
 case $HAVE_ARCH in *" amd64 "*) tools="$tools qemu-system-x86_64" ;; esac
 case $HAVE_ARCH in *" arm64 "*) tools="$tools qemu-system-aarch64 aarch64-linux-gnu-gcc python3 bpftool" ;; esac
 case $HAVE_ARCH in *" ppc64el "*) tools="$tools qemu-system-ppc64 powerpc64le-linux-gnu-gcc python3 bpftool" ;; esac
+case $HAVE_ARCH in *" riscv64 "*) tools="$tools qemu-system-riscv64 riscv64-linux-gnu-gcc" ;; esac
 for tool in $tools; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
 done
+# riscv64's machine-mode firmware, from Debian 12's opensbi package.
+OPENSBI=${SCAP_VM_OPENSBI:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin}
+case $HAVE_ARCH in *" riscv64 "*)
+	[ -r "$OPENSBI" ] || die "$OPENSBI is missing (apt-get install opensbi)" ;;
+esac
 BUSYBOX=$(command -v busybox || true)
 [ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" ||
 	BUSYBOX=/bin/busybox
@@ -86,8 +99,8 @@ declare -A ARCH_OF=()  # kernel -> amd64, arm64 or ppc64el
 for spec in $KERNELS; do
 	a=$(spec_arch "$spec")
 	case $spec in
-	arm64-ubuntu-* | ppc64el-ubuntu-*) die "'$spec': only Debian's $a kernels are set up ($a-bookworm, ...)" ;;
-	arm64-* | ppc64el-*) KARCH=$a fetch_kernel "${spec#"$a"-}" ;; # sets KVER, KDIR, KCC; dies on failure
+	arm64-ubuntu-* | ppc64el-ubuntu-* | riscv64-ubuntu-*) die "'$spec': only Debian's $a kernels are set up ($a-bookworm, ...)" ;;
+	arm64-* | ppc64el-* | riscv64-*) KARCH=$a fetch_kernel "${spec#"$a"-}" ;; # sets KVER, KDIR, KCC; dies on failure
 	*) KARCH=amd64 fetch_kernel "$spec" ;;
 	esac
 	KDIRS+=("$KVER|$KDIR|$KCC")
@@ -102,10 +115,19 @@ done
 
 # ---- the modules, built out of the source tree against each kernel's headers ------
 FAILED=""     # "kernel:what" for every failed step, in order
+pahole_version() { pahole --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\.\([0-9]*\).*/\1\2/p' | grep . || echo 0; }
 build_modules() { # kver kdir cc
 	local kver=$1 kdir=$2 kcc=$3 out=$WORK/$1 variant name cross=()
 	[ "${ARCH_OF[$kver]}" = arm64 ] && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	[ "${ARCH_OF[$kver]}" = ppc64el ] && cross=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-)
+	[ "${ARCH_OF[$kver]}" = riscv64 ] && cross=(ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-)
+	# A kernel whose BTF came from a newer pahole than Debian 12's 1.24
+	# (Debian 13's riscv64 6.12: CONFIG_PAHOLE_VERSION=130) has Kbuild pass
+	# it options 1.24 does not know ("unrecognized option --btf_features"):
+	# the module is built without BTF of its own, which only BPF programs
+	# attaching to the module's functions would read.
+	[ "$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$kdir/.config")" -gt "$(pahole_version)" ] 2>/dev/null &&
+		cross+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 	say "$kver: building scap.ko against $kdir (CC=$kcc${cross:+ ${cross[*]}})"
 	rm -rf "$out/mod" && mkdir -p "$out/mod"
 	cp -r "$ROOT/drivers/kmod" "$ROOT/drivers/common" "$out/mod/"
@@ -139,7 +161,7 @@ min_kernel() { # column (1 modern_bpf, 2 bpf, 3 kmod) [uname -m, default x86_64]
 	sed -n 's/^[[:space:]]*{ "'"${2:-x86_64}"'",[[:space:]]*{ *\(.*\) } },$/\1/p' "$ROOT/platform/engine_check.c" |
 		tr -d '{} ' | sed 's/,[A-Z_][A-Z0-9_]*//g' | cut -d, -f$((2 * $1 - 1)),$((2 * $1)) | tr , .
 }
-uname_m() { case $1 in arm64) echo aarch64 ;; ppc64el) echo ppc64le ;; *) echo x86_64 ;; esac; } # Debian arch -> uname -m
+uname_m() { case $1 in arm64) echo aarch64 ;; ppc64el) echo ppc64le ;; riscv64) echo riscv64 ;; *) echo x86_64 ;; esac; } # Debian arch -> uname -m
 below() { # kver min: is the kernel's major.minor below min?
 	local v
 	v=$(echo "$1" | grep -o '^[0-9]*\.[0-9]*')
@@ -174,10 +196,15 @@ done
 # ---- static test binaries (the same for every kernel of an architecture) ------------
 PROBLEMS=""   # build problems: the guest checks still run, the result is FAIL
 declare -A BIN_OF=() HAVE_MODERN=() HAVE_BPF=() BUSYBOX_OF=()
+declare -A NO_LIBSCAP=() # architecture -> why the library and its tests are not built for it
 # build_static ARCH: the library, the live and conformance suites and the
 # helpers, statically linked for that architecture into $WORK/bin[-<arch>].
 build_static() { # amd64|arm64|ppc64el
 	local a=$1 bin sb cc=cc cmake_cross=() pc=() libs log btf= k triplet
+	if [ "$a" = riscv64 ]; then
+		build_kmod_check_only "$a"
+		return
+	fi
 	if [ "$a" = amd64 ]; then
 		bin=$WORK/bin sb=$WORK/build-static log=$WORK/cmake.log
 	else
@@ -262,10 +289,26 @@ build_static() { # amd64|arm64|ppc64el
 		file "$b" | grep -q "statically linked" || fail "$b is not statically linked"
 	done
 }
+# riscv64: Debian 12 has no riscv64 port, so no riscv64 libbpf, libelf or zlib
+# to link the library against (its cross toolchain, gcc-riscv64-linux-gnu
+# with libc6-dev-riscv64-cross, has libc only), and no library may come from
+# elsewhere. Only kmod_check is built (libc and pthread); the guest skips the
+# library's checks with this reason.
+build_kmod_check_only() { # arch
+	local a=$1 bin=$WORK/bin-$1 cc
+	cc=$(KARCH=$a kcross)gcc
+	BIN_OF[$a]=$bin HAVE_MODERN[$a]=0 HAVE_BPF[$a]=0
+	NO_LIBSCAP[$a]="the library is not built for $a: it links libbpf, libelf and zlib, and Debian 12 has no $a port to take them from (only the cross compiler and libc: gcc-$($cc -dumpmachine), libc6-dev-$a-cross)"
+	say "building kmod_check for $a ($cc); ${NO_LIBSCAP[$a]}"
+	rm -rf "$bin" && mkdir -p "$bin"
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
+		fail "kmod_check does not build for $a"
+	file "$bin/kmod_check" | grep -q "statically linked" || fail "$bin/kmod_check is not statically linked"
+}
 # busybox_for ARCH: a static busybox of that architecture (the host's, or
 # Debian 12's arm64/ppc64el busybox-static unpacked from its package).
 busybox_for() { # amd64|arm64|ppc64el
-	local a=$1 dir=$WORK/busybox-$1 deb
+	local a=$1 dir=$WORK/busybox-$1 deb rel
 	if [ "$a" = amd64 ]; then
 		BUSYBOX_OF[$a]=$BUSYBOX
 		return
@@ -273,12 +316,18 @@ busybox_for() { # amd64|arm64|ppc64el
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir" && mkdir -p "$dir/deb"
 		# Its own apt state: the list may hold no Debian 12 kernel of that architecture.
-		(cd "$dir/deb" && KARCH=$a && apt_setup bookworm && apt_rel bookworm apt-get download busybox-static) \
+		# riscv64: Debian 13's, as its kernel (Debian 12 has no riscv64 port).
+		rel=bookworm
+		[ "$a" = riscv64 ] && rel=trixie
+		(cd "$dir/deb" && KARCH=$a && apt_setup $rel && apt_rel $rel apt-get download busybox-static) \
 			>"$dir.log" 2>&1 ||
-			die "cannot download Debian 12's $a busybox-static (see $dir.log)"
+			die "cannot download Debian $rel's $a busybox-static (see $dir.log)"
 		for deb in "$dir"/deb/busybox-static_*.deb; do
 			dpkg-deb -x "$deb" "$dir" || die "cannot unpack $deb"
 		done
+		# Debian 13 installs it as /usr/bin/busybox (merged /usr).
+		[ -e "$dir/bin/busybox" ] || [ ! -x "$dir/usr/bin/busybox" ] ||
+			{ mkdir -p "$dir/bin" && ln -s ../usr/bin/busybox "$dir/bin/busybox"; }
 	fi
 	file -L "$dir/bin/busybox" | grep -q "statically linked" || die "$dir/bin/busybox is not a static busybox"
 	BUSYBOX_OF[$a]=$dir/bin/busybox
@@ -340,6 +389,8 @@ pack_initramfs() { # kver
 	# SCAP_VM_HAVE_BPF: 1 when the bpf engine is in the static build.
 	printf 'SCAP_VM_HAVE_MODERN_BPF=%s\nSCAP_VM_HAVE_BPF=%s\nSCAP_VM_BENCH=%s\nSCAP_VM_BENCH_ARGS="%s"\nSCAP_VM_NO_KMOD="%s"\nSCAP_VM_AUTO_WANT=%s\nexport SCAP_VM_HAVE_MODERN_BPF SCAP_VM_HAVE_BPF SCAP_VM_BENCH SCAP_VM_BENCH_ARGS SCAP_VM_NO_KMOD SCAP_VM_AUTO_WANT\n' \
 		"$modern" "${HAVE_BPF[$a]}" "${SCAP_VM_BENCH:-0}" "${SCAP_VM_BENCH_ARGS:-}" "${NO_KMOD[$1]:-}" "$auto" >"$ir/vm.env"
+	# SCAP_VM_NO_LIBSCAP: why the library's checks are skipped (empty: they run).
+	printf 'SCAP_VM_NO_LIBSCAP="%s"\nexport SCAP_VM_NO_LIBSCAP\n' "${NO_LIBSCAP[$a]:-}" >>"$ir/vm.env"
 	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz" ||
 		die "cpio failed"
 }
@@ -383,6 +434,16 @@ boot() { # kver phase accel
 		timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel "$accel" \
 			-m 1024 -smp 2 -kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
 			-append "console=ttyAMA0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
+			-display none -serial "file:$log" -no-reboot </dev/null
+		qrc=$?
+	elif [ "${ARCH_OF[$kver]}" = riscv64 ]; then
+		# -M virt with Debian 12's OpenSBI (the opensbi package) as the
+		# machine-mode firmware; the console is the virt board's 16550
+		# (ttyS0). No isa-debug-exit: the guest powers off through SBI and
+		# the serial log's result line is the verdict, as on arm64.
+		timeout "$QEMU_TIMEOUT" qemu-system-riscv64 -M virt -accel "$accel" -m 1024 -smp 2 \
+			-bios "$OPENSBI" -kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+			-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
 			-display none -serial "file:$log" -no-reboot </dev/null
 		qrc=$?
 	elif [ "${ARCH_OF[$kver]}" = ppc64el ]; then
