@@ -114,7 +114,7 @@ struct fill {
 	bool partial;     /* the parameter being filled could not be read (whole) */
 	u32 plen;         /* its length, once set */
 	bool overflow;    /* did not fit: the event is dropped as buffer full */
-	unsigned long args[SCAP_GENERIC_NARGS];
+	const unsigned long *args; /* the syscall's six arguments (socketcall's: demultiplexed) */
 	long ret;
 	long nr;
 	u32 snaplen;
@@ -1060,12 +1060,11 @@ static u32 take_old_tid(struct scap_session *s)
 }
 
 /*
- * Writes event `code` of task into this CPU's ring. regs: the syscall's
- * registers (NULL for a kernel event: no arguments); exit_last as struct
- * fill says.
+ * Writes event `code` of task into this CPU's ring. args: the syscall's six
+ * arguments (zeros for a kernel event); exit_last as struct fill says.
  */
 static void fill_code(struct scap_session *s, struct task_struct *task, unsigned int code,
-		      struct pt_regs *regs, long nr, long ret, int exit_last)
+		      const unsigned long *args, long nr, long ret, int exit_last)
 {
 	const struct fill_row *row = &fill_rows[code];
 	struct scap_evt_hdr *hdr;
@@ -1113,10 +1112,7 @@ static void fill_code(struct scap_session *s, struct task_struct *task, unsigned
 	f.exit_last = exit_last;
 	f.row_flags = row->flags;
 	f.task = task;
-	if (regs)
-		scap_syscall_get_arguments(task, regs, f.args);
-	else
-		memset(f.args, 0, sizeof(f.args));
+	f.args = args;
 	if (f.pos > f.cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;
@@ -1168,12 +1164,40 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 		     long ret, bool enter)
 {
 	unsigned int code = enter ? enter_event[nr] : exit_event[nr];
+	unsigned long args[SCAP_GENERIC_NARGS];
 
-	if (code != NO_EVENT)
-		fill_code(s, task, code, regs, nr, ret, -1);
+	if (code == NO_EVENT)
+		return;
+	scap_syscall_get_arguments(task, regs, args);
+	fill_code(s, task, code, args, nr, ret, -1);
 }
 
 void scap_fill_procexit(struct scap_session *s, int last)
 {
-	fill_code(s, current, SCAP_EV_PROCEXIT_E, NULL, -1, 0, last);
+	static const unsigned long none[SCAP_GENERIC_NARGS];
+
+	fill_code(s, current, SCAP_EV_PROCEXIT_E, none, -1, 0, last);
 }
+
+#if SCAP_HAVE_SOCKETCALL
+bool scap_fill_socketcall(struct scap_session *s, unsigned long uargs, unsigned int nargs, int nr, long ret,
+			  bool enter)
+{
+	/* Words the call does not take stay 0: send/recv are sendto/recvfrom with a NULL address. */
+	unsigned long args[SCAP_GENERIC_NARGS] = { 0 };
+	unsigned int code;
+
+	if (nr < 0 || nr >= SCAP_NR_SYSCALLS || nargs > SCAP_SOCKETCALL_MAX_ARGS)
+		return false;
+	code = enter ? enter_event[nr] : exit_event[nr];
+	if (enter && code == NO_EVENT)
+		return true; /* the direct syscall has no enter event: nothing to write */
+	if (code == SCAP_EV_GENERIC_X)
+		return false;
+	/* The kernel's own copy: nargs words, no more (a shorter array at a page end is valid). */
+	if (read_user(args, uargs, nargs * sizeof(unsigned long)))
+		return false;
+	fill_code(s, current, code, args, SCAP_NR_socketcall, ret, -1);
+	return true;
+}
+#endif
