@@ -66,9 +66,11 @@
  * The direct syscall a call is demultiplexed to and how many argument words
  * the kernel copies for it (its nargs[] / sizeof(unsigned long)), or -1 for
  * a call that stays generic: an unknown number, or one whose direct syscall
- * has no typed row (getsockname, getpeername, recvmmsg, sendmmsg; a test in
- * scap/schema.c's unit test keeps this list and events.def in step). A switch
- * of constants: inlined in eBPF without a .rodata table.
+ * has no typed row (getsockname, getpeername, recvmmsg, sendmmsg). Both
+ * drivers also check at run time that the syscall named here has a typed
+ * exit row (and modern_bpf a program in SCAP_SOCKETCALL_EXIT_ROWS): a table
+ * out of step with events.def gives the generic event, never a wrong one. A
+ * switch of constants: inlined in eBPF without a .rodata table.
  */
 static inline __attribute__((always_inline)) int scap_socketcall_nr(unsigned long call, unsigned int *nargs)
 {
