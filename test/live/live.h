@@ -184,6 +184,7 @@ int test_exit_thread(struct live_test *t);
 int test_stop_drain(struct live_test *t);
 /* t_socketcall.c: socketcall demultiplexed (a handle of its own; skips without SYS_socketcall). */
 int test_socketcall(struct live_test *t);
+int test_socketcall_selection(struct live_test *t);
 /* Brings the loopback interface up if it is down: LIVE_PASS, or a skip saying why not. */
 int live_loopback_up(struct live_test *t);
 

@@ -64,6 +64,7 @@ static const struct {
 	{ "opened_truth", test_opened_truth },
 	{ "connect_peer_truth", test_connect_peer_truth },
 	{ "socketcall", test_socketcall },
+	{ "socketcall_selection", test_socketcall_selection },
 	{ "ts_order", test_ts_order },
 	{ "exit_thread", test_exit_thread },
 	{ "stop_drain", test_stop_drain },

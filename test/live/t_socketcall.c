@@ -210,7 +210,78 @@ int test_socketcall(struct live_test *t)
 	return LIVE_PASS;
 }
 
+/*
+ * Selection: with connect selected and socketcall not, a connect through
+ * socketcall is still the typed connect, and an unknown call gives nothing
+ * (no generic event: socketcall is not selected).
+ */
+struct sc_sel_job {
+	long cfd, connect_res, unknown_res;
+	unsigned long args[3];
+	struct sockaddr_in a;
+	unsigned char addr[7];
+};
+
+static void *do_sc_sel(void *p)
+{
+	struct sc_sel_job *j = p;
+
+	/* First: events arrive in time order, so it would be seen before the connect. */
+	j->unknown_res = sc(SC_UNKNOWN_CALL, j->args);
+	j->cfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	j->a = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(9),
+				     .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	j->args[0] = (unsigned long)j->cfd;
+	j->args[1] = (unsigned long)&j->a;
+	j->args[2] = sizeof(j->a);
+	j->connect_res = sc(SYS_CONNECT, j->args);
+	close((int)j->cfd);
+	return NULL;
+}
+
+int test_socketcall_selection(struct live_test *t)
+{
+	static const char *const only_connect[] = { "connect", NULL };
+	struct scap_open_opts o = { .snaplen = LIVE_SNAPLEN, .syscalls = only_connect };
+	struct sc_sel_job j = { .cfd = -1, .args = { 1 } };
+	const unsigned char want_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, 9, 0 };
+	struct scap *h;
+	pid_t tid;
+	int up = live_loopback_up(t), r;
+
+	if (up != LIVE_PASS)
+		return up;
+	live_shared_close();
+	h = live_open(t, &o);
+	if (!h)
+		return LIVE_FAIL;
+	live_drain(h);
+	live_run_thread(do_sc_sel, &j, &tid);
+	if (j.cfd < 0 || j.connect_res != 0 || j.unknown_res != -1) {
+		scap_close(h);
+		return live_fail(t, "UDP connect through socketcall returned %ld (fd %ld), call 99 %ld",
+				 j.connect_res, j.cfd, j.unknown_res);
+	}
+	struct want_event w[] = {
+		{ .what = "call 99 as a generic event (socketcall is not selected)", .tid = (uint32_t)tid,
+		  .type = SCAP_EV_GENERIC_X, .forbidden = true },
+		{ .what = "connect through socketcall, only connect selected", .tid = (uint32_t)tid,
+		  .type = SCAP_EV_CONNECT_X, .flags_set = SCAP_EVF_PAIRED,
+		  .flags_clear = SCAP_EVF_TOCTOU | SCAP_EVF_NO_ENTER,
+		  .params = { WS("res", 0), WS("sockfd", j.cfd), WBYTES("addr", want_addr, sizeof(want_addr)),
+			      WBYTES("peer", want_addr, sizeof(want_addr)) } },
+	};
+	r = live_expect(t, h, w, 2);
+	scap_close(h);
+	return r;
+}
+
 #else
+
+int test_socketcall_selection(struct live_test *t)
+{
+	return live_skip(t, "no socketcall in this architecture's 64-bit syscall table (see test socketcall)");
+}
 
 int test_socketcall(struct live_test *t)
 {
