@@ -114,7 +114,7 @@ struct fill {
 	bool partial;     /* the parameter being filled could not be read (whole) */
 	u32 plen;         /* its length, once set */
 	bool overflow;    /* did not fit: the event is dropped as buffer full */
-	unsigned long args[SCAP_GENERIC_NARGS];
+	unsigned long args[SCAP_GENERIC_NARGS]; /* socketcall's: demultiplexed */
 	long ret;
 	long nr;
 	u32 snaplen;
@@ -1069,25 +1069,24 @@ static u32 take_old_tid(struct scap_session *s)
 }
 
 /*
- * Writes event `code` of task into this CPU's ring. regs: the syscall's
- * registers (NULL for a kernel event: no arguments); exit_last as struct
- * fill says.
+ * Writes event `code` of task into this CPU's ring. f.args: the syscall's six
+ * arguments, written by the caller in place (zeros for a kernel event);
+ * exit_last as struct fill says.
  */
 static void fill_code(struct scap_session *s, struct task_struct *task, unsigned int code,
-		      struct pt_regs *regs, long nr, long ret, int exit_last)
+		      struct fill *f, long nr, long ret, int exit_last)
 {
 	const struct fill_row *row = &fill_rows[code];
 	struct scap_evt_hdr *hdr;
 	struct scap_ring *r;
-	struct fill f;
 	u64 ts;
 	u64 tail, used;
 	unsigned int i;
 	u32 len;
 
-	f.old_tid = 0;
+	f->old_tid = 0;
 	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
-		f.old_tid = take_old_tid(s);
+		f->old_tid = take_old_tid(s);
 
 	/*
 	 * Stamped with preemption off: where the syscall tracepoints call their
@@ -1111,62 +1110,58 @@ static void fill_code(struct scap_session *s, struct task_struct *task, unsigned
 		goto out;
 	}
 
-	f.buf = r->data + (r->head & (r->size - 1));
-	f.cap = min_t(u64, r->size - used, SCAP_MAX_EVENT_LEN);
-	f.pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * row->nparams;
-	f.flags = 0;
-	f.overflow = false;
-	f.nr = nr;
-	f.ret = ret;
-	f.snaplen = READ_ONCE(s->snaplen);
-	f.exit_last = exit_last;
-	f.row_flags = row->flags;
-	f.task = task;
-	f.opened = NULL;
-	f.opened_looked = false;
-	if (regs)
-		scap_syscall_get_arguments(task, regs, f.args);
-	else
-		memset(f.args, 0, sizeof(f.args));
-	if (f.pos > f.cap) {
+	f->buf = r->data + (r->head & (r->size - 1));
+	f->cap = min_t(u64, r->size - used, SCAP_MAX_EVENT_LEN);
+	f->pos = SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * row->nparams;
+	f->flags = 0;
+	f->overflow = false;
+	f->nr = nr;
+	f->ret = ret;
+	f->snaplen = READ_ONCE(s->snaplen);
+	f->exit_last = exit_last;
+	f->row_flags = row->flags;
+	f->task = task;
+	f->opened = NULL;
+	f->opened_looked = false;
+	if (f->pos > f->cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;
 	}
-	memset(f.buf + SCAP_EVT_HDR_LEN, 0, SCAP_PARAM_LEN_SIZE * row->nparams);
+	memset(f->buf + SCAP_EVT_HDR_LEN, 0, SCAP_PARAM_LEN_SIZE * row->nparams);
 
-	for (i = 0; i < row->nparams && !f.overflow; i++) {
-		u8 cut = f.flags & SCAP_EVF_TRUNCATED;
+	for (i = 0; i < row->nparams && !f->overflow; i++) {
+		u8 cut = f->flags & SCAP_EVF_TRUNCATED;
 
 		/* A writer says "cut" (TRUNCATED) or "unreadable" (partial) for this parameter. */
-		f.flags &= ~SCAP_EVF_TRUNCATED;
-		f.partial = false;
-		f.plen = 0;
-		fill_param(&f, i, &row->p[i]);
-		if ((f.flags & SCAP_EVF_TRUNCATED) || f.partial) {
-			put_unaligned_le16((u16)(f.plen | SCAP_PARAM_PARTIAL),
-					   f.buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
-			if (f.plen)
+		f->flags &= ~SCAP_EVF_TRUNCATED;
+		f->partial = false;
+		f->plen = 0;
+		fill_param(f, i, &row->p[i]);
+		if ((f->flags & SCAP_EVF_TRUNCATED) || f->partial) {
+			put_unaligned_le16((u16)(f->plen | SCAP_PARAM_PARTIAL),
+					   f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
+			if (f->plen)
 				cut = SCAP_EVF_TRUNCATED;
 		}
-		f.flags = (f.flags & ~SCAP_EVF_TRUNCATED) | cut;
+		f->flags = (f->flags & ~SCAP_EVF_TRUNCATED) | cut;
 	}
-	if (f.opened)
-		fput(f.opened); /* never sleeps: the final release is deferred */
+	if (f->opened)
+		fput(f->opened); /* never sleeps: the final release is deferred */
 
-	len = SCAP_KMOD_ALIGN(f.pos);
-	if (f.overflow || len > f.cap) {
+	len = SCAP_KMOD_ALIGN(f->pos);
+	if (f->overflow || len > f->cap) {
 		ring_count(&r->drops_full, &r->ctrl->drops_buffer_full);
 		goto out;
 	}
 
-	hdr = (struct scap_evt_hdr *)f.buf;
+	hdr = (struct scap_evt_hdr *)f->buf;
 	hdr->ts = ts;
 	hdr->tid = task->pid;
 	hdr->pid = task->tgid;
-	hdr->len = f.pos;
+	hdr->len = f->pos;
 	hdr->type = code;
 	hdr->nparams = row->nparams;
-	hdr->flags = f.flags;
+	hdr->flags = f->flags;
 
 	r->head += len;
 	ring_count(&r->events, &r->ctrl->events);
@@ -1181,12 +1176,42 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 		     long ret, bool enter)
 {
 	unsigned int code = enter ? enter_event[nr] : exit_event[nr];
+	struct fill f;
 
-	if (code != NO_EVENT)
-		fill_code(s, task, code, regs, nr, ret, -1);
+	if (code == NO_EVENT)
+		return;
+	scap_syscall_get_arguments(task, regs, f.args);
+	fill_code(s, task, code, &f, nr, ret, -1);
 }
 
 void scap_fill_procexit(struct scap_session *s, int last)
 {
-	fill_code(s, current, SCAP_EV_PROCEXIT_E, NULL, -1, 0, last);
+	struct fill f;
+
+	memset(f.args, 0, sizeof(f.args));
+	fill_code(s, current, SCAP_EV_PROCEXIT_E, &f, -1, 0, last);
 }
+
+#if SCAP_HAVE_SOCKETCALL
+bool scap_fill_socketcall(struct scap_session *s, unsigned long uargs, unsigned int nargs, int nr, long ret,
+			  bool enter)
+{
+	struct fill f;
+	unsigned int code;
+
+	if (nr < 0 || nr >= SCAP_NR_SYSCALLS || nargs > SCAP_SOCKETCALL_MAX_ARGS)
+		return false;
+	code = enter ? enter_event[nr] : exit_event[nr];
+	if (enter && code == NO_EVENT)
+		return true; /* the direct syscall has no enter event: nothing to write */
+	if (code == SCAP_EV_GENERIC_X)
+		return false;
+	/* Words the call does not take stay 0: send/recv are sendto/recvfrom with a NULL address. */
+	memset(f.args, 0, sizeof(f.args));
+	/* The kernel's own copy: nargs words, no more (a shorter array at a page end is valid). */
+	if (read_user(f.args, uargs, nargs * sizeof(unsigned long)))
+		return false;
+	fill_code(s, current, code, &f, SCAP_NR_socketcall, ret, -1);
+	return true;
+}
+#endif

@@ -15,6 +15,7 @@
 #include "scap_compat.h"
 #include "scap_kmod_api.h"
 #include "../common/schema.h"
+#include "../common/socketcall.h"
 
 struct scap_ring {
 	struct scap_kmod_ctrl *ctrl; /* page_address(ctrl_page), shared with user space */
@@ -74,6 +75,17 @@ int scap_fill_init(void);
  */
 void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt_regs *regs, long nr,
 		     long ret, bool enter);
+#if SCAP_HAVE_SOCKETCALL
+/*
+ * The typed event of direct syscall nr from a socketcall of current whose
+ * argument array is at uargs (nargs words, socketcall.h). false: not written
+ * because nr has no typed row or the array cannot be read, so the caller
+ * writes the generic socketcall event if that is selected; true at enter
+ * also when nr has no enter event (nothing to write).
+ */
+bool scap_fill_socketcall(struct scap_session *s, unsigned long uargs, unsigned int nargs, int nr, long ret,
+			  bool enter);
+#endif
 /* procexit of current, which is ending; last: 1/0, or -1 when the tracepoint does not say. */
 void scap_fill_procexit(struct scap_session *s, int last);
 

@@ -98,11 +98,41 @@ static bool wanted(struct scap_session *s, long nr)
 	return !in_compat_syscall() && nr_wanted(s, current, nr);
 }
 
+#if SCAP_HAVE_SOCKETCALL
+/*
+ * socketcall (socketcall.h): the typed event of the direct syscall when that
+ * is selected and the array is readable, else the generic socketcall event
+ * when socketcall is selected (exit only: it has no enter event).
+ */
+static void probe_socketcall(struct scap_session *s, struct pt_regs *regs, long ret, bool enter)
+{
+	unsigned long raw[SCAP_GENERIC_NARGS];
+	unsigned int nargs;
+	int nr;
+
+	if (in_compat_syscall())
+		return;
+	scap_syscall_get_arguments(current, regs, raw);
+	nr = scap_socketcall_nr(raw[0], &nargs);
+	if (nr >= 0 && nr_wanted(s, current, nr) && scap_fill_socketcall(s, raw[1], nargs, nr, ret, enter))
+		return;
+	if (!enter && nr_wanted(s, current, SCAP_NR_socketcall))
+		scap_fill_event(s, current, regs, SCAP_NR_socketcall, ret, false);
+}
+/* The one compare every other syscall pays where socketcall exists; nothing elsewhere. */
+#define SCAP_IS_SOCKETCALL(nr) unlikely((nr) == SCAP_NR_socketcall)
+#else
+#define SCAP_IS_SOCKETCALL(nr) false
+#define probe_socketcall(s, regs, ret, enter) do { } while (0)
+#endif
+
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct scap_session *s = data;
 
-	if (wanted(s, id))
+	if (SCAP_IS_SOCKETCALL(id))
+		probe_socketcall(s, regs, 0, true);
+	else if (wanted(s, id))
 		scap_fill_event(s, current, regs, id, 0, true);
 }
 
@@ -111,7 +141,9 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct scap_session *s = data;
 	long nr = syscall_get_nr(current, regs);
 
-	if (wanted(s, nr))
+	if (SCAP_IS_SOCKETCALL(nr))
+		probe_socketcall(s, regs, ret, false);
+	else if (wanted(s, nr))
 		scap_fill_event(s, current, regs, nr, ret, false);
 }
 

@@ -17,6 +17,7 @@
 #include "scap_modern.h"
 #include "scap_modern_arch.h"
 #include "../common/fixed_len.h"
+#include "../common/socketcall.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -87,12 +88,23 @@ struct {
 	__type(value, struct scap_mbpf_syscall);
 } scap_syscalls SEC(".maps");
 
+/* By event code; where socketcall exists, one more: SCAP_MBPF_SOCKETCALL_PROG. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SCAP_EV_MAX + SCAP_HAVE_SOCKETCALL);
+	__uint(key_size, sizeof(scap_u32));
+	__uint(value_size, sizeof(scap_u32));
+} scap_progs SEC(".maps");
+
+#if SCAP_HAVE_SOCKETCALL
+/* socketcall's typed exit programs (scap_s_<CODE>), by event code, for scap_sc_exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, SCAP_EV_MAX);
 	__uint(key_size, sizeof(scap_u32));
 	__uint(value_size, sizeof(scap_u32));
-} scap_progs SEC(".maps");
+} scap_sc_progs SEC(".maps");
+#endif
 
 /*
  * Per thread that just exec'd: the tid that called execve, from
@@ -346,13 +358,29 @@ static __always_inline void *scap_mbpf_reserve(const scap_u32 len)
 }
 
 /*
+ * The syscall's number and arguments: from its registers, or with args (a
+ * constant NULL everywhere but socketcall, so the test folds away) the
+ * demultiplexed arguments of a socketcall.
+ */
+static __always_inline void scap_mbpf_args(struct scap_fill_ctx *fc, struct pt_regs *regs, const scap_u64 *args)
+{
+	if (!args) {
+		scap_mbpf_regs_args(fc, regs);
+		return;
+	}
+	for (int i = 0; i < SCAP_GENERIC_NARGS; i++)
+		fc->args[i] = args[i];
+	fc->nr = SCAP_MBPF_REGS_NR(regs);
+}
+
+/*
  * An event whose parameters all have a fixed size (the generic event, close,
  * dup, kill, setuid, ...: the most frequent ones) is built in place in its
  * ring record: no scratch, no busy flag, no copy. Every offset is a constant
  * the verifier checks against the record's length.
  */
-static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-						       scap_u64 task, const scap_u16 code)
+static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, const scap_u64 *args, long ret,
+						       scap_u64 pid_tgid, scap_u64 task, const scap_u16 code)
 {
 	const scap_u32 len = scap_mbpf_fixed_len(code);
 	struct scap_fill_ctx fc = {};
@@ -364,7 +392,7 @@ static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, lon
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
 	fc.task = task;
-	scap_mbpf_regs_args(&fc, regs);
+	scap_mbpf_args(&fc, regs, args);
 	/* An unreadable value leaves the event shorter than its record: the header says how long. */
 	scap_fill_event(&fc, code);
 	bpf_ringbuf_submit(fc.buf, scap_mbpf_committed(len));
@@ -374,7 +402,7 @@ static __always_inline int scap_mbpf_exit_inplace_task(struct pt_regs *regs, lon
 static __always_inline int scap_mbpf_exit_inplace(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
 						  const scap_u16 code)
 {
-	return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, 0, code);
+	return scap_mbpf_exit_inplace_task(regs, NULL, ret, pid_tgid, 0, code);
 }
 
 /* A successful execve's old tid, kept by scap_exec; 0 when it was not kept (the event's own tid). */
@@ -394,15 +422,15 @@ static __always_inline scap_u32 scap_mbpf_exec_old_tid(void)
  * The exit event of code from the syscall's registers. task: the task the
  * context parameters are of, as a scalar (scap_fill_ctx.task), 0 = current.
  */
-static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
-					       scap_u64 task, const scap_u16 code)
+static __always_inline int scap_mbpf_exit_args(struct pt_regs *regs, const scap_u64 *args, long ret,
+					       scap_u64 pid_tgid, scap_u64 task, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
 	if (scap_mbpf_fixed_len(code))
-		return scap_mbpf_exit_inplace_task(regs, ret, pid_tgid, task, code);
+		return scap_mbpf_exit_inplace_task(regs, args, ret, pid_tgid, task, code);
 	s = scap_mbpf_scratch(&cpu, &busy);
 	if (!s)
 		return 0;
@@ -412,7 +440,7 @@ static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, s
 	fc.snaplen = scap_snaplen;
 	fc.pid_tgid = pid_tgid;
 	fc.task = task;
-	scap_mbpf_regs_args(&fc, regs);
+	scap_mbpf_args(&fc, regs, args);
 	if ((code == SCAP_EV_EXECVE_X || code == SCAP_EV_EXECVEAT_X) && ret == 0)
 		fc.old_tid = scap_mbpf_exec_old_tid();
 	len = scap_fill_event(&fc, code);
@@ -421,19 +449,58 @@ static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, s
 	return 0;
 }
 
+static __always_inline int scap_mbpf_exit_task(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
+					       scap_u64 task, const scap_u16 code)
+{
+	return scap_mbpf_exit_args(regs, NULL, ret, pid_tgid, task, code);
+}
+
 static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u64 pid_tgid,
 					  const scap_u16 code)
 {
 	return scap_mbpf_exit_task(regs, ret, pid_tgid, 0, code);
 }
 
-static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
+#if SCAP_HAVE_SOCKETCALL
+/*
+ * The demultiplexed arguments of a socketcall (call, uargs): the nargs words
+ * the kernel copies, the others 0 (send/recv: sendto/recvfrom with a NULL
+ * address). 0, or -1 for a call that stays generic or an unreadable array.
+ * A constant size per read: the verifier sees each bound.
+ */
+static __always_inline int scap_mbpf_sc_read(scap_u64 call, scap_u64 uargs, scap_u64 args[SCAP_GENERIC_NARGS])
+{
+	unsigned int nargs;
+	long err;
+
+	if (scap_socketcall_nr(call, &nargs) < 0)
+		return -1;
+	for (int i = 0; i < SCAP_GENERIC_NARGS; i++)
+		args[i] = 0;
+	switch (nargs) {
+	case 2: err = bpf_probe_read_user(args, 2 * sizeof(scap_u64), (const void *)uargs); break;
+	case 3: err = bpf_probe_read_user(args, 3 * sizeof(scap_u64), (const void *)uargs); break;
+	case 4: err = bpf_probe_read_user(args, 4 * sizeof(scap_u64), (const void *)uargs); break;
+	case 5: err = bpf_probe_read_user(args, 5 * sizeof(scap_u64), (const void *)uargs); break;
+	case 6: err = bpf_probe_read_user(args, 6 * sizeof(scap_u64), (const void *)uargs); break;
+	default: return -1;
+	}
+	return err ? -1 : 0;
+}
+#endif
+
+/*
+ * An enter event. socketcall (a constant): ctx is sys_enter_socketcall's,
+ * the event that of the direct syscall nr (connect: the one with an enter row).
+ */
+static __always_inline int scap_mbpf_enter_sc(struct trace_event_raw_sys_enter *ctx, const scap_u16 code,
+					      const bool socketcall, const scap_u32 sc_nr)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
+	if (!scap_mbpf_selected(socketcall ? sc_nr : (scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
@@ -448,12 +515,21 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	/* One copy: clang would turn field reads into ctx arithmetic the verifier refuses. */
 	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
+#if SCAP_HAVE_SOCKETCALL
+	} else if (socketcall && scap_mbpf_sc_read(fc.args[0], fc.args[1], fc.args) != 0) {
+		/* No enter event: the exit, with the same array, is the generic one. */
+#endif
 	} else {
 		len = scap_fill_event(&fc, code);
 		scap_mbpf_output(&fc, len, cpu);
 	}
 	scap_mbpf_scratch_put(busy);
 	return 0;
+}
+
+static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
+{
+	return scap_mbpf_enter_sc(ctx, code, false, 0);
 }
 
 /*
@@ -555,6 +631,73 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	scap_mbpf_count(SCAP_FILL_DROP_OTHER); /* no program for that code */
 	return 0;
 }
+
+#if SCAP_HAVE_SOCKETCALL
+/*
+ * socketcall (socketcall.h). The dispatcher tail-calls scap_sc_exit through
+ * socketcall's entry in scap_syscalls (exit_code SCAP_MBPF_SOCKETCALL_PROG,
+ * selected when socketcall or a syscall it can become is): that maps the
+ * call to its direct syscall from the registers alone and, if that is
+ * selected, tail-calls its typed program scap_s_<CODE>, which copies the
+ * argument array and writes the typed event. Everything else is the generic
+ * event, when socketcall itself is selected.
+ */
+static __always_inline int scap_mbpf_sc_generic(struct pt_regs *regs, long ret)
+{
+	scap_u32 nr = SCAP_NR_socketcall;
+	struct scap_mbpf_syscall *sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
+
+	if (!sc || !sc->generic)
+		return 0;
+	return scap_mbpf_exit_inplace_task(regs, NULL, ret, 0, 0, SCAP_EV_GENERIC_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(scap_sc_exit, struct pt_regs *regs, long ret)
+{
+	struct scap_mbpf_syscall *sc;
+	unsigned int nargs;
+	int direct = scap_socketcall_nr(SCAP_MBPF_REGS_ARG1(regs), &nargs);
+	scap_u32 nr;
+
+	if (direct >= 0 && direct < (int)SCAP_NR_SYSCALLS) {
+		nr = (scap_u32)direct;
+		sc = bpf_map_lookup_elem(&scap_syscalls, &nr);
+		if (sc && sc->selected && sc->exit_code != SCAP_EV_GENERIC_X)
+			bpf_tail_call(ctx, &scap_sc_progs, sc->exit_code);
+	}
+	return scap_mbpf_sc_generic(regs, ret);
+}
+
+static __always_inline int scap_mbpf_sc_exit(struct pt_regs *regs, long ret, const scap_u16 code)
+{
+	scap_u64 args[SCAP_GENERIC_NARGS];
+
+	if (scap_mbpf_sc_read(SCAP_MBPF_REGS_ARG1(regs), PT_REGS_PARM2_SYSCALL(regs), args) != 0)
+		return scap_mbpf_sc_generic(regs, ret);
+	return scap_mbpf_exit_args(regs, args, ret, 0, 0, code);
+}
+
+#define SCAP_MBPF_PROG_SC(code)                                                                \
+	SEC("tp_btf/sys_exit")                                                                  \
+	int BPF_PROG(scap_s_##code, struct pt_regs *regs, long ret)                             \
+	{                                                                                       \
+		return scap_mbpf_sc_exit(regs, ret, SCAP_EV_##code);                            \
+	}
+SCAP_SOCKETCALL_EXIT_ROWS(SCAP_MBPF_PROG_SC)
+#undef SCAP_MBPF_PROG_SC
+
+/* connect's enter event from a socketcall: the only call of the family with one. */
+SEC("tracepoint/syscalls/sys_enter_socketcall")
+int scap_e_socketcall(struct trace_event_raw_sys_enter *ctx)
+{
+	scap_u64 call;
+
+	if (bpf_probe_read_kernel(&call, sizeof(call), &ctx->args[0]) != 0 || call != SCAP_SYS_CONNECT)
+		return 0;
+	return scap_mbpf_enter_sc(ctx, SCAP_EV_CONNECT_E, true, SCAP_NR_connect);
+}
+#endif
 
 /* sched_process_exit's record has group_dead since 6.16, when its arguments became (p, group_dead). */
 struct trace_event_raw_sched_process_exit___gd {

@@ -14,9 +14,18 @@ struct scap_mbpf_syscall {
 	scap_u16 exit_code;  /* enum scap_event_code of its exit program */
 	scap_u16 enter_code; /* SCAP_MBPF_NO_EVENT, or its TOCTOU enter event */
 	scap_u8 selected;    /* 0: not captured */
-	scap_u8 pad[3];
+	scap_u8 generic;     /* socketcall's entry: the generic event for what is not demultiplexed */
+	scap_u8 pad[2];
 };
 #define SCAP_MBPF_NO_EVENT 0xffffu
+
+/*
+ * socketcall's exit_code where it exists (socketcall.h): the index in
+ * scap_progs, past every event code, of the program that demultiplexes it
+ * (scap_sc_exit), so that the dispatcher tail-calls it without a compare of
+ * its own.
+ */
+#define SCAP_MBPF_SOCKETCALL_PROG SCAP_EV_MAX
 
 /* The largest event the driver writes (SCAP_FILL_MAX_EVENT, checked in the BPF object). */
 #define SCAP_MBPF_MAX_EVENT 32768u

@@ -228,7 +228,7 @@ static int mbpf_map_rings(struct mbpf *m, size_t size)
 static void mbpf_close(void *state);
 
 /* What each load has for itself: its selection and tail calls (and its globals). */
-static const char *const mbpf_own_maps[] = { "scap_syscalls", "scap_progs", NULL };
+static const char *const mbpf_own_maps[] = { "scap_syscalls", "scap_progs", "scap_sc_progs", NULL };
 
 /*
  * One load of the programs for cfg, numbered id (scap_active): constants,

@@ -15,6 +15,7 @@
 #include "mbpf_load.h"
 #include "platform/platform.h"
 #include "scap/common/fixed_len.h"
+#include "scap/common/socketcall.h"
 
 /* The programs of one schema row (NULL where the row has none). */
 struct mbpf_row {
@@ -87,6 +88,101 @@ static bool mbpf_have_task_pt_regs(void)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
 }
 
+#if SCAP_HAVE_SOCKETCALL
+/*
+ * socketcall is demultiplexed (socketcall.h) when it or a syscall it can
+ * become is selected: then socketcall's entry sends the dispatcher to
+ * scap_sc_exit.
+ */
+static bool mbpf_sc_wanted(const struct scap_engine_config *cfg)
+{
+	unsigned nargs;
+
+	if (mbpf_selected(cfg, SCAP_NR_socketcall))
+		return true;
+	for (unsigned long call = 1; call <= SCAP_SYS_SENDMMSG; call++) {
+		int nr = scap_socketcall_nr(call, &nargs);
+
+		if (nr >= 0 && mbpf_selected(cfg, (unsigned)nr))
+			return true;
+	}
+	return false;
+}
+
+/* The typed program of each row a socketcall can become. */
+static void mbpf_sc_rows(struct scap_modern *skel, struct bpf_program *progs[SCAP_EV_MAX])
+{
+#define MBPF_SC_ROW(code) progs[SCAP_EV_##code] = skel->progs.scap_s_##code;
+	SCAP_SOCKETCALL_EXIT_ROWS(MBPF_SC_ROW)
+#undef MBPF_SC_ROW
+}
+
+/*
+ * Loads scap_sc_exit, the typed programs of the selected syscalls a
+ * socketcall can become, and connect's socketcall enter program. They are
+ * tp_btf programs behind the dispatcher: the per-syscall tracepoint mode,
+ * whose exit programs are of another type, is not used then.
+ */
+static void mbpf_sc_select(struct scap_modern *skel, const struct scap_engine_config *cfg, bool *tp_mode)
+{
+	struct bpf_program *progs[SCAP_EV_MAX] = { 0 };
+
+	if (!mbpf_sc_wanted(cfg)) {
+		bpf_map__set_autocreate(skel->maps.scap_sc_progs, false);
+		return;
+	}
+	*tp_mode = false;
+	mbpf_sc_rows(skel, progs);
+	bpf_program__set_autoload(skel->progs.scap_sc_exit, true);
+	for (unsigned long call = 1; call <= SCAP_SYS_SENDMMSG; call++) {
+		unsigned nargs;
+		int nr = scap_socketcall_nr(call, &nargs);
+
+		if (nr < 0 || !mbpf_selected(cfg, (unsigned)nr))
+			continue;
+		for (unsigned c = 0; c < SCAP_EV_MAX; c++)
+			if (progs[c] && scap_event_info(c)->syscall_nr == nr)
+				bpf_program__set_autoload(progs[c], true);
+	}
+	if (mbpf_selected(cfg, SCAP_NR_connect))
+		bpf_program__set_autoload(skel->progs.scap_e_socketcall, true);
+}
+
+/* socketcall's entry and the demultiplexer's tail-call tables (mbpf_sc_select loaded them). */
+static int mbpf_sc_tables(struct scap_engine_ctx *ctx, struct scap_modern *skel,
+			  const struct scap_engine_config *cfg)
+{
+	struct bpf_program *progs[SCAP_EV_MAX] = { 0 };
+	uint32_t nr = SCAP_NR_socketcall, slot = SCAP_MBPF_SOCKETCALL_PROG;
+	struct scap_mbpf_syscall v = {
+		.exit_code = SCAP_MBPF_SOCKETCALL_PROG,
+		.enter_code = SCAP_MBPF_NO_EVENT,
+		.selected = 1,
+		.generic = mbpf_selected(cfg, SCAP_NR_socketcall),
+	};
+	int fd;
+
+	if (!bpf_program__autoload(skel->progs.scap_sc_exit))
+		return 0;
+	fd = bpf_program__fd(skel->progs.scap_sc_exit);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_syscalls), &nr, &v, BPF_ANY) != 0 ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.scap_progs), &slot, &fd, BPF_ANY) != 0)
+		goto fail;
+	mbpf_sc_rows(skel, progs);
+	for (uint32_t c = 0; c < SCAP_EV_MAX; c++) {
+		if (!progs[c] || !bpf_program__autoload(progs[c]))
+			continue;
+		fd = bpf_program__fd(progs[c]);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.scap_sc_progs), &c, &fd, BPF_ANY) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	scap_engine_errf(ctx, "modern_bpf: cannot fill socketcall's kernel tables (%s)", strerror(errno));
+	return -errno;
+}
+#endif
+
 /* Typed exit and enter codes per syscall number. */
 static void mbpf_codes(const struct mbpf_row *rows, uint16_t exit_code[SCAP_NR_SYSCALLS],
 		       uint16_t enter_code[SCAP_NR_SYSCALLS])
@@ -129,6 +225,9 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		bpf_program__set_autoload(prog, false);
 		bpf_program__set_autoattach(prog, false);
 	}
+#if SCAP_HAVE_SOCKETCALL
+	mbpf_sc_select(skel, cfg, tp_mode);
+#endif
 	bpf_program__set_autoload(skel->progs.scap_procexit, sched.procexit);
 	bpf_program__set_autoload(skel->progs.scap_exec, sched.exec);
 	bpf_map__set_autocreate(skel->maps.scap_exec_tids, sched.exec);
@@ -188,6 +287,11 @@ int mbpf_fill_tables(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 			return -errno;
 		}
 	}
+#if SCAP_HAVE_SOCKETCALL
+	/* After the loop above, which wrote socketcall's entry as an ordinary syscall's. */
+	if (mbpf_sc_tables(ctx, skel, cfg) != 0)
+		return -errno;
+#endif
 	for (uint32_t c = 0; c < SCAP_EV_MAX && !tp_mode; c++) {
 		int fd;
 
@@ -308,6 +412,7 @@ struct mbpf_tp_job {
 	bool tp_mode;
 	struct mbpf_links *links;
 	int err;
+	struct scap_modern *skel;
 };
 
 static void mbpf_attach_tps(struct mbpf_tp_job *j)
@@ -320,6 +425,11 @@ static void mbpf_attach_tps(struct mbpf_tp_job *j)
 		if (!j->err && j->enter_code[nr] != SCAP_MBPF_NO_EVENT)
 			j->err = mbpf_attach_tp(j->ctx, j->links, j->rows[j->enter_code[nr]].e, "enter", nr);
 	}
+#if SCAP_HAVE_SOCKETCALL
+	if (!j->err && bpf_program__autoload(j->skel->progs.scap_e_socketcall))
+		j->err = mbpf_attach_tp(j->ctx, j->links, j->skel->progs.scap_e_socketcall, "enter",
+					SCAP_NR_socketcall);
+#endif
 }
 
 static void mbpf_attach_tps_job(void *arg)
@@ -365,7 +475,7 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 	}
 #endif
-	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0 };
+	struct mbpf_tp_job job = { ctx, cfg, rows, exit_code, enter_code, tp_mode, links, 0, skel };
 	int terr = scap_platform_with_tracefs("events/syscalls", mbpf_attach_tps_job, &job);
 
 	if (terr)

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/net.h> /* SYS_SOCKET ..., the socketcall call numbers */
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
@@ -1183,6 +1184,64 @@ static long connect_local(long s, unsigned port, long want_res, unsigned char sa
 	return r;
 }
 
+#ifdef SYS_socketcall
+/*
+ * Where the 64-bit table has socketcall (ppc64le, s390x): calls made through
+ * the multiplexer give the typed events of the direct calls, with the same
+ * values (drivers/common/socketcall.h). Every register is given, so nothing
+ * is left to chance in the arguments the kernel does not read.
+ */
+static long mux(unsigned long call, unsigned long *args)
+{
+	return SC(SYS_socketcall, call, args, 0ul, 0ul, 0ul, 0ul);
+}
+
+static void network_socketcall(long ls, unsigned port)
+{
+	static unsigned char sa_conn[7], sa_peer[7];
+	static int one = 1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }, peer;
+	socklen_t plen = sizeof(peer);
+	long s, as, r;
+
+	s = mux(SYS_SOCKET, (unsigned long[]){ AF_INET, SOCK_STREAM, 0 });
+	MUST_OK("socketcall socket", s);
+	WANT(SCAP_EV_SOCKET_X, "socketcall socket", WS("res", s),
+	     WS("res", s), WS("domain", AF_INET), WU("type", SOCK_STREAM), WS("protocol", 0));
+	r = mux(SYS_CONNECT, (unsigned long[]){ (unsigned long)s, U(&a), sizeof(a) });
+	MUST_EQ("socketcall connect", r, 0);
+	sa_local(sa_conn, port);
+	WANT(SCAP_EV_CONNECT_X, "socketcall connect", WS("sockfd", s),
+	     WS("res", 0), WS("sockfd", s), WBYTES("addr", sa_conn, 7), WBYTES("peer", sa_conn, 7));
+	as = mux(SYS_ACCEPT, (unsigned long[]){ (unsigned long)ls, U(&peer), U(&plen) });
+	MUST_OK("socketcall accept", as);
+	sa_local(sa_peer, local_port((int)s));
+	WANT(SCAP_EV_ACCEPT_X, "socketcall accept", WS("res", as),
+	     WS("res", as), WS("sockfd", ls), WBYTES("addr", sa_peer, 7));
+	r = mux(SYS_SETSOCKOPT, (unsigned long[]){ (unsigned long)s, SOL_SOCKET, SO_KEEPALIVE, U(&one), sizeof(one) });
+	MUST_EQ("socketcall setsockopt", r, 0);
+	WANT(SCAP_EV_SETSOCKOPT_X, "socketcall setsockopt", WS("sockfd", s),
+	     WS("res", 0), WS("sockfd", s), WS("level", SOL_SOCKET), WS("optname", SO_KEEPALIVE),
+	     WBYTES("optval", "\1\0\0\0", 4), WU("optlen", 4));
+	r = mux(SYS_SEND, (unsigned long[]){ (unsigned long)s, U(S("mux")), 3, MSG_NOSIGNAL });
+	MUST_EQ("socketcall send", r, 3);
+	WANT(SCAP_EV_SENDTO_X, "socketcall send", WS("sockfd", s),
+	     WS("res", 3), WS("sockfd", s), WBYTES("buf", "mux", 3), WU("len", 3),
+	     WU("flags", MSG_NOSIGNAL), WEMPTY("dest_addr"));
+	r = mux(SYS_RECVFROM, (unsigned long[]){ (unsigned long)as, U(J.rbuf4), 3, MSG_WAITALL, 0, 0 });
+	MUST_EQ("socketcall recvfrom", r, 3);
+	WANT(SCAP_EV_RECVFROM_X, "socketcall recvfrom", WS("sockfd", as),
+	     WS("res", 3), WS("sockfd", as), WBYTES("buf", "mux", 3), WU("len", 3),
+	     WU("flags", MSG_WAITALL), WEMPTY("src_addr"));
+	r = mux(SYS_SHUTDOWN, (unsigned long[]){ (unsigned long)s, SHUT_RDWR });
+	MUST_EQ("socketcall shutdown", r, 0);
+	WANT(SCAP_EV_SHUTDOWN_X, "socketcall shutdown", WS("sockfd", s),
+	     WS("res", 0), WS("sockfd", s), WS("how", SHUT_RDWR));
+	SC(SYS_close, as), SC(SYS_close, s);
+}
+#endif
+
 static void network(void)
 {
 	static unsigned char sa_zero[7], sa_conn[7], sa_conn2[7];
@@ -1302,6 +1361,9 @@ static void network(void)
 	WANT(SCAP_EV_SOCKET_X, "failed socket", WS("res", -EAFNOSUPPORT),
 	     WS("res", -EAFNOSUPPORT), WS("domain", 9999), WU("type", SOCK_STREAM), WS("protocol", 0));
 
+#ifdef SYS_socketcall
+	network_socketcall(ls, port);
+#endif
 	SC(SYS_close, sv[0]), SC(SYS_close, sv[1]), SC(SYS_close, cs3), SC(SYS_close, u1), SC(SYS_close, u2);
 	SC(SYS_close, as2), SC(SYS_close, cs2), SC(SYS_close, as), SC(SYS_close, cs), SC(SYS_close, ls);
 }

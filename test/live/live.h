@@ -182,6 +182,11 @@ int test_pidns_child_ctx(struct live_test *t);
 int test_exec_from_thread(struct live_test *t);
 int test_exit_thread(struct live_test *t);
 int test_stop_drain(struct live_test *t);
+/* t_socketcall.c: socketcall demultiplexed (a handle of its own; skips without SYS_socketcall). */
+int test_socketcall(struct live_test *t);
+int test_socketcall_selection(struct live_test *t);
+/* Brings the loopback interface up if it is down: LIVE_PASS, or a skip saying why not. */
+int live_loopback_up(struct live_test *t);
 
 /* argv[1] of the images the lifecycle tests exec (main.c runs them before anything else). */
 #define LIVE_SEGV_ARG "--live-segv"              /* dies of SIGSEGV */

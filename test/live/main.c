@@ -63,6 +63,8 @@ static const struct {
 	{ "toctou_flip", test_toctou_flip },
 	{ "opened_truth", test_opened_truth },
 	{ "connect_peer_truth", test_connect_peer_truth },
+	{ "socketcall", test_socketcall },
+	{ "socketcall_selection", test_socketcall_selection },
 	{ "ts_order", test_ts_order },
 	{ "exit_thread", test_exit_thread },
 	{ "stop_drain", test_stop_drain },

@@ -55,7 +55,7 @@ static void *do_net(void *p)
 }
 
 /* A minimal guest (the VM test's initramfs) starts with the loopback down. */
-static int loopback_up(struct live_test *t)
+int live_loopback_up(struct live_test *t)
 {
 	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
@@ -83,7 +83,7 @@ int test_net_connect(struct live_test *t)
 
 	if (!h)
 		return LIVE_FAIL;
-	int up = loopback_up(t);
+	int up = live_loopback_up(t);
 
 	if (up != LIVE_PASS)
 		return up;
