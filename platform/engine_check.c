@@ -46,9 +46,9 @@ struct arch_row {
 
 /*
  * Only what test/vm/run.sh verified (docs/engines.md, "Architectures"): the
- * library builds for x86_64, aarch64 and ppc64le only
+ * library builds for x86_64, aarch64, ppc64le and s390x only
  * (drivers/common/syscalls.def), and the bpf driver reads x86_64 registers.
- * s390x, riscv64 and loongarch64 are not ported: they are refused with the
+ * riscv64 and loongarch64 are not ported: they are refused with the
  * supported list.
  */
 #define AARCH64_MODERN_FLOOR                                                                   \
@@ -57,14 +57,18 @@ struct arch_row {
 #define PPC64LE_MODERN_FLOOR                                                                   \
 	"the oldest ppc64le kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "   \
 	"with"
+#define S390X_MODERN_FLOOR                                                                     \
+	"the oldest s390x kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "     \
+	"with"
 static const struct arch_row min_kernels[] = {
 	/*                 modern_bpf                          bpf        kmod */
 	{ "x86_64",      { { 5, 8 },                         { 4, 14 }, { 4, 4 } } },
 	{ "aarch64",     { { 6, 0, AARCH64_MODERN_FLOOR },   { 0, 0 },  { 5, 10 } } },
 	{ "ppc64le",     { { 6, 12, PPC64LE_MODERN_FLOOR },  { 0, 0 },  { 6, 1 } } },
+	{ "s390x",       { { 6, 12, S390X_MODERN_FLOOR },    { 0, 0 },  { 6, 1 } } },
 };
 
-#define SUPPORTED_ARCHES "x86_64, aarch64, ppc64le"
+#define SUPPORTED_ARCHES "x86_64, aarch64, ppc64le, s390x"
 #define KMOD_LOAD_CMD \
 	"make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod drivers/kmod/scap.ko"
 

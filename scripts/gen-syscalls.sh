@@ -32,7 +32,7 @@
 #   SCAP_GEN_CC=clang\ --target=... scripts/gen-syscalls.sh ...   another compiler
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-ARCHES="x86_64 aarch64 ppc64le"
+ARCHES="x86_64 aarch64 ppc64le s390x"
 # The GNU triplet of Debian's compiler for an architecture (uname -m name).
 triplet() { case $1 in ppc64le) echo powerpc64le-linux-gnu ;; *) echo "$1-linux-gnu" ;; esac; }
 if [ "${1:-}" = --check ]; then

@@ -110,8 +110,9 @@ static const struct min_case mins[] = {
 	{ "bpf", "aarch64", 0, 0, 0 },        { "modern_bpf", "aarch64", 1, 6, 0 },
 	{ "kmod", "ppc64le", 1, 6, 1 },       { "bpf", "ppc64le", 0, 0, 0 },
 	{ "modern_bpf", "ppc64le", 1, 6, 12 },
+	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 0, 0, 0 },
+	{ "modern_bpf", "s390x", 1, 6, 12 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
-	{ "kmod", "s390x", -ENOENT, 0, 0 },   { "modern_bpf", "s390x", -ENOENT, 0, 0 },
 	{ "kmod", "riscv64", -ENOENT, 0, 0 }, { "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
 };
@@ -173,6 +174,10 @@ struct decide_case {
 	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
 	": use the bpf or kmod engine."
+#define S390X_MODERN(rel)                                                                       \
+	"modern_bpf needs Linux 6.12 or newer on s390x (the oldest s390x kernel it was "            \
+	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel       \
+	": use the bpf or kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -211,6 +216,13 @@ static const struct decide_case decisions[] = {
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "kmod", 1, 0, "" },
 	{ "ppc64le", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 6.1 or newer on ppc64le, and this kernel is 5.10.0: use a newer kernel." },
+	/* s390x (big-endian): as ppc64le, the floors are the kernels verified */
+	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP, S390X_MODERN("6.1.0-50-s390x") },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, 0, "" },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to s390x: use the kmod engine." },
+	{ "s390x", "6.1.0-50-s390x", ALL, "kmod", 1, 0, "" },
+	{ "s390x", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 6.1 or newer on s390x, and this kernel is 5.10.0: use a newer kernel." },
 	/* a probe beats the version, both ways */
 	{ "x86_64", "4.18.0-513.el8.x86_64", "11100011", "modern_bpf", 0, 0, "" },
 	{ "x86_64", "4.18.0-513.el8.x86_64", "10100011", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
@@ -267,11 +279,11 @@ static const struct decide_case decisions[] = {
 	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
 	/* architectures the table does not know */
 	{ "mips", "5.10.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le)." },
-	{ "s390x", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod does not support the s390x architecture (supported: x86_64, aarch64, ppc64le)." },
+	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le, s390x)." },
+	{ "loongarch64", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod does not support the loongarch64 architecture (supported: x86_64, aarch64, ppc64le, s390x)." },
 	{ "riscv64", "6.1.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the riscv64 architecture (supported: x86_64, aarch64, ppc64le)." },
+	  "modern_bpf does not support the riscv64 architecture (supported: x86_64, aarch64, ppc64le, s390x)." },
 	{ "x86_64", "6.1.0", ALL, "savefile", 0, -EINVAL,
 	  "'savefile' is not an engine with kernel requirements (known: modern_bpf, bpf, kmod)." },
 	/* an unreadable release vouches for nothing */
