@@ -528,7 +528,8 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT);
+	struct scap_mbpf_syscall *sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ?
+		scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
 	scap_u64 pid_tgid;
 
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))

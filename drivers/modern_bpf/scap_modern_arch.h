@@ -109,13 +109,25 @@
 #define SCAP_MBPF_REGS_ARG6(regs) ((regs)->gprs[7])
 #define SCAP_MBPF_REGS_NR(regs) ((scap_u32)((regs)->int_code & 0xffffu))
 /*
- * A new task returns through __ret_from_fork to
- * syscall_exit_to_user_mode, which fires sys_exit: as on x86_64.
+ * sys_exit of a syscall: PIF_SYSCALL (bit 0 of pt_regs.flags, 6.1 and
+ * 6.12) set, as the kernel's syscall_get_nr() requires. A new task passes
+ * sys_exit too (__ret_from_fork ends in syscall_exit_to_user_mode) but with
+ * PIF_SYSCALL cleared by copy_thread: it is taken at sched_process_fork, as
+ * on arm64, where int_code still holds the parent's number; the kmod does
+ * the same.
  */
-#define SCAP_MBPF_FORK_CHILD 0
+#define SCAP_MBPF_EXIT_IS_SYSCALL(regs) ((regs)->flags & 1ul)
+#define SCAP_MBPF_FORK_CHILD 1
+#define SCAP_MBPF_PF_KTHREAD 0x00200000u   /* include/linux/sched.h, unchanged since 2.6 */
+#define SCAP_MBPF_PF_IO_WORKER 0x00000010u /* an io_uring worker thread */
 
 #else
 #error "modern_bpf: no register layout for this architecture (-D__TARGET_ARCH_x86, _arm64, _powerpc or _s390)"
+#endif
+
+/* Every sys_exit is a syscall's, except where the architecture says otherwise (s390). */
+#ifndef SCAP_MBPF_EXIT_IS_SYSCALL
+#define SCAP_MBPF_EXIT_IS_SYSCALL(regs) 1
 #endif
 
 /* The syscall's number and six arguments: what differs per architecture is named above. */
