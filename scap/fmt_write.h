@@ -30,20 +30,17 @@ static inline char *fw_put(char *p, const char *s, size_t n)
  * 1e8 are computed in the lanes of one 64-bit word (two halves of four, then
  * pairs, then digits), and a shorter number is the same word shifted. Every
  * writer may store up to 8 bytes past the text it returns: the bounds of
- * format_event.c leave that room.
- */
-
-/*
- * The lanes hold the first character in the word's lowest byte: stored as
- * little endian, whatever the host's byte order (on a big-endian host, s390x,
- * a plain store would write the digits back to front).
+ * format_event.c leave that room. The lanes hold the first character in the
+ * word's lowest byte: fw_store8 stores the word little endian whatever the
+ * host's byte order (on a big-endian host, s390x, a plain store would write
+ * the digits back to front).
  */
 static inline void fw_store8(char *p, uint64_t d)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	d = __builtin_bswap64(d);
 #endif
-	fw_store8(p, d);
+	memcpy(p, &d, 8);
 }
 
 static inline uint64_t fw_ascii8(uint32_t v)
