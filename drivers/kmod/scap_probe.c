@@ -149,7 +149,9 @@ static void probe_sched_fork(void *data, struct task_struct *parent, struct task
 #else
 	nr = syscall_get_nr(child, regs);
 #endif
-	if ((nr == SCAP_NR_clone || nr == SCAP_NR_clone3) && nr_wanted(s, child, nr))
+	/* fork and vfork: s390x has them (arm64 does not: SCAP_NR_ABSENT never matches). */
+	if ((nr == SCAP_NR_clone || nr == SCAP_NR_clone3 || nr == SCAP_NR_fork || nr == SCAP_NR_vfork) &&
+	    nr_wanted(s, child, nr))
 		scap_fill_event(s, child, regs, nr, 0, false);
 }
 #endif

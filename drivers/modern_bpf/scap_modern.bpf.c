@@ -516,11 +516,16 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 	 */
 	if (bpf_probe_read_kernel(&task, sizeof(task), &ctx[1]) != 0 || !task)
 		return 0;
-	/* The event code must be a constant here: the two rows a new task can come from. */
+	/* The event code must be a constant here: the rows a new task can come from. */
 	if (sc->exit_code == SCAP_EV_CLONE_X)
 		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE_X);
 	if (sc->exit_code == SCAP_EV_CLONE3_X)
 		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE3_X);
+	/* s390x also has fork and vfork (arm64 has neither: never selected there). */
+	if (sc->exit_code == SCAP_EV_FORK_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_FORK_X);
+	if (sc->exit_code == SCAP_EV_VFORK_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_VFORK_X);
 	return 0;
 }
 #endif

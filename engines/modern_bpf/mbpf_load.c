@@ -79,7 +79,8 @@ static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
 #if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 static bool mbpf_fork_child_wanted(const struct scap_engine_config *cfg)
 {
-	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3);
+	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3) ||
+	       mbpf_selected(cfg, SCAP_NR_fork) || mbpf_selected(cfg, SCAP_NR_vfork);
 }
 #endif
 static bool mbpf_have_task_pt_regs(void)
