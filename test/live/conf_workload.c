@@ -113,6 +113,18 @@ static long rs(long ret)
 }
 #define SC(...) rs(syscall(__VA_ARGS__))
 
+#ifdef __s390x__
+/*
+ * s390x's mmap (old_mmap) takes one pointer to its six arguments; the
+ * engines read them from there, and the event must show the six values.
+ */
+#define CONF_MMAP(a, l, p, f, fd, o)                                                            \
+	SC(SYS_mmap, (unsigned long[6]){ (unsigned long)(a), (unsigned long)(l), (unsigned long)(p), \
+					 (unsigned long)(f), (unsigned long)(long)(fd), (unsigned long)(o) })
+#else
+#define CONF_MMAP(a, l, p, f, fd, o) SC(SYS_mmap, a, l, p, f, fd, o)
+#endif
+
 /* Records a deviation from the script (the first one). */
 static void __attribute__((format(printf, 1, 2))) deviate(const char *fmt, ...)
 {
@@ -619,12 +631,12 @@ static void files(void)
 	WANT(SCAP_EV_IOCTL_X, "ioctl", NOKEY,
 	     WS("res", -ENOTTY), WS("fd", fd), WU("request", 0x5401), WU("argp", U(tio)));
 
-	map = (void *)SC(SYS_mmap, 0, 12288, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = (void *)CONF_MMAP(0, 12288, PROT_READ, MAP_PRIVATE, fd, 0);
 	MUST_OK("mmap", (long)map);
 	WANT(SCAP_EV_MMAP_X, "mmap", WU("length", 12288),
 	     WS("res", (long)map), WU("addr", 0), WU("length", 12288), WU("prot", PROT_READ),
 	     WU("flags", MAP_PRIVATE), WS("fd", fd), WS("offset", 0));
-	r = SC(SYS_mmap, 0, 20480, PROT_READ, MAP_SHARED, -1, 0);
+	r = CONF_MMAP(0, 20480, PROT_READ, MAP_SHARED, -1, 0);
 	MUST_EQ("mmap(-1, MAP_SHARED)", r, -EBADF);
 	WANT(SCAP_EV_MMAP_X, "failed mmap", WU("length", 20480),
 	     WS("res", -EBADF), WU("addr", 0), WU("length", 20480), WU("prot", PROT_READ),
