@@ -427,13 +427,25 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	return scap_mbpf_exit_task(regs, ret, pid_tgid, 0, code);
 }
 
+/*
+ * The number of a per-syscall event (syscalls/sys_enter_<name>,
+ * sys_exit_<name>: the kernel's struct syscall_trace_enter/exit), an int at
+ * offset 8 where trace_event_raw_sys_enter/exit (raw_syscalls) have a long
+ * id. Reading that long gives the number only on a little-endian machine: on
+ * s390x the int is the long's high half and the low half is padding.
+ */
+static __always_inline scap_u32 scap_mbpf_tp_nr(const void *ctx)
+{
+	return (scap_u32) * (const int *)((const char *)ctx + 8);
+}
+
 static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx, const scap_u16 code)
 {
 	struct scap_fill_scratch *s;
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
+	if (!scap_mbpf_selected(scap_mbpf_tp_nr(ctx), SCAP_MBPF_HIT_ENTER))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
@@ -444,7 +456,7 @@ static __always_inline int scap_mbpf_enter(struct trace_event_raw_sys_enter *ctx
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.snaplen = scap_snaplen;
-	fc.nr = (scap_u32)ctx->id;
+	fc.nr = scap_mbpf_tp_nr(ctx);
 	/* One copy: clang would turn field reads into ctx arithmetic the verifier refuses. */
 	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
@@ -466,7 +478,7 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	struct task_struct *t;
 	scap_u64 pid_tgid;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_EXIT))
+	if (!scap_mbpf_selected(scap_mbpf_tp_nr(ctx), SCAP_MBPF_HIT_EXIT))
 		return 0;
 	t = bpf_get_current_task_btf();
 	pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
