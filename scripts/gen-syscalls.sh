@@ -25,6 +25,8 @@
 #
 #   scripts/gen-syscalls.sh aarch64          rewrite drivers/common/syscalls_aarch64.def
 #   scripts/gen-syscalls.sh ppc64le          rewrite drivers/common/syscalls_ppc64le.def
+#   scripts/gen-syscalls.sh s390x            rewrite drivers/common/syscalls_s390x.def
+#                                            (uapi headers of linux-libc-dev-s390x-cross)
 #   scripts/gen-syscalls.sh x86_64 -         print x86_64's table instead
 #   scripts/gen-syscalls.sh --check          exit 1 when a checked-in table differs from
 #                                            what the generator gives now (ctest

@@ -62,6 +62,7 @@ PACKAGES=(
 	# bookworm-security has no s390x and Multi-Arch: same refuses zlib1g:s390x beside the
 	# host's security-updated zlib1g
 	gcc-s390x-linux-gnu
+	libc6-dev-s390x-cross  # only a Recommends of the cross gcc: glibc and linux-libc-dev-s390x-cross
 	qemu-system-misc
 	zstd               # scripts/btf-from-image.py: s390x's vmlinuz holds the kernel zstd-compressed
 	file               # test/vm checks that its guest binaries are static
