@@ -1286,7 +1286,7 @@ static void network(void)
 	MUST_EQ("setsockopt", r, 0);
 	WANT(SCAP_EV_SETSOCKOPT_X, "setsockopt", NOKEY,
 	     WS("res", 0), WS("sockfd", cs), WS("level", SOL_SOCKET), WS("optname", SO_KEEPALIVE),
-	     WBYTES("optval", "\1\0\0\0", 4), WU("optlen", 4));
+	     WBYTES("optval", &J.one, sizeof(J.one)) /* the int's own bytes: host order */, WU("optlen", 4));
 	J.sotype_len = sizeof(J.sotype);
 	r = SC(SYS_getsockopt, cs, SOL_SOCKET, SO_TYPE, &J.sotype, &J.sotype_len);
 	MUST_EQ("getsockopt", r, 0);
