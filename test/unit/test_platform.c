@@ -111,7 +111,7 @@ static const struct min_case mins[] = {
 	{ "kmod", "ppc64le", 1, 6, 1 },       { "bpf", "ppc64le", 0, 0, 0 },
 	{ "modern_bpf", "ppc64le", 1, 6, 12 },
 	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 0, 0, 0 },
-	{ "modern_bpf", "s390x", 1, 6, 12 },
+	{ "modern_bpf", "s390x", 0, 0, 0 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
 	{ "kmod", "riscv64", -ENOENT, 0, 0 }, { "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
@@ -174,10 +174,6 @@ struct decide_case {
 	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
 	": use the bpf or kmod engine."
-#define S390X_MODERN(rel)                                                                       \
-	"modern_bpf needs Linux 6.12 or newer on s390x (the oldest s390x kernel it was "            \
-	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel       \
-	": use the bpf or kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -216,9 +212,11 @@ static const struct decide_case decisions[] = {
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "kmod", 1, 0, "" },
 	{ "ppc64le", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 6.1 or newer on ppc64le, and this kernel is 5.10.0: use a newer kernel." },
-	/* s390x (big-endian): as ppc64le, the floors are the kernels verified */
-	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP, S390X_MODERN("6.1.0-50-s390x") },
-	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, 0, "" },
+	/* s390x (big-endian): kmod from the oldest kernel run; modern_bpf not offered */
+	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf has no port to s390x: use the bpf or kmod engine." },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf has no port to s390x: use the bpf or kmod engine." },
 	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to s390x: use the kmod engine." },
 	{ "s390x", "6.1.0-50-s390x", ALL, "kmod", 1, 0, "" },
 	{ "s390x", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,

@@ -204,8 +204,12 @@ build_static() { # amd64|arm64|ppc64el|s390x
 		# kernel BTF, cut out of the first of its kernels in the list
 		# built with BTF (CO-RE relocates them on the others; Debian
 		# 12's ppc64el 6.1 has none). None: no modern_bpf in the build.
+		# No port in the minimum-kernel table (s390x: docs/engines.md):
+		# nothing to build it for.
+		[ "${MIN_MODERN[$a]}" = 0.0 ] && say "modern_bpf has no port to $(uname_m "$a") (platform/engine_check.c): the $a build has none"
 		for k in "${KDIRS[@]}"; do
 			k=${k%%|*}
+			[ "${MIN_MODERN[$a]}" != 0.0 ] || break
 			[ "${ARCH_OF[$k]}" = "$a" ] && [ -z "${NO_BTF[$k]:-}" ] || continue
 			btf=$WORK/$k/vmlinux.btf
 			[ -s "$btf" ] || python3 "$ROOT/scripts/btf-from-image.py" "$WORK/$k/vmlinuz" "$btf" ||
