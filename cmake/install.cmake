@@ -22,6 +22,7 @@ install(FILES
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_aarch64.def
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_ppc64le.def
   ${SCAP_GEN_INCLUDE}/scap/common/syscalls_riscv64.def
+  ${SCAP_GEN_INCLUDE}/scap/common/syscalls_s390x.def
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/scap/common)
 
 set(_scap_install_targets scap_static)

@@ -30,8 +30,19 @@ static inline char *fw_put(char *p, const char *s, size_t n)
  * 1e8 are computed in the lanes of one 64-bit word (two halves of four, then
  * pairs, then digits), and a shorter number is the same word shifted. Every
  * writer may store up to 8 bytes past the text it returns: the bounds of
- * format_event.c leave that room.
+ * format_event.c leave that room. The lanes hold the first character in the
+ * word's lowest byte: fw_store8 stores the word little endian whatever the
+ * host's byte order (on a big-endian host, s390x, a plain store would write
+ * the digits back to front).
  */
+static inline void fw_store8(char *p, uint64_t d)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	d = __builtin_bswap64(d);
+#endif
+	memcpy(p, &d, 8);
+}
+
 static inline uint64_t fw_ascii8(uint32_t v)
 {
 	uint64_t hl = (uint64_t)(v / 10000) | ((uint64_t)(v % 10000) << 32);
@@ -69,7 +80,7 @@ static inline char *fw_small(char *p, uint32_t v)
 	n = fw_digits8(v);
 	d = fw_ascii8(v) >> (8 * (8 - n));
 
-	memcpy(p, &d, 8);
+	fw_store8(p, d);
 	return p + n;
 }
 
@@ -77,7 +88,7 @@ static inline char *fw_put8(char *p, uint32_t v)
 {
 	uint64_t d = fw_ascii8(v);
 
-	memcpy(p, &d, 8);
+	fw_store8(p, d);
 	return p + 8;
 }
 
@@ -134,12 +145,12 @@ static inline char *fw_hex(char *p, uint64_t v)
 	*p++ = 'x';
 	if (n > 8) {
 		d = fw_hex8((uint32_t)(v >> 32)) >> (8 * (16 - n));
-		memcpy(p, &d, 8);
+		fw_store8(p, d);
 		p += n - 8;
 		n = 8;
 	}
 	d = fw_hex8((uint32_t)v) >> (8 * (8 - n));
-	memcpy(p, &d, 8);
+	fw_store8(p, d);
 	return p + n;
 }
 

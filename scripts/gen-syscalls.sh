@@ -28,6 +28,8 @@
 #   scripts/gen-syscalls.sh aarch64          rewrite drivers/common/syscalls_aarch64.def
 #   scripts/gen-syscalls.sh ppc64le          rewrite drivers/common/syscalls_ppc64le.def
 #   scripts/gen-syscalls.sh riscv64          rewrite drivers/common/syscalls_riscv64.def
+#   scripts/gen-syscalls.sh s390x            rewrite drivers/common/syscalls_s390x.def
+#                                            (uapi headers of linux-libc-dev-s390x-cross)
 #   scripts/gen-syscalls.sh x86_64 -         print x86_64's table instead
 #   scripts/gen-syscalls.sh --check          exit 1 when a checked-in table differs from
 #                                            what the generator gives now (ctest
@@ -35,7 +37,7 @@
 #   SCAP_GEN_CC=clang\ --target=... scripts/gen-syscalls.sh ...   another compiler
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-ARCHES="x86_64 aarch64 ppc64le riscv64"
+ARCHES="x86_64 aarch64 ppc64le riscv64 s390x"
 # The GNU triplet of Debian's compiler for an architecture (uname -m name).
 triplet() { case $1 in ppc64le) echo powerpc64le-linux-gnu ;; *) echo "$1-linux-gnu" ;; esac; }
 if [ "${1:-}" = --check ]; then

@@ -62,8 +62,18 @@ PACKAGES=(
 	gcc-riscv64-linux-gnu
 	libc6-dev-riscv64-cross
 	linux-libc-dev-riscv64-cross
-	qemu-system-misc
+	qemu-system-misc   # qemu-system-riscv64 and qemu-system-s390x
 	opensbi
+	# s390x (cmake/s390x.cmake, SCAP_VM_KERNELS=s390x-bookworm test/vm/run.sh), the first
+	# big-endian target: the cross compiler (its libc6-dev-s390x-cross and
+	# linux-libc-dev-s390x-cross bring glibc and the uapi headers scripts/gen-syscalls.sh
+	# s390x reads) and qemu-system-s390x (in qemu-system-misc). Its libraries are not
+	# multiarch packages: scripts/s390x-sysroot.sh (run below) unpacks them, because
+	# bookworm-security has no s390x and Multi-Arch: same refuses zlib1g:s390x beside the
+	# host's security-updated zlib1g
+	gcc-s390x-linux-gnu
+	libc6-dev-s390x-cross  # only a Recommends of the cross gcc: glibc and linux-libc-dev-s390x-cross
+	zstd               # scripts/btf-from-image.py: s390x's vmlinuz holds the kernel zstd-compressed
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with
@@ -115,8 +125,11 @@ if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
 		# The arm64 and ppc64el multiarch libraries of the cross builds (PACKAGES above).
 		dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 		dpkg --print-foreign-architectures | grep -qx ppc64el || dpkg --add-architecture ppc64el
+		# s390x: only for apt-get download's package lists (scripts/s390x-sysroot.sh).
+		dpkg --print-foreign-architectures | grep -qx s390x || dpkg --add-architecture s390x
 		apt-get "${apt_lock_wait[@]}" update
 		apt-get "${apt_lock_wait[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
+		[ -s /opt/scap/sysroot-s390x/usr/lib/s390x-linux-gnu/libbpf.a ] || scripts/s390x-sysroot.sh
 	else
 		missing=$(missing_packages | tr '\n' ' ')
 		if [ -n "$missing" ]; then

@@ -23,23 +23,49 @@
 	(!defined(__bpf__) && defined(__riscv) && __riscv_xlen == 64)
 #define SCAP_ARCH_RISCV64 1
 #define SCAP_ARCH_NAME "riscv64"
+#elif defined(__TARGET_ARCH_s390) || (!defined(__bpf__) && defined(__s390x__))
+/* The first big-endian target: docs/event-format.md, "Byte order". */
+#define SCAP_ARCH_S390X 1
+#define SCAP_ARCH_NAME "s390x"
 #else
-#error "scap's schema knows x86_64, aarch64, ppc64le and riscv64 only (scripts/gen-syscalls.sh, docs/engines.md)"
+#error "scap's schema knows x86_64, aarch64, ppc64le, riscv64 and s390x only (scripts/gen-syscalls.sh, docs/engines.md)"
 #endif
 
 /*
  * clone's raw argument order: x86_64 has flags, stack, parent_tid,
  * child_tid, tls; arm64 and powerpc (both select CONFIG_CLONE_BACKWARDS:
  * Debian's arm64 and powerpc64le kernel configs have it) flags, stack,
- * parent_tid, tls, child_tid. riscv selects it too (Debian 13's riscv64
- * 6.12 config: CONFIG_CLONE_BACKWARDS=y).
+ * parent_tid, tls, child_tid (riscv selects it too: Debian 13's riscv64
+ * 6.12 config has CONFIG_CLONE_BACKWARDS=y); s390 (arch/s390/Kconfig
+ * selects CONFIG_CLONE_BACKWARDS2; Debian's s390x config has it) stack,
+ * flags, parent_tid, child_tid, tls.
  */
 #if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_PPC64LE) || defined(SCAP_ARCH_RISCV64)
+#define SCAP_CLONE_ARG_FLAGS 0
+#define SCAP_CLONE_ARG_STACK 1
 #define SCAP_CLONE_ARG_CHILD_TID 4
 #define SCAP_CLONE_ARG_TLS 3
-#else
+#elif defined(SCAP_ARCH_S390X)
+#define SCAP_CLONE_ARG_FLAGS 1
+#define SCAP_CLONE_ARG_STACK 0
 #define SCAP_CLONE_ARG_CHILD_TID 3
 #define SCAP_CLONE_ARG_TLS 4
+#else
+#define SCAP_CLONE_ARG_FLAGS 0
+#define SCAP_CLONE_ARG_STACK 1
+#define SCAP_CLONE_ARG_CHILD_TID 3
+#define SCAP_CLONE_ARG_TLS 4
+#endif
+
+/*
+ * s390x's mmap (sys_old_mmap) takes one argument, a pointer to six unsigned
+ * longs (struct s390_mmap_arg_struct: addr, len, prot, flags, fd, offset).
+ * The engines replace the raw arguments of mmap by those six, read from the
+ * caller's memory, so that MMAP_X's ARG(0..5) are the same values as on
+ * every other architecture (a failed read leaves them zero).
+ */
+#ifdef SCAP_ARCH_S390X
+#define SCAP_MMAP_ARGS_IN_MEMORY 1
 #endif
 
 #endif

@@ -200,7 +200,7 @@ enum scap_syscall_nr {
 #undef SCAP_SYSCALL
 	SCAP_NR_SYSCALLS_END
 };
-#define SCAP_NR_SYSCALLS 512u  /* table size; every syscall number of x86_64, aarch64 and ppc64le is below it */
+#define SCAP_NR_SYSCALLS 512u  /* table size; every syscall number of x86_64, aarch64, ppc64le and s390x is below it */
 /*
  * Rows flagged SCAP_EF_NOT_SYSCALL name themselves in events.def's syscall
  * column; they have no syscall number (scap_event_info().syscall_nr is -1).

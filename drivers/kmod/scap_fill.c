@@ -234,7 +234,7 @@ static inline u32 fill_room(const struct fill *f)
 static inline void set_len(struct fill *f, unsigned int i, u32 len)
 {
 	f->plen = len;
-	put_unaligned_le16((u16)len, f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
+	put_unaligned((u16)len, (u16 *)(f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i));
 }
 
 static void put_bytes(struct fill *f, unsigned int i, const void *src, u32 len)
@@ -248,17 +248,23 @@ static void put_bytes(struct fill *f, unsigned int i, const void *src, u32 len)
 	set_len(f, i, len);
 }
 
+/*
+ * Numbers go out in the host's byte order, as the eBPF engines write them
+ * (docs/event-format.md, "Byte order"): a narrower value is converted to its
+ * own width first, never cut out of the u64's first bytes (which on s390x
+ * are its high ones).
+ */
 static void put_int(struct fill *f, unsigned int i, u64 v, unsigned int width)
 {
-	u8 le[8];
+	u8 out[8];
 
 	switch (width) {
-	case 1: le[0] = (u8)v; break;
-	case 2: put_unaligned_le16((u16)v, le); break;
-	case 4: put_unaligned_le32((u32)v, le); break;
-	default: put_unaligned_le64(v, le); width = 8; break;
+	case 1: out[0] = (u8)v; break;
+	case 2: put_unaligned((u16)v, (u16 *)out); break;
+	case 4: put_unaligned((u32)v, (u32 *)out); break;
+	default: put_unaligned(v, (u64 *)out); width = 8; break;
 	}
-	put_bytes(f, i, le, width);
+	put_bytes(f, i, out, width);
 }
 
 /*
@@ -706,7 +712,7 @@ static void put_sockaddr_k(struct fill *f, unsigned int i, const struct sockaddr
 
 		out[0] = SCAP_SA_INET;
 		memcpy(out + 1, &in->sin_addr.s_addr, 4);
-		put_unaligned_le16(ntohs(in->sin_port), out + 5);
+		put_unaligned(ntohs(in->sin_port), (u16 *)(out + 5));
 		n = 7;
 		break;
 	}
@@ -718,7 +724,7 @@ static void put_sockaddr_k(struct fill *f, unsigned int i, const struct sockaddr
 
 		out[0] = SCAP_SA_INET6;
 		memcpy(out + 1, &in6->sin6_addr, 16);
-		put_unaligned_le16(ntohs(in6->sin6_port), out + 17);
+		put_unaligned(ntohs(in6->sin6_port), (u16 *)(out + 17));
 		n = 19;
 		break;
 	}
@@ -743,7 +749,7 @@ static void put_sockaddr_k(struct fill *f, unsigned int i, const struct sockaddr
 		break;
 	default:
 		out[0] = SCAP_SA_OTHER;
-		put_unaligned_le16(sa->ss_family, out + 1);
+		put_unaligned((u16)sa->ss_family, (u16 *)(out + 1));
 		n = 3;
 		break;
 	}
@@ -753,7 +759,7 @@ cut:
 	/* The family, without the address the length cut off. */
 	f->flags |= SCAP_EVF_TRUNCATED;
 	out[0] = SCAP_SA_OTHER;
-	put_unaligned_le16(sa->ss_family, out + 1);
+	put_unaligned((u16)sa->ss_family, (u16 *)(out + 1));
 	put_bytes(f, i, out, 3);
 }
 
@@ -1031,7 +1037,7 @@ static void fill_param(struct fill *f, unsigned int i, const struct scap_param_d
 		unsigned int k;
 
 		for (k = 0; k < SCAP_GENERIC_NARGS; k++)
-			put_unaligned_le64(f->args[k], &raw[k]);
+			raw[k] = f->args[k];
 		put_bytes(f, i, raw, sizeof(raw));
 		break;
 	}
@@ -1138,8 +1144,8 @@ static void fill_code(struct scap_session *s, struct task_struct *task, unsigned
 		f->plen = 0;
 		fill_param(f, i, &row->p[i]);
 		if ((f->flags & SCAP_EVF_TRUNCATED) || f->partial) {
-			put_unaligned_le16((u16)(f->plen | SCAP_PARAM_PARTIAL),
-					   f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i);
+			put_unaligned((u16)(f->plen | SCAP_PARAM_PARTIAL),
+				      (u16 *)(f->buf + SCAP_EVT_HDR_LEN + SCAP_PARAM_LEN_SIZE * i));
 			if (f->plen)
 				cut = SCAP_EVF_TRUNCATED;
 		}
@@ -1181,6 +1187,17 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 	if (code == NO_EVENT)
 		return;
 	scap_syscall_get_arguments(task, regs, f.args);
+#ifdef SCAP_MMAP_ARGS_IN_MEMORY
+	/* s390x's mmap: the six arguments are in the caller's memory (arch.h). */
+	if (nr == SCAP_NR_mmap) {
+		unsigned long mm_args[6];
+
+		if (copy_from_user_nofault(mm_args, (const void __user *)f.args[0], sizeof(mm_args)))
+			memset(f.args, 0, sizeof(f.args));
+		else
+			memcpy(f.args, mm_args, sizeof(mm_args));
+	}
+#endif
 	fill_code(s, task, code, &f, nr, ret, -1);
 }
 

@@ -41,7 +41,13 @@ static void find_tp(struct tracepoint *tp, void *priv)
  * taken at sched_process_fork, from the child's registers (the parent's
  * copy with x0 = 0), while the parent is still in the syscall.
  */
-#ifdef CONFIG_ARM64
+/*
+ * s390 does pass sys_exit in the new task (__ret_from_fork ends in
+ * syscall_exit_to_user_mode), but clears PIF_SYSCALL in its registers first
+ * (copy_thread already did): syscall_get_nr() says -1 there, so it is taken
+ * at sched_process_fork as on arm64, its number from int_code (below).
+ */
+#if defined(CONFIG_ARM64) || defined(CONFIG_S390)
 #define SCAP_FORK_CHILD 1
 #else
 #define SCAP_FORK_CHILD 0
@@ -169,8 +175,15 @@ static void probe_sched_fork(void *data, struct task_struct *parent, struct task
 	if (child->flags & SCAP_NO_SYSCALL_TASK || in_compat_syscall())
 		return;
 	regs = task_pt_regs(child);
+#ifdef CONFIG_S390
+	/* The child's PIF_SYSCALL is cleared; int_code still holds the parent's number. */
+	nr = regs->int_code & 0xffff;
+#else
 	nr = syscall_get_nr(child, regs);
-	if ((nr == SCAP_NR_clone || nr == SCAP_NR_clone3) && nr_wanted(s, child, nr))
+#endif
+	/* fork and vfork: s390x has them (arm64 does not: SCAP_NR_ABSENT never matches). */
+	if ((nr == SCAP_NR_clone || nr == SCAP_NR_clone3 || nr == SCAP_NR_fork || nr == SCAP_NR_vfork) &&
+	    nr_wanted(s, child, nr))
 		scap_fill_event(s, child, regs, nr, 0, false);
 }
 #endif

@@ -461,6 +461,18 @@ static __always_inline int scap_mbpf_exit(struct pt_regs *regs, long ret, scap_u
 	return scap_mbpf_exit_task(regs, ret, pid_tgid, 0, code);
 }
 
+/*
+ * The number of a per-syscall event (syscalls/sys_enter_<name>,
+ * sys_exit_<name>: the kernel's struct syscall_trace_enter/exit), an int at
+ * offset 8 where trace_event_raw_sys_enter/exit (raw_syscalls) have a long
+ * id. Reading that long gives the number only on a little-endian machine: on
+ * s390x the int is the long's high half and the low half is padding.
+ */
+static __always_inline scap_u32 scap_mbpf_tp_nr(const void *ctx)
+{
+	return (scap_u32) * (const int *)((const char *)ctx + 8);
+}
+
 #if SCAP_HAVE_SOCKETCALL
 /*
  * The demultiplexed arguments of a socketcall (call, uargs): the nargs words
@@ -500,7 +512,7 @@ static __always_inline int scap_mbpf_enter_sc(struct trace_event_raw_sys_enter *
 	struct scap_fill_ctx fc = {};
 	scap_u32 cpu, len, *busy;
 
-	if (!scap_mbpf_selected(socketcall ? sc_nr : (scap_u32)ctx->id, SCAP_MBPF_HIT_ENTER))
+	if (!scap_mbpf_selected(socketcall ? sc_nr : scap_mbpf_tp_nr(ctx), SCAP_MBPF_HIT_ENTER))
 		return 0;
 	fc.pid_tgid = bpf_get_current_pid_tgid();
 	if (scap_mbpf_filtered(fc.pid_tgid))
@@ -511,7 +523,7 @@ static __always_inline int scap_mbpf_enter_sc(struct trace_event_raw_sys_enter *
 	fc.buf = s->buf;
 	fc.tmp = s->tmp;
 	fc.snaplen = scap_snaplen;
-	fc.nr = (scap_u32)ctx->id;
+	fc.nr = scap_mbpf_tp_nr(ctx);
 	/* One copy: clang would turn field reads into ctx arithmetic the verifier refuses. */
 	if (bpf_probe_read_kernel(fc.args, sizeof(fc.args), ctx->args) != 0) {
 		scap_mbpf_count(SCAP_FILL_DROP_OTHER);
@@ -542,7 +554,7 @@ static __always_inline int scap_mbpf_exit_tp(struct trace_event_raw_sys_exit *ct
 	struct task_struct *t;
 	scap_u64 pid_tgid;
 
-	if (!scap_mbpf_selected((scap_u32)ctx->id, SCAP_MBPF_HIT_EXIT))
+	if (!scap_mbpf_selected(scap_mbpf_tp_nr(ctx), SCAP_MBPF_HIT_EXIT))
 		return 0;
 	t = bpf_get_current_task_btf();
 	pid_tgid = (scap_u64)(scap_u32)t->tgid << 32 | (scap_u32)t->pid;
@@ -592,11 +604,16 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 	 */
 	if (bpf_probe_read_kernel(&task, sizeof(task), &ctx[1]) != 0 || !task)
 		return 0;
-	/* The event code must be a constant here: the two rows a new task can come from. */
+	/* The event code must be a constant here: the rows a new task can come from. */
 	if (sc->exit_code == SCAP_EV_CLONE_X)
 		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE_X);
 	if (sc->exit_code == SCAP_EV_CLONE3_X)
 		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_CLONE3_X);
+	/* s390x also has fork and vfork (arm64 has neither: never selected there). */
+	if (sc->exit_code == SCAP_EV_FORK_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_FORK_X);
+	if (sc->exit_code == SCAP_EV_VFORK_X)
+		return scap_mbpf_exit_task(regs, 0, pid_tgid, task, SCAP_EV_VFORK_X);
 	return 0;
 }
 #endif
@@ -604,7 +621,8 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct scap_mbpf_syscall *sc = scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT);
+	struct scap_mbpf_syscall *sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ?
+		scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
 	scap_u64 pid_tgid;
 
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))

@@ -77,10 +77,11 @@ static bool mbpf_selected(const struct scap_engine_config *cfg, unsigned nr)
  * child's side of clone/clone3 comes from scap_sched_fork, which reads the
  * child's registers with bpf_task_pt_regs (5.15+).
  */
-#ifdef SCAP_ARCH_AARCH64
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 static bool mbpf_fork_child_wanted(const struct scap_engine_config *cfg)
 {
-	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3);
+	return mbpf_selected(cfg, SCAP_NR_clone) || mbpf_selected(cfg, SCAP_NR_clone3) ||
+	       mbpf_selected(cfg, SCAP_NR_fork) || mbpf_selected(cfg, SCAP_NR_vfork);
 }
 #endif
 static bool mbpf_have_task_pt_regs(void)
@@ -241,7 +242,7 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 		 * while it is being torn down (docs/engines.md).
 		 */
 		bpf_map__set_autocreate(skel->maps.scap_progs, false);
-#ifdef SCAP_ARCH_AARCH64
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 	if (mbpf_fork_child_wanted(cfg) && mbpf_have_task_pt_regs())
 		bpf_program__set_autoload(skel->progs.scap_sched_fork, true);
 #endif
@@ -464,14 +465,14 @@ int mbpf_attach(struct scap_engine_ctx *ctx, struct scap_modern *skel,
 		if (err)
 			return err;
 	}
-#ifdef SCAP_ARCH_AARCH64
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 	if (bpf_program__autoload(skel->progs.scap_sched_fork)) {
 		err = mbpf_attach_btf(ctx, links, skel->progs.scap_sched_fork, "sched_process_fork",
 				      "the child's side of clone is not captured");
 		if (err)
 			return err;
 	} else if (mbpf_fork_child_wanted(cfg)) {
-		scap_engine_warnf(ctx, "modern_bpf: this kernel has no bpf_task_pt_regs (Linux 5.15): on arm64 the child's side of clone is not captured (use the kmod engine)");
+		scap_engine_warnf(ctx, "modern_bpf: this kernel has no bpf_task_pt_regs (Linux 5.15): on arm64 and s390x the child's side of clone is not captured (use the kmod engine)");
 		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 	}
 #endif

@@ -741,7 +741,7 @@ int scap_dump_close(struct scap_dumper *d);
 struct scap_event_info {
 	const char *name;          /* syscall name ("openat"; "syscall" for generic) */
 	int syscall_nr;            /* number on the architecture the library was built for
-	                            * (x86_64, aarch64 or ppc64le); -1 for none (the generic event,
+	                            * (x86_64, aarch64, ppc64le or s390x); -1 for none (the generic event,
 	                            * a kernel event such as procexit),
 	                            * -2 for a syscall that architecture does not have
 	                            * (open, fork, ... on aarch64: such events never occur) */
@@ -760,7 +760,7 @@ struct scap_event_info {
 /* Schema row of an event code, NULL if out of range. */
 const struct scap_event_info *scap_event_info(unsigned code);
 /* Syscall name of a syscall number of the architecture the library was built
- * for (x86_64, aarch64 or ppc64le), NULL if none. */
+ * for (x86_64, aarch64, ppc64le or s390x), NULL if none. */
 const char *scap_syscall_name(int nr);
 /* Syscall number of a name, -1 if none. */
 int scap_syscall_nr(const char *name);

@@ -114,6 +114,18 @@ static long rs(long ret)
 }
 #define SC(...) rs(syscall(__VA_ARGS__))
 
+#ifdef __s390x__
+/*
+ * s390x's mmap (old_mmap) takes one pointer to its six arguments; the
+ * engines read them from there, and the event must show the six values.
+ */
+#define CONF_MMAP(a, l, p, f, fd, o)                                                            \
+	SC(SYS_mmap, (unsigned long[6]){ (unsigned long)(a), (unsigned long)(l), (unsigned long)(p), \
+					 (unsigned long)(f), (unsigned long)(long)(fd), (unsigned long)(o) })
+#else
+#define CONF_MMAP(a, l, p, f, fd, o) SC(SYS_mmap, a, l, p, f, fd, o)
+#endif
+
 /* Records a deviation from the script (the first one). */
 static void __attribute__((format(printf, 1, 2))) deviate(const char *fmt, ...)
 {
@@ -210,7 +222,12 @@ static void add_param(struct want_event *w, struct want_param p)
 		child_ctx(child);                                                                \
 	} while (0)
 #else
+#ifdef __s390x__
+/* s390's clone takes the stack first (CLONE_BACKWARDS2). */
+#define CONF_FORK() SC(SYS_clone, 0, SIGCHLD, 0, 0, 0)
+#else
 #define CONF_FORK() SC(SYS_clone, SIGCHLD, 0, 0, 0, 0)
+#endif
 #define WANT_FORK(child, what)                                                                  \
 	do {                                                                                     \
 		WANT(SCAP_EV_CLONE_X, what " (clone)", WS("res", child), WS("res", child),      \
@@ -230,13 +247,14 @@ static void add_tid(uint32_t tid)
 		J.r->tids[J.r->ntids++] = tid;
 }
 
-/* The event layout's encoding of 127.0.0.1:port. */
+/* The event layout's encoding of 127.0.0.1:port: the port a host-order u16. */
 static void sa_local(unsigned char out[7], unsigned port)
 {
+	uint16_t p = (uint16_t)port;
+
 	out[0] = SCAP_SA_INET;
 	out[1] = 127, out[2] = 0, out[3] = 0, out[4] = 1;
-	out[5] = (unsigned char)(port & 0xff);
-	out[6] = (unsigned char)(port >> 8);
+	memcpy(out + 5, &p, 2);
 }
 
 static unsigned local_port(int fd)
@@ -614,12 +632,12 @@ static void files(void)
 	WANT(SCAP_EV_IOCTL_X, "ioctl", NOKEY,
 	     WS("res", -ENOTTY), WS("fd", fd), WU("request", 0x5401), WU("argp", U(tio)));
 
-	map = (void *)SC(SYS_mmap, 0, 12288, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = (void *)CONF_MMAP(0, 12288, PROT_READ, MAP_PRIVATE, fd, 0);
 	MUST_OK("mmap", (long)map);
 	WANT(SCAP_EV_MMAP_X, "mmap", WU("length", 12288),
 	     WS("res", (long)map), WU("addr", 0), WU("length", 12288), WU("prot", PROT_READ),
 	     WU("flags", MAP_PRIVATE), WS("fd", fd), WS("offset", 0));
-	r = SC(SYS_mmap, 0, 20480, PROT_READ, MAP_SHARED, -1, 0);
+	r = CONF_MMAP(0, 20480, PROT_READ, MAP_SHARED, -1, 0);
 	MUST_EQ("mmap(-1, MAP_SHARED)", r, -EBADF);
 	WANT(SCAP_EV_MMAP_X, "failed mmap", WU("length", 20480),
 	     WS("res", -EBADF), WU("addr", 0), WU("length", 20480), WU("prot", PROT_READ),
@@ -823,6 +841,29 @@ static long raw_thread(void *stack, int *ctid)
 			 : [status] "i"(CONF_THREAD_STATUS), [nr_exit] "i"(SYS_exit)
 			 : "r8", "r9", "r10", "r11", "r12", "cr0", "ctr", "xer", "memory");
 	return r3;
+#elif defined(__s390x__)
+	/*
+	 * s390's clone order (CLONE_BACKWARDS2): stack, flags, parent_tid,
+	 * child_tid, tls; the number is the SVC's own (below 256), the result
+	 * (or -errno) comes back in r2.
+	 */
+	register long r2 __asm__("r2") = (long)stack;
+	register long r3 __asm__("r3") = (long)CONF_THREAD_FLAGS;
+	register long r4 __asm__("r4") = 0;
+	register long r5 __asm__("r5") = (long)ctid;
+	register long r6 __asm__("r6") = 0;
+
+	__asm__ volatile("svc %[nr_clone]\n\t"
+			 "ltgr %%r2, %%r2\n\t"
+			 "jnz 1f\n\t"
+			 "lghi %%r2, %[status]\n\t"
+			 "svc %[nr_exit]\n\t"
+			 "1:"
+			 : "+r"(r2)
+			 : "r"(r3), "r"(r4), "r"(r5), "r"(r6), [nr_clone] "i"(SYS_clone),
+			   [status] "i"(CONF_THREAD_STATUS), [nr_exit] "i"(SYS_exit)
+			 : "cc", "memory");
+	return r2;
 #else
 	register long r10 __asm__("r10") = (long)ctid;
 	register long r8 __asm__("r8") = 0;
@@ -909,10 +950,13 @@ static void processes(void)
 	 * Without CLONE_PARENT_SETTID, CLONE_CHILD_SETTID and CLONE_SETTLS the
 	 * kernel ignores the three pointers: distinct values show that each
 	 * is decoded from its own register (arm64 and powerpc swap child_tid
-	 * and tls).
+	 * and tls, s390 flags and stack).
 	 */
 #if defined(__aarch64__) || defined(__powerpc64__)
 	child = SC(SYS_clone, SIGCHLD, 0, 0x1000, 0x3000 /* tls */, 0x2000 /* child_tid */);
+#elif defined(__s390x__)
+	/* s390 (CLONE_BACKWARDS2): stack first, then flags. */
+	child = SC(SYS_clone, 0, SIGCHLD, 0x1000, 0x2000 /* child_tid */, 0x3000 /* tls */);
 #else
 	child = SC(SYS_clone, SIGCHLD, 0, 0x1000, 0x2000 /* child_tid */, 0x3000 /* tls */);
 #endif
@@ -1265,6 +1309,7 @@ static void network(void)
 	cs = socket_want(AF_INET, SOCK_STREAM, "client socket");
 	connect_local(cs, port, 0, sa_conn, "connect");
 	plen = sizeof(peer);
+#ifdef SYS_accept
 	as = SC(SYS_accept, ls, &peer, &plen);
 	MUST_OK("accept", as);
 	sa_local(J.sa_peer, local_port((int)cs));
@@ -1273,6 +1318,18 @@ static void network(void)
 	r = SC(SYS_accept, -1, NULL, NULL);
 	MUST_EQ("accept(-1)", r, -EBADF);
 	WANT(SCAP_EV_ACCEPT_X, "failed accept", WS("sockfd", -1), WS("res", -EBADF), WS("sockfd", -1), WEMPTY("addr"));
+#else
+	/* s390x has no accept, only accept4 (its syscall table): the same checks with flags 0. */
+	as = SC(SYS_accept4, ls, &peer, &plen, 0);
+	MUST_OK("accept4(0)", as);
+	sa_local(J.sa_peer, local_port((int)cs));
+	WANT(SCAP_EV_ACCEPT4_X, "accept4 with flags 0", WS("sockfd", ls),
+	     WS("res", as), WS("sockfd", ls), WBYTES("addr", J.sa_peer, 7), WU("flags", 0));
+	r = SC(SYS_accept4, -1, NULL, NULL, 0);
+	MUST_EQ("accept4(-1)", r, -EBADF);
+	WANT(SCAP_EV_ACCEPT4_X, "failed accept4", WS("sockfd", -1), WS("res", -EBADF), WS("sockfd", -1),
+	     WEMPTY("addr"), WU("flags", 0));
+#endif
 
 	cs2 = socket_want(AF_INET, SOCK_STREAM, "second client socket");
 	connect_local(cs2, port, 0, sa_conn2, "second connect");
@@ -1288,7 +1345,7 @@ static void network(void)
 	MUST_EQ("setsockopt", r, 0);
 	WANT(SCAP_EV_SETSOCKOPT_X, "setsockopt", NOKEY,
 	     WS("res", 0), WS("sockfd", cs), WS("level", SOL_SOCKET), WS("optname", SO_KEEPALIVE),
-	     WBYTES("optval", "\1\0\0\0", 4), WU("optlen", 4));
+	     WBYTES("optval", &J.one, sizeof(J.one)) /* the int's own bytes: host order */, WU("optlen", 4));
 	J.sotype_len = sizeof(J.sotype);
 	r = SC(SYS_getsockopt, cs, SOL_SOCKET, SO_TYPE, &J.sotype, &J.sotype_len);
 	MUST_EQ("getsockopt", r, 0);

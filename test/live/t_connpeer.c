@@ -77,8 +77,7 @@ static void *connector(void *p)
 
 				tr->want[0] = SCAP_SA_INET;
 				memcpy(&tr->want[1], &got.sin_addr.s_addr, 4);
-				tr->want[5] = (uint8_t)port;
-				tr->want[6] = (uint8_t)(port >> 8);
+				memcpy(&tr->want[5], &port, 2); /* host order, as the event has it */
 			}
 			close(s);
 		}

@@ -546,11 +546,17 @@ int test_exact_sockaddr_len(struct live_test *t)
 	struct child_out *o = shared_out();
 	struct sock_job j = { 0 };
 	static const uint8_t short_bytes[] = { SCAP_SA_UNIX, 's', 'h', 'o', 'r', 't', 0 };
-	static const uint8_t in_cut[] = { SCAP_SA_OTHER, AF_INET, 0 }, in6_cut[] = { SCAP_SA_OTHER, AF_INET6, 0 };
-	static const uint8_t in8[] = { SCAP_SA_INET, 127, 0, 0, 1, 9, 0 };
+	/* The family of SCAP_SA_OTHER and the port are host-order u16s (docs/event-format.md). */
+	uint8_t in_cut[3] = { SCAP_SA_OTHER }, in6_cut[3] = { SCAP_SA_OTHER };
+	uint8_t in8[7] = { SCAP_SA_INET, 127, 0, 0, 1 };
+	const uint16_t fam4 = AF_INET, fam6 = AF_INET6, port9 = 9;
 	uint8_t abs_bytes[7];
 	int st = 0;
 	pid_t pid;
+
+	memcpy(in_cut + 1, &fam4, 2);
+	memcpy(in6_cut + 1, &fam6, 2);
+	memcpy(in8 + 5, &port9, 2);
 
 	if (!h || !o) {
 		if (o)

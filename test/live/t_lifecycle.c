@@ -461,7 +461,12 @@ enum clone_how { VIA_FORK, VIA_VFORK, VIA_CLONE3, VIA_PIDNS };
 #define FORK_EV SCAP_EV_FORK_X, "fork"
 #define VFORK_EV SCAP_EV_VFORK_X, "vfork"
 #else
+#ifdef __s390x__
+/* s390's clone takes the stack first (CLONE_BACKWARDS2). */
+#define LIVE_FORK() syscall(SYS_clone, 0, SIGCHLD, 0, 0, 0)
+#else
 #define LIVE_FORK() syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)
+#endif
 #define FORK_EV SCAP_EV_CLONE_X, "clone"
 #define VFORK_EV SCAP_EV_CLONE_X, "clone"
 #endif

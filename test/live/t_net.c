@@ -92,12 +92,13 @@ int test_net_connect(struct live_test *t)
 	if (j.lfd < 0 || j.cfd < 0 || j.bind_res || j.listen_res || j.connect_res)
 		return live_fail(t, "socket/bind/listen/connect failed here: %s", strerror(j.err));
 
-	/* SCAP_SA_INET, address in network order, port in host order (little endian). */
+	/* SCAP_SA_INET, address in network order, port a host-order u16. */
 	const unsigned char bind_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, 0, 0 };
-	const unsigned char conn_addr[] = { SCAP_SA_INET, 127, 0, 0, 1,
-					    (unsigned char)(j.port & 0xff),
-					    (unsigned char)(j.port >> 8) };
+	unsigned char conn_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, 0, 0 };
+	uint16_t conn_port = (uint16_t)j.port;
 	char conn_text[32];
+
+	memcpy(&conn_addr[5], &conn_port, 2);
 
 	snprintf(conn_text, sizeof(conn_text), "127.0.0.1:%u", j.port);
 	struct want_event w[] = {

@@ -28,7 +28,12 @@ static void *do_clone(void *p)
 	struct proc_job *j = p;
 
 	/* The raw syscall: libc's fork() would choose the flags itself. */
+#ifdef __s390x__
+	/* s390's clone takes the stack first (CLONE_BACKWARDS2). */
+	j->child = syscall(SYS_clone, 0, SIGCHLD, NULL, NULL, 0);
+#else
 	j->child = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+#endif
 	if (j->child == 0)
 		syscall(SYS_exit_group, 0);
 	j->err = errno;
@@ -128,6 +133,8 @@ int test_execve(struct live_test *t)
 #define GETPPID_NR 173 /* include/uapi/asm-generic/unistd.h */
 #elif defined(__powerpc64__)
 #define GETPPID_NR 64 /* arch/powerpc/kernel/syscalls/syscall.tbl */
+#elif defined(__s390x__)
+#define GETPPID_NR 64 /* arch/s390/kernel/syscalls/syscall.tbl */
 #else
 #define GETPPID_NR 110 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #endif

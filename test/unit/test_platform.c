@@ -113,8 +113,9 @@ static const struct min_case mins[] = {
 	/* riscv64: the module only (Debian 13's 6.12 is the one verified) */
 	{ "kmod", "riscv64", 1, 6, 12 },      { "modern_bpf", "riscv64", 0, 0, 0 },
 	{ "bpf", "riscv64", 0, 0, 0 },
+	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 0, 0, 0 },
+	{ "modern_bpf", "s390x", 0, 0, 0 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
-	{ "kmod", "s390x", -ENOENT, 0, 0 },   { "modern_bpf", "s390x", -ENOENT, 0, 0 },
 	{ "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
 };
@@ -237,6 +238,15 @@ static const struct decide_case decisions[] = {
 	  "modern_bpf has no port to riscv64: use the kmod engine." },
 	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "bpf", 0, -EOPNOTSUPP,
 	  "bpf has no port to riscv64: use the kmod engine." },
+	/* s390x (big-endian): kmod from the oldest kernel run; modern_bpf not offered */
+	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf has no port to s390x: use the kmod engine." },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
+	  "modern_bpf has no port to s390x: use the kmod engine." },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to s390x: use the kmod engine." },
+	{ "s390x", "6.1.0-50-s390x", ALL, "kmod", 1, 0, "" },
+	{ "s390x", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod needs Linux 6.1 or newer on s390x, and this kernel is 5.10.0: use a newer kernel." },
 	/* a probe beats the version, both ways */
 	{ "x86_64", "4.18.0-513.el8.x86_64", "11100011", "modern_bpf", 0, 0, "" },
 	{ "x86_64", "4.18.0-513.el8.x86_64", "10100011", "modern_bpf", 0, -EOPNOTSUPP, NO_RINGBUF },
@@ -293,12 +303,13 @@ static const struct decide_case decisions[] = {
 	  "this process could not read its capabilities: run scap as root or grant it those capabilities." },
 	/* architectures the table does not know */
 	{ "mips", "5.10.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le, riscv64)." },
-	{ "s390x", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
-	  "kmod does not support the s390x architecture (supported: x86_64, aarch64, ppc64le, riscv64)." },
+	  "modern_bpf does not support the mips architecture (supported: x86_64, aarch64, ppc64le, riscv64, s390x)." },
+	{ "loongarch64", "6.1.0", ALL, "kmod", 1, -EOPNOTSUPP,
+	  "kmod does not support the loongarch64 architecture (supported: x86_64, aarch64, ppc64le, "
+	  "riscv64, s390x)." },
 	{ "loongarch64", "6.1.0", ALL, "modern_bpf", 0, -EOPNOTSUPP,
 	  "modern_bpf does not support the loongarch64 architecture (supported: x86_64, aarch64, "
-	  "ppc64le, riscv64)." },
+	  "ppc64le, riscv64, s390x)." },
 	{ "x86_64", "6.1.0", ALL, "savefile", 0, -EINVAL,
 	  "'savefile' is not an engine with kernel requirements (known: modern_bpf, bpf, kmod)." },
 	/* an unreadable release vouches for nothing */

@@ -24,9 +24,9 @@ find_mirrors() {
 		die "cannot tell the Debian mirrors from this host's apt sources (release '$codename'; run apt-get update, or set SCAP_VM_ARCHIVE and SCAP_VM_SECURITY to the URLs of a debian/ and a debian-security/ mirror)"
 }
 
-# The Debian architecture of the kernels fetched (amd64, or arm64 / ppc64el for
-# the SCAP_VM_KERNELS=arm64-<release> / ppc64el-<release> sets); each gets its
-# own apt state.
+# The Debian architecture of the kernels fetched (amd64, or arm64 / ppc64el /
+# s390x for the SCAP_VM_KERNELS=arm64-<release> / ppc64el-<release> /
+# s390x-<release> sets); each gets its own apt state.
 KARCH=${KARCH:-amd64}
 # Debian's kernel flavour of an architecture (linux-image-<flavour>, the ABI's
 # suffix): the architecture's name except on ppc64el.
@@ -37,11 +37,20 @@ kcross() {
 	arm64) echo aarch64-linux-gnu- ;;
 	ppc64el) echo powerpc64le-linux-gnu- ;;
 	riscv64) echo riscv64-linux-gnu- ;;
+	s390x) echo s390x-linux-gnu- ;;
 	*) echo "" ;;
 	esac
 }
+# Backports too (APT_BPO=1): bookworm-security no longer carries s390x (its
+# Release lists amd64 arm64 armhf i386 ppc64el), so Debian 12's 6.12 for
+# s390x is the one in bookworm-backports (linux-image-6.12.*+deb12-s390x,
+# no linux-image-6.12-s390x meta package), and the amd64 linux-kbuild of
+# the same version is there too. Kept in its own apt state.
+apt_bpo() { [ "${APT_BPO:-0}" = 1 ] || [ "$KARCH" = s390x ]; }
 apt_dir() { # release
-	if [ "$KARCH" = amd64 ]; then echo "$WORK/apt/$1"; else echo "$WORK/apt/$1-$KARCH"; fi
+	local bpo=
+	[ "$KARCH" = amd64 ] && apt_bpo && bpo=-bpo
+	if [ "$KARCH" = amd64 ]; then echo "$WORK/apt/$1$bpo"; else echo "$WORK/apt/$1-$KARCH"; fi
 }
 
 # apt-get or apt-cache on the private state of one release.
@@ -78,6 +87,8 @@ apt_setup() { # release
 		find_mirrors
 		printf 'deb [arch=%s signed-by=%s] %s %s main\ndeb [arch=%s signed-by=%s] %s %s-security main\n' \
 			"$KARCH" "$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KARCH" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
+		! apt_bpo || printf 'deb [arch=%s signed-by=%s] %s %s-backports main\n' \
+			"$KARCH" "$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" >>"$dir/sources.list"
 		;;
 	esac
 	apt_rel "$rel" apt-get update >"$dir/update.log" 2>&1 ||
@@ -164,6 +175,14 @@ fetch_kernel() { # spec
 	esac
 	[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n1)
+	# No meta package for that version (s390x's 6.12 in backports): the
+	# newest image of it.
+	case $ver in *.*-* | "") ;; *)
+		[ -n "$KVER" ] || KVER=$(apt_rel "$rel" apt-cache pkgnames "linux-image-$ver." 2>/dev/null |
+			grep -E "^linux-image-${ver//./\\.}\.[0-9]+\+deb[0-9]+-$(kflavour)\$" | sort -V | tail -n1 |
+			sed 's/^linux-image-//')
+		;;
+	esac
 	[ -n "$KVER" ] || die "cannot tell Debian $rel's kernel from 'apt-cache depends $meta'"
 	out=$WORK/$KVER root=$WORK/$KVER/root
 	KDIR=$root/usr/src/linux-headers-$KVER
@@ -180,19 +199,19 @@ fetch_kernel() { # spec
 			# Cross-building: Kbuild's own tools (fixdep, modpost) must
 			# run here, so linux-kbuild comes from amd64 (the same
 			# source version); the image without the EFI signature
-			# wrapper is the plain Image qemu boots (ppc64el's kernel is
-			# not signed: its one image package is that already).
+			# wrapper is the plain Image qemu boots (ppc64el's and
+			# s390x's kernels are not signed: their one image package is
+			# that already).
 			kbuild=$(echo "$pkgs" | grep '^linux-kbuild-')
 			kver_deb=$(apt_rel "$rel" apt-cache show "linux-headers-$KVER" 2>/dev/null |
 				sed -n 's/^Version: //p' | head -n1)
 			pkgs=$(echo "$pkgs" | grep -v '^linux-kbuild-')
 			image=linux-image-$KVER-unsigned
-			[ "$KARCH" = ppc64el ] && image=linux-image-$KVER
-			# Debian 13's riscv64 kernel is not signed either.
-			[ "$KARCH" = riscv64 ] && image=linux-image-$KVER
+			# (Debian 13's riscv64 kernel is not signed either.)
+			case $KARCH in ppc64el | s390x | riscv64) image=linux-image-$KVER ;; esac
 			kbuild_rel=$rel
 			[ "$rel" = trixie ] && kbuild_of_bookworm "$KVER" # sets kbuild, kver_deb, kbuild_rel
-			(cd "$out/deb" && KARCH=amd64 && apt_setup "$kbuild_rel" &&
+			(apt_bpo && APT_BPO=1; cd "$out/deb" && KARCH=amd64 && apt_setup "$kbuild_rel" &&
 				apt_rel "$kbuild_rel" apt-get download "$kbuild=$kver_deb") \
 				>"$out/download-kbuild.log" 2>&1 ||
 				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"
@@ -230,7 +249,7 @@ fetch_kernel() { # spec
 	KCC=${cc_name:-gcc}
 	if [ "$KARCH" != amd64 ]; then
 		# The same gcc as Debian's cross compiler (gcc-aarch64-linux-gnu,
-		# gcc-powerpc64le-linux-gnu).
+		# gcc-powerpc64le-linux-gnu, gcc-s390x-linux-gnu).
 		# (Debian's 6.12 backports name the cross compiler already.)
 		cc_name=${cc_name#"$(kcross)"}
 		KCC=$(kcross)${cc_name:-gcc}

@@ -37,6 +37,10 @@
 #                                    built for riscv64 (Debian 12 has no riscv64 libbpf, libelf,
 #                                    zlib), so its checks are skipped with that reason; not in the
 #                                    default list
+#   SCAP_VM_KERNELS="s390x-bookworm s390x-bookworm:6.12" test/vm/run.sh   Debian 12's
+#                                    s390x kernels (6.1 and the 6.12 backport), big-endian,
+#                                    under qemu-system-s390x -M s390-ccw-virtio
+#                                    (cmake/s390x.cmake; scripts/s390x-sysroot.sh)
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
 #                                    (or ubuntu-bionic:4.15.0-213-generic); below
 #                                    kmod's minimum kernel only the eBPF checks run
@@ -65,8 +69,8 @@ KERNELS=${SCAP_VM_KERNELS:-bookworm bookworm:6.12 bullseye ubuntu-focal ubuntu-b
 	die "SCAP_VM_KVER is gone: name the kernel as SCAP_VM_KERNELS=<release>:$SCAP_VM_KVER"
 
 # The architectures in the list: arm64-<release> kernels are arm64's,
-# ppc64el-<release> ppc64el's.
-spec_arch() { case $1 in arm64-*) echo arm64 ;; ppc64el-*) echo ppc64el ;; riscv64-*) echo riscv64 ;; *) echo amd64 ;; esac; }
+# ppc64el-<release> ppc64el's, s390x-<release> s390x's, riscv64-<release> riscv64's.
+spec_arch() { case $1 in arm64-*) echo arm64 ;; ppc64el-*) echo ppc64el ;; s390x-*) echo s390x ;; riscv64-*) echo riscv64 ;; *) echo amd64 ;; esac; }
 HAVE_ARCH=" "
 for spec in $KERNELS; do
 	a=$(spec_arch "$spec")
@@ -77,6 +81,7 @@ case $HAVE_ARCH in *" amd64 "*) tools="$tools qemu-system-x86_64" ;; esac
 case $HAVE_ARCH in *" arm64 "*) tools="$tools qemu-system-aarch64 aarch64-linux-gnu-gcc python3 bpftool" ;; esac
 case $HAVE_ARCH in *" ppc64el "*) tools="$tools qemu-system-ppc64 powerpc64le-linux-gnu-gcc python3 bpftool" ;; esac
 case $HAVE_ARCH in *" riscv64 "*) tools="$tools qemu-system-riscv64 riscv64-linux-gnu-gcc" ;; esac
+case $HAVE_ARCH in *" s390x "*) tools="$tools qemu-system-s390x s390x-linux-gnu-gcc python3 bpftool" ;; esac
 for tool in $tools; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/setup.sh installs everything this needs)"
 done
@@ -95,12 +100,12 @@ RUN_START=$(date +%s)
 
 # ---- the kernels: every download first, so a network problem shows at once ------
 KDIRS=()
-declare -A ARCH_OF=()  # kernel -> amd64, arm64 or ppc64el
+declare -A ARCH_OF=()  # kernel -> amd64, arm64, ppc64el or s390x
 for spec in $KERNELS; do
 	a=$(spec_arch "$spec")
 	case $spec in
-	arm64-ubuntu-* | ppc64el-ubuntu-* | riscv64-ubuntu-*) die "'$spec': only Debian's $a kernels are set up ($a-bookworm, ...)" ;;
-	arm64-* | ppc64el-* | riscv64-*) KARCH=$a fetch_kernel "${spec#"$a"-}" ;; # sets KVER, KDIR, KCC; dies on failure
+	arm64-ubuntu-* | ppc64el-ubuntu-* | s390x-ubuntu-* | riscv64-ubuntu-*) die "'$spec': only Debian's $a kernels are set up ($a-bookworm, ...)" ;;
+	arm64-* | ppc64el-* | s390x-* | riscv64-*) KARCH=$a fetch_kernel "${spec#"$a"-}" ;; # sets KVER, KDIR, KCC; dies on failure
 	*) KARCH=amd64 fetch_kernel "$spec" ;;
 	esac
 	KDIRS+=("$KVER|$KDIR|$KCC")
@@ -120,6 +125,7 @@ build_modules() { # kver kdir cc
 	local kver=$1 kdir=$2 kcc=$3 out=$WORK/$1 variant name cross=()
 	[ "${ARCH_OF[$kver]}" = arm64 ] && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	[ "${ARCH_OF[$kver]}" = ppc64el ] && cross=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-)
+	[ "${ARCH_OF[$kver]}" = s390x ] && cross=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
 	[ "${ARCH_OF[$kver]}" = riscv64 ] && cross=(ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-)
 	# A kernel whose BTF came from a newer pahole than Debian 12's 1.24
 	# (Debian 13's riscv64 6.12: CONFIG_PAHOLE_VERSION=130) has Kbuild pass
@@ -161,7 +167,7 @@ min_kernel() { # column (1 modern_bpf, 2 bpf, 3 kmod) [uname -m, default x86_64]
 	sed -n 's/^[[:space:]]*{ "'"${2:-x86_64}"'",[[:space:]]*{ *\(.*\) } },$/\1/p' "$ROOT/platform/engine_check.c" |
 		tr -d '{} ' | sed 's/,[A-Z_][A-Z0-9_]*//g' | cut -d, -f$((2 * $1 - 1)),$((2 * $1)) | tr , .
 }
-uname_m() { case $1 in arm64) echo aarch64 ;; ppc64el) echo ppc64le ;; riscv64) echo riscv64 ;; *) echo x86_64 ;; esac; } # Debian arch -> uname -m
+uname_m() { case $1 in arm64) echo aarch64 ;; ppc64el) echo ppc64le ;; s390x) echo s390x ;; riscv64) echo riscv64 ;; *) echo x86_64 ;; esac; } # Debian arch -> uname -m
 below() { # kver min: is the kernel's major.minor below min?
 	local v
 	v=$(echo "$1" | grep -o '^[0-9]*\.[0-9]*')
@@ -199,8 +205,8 @@ declare -A BIN_OF=() HAVE_MODERN=() HAVE_BPF=() BUSYBOX_OF=()
 declare -A NO_LIBSCAP=() # architecture -> why the library and its tests are not built for it
 # build_static ARCH: the library, the live and conformance suites and the
 # helpers, statically linked for that architecture into $WORK/bin[-<arch>].
-build_static() { # amd64|arm64|ppc64el
-	local a=$1 bin sb cc=cc cmake_cross=() pc=() libs log btf= k triplet
+build_static() { # amd64|arm64|ppc64el|s390x|riscv64
+	local a=$1 bin sb cc=cc ccx=() cmake_cross=() pc=() libs log btf= k triplet s390x_root
 	if [ "$a" = riscv64 ]; then
 		build_kmod_check_only "$a"
 		return
@@ -211,12 +217,26 @@ build_static() { # amd64|arm64|ppc64el
 		triplet=$(KARCH=$a kcross) triplet=${triplet%-}
 		bin=$WORK/bin-$a sb=$WORK/build-static-$a log=$WORK/cmake-$a.log cc=$triplet-gcc
 		pc=(env PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=)
+		if [ "$a" = s390x ]; then
+			# Debian 12's s390x libraries are a sysroot, not multiarch
+			# packages (scripts/s390x-sysroot.sh says why).
+			s390x_root=${SCAP_S390X_SYSROOT:-/opt/scap/sysroot-s390x}
+			[ -s "$s390x_root/usr/lib/s390x-linux-gnu/libbpf.a" ] ||
+				die "no s390x libraries in $s390x_root: run scripts/s390x-sysroot.sh as root (scripts/setup.sh does)"
+			pc=(env PKG_CONFIG_LIBDIR=$s390x_root/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=
+				PKG_CONFIG_SYSROOT_DIR=$s390x_root)
+			ccx=(-isystem "$s390x_root/usr/include" -L"$s390x_root/usr/lib/$triplet")
+		fi
 		# The eBPF programs are compiled against this architecture's
 		# kernel BTF, cut out of the first of its kernels in the list
 		# built with BTF (CO-RE relocates them on the others; Debian
 		# 12's ppc64el 6.1 has none). None: no modern_bpf in the build.
+		# No port in the minimum-kernel table (s390x: docs/engines.md):
+		# nothing to build it for.
+		[ "${MIN_MODERN[$a]}" = 0.0 ] && say "modern_bpf has no port to $(uname_m "$a") (platform/engine_check.c): the $a build has none"
 		for k in "${KDIRS[@]}"; do
 			k=${k%%|*}
+			[ "${MIN_MODERN[$a]}" != 0.0 ] || break
 			[ "${ARCH_OF[$k]}" = "$a" ] && [ -z "${NO_BTF[$k]:-}" ] || continue
 			btf=$WORK/$k/vmlinux.btf
 			[ -s "$btf" ] || python3 "$ROOT/scripts/btf-from-image.py" "$WORK/$k/vmlinuz" "$btf" ||
@@ -239,14 +259,14 @@ build_static() { # amd64|arm64|ppc64el
 	say "building static test binaries for $a ($cc)"
 	BIN_OF[$a]=$bin HAVE_MODERN[$a]=0 HAVE_BPF[$a]=0
 	rm -rf "$bin" && mkdir -p "$bin"
-	"$cc" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
+	"$cc" "${ccx[@]}" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
 		fail "kmod_check does not build for $a"
 	if cmake -S "$ROOT" -B "$sb" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_cross[@]}" >"$log" 2>&1 &&
 		cmake --build "$sb" -j"$JOBS" --target scap >>"$log" 2>&1; then
 		libs=$("${pc[@]}" pkg-config --static --libs libbpf 2>/dev/null || echo "-lbpf -lelf -lz")
-		"$cc" -static -O2 -I"$ROOT/include" -I"$sb/include" -o "$bin/auto_check" "$ROOT/test/vm/auto_check.c" \
+		"$cc" "${ccx[@]}" -static -O2 -I"$ROOT/include" -I"$sb/include" -o "$bin/auto_check" "$ROOT/test/vm/auto_check.c" \
 			"$sb/libscap.a" $libs -lzstd -lpthread >>"$log" 2>&1 ||
-		"$cc" -static -O2 -I"$ROOT/include" -I"$sb/include" -o "$bin/auto_check" "$ROOT/test/vm/auto_check.c" \
+		"$cc" "${ccx[@]}" -static -O2 -I"$ROOT/include" -I"$sb/include" -o "$bin/auto_check" "$ROOT/test/vm/auto_check.c" \
 			"$sb/libscap.a" $libs -lpthread >>"$log" 2>&1 ||
 			PROBLEMS="$PROBLEMS $a:auto_check-does-not-link"
 		if [ -f "$ROOT/test/live/CMakeLists.txt" ] &&
@@ -307,7 +327,7 @@ build_kmod_check_only() { # arch
 }
 # busybox_for ARCH: a static busybox of that architecture (the host's, or
 # Debian 12's arm64/ppc64el busybox-static unpacked from its package).
-busybox_for() { # amd64|arm64|ppc64el
+busybox_for() { # amd64|arm64|ppc64el|s390x|riscv64
 	local a=$1 dir=$WORK/busybox-$1 deb rel
 	if [ "$a" = amd64 ]; then
 		BUSYBOX_OF[$a]=$BUSYBOX
@@ -458,6 +478,16 @@ boot() { # kver phase accel
 			-append "console=hvc0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
 			-display none -serial "file:$log" -no-reboot </dev/null
 		qrc=$?
+	elif [ "${ARCH_OF[$kver]}" = s390x ]; then
+		# -M s390-ccw-virtio: the console is the SCLP line console
+		# (ttysclp0), which -serial backs. -cpu max: the z/Architecture
+		# features TCG emulates. No isa-debug-exit: the guest powers off
+		# and the serial log's result line is the verdict, as on arm64.
+		timeout "$QEMU_TIMEOUT" qemu-system-s390x -M s390-ccw-virtio -cpu max \
+			-accel "$accel" -m 1024 -smp 2 -kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+			-append "console=ttysclp0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 scapvm_phase=$phase ${SCAP_VM_APPEND:-}" \
+			-display none -serial "file:$log" -no-reboot </dev/null
+		qrc=$?
 	else
 		timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 \
 			-kernel "$out/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
@@ -473,7 +503,7 @@ boot() { # kver phase accel
 		say "bench_live figures: $out/bench.md"
 	fi
 	result=$(tr -d '\r' <"$log" | grep -a -o 'SCAP-VM-RESULT: .*' | tail -n1)
-	# arm64, ppc64el: qemu exits 0 on the guest's poweroff; a result line in
+	# arm64, ppc64el, s390x: qemu exits 0 on the guest's poweroff; a result line in
 	# the log is then the guest's verdict, as isa-debug-exit's 1 or 3 would be.
 	if [ "${ARCH_OF[$kver]}" != amd64 ] && [ "$qrc" = 0 ]; then
 		case $result in

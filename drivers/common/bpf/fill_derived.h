@@ -669,10 +669,23 @@ static __always_inline scap_u32 scap_fill_user_int(struct scap_fill_ctx *fc, con
 						   const scap_u32 size)
 {
 	scap_u64 v = 0;
+	scap_u32 v32 = 0;
+	long err;
 
 	if (!ptr)
 		return 0;
-	if (SCAP_FILL_READ_USER(&v, size, (const void *)ptr) != 0) {
+	/*
+	 * A 4-byte value is read into a 4-byte variable: read into the u64 it
+	 * would land in the u64's first bytes, its high half on a big-endian
+	 * machine (s390x).
+	 */
+	if (size == 4) {
+		err = SCAP_FILL_READ_USER(&v32, sizeof(v32), (const void *)ptr);
+		v = v32;
+	} else {
+		err = SCAP_FILL_READ_USER(&v, sizeof(v), (const void *)ptr);
+	}
+	if (err != 0) {
 		fc->partial = 1;
 		return 0;
 	}

@@ -189,7 +189,7 @@ static __always_inline scap_u32 scap_fill_sockaddr_at(struct scap_fill_ctx *fc, 
 {
 	scap_u8 *d = scap_fill_dst(fc);
 	scap_u8 sa[24];
-	scap_u16 fam = 0;
+	scap_u16 fam = 0, port;
 	scap_u32 plen, sz;
 	long n;
 
@@ -212,8 +212,13 @@ static __always_inline scap_u32 scap_fill_sockaddr_at(struct scap_fill_ctx *fc, 
 		}
 		d[0] = SCAP_SA_INET;
 		__builtin_memcpy(&d[1], &sa[4], 4);
-		d[5] = sa[3]; /* port to host (little-endian) order */
-		d[6] = sa[2];
+		/*
+		 * The port to host order: built from its network-order bytes,
+		 * then stored as a host u16 (a byte swap would be right on
+		 * little-endian hosts only).
+		 */
+		port = (scap_u16)((sa[2] << 8) | sa[3]);
+		__builtin_memcpy(&d[5], &port, 2);
 		return 7;
 	case SCAP_FILL_AF_INET6:
 		/* sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) */
@@ -225,8 +230,8 @@ static __always_inline scap_u32 scap_fill_sockaddr_at(struct scap_fill_ctx *fc, 
 		}
 		d[0] = SCAP_SA_INET6;
 		__builtin_memcpy(&d[1], &sa[8], 16);
-		d[17] = sa[3];
-		d[18] = sa[2];
+		port = (scap_u16)((sa[2] << 8) | sa[3]);
+		__builtin_memcpy(&d[17], &port, 2);
 		return 19;
 	case SCAP_FILL_AF_UNIX:
 		d[0] = SCAP_SA_UNIX;
