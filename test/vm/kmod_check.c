@@ -291,7 +291,9 @@ static int check_events(void)
 	const int nrs[] = { SCAP_NR_openat, SCAP_NR_write, SCAP_NR_close, SCAP_NR_getppid,
 			    SCAP_NR_connect, SCAP_NR_execve };
 	/* 127.0.0.1:1, where nothing listens: ECONNREFUSED, deterministic. */
-	const uint8_t want_sa[7] = { SCAP_SA_INET, 127, 0, 0, 1, 1, 0 };
+	/* The family code, the address in network order, the port in host order (event-format.md). */
+	uint8_t want_sa[7] = { SCAP_SA_INET, 127, 0, 0, 1 };
+	const uint16_t want_port = 1;
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(1) };
 	bool seen_ce = false, seen_cx = false, seen_ee = false, seen_ex = false, seen_px = false;
 	int sock, cres, cerr, status;
@@ -314,6 +316,7 @@ static int check_events(void)
 	int fd, ppid;
 	long wres;
 
+	memcpy(want_sa + 5, &want_port, sizeof(want_port));
 	if (!ev || dev_open() < 0)
 		return 1;
 	if (select_events(nrs, 6, SCAP_KMOD_KEV_PROCEXIT) < 0)
@@ -799,8 +802,14 @@ static int check_clone(void)
 		return 1;
 	if (ioctl(dev, SCAP_KMOD_IOC_START) < 0)
 		return fail("START: %s", strerror(errno)), 1;
+#ifdef SCAP_ARCH_S390X
+	/* CONFIG_CLONE_BACKWARDS2: the stack comes before the flags (arch.h). */
+	child = (pid_t)syscall(SYS_clone, 0UL, (unsigned long)(CLONE_CHILD_SETTID | SIGCHLD),
+			       (unsigned long)ptid_marker, &tid_slot[0], &tid_slot[1]);
+#else
 	child = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_CHILD_SETTID | SIGCHLD), 0UL,
 			       (unsigned long)ptid_marker, &tid_slot[0], &tid_slot[1]);
+#endif
 	if (child == 0) {
 		pid_t me = (pid_t)syscall(SYS_gettid);
 
