@@ -1267,7 +1267,7 @@ static void network_socketcall(long ls, unsigned port)
 	MUST_EQ("socketcall setsockopt", r, 0);
 	WANT(SCAP_EV_SETSOCKOPT_X, "socketcall setsockopt", WS("sockfd", s),
 	     WS("res", 0), WS("sockfd", s), WS("level", SOL_SOCKET), WS("optname", SO_KEEPALIVE),
-	     WBYTES("optval", "\1\0\0\0", 4), WU("optlen", 4));
+	     WBYTES("optval", &one, sizeof(one)) /* the int's own bytes: host order */, WU("optlen", 4));
 	r = mux(SYS_SEND, (unsigned long[]){ (unsigned long)s, U(S("mux")), 3, MSG_NOSIGNAL });
 	MUST_EQ("socketcall send", r, 3);
 	WANT(SCAP_EV_SENDTO_X, "socketcall send", WS("sockfd", s),

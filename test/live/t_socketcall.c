@@ -136,19 +136,18 @@ int test_socketcall(struct live_test *t)
 	sc_raw(gsn_raw, SYS_GETSOCKNAME, j.gsn_args);
 	sc_raw(unk_raw, SC_UNKNOWN_CALL, j.unknown_args);
 
-	/* SCAP_SA_INET, address in network order, port in host order (little endian). */
+	/* SCAP_SA_INET, address in network order, port in host order (docs/event-format.md). */
 	const unsigned char bind_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, 0, 0 };
-	const unsigned char conn_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, (unsigned char)(j.port & 0xff),
-					    (unsigned char)(j.port >> 8) };
+	unsigned char conn_addr[7] = { SCAP_SA_INET, 127, 0, 0, 1 };
 	unsigned char peer_addr[7] = { SCAP_SA_INET };
-	uint16_t pport = ntohs(j.peer.sin_port);
-	const unsigned char client_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, (unsigned char)(j.cport & 0xff),
-					      (unsigned char)(j.cport >> 8) };
+	uint16_t pport = ntohs(j.peer.sin_port), cport = (uint16_t)j.port, clport = (uint16_t)j.cport;
+	unsigned char client_addr[7] = { SCAP_SA_INET, 127, 0, 0, 1 };
 	char conn_text[32];
 
+	memcpy(&conn_addr[5], &cport, 2);
+	memcpy(&client_addr[5], &clport, 2);
 	memcpy(&peer_addr[1], &j.peer.sin_addr.s_addr, 4);
-	peer_addr[5] = (unsigned char)(pport & 0xff);
-	peer_addr[6] = (unsigned char)(pport >> 8);
+	memcpy(&peer_addr[5], &pport, 2);
 	snprintf(conn_text, sizeof(conn_text), "127.0.0.1:%u", j.port);
 	struct want_event w[] = {
 		{ .what = "listening socket (SYS_SOCKET)", .tid = (uint32_t)tid, .type = SCAP_EV_SOCKET_X,
@@ -244,11 +243,14 @@ int test_socketcall_selection(struct live_test *t)
 	static const char *const only_connect[] = { "connect", NULL };
 	struct scap_open_opts o = { .snaplen = LIVE_SNAPLEN, .syscalls = only_connect };
 	struct sc_sel_job j = { .cfd = -1, .args = { 1 } };
-	const unsigned char want_addr[] = { SCAP_SA_INET, 127, 0, 0, 1, 9, 0 };
+	/* port 9 in host order (docs/event-format.md) */
+	unsigned char want_addr[7] = { SCAP_SA_INET, 127, 0, 0, 1 };
+	const uint16_t want_port = 9;
 	struct scap *h;
 	pid_t tid;
 	int up = live_loopback_up(t), r;
 
+	memcpy(&want_addr[5], &want_port, 2);
 	if (up != LIVE_PASS)
 		return up;
 	live_shared_close();
