@@ -79,7 +79,13 @@ static inline __attribute__((always_inline)) int scap_socketcall_nr(unsigned lon
 	case SCAP_SYS_BIND: *nargs = 3; return SCAP_NR_bind;
 	case SCAP_SYS_CONNECT: *nargs = 3; return SCAP_NR_connect;
 	case SCAP_SYS_LISTEN: *nargs = 2; return SCAP_NR_listen;
-	case SCAP_SYS_ACCEPT: *nargs = 3; return SCAP_NR_accept;
+	/*
+	 * The kernel serves SYS_ACCEPT as accept4 with flags 0; where the
+	 * table has no accept (s390x) it is accept4's event, flags 0.
+	 */
+	case SCAP_SYS_ACCEPT:
+		*nargs = 3;
+		return (int)SCAP_NR_accept != (int)SCAP_NR_ABSENT ? SCAP_NR_accept : SCAP_NR_accept4;
 	case SCAP_SYS_SOCKETPAIR: *nargs = 4; return SCAP_NR_socketpair;
 	/* send and recv are sendto and recvfrom without an address, as the kernel calls them. */
 	case SCAP_SYS_SEND: *nargs = 4; return SCAP_NR_sendto;

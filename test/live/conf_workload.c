@@ -1261,8 +1261,14 @@ static void network_socketcall(long ls, unsigned port)
 	as = mux(SYS_ACCEPT, (unsigned long[]){ (unsigned long)ls, U(&peer), U(&plen) });
 	MUST_OK("socketcall accept", as);
 	sa_local(sa_peer, local_port((int)s));
+#ifdef SYS_accept
 	WANT(SCAP_EV_ACCEPT_X, "socketcall accept", WS("res", as),
 	     WS("res", as), WS("sockfd", ls), WBYTES("addr", sa_peer, 7));
+#else
+	/* No accept in this table (s390x): the kernel's accept4 with flags 0 (socketcall.h). */
+	WANT(SCAP_EV_ACCEPT4_X, "socketcall accept", WS("res", as),
+	     WS("res", as), WS("sockfd", ls), WBYTES("addr", sa_peer, 7), WU("flags", 0));
+#endif
 	r = mux(SYS_SETSOCKOPT, (unsigned long[]){ (unsigned long)s, SOL_SOCKET, SO_KEEPALIVE, U(&one), sizeof(one) });
 	MUST_EQ("socketcall setsockopt", r, 0);
 	WANT(SCAP_EV_SETSOCKOPT_X, "socketcall setsockopt", WS("sockfd", s),
