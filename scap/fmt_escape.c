@@ -27,21 +27,6 @@ static inline uint64_t any_equal(uint64_t x, uint8_t c)
 	return any_below(x ^ (ONES * c), 1);
 }
 
-/*
- * x as loaded from memory, with its first byte lowest: the lane masks
- * above mark a byte's own lane and may also mark higher lanes (a borrow), so
- * only the lowest marked lane (__builtin_ctzll) is sure; on a big-endian
- * host the first byte is the highest lane until swapped.
- */
-static inline uint64_t fw_le64(uint64_t x)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return __builtin_bswap64(x);
-#else
-	return x;
-#endif
-}
-
 /* Bytes a JSON string cannot carry as they are, or that start UTF-8 to check. */
 static inline uint64_t json_special(uint64_t x)
 {
@@ -130,8 +115,10 @@ char *scap__fw_json_body(char *p, const uint8_t *s, size_t n)
 			uint64_t x, m;
 
 			memcpy(&x, s + i, 8);
-			/* The lane of the first special byte is the lowest: s[i] in
-			 * the word's lowest byte on any host (below). */
+			/* The lane masks mark a byte's own lane and may also mark
+			 * higher lanes (a borrow), so only the lowest marked lane
+			 * (__builtin_ctzll) is sure: fw_le64 puts s[i] in the lowest
+			 * lane on any host (on a big-endian one it loads highest). */
 			m = json_special(fw_le64(x));
 			/* The whole word is written even when fewer bytes are kept:
 			 * as many output bytes follow, since every input byte gives

@@ -35,11 +35,19 @@ static inline char *fw_put(char *p, const char *s, size_t n)
  * host's byte order (on a big-endian host, s390x, a plain store would write
  * the digits back to front).
  */
-static inline void fw_store8(char *p, uint64_t d)
+/* x with its bytes in little-endian order: itself on a little-endian host. */
+static inline uint64_t fw_le64(uint64_t x)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	d = __builtin_bswap64(d);
+	return __builtin_bswap64(x);
+#else
+	return x;
 #endif
+}
+
+static inline void fw_store8(char *p, uint64_t d)
+{
+	d = fw_le64(d);
 	memcpy(p, &d, 8);
 }
 
