@@ -1189,14 +1189,8 @@ void scap_fill_event(struct scap_session *s, struct task_struct *task, struct pt
 	scap_syscall_get_arguments(task, regs, f.args);
 #ifdef SCAP_MMAP_ARGS_IN_MEMORY
 	/* s390x's mmap: the six arguments are in the caller's memory (arch.h). */
-	if (nr == SCAP_NR_mmap) {
-		unsigned long mm_args[6];
-
-		if (copy_from_user_nofault(mm_args, (const void __user *)f.args[0], sizeof(mm_args)))
-			memset(f.args, 0, sizeof(f.args));
-		else
-			memcpy(f.args, mm_args, sizeof(mm_args));
-	}
+	if (nr == SCAP_NR_mmap && read_user(f.args, f.args[0], sizeof(f.args)))
+		memset(f.args, 0, sizeof(f.args));
 #endif
 	fill_code(s, task, code, &f, nr, ret, -1);
 }
