@@ -8,7 +8,9 @@
 #      examples built out of tree with pkg-config, find_package and
 #      add_subdirectory, and run;
 #   3. build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer): ctest
-#      without the tests labelled "live";
+#      without the tests labelled "live", then (a step of its own) the "live"
+#      tests: the engines' user-space paths (buffers, reconfiguration, the
+#      capture file) under the sanitizers with real events;
 #   4. scripts/fuzz.sh: every libFuzzer target for SCAP_FUZZ_SECONDS (30 s)
 #      from its committed corpus (clang build in build-fuzz/; about 2.5 minutes
 #      in all on CI's 2 cores, the build included);
@@ -71,6 +73,11 @@ ctest_asan() {
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		ctest --test-dir "$asan_dir" --output-on-failure -LE live
 }
+ctest_asan_live() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		ctest --test-dir "$asan_dir" --output-on-failure -L live
+}
 
 # Only the thread tests and what they link: the whole tree is not needed here.
 build_tsan() {
@@ -99,6 +106,7 @@ fi
 step "build (ASan+UBSan)" build_asan
 if [[ ! " ${failed[*]-} " =~ "build (ASan+UBSan)" ]]; then
 	step "unit tests (ASan+UBSan)" ctest_asan
+	step "live tests (ASan+UBSan)" ctest_asan_live
 fi
 step "fuzz (scripts/fuzz.sh, ${SCAP_FUZZ_SECONDS:-30} s per target)" scripts/fuzz.sh
 step "build (ThreadSanitizer)" build_tsan

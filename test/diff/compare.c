@@ -114,6 +114,12 @@ static void cmp_raw(struct fld *f, uint64_t raw, const char *tok)
  * argument: a string (maybe cut by strace's -s), NULL, or the address of
  * memory strace could not read either.
  */
+/* memcmp for n bytes, where an empty value may come with a NULL pointer. */
+static bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return n == 0 || !memcmp(a, b, n);
+}
+
 static void cmp_text(struct fld *f, const struct scap_param *p, const uint8_t *sb, size_t sn, const char *tok,
 		     bool buffer)
 {
@@ -153,11 +159,11 @@ static void cmp_text(struct fld *f, const struct scap_param *p, const uint8_t *s
 		mismatch(f, "scap has no value, strace \"%s\"", b);
 	} else if (p->state == SCAP_PARAM_CUT) {
 		/* What scap kept is strace's beginning, and strace's value is longer. */
-		if (sn <= tn && !memcmp(sb, t, sn) && (sn < tn || more))
+		if (sn <= tn && bytes_eq(sb, t, sn) && (sn < tn || more))
 			f->r = FLD_CUT;
 		else
 			mismatch(f, "scap \"%s\" (cut), strace \"%s\"%s", a, b, more ? "..." : "");
-	} else if (more ? (sn >= tn && !memcmp(sb, t, tn)) : (sn == tn && !memcmp(sb, t, tn))) {
+	} else if (more ? (sn >= tn && bytes_eq(sb, t, tn)) : (sn == tn && bytes_eq(sb, t, tn))) {
 		f->r = FLD_EQUAL;
 	} else {
 		mismatch(f, "scap \"%s\", strace \"%s\"%s", a, b, more ? "..." : "");

@@ -220,7 +220,8 @@ int test_connect_peer_truth(struct live_test *t)
 			if (scap_event_param_by_name(ev, "res", &p) == 0)
 				res[nseen] = p.v.i;
 			if (scap_event_param_by_name(ev, "peer", &p) == 0 && p.len <= 7) {
-				memcpy(seen[nseen], p.data, p.len);
+				if (p.len)
+					memcpy(seen[nseen], p.data, p.len); /* an empty value's data is NULL */
 				seen[nseen][7] = (uint8_t)p.len;
 			}
 			evflags[nseen] = scap_event_flags(ev);
