@@ -152,6 +152,14 @@ struct scap_engine_ops {
 	 * scap_event_exit_copy asks it when the core has no pairing stage.
 	 */
 	const struct scap_evt_hdr *(*exit_copy)(void *state, const struct scap_evt_hdr *ev);
+	/*
+	 * Optional: called on the thread that becomes the reader (a thread
+	 * other than the last one calls scap_next), before it reads, once per
+	 * change of thread. Live engines leave that thread's syscalls out from
+	 * then on unless opts.capture_self. At once, not at the reader's first
+	 * wait: a reader that always finds events never waits.
+	 */
+	void (*reader_changed)(void *state);
 };
 
 /* The built-in engines, in "auto" preference order, NULL-terminated. */

@@ -81,7 +81,7 @@ static int settings_push(struct bpf_engine *e)
 
 /*
  * Leaves out the consumer thread (the one that opened the handle, then the
- * one that last waited), as modern_bpf does, unless opts.capture_self: a
+ * one that last called scap_next), as modern_bpf does, unless opts.capture_self: a
  * consumer that writes out what it reads would otherwise capture itself
  * without end. The embedding program's other threads are captured.
  */
@@ -454,6 +454,11 @@ static int bpf_stop(void *state)
 	return err;
 }
 
+static void bpf_reader_changed(void *state)
+{
+	set_self(state);
+}
+
 static int bpf_wait(void *state, int timeout_ms)
 {
 	struct bpf_engine *e = state;
@@ -466,7 +471,6 @@ static int bpf_wait(void *state, int timeout_ms)
 	 */
 	if (timeout_ms < 0 || timeout_ms > BPF_WAIT_SLICE_MS)
 		timeout_ms = BPF_WAIT_SLICE_MS;
-	set_self(e);
 	n = epoll_wait(e->epfd, evs, 16, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? -EINTR : -errno;
@@ -672,6 +676,7 @@ const struct scap_engine_ops scap_engine_bpf = {
 	.stop = bpf_stop,
 	.next = NULL,
 	.wait = bpf_wait,
+	.reader_changed = bpf_reader_changed,
 	.stats = bpf_stats,
 	.reconfigure = bpf_reconfigure,
 	.close = bpf_close,

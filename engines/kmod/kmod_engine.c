@@ -43,7 +43,7 @@ static __thread int32_t reader_tid;
 
 /*
  * Leaves out the consumer thread (the one that opened the handle, then the
- * one that last waited), as the other live engines do, unless
+ * one that last called scap_next), as the other live engines do, unless
  * opts.capture_self: a consumer that writes out what it reads would
  * otherwise capture itself without end. One ioctl when the thread changes.
  */
@@ -293,12 +293,16 @@ static int kmod_stop(void *state)
 	return ioctl(e->fd, SCAP_KMOD_IOC_STOP) < 0 ? -errno : 0;
 }
 
+static void kmod_reader_changed(void *state)
+{
+	set_self(state); /* best effort: on failure the old thread stays left out */
+}
+
 static int kmod_wait(void *state, int timeout_ms)
 {
 	struct kmod_engine *e = state;
 	struct pollfd p[2] = { { .fd = e->fd, .events = POLLIN }, { .fd = e->wake_fd, .events = POLLIN } };
 
-	set_self(e); /* best effort: on failure the old thread stays left out */
 	if (poll(p, e->wake_fd >= 0 ? 2 : 1, timeout_ms) < 0)
 		return errno == EINTR ? -EINTR : -errno;
 	return 0;
@@ -322,6 +326,7 @@ const struct scap_engine_ops scap_engine_kmod = {
 	.start = kmod_start,
 	.stop = kmod_stop,
 	.wait = kmod_wait,
+	.reader_changed = kmod_reader_changed,
 	.stats = kmod_stats,
 	.reconfigure = kmod_reconfigure,
 	.close = kmod_close,

@@ -400,13 +400,17 @@ static int64_t mbpf_now_ms(void)
  * ring has been written (a wake-up per event would cost the traced workload), so a trickle of
  * events is picked up by looking at the rings every MBPF_POLL_SLICE_MS.
  */
+static void mbpf_reader_changed(void *state)
+{
+	mbpf_set_self(state);
+}
+
 static int mbpf_wait(void *state, int timeout_ms)
 {
 	struct mbpf *m = state;
 	struct epoll_event evs[8];
 	int64_t deadline = timeout_ms > 0 ? mbpf_now_ms() + timeout_ms : 0;
 
-	mbpf_set_self(m);
 	for (;;) {
 		int slice = MBPF_POLL_SLICE_MS, n;
 
@@ -596,6 +600,7 @@ const struct scap_engine_ops scap_engine_modern_bpf = {
 	.start = mbpf_start,
 	.stop = mbpf_stop,
 	.wait = mbpf_wait,
+	.reader_changed = mbpf_reader_changed,
 	.stats = mbpf_stats,
 	.reconfigure = mbpf_reconfigure,
 	.close = mbpf_close,

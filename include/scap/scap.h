@@ -103,7 +103,7 @@ struct scap_open_opts {
 	                              refuses it (-EINVAL) rather than capture live */
 	bool capture_self;         /* live engines: also capture the consumer thread's own
 	                              syscalls (the thread that opened the handle, then the
-	                              one that last waited in scap_next). Default false: a
+	                              one that last called scap_next). Default false: a
 	                              consumer that writes what it reads (the CLI) would
 	                              otherwise capture itself without end. Other threads
 	                              of the process are always captured. */

@@ -63,6 +63,8 @@ static void reader_register(struct scap *h)
 	h->reader = pthread_self();
 	h->reader_tid = tid;
 	pthread_mutex_unlock(&h->lock);
+	if (h->ops->reader_changed)
+		h->ops->reader_changed(h->state);
 }
 
 /* The reader takes -ECANCELED: its last access to h, made under the lock. */

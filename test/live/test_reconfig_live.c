@@ -174,9 +174,9 @@ static void *reader_thread(void *arg)
 		int k = scap_next(r->h, &ev, NULL, 100);
 
 		/*
-		 * Until a thread waits in scap_next, the thread that opened the
-		 * handle is the one left out (opts.capture_self): the markers
-		 * wait for this.
+		 * Until another thread calls scap_next, the thread that opened
+		 * the handle is the one left out (opts.capture_self): the
+		 * markers wait for this.
 		 */
 		__atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
 		if (k == 0) {

@@ -7,7 +7,11 @@
  *     back), and the final count is exactly what the reader read;
  *   - scap_close on another thread while the reader waits in the engine's
  *     wait for events that do not come (pid filter on a paused child): the
- *     reader's scap_next returns -ECANCELED, and scap_close returns.
+ *     reader's scap_next returns -ECANCELED, and scap_close returns;
+ *   - the thread left out (opts.capture_self false) is the one that last
+ *     called scap_next, from its first call on, even when that call finds
+ *     events waiting and never waits: the opener's later syscalls arrive,
+ *     the reader's own do not.
  * Also run under ThreadSanitizer by scripts/test.sh. Needs root and the
  * engine (argv[1]); exits 77 with the reason otherwise.
  */
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,6 +237,126 @@ static void test_close_wakes_the_reader(const char *engine)
 	reap(child);
 }
 
+/* ---- which thread is left out -------------------------------------------------- */
+
+#define FILL_CALLS 3000
+#define FILL_FD 300000  /* the filler's dup(-FILL_FD - i) */
+#define READER_FD 7001  /* the reader's own dup(-READER_FD): must not arrive */
+#define OPENER_FD 7002  /* the opener's dup(-OPENER_FD) once another thread reads: must arrive */
+#define END_FD 7003     /* the opener's last call */
+
+struct handoff {
+	struct scap *h;
+	int first;             /* the reader's first scap_next */
+	int reader_done;       /* atomic: the reader made its own call */
+	int opener_done;       /* atomic: the opener made its calls */
+	unsigned fill[FILL_CALLS], reader, opener, end, other;
+};
+
+static void *fill_thread(void *p)
+{
+	(void)p;
+	for (long i = 0; i < FILL_CALLS; i++)
+		syscall(SYS_dup, -FILL_FD - i);
+	return NULL;
+}
+
+static void handoff_count(struct handoff *r, const struct scap_event *ev)
+{
+	struct scap_param p;
+	long fd;
+
+	if (strcmp(scap_event_name(ev), "dup") || scap_event_param_by_name(ev, "oldfd", &p) != 0) {
+		r->other++;
+		return;
+	}
+	fd = -(long)p.v.i;
+	if (fd >= FILL_FD && fd < FILL_FD + FILL_CALLS)
+		r->fill[fd - FILL_FD]++;
+	else if (fd == READER_FD)
+		r->reader++;
+	else if (fd == OPENER_FD)
+		r->opener++;
+	else if (fd == END_FD)
+		r->end++;
+	else
+		r->other++;
+}
+
+static void *handoff_reader(void *p)
+{
+	struct handoff *r = p;
+	const struct scap_event *ev;
+	time_t deadline;
+	int k;
+
+	/* Events are waiting: this call returns one without the engine's wait. */
+	r->first = scap_next(r->h, &ev, NULL, -1);
+	if (r->first == 0)
+		handoff_count(r, ev);
+	syscall(SYS_dup, -READER_FD);
+	__atomic_store_n(&r->reader_done, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&r->opener_done, __ATOMIC_ACQUIRE))
+		nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+	deadline = time(NULL) + JOIN_LIMIT_S;
+	while (!r->end && time(NULL) < deadline) {
+		k = scap_next(r->h, &ev, NULL, 100);
+		if (k == 0)
+			handoff_count(r, ev);
+		else if (k != -EAGAIN && k != -EINTR)
+			break;
+	}
+	/* What is left after the last marker. */
+	while (scap_next(r->h, &ev, NULL, 0) == 0)
+		handoff_count(r, ev);
+	return NULL;
+}
+
+static void test_reader_is_left_out(const char *engine)
+{
+	static const char *const sel[] = { "dup", NULL };
+	static struct handoff r;
+	char err[SCAP_ERRBUF_SIZE];
+	pthread_t filler, reader;
+	unsigned missing = 0, twice = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.h = open_engine(engine, getpid(), sel, err);
+	if (!r.h) {
+		CHECK(0, "open %s: %s", engine, err);
+		return;
+	}
+	pthread_create(&filler, NULL, fill_thread, NULL);
+	pthread_join(filler, NULL);
+	/* Past the merge's settle window: the reader's first call finds them ready. */
+	nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	pthread_create(&reader, NULL, handoff_reader, &r);
+	while (!__atomic_load_n(&r.reader_done, __ATOMIC_ACQUIRE))
+		nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+	syscall(SYS_dup, -OPENER_FD);
+	syscall(SYS_dup, -END_FD);
+	__atomic_store_n(&r.opener_done, 1, __ATOMIC_RELEASE);
+	pthread_join(reader, NULL);
+	for (unsigned i = 0; i < FILL_CALLS; i++) {
+		missing += r.fill[i] == 0;
+		twice += r.fill[i] > 1;
+	}
+	CHECK(r.first == 0, "the reader's first scap_next returned %d, not one of the %d waiting events", r.first,
+	      FILL_CALLS);
+	CHECK(missing == 0 && twice == 0, "of the filler thread's %d dup calls %u did not arrive and %u arrived "
+	      "more than once", FILL_CALLS, missing, twice);
+	CHECK(r.opener == 1, "the opener's dup(-%d), made after another thread called scap_next, arrived %u times "
+	      "(expected once: the reader, not the opener, is left out)", OPENER_FD, r.opener);
+	CHECK(r.end == 1, "the opener's last dup(-%d) arrived %u times", END_FD, r.end);
+	CHECK(r.reader == 0, "the reader's own dup(-%d) arrived %u times (expected 0: opts.capture_self is off, "
+	      "and it had called scap_next)", READER_FD, r.reader);
+	if (r.first == 0 && !missing && !twice && r.opener == 1 && r.end == 1 && !r.reader)
+		printf("%s: left out is the thread that last called scap_next, from a first call that did not wait "
+		       "(%d waiting events, the opener's call after it arrived once, the reader's own none)\n",
+		       engine, FILL_CALLS);
+	scap_close(r.h);
+}
+
 int main(int argc, char **argv)
 {
 	const char *engine = argc > 1 ? argv[1] : "modern_bpf";
@@ -241,6 +366,7 @@ int main(int argc, char **argv)
 		return skip;
 	test_close_wakes_the_reader(engine);
 	test_stats_while_reading(engine);
+	test_reader_is_left_out(engine);
 	printf("%s: %s\n", engine, check_failures ? "FAILED" : "all thread checks passed");
 	return check_failures ? 1 : 0;
 }
