@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 
 #include "sf.h"
+#include "scap/capfile/syscall_arch.h"
+#include "scap/common/arch.h"
 
 static const struct scap_evt_hdr *sf_peek(struct scap_buf *b)
 {
@@ -53,6 +55,7 @@ static void sf_close(void *state)
 	free(s->v1_xev);
 	free(s->hdr.cpus);
 	free(s->bufs);
+	free(s->nr_map);
 	free(s->path);
 	free(s);
 }
@@ -67,6 +70,21 @@ int sf_take_header(struct sf_state *s, struct scap_capfile_hdr *h)
 	/* A version-1 file never has the flag: its events are little endian. */
 	s->ev_big_endian = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != 0;
 	s->swap = (h->flags & SCAP_CAPFILE_F_BIG_ENDIAN) != SCAP_CAPFILE_F_HOST_ORDER;
+	r = h->arch[0] ? scap__syscall_arch_map(h->arch, &s->nr_map, &s->nr_map_len) : 0;
+	if (r == -ENOMEM) {
+		scap_engine_errf(s->ctx, "capture file %s: out of memory for the syscall table of %s", s->path, h->arch);
+		return r;
+	}
+	if (r == -ENOENT)
+		scap_engine_logf(s->ctx, SCAP_LOG_WARN,
+				 "capture file %s was recorded on %s, an architecture scap has no syscall table for "
+				 "(it has %s): the syscall numbers of its generic events are %s's, and are named "
+				 "as %s's would be", s->path, h->arch, scap__syscall_arch_names, h->arch,
+				 SCAP_ARCH_NAME);
+	else if (s->nr_map)
+		scap_engine_logf(s->ctx, SCAP_LOG_INFO,
+				 "capture file %s was recorded on %s: generic events' syscall numbers are turned "
+				 "into %s's by name", s->path, h->arch, SCAP_ARCH_NAME);
 	s->bufs = calloc(h->nbuffers ? h->nbuffers : 1, sizeof(*s->bufs));
 	if (!s->bufs) {
 		scap_engine_errf(s->ctx, "capture file %s: out of memory for %u buffers", s->path, h->nbuffers);

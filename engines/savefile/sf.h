@@ -64,6 +64,9 @@ struct sf_state {
 	uint32_t nbuffers;
 	uint64_t records;          /* event records delivered */
 	bool swap;                 /* the file's events are in the other byte order: convert each */
+	uint32_t *nr_map;          /* a file of another architecture: its syscall numbers to ours */
+	uint32_t nr_map_len;
+	bool nr_unmapped_said;     /* the warning about a syscall this architecture lacks was logged */
 	bool ev_big_endian;        /* the file's events are big endian (the HEADER's flag) */
 	bool running, done;
 	int fail;                  /* sticky error of a bad file */
@@ -101,6 +104,12 @@ int sf_failf(struct sf_state *s, int err, const char *fmt, ...) __attribute__((f
  */
 int sf_check_event(struct sf_state *s, const uint8_t *ev, uint32_t len, bool exit_copy, uint64_t off,
 		   uint64_t ts_max);
+/*
+ * A generic event of a file recorded on another architecture: its syscall
+ * number renumbered into this library's table (scap/capfile/syscall_arch.h),
+ * in place, after sf_check_event accepted it.
+ */
+void sf_event_renumber(struct sf_state *s, uint8_t *ev);
 /* The rules an exit copy and the event it belongs to satisfy together. */
 int sf_check_pair(struct sf_state *s, const uint8_t *x, const uint8_t *ev, uint64_t x_off);
 /* A record's cpu names one of the file's buffers. */

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "sf.h"
+#include "scap/capfile/syscall_arch.h"
+#include "scap/common/arch.h"
 
 #define PAIRING_FLAGS (SCAP_EVF_PAIRED | SCAP_EVF_TOCTOU | SCAP_EVF_NO_ENTER | SCAP_EVF_ENTER_UNREAD)
 #define KNOWN_FLAGS (SCAP_EVF_TRUNCATED | PAIRING_FLAGS)
@@ -82,6 +84,30 @@ int sf_check_event(struct sf_state *s, const uint8_t *ev, uint32_t len, bool exi
 		return sf_failf(s, -EBADMSG, "corrupt capture file: the exit copy at offset %" PRIu64 " is not an exit event",
 				off);
 	return 0;
+}
+
+void sf_event_renumber(struct sf_state *s, uint8_t *ev)
+{
+	const struct scap_event *e = (const struct scap_event *)ev;
+	const struct scap_event_info *info = scap_event_info(scap_event_type(e));
+	struct scap_param p;
+	uint32_t nr, native;
+
+	/* The generic row carries the syscall number as parameter 1 (test_schema checks it). */
+	if (!info || !(info->flags & SCAP_EF_GENERIC) || scap_event_param(e, 1, &p) < 0 ||
+	    p.type != SCAP_PT_SYSCALLID || p.len != 4)
+		return;
+	nr = (uint32_t)p.v.u;
+	native = nr < s->nr_map_len ? s->nr_map[nr] : SCAP_SYSCALL_NO_NATIVE;
+	if (native == SCAP_SYSCALL_NO_NATIVE && !s->nr_unmapped_said) {
+		s->nr_unmapped_said = true;
+		scap_engine_logf(s->ctx, SCAP_LOG_WARN,
+				 "capture file %s: a generic event of %s's syscall %u, which %s has no syscall of the "
+				 "same name for: its syscall is %u (named syscall_unknown), as are any others",
+				 s->path, s->hdr.arch, nr, SCAP_ARCH_NAME, SCAP_SYSCALL_NO_NATIVE);
+	}
+	/* p.data points into ev, this engine's own buffer; the value is in this host's order by now. */
+	memcpy(ev + ((const uint8_t *)p.data - ev), &native, 4);
 }
 
 int sf_check_pair(struct sf_state *s, const uint8_t *x, const uint8_t *ev, uint64_t x_off)

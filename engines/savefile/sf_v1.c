@@ -171,7 +171,10 @@ static int read_event(struct sf_state *s, uint8_t **bufp, uint32_t *cap, uint64_
 		return r;
 	if (s->swap)
 		sf_event_swap(buf, len);
-	return sf_check_event(s, buf, len, exit_copy, rec + SCAP_CAPFILE_REC_HEAD, 0);
+	r = sf_check_event(s, buf, len, exit_copy, rec + SCAP_CAPFILE_REC_HEAD, 0);
+	if (r == 0 && s->nr_map)
+		sf_event_renumber(s, buf);
+	return r;
 }
 
 int sf_v1_next(struct sf_state *s)

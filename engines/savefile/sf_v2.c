@@ -258,6 +258,8 @@ static int next_record(struct sf_state *s, unsigned *cpu)
 		if (!s->table_only && s->blk_seen == s->blk_records)
 			return sf_failf(s, -EBADMSG, "corrupt capture file: the block at offset %" PRIu64
 					" holds more than the %u events it says", s->blk_off, s->blk_records);
+		if (s->nr_map)
+			sf_event_renumber(s, s->blk + pos + SCAP_CAPFILE_REC_HEAD);
 		s->blk_pos += whole;
 		s->blk_seen += !s->table_only;
 		s->ev = p + SCAP_CAPFILE_REC_HEAD;

@@ -12,10 +12,13 @@
  * events stop the replay with the same message, offset included, as the
  * same damage in a little-endian file. A recorded file and its big-endian
  * twin (test/common/capfile_swap.c, rules of its own) replay to the same
- * events and exit copies.
+ * events and exit copies. A file recorded on another architecture has its
+ * generic events' syscall numbers renumbered by name into this host's table
+ * (the numbers written here are the kernel's own tables').
  */
 #include "savefile_util.h"
 #include "test/common/capfile_swap.h"
+#include "scap/common/arch.h"
 
 #define HEAD SCAP_CAPFILE_BLOCK_HEAD
 
@@ -178,6 +181,8 @@ static void make_event(struct ev *e, bool be, unsigned k)
  * (flags PAIRED, and BIG_ENDIAN for big-endian events), one EVENTS block, END.
  * evoff[i]: the offset of event i in the file.
  */
+static const char *file_arch = "s390x"; /* the HEADER's arch */
+
 static size_t make_file(uint8_t **out, struct ev *evs, unsigned n, bool be, size_t *evoff)
 {
 	struct scap_capfile_hdr h = { 0 };
@@ -198,7 +203,7 @@ static size_t make_file(uint8_t **out, struct ev *evs, unsigned n, bool be, size
 	h.boot_time_ns = 1000;
 	h.created_ns = 2000;
 	strcpy(h.engine, "kmod");
-	strcpy(h.arch, "s390x");
+	strcpy(h.arch, file_arch);
 	strcpy(h.release, "6.1.0-s390x");
 	h.cpus = &cpu0;
 	cap = SCAP_CAPFILE_PREAMBLE + 3 * HEAD + hl + el + SCAP_CAPFILE_EVENTS_PREFIX;
@@ -344,7 +349,8 @@ static void test_big_endian_values(void **unused)
 	r = &back.v[E_GENERIC];
 	assert_int_equal((int64_t)u_of(r, "res"), -38);
 	assert_text(r, "res", "-38 ENOSYS");
-	assert_int_equal(u_of(r, "syscall"), 39);
+	/* s390x's 39 is mkdir: this host's number of it (none on aarch64 and riscv64). */
+	assert_int_equal(u_of(r, "syscall"), (uint32_t)scap_syscall_nr("mkdir"));
 	param(r, "args", &p);
 	assert_int_equal(p.len, 48);
 	for (unsigned i = 0; i < 6; i++) {
@@ -378,12 +384,15 @@ static void test_both_orders_same_bytes(void **unused)
 		/* Not the same bytes in the file (the test would prove nothing). */
 		assert_memory_not_equal(le[k].out, be[k].out, le[k].len);
 	}
+	/* Recorded on this host's architecture: no syscall number is renumbered. */
+	file_arch = SCAP_ARCH_NAME;
 	len = make_file(&f, le, NEVENTS, false, NULL);
 	assert_int_equal(replay_file("le.scap", f, len, &a, msg, sizeof(msg)), -ENODATA);
 	free(f);
 	len = make_file(&f, be, NEVENTS, true, NULL);
 	assert_int_equal(replay_file("be.scap", f, len, &b, msg, sizeof(msg)), -ENODATA);
 	free(f);
+	file_arch = "s390x";
 	assert_int_equal(a.n, NEVENTS);
 	assert_int_equal(b.n, NEVENTS);
 	assert_same(&a, &b, NEVENTS);
@@ -581,6 +590,94 @@ static void test_recorded_twin(void **unused)
 	recs_free(&xb);
 }
 
+/* ---- a file of another architecture ------------------------------------------------- */
+
+/* A generic event of the given syscall number, in this host's byte order. */
+static void make_generic(struct ev *e, uint32_t nr, uint64_t ts)
+{
+	uint8_t a[48] = { 0 };
+
+	ev_begin(e, SCAP_CAPFILE_F_HOST_ORDER != 0, SCAP_EV_GENERIC_X, 0, ts);
+	p_int(e, 0, 8);
+	p_int(e, nr, 4);
+	p_raw(e, a, 48);
+	ev_end(e);
+}
+
+static void replay_arch(const char *arch, const uint32_t *nrs, unsigned n, struct recs *back)
+{
+	struct ev evs[4];
+	char msg[SCAP_ERRBUF_SIZE];
+	uint8_t *f;
+	size_t len;
+
+	for (unsigned i = 0; i < n; i++)
+		make_generic(&evs[i], nrs[i], 1000000001ull + i);
+	file_arch = arch;
+	len = make_file(&f, evs, n, SCAP_CAPFILE_F_HOST_ORDER != 0, NULL);
+	file_arch = "s390x";
+	assert_int_equal(replay_file("arch.scap", f, len, back, msg, sizeof(msg)), -ENODATA);
+	free(f);
+	assert_int_equal(back->n, n);
+}
+
+static void assert_generic(const struct rec *r, const char *want_name, uint32_t want_nr)
+{
+	const struct scap_event *e = (const struct scap_event *)r->bytes;
+
+	assert_string_equal(scap_event_name(e), want_name);
+	assert_int_equal(u_of(r, "syscall"), want_nr);
+}
+
+static void test_other_architecture(void **unused)
+{
+	struct recs back = { 0 };
+	uint32_t getcwd = (uint32_t)scap_syscall_nr("getcwd");
+
+	(void)unused;
+	assert_true(scap_syscall_nr("getcwd") >= 0); /* every architecture has it */
+	/* aarch64's getcwd is 17 (x86_64's 79): named and numbered as this host's getcwd. */
+	{
+		const uint32_t nrs[] = { 17 };
+
+		replay_arch(strcmp(SCAP_ARCH_NAME, "aarch64") ? "aarch64" : "x86_64",
+			    strcmp(SCAP_ARCH_NAME, "aarch64") ? nrs : (const uint32_t[]){ 79 }, 1, &back);
+		assert_generic(&back.v[0], "getcwd", getcwd);
+		recs_free(&back);
+	}
+	/*
+	 * s390x's s390_runtime_instr (342) exists nowhere else, and 4000 is past
+	 * every table: both become syscall_unknown (4294967295), never another
+	 * syscall's name. getcwd (s390x 183) beside them is renumbered.
+	 */
+	if (strcmp(SCAP_ARCH_NAME, "s390x")) {
+		const uint32_t nrs[] = { 342, 183, 4000 };
+
+		replay_arch("s390x", nrs, 3, &back);
+		assert_generic(&back.v[0], "syscall_unknown", 4294967295u);
+		assert_generic(&back.v[1], "getcwd", getcwd);
+		assert_generic(&back.v[2], "syscall_unknown", 4294967295u);
+		recs_free(&back);
+	}
+	/* This host's own architecture: the numbers stay, whatever they are. */
+	{
+		const uint32_t nrs[] = { getcwd, 4000 };
+
+		replay_arch(SCAP_ARCH_NAME, nrs, 2, &back);
+		assert_generic(&back.v[0], "getcwd", getcwd);
+		assert_int_equal(u_of(&back.v[1], "syscall"), 4000);
+		recs_free(&back);
+	}
+	/* An architecture scap has no table for: the numbers stay (and a warning says so). */
+	{
+		const uint32_t nrs[] = { getcwd };
+
+		replay_arch("mips64", nrs, 1, &back);
+		assert_generic(&back.v[0], "getcwd", getcwd);
+		recs_free(&back);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_big_endian_length_past_block),
 		cmocka_unit_test(test_writer_says_host_order),
 		cmocka_unit_test(test_recorded_twin),
+		cmocka_unit_test(test_other_architecture),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
