@@ -37,6 +37,7 @@ PACKAGES=(
 	# reads the uapi headers through the cross compiler (linux-libc-dev:arm64, pulled in)
 	gcc-aarch64-linux-gnu
 	qemu-system-arm
+	binutils-arm-linux-gnueabihf # assembles test/vm/aarch32_probe.S, the arm64 guests' AArch32 (compat) program
 	libbpf-dev:arm64
 	libelf-dev:arm64
 	zlib1g-dev:arm64

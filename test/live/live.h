@@ -158,6 +158,7 @@ int test_clone(struct live_test *t);
 int test_execve(struct live_test *t);
 int test_getppid_generic(struct live_test *t);
 int test_ia32_int80(struct live_test *t);
+int test_aarch32_exec(struct live_test *t);
 int test_unpaired_openat(struct live_test *t);
 int test_toctou_flip(struct live_test *t);
 int test_opened_truth(struct live_test *t);

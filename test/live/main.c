@@ -41,6 +41,7 @@ static const struct {
 	{ "execve", test_execve },
 	{ "getppid_generic", test_getppid_generic },
 	{ "ia32_int80", test_ia32_int80 },
+	{ "aarch32_exec", test_aarch32_exec },
 	{ "procexit_code", test_procexit_code },
 	{ "procexit_sigkill", test_procexit_sigkill },
 	{ "procexit_core", test_procexit_core },

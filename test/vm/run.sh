@@ -261,6 +261,12 @@ build_static() { # amd64|arm64|ppc64el|s390x|riscv64
 	rm -rf "$bin" && mkdir -p "$bin"
 	"$cc" "${ccx[@]}" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
 		fail "kmod_check does not build for $a"
+	# The live test aarch32_exec runs this AArch32 (compat) program on arm64.
+	if [ "$a" = arm64 ]; then
+		arm-linux-gnueabihf-as -o "$WORK/aarch32_probe.o" "$ROOT/test/vm/aarch32_probe.S" &&
+			arm-linux-gnueabihf-ld -static -o "$bin/aarch32_probe" "$WORK/aarch32_probe.o" ||
+			fail "test/vm/aarch32_probe.S does not assemble (binutils-arm-linux-gnueabihf: scripts/setup.sh installs it)"
+	fi
 	if cmake -S "$ROOT" -B "$sb" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_cross[@]}" >"$log" 2>&1 &&
 		cmake --build "$sb" -j"$JOBS" --target scap >>"$log" 2>&1; then
 		libs=$("${pc[@]}" pkg-config --static --libs libbpf 2>/dev/null || echo "-lbpf -lelf -lz")
