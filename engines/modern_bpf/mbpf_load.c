@@ -219,6 +219,16 @@ void mbpf_select_programs(struct scap_modern *skel, const struct scap_engine_con
 	 * tracepoints win (docs/engines.md has the figures).
 	 */
 	*tp_mode = !cfg->all_syscalls && nsel <= MBPF_TP_MODE_MAX && mbpf_have_task_pt_regs();
+#ifdef SCAP_ARCH_AARCH64
+	/*
+	 * arm64's per-syscall tracepoints skip compat tasks (its
+	 * ARCH_TRACE_IGNORE_COMPAT_SYSCALLS): the exit of a 64-bit execve that
+	 * started an AArch32 program would be lost. The dispatcher takes it
+	 * (scap_mbpf_exec_nr).
+	 */
+	if (mbpf_selected(cfg, SCAP_NR_execve) || mbpf_selected(cfg, SCAP_NR_execveat))
+		*tp_mode = false;
+#endif
 	struct mbpf_sched sched = mbpf_sched_wanted(cfg);
 
 	/* Loading only what is used keeps start-up short (verification is per program). */
