@@ -292,10 +292,16 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 		if (o->tp_mode)
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
-	/* Raw mode on arm64: the child of clone with its own task values (scap_bpf_common.h). */
+	/*
+	 * arm64: the child of clone with its own task values (scap_bpf_common.h).
+	 * It is no tail-call target, so it stays a raw tracepoint program in
+	 * tracepoint mode too: a kernel with BTF (5.4+) has raw tracepoints.
+	 */
 	p = bpf_object__find_program_by_name(core->obj, "scap_core_fork");
-	if (p && o->fork_child && !o->tp_mode)
+	if (p && o->fork_child) {
+		bpf_program__set_type(p, BPF_PROG_TYPE_RAW_TRACEPOINT);
 		bpf_program__set_autoload(p, true);
+	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		if (!used[code] || !row_wants_core(code))
 			continue;

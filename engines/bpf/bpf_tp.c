@@ -221,6 +221,8 @@ static struct bpf_link *fork_attach(struct tp_job *j)
 	return NULL;
 }
 
+static struct bpf_link *fork_child_attach(struct tp_job *j);
+
 static void tp_attach_job(void *arg)
 {
 	struct tp_job *j = arg;
@@ -238,7 +240,7 @@ static void tp_attach_job(void *arg)
 		j->out->procexit = attach_one(j, j->o->procexit, "sched", "sched_process_exit",
 					      "procexit events are not captured");
 	if (j->o->tp_fork)
-		j->out->fork = fork_attach(j);
+		j->out->fork = fork_child_attach(j);
 	if (j->o->tp_exec)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
@@ -264,11 +266,31 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, const
 	return j.err;
 }
 
-static void fork_job(void *arg)
+/*
+ * arm64's child of clone: the CO-RE object's raw tracepoint program (the
+ * child's task values) where it loaded, else the tracepoint one. Called
+ * where tracefs is visible.
+ */
+static struct bpf_link *fork_child_attach(struct tp_job *j)
+{
+	struct bpf_program *core = scap_bpf_loader_core_prog(j->o, "scap_core_fork");
+	struct bpf_link *l;
+
+	if (core) {
+		l = bpf_program__attach_raw_tracepoint(core, "sched_process_fork");
+		if (l)
+			return l;
+		scap_engine_warnf(j->ctx, "bpf: raw tracepoint sched_process_fork did not attach (%s): the "
+				  "child's side of clone comes without its task values", strerror(errno));
+	}
+	return fork_attach(j);
+}
+
+static void fork_child_job(void *arg)
 {
 	struct tp_job *j = arg;
 
-	j->out->fork = fork_attach(j);
+	j->out->fork = fork_child_attach(j);
 }
 
 struct bpf_link *scap_bpf_fork_child_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
@@ -280,14 +302,10 @@ struct bpf_link *scap_bpf_fork_child_attach(struct scap_engine_ctx *ctx, struct 
 	unsigned failures = ctx->attach_failures;
 	int terr;
 
-	if (core) {
-		links.fork = bpf_program__attach_raw_tracepoint(core, "sched_process_fork");
-		if (links.fork)
-			return links.fork;
-		scap_engine_warnf(ctx, "bpf: raw tracepoint sched_process_fork did not attach (%s): the child's "
-				  "side of clone comes without its task values", strerror(errno));
-	}
-	terr = scap_platform_with_tracefs("events/sched", fork_job, &j);
+	/* The raw tracepoint needs no tracefs. */
+	if (core && (links.fork = bpf_program__attach_raw_tracepoint(core, "sched_process_fork")) != NULL)
+		return links.fork;
+	terr = scap_platform_with_tracefs("events/sched", fork_child_job, &j);
 	if (!links.fork && ctx->attach_failures == failures) {
 		SCAP_COUNT_ADD(ctx->attach_failures, 1);
 		scap_engine_warnf(ctx, "bpf: sched/sched_process_fork did not attach (%s): %s",

@@ -135,6 +135,18 @@ if in_phase main; then
 			check_engine "conformance_cross_kmod_$engine" $engine /bin/scap_conformance --cross kmod "$engine"
 	done
 
+	# arm64's bpf port (docs/engines.md, "aarch64: how it is built"): the
+	# guests have BTF, so the BTF-free programs (the clone child's tracepoint
+	# program among them) and the tracepoint mode run only when forced, as the
+	# x86_64 host's ctests live_bpf_nobtf and live_bpf_tracepoint do.
+	if [ "$(uname -m)" = aarch64 ] && [ -x /bin/scap_live ]; then
+		check_engine live_bpf_nobtf bpf env SCAP_PROBE_OVERRIDE=btf=0 /bin/scap_live bpf
+		check_engine live_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 /bin/scap_live bpf
+		[ -x /bin/scap_conformance ] &&
+			check_engine conformance_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 \
+				/bin/scap_conformance bpf
+	fi
+
 	# The differential test against strace (issue 16) with the module's engine:
 	# busybox's programs (its applets, linked in /diffbin) under Debian's strace.
 	if [ -x /bin/scap_strace_diff ] && [ -x /usr/bin/strace ]; then
