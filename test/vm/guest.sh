@@ -142,6 +142,9 @@ if in_phase main; then
 	if [ "$(uname -m)" = aarch64 ] && [ -x /bin/scap_live ]; then
 		check_engine live_bpf_nobtf bpf env SCAP_PROBE_OVERRIDE=btf=0 /bin/scap_live bpf
 		check_engine live_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 /bin/scap_live bpf
+		# Every program of both objects under this kernel's verifier (instructions and
+		# processed counts, printed; docs/engines.md quotes them).
+		[ -x /bin/scap_bpf_limits ] && check_engine bpf_limits bpf /bin/scap_bpf_limits
 		[ -x /bin/scap_conformance ] &&
 			check_engine conformance_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 \
 				/bin/scap_conformance bpf
@@ -216,6 +219,14 @@ if in_phase teardown; then
 		fi
 	done
 	check settings_rmmod rmmod scap
+	# arm64's bpf port (issue 20): its live settings and threads, here for the
+	# same reason (every attach and detach patches the tracepoints' jump labels).
+	if [ "$(uname -m)" = aarch64 ]; then
+		for t in reconfig threads; do
+			[ -x "/bin/scap_${t}_live" ] &&
+				check_engine "${t}_bpf" bpf env SCAP_RECONFIG_PHASES=6 "/bin/scap_${t}_live" bpf
+		done
+	fi
 
 	# Load/unload cycles with capture active on every CPU.
 	for i in 1 2 3; do
