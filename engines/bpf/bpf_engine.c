@@ -619,6 +619,15 @@ static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		err = claims_clear(e);
 		if (err)
 			scap_engine_errf(e->ctx, "bpf: clearing the claims map failed: %s", strerror(-err));
+		/*
+		 * A hit whose old program claimed before the clear and whose
+		 * new program runs after the switch would find no claim and
+		 * take the hit again: let every hit that straddles the clear
+		 * end first (seen under qemu TCG, where a vCPU can stop between
+		 * the two programs: 1 open of 44738 captured twice on arm64).
+		 */
+		if (!err)
+			quiesce(e);
 	}
 	if (!err) {
 		pthread_mutex_lock(&e->settings_lock);
