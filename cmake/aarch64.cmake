@@ -9,7 +9,10 @@
 #
 # The eBPF programs are compiled for the target's registers and against the
 # target kernel's BTF (scripts/btf-from-image.py cuts it out of Debian's arm64
-# kernel Image); test/vm/run.sh does all of this for the arm64 VM kernels.
+# kernel Image); test/vm/run.sh does all of this for the arm64 VM kernels. The
+# bpf engine's BTF-free object needs only linux-libc-dev:arm64's uapi headers;
+# its CO-RE object is built when -DSCAP_BPF_VMLINUX_H names an arm64 vmlinux.h
+# (the build host's BTF is never used when cross-compiling).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)

@@ -47,7 +47,8 @@ struct arch_row {
 /*
  * Only what test/vm/run.sh verified (docs/engines.md, "Architectures"): the
  * library builds for x86_64, aarch64, ppc64le and s390x only
- * (drivers/common/syscalls.def), and the bpf driver reads x86_64 registers.
+ * (drivers/common/syscalls.def), and the bpf driver reads x86_64 and arm64
+ * registers only (drivers/bpf/scap_bpf_arch.h).
  * riscv64: the kernel module only, verified on Debian 13's 6.12 (Debian 12
  * has no riscv64 kernel, nor the libraries the library links); neither eBPF
  * engine has a riscv64 register layout. loongarch64 is not ported: it is
@@ -56,13 +57,14 @@ struct arch_row {
 #define AARCH64_MODERN_FLOOR                                                                   \
 	"the arm64 BPF JIT mixes tail calls with BPF-to-BPF calls from 6.0; 5.10 refuses the "   \
 	"driver's dispatcher"
+#define AARCH64_BPF_FLOOR "the oldest aarch64 kernel it was verified on"
 #define PPC64LE_MODERN_FLOOR                                                                   \
 	"the oldest ppc64le kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "   \
 	"with"
 static const struct arch_row min_kernels[] = {
 	/*                 modern_bpf                          bpf        kmod */
 	{ "x86_64",      { { 5, 8 },                         { 4, 14 }, { 4, 4 } } },
-	{ "aarch64",     { { 6, 0, AARCH64_MODERN_FLOOR },   { 0, 0 },  { 5, 10 } } },
+	{ "aarch64",     { { 6, 0, AARCH64_MODERN_FLOOR },   { 5, 10, AARCH64_BPF_FLOOR }, { 5, 10 } } },
 	{ "ppc64le",     { { 6, 12, PPC64LE_MODERN_FLOOR },  { 0, 0 },  { 6, 1 } } },
 	{ "riscv64",     { { 0, 0 },                         { 0, 0 },  { 6, 12 } } },
 	/*
@@ -181,8 +183,8 @@ static const char *release_of(const struct scap_platform_facts *f)
 }
 
 /*
- * Names only engines with a port to the architecture: on aarch64 modern_bpf
- * points at kmod alone, never at the x86_64-only bpf.
+ * Names only engines with a port to the architecture: on ppc64le modern_bpf
+ * points at kmod alone, never at bpf, which has no port there.
  */
 static void name_instead(struct reason *r, const struct engine_row *e, const char *arch)
 {

@@ -6,8 +6,9 @@
  * sys_exit (scap_bpf_tp.h).
  *
  * Built to load on old kernels and without BTF:
- *   - only uapi headers (<linux/bpf.h>, x86_64 pt_regs from <asm/ptrace.h>),
- *     no vmlinux.h, no CO-RE relocation: libbpf never needs the kernel's BTF;
+ *   - only uapi headers (<linux/bpf.h>, the target's pt_regs from
+ *     <asm/ptrace.h>: scap_bpf_arch.h), no vmlinux.h, no CO-RE relocation:
+ *     libbpf never needs the kernel's BTF;
  *   - no global variables (no .data/.bss/.rodata before 5.2): settings live
  *     in array maps filled by user space;
  *   - helpers that exist since 4.x only: bpf_probe_read/_str, bpf_ktime_get_ns,
@@ -33,10 +34,16 @@
 /* The event is stamped right before its output (scap_bpf_emit), not here. */
 #define SCAP_FILL_NOW() 0
 #define SCAP_FILL_CORE 0
+#if defined(__TARGET_ARCH_x86)
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_rax)
 #define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
 #define SCAP_REGS_OFF_SP __builtin_offsetof(struct pt_regs, rsp)
+#elif defined(__TARGET_ARCH_arm64)
+/* The kernel's pt_regs continues the uapi user_pt_regs with orig_x0, then syscallno. */
+#define SCAP_REGS_OFF_ORIG_X0 sizeof(struct user_pt_regs)
+#define SCAP_REGS_OFF_SYSCALLNO (sizeof(struct user_pt_regs) + 8)
+#endif
 
 #include "scap_bpf_common.h"
 #include "scap_bpf_tp.h"

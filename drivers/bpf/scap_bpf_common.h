@@ -16,23 +16,9 @@
 #define ENOSPC 28 /* vmlinux.h has no errno macros */
 #endif
 
-/*
- * x86_64 struct pt_regs: r10 .. sp are contiguous and read in one go. The
- * includer defines SCAP_REGS_OFF_R10/_ORIG_AX/_CS/_SP from its own pt_regs (uapi
- * and kernel spell the fields differently).
- */
-struct scap_bpf_regs {
-	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp;
-};
-_Static_assert(SCAP_REGS_OFF_CS - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, cs),
-	       "pt_regs registers r10..cs are contiguous");
-_Static_assert(SCAP_REGS_OFF_SP - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, sp),
-	       "sp follows cs and flags");
-_Static_assert(SCAP_REGS_OFF_ORIG_AX - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, orig_ax),
-	       "orig_ax follows di");
-
-/* User code segment of 32-bit (ia32) processes: their syscall numbers are another table. */
-#define SCAP_USER32_CS 0x23
+/* The registers read from pt_regs (the includer defines SCAP_REGS_OFF_* from its headers). */
+#include "scap_bpf_arch.h"
+#include "../common/exec_abi.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -114,6 +100,23 @@ struct {
 	/* max_entries: the possible CPUs, set by the loader */
 } scratch SEC(".maps");
 
+/*
+ * Per thread, the arguments of the syscall it is in: every selected one in
+ * tracepoint mode (scap_bpf_tp.h), clone and clone3 on arm64 in raw
+ * tracepoint mode (scap_bpf_fork_keep). The CO-RE object shares it on arm64
+ * (its sched_process_fork program reads it).
+ */
+#if !defined(SCAP_BPF_CORE_OBJECT) || SCAP_BPF_FORK_CHILD
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct scap_bpf_stash);
+	__uint(max_entries, SCAP_BPF_STASH_ENTRIES);
+} stash SEC(".maps");
+#endif
+
+#define SCAP_CLONE_THREAD 0x00010000ull
+
 #if SCAP_FILL_WALK_SUBPROG
 /* For the global walk function of the fill (fill_derived.h). */
 static __always_inline struct scap_fill_scratch *scap_fill_walk_scratch(void)
@@ -144,7 +147,7 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_load_regs(struct bpf_ra
 	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
 	const void *regs = (const void *)ctx->args[0];
 
-	if (!sc || bpf_probe_read(&sc->regs, sizeof(sc->regs), regs + SCAP_REGS_OFF_R10) != 0) {
+	if (!sc || bpf_probe_read(&sc->regs, sizeof(sc->regs), regs + SCAP_BPF_REGS_OFF) != 0) {
 		scap_bpf_count_other();
 		return NULL;
 	}
@@ -232,8 +235,12 @@ static __always_inline int scap_bpf_ia32(const struct scap_bpf_settings *st)
 	return (status & SCAP_TS_COMPAT) != 0;
 }
 
-/* Builds event `code` and writes it to this CPU's perf buffer. */
-static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exit)
+/*
+ * Builds event `code` and writes it to this CPU's perf buffer. pid_tgid and
+ * task: the thread the event is of, when not current (arm64's new child at
+ * sched_process_fork; task only in the CO-RE object), else 0.
+ */
+static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exit, __u64 pid_tgid, __u64 task)
 {
 	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
 	struct scap_bpf_settings *st = bpf_map_lookup_elem(&settings, &zero);
@@ -254,18 +261,15 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	r = &sc->regs;
 	fc.buf = sc->s.buf;
 	fc.tmp = sc->s.tmp;
-	fc.args[0] = r->di;
-	fc.args[1] = r->si;
-	fc.args[2] = r->dx;
-	fc.args[3] = r->r10;
-	fc.args[4] = r->r8;
-	fc.args[5] = r->r9;
+	SCAP_BPF_REGS_ARGS(fc.args, r);
 	fc.ret = at_exit ? sc->ret : 0;
 	fc.user_sp = at_exit ? r->sp : 0;
 	fc.execfn = at_exit ? sc->execfn : 0;
 	fc.old_tid = at_exit ? sc->old_tid : 0;
 	fc.exit_last = sc->exit_last;
-	fc.nr = (__u32)r->orig_ax;
+	fc.nr = SCAP_BPF_REGS_NR(r);
+	fc.pid_tgid = pid_tgid;
+	fc.task = task;
 	fc.snaplen = st->snaplen;
 	if (fc.snaplen == 0 || fc.snaplen > SCAP_MAX_SNAPLEN)
 		fc.snaplen = SCAP_DEFAULT_SNAPLEN;
@@ -291,12 +295,99 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	return 0;
 }
 
+#if SCAP_BPF_FORK_CHILD
+/*
+ * sys_enter of a selected clone or clone3 in raw tracepoint mode (arm64):
+ * its arguments, for the child's event at sched_process_fork. Kept for every
+ * thread but those a pid filter rules out: whether the child is wanted
+ * depends on its flags (a thread of the reader's process is not, a process
+ * it forks is). The parent's exit deletes the entry (scap_bpf_fork_done).
+ */
+static __always_inline int scap_bpf_fork_keep(struct bpf_raw_tracepoint_args *ctx,
+					      const struct scap_bpf_settings *st, __u32 nr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct scap_bpf_scratch *sc;
+	struct scap_bpf_stash v;
+
+	if (st->pid_filter && (__u32)(id >> 32) != st->pid_filter)
+		return 0;
+	sc = scap_bpf_load_regs(ctx);
+	if (!sc || SCAP_BPF_REGS_COMPAT(&sc->regs))
+		return 0;
+	SCAP_BPF_REGS_ARGS(v.args, &sc->regs);
+	v.nr = nr;
+	v.pad = 0;
+	/* A full table loses this child's event: count it here. */
+	if (bpf_map_update_elem(&stash, &tid, &v, BPF_ANY) != 0)
+		scap_bpf_count_other();
+	return 0;
+}
+
+/* The parent's clone returned: its child's event, if any, was built. */
+static __always_inline void scap_bpf_fork_done(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&stash, &tid);
+}
+
+/*
+ * sched_process_fork, current being the parent inside clone/clone3 (arm64):
+ * the child's return from it, which never passes sys_exit there. Its
+ * registers are the parent's with x0 = 0, so its event is the parent's
+ * arguments kept at sys_enter (`stash`), res 0, under the child's ids, and
+ * with the child's task values when `task` is the child (CO-RE object; 0 in
+ * the BTF-free one, which leaves them empty as for every event). Emitted
+ * before the child can run. Kernel threads and io_uring workers are forked
+ * outside clone: their creator has no clone entry.
+ */
+static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 task)
+{
+	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_FORK);
+	__u64 id = bpf_get_current_pid_tgid(), flags = 0, child;
+	__u32 parent = (__u32)id, cpu, tgid, nr;
+	struct scap_bpf_scratch *sc;
+	struct scap_bpf_stash *v;
+
+	if (!st)
+		return 0;
+	v = bpf_map_lookup_elem(&stash, &parent);
+	if (!v || (v->nr != SCAP_NR_clone && v->nr != SCAP_NR_clone3))
+		return 0;
+	nr = v->nr;
+	if (nr == SCAP_NR_clone)
+		flags = v->args[SCAP_CLONE_ARG_FLAGS];
+	else if (bpf_probe_read(&flags, sizeof(flags), (const void *)v->args[0]) != 0) /* clone_args.flags */
+		return 0;
+	tgid = (flags & SCAP_CLONE_THREAD) ? (__u32)(id >> 32) : child_tid;
+	if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
+		return 0;
+	cpu = bpf_get_smp_processor_id();
+	sc = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!sc) {
+		scap_bpf_count_other();
+		return 0;
+	}
+	SCAP_BPF_REGS_SET(&sc->regs, v->args, nr);
+	sc->regs.sp = 0;
+	sc->ret = 0;
+	sc->execfn = 0;
+	sc->old_tid = 0;
+	child = (__u64)tgid << 32 | child_tid;
+	if (nr == SCAP_NR_clone)
+		return scap_bpf_emit(ctx, SCAP_EV_CLONE_X, 1, child, task);
+	return scap_bpf_emit(ctx, SCAP_EV_CLONE3_X, 1, child, task);
+}
+#endif
+
 /* The exit event of `sys`, the scratch filled: tail-calls its program. */
 static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_syscall *sys)
 {
 	/* The most frequent event is built here: no tail call for it. */
 	if (sys->exit_code == SCAP_EV_GENERIC_X)
-		return scap_bpf_emit(ctx, SCAP_EV_GENERIC_X, 1);
+		return scap_bpf_emit(ctx, SCAP_EV_GENERIC_X, 1, 0, 0);
 	bpf_tail_call(ctx, &progs, sys->exit_code);
 	/* Only reached when the event's program is missing. */
 	scap_bpf_count_other();
@@ -322,10 +413,29 @@ static __always_inline int scap_bpf_exit_event(void *ctx, const struct scap_bpf_
 	{                                                                            \
 		if (!SCAP_BPF_ROW_BUILT(flags, SCAP_DIR_##dir))                                    \
 			return 0;                                                    \
-		return scap_bpf_emit(ctx, SCAP_EV_##code, SCAP_DIR_##dir == SCAP_DIR_EXIT); \
+		return scap_bpf_emit(ctx, SCAP_EV_##code, SCAP_DIR_##dir == SCAP_DIR_EXIT, 0, 0); \
 	}
 #include "../common/events.def"
 #undef SCAP_EVENT
+
+#if defined(SCAP_BPF_CORE_OBJECT) && SCAP_BPF_FORK_CHILD
+/*
+ * arm64's child of clone/clone3 with its task values (ppid, exe, cwd,
+ * cgroup, vtid, vpid, ... of the child, which is complete but has not run):
+ * raw tracepoint sched_process_fork(parent, child). The loader attaches it
+ * in raw tracepoint mode when this object loaded, else the BTF-free
+ * tracepoint program (scap_tp_fork_*).
+ */
+SEC("raw_tracepoint/sched_process_fork")
+int scap_core_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+
+	if (BPF_CORE_READ(child, flags) & (SCAP_BPF_PF_KTHREAD | SCAP_BPF_PF_IO_WORKER))
+		return 0;
+	return scap_bpf_fork_emit(ctx, (__u32)BPF_CORE_READ(child, pid), (__u64)(unsigned long)child);
+}
+#endif
 
 #ifndef SCAP_BPF_CORE_OBJECT
 
@@ -377,12 +487,37 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!st)
 		return 0;
 	sc = scap_bpf_load_regs(ctx);
-	if (!sc || sc->regs.cs == SCAP_USER32_CS)
+#ifdef SCAP_EXEC_SWITCHES_ABI
+	if (!sc)
+		return 0;
+	nr = SCAP_BPF_REGS_NR(&sc->regs);
+	if (__builtin_expect(SCAP_BPF_EXEC_EXIT(&sc->regs), 0)) {
+		long n = scap_exec_abi_nr(nr, SCAP_BPF_REGS_COMPAT(&sc->regs));
+
+		if (n < 0)
+			return 0;
+		/* The fill and the exit programs read the number from here. */
+		nr = (__u32)n;
+		sc->regs.syscallno = (__s32)n;
+	} else if (SCAP_BPF_REGS_COMPAT(&sc->regs)) {
+		return 0;
+	}
+	sc->ret = (__s64)ctx->args[1];
+#else
+	if (!sc || SCAP_BPF_REGS_COMPAT(&sc->regs))
 		return 0;
 	sc->ret = (__s64)ctx->args[1];
-	nr = (__u32)sc->regs.orig_ax;
+	nr = SCAP_BPF_REGS_NR(&sc->regs);
+#endif
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!sys || !sys->selected || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
+	if (!sys || !sys->selected)
+		return 0;
+#if SCAP_BPF_FORK_CHILD
+	/* The parent's clone returns: its child's event was built from this entry (scap_bpf_fork_emit). */
+	if (sys->stash)
+		scap_bpf_fork_done();
+#endif
+	if (!scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	sc->execfn = 0;
 	sc->old_tid = 0;
@@ -448,10 +583,15 @@ int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!st)
 		return 0;
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
+#if SCAP_BPF_FORK_CHILD
+	/* clone/clone3 (sys->stash in raw tracepoint mode): keep the arguments for the child. */
+	if (sys && sys->selected && sys->stash)
+		return scap_bpf_fork_keep(ctx, st, nr);
+#endif
 	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;
 	sc = scap_bpf_load_regs(ctx);
-	if (!sc || sc->regs.cs == SCAP_USER32_CS)
+	if (!sc || SCAP_BPF_REGS_COMPAT(&sc->regs))
 		return 0;
 	bpf_tail_call(ctx, &progs, sys->enter_code);
 	scap_bpf_count_other();

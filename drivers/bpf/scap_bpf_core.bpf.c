@@ -29,10 +29,15 @@
  */
 #define SCAP_FILL_WALK_SUBPROG 1
 #define SCAP_BPF_CORE_OBJECT 1
+#if defined(__TARGET_ARCH_x86)
 #define SCAP_REGS_OFF_R10 __builtin_offsetof(struct pt_regs, r10)
 #define SCAP_REGS_OFF_ORIG_AX __builtin_offsetof(struct pt_regs, orig_ax)
 #define SCAP_REGS_OFF_CS __builtin_offsetof(struct pt_regs, cs)
 #define SCAP_REGS_OFF_SP __builtin_offsetof(struct pt_regs, sp)
+#elif defined(__TARGET_ARCH_arm64)
+#define SCAP_REGS_OFF_ORIG_X0 __builtin_offsetof(struct pt_regs, orig_x0)
+#define SCAP_REGS_OFF_SYSCALLNO __builtin_offsetof(struct pt_regs, syscallno)
+#endif
 
 #include "scap_bpf_common.h"
 

@@ -74,11 +74,14 @@ SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_claim) == 16, "claims are 16 bytes");
 #define SCAP_BPF_HIT_SYS_ENTER 0u
 #define SCAP_BPF_HIT_SYS_EXIT 1u
 #define SCAP_BPF_HIT_PROCEXIT 2u
-#define SCAP_BPF_HIT_KINDS 3u
+#define SCAP_BPF_HIT_FORK 3u /* arm64: a new child's return, built at sched_process_fork */
+#define SCAP_BPF_HIT_KINDS 4u
 
 /*
  * Tracepoint mode (kernels without raw tracepoints): the raw_syscalls/sys_exit
  * record has no arguments, so sys_enter keeps them per thread until the exit.
+ * On arm64 also raw tracepoint mode, for clone and clone3 only: their child's
+ * event is built at sched_process_fork from its parent's arguments.
  */
 struct scap_bpf_stash {
 	scap_u64 args[6];

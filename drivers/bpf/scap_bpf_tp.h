@@ -22,13 +22,6 @@
 #ifndef SCAP_DRIVERS_BPF_TP_H
 #define SCAP_DRIVERS_BPF_TP_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, __u32);
-	__type(value, struct scap_bpf_stash);
-	__uint(max_entries, SCAP_BPF_STASH_ENTRIES);
-} stash SEC(".maps");
-
 /* The records after their 8 bytes of common fields (events/raw_syscalls/sys_*\/format). */
 struct scap_tp_sys_enter {
 	__u64 common;
@@ -61,8 +54,6 @@ struct {
 	__type(value, __u64);
 	__uint(max_entries, 1024);
 } exec_sp SEC(".maps");
-
-#define SCAP_CLONE_THREAD 0x00010000ull
 
 static __always_inline void scap_tp_count_no_args(void)
 {
@@ -102,13 +93,7 @@ static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct sca
 		scap_bpf_count_other();
 		return NULL;
 	}
-	sc->regs.di = v->args[0];
-	sc->regs.si = v->args[1];
-	sc->regs.dx = v->args[2];
-	sc->regs.r10 = v->args[3];
-	sc->regs.r8 = v->args[4];
-	sc->regs.r9 = v->args[5];
-	sc->regs.orig_ax = nr;
+	SCAP_BPF_REGS_SET(&sc->regs, v->args, nr);
 	/* Unknown: execve's new argv then comes only from the CO-RE programs. */
 	sc->regs.sp = 0;
 	sc->ret = ret;
@@ -228,9 +213,16 @@ static __always_inline int scap_tp_child_wanted(const struct scap_bpf_settings *
 	return (flags & SCAP_CLONE_THREAD) != 0;
 }
 
-/* The parent (current) is inside clone/fork/vfork/clone3: its child returns from it too. */
-static __always_inline int scap_tp_fork(__s32 child_pid)
+/*
+ * The parent (current) is inside clone/fork/vfork/clone3: its child returns
+ * from it too. On arm64 the child's return never passes sys_exit: its event
+ * is built here (scap_bpf_fork_emit), in both modes.
+ */
+static __always_inline int scap_tp_fork(void *ctx, __s32 child_pid)
 {
+#if SCAP_BPF_FORK_CHILD
+	return scap_bpf_fork_emit(ctx, (__u32)child_pid, 0);
+#else
 	struct scap_bpf_settings *st = scap_bpf_capturing();
 	__u32 parent = (__u32)bpf_get_current_pid_tgid(), child = (__u32)child_pid;
 	struct scap_bpf_stash *v, copy;
@@ -247,6 +239,7 @@ static __always_inline int scap_tp_fork(__s32 child_pid)
 	if (bpf_map_update_elem(&stash, &child, &copy, BPF_ANY) != 0)
 		scap_bpf_count_other();
 	return 0;
+#endif
 }
 
 /*
@@ -257,26 +250,27 @@ SEC("tracepoint/sched/sched_process_fork")
 int scap_tp_fork_comm16(void *ctx)
 {
 	/* char parent_comm[16]; pid_t parent_pid; char child_comm[16]; pid_t child_pid; */
-	return scap_tp_fork(*(__s32 *)((char *)ctx + 44));
+	return scap_tp_fork(ctx, *(__s32 *)((char *)ctx + 44));
 }
 
 SEC("tracepoint/sched/sched_process_fork")
 int scap_tp_fork_dynstr(void *ctx)
 {
 	/* __data_loc parent_comm; pid_t parent_pid; __data_loc child_comm; pid_t child_pid; */
-	return scap_tp_fork(*(__s32 *)((char *)ctx + 20));
+	return scap_tp_fork(ctx, *(__s32 *)((char *)ctx + 20));
 }
 
 /*
  * start_thread(regs, new_ip, new_sp): an ELF image (a script's interpreter
  * too) is about to start with new_sp. x86_64 passes the third argument in
- * rdx. Loaded only in tracepoint mode without BTF, where it attaches.
+ * rdx (arm64's start_thread is inline: scap_bpf_arch.h). Loaded only in
+ * tracepoint mode without BTF, where it attaches.
  */
 SEC("kprobe/start_thread")
-int scap_kp_start_thread(struct pt_regs *ctx)
+int scap_kp_start_thread(scap_bpf_kprobe_regs *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 sp = ctx->rdx;
+	__u64 sp = SCAP_BPF_KPROBE_ARG3(ctx);
 
 	if (!scap_bpf_capturing())
 		return 0;

@@ -16,6 +16,7 @@
 #include "scap_kmod_api.h"
 #include "../common/schema.h"
 #include "../common/socketcall.h"
+#include "../common/exec_abi.h"
 
 struct scap_ring {
 	struct scap_kmod_ctrl *ctrl; /* page_address(ctrl_page), shared with user space */

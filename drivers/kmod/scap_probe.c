@@ -142,36 +142,20 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		scap_fill_event(s, current, regs, id, 0, true);
 }
 
-#ifdef CONFIG_ARM64
+#ifdef SCAP_EXEC_SWITCHES_ABI
 /*
- * An exec that switches ABI (a 64-bit process starting an AArch32 program, or
- * the reverse): at its sys_exit the task's compat mark (TIF_32BIT) already
- * describes the new program, not the call. exec keeps syscallno and clears
- * every other register (start_thread_common), so at that exit neither number
- * register (x8, r7 for AArch32) holds the number, while at any other exit the
- * caller's does. Returns the 64-bit number of the syscall this exit ends, or
- * -1 for one not captured: the calling ABI's execve or execveat (221/281 from
- * AArch64, 11/387 from AArch32: arch/arm/tools/syscall.tbl). A 64-bit
- * process starting an AArch32 program is captured, an AArch32 program's
- * execve of a 64-bit one is execve's exit (without its enter), never the
- * 64-bit syscall 11, and an AArch32 exec of another stays compat.
+ * The 64-bit number of the syscall this exit ends, or -1 for a compat one:
+ * in_compat_syscall() is the task's mark, which an exec that switched ABI
+ * has already changed (../common/exec_abi.h).
  */
 static long scap_exit_nr(struct pt_regs *regs)
 {
 	long nr = syscall_get_nr(current, regs);
 	bool compat = in_compat_syscall();
 
-	if ((u32)nr == (u32)regs->regs[8] || (u32)nr == (u32)regs->regs[7])
+	if (!SCAP_EXEC_EXIT(nr, regs->regs[8], regs->regs[7]))
 		return compat ? -1 : nr;
-	if (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)
-		return nr;
-	if (compat)
-		return -1;
-	if (nr == 11)
-		return SCAP_NR_execve;
-	if (nr == 387)
-		return SCAP_NR_execveat;
-	return nr;
+	return scap_exec_abi_nr(nr, compat);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)

@@ -18,6 +18,7 @@
 #include "scap_modern_arch.h"
 #include "../common/fixed_len.h"
 #include "../common/socketcall.h"
+#include "../common/exec_abi.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -618,40 +619,17 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 }
 #endif
 
-#ifdef SCAP_MBPF_EXEC_SWITCHES_ABI
-/*
- * The exit of an exec (SCAP_MBPF_EXEC_EXIT): the 64-bit table's number of
- * the syscall, or -1 for one not captured. An exec that switched ABI
- * (scap_modern_arch.h) is the calling ABI's execve or execveat: a 64-bit
- * process starting an AArch32 program is captured (a 32-bit program's
- * start must not go unseen), an AArch32 program's execve of a 64-bit one
- * is execve's exit (without its enter), never the 64-bit syscall 11, and an
- * AArch32 program's exec of another stays a compat syscall.
- */
-static __always_inline int scap_mbpf_exec_nr(scap_u32 nr, bool compat)
-{
-	if (nr == SCAP_NR_execve || nr == SCAP_NR_execveat)
-		return (int)nr;
-	if (compat)
-		return -1;
-	if (nr == SCAP_MBPF_COMPAT_NR_EXECVE)
-		return SCAP_NR_execve;
-	if (nr == SCAP_MBPF_COMPAT_NR_EXECVEAT)
-		return SCAP_NR_execveat;
-	return (int)nr;
-}
-#endif
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-#ifdef SCAP_MBPF_EXEC_SWITCHES_ABI
+#ifdef SCAP_EXEC_SWITCHES_ABI
 	struct scap_mbpf_syscall *sc;
 	scap_u64 pid_tgid;
 	int nr = (int)SCAP_MBPF_REGS_NR(regs);
 
 	if (__builtin_expect(SCAP_MBPF_EXEC_EXIT(regs), 0)) {
-		nr = scap_mbpf_exec_nr((scap_u32)nr, scap_mbpf_current(&pid_tgid));
+		nr = (int)scap_exec_abi_nr(nr, scap_mbpf_current(&pid_tgid));
 		sc = nr >= 0 ? scap_mbpf_selected((scap_u32)nr, SCAP_MBPF_HIT_EXIT) : NULL;
 		if (!sc || scap_mbpf_filtered(pid_tgid))
 			return 0;

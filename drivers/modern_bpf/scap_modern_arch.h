@@ -49,21 +49,8 @@
 #define SCAP_MBPF_REGS_ARG1(regs) ((regs)->orig_x0)
 #define SCAP_MBPF_REGS_ARG6(regs) ((regs)->regs[5])
 #define SCAP_MBPF_REGS_NR(regs) ((scap_u32)(regs)->syscallno)
-/*
- * An exec that switches ABI (a 64-bit process starting an AArch32 program,
- * or the reverse): at its sys_exit TIF_32BIT already describes the new
- * program, not the call. exec keeps syscallno and clears every other
- * register (start_thread_common), so at that exit neither number register
- * (x8, r7 for AArch32) holds the number, while at any other exit the
- * caller's does (scap_mbpf_exec_nr). The number is then the calling ABI's:
- * 221/281 from AArch64, 11/387 (execve/execveat) from AArch32.
- */
-#define SCAP_MBPF_EXEC_SWITCHES_ABI 1
-#define SCAP_MBPF_EXEC_EXIT(regs)                                                   \
-	((scap_u32)(regs)->syscallno != (scap_u32)(regs)->regs[8] &&               \
-	 (scap_u32)(regs)->syscallno != (scap_u32)(regs)->regs[7])
-#define SCAP_MBPF_COMPAT_NR_EXECVE 11u    /* arch/arm/tools/syscall.tbl */
-#define SCAP_MBPF_COMPAT_NR_EXECVEAT 387u
+/* An exec that switched ABI (../common/exec_abi.h): its number registers. */
+#define SCAP_MBPF_EXEC_EXIT(regs) SCAP_EXEC_EXIT((regs)->syscallno, (regs)->regs[8], (regs)->regs[7])
 /*
  * A new task returns to user space through ret_from_fork straight to
  * ret_to_user, never through the sys_exit tracepoint: the child's side of

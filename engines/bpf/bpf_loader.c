@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "drivers/bpf/scap_bpf_maps.h"
+#include "scap/common/arch.h"
 #include "platform/platform.h"
 #include "scap/common/schema.h"
 #include "bpf_tp.h"
@@ -31,8 +32,18 @@
 #include "scap_bpf_core.skel.h"
 #endif
 
+/* arm64: a new child's return never passes sys_exit (drivers/bpf/scap_bpf_arch.h). */
+#ifdef SCAP_ARCH_AARCH64
+#define BPF_FORK_CHILD 1
+#else
+#define BPF_FORK_CHILD 0
+#endif
+
+/* Raw tracepoint mode on arm64: threads at once inside a selected clone (beyond: drops). */
+#define BPF_FORK_STASH_ENTRIES 4096u
+
 struct ev_row {
-	int nr;              /* x86_64 syscall number, -1 for none */
+	int nr;              /* syscall number of the target architecture, -1 for none */
 	unsigned char dir;   /* SCAP_DIR_* */
 	unsigned short flags; /* SCAP_EF_* */
 	const char *prog;    /* the program that builds the event */
@@ -84,7 +95,7 @@ static bool syscall_selected(const struct scap_engine_config *cfg, int nr)
 }
 
 /* Which events are reachable with this selection: only those programs are loaded. */
-static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *tab, bool *used,
+static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap_bpf_syscall *tab, bool *used,
 		 bool *need_enter, bool *any_syscall)
 {
 	unsigned code;
@@ -95,6 +106,9 @@ static void plan(const struct scap_engine_config *cfg, struct scap_bpf_syscall *
 		tab[nr].selected = syscall_selected(cfg, nr);
 		/* These never return: an entry kept for them would only take room. */
 		tab[nr].stash = tab[nr].selected && nr != SCAP_NR_exit && nr != SCAP_NR_exit_group;
+		/* Raw tracepoint mode keeps only arm64's clone arguments, for the child's event. */
+		if (!tp_mode && BPF_FORK_CHILD)
+			tab[nr].stash = tab[nr].selected && (nr == SCAP_NR_clone || nr == SCAP_NR_clone3);
 	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		const struct ev_row *r = &ev_rows[code];
@@ -237,6 +251,7 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	unsigned code;
 	int err, progs_fd = bpf_map__fd(o->skel->maps.progs);
 	struct bpf_program *p;
+	struct bpf_map *stash;
 	char lost[1024];
 
 	for (code = 0; code < SCAP_EV_MAX; code++)
@@ -263,6 +278,12 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 	err = err ?: bpf_map__reuse_fd(core->maps.scratch, bpf_map__fd(o->skel->maps.scratch));
 	err = err ?: bpf_map__reuse_fd(core->maps.active, bpf_map__fd(o->skel->maps.active));
 	err = err ?: bpf_map__reuse_fd(core->maps.claims, bpf_map__fd(o->skel->maps.claims));
+	/* arm64: the clone arguments its sched_process_fork program reads, when kept. */
+	stash = bpf_object__find_map_by_name(core->obj, "stash");
+	if (!err && stash && bpf_map__fd(o->skel->maps.stash) >= 0)
+		err = bpf_map__reuse_fd(stash, bpf_map__fd(o->skel->maps.stash));
+	else if (!err && stash)
+		err = bpf_map__set_autocreate(stash, false);
 	if (err)
 		goto fail;
 	bpf_object__for_each_program(p, core->obj) {
@@ -270,6 +291,16 @@ static void load_core(struct scap_engine_ctx *ctx, struct scap_bpf_objs *o, cons
 		/* Tail calls only reach programs of the dispatcher's type. */
 		if (o->tp_mode)
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
+	}
+	/*
+	 * arm64: the child of clone with its own task values (scap_bpf_common.h).
+	 * It is no tail-call target, so it stays a raw tracepoint program in
+	 * tracepoint mode too: a kernel with BTF (5.4+) has raw tracepoints.
+	 */
+	p = bpf_object__find_program_by_name(core->obj, "scap_core_fork");
+	if (p && o->fork_child) {
+		bpf_program__set_type(p, BPF_PROG_TYPE_RAW_TRACEPOINT);
+		bpf_program__set_autoload(p, true);
 	}
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		if (!used[code] || !row_wants_core(code))
@@ -336,6 +367,7 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 
 	o->tp_fork = o->tp_mode && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_fork) ||
 				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
+	o->fork_child = BPF_FORK_CHILD && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_clone3));
 	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	/*
 	 * Raw mode: execve's old_tid from sched_process_exec (scap_exec_name), and
@@ -345,7 +377,8 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 		      (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	/* procexit alone: no dispatcher runs on every syscall for nothing. */
 	bpf_program__set_autoload(s->progs.scap_sys_exit, !o->tp_mode && o->syscalls);
-	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && need_enter);
+	/* arm64 keeps clone's arguments at enter for the child (scap_bpf_fork_keep). */
+	bpf_program__set_autoload(s->progs.scap_sys_enter, !o->tp_mode && (need_enter || o->fork_child));
 	/* In tracepoint mode sys_enter always runs: it keeps the arguments for the exit. */
 	bpf_program__set_autoload(s->progs.scap_tp_sys_exit, o->tp_mode && o->syscalls);
 	bpf_program__set_autoload(s->progs.scap_tp_sys_enter, o->tp_mode && o->syscalls);
@@ -357,13 +390,21 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 	o->procexit = cfg->procexit ? procexit_prog(o, o->exit_gd) : NULL;
 	if (o->procexit)
 		bpf_program__set_autoload(o->procexit, true);
-	bpf_program__set_autoload(s->progs.scap_tp_fork_comm16, o->tp_fork);
-	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork);
+	/* Raw mode on arm64: the child's event where the CO-RE program is not in place. */
+	bpf_program__set_autoload(s->progs.scap_tp_fork_comm16, o->tp_fork || o->fork_child);
+	bpf_program__set_autoload(s->progs.scap_tp_fork_dynstr, o->tp_fork || o->fork_child);
 	bpf_program__set_autoload(s->progs.scap_tp_exec, o->tp_exec);
 	bpf_program__set_autoload(s->progs.scap_kp_start_thread, o->tp_exec_sp);
 	bpf_program__set_autoload(s->progs.scap_exec_name, o->raw_exec);
-	/* procexit in tracepoint mode drops its thread's entry. */
-	bpf_map__set_autocreate(s->maps.stash, o->tp_mode);
+	/*
+	 * procexit in tracepoint mode drops its thread's entry. On arm64 the raw
+	 * sys_exit dispatcher deletes the clone entries (a program referring to
+	 * a map that is not created is refused), so the map exists whenever it
+	 * loads; raw mode keeps clone's arguments only, for fewer threads.
+	 */
+	bpf_map__set_autocreate(s->maps.stash, o->tp_mode || (BPF_FORK_CHILD && o->syscalls));
+	if (!o->tp_mode)
+		bpf_map__set_max_entries(s->maps.stash, BPF_FORK_STASH_ENTRIES);
 	/* The start_thread kprobe's map; execfn is always created: both dispatchers look it up. */
 	bpf_map__set_autocreate(s->maps.exec_sp, o->tp_mode);
 	if (!o->tp_mode)
@@ -407,7 +448,7 @@ static int load(struct scap_engine_ctx *ctx, const struct scap_engine_config *cf
 	int err;
 
 	memcpy(tab, tab_init, sizeof(tab));
-	plan(cfg, tab, used, need_enter, &o.syscalls);
+	plan(cfg, tp_mode, tab, used, need_enter, &o.syscalls);
 
 	libbpf_ctx = ctx;
 	old_print = scap_platform_libbpf_sink(libbpf_print);
@@ -491,4 +532,17 @@ unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *o)
 			bpf_object__for_each_program(p, objs[i])
 				n += bpf_program__fd(p) >= 0;
 	return n;
+}
+
+struct bpf_program *scap_bpf_loader_core_prog(const struct scap_bpf_objs *o, const char *name)
+{
+#ifdef SCAP_BPF_HAVE_CORE
+	struct bpf_program *p = o->core ? bpf_object__find_program_by_name(o->core->obj, name) : NULL;
+
+	return p && bpf_program__fd(p) >= 0 ? p : NULL;
+#else
+	(void)o;
+	(void)name;
+	return NULL;
+#endif
 }

@@ -21,6 +21,13 @@ struct scap_bpf_objs {
 	bool tp_exec_sp;            /* tp_mode without BTF: the start_thread kprobe loaded */
 	bool raw_exec;              /* raw mode, execve selected: scap_exec_name loaded */
 	bool syscalls;              /* a syscall is selected: the sys_exit (and sys_enter) dispatchers */
+	/*
+	 * arm64, clone or clone3 selected: their child's event is built at
+	 * sched_process_fork from arguments kept at sys_enter (raw mode: the
+	 * CO-RE object's scap_core_fork when it loaded, else a tracepoint
+	 * program; tracepoint mode: tp_fork's programs).
+	 */
+	bool fork_child;
 	struct bpf_program *procexit; /* procexit selected: its sched_process_exit program */
 	bool exit_gd;               /* that program has the tracepoint's group_dead (6.16+) */
 };
@@ -48,6 +55,8 @@ int scap_bpf_loader_load_shared(struct scap_engine_ctx *ctx, const struct scap_e
 				int ncpus, const struct scap_bpf_objs *share, struct scap_bpf_objs *out,
 				bool *need_enter);
 void scap_bpf_loader_destroy(struct scap_bpf_objs *objs);
+/* The CO-RE object's program `name` when it is loaded, else NULL. */
+struct bpf_program *scap_bpf_loader_core_prog(const struct scap_bpf_objs *objs, const char *name);
 /* Programs the kernel accepted, in both objects (the -v summary). */
 unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *objs);
 

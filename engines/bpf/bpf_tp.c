@@ -12,8 +12,10 @@
 
 #include "bpf_loader.h"
 #include "platform/platform.h"
+#include "scap/common/arch.h"
 #include "scap_bpf.skel.h"
 
+#ifdef SCAP_ARCH_X86_64
 /* Byte offset of member `name` of struct `t`, its type in *mt; -1 when absent. */
 static long member_off(const struct btf *btf, const struct btf_type *t, const char *name,
 		       const struct btf_type **mt)
@@ -86,6 +88,13 @@ unsigned scap_bpf_compat_off(void)
 	__atomic_store_n(&found, off, __ATOMIC_RELAXED);
 	return off > 0 ? (unsigned)off : 0;
 }
+#else
+unsigned scap_bpf_compat_off(void)
+{
+	/* TS_COMPAT is x86's: arm64's compat tasks are told by pstate in the registers read. */
+	return 0;
+}
+#endif
 
 /* The offset of field " name;" in a tracepoint's format text, or -1. */
 static int field_off(const char *format, const char *name)
@@ -190,13 +199,34 @@ static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, cons
 	return NULL;
 }
 
+#ifdef SCAP_ARCH_AARCH64
+static const char fork_lost[] = "the child's side of clone and clone3 is not captured";
+#else
+static const char fork_lost[] =
+	"the first return of a new thread from clone/fork is not captured (reported at close as an exit whose enter was not seen)";
+#endif
+
+/* sched_process_fork's program for its format (child_pid's offset). */
+static struct bpf_link *fork_attach(struct tp_job *j)
+{
+	struct scap_bpf *s = j->skel;
+	int off = fork_child_off();
+
+	if (off == 44 || off == 20)
+		return attach_one(j, off == 44 ? s->progs.scap_tp_fork_comm16 : s->progs.scap_tp_fork_dynstr, "sched",
+				  "sched_process_fork", fork_lost);
+	SCAP_COUNT_ADD(j->ctx->attach_failures, 1);
+	scap_engine_warnf(j->ctx, "bpf: sched_process_fork's format has child_pid at an unknown offset (%d): %s", off,
+			  fork_lost);
+	return NULL;
+}
+
+static struct bpf_link *fork_child_attach(struct tp_job *j);
+
 static void tp_attach_job(void *arg)
 {
-	static const char fork_lost[] =
-		"the first return of a new thread from clone/fork is not captured (reported at close as an exit whose enter was not seen)";
 	struct tp_job *j = arg;
 	struct scap_bpf *s = j->skel;
-	int off;
 
 	if (j->o->syscalls) {
 		j->out->exit = attach_one(j, s->progs.scap_tp_sys_exit, "raw_syscalls", "sys_exit", NULL);
@@ -209,18 +239,8 @@ static void tp_attach_job(void *arg)
 	if (j->o->procexit)
 		j->out->procexit = attach_one(j, j->o->procexit, "sched", "sched_process_exit",
 					      "procexit events are not captured");
-	if (j->o->tp_fork) {
-		off = fork_child_off();
-		if (off == 44 || off == 20)
-			j->out->fork = attach_one(j, off == 44 ? s->progs.scap_tp_fork_comm16
-							       : s->progs.scap_tp_fork_dynstr,
-						  "sched", "sched_process_fork", fork_lost);
-		else {
-			SCAP_COUNT_ADD(j->ctx->attach_failures, 1);
-			scap_engine_warnf(j->ctx, "bpf: sched_process_fork's format has child_pid at an "
-					  "unknown offset (%d): %s", off, fork_lost);
-		}
-	}
+	if (j->o->tp_fork)
+		j->out->fork = fork_child_attach(j);
 	if (j->o->tp_exec)
 		j->out->exec = attach_one(j, s->progs.scap_tp_exec, "sched", "sched_process_exec",
 					  "a successful execve of a non-leader thread is not captured "
@@ -244,6 +264,54 @@ int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, const
 	if (terr && !j.err)
 		scap_engine_logf(ctx, SCAP_LOG_DEBUG, "bpf: private tracefs mount failed (%s)", strerror(-terr));
 	return j.err;
+}
+
+/*
+ * arm64's child of clone: the CO-RE object's raw tracepoint program (the
+ * child's task values) where it loaded, else the tracepoint one. Called
+ * where tracefs is visible.
+ */
+static struct bpf_link *fork_child_attach(struct tp_job *j)
+{
+	struct bpf_program *core = scap_bpf_loader_core_prog(j->o, "scap_core_fork");
+	struct bpf_link *l;
+
+	if (core) {
+		l = bpf_program__attach_raw_tracepoint(core, "sched_process_fork");
+		if (l)
+			return l;
+		scap_engine_warnf(j->ctx, "bpf: raw tracepoint sched_process_fork did not attach (%s): the "
+				  "child's side of clone comes without its task values", strerror(errno));
+	}
+	return fork_attach(j);
+}
+
+static void fork_child_job(void *arg)
+{
+	struct tp_job *j = arg;
+
+	j->out->fork = fork_child_attach(j);
+}
+
+struct bpf_link *scap_bpf_fork_child_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
+					    const struct scap_bpf_objs *o)
+{
+	struct bpf_program *core = scap_bpf_loader_core_prog(o, "scap_core_fork");
+	struct scap_bpf_tp_links links = { 0 };
+	struct tp_job j = { ctx, skel, o, &links, 0, fork_lost };
+	unsigned failures = ctx->attach_failures;
+	int terr;
+
+	/* The raw tracepoint needs no tracefs. */
+	if (core && (links.fork = bpf_program__attach_raw_tracepoint(core, "sched_process_fork")) != NULL)
+		return links.fork;
+	terr = scap_platform_with_tracefs("events/sched", fork_child_job, &j);
+	if (!links.fork && ctx->attach_failures == failures) {
+		SCAP_COUNT_ADD(ctx->attach_failures, 1);
+		scap_engine_warnf(ctx, "bpf: sched/sched_process_fork did not attach (%s): %s",
+				  strerror(terr ? -terr : EIO), fork_lost);
+	}
+	return links.fork;
 }
 
 static void exec_name_job(void *arg)

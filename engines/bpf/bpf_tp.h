@@ -58,6 +58,16 @@ bool scap_bpf_exit_group_dead(void);
 int scap_bpf_tp_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel, const struct scap_bpf_objs *o,
 		       struct scap_bpf_tp_links *out);
 void scap_bpf_tp_detach(struct scap_bpf_tp_links *l);
+
+/*
+ * arm64 in raw tracepoint mode (o->fork_child): attaches the program that
+ * builds the child's side of clone/clone3 at sched_process_fork, the CO-RE
+ * object's (with the child's task values) when it loaded, else the BTF-free
+ * tracepoint program for the format's child_pid. NULL when neither attached
+ * (a warning, counted in attach_failures).
+ */
+struct bpf_link *scap_bpf_fork_child_attach(struct scap_engine_ctx *ctx, struct scap_bpf *skel,
+					    const struct scap_bpf_objs *o);
 /*
  * Raw tracepoint mode: attaches scap_exec_name to sched/sched_process_exec
  * (execve's old_tid, and its pathname when `name_lost`: the CO-RE programs

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 
+#include "scap/common/arch.h"
 #include "scap_bpf.skel.h"
 #ifdef SCAP_BPF_HAVE_CORE
 #include "scap_bpf_core.skel.h"
@@ -106,7 +107,12 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 		if (tp && !strncmp(bpf_program__name(p), "ev_", 3))
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
+	/* arm64's raw dispatchers keep and drop clone's arguments there (scap_bpf_fork_keep). */
+#ifdef SCAP_ARCH_AARCH64
+	bpf_map__set_autocreate(skel->maps.stash, true);
+#else
 	bpf_map__set_autocreate(skel->maps.stash, tp);
+#endif
 	bpf_map__set_autocreate(skel->maps.exec_sp, tp);
 }
 

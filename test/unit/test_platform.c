@@ -107,7 +107,7 @@ struct min_case {
 static const struct min_case mins[] = {
 	{ "kmod", "x86_64", 1, 4, 4 },        { "bpf", "x86_64", 1, 4, 14 },
 	{ "modern_bpf", "x86_64", 1, 5, 8 },  { "kmod", "aarch64", 1, 5, 10 },
-	{ "bpf", "aarch64", 0, 0, 0 },        { "modern_bpf", "aarch64", 1, 6, 0 },
+	{ "bpf", "aarch64", 1, 5, 10 },       { "modern_bpf", "aarch64", 1, 6, 0 },
 	{ "kmod", "ppc64le", 1, 6, 1 },       { "bpf", "ppc64le", 0, 0, 0 },
 	{ "modern_bpf", "ppc64le", 1, 6, 12 },
 	/* riscv64: the module only (Debian 13's 6.12 is the one verified) */
@@ -165,7 +165,7 @@ struct decide_case {
 #define NO_TP_BTF                                                                               \
 	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
 	"this kernel cannot attach one: use the bpf or kmod engine."
-/* Where bpf has no port (aarch64, ppc64le) the advice names only what runs there. */
+/* Where bpf has no port (ppc64le) the advice names only what runs there. */
 #define NO_RINGBUF_NO_BPF                                                                       \
 	"modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel cannot " \
 	"create one: use the kmod engine."
@@ -183,7 +183,10 @@ struct decide_case {
 #define AARCH64_MODERN(rel)                                                                     \
 	"modern_bpf needs Linux 6.0 or newer on aarch64 (the arm64 BPF JIT mixes tail calls with " \
 	"BPF-to-BPF calls from 6.0; 5.10 refuses the driver's dispatcher), and this kernel is "    \
-	rel ": use the kmod engine."
+	rel ": use the bpf or kmod engine."
+#define AARCH64_BPF(rel)                                                                        \
+	"bpf needs Linux 5.10 or newer on aarch64 (the oldest aarch64 kernel it was verified on), " \
+	"and this kernel is " rel ": use the kmod engine."
 #define PPC64LE_MODERN(rel)                                                                     \
 	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
@@ -218,7 +221,8 @@ static const struct decide_case decisions[] = {
 	{ "aarch64", "5.15.0", "1?11??11", "modern_bpf", 0, -EOPNOTSUPP, AARCH64_MODERN("5.15.0") },
 	{ "aarch64", "6.0.0", UNK, "modern_bpf", 0, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", ALL, "modern_bpf", 0, 0, "" },
-	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF_NO_BPF },
+	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
+	{ "ppc64le", "6.12.118+deb12-powerpc64le", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF_NO_BPF },
 	/* ppc64le: the floor is the oldest kernel verified (6.1 has no BTF) */
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "modern_bpf", 0, -EOPNOTSUPP, PPC64LE_MODERN("6.1.0-57-powerpc64le") },
 	{ "ppc64le", "6.12.118+deb12-powerpc64le", ALL, "modern_bpf", 0, 0, "" },
@@ -272,9 +276,13 @@ static const struct decide_case decisions[] = {
 	  "the kmod engine." },
 	{ "x86_64", "4.14.0", UNK, "bpf", 0, 0, "" },
 
-	/* no bpf port: the table says so whatever the probes answer */
-	{ "aarch64", "6.1.0-57-arm64", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to aarch64: use the kmod engine." },
-	{ "aarch64", "4.17.0", UNK, "bpf", 0, -EOPNOTSUPP, "bpf has no port to aarch64: use the kmod engine." },
+	/* aarch64: from the oldest kernel verified (Debian 11's 5.10), a floor whatever the probes say */
+	{ "aarch64", "6.1.0-57-arm64", ALL, "bpf", 0, 0, "" },
+	{ "aarch64", "5.10.0-32-arm64", ALL, "bpf", 0, 0, "" },
+	{ "aarch64", "5.10.0-32-arm64", "00011011", "bpf", 0, 0, "" },
+	{ "aarch64", "5.4.0", ALL, "bpf", 0, -EOPNOTSUPP, AARCH64_BPF("5.4.0") },
+	{ "aarch64", "4.17.0", UNK, "bpf", 0, -EOPNOTSUPP, AARCH64_BPF("4.17.0") },
+	{ "aarch64", "6.1.0-57-arm64", "11100011", "bpf", 0, -EOPNOTSUPP, NO_PERF },
 	/* kmod boundaries: no probe beats the version (on x86_64 the module is
 	 * verified from Ubuntu's 4.4, test/vm; elsewhere from 5.10) */
 	{ "x86_64", "4.3.6", ALL, "kmod", 1, -EOPNOTSUPP,
@@ -292,7 +300,8 @@ static const struct decide_case decisions[] = {
 	  "kmod needs Linux 5.10 or newer on aarch64, and this kernel is 5.4.0: use a newer kernel." },
 	{ "aarch64", "5.10.0", ALL, "kmod", 1, 0, "" },
 	{ "aarch64", "5.10.0-32-arm64", ALL, "kmod", 1, 0, "" },
-	{ "aarch64", "6.1.0-57-arm64", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING_NO_BPF },
+	{ "aarch64", "6.1.0-57-arm64", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
+	{ "ppc64le", "6.12.118+deb12-powerpc64le", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING_NO_BPF },
 	/* privileges come first and do not hide the rest */
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "bpf", 0, -EPERM, NO_PRIV("bpf") },
@@ -558,10 +567,18 @@ static void test_override_applied(void **state)
 	assert_string_equal(scap_platform_arch(), "aarch64");
 	assert_int_equal(scap_feature_present(SCAP_FEAT_RINGBUF), 0);
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, NO_RINGBUF);
+	/* bpf is ported to aarch64 and 6.1 is above its floor */
+	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), 0);
+	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
+
+	/* ppc64le: no bpf port, so the advice names kmod alone */
+	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"
+		      "bpf_priv=1,kernel=6.12.0,arch=ppc64le");
+	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
 	assert_string_equal(reason, NO_RINGBUF_NO_BPF);
 	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), -EOPNOTSUPP);
-	assert_string_equal(reason, "bpf has no port to aarch64: use the kmod engine.");
-	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
+	assert_string_equal(reason, "bpf has no port to ppc64le: use the kmod engine.");
 }
 
 /* Whether the kernel command line has the word w: the test's own reading. */

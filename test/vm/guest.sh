@@ -135,6 +135,21 @@ if in_phase main; then
 			check_engine "conformance_cross_kmod_$engine" $engine /bin/scap_conformance --cross kmod "$engine"
 	done
 
+	# arm64's bpf port (docs/engines.md, "aarch64: how it is built"): the
+	# guests have BTF, so the BTF-free programs (the clone child's tracepoint
+	# program among them) and the tracepoint mode run only when forced, as the
+	# x86_64 host's ctests live_bpf_nobtf and live_bpf_tracepoint do.
+	if [ "$(uname -m)" = aarch64 ] && [ -x /bin/scap_live ]; then
+		check_engine live_bpf_nobtf bpf env SCAP_PROBE_OVERRIDE=btf=0 /bin/scap_live bpf
+		check_engine live_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 /bin/scap_live bpf
+		# Every program of both objects under this kernel's verifier (instructions and
+		# processed counts, printed; docs/engines.md quotes them).
+		[ -x /bin/scap_bpf_limits ] && check_engine bpf_limits bpf /bin/scap_bpf_limits
+		[ -x /bin/scap_conformance ] &&
+			check_engine conformance_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 \
+				/bin/scap_conformance bpf
+	fi
+
 	# The differential test against strace (issue 16) with the module's engine:
 	# busybox's programs (its applets, linked in /diffbin) under Debian's strace.
 	if [ -x /bin/scap_strace_diff ] && [ -x /usr/bin/strace ]; then
@@ -204,6 +219,14 @@ if in_phase teardown; then
 		fi
 	done
 	check settings_rmmod rmmod scap
+	# arm64's bpf port (issue 20): its live settings and threads, here for the
+	# same reason (every attach and detach patches the tracepoints' jump labels).
+	if [ "$(uname -m)" = aarch64 ]; then
+		for t in reconfig threads; do
+			[ -x "/bin/scap_${t}_live" ] &&
+				check_engine "${t}_bpf" bpf env SCAP_RECONFIG_PHASES=6 "/bin/scap_${t}_live" bpf
+		done
+	fi
 
 	# Load/unload cycles with capture active on every CPU.
 	for i in 1 2 3; do

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * What the bpf driver reads from the architecture's struct pt_regs, without
+ * BTF: the dispatchers copy one block of the task's user registers into the
+ * per-CPU scratch with one bpf_probe_read (struct scap_bpf_regs mirrors that
+ * block), and the event programs take the syscall's number, its six
+ * arguments, the user stack pointer and the compat mark from the copy.
+ * Tracepoint mode writes the arguments it kept at enter into the same copy.
+ *
+ * The includer defines, from its own pt_regs (uapi headers for the BTF-free
+ * object, vmlinux.h for the CO-RE one, which spell the fields differently):
+ *   x86_64:  SCAP_REGS_OFF_R10, _ORIG_AX, _CS, _SP
+ *   aarch64: SCAP_REGS_OFF_ORIG_X0, _SYSCALLNO
+ * The driver's syscall table and schema come from the same architecture
+ * (drivers/common/arch.h, -D__TARGET_ARCH_<arch>).
+ */
+#ifndef SCAP_DRIVERS_BPF_ARCH_H
+#define SCAP_DRIVERS_BPF_ARCH_H
+
+#include "../common/arch.h"
+
+#if defined(SCAP_ARCH_X86_64)
+
+/* x86_64 struct pt_regs: r10 .. sp are contiguous and read in one go. */
+struct scap_bpf_regs {
+	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp;
+};
+_Static_assert(SCAP_REGS_OFF_CS - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, cs),
+	       "pt_regs registers r10..cs are contiguous");
+_Static_assert(SCAP_REGS_OFF_SP - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, sp),
+	       "sp follows cs and flags");
+_Static_assert(SCAP_REGS_OFF_ORIG_AX - SCAP_REGS_OFF_R10 == __builtin_offsetof(struct scap_bpf_regs, orig_ax),
+	       "orig_ax follows di");
+#define SCAP_BPF_REGS_OFF SCAP_REGS_OFF_R10
+
+/* User code segment of 32-bit (ia32) processes: their syscall numbers are another table. */
+#define SCAP_USER32_CS 0x23
+#define SCAP_BPF_REGS_COMPAT(r) ((r)->cs == SCAP_USER32_CS)
+#define SCAP_BPF_REGS_NR(r) ((__u32)(r)->orig_ax)
+
+/* x86_64 syscall convention: rdi rsi rdx r10 r8 r9, number in orig_ax. */
+#define SCAP_BPF_REGS_ARGS(a, r)                                                                 \
+	do {                                                                                     \
+		(a)[0] = (r)->di;                                                                \
+		(a)[1] = (r)->si;                                                                \
+		(a)[2] = (r)->dx;                                                                \
+		(a)[3] = (r)->r10;                                                               \
+		(a)[4] = (r)->r8;                                                                \
+		(a)[5] = (r)->r9;                                                                \
+	} while (0)
+/* Tracepoint mode: the arguments kept at enter where the event programs read them. */
+#define SCAP_BPF_REGS_SET(r, a, nr)                                                              \
+	do {                                                                                     \
+		(r)->di = (a)[0];                                                                \
+		(r)->si = (a)[1];                                                                \
+		(r)->dx = (a)[2];                                                                \
+		(r)->r10 = (a)[3];                                                               \
+		(r)->r8 = (a)[4];                                                                \
+		(r)->r9 = (a)[5];                                                                \
+		(r)->orig_ax = (nr);                                                             \
+	} while (0)
+/* start_thread(regs, new_ip, new_sp): the third argument (kprobe context, uapi pt_regs). */
+#define SCAP_BPF_KPROBE_ARG3(ctx) ((ctx)->rdx)
+typedef struct pt_regs scap_bpf_kprobe_regs;
+/* A new task leaves clone through sys_exit like its parent. */
+#define SCAP_BPF_FORK_CHILD 0
+
+#elif defined(SCAP_ARCH_AARCH64)
+
+/*
+ * arm64's kernel struct pt_regs starts with the uapi user_pt_regs (x0..x30,
+ * sp, pc, pstate), then orig_x0 and the s32 syscallno: the same from 4.15
+ * (before, a u64 syscallno whose low half is at the same place on
+ * little-endian) to 6.18. These are kernel-internal offsets, not uapi: the
+ * includer says where its headers put them and the asserts check that the
+ * copy below matches. One read of 288 bytes from the start takes the
+ * arguments (x0..x5; x0 holds the return value at exit, so the first
+ * argument is orig_x0, which el0_svc sets before sys_enter), sp, pstate,
+ * orig_x0 and syscallno.
+ */
+struct scap_bpf_regs {
+	__u64 x[31];
+	__u64 sp, pc, pstate;
+	__u64 orig_x0;
+	__s32 syscallno;
+	__u32 unused2;
+};
+_Static_assert(SCAP_REGS_OFF_ORIG_X0 == __builtin_offsetof(struct scap_bpf_regs, orig_x0),
+	       "orig_x0 follows user_pt_regs");
+_Static_assert(SCAP_REGS_OFF_SYSCALLNO == __builtin_offsetof(struct scap_bpf_regs, syscallno),
+	       "syscallno follows orig_x0");
+#define SCAP_BPF_REGS_OFF 0
+
+/*
+ * An AArch32 (compat) task: PSR_MODE32_BIT in the user pstate. Its syscalls
+ * have their own numbers and registers (not captured, as on the other
+ * engines); an AArch64 task cannot make one, so this is exact.
+ */
+#define SCAP_PSR_MODE32_BIT 0x10u
+#define SCAP_BPF_REGS_COMPAT(r) (((r)->pstate & SCAP_PSR_MODE32_BIT) != 0)
+#define SCAP_BPF_REGS_NR(r) ((__u32)(r)->syscallno)
+/* An exec that switched ABI (../common/exec_abi.h): its number registers. */
+#define SCAP_BPF_EXEC_EXIT(r) SCAP_EXEC_EXIT((r)->syscallno, (r)->x[8], (r)->x[7])
+
+/* AAPCS64 syscall convention: x0-x5, number in x8 (kept as syscallno). */
+#define SCAP_BPF_REGS_ARGS(a, r)                                                                 \
+	do {                                                                                     \
+		(a)[0] = (r)->orig_x0;                                                           \
+		(a)[1] = (r)->x[1];                                                              \
+		(a)[2] = (r)->x[2];                                                              \
+		(a)[3] = (r)->x[3];                                                              \
+		(a)[4] = (r)->x[4];                                                              \
+		(a)[5] = (r)->x[5];                                                              \
+	} while (0)
+#define SCAP_BPF_REGS_SET(r, a, nr)                                                              \
+	do {                                                                                     \
+		(r)->orig_x0 = (a)[0];                                                           \
+		(r)->x[1] = (a)[1];                                                              \
+		(r)->x[2] = (a)[2];                                                              \
+		(r)->x[3] = (a)[3];                                                              \
+		(r)->x[4] = (a)[4];                                                              \
+		(r)->x[5] = (a)[5];                                                              \
+		(r)->syscallno = (__s32)(nr);                                                    \
+		(r)->pstate = 0;                                                                 \
+	} while (0)
+/*
+ * arm64's start_thread is inline (no kprobe attaches there): the program
+ * is built for the layout, and its failed attach is a warning (tracepoint
+ * mode without BTF only).
+ */
+#define SCAP_BPF_KPROBE_ARG3(ctx) ((ctx)->regs[2])
+typedef struct user_pt_regs scap_bpf_kprobe_regs;
+/*
+ * A new task returns to user space through ret_from_fork straight to
+ * ret_to_user, never through sys_exit: the child's side of clone/clone3 is
+ * built at sched_process_fork (scap_bpf_fork_emit), from the parent's
+ * arguments kept at sys_enter in `stash`.
+ */
+#define SCAP_BPF_FORK_CHILD 1
+#define SCAP_BPF_PF_KTHREAD 0x00200000u   /* include/linux/sched.h, unchanged since 2.6 */
+#define SCAP_BPF_PF_IO_WORKER 0x00000010u /* an io_uring worker thread */
+
+#else
+#error "bpf driver: no register layout for this architecture (x86_64 and aarch64 only; -DSCAP_WITH_BPF=OFF)"
+#endif
+
+#endif
