@@ -508,8 +508,11 @@ static void mbpf_wait_programs(struct scap_engine_ctx *ctx, struct mbpf *m, stru
 /*
  * Before the switch: the claims (scap_mbpf_take() in the BPF object) must
  * all come from hits that ran both loads' programs. Waits for the hits that
- * began before the new load was attached, then clears every CPU's claims.
- * A failure is only logged: a stale claim can at worst make one hit of one thread at
+ * began before the new load was attached, clears every CPU's claims, then
+ * waits again: a hit whose first program claimed before the clear and whose
+ * second ran after the switch would find no claim and take the hit a second
+ * time (the bpf engine saw it under qemu TCG, where a vCPU can stop between
+ * a hit's two programs). A failure is only logged: a stale claim can at worst make one hit of one thread at
  * the switch follow the old load's reading.
  */
 static void mbpf_claims_reset(struct scap_engine_ctx *ctx, struct mbpf *m, struct scap_modern *skel)
@@ -528,6 +531,7 @@ static void mbpf_claims_reset(struct scap_engine_ctx *ctx, struct mbpf *m, struc
 	if (!zeros)
 		scap_engine_logf(ctx, SCAP_LOG_WARN, "modern_bpf: cannot clear the claims (no memory)");
 	free(zeros);
+	mbpf_wait_programs(ctx, m, skel, "claiming");
 }
 
 /*
