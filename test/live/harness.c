@@ -112,6 +112,16 @@ bool live_no_task_btf(void)
 	return strcmp(live_engine, "bpf") == 0 && (forced || access("/sys/kernel/btf/vmlinux", R_OK) != 0);
 }
 
+bool live_bpf_tracepoint_mode(void)
+{
+	const char *o = getenv("SCAP_PROBE_OVERRIDE");
+	bool forced = false;
+
+	for (const char *p = o; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		forced |= strncmp(p, "raw_tracepoint=0", 16) == 0 && (p[16] == ',' || p[16] == '\0');
+	return strcmp(live_engine, "bpf") == 0 && forced;
+}
+
 /* ---- handles --------------------------------------------------------------- */
 
 static struct scap *shared;

@@ -69,6 +69,8 @@ void live_cgroup_path(const char *text, char *out, size_t len);
 long live_read_raw(const char *path, char *buf, size_t len);
 /* Whether the engine under test leaves task_struct values empty here (bpf without kernel BTF). */
 bool live_no_task_btf(void);
+/* The bpf engine forced into tracepoint mode (SCAP_PROBE_OVERRIDE raw_tracepoint=0): no registers. */
+bool live_bpf_tracepoint_mode(void);
 
 /* ---- expected events ------------------------------------------------------- */
 
