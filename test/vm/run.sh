@@ -259,7 +259,7 @@ build_static() { # amd64|arm64|ppc64el|s390x|riscv64
 	say "building static test binaries for $a ($cc)"
 	BIN_OF[$a]=$bin HAVE_MODERN[$a]=0 HAVE_BPF[$a]=0
 	rm -rf "$bin" && mkdir -p "$bin"
-	"$cc" "${ccx[@]}" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
+	"$cc" "${ccx[@]}" -static -fno-pie -no-pie -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
 		fail "kmod_check does not build for $a"
 	if cmake -S "$ROOT" -B "$sb" -DSCAP_STATIC=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_cross[@]}" >"$log" 2>&1 &&
 		cmake --build "$sb" -j"$JOBS" --target scap >>"$log" 2>&1; then
@@ -321,7 +321,7 @@ build_kmod_check_only() { # arch
 	NO_LIBSCAP[$a]="the library is not built for $a: it links libbpf, libelf and zlib, and Debian 12 has no $a port to take them from (only the cross compiler and libc: gcc-$($cc -dumpmachine), libc6-dev-$a-cross)"
 	say "building kmod_check for $a ($cc); ${NO_LIBSCAP[$a]}"
 	rm -rf "$bin" && mkdir -p "$bin"
-	"$cc" -static -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
+	"$cc" -static -fno-pie -no-pie -O2 -Wall -Wextra -Werror -I"$ROOT" -o "$bin/kmod_check" "$ROOT/test/vm/kmod_check.c" -lpthread ||
 		fail "kmod_check does not build for $a"
 	file "$bin/kmod_check" | grep -q "statically linked" || fail "$bin/kmod_check is not statically linked"
 }
