@@ -34,6 +34,8 @@ const volatile scap_s32 scap_pid_filter;    /* tgid, 0 = every process */
 const volatile bool scap_have_task_btf; /* bpf_get_current_task_btf exists (5.11+) */
 const volatile scap_u64 scap_wakeup_bytes = 1; /* wake the reader after this CPU wrote this much */
 const volatile scap_u32 scap_instance = 1; /* which load of the handle this is (scap_active) */
+/* The kernel runs these programs in its eBPF interpreter (no JIT enabled): see scap_sys_exit. */
+const volatile bool scap_interpreted;
 
 /* Written by the loader at run time through the mmapped .bss. */
 scap_u32 scap_started;  /* scap_start/scap_stop; with scap_mbpf_in_force() */
@@ -619,6 +621,25 @@ int BPF_PROG(scap_sched_fork, struct task_struct *parent, struct task_struct *ch
 }
 #endif
 
+/*
+ * In the kernel's eBPF interpreter a tail call gets no frame of its own: the
+ * target runs on the stack the interpreter gave this entry program, which is
+ * this program's own stack depth rounded to 32 bytes (__bpf_prog_run128 for
+ * its 112 bytes). Debian's s390x 6.12 (no JIT) did not raise it to the
+ * 512 bytes a tail-calling program needs there, and scap_x_CONNECT_X's 144
+ * bytes overwrote the interpreter's saved frame pointer (R10 became 0x40,
+ * the next store to r10 - 104 oopsed: docs/engines.md, "s390x: results").
+ * Interpreted, this program therefore claims the whole 512 bytes with one
+ * store at the bottom of its stack, so that every tail-call target fits.
+ * JIT-compiled, each target has its own frame and the branch is dead code.
+ */
+static __always_inline void scap_mbpf_claim_full_stack(void)
+{
+	scap_u64 zero = 0;
+
+	if (scap_interpreted)
+		asm volatile("*(u64 *)(r10 - 512) = %[z]" : : [z] "r"(zero) : "memory");
+}
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
@@ -628,6 +649,7 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 	scap_u64 pid_tgid;
 	int nr = (int)SCAP_MBPF_REGS_NR(regs);
 
+	scap_mbpf_claim_full_stack();
 	if (__builtin_expect(SCAP_MBPF_EXEC_EXIT(regs), 0)) {
 		nr = (int)scap_exec_abi_nr(nr, scap_mbpf_current(&pid_tgid));
 		sc = nr >= 0 ? scap_mbpf_selected((scap_u32)nr, SCAP_MBPF_HIT_EXIT) : NULL;
@@ -639,10 +661,11 @@ int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 			return 0;
 	}
 #else
-	struct scap_mbpf_syscall *sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ?
-		scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
+	struct scap_mbpf_syscall *sc;
 	scap_u64 pid_tgid;
 
+	scap_mbpf_claim_full_stack();
+	sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ? scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
 	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
 		return 0;
 #endif

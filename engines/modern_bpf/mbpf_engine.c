@@ -112,6 +112,26 @@ static void mbpf_memlock(struct mbpf *m)
 /* Smallest ring: twice the largest event the driver writes, or those would always drop. */
 #define MBPF_MIN_RING (2u * SCAP_MBPF_MAX_EVENT)
 
+/*
+ * Whether the kernel will run the programs in its eBPF interpreter: no
+ * bpf_jit_enable sysctl (a kernel built without CONFIG_BPF_JIT, such as
+ * Debian's s390x ones), or the JIT switched off. The dispatcher then claims
+ * the interpreter's full stack for its tail calls (scap_mbpf_claim_full_stack).
+ * Unreadable: assume interpreted, which only costs stack.
+ */
+static bool mbpf_kernel_interprets(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "re");
+	int on = 0;
+
+	if (!f)
+		return true;
+	if (fscanf(f, "%d", &on) != 1)
+		on = 0;
+	fclose(f);
+	return on == 0;
+}
+
 static size_t mbpf_ring_size(size_t want)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), sz = page;
@@ -250,6 +270,7 @@ static int mbpf_load_instance(struct mbpf *m, const struct scap_engine_config *c
 		return err;
 	}
 	skel->rodata->scap_snaplen = cfg->snaplen;
+	skel->rodata->scap_interpreted = mbpf_kernel_interprets();
 	skel->rodata->scap_pid_filter = cfg->pid;
 	skel->rodata->scap_instance = id;
 	skel->rodata->scap_have_task_btf =

@@ -114,7 +114,7 @@ static const struct min_case mins[] = {
 	{ "kmod", "riscv64", 1, 6, 12 },      { "modern_bpf", "riscv64", 0, 0, 0 },
 	{ "bpf", "riscv64", 0, 0, 0 },
 	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 0, 0, 0 },
-	{ "modern_bpf", "s390x", 0, 0, 0 },
+	{ "modern_bpf", "s390x", 1, 6, 12 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
 	{ "kmod", "loongarch64", -ENOENT, 0, 0 },
 	{ "bpf", "mips", -ENOENT, 0, 0 },     { "savefile", "x86_64", -ENOENT, 0, 0 },
@@ -191,6 +191,10 @@ struct decide_case {
 	"modern_bpf needs Linux 6.12 or newer on ppc64le (the oldest ppc64le kernel it was "        \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel     \
 	": use the kmod engine."
+#define S390X_MODERN(rel)                                                                       \
+	"modern_bpf needs Linux 6.12 or newer on s390x (the oldest s390x kernel it was "            \
+	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel       \
+	": use the kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -242,11 +246,9 @@ static const struct decide_case decisions[] = {
 	  "modern_bpf has no port to riscv64: use the kmod engine." },
 	{ "riscv64", "6.12.118+deb13-riscv64", ALL, "bpf", 0, -EOPNOTSUPP,
 	  "bpf has no port to riscv64: use the kmod engine." },
-	/* s390x (big-endian): kmod from the oldest kernel run; modern_bpf not offered */
-	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf has no port to s390x: use the kmod engine." },
-	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP,
-	  "modern_bpf has no port to s390x: use the kmod engine." },
+	/* s390x (big-endian): as ppc64le, the floors are the kernels verified */
+	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP, S390X_MODERN("6.1.0-50-s390x") },
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, 0, "" },
 	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to s390x: use the kmod engine." },
 	{ "s390x", "6.1.0-50-s390x", ALL, "kmod", 1, 0, "" },
 	{ "s390x", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
