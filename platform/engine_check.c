@@ -302,6 +302,23 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 	}
 	need(r, f, e, min, SCAP_FEAT_PERF_EVENT_ARRAY,
 	     "bpf needs BPF perf event array maps, and this kernel cannot create one: use %s.");
+	/*
+	 * From 6.9 the verifier leaves an interpreted tail-calling program its
+	 * own stack depth instead of the 512 bytes its tail-call targets run in
+	 * (the interpreter gives them the caller's frame): a target with a deeper
+	 * stack overwrites the interpreter's saved registers and the kernel oopses
+	 * (seen with modern_bpf on s390x 6.12, docs/engines.md). modern_bpf claims
+	 * the 512 bytes at load time; this engine's BTF-free object cannot (no
+	 * load-time constants before 5.2), so it is refused there.
+	 */
+	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known &&
+	    (f->kernel.major > 6 || (f->kernel.major == 6 && f->kernel.minor >= 9)))
+		say(r, EOPNOTSUPP, "bpf cannot run where Linux 6.9 or newer interprets eBPF (%s), as "
+		    "this %s kernel does: its interpreter runs a tail call's target on the caller's "
+		    "stack frame, which this engine's programs outgrow (a kernel crash). Enable the JIT "
+		    "(sysctl -w net.core.bpf_jit_enable=1) or use %s.",
+		    f->bpf_jit == 0 ? "net.core.bpf_jit_enable is 0" : "the kernel has no eBPF JIT",
+		    release_of(f), r->instead);
 }
 
 static void decide_kmod(struct reason *r, const struct scap_platform_facts *f,

@@ -33,6 +33,7 @@ static struct {
 	bool extras_done;
 	bool kmod_accessible;
 	int unpriv_disabled;
+	int bpf_jit;
 } cache;
 
 /* Callers hold the lock. */
@@ -201,6 +202,7 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 		f->feat[i] = need[i] ? feat_locked((enum scap_feature)i) : SCAP_FEAT_UNKNOWN;
 	if (!cache.extras_done) {
 		cache.unpriv_disabled = scap_probe_unpriv_bpf_disabled();
+		cache.bpf_jit = scap_probe_bpf_jit();
 		cache.extras_done = true;
 	}
 	if (need[SCAP_FEAT_MODULES] && f->feat[SCAP_FEAT_MODULES] == SCAP_FEAT_ABSENT) {
@@ -218,6 +220,7 @@ int scap_platform_gather(struct scap_platform_facts *f, const bool need[SCAP_FEA
 	f->kmod_dev_accessible = o->has_feat[SCAP_FEAT_KMOD] ? o->feat[SCAP_FEAT_KMOD]
 							     : cache.kmod_accessible;
 	f->unpriv_bpf_disabled = cache.unpriv_disabled;
+	f->bpf_jit = cache.bpf_jit;
 	pthread_mutex_unlock(&lock);
 	return 0;
 }

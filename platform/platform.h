@@ -120,6 +120,13 @@ int scap_platform_bpf_share_maps(struct bpf_object *obj, const struct bpf_object
 
 /* CPUs: possible count (ids 0..n-1) and whether a CPU is online. */
 int scap_platform_possible_cpus(void);
+
+/*
+ * net.core.bpf_jit_enable, uncached: 0 when the kernel interprets eBPF, 1 or
+ * 2 when it JIT-compiles; -1 when the kernel has no JIT (no such sysctl), -2
+ * when it cannot be read.
+ */
+int scap_probe_bpf_jit(void);
 bool scap_platform_cpu_online(int cpu);
 
 #endif

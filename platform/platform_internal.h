@@ -35,6 +35,8 @@ struct scap_platform_facts {
 	bool kmod_dev_accessible;          /* the device can be opened read-write by us */
 	unsigned kmod_api_version;         /* the loaded module's, 0 when it does not say */
 	int unpriv_bpf_disabled;           /* kernel.unprivileged_bpf_disabled, -1 unreadable */
+	int bpf_jit;                       /* net.core.bpf_jit_enable; -1: no such sysctl (no
+	                                      JIT), -2: unreadable */
 	char modules_why[SCAP_PLATFORM_MSG_LEN]; /* modules absent: why, as a clause */
 };
 

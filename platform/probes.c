@@ -260,6 +260,22 @@ bool scap_probe_kmod_accessible(void)
 	return access(SCAP_KMOD_DEVICE, R_OK | W_OK) == 0;
 }
 
+int scap_probe_bpf_jit(void)
+{
+	char buf[16] = "";
+	FILE *fp = fopen("/proc/sys/net/core/bpf_jit_enable", "re");
+	char *end;
+	long v;
+
+	if (!fp)
+		return errno == ENOENT ? -1 : -2;
+	if (!fgets(buf, sizeof(buf), fp))
+		buf[0] = '\0';
+	fclose(fp);
+	v = strtol(buf, &end, 10);
+	return end == buf || v < 0 ? -2 : (int)v;
+}
+
 int scap_probe_unpriv_bpf_disabled(void)
 {
 	char buf[16] = "";

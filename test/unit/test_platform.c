@@ -346,6 +346,7 @@ static void facts_from(struct scap_platform_facts *f, const struct decide_case *
 			   : c->feats[i] == '0' ? SCAP_FEAT_ABSENT : SCAP_FEAT_UNKNOWN;
 	f->kmod_dev_accessible = c->kmod_access;
 	f->unpriv_bpf_disabled = 2; /* Debian's default */
+	f->bpf_jit = 1;            /* the default where the kernel has a JIT */
 }
 
 static void test_decisions(void **state)
@@ -419,6 +420,43 @@ static void test_decide_unpriv_bpf_enabled(void **state)
 	f.unpriv_bpf_disabled = -1;
 	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EPERM);
 	assert_string_equal(reason, NO_PRIV("bpf"));
+}
+
+/* An interpreting kernel from 6.9 would crash on bpf's tail calls: refused there only. */
+static void test_decide_bpf_interpreted(void **state)
+{
+	struct scap_platform_facts f;
+	char reason[1024];
+
+	(void)state;
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.12.57+deb12-amd64", ALL, "bpf", 0, 0, "" });
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), 0);
+	f.bpf_jit = 2; /* JIT with debug output */
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), 0);
+	f.bpf_jit = 0;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_string_equal(reason, "bpf cannot run where Linux 6.9 or newer interprets eBPF "
+			    "(net.core.bpf_jit_enable is 0), as this 6.12.57+deb12-amd64 kernel does: its "
+			    "interpreter runs a tail call's target on the caller's stack frame, which this "
+			    "engine's programs outgrow (a kernel crash). Enable the JIT (sysctl -w "
+			    "net.core.bpf_jit_enable=1) or use the kmod engine.");
+	f.bpf_jit = -1;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	assert_non_null(strstr(reason, "(the kernel has no eBPF JIT)"));
+	/* Unreadable: not refused on a guess (modern_bpf, which can, claims the stack then). */
+	f.bpf_jit = -2;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), 0);
+	/* Before 6.9 the verifier gave an interpreted tail-calling program 512 bytes. */
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.8.12", ALL, "bpf", 0, 0, "" });
+	f.bpf_jit = 0;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), 0);
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.9.0", ALL, "bpf", 0, 0, "" });
+	f.bpf_jit = 0;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	/* modern_bpf is not refused: it claims the interpreter's stack itself. */
+	facts_from(&f, &(struct decide_case){ "x86_64", "6.12.57+deb12-amd64", ALL, "modern_bpf", 0, 0, "" });
+	f.bpf_jit = 0;
+	assert_int_equal(scap_platform_decide(&f, "modern_bpf", reason, sizeof(reason)), 0);
 }
 
 /* ---- SCAP_PROBE_OVERRIDE parsing ---------------------------------------- */
@@ -749,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_decide_truncates),
 		cmocka_unit_test(test_decide_unpriv_bpf_enabled),
+		cmocka_unit_test(test_decide_bpf_interpreted),
 		cmocka_unit_test(test_decide_kmod_api_version),
 		cmocka_unit_test(test_override_good),
 		cmocka_unit_test(test_override_bad),
