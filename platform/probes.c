@@ -260,36 +260,31 @@ bool scap_probe_kmod_accessible(void)
 	return access(SCAP_KMOD_DEVICE, R_OK | W_OK) == 0;
 }
 
-int scap_probe_bpf_jit(void)
+/* A sysctl holding one integer: its value, absent when it does not exist, bad when unreadable. */
+static int read_sysctl_int(const char *path, int absent, int bad)
 {
 	char buf[16] = "";
-	FILE *fp = fopen("/proc/sys/net/core/bpf_jit_enable", "re");
+	FILE *fp = fopen(path, "re");
 	char *end;
 	long v;
 
 	if (!fp)
-		return errno == ENOENT ? -1 : -2;
+		return errno == ENOENT ? absent : bad;
 	if (!fgets(buf, sizeof(buf), fp))
 		buf[0] = '\0';
 	fclose(fp);
 	v = strtol(buf, &end, 10);
-	return end == buf || v < 0 ? -2 : (int)v;
+	return end == buf || v < 0 ? bad : (int)v;
+}
+
+int scap_probe_bpf_jit(void)
+{
+	return read_sysctl_int("/proc/sys/net/core/bpf_jit_enable", -1, -2);
 }
 
 int scap_probe_unpriv_bpf_disabled(void)
 {
-	char buf[16] = "";
-	FILE *fp = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re");
-	char *end;
-	long v;
-
-	if (!fp)
-		return -1;
-	if (!fgets(buf, sizeof(buf), fp))
-		buf[0] = '\0';
-	fclose(fp);
-	v = strtol(buf, &end, 10);
-	return end == buf || v < 0 ? -1 : (int)v;
+	return read_sysctl_int("/proc/sys/kernel/unprivileged_bpf_disabled", -1, -1);
 }
 
 /*
