@@ -20,8 +20,10 @@
 #   6. test/vm/run.sh, when it exists: the kernel module and the engines on
 #      Debian 12's 6.1 and 6.12, Debian 11's 5.10 and Ubuntu's 5.4, 4.15
 #      and 4.4 kernels under qemu, Debian 12's and 11's arm64 kernels
-#      (6.1, 5.10) under qemu-system-aarch64, and Debian 12's ppc64el kernels
-#      (6.1, 6.12) under qemu-system-ppc64.
+#      (6.1, 5.10) under qemu-system-aarch64, Debian 12's ppc64el kernels
+#      (6.1, 6.12) under qemu-system-ppc64, Debian 13's riscv64 6.12 (the
+#      module's own checks) and Debian 12's s390x 6.1 under qemu-system-riscv64
+#      and qemu-system-s390x (about 29 minutes of the whole run's 41).
 # Run scripts/setup.sh first on a fresh machine (it installs the packages).
 # SCAP_BUILD_DIR, SCAP_ASAN_BUILD_DIR and SCAP_TSAN_BUILD_DIR move the build
 # trees elsewhere.
