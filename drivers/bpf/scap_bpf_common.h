@@ -295,6 +295,30 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	return 0;
 }
 
+/*
+ * This CPU's scratch with the arguments of `v` where the event programs read
+ * them, or NULL (counted): the tracepoint mode's exits and the clone child of
+ * fork (arm64), which have no registers of their own.
+ */
+static __always_inline struct scap_bpf_scratch *scap_bpf_stash_scratch(const struct scap_bpf_stash *v, __u32 nr,
+									 __s64 ret)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
+
+	if (!sc) {
+		scap_bpf_count_other();
+		return NULL;
+	}
+	SCAP_BPF_REGS_SET(&sc->regs, v->args, nr);
+	/* Unknown: execve's new argv then comes only from the CO-RE programs. */
+	sc->regs.sp = 0;
+	sc->ret = ret;
+	sc->execfn = 0;
+	sc->old_tid = 0;
+	return sc;
+}
+
 #if SCAP_BPF_FORK_CHILD
 /*
  * sys_enter of a selected clone or clone3 in raw tracepoint mode (arm64):
@@ -347,7 +371,7 @@ static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 
 {
 	struct scap_bpf_settings *st = scap_bpf_in_force(SCAP_BPF_HIT_FORK);
 	__u64 id = bpf_get_current_pid_tgid(), flags = 0, child;
-	__u32 parent = (__u32)id, cpu, tgid, nr;
+	__u32 parent = (__u32)id, tgid, nr;
 	struct scap_bpf_scratch *sc;
 	struct scap_bpf_stash *v;
 
@@ -364,17 +388,9 @@ static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 
 	tgid = (flags & SCAP_CLONE_THREAD) ? (__u32)(id >> 32) : child_tid;
 	if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
 		return 0;
-	cpu = bpf_get_smp_processor_id();
-	sc = bpf_map_lookup_elem(&scratch, &cpu);
-	if (!sc) {
-		scap_bpf_count_other();
+	sc = scap_bpf_stash_scratch(v, nr, 0);
+	if (!sc)
 		return 0;
-	}
-	SCAP_BPF_REGS_SET(&sc->regs, v->args, nr);
-	sc->regs.sp = 0;
-	sc->ret = 0;
-	sc->execfn = 0;
-	sc->old_tid = 0;
 	child = (__u64)tgid << 32 | child_tid;
 	if (nr == SCAP_NR_clone)
 		return scap_bpf_emit(ctx, SCAP_EV_CLONE_X, 1, child, task);

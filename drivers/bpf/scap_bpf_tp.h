@@ -82,26 +82,6 @@ static __always_inline int scap_tp_reader_clone(const struct scap_bpf_settings *
 	       (!st->pid_filter || (__u32)(id >> 32) == st->pid_filter);
 }
 
-/* This CPU's scratch with the arguments of `v` where the event programs read them. */
-static __always_inline struct scap_bpf_scratch *scap_tp_scratch(const struct scap_bpf_stash *v, __u32 nr,
-								 __s64 ret)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
-
-	if (!sc) {
-		scap_bpf_count_other();
-		return NULL;
-	}
-	SCAP_BPF_REGS_SET(&sc->regs, v->args, nr);
-	/* Unknown: execve's new argv then comes only from the CO-RE programs. */
-	sc->regs.sp = 0;
-	sc->ret = ret;
-	sc->execfn = 0;
-	sc->old_tid = 0;
-	return sc;
-}
-
 SEC("tracepoint/raw_syscalls/sys_enter")
 int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 {
@@ -141,7 +121,7 @@ int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 		scap_bpf_count_other();
 	if (!wanted || !sys->has_enter)
 		return 0;
-	sc = scap_tp_scratch(&v, nr, 0);
+	sc = scap_bpf_stash_scratch(&v, nr, 0);
 	if (!sc)
 		return 0;
 	bpf_tail_call(ctx, &progs, sys->enter_code);
@@ -177,7 +157,7 @@ int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 		return 0;
 	}
 	/* Copied before the delete: a preallocated entry is reused at once. */
-	sc = scap_tp_scratch(v, nr, ctx->ret);
+	sc = scap_bpf_stash_scratch(v, nr, ctx->ret);
 	bpf_map_delete_elem(&stash, &tid);
 	if (!sc)
 		return 0;
