@@ -142,42 +142,25 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		scap_fill_event(s, current, regs, id, 0, true);
 }
 
+static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	struct scap_session *s = data;
+	long nr = syscall_get_nr(current, regs);
+
 #ifdef SCAP_EXEC_SWITCHES_ABI
-/*
- * The 64-bit number of the syscall this exit ends, or -1 for a compat one:
- * in_compat_syscall() is the task's mark, which an exec that switched ABI
- * has already changed (../common/exec_abi.h).
- */
-static long scap_exit_nr(struct pt_regs *regs)
-{
-	long nr = syscall_get_nr(current, regs);
-	bool compat = in_compat_syscall();
-
-	if (!SCAP_EXEC_EXIT(nr, regs->regs[8], regs->regs[7]))
-		return compat ? -1 : nr;
-	return scap_exec_abi_nr(nr, compat);
-}
-
-static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
-{
-	struct scap_session *s = data;
-	long nr = scap_exit_nr(regs);
-
-	if (nr >= 0 && nr_wanted(s, current, nr))
-		scap_fill_event(s, current, regs, nr, ret, false);
-}
-#else
-static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
-{
-	struct scap_session *s = data;
-	long nr = syscall_get_nr(current, regs);
-
+	/* The exit of an exec that switched ABI: in_compat_syscall() is already the new program's. */
+	if (unlikely(SCAP_EXEC_EXIT(nr, regs->regs[8], regs->regs[7]))) {
+		nr = scap_exec_abi_nr(nr, in_compat_syscall());
+		if (nr >= 0 && nr_wanted(s, current, nr))
+			scap_fill_event(s, current, regs, nr, ret, false);
+		return;
+	}
+#endif
 	if (SCAP_IS_SOCKETCALL(nr))
 		probe_socketcall(s, regs, ret, false);
 	else if (wanted(s, nr))
 		scap_fill_event(s, current, regs, nr, ret, false);
 }
-#endif
 
 #if SCAP_FORK_CHILD
 /* Kernel and io_uring threads start on kernel registers, not a syscall's. */
