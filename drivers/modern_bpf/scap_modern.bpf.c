@@ -644,31 +644,26 @@ static __always_inline void scap_mbpf_claim_full_stack(void)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scap_sys_exit, struct pt_regs *regs, long ret)
 {
-#ifdef SCAP_EXEC_SWITCHES_ABI
 	struct scap_mbpf_syscall *sc;
 	scap_u64 pid_tgid;
-	int nr = (int)SCAP_MBPF_REGS_NR(regs);
 
 	scap_mbpf_claim_full_stack();
+#ifdef SCAP_EXEC_SWITCHES_ABI
+	/* The exit of an exec that switched ABI: the compat mark is already the new program's. */
 	if (__builtin_expect(SCAP_MBPF_EXEC_EXIT(regs), 0)) {
-		nr = (int)scap_exec_abi_nr(nr, scap_mbpf_current(&pid_tgid));
+		long nr = scap_exec_abi_nr(SCAP_MBPF_REGS_NR(regs), scap_mbpf_current(&pid_tgid));
+
 		sc = nr >= 0 ? scap_mbpf_selected((scap_u32)nr, SCAP_MBPF_HIT_EXIT) : NULL;
 		if (!sc || scap_mbpf_filtered(pid_tgid))
 			return 0;
-	} else {
-		sc = scap_mbpf_selected((scap_u32)nr, SCAP_MBPF_HIT_EXIT);
+	} else
+#endif
+	{
+		sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ?
+			scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
 		if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
 			return 0;
 	}
-#else
-	struct scap_mbpf_syscall *sc;
-	scap_u64 pid_tgid;
-
-	scap_mbpf_claim_full_stack();
-	sc = SCAP_MBPF_EXIT_IS_SYSCALL(regs) ? scap_mbpf_selected(SCAP_MBPF_REGS_NR(regs), SCAP_MBPF_HIT_EXIT) : NULL;
-	if (!sc || scap_mbpf_current(&pid_tgid) || scap_mbpf_filtered(pid_tgid))
-		return 0;
-#endif
 	/* The most frequent event first; then the other fixed-size rows: none needs a tail call. */
 	if (sc->exit_code == SCAP_EV_GENERIC_X)
 		return scap_mbpf_exit_inplace(regs, ret, pid_tgid, SCAP_EV_GENERIC_X);
