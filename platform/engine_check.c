@@ -312,7 +312,7 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 	 * load-time constants before 5.2), so it is refused there.
 	 */
 	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known &&
-	    (f->kernel.major > 6 || (f->kernel.major == 6 && f->kernel.minor >= 9)))
+	    scap_kernel_version_cmp(&f->kernel, &(struct scap_kernel_version){ 6, 9, 0 }) >= 0)
 		say(r, EOPNOTSUPP, "bpf cannot run where Linux 6.9 or newer interprets eBPF (%s), as "
 		    "this %s kernel does: its interpreter runs a tail call's target on the caller's "
 		    "stack frame, which this engine's programs outgrow (a kernel crash). Enable the JIT "
