@@ -89,6 +89,15 @@ void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * For tests of live settings: called by an engine whose new load of programs
+ * runs beside the load in force, just before the switch. With
+ * SCAP_TEST_SWITCH_PAUSE_MS=n in the environment it sleeps n ms (at most
+ * 1000), so that hits that run both loads' programs, which a switch meets
+ * only now and then, happen on every switch. Otherwise it returns at once.
+ */
+void scap_engine_switch_pause(struct scap_engine_ctx *ctx);
+
+/*
  * A capture file's process table (the snapshot bytes of its PROCTABLE
  * block) becomes the handle's, before any of the file's events: 0 (also
  * when the handle keeps no table), -EBADMSG with the reason in why, or

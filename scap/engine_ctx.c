@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Message helpers the core lends engines, and the handle's growable texts. */
+/* Helpers the core lends engines, and the handle's growable texts. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "handle.h"
 
@@ -100,4 +101,18 @@ void scap_engine_warnf(struct scap_engine_ctx *ctx, const char *fmt, ...)
 		va_end(ap);
 		ctx->log(SCAP_LOG_WARN, msg, ctx->log_ctx);
 	}
+}
+
+void scap_engine_switch_pause(struct scap_engine_ctx *ctx)
+{
+	const char *env = getenv("SCAP_TEST_SWITCH_PAUSE_MS");
+	long ms = env ? strtol(env, NULL, 10) : 0;
+
+	if (ms <= 0)
+		return;
+	if (ms > 1000)
+		ms = 1000;
+	scap_engine_logf(ctx, SCAP_LOG_DEBUG, "SCAP_TEST_SWITCH_PAUSE_MS: both loads run for %ld ms before the switch",
+			 ms);
+	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L }, NULL);
 }

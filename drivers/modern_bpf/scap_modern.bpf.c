@@ -248,12 +248,16 @@ static __always_inline bool scap_mbpf_in_force(void)
  * During a settings change both loads' programs run on each hit, one after
  * the other, and each would read scap_active on its own: a store landing
  * between the two reads would let both take the hit (an event twice) or
- * neither (an event lost). So the first program of the hit notes in this
- * CPU's claim what it read, and the other load's program of the same hit
- * (same thread, same syscall) follows that and clears the claim. A claim
- * left from before the new load was attached could be taken for this hit's:
- * the loader clears them after the attach and a grace period, before the
- * switch. Costs one per-CPU lookup and four stores per captured hit.
+ * neither (an event lost). So the first program of the hit, always the
+ * older load's (attached first, it runs first), notes in this CPU's claim
+ * what it read, and the next load's program of the same hit (same thread,
+ * same syscall) follows that and clears the claim. Only the next load
+ * follows: were the older one to follow a claim the newer one wrote at the
+ * thread's previous hit, that hit's decision would decide this one too, and
+ * a switch between the two would make both loads take it. A claim left from
+ * before the new load was attached could be taken for this hit's: the loader
+ * clears them after the attach and a grace period, before the switch. Costs
+ * one per-CPU lookup and four stores per captured hit.
  */
 static __always_inline bool scap_mbpf_take(scap_u32 kind, scap_u32 nr)
 {
@@ -261,7 +265,7 @@ static __always_inline bool scap_mbpf_take(scap_u32 kind, scap_u32 nr)
 	scap_u64 id = bpf_get_current_pid_tgid();
 	scap_u32 zero = 0, seen, *active;
 
-	if (c && c->pid_tgid == id && c->nr == nr && c->instance != scap_instance) {
+	if (c && c->pid_tgid == id && c->nr == nr && c->instance + 1 == scap_instance) {
 		seen = c->seen;
 		c->pid_tgid = 0;
 		return seen == scap_instance;

@@ -42,7 +42,7 @@ struct scap_mbpf_counters {
 /*
  * scap_claims (per CPU, one entry per kind of hit): which load's program of a
  * tracepoint hit ran first and what it read in scap_active, so that the other
- * load's program of the same hit decides the same way (scap_mbpf_take()).
+ * load's program of the same hit (the next load's: scap_mbpf_take()) decides the same way.
  */
 struct scap_mbpf_claim {
 	scap_u64 pid_tgid; /* the thread of the hit; 0: none */

@@ -633,6 +633,8 @@ static int bpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		if (!err)
 			quiesce(e);
 	}
+	if (!err)
+		scap_engine_switch_pause(e->ctx);
 	if (!err) {
 		pthread_mutex_lock(&e->settings_lock);
 		/* The reader may have changed threads, or capture started, meanwhile. */

@@ -570,12 +570,27 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	mbpf_log_ctx = ctx;
 	old = scap_platform_libbpf_sink(mbpf_libbpf_print);
 	err = mbpf_load_instance(m, cfg, id, m->skel, &skel, &tp_mode);
-	if (!err)
+	if (!err) {
+		/*
+		 * Running from its attach, as the load in force runs: a program
+		 * of the new load that stopped at scap_started would leave the
+		 * old one's claim of the hit in place, and a later hit of the
+		 * same thread and syscall on that CPU, once the old load is
+		 * gone, would follow it and be taken by neither load (CI: 1 of
+		 * 54,250 opens never arrived, no drop counted).
+		 */
+		pthread_mutex_lock(&m->self_lock);
+		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;
+		skel->bss->scap_started = m->started;
+		pthread_mutex_unlock(&m->self_lock);
 		err = mbpf_attach(ctx, skel, cfg, tp_mode, &links);
+	}
 	scap_platform_libbpf_sink(old);
 	mbpf_log_ctx = NULL;
 	if (!err)
 		mbpf_claims_reset(ctx, m, skel);
+	if (!err)
+		scap_engine_switch_pause(ctx);
 	if (!err) {
 		pthread_mutex_lock(&m->self_lock);
 		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;

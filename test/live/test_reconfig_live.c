@@ -21,6 +21,11 @@
  *   opening a marker file per phase: each marker arrives exactly when its
  *   process is the one selected, both when the filter is 0;
  *
+ *   a thread that syscalls now and then: while the selection switches,
+ *   each switch holding both loads of programs side by side for 100 ms
+ *   (SCAP_TEST_SWITCH_PAUSE_MS), a thread on a CPU of its own opens a
+ *   numbered file every 10 to 40 ms: every open exactly once;
+ *
  *   refusals: an unknown syscall name and a snaplen too large are -EINVAL
  *   with the reason, and the selection in force goes on.
  *
@@ -33,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -374,6 +380,114 @@ out:
 
 /* ---- the pid filter ----------------------------------------------------------------- */
 
+/*
+ * A thread that syscalls now and then, on a CPU of its own: one numbered
+ * open every 10 to 40 ms. A switch must leave nothing on that CPU that a
+ * later hit of the thread, once the old load is gone and the new load alone
+ * decides, could take for its own (the new load's programs once stopped at
+ * "not started" and left the old load's claims there: an open taken by
+ * neither load, no drop counted). SCAP_TEST_SWITCH_PAUSE_MS holds each
+ * switch's two-loads window open long enough for the thread to hit in it.
+ */
+struct sparse {
+	int stop;   /* atomic */
+	long opened;
+};
+
+static void *sparse_thread(void *arg)
+{
+	struct sparse *sp = arg;
+	unsigned seed = (unsigned)getpid();
+	char path[96];
+	long k;
+
+	for (k = 0; k < MAX_OPENS && !__atomic_load_n(&sp->stop, __ATOMIC_ACQUIRE); k++) {
+		snprintf(path, sizeof(path), BG_PREFIX "%ld", k);
+		syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
+		nanosleep(&(struct timespec){ 0, (10 + rand_r(&seed) % 31) * 1000 * 1000L }, NULL);
+	}
+	sp->opened = k;
+	return NULL;
+}
+
+/* CPU `nth` of this thread's allowed set alone: 0, or -1 if there is no such CPU. */
+static int pin_to_nth(const cpu_set_t *allowed, int nth)
+{
+	cpu_set_t one;
+
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, allowed) || nth--)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		return sched_setaffinity(0, sizeof(one), &one);
+	}
+	return -1;
+}
+
+static void *pinned_sparse_thread(void *arg)
+{
+	cpu_set_t allowed;
+
+	/* The second CPU: the test's other threads (the reader, the switches) stay on the first. */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		pin_to_nth(&allowed, 1);
+	return sparse_thread(arg);
+}
+
+static void test_sparse_thread(const char *engine, int switches)
+{
+	static const char *const sel[] = { "openat", NULL };
+	static const char *const sel2[] = { "openat", "fsync", NULL };
+	struct seen *s = calloc(1, sizeof(*s));
+	struct reader r = { .s = s };
+	struct sparse sp = { 0 };
+	int lost = 0, before = check_failures, ncpus;
+	pthread_t rt, st;
+	cpu_set_t allowed;
+
+	s->bg = calloc(MAX_OPENS, sizeof(*s->bg));
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		CPU_ZERO(&allowed);
+	ncpus = CPU_COUNT(&allowed);
+	if (ncpus > 1)
+		pin_to_nth(&allowed, 0);
+	setenv("SCAP_TEST_SWITCH_PAUSE_MS", "100", 1);
+	r.h = open_engine(engine, sel, getpid(), 0);
+	if (!r.h)
+		goto out;
+	start_reader(&r, &rt);
+	pthread_create(&st, NULL, pinned_sparse_thread, &sp);
+	for (int i = 1; i <= switches; i++)
+		CHECK(scap_set_syscalls(r.h, i % 2 ? sel2 : sel) == 0, "switch %d: scap_set_syscalls: %s", i,
+		      scap_last_error(r.h));
+	/* Hits after the last switch, with the new load alone. */
+	nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	__atomic_store_n(&sp.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(st, NULL);
+	finish(r.h, &r, rt);
+	for (long k = 0; k < sp.opened; k++) {
+		if (s->bg[k] != 1) {
+			if (lost < 5)
+				printf("  sparse open %ld arrived %u times\n", k, s->bg[k]);
+			lost++;
+		}
+	}
+	CHECK(lost == 0, "%d of %ld opens of a thread that syscalls now and then did not arrive exactly once",
+	      lost, sp.opened);
+	if (check_failures == before)
+		printf("%s: %d switches, each holding both loads 100 ms, while a thread opened %ld files on a CPU "
+		       "of its own%s: every open once\n", engine, switches, sp.opened,
+		       ncpus > 1 ? "" : " (one CPU here: shared)");
+	scap_close(r.h);
+out:
+	unsetenv("SCAP_TEST_SWITCH_PAUSE_MS");
+	if (ncpus > 1)
+		sched_setaffinity(0, sizeof(allowed), &allowed);
+	free(s->bg);
+	free(s);
+}
+
 static void open_marker(const char *who, int phase)
 {
 	char path[96];
@@ -497,6 +611,7 @@ int main(int argc, char **argv)
 	if (phases < 2 || phases > MAX_PHASES - 1)
 		phases = 10;
 	test_selections(engine, phases);
+	test_sparse_thread(engine, phases);
 	test_pid_filter(engine, phases);
 	test_refusals(engine);
 	printf("%s: %s\n", engine, check_failures ? "FAILED" : "all live settings checks passed");
