@@ -476,8 +476,8 @@ static void test_sparse_thread(const char *engine, int switches)
 	CHECK(lost == 0, "%d of %ld opens of a thread that syscalls now and then did not arrive exactly once",
 	      lost, sp.opened);
 	if (check_failures == before)
-		printf("%s: %d switches, each holding both loads 100 ms, while a thread opened %ld files on a CPU "
-		       "of its own%s: every open once\n", engine, switches, sp.opened,
+		printf("%s: %d switches (the eBPF engines hold both loads 100 ms at each) while a thread opened %ld "
+		       "files on a CPU of its own%s: every open once\n", engine, switches, sp.opened,
 		       ncpus > 1 ? "" : " (one CPU here: shared)");
 	scap_close(r.h);
 out:
