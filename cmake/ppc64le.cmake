@@ -11,7 +11,8 @@
 # target kernel's BTF (scripts/btf-from-image.py cuts it out of Debian's
 # ppc64el ELF vmlinux; Debian 12's 6.1 has none, its 6.12 backport has);
 # test/vm/run.sh does all of this for the ppc64el VM kernels. The bpf engine
-# has no ppc64le register layout (SCAP_WITH_BPF is off by default here).
+# is built too (its CO-RE object from SCAP_BPF_VMLINUX_H, a vmlinux.h of the
+# target kernel, when given).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR ppc64le)
 set(CMAKE_C_COMPILER powerpc64le-linux-gnu-gcc)

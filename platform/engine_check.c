@@ -47,8 +47,8 @@ struct arch_row {
 /*
  * Only what test/vm/run.sh verified (docs/engines.md, "Architectures"): the
  * library builds for x86_64, aarch64, ppc64le and s390x only
- * (drivers/common/syscalls.def), and the bpf driver reads x86_64 and arm64
- * registers only (drivers/bpf/scap_bpf_arch.h).
+ * (drivers/common/syscalls.def), and the bpf driver reads x86_64, arm64 and
+ * powerpc registers only (drivers/bpf/scap_bpf_arch.h).
  * riscv64: the kernel module only, verified on Debian 13's 6.12 (Debian 12
  * has no riscv64 kernel, nor the libraries the library links); neither eBPF
  * engine has a riscv64 register layout. loongarch64 is not ported: it is
@@ -58,6 +58,7 @@ struct arch_row {
 	"the arm64 BPF JIT mixes tail calls with BPF-to-BPF calls from 6.0; 5.10 refuses the "   \
 	"driver's dispatcher"
 #define AARCH64_BPF_FLOOR "the oldest aarch64 kernel it was verified on"
+#define PPC64LE_BPF_FLOOR "the oldest ppc64le kernel it was verified on"
 #define PPC64LE_MODERN_FLOOR                                                                   \
 	"the oldest ppc64le kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "   \
 	"with"
@@ -68,7 +69,7 @@ static const struct arch_row min_kernels[] = {
 	/*                 modern_bpf                          bpf        kmod */
 	{ "x86_64",      { { 5, 8 },                         { 4, 14 }, { 4, 4 } } },
 	{ "aarch64",     { { 6, 0, AARCH64_MODERN_FLOOR },   { 5, 10, AARCH64_BPF_FLOOR }, { 5, 10 } } },
-	{ "ppc64le",     { { 6, 12, PPC64LE_MODERN_FLOOR },  { 0, 0 },  { 6, 1 } } },
+	{ "ppc64le",     { { 6, 12, PPC64LE_MODERN_FLOOR },  { 6, 1, PPC64LE_BPF_FLOOR },  { 6, 1 } } },
 	{ "riscv64",     { { 0, 0 },                         { 0, 0 },  { 6, 12 } } },
 	/*
 	 * Debian's s390x kernels have no eBPF JIT (built for z10): modern_bpf
@@ -186,7 +187,7 @@ static const char *release_of(const struct scap_platform_facts *f)
 }
 
 /*
- * Names only engines with a port to the architecture: on ppc64le modern_bpf
+ * Names only engines with a port to the architecture: on s390x modern_bpf
  * points at kmod alone, never at bpf, which has no port there.
  */
 static void name_instead(struct reason *r, const struct engine_row *e, const char *arch)

@@ -43,6 +43,9 @@
 /* The kernel's pt_regs continues the uapi user_pt_regs with orig_x0, then syscallno. */
 #define SCAP_REGS_OFF_ORIG_X0 sizeof(struct user_pt_regs)
 #define SCAP_REGS_OFF_SYSCALLNO (sizeof(struct user_pt_regs) + 8)
+#elif defined(__TARGET_ARCH_powerpc)
+#define SCAP_REGS_OFF_MSR __builtin_offsetof(struct pt_regs, msr)
+#define SCAP_REGS_OFF_ORIG_GPR3 __builtin_offsetof(struct pt_regs, orig_gpr3)
 #endif
 
 #include "scap_bpf_common.h"

@@ -11,6 +11,7 @@
  * object, vmlinux.h for the CO-RE one, which spell the fields differently):
  *   x86_64:  SCAP_REGS_OFF_R10, _ORIG_AX, _CS, _SP
  *   aarch64: SCAP_REGS_OFF_ORIG_X0, _SYSCALLNO
+ *   ppc64le: SCAP_REGS_OFF_MSR, _ORIG_GPR3
  * The driver's syscall table and schema come from the same architecture
  * (drivers/common/arch.h, -D__TARGET_ARCH_<arch>).
  */
@@ -140,8 +141,76 @@ typedef struct user_pt_regs scap_bpf_kprobe_regs;
 #define SCAP_BPF_PF_KTHREAD 0x00200000u   /* include/linux/sched.h, unchanged since 2.6 */
 #define SCAP_BPF_PF_IO_WORKER 0x00000010u /* an io_uring worker thread */
 
+#elif defined(SCAP_ARCH_PPC64LE)
+
+/*
+ * powerpc's kernel struct pt_regs starts with the uapi layout (a union with
+ * struct user_pt_regs in arch/powerpc/include/asm/ptrace.h of 6.1 and
+ * 6.12): gpr[32], nip, msr, orig_gpr3, ... One read of 280 bytes from the
+ * start takes the number (gpr[0], which the kernel's syscall_get_nr reads),
+ * the arguments (gpr[3..8]; gpr[3] holds the return value at exit, so the
+ * first argument is orig_gpr3, as in the kernel's syscall_get_arguments),
+ * the stack pointer (gpr[1]) and the user msr.
+ */
+struct scap_bpf_regs {
+	union {
+		__u64 gpr[32];
+		struct {
+			__u64 r0, sp;
+		};
+	};
+	__u64 nip, msr, orig_gpr3;
+};
+_Static_assert(SCAP_REGS_OFF_MSR == __builtin_offsetof(struct scap_bpf_regs, msr), "msr follows gpr[32] and nip");
+_Static_assert(SCAP_REGS_OFF_ORIG_GPR3 == __builtin_offsetof(struct scap_bpf_regs, orig_gpr3),
+	       "orig_gpr3 follows msr");
+#define SCAP_BPF_REGS_OFF 0
+
+/*
+ * A 32-bit task: MSR_SF (bit 63, "64-bit mode", arch/powerpc/include/asm/
+ * reg.h) clear in its user msr. start_thread gives a 64-bit task MSR_USER64
+ * (= MSR_USER32 | MSR_SF) and a 32-bit one MSR_USER32, and user code cannot
+ * change the bit (mtmsr is privileged): per task and exact, as arm64's
+ * pstate, and readable without BTF (modern_bpf tests TIF_32BIT, the same
+ * tasks). Debian's ppc64el kernels have no CONFIG_COMPAT: no task is.
+ */
+#define SCAP_MSR_SF (1ull << 63)
+#define SCAP_BPF_REGS_COMPAT(r) (((r)->msr & SCAP_MSR_SF) == 0)
+#define SCAP_BPF_REGS_NR(r) ((__u32)(r)->r0)
+
+/* ELFv2 syscall convention: r3-r8, number in r0. */
+#define SCAP_BPF_REGS_ARGS(a, r)                                                                 \
+	do {                                                                                     \
+		(a)[0] = (r)->orig_gpr3;                                                         \
+		(a)[1] = (r)->gpr[4];                                                            \
+		(a)[2] = (r)->gpr[5];                                                            \
+		(a)[3] = (r)->gpr[6];                                                            \
+		(a)[4] = (r)->gpr[7];                                                            \
+		(a)[5] = (r)->gpr[8];                                                            \
+	} while (0)
+#define SCAP_BPF_REGS_SET(r, a, nr)                                                              \
+	do {                                                                                     \
+		(r)->orig_gpr3 = (a)[0];                                                         \
+		(r)->gpr[4] = (a)[1];                                                            \
+		(r)->gpr[5] = (a)[2];                                                            \
+		(r)->gpr[6] = (a)[3];                                                            \
+		(r)->gpr[7] = (a)[4];                                                            \
+		(r)->gpr[8] = (a)[5];                                                            \
+		(r)->r0 = (nr);                                                                  \
+		(r)->msr = SCAP_MSR_SF;                                                          \
+	} while (0)
+/* start_thread(regs, start, sp) is a function on powerpc (arch/powerpc/kernel/process.c): r5. */
+#define SCAP_BPF_KPROBE_ARG3(ctx) ((ctx)->gpr[5])
+typedef struct pt_regs scap_bpf_kprobe_regs;
+/*
+ * A new task returns through ret_from_fork to the syscall exit path
+ * (syscall_exit_prepare), which fires sys_exit: as on x86_64 (modern_bpf's
+ * scap_modern_arch.h says the same, verified there).
+ */
+#define SCAP_BPF_FORK_CHILD 0
+
 #else
-#error "bpf driver: no register layout for this architecture (x86_64 and aarch64 only; -DSCAP_WITH_BPF=OFF)"
+#error "bpf driver: no register layout for this architecture (x86_64, aarch64 and ppc64le only; -DSCAP_WITH_BPF=OFF)"
 #endif
 
 #endif

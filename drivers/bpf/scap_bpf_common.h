@@ -455,6 +455,8 @@ int scap_core_fork(struct bpf_raw_tracepoint_args *ctx)
 
 #ifndef SCAP_BPF_CORE_OBJECT
 
+#include "scap_bpf_socketcall.h"
+
 /*
  * Per thread, its last successful execve, from sched_process_exec
  * (scap_bpf_tp.h): the tid that called it (old_tid: a non-leader thread's
@@ -539,6 +541,10 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sc->old_tid = 0;
 	if (sc->ret == 0 && (nr == SCAP_NR_execve || nr == SCAP_NR_execveat))
 		scap_bpf_exec_kept(sc);
+#if SCAP_HAVE_SOCKETCALL
+	if (nr == SCAP_NR_socketcall)
+		return scap_bpf_sc_exit(ctx, sc, sys);
+#endif
 	return scap_bpf_exit_event(ctx, sys);
 }
 
@@ -603,6 +609,17 @@ int scap_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* clone/clone3 (sys->stash in raw tracepoint mode): keep the arguments for the child. */
 	if (sys && sys->selected && sys->stash)
 		return scap_bpf_fork_keep(ctx, st, nr);
+#endif
+#if SCAP_HAVE_SOCKETCALL
+	/* socketcall has no enter row: only a connect through it has an enter event. */
+	if (nr == SCAP_NR_socketcall) {
+		if (!sys || !sys->selected || !scap_bpf_thread_wanted(st))
+			return 0;
+		sc = scap_bpf_load_regs(ctx);
+		if (!sc || SCAP_BPF_REGS_COMPAT(&sc->regs))
+			return 0;
+		return scap_bpf_sc_enter(ctx, sc);
+	}
 #endif
 	if (!sys || !sys->selected || !sys->has_enter || !scap_bpf_thread_wanted(st) || scap_bpf_ia32(st))
 		return 0;

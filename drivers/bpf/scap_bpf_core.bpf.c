@@ -37,6 +37,9 @@
 #elif defined(__TARGET_ARCH_arm64)
 #define SCAP_REGS_OFF_ORIG_X0 __builtin_offsetof(struct pt_regs, orig_x0)
 #define SCAP_REGS_OFF_SYSCALLNO __builtin_offsetof(struct pt_regs, syscallno)
+#elif defined(__TARGET_ARCH_powerpc)
+#define SCAP_REGS_OFF_MSR __builtin_offsetof(struct pt_regs, msr)
+#define SCAP_REGS_OFF_ORIG_GPR3 __builtin_offsetof(struct pt_regs, orig_gpr3)
 #endif
 
 #include "scap_bpf_common.h"

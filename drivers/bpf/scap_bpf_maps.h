@@ -20,7 +20,12 @@ struct scap_bpf_syscall {
 	scap_u8 selected;     /* 1: capture this syscall */
 	scap_u8 has_enter;    /* 1: also capture at enter (SCAP_EF_TOCTOU rows) */
 	scap_u8 stash;        /* tracepoint mode: keep the arguments at enter for the exit */
-	scap_u8 pad;
+	/*
+	 * socketcall's entry (ppc64le): 1 when socketcall itself is selected
+	 * (the generic event for what is not demultiplexed); selected is also
+	 * 1 when only a syscall it can become is (scap_bpf_socketcall.h).
+	 */
+	scap_u8 generic;
 };
 SCAP_STATIC_ASSERT(sizeof(struct scap_bpf_syscall) == 8, "syscall entry is 8 bytes");
 

@@ -119,6 +119,15 @@ int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 	/* A full table loses this syscall's exit event: count it here. */
 	if (sys->stash && bpf_map_update_elem(&stash, &tid, &v, BPF_ANY) != 0)
 		scap_bpf_count_other();
+#if SCAP_HAVE_SOCKETCALL
+	/* socketcall has no enter row: only a connect through it has an enter event. */
+	if (nr == SCAP_NR_socketcall) {
+		if (!wanted)
+			return 0;
+		sc = scap_bpf_stash_scratch(&v, nr, 0);
+		return sc ? scap_bpf_sc_enter(ctx, sc) : 0;
+	}
+#endif
 	if (!wanted || !sys->has_enter)
 		return 0;
 	sc = scap_bpf_stash_scratch(&v, nr, 0);
@@ -171,6 +180,10 @@ int scap_tp_sys_exit(struct scap_tp_sys_exit *ctx)
 			bpf_map_delete_elem(&exec_sp, &tid);
 		}
 	}
+#if SCAP_HAVE_SOCKETCALL
+	if (nr == SCAP_NR_socketcall)
+		return scap_bpf_sc_exit(ctx, sc, sys);
+#endif
 	return scap_bpf_exit_event(ctx, sys);
 }
 

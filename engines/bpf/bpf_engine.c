@@ -374,10 +374,18 @@ static int bpf_init(struct scap_engine_ctx *ctx, const struct scap_engine_config
 			 tp_mode ? "tracepoint (raw_syscalls/sys_enter and sys_exit; no raw tracepoints "
 				   "here: arguments are kept at enter for the exit)"
 				 : "raw_tracepoint (sys_enter and sys_exit)");
+#ifdef SCAP_ARCH_X86_64
+	/*
+	 * Elsewhere compat tasks are told by the registers read in raw
+	 * tracepoint mode (arm64 pstate, powerpc msr); tracepoint mode, which
+	 * reads none, is for x86_64's kernels before 4.17 only (the other
+	 * ports' floors are above), so it is not told there.
+	 */
 	if (tp_mode && !e->settings.compat_off)
 		scap_engine_warnf(ctx, "bpf: tracepoint mode without kernel BTF on a kernel older than 4.9: "
 				  "syscalls of 32-bit (ia32) processes cannot be told apart and are decoded "
 				  "by their x86_64 numbers");
+#endif
 
 	e->settings.snaplen = cfg->snaplen;
 	e->settings.pid_filter = cfg->pid > 0 ? (__u32)cfg->pid : 0;

@@ -26,6 +26,7 @@
 #include "scap/common/arch.h"
 #include "platform/platform.h"
 #include "scap/common/schema.h"
+#include "scap/common/socketcall.h"
 #include "bpf_tp.h"
 #include "scap_bpf.skel.h"
 #ifdef SCAP_BPF_HAVE_CORE
@@ -110,6 +111,23 @@ static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap
 		if (!tp_mode && BPF_FORK_CHILD)
 			tab[nr].stash = tab[nr].selected && (nr == SCAP_NR_clone || nr == SCAP_NR_clone3);
 	}
+#if SCAP_HAVE_SOCKETCALL
+	/*
+	 * socketcall (drivers/bpf/scap_bpf_socketcall.h): its entry sends the
+	 * dispatchers to the demultiplexer when it or a syscall it can become
+	 * is selected; `generic` says whether the calls that stay generic are
+	 * wanted. The typed programs are loaded for their own selected rows.
+	 */
+	tab[SCAP_NR_socketcall].generic = tab[SCAP_NR_socketcall].selected;
+	for (unsigned long call = SCAP_SYS_SOCKET; call <= SCAP_SYS_SENDMMSG; call++) {
+		unsigned int nargs;
+		int direct = scap_socketcall_nr(call, &nargs);
+
+		if (direct >= 0 && syscall_selected(cfg, direct))
+			tab[SCAP_NR_socketcall].selected = 1;
+	}
+	tab[SCAP_NR_socketcall].stash = tab[SCAP_NR_socketcall].selected;
+#endif
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		const struct ev_row *r = &ev_rows[code];
 
@@ -523,7 +541,12 @@ void scap_bpf_loader_destroy(struct scap_bpf_objs *o)
 
 unsigned scap_bpf_loader_programs(const struct scap_bpf_objs *o)
 {
+	/* Without a vmlinux.h at build time there is no CO-RE object (nor its type). */
+#ifdef SCAP_BPF_HAVE_CORE
 	struct bpf_object *objs[2] = { o->skel ? o->skel->obj : NULL, o->core ? o->core->obj : NULL };
+#else
+	struct bpf_object *objs[2] = { o->skel ? o->skel->obj : NULL, NULL };
+#endif
 	struct bpf_program *p;
 	unsigned n = 0;
 

@@ -91,7 +91,7 @@ unsigned scap_bpf_compat_off(void)
 #else
 unsigned scap_bpf_compat_off(void)
 {
-	/* TS_COMPAT is x86's: arm64's compat tasks are told by pstate in the registers read. */
+	/* TS_COMPAT is x86's: arm64's and powerpc's compat tasks are told by pstate/msr in the registers read. */
 	return 0;
 }
 #endif
