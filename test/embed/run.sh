@@ -84,15 +84,19 @@ build_way "add_subdirectory(scap), scap::scap_static" sub sh -c "cmake -S '$ROOT
 	BIN[add_subdirectory]=$T/sub/examples
 for way in pkg-config find_package; do
 	[ -n "${BIN[$way]:-}" ] || continue
-	if LD_LIBRARY_PATH=$libdir ldd "${BIN[$way]}/exec_logger" | grep -q "libscap.so.0 => $libdir"; then
+	# ldd's whole output first: grep -q stops reading at its match, and under pipefail the
+	# loader's next line then dies of SIGPIPE and fails the pipe (CI: both ways, once).
+	deps=$(LD_LIBRARY_PATH=$libdir ldd "${BIN[$way]}/exec_logger" 2>&1)
+	if grep -q "libscap.so.0 => $libdir" <<<"$deps"; then
 		ok "$way: the examples load libscap.so.0 from the prefix"
 	else
-		fail "$way: the examples do not use the installed libscap.so.0"; ldd "${BIN[$way]}/exec_logger"
+		fail "$way: the examples do not use the installed libscap.so.0"; printf '%s\n' "$deps"
 	fi
 done
 for way in pkg-config-static add_subdirectory; do
 	[ -n "${BIN[$way]:-}" ] || continue
-	if ldd "${BIN[$way]}/exec_logger" | grep -q libscap; then
+	deps=$(ldd "${BIN[$way]}/exec_logger" 2>&1)
+	if grep -q libscap <<<"$deps"; then
 		fail "$way: linked with libscap.so, not libscap.a"
 	else
 		ok "$way: libscap.a linked in"
