@@ -548,6 +548,13 @@ static void mbpf_claims_reset(struct scap_engine_ctx *ctx, struct mbpf *m, struc
 	mbpf_wait_programs(ctx, m, skel, "claiming");
 }
 
+/* The load in force's run state (capture started, the reader's tid) into skel's; m->self_lock held. */
+static void mbpf_copy_run_state(const struct mbpf *m, struct scap_modern *skel)
+{
+	skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;
+	skel->bss->scap_started = m->started;
+}
+
 /*
  * A new load of the programs with cfg's constants and tables, sharing the
  * rings, counters and scratch maps, attached beside the running one; one
@@ -580,8 +587,7 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		 * 54,250 opens never arrived, no drop counted).
 		 */
 		pthread_mutex_lock(&m->self_lock);
-		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;
-		skel->bss->scap_started = m->started;
+		mbpf_copy_run_state(m, skel);
 		pthread_mutex_unlock(&m->self_lock);
 		err = mbpf_attach(ctx, skel, cfg, tp_mode, &links);
 	}
@@ -593,8 +599,8 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		scap_engine_switch_pause(ctx);
 	if (!err) {
 		pthread_mutex_lock(&m->self_lock);
-		skel->bss->scap_self_tid = m->capture_self ? 0 : (uint32_t)m->self_tid;
-		skel->bss->scap_started = m->started;
+		/* The reader may have changed threads meanwhile (mbpf_set_self wrote the old load's). */
+		mbpf_copy_run_state(m, skel);
 		err = mbpf_activate(skel, id);
 		if (err) {
 			pthread_mutex_unlock(&m->self_lock);
