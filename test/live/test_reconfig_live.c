@@ -56,9 +56,14 @@
 #define MAX_OPENS 2000000
 #define MARK 1000
 #define PROBE 100000 /* the probing thread's dup/fsync fds: -PROBE - n */
-#define BG_PREFIX "/nonexistent-scap-reconfig/bg-"
-#define END_PATH "/nonexistent-scap-reconfig/end"
-#define PID_PREFIX "/nonexistent-scap-reconfig/pid-"
+/*
+ * The markers' directory names this run (its pid): in the pid filter's last
+ * phase every process is captured, and another run of this test on the host
+ * (a CI job beside a developer's ctest) opens the same markers. Set in main.
+ */
+static char run_dir[64];
+#define BG_FMT "%s/bg-%ld"
+#define PID_FMT "%s/pid-%s-%d"
 #define DEADLINE_S 60 /* for a missing event, not a speed requirement */
 
 
@@ -74,6 +79,7 @@ static unsigned snaplen_of(int phase)
 
 struct seen {
 	unsigned *bg;                   /* per background open: how many times */
+	long nbg;                       /* bg's entries */
 	unsigned dup[MAX_PHASES], fsync[MAX_PHASES], write[MAX_PHASES];
 	int write_len[MAX_PHASES];      /* buf bytes of the phase's write */
 	unsigned char *probe;           /* per probing round n: 1 dup seen, 2 fsync seen */
@@ -114,15 +120,18 @@ static void record(struct seen *s, const struct scap_event *ev)
 	struct scap_param p;
 	long v;
 
-	if (!strcmp(name, "openat") && scap_event_param_by_name(ev, "pathname", &p) == 0 && p.str) {
-		if (!strncmp(p.str, BG_PREFIX, strlen(BG_PREFIX))) {
-			v = strtol(p.str + strlen(BG_PREFIX), NULL, 10);
-			if (v >= 0 && v < MAX_OPENS) {
+	if (!strcmp(name, "openat") && scap_event_param_by_name(ev, "pathname", &p) == 0 && p.str &&
+	    !strncmp(p.str, run_dir, strlen(run_dir))) {
+		const char *rest = p.str + strlen(run_dir);
+
+		if (!strncmp(rest, "/bg-", 4)) {
+			v = strtol(rest + 4, NULL, 10);
+			if (v >= 0 && v < s->nbg) {
 				s->bg[v]++;
 				return;
 			}
-		} else if (!strncmp(p.str, PID_PREFIX, strlen(PID_PREFIX))) {
-			const char *who = p.str + strlen(PID_PREFIX);
+		} else if (!strncmp(rest, "/pid-", 5)) {
+			const char *who = rest + 5;
 
 			v = strtol(who + 5, NULL, 10); /* "main-N" or "chld-N" */
 			if (v >= 0 && v <= MAX_PHASES) {
@@ -132,7 +141,7 @@ static void record(struct seen *s, const struct scap_event *ev)
 					s->pid_child[v]++;
 				return;
 			}
-		} else if (!strcmp(p.str, END_PATH)) {
+		} else if (!strcmp(rest, "/end")) {
 			__atomic_store_n(&s->end, 1, __ATOMIC_RELEASE);
 			return;
 		}
@@ -243,7 +252,7 @@ static void *bg_thread(void *arg)
 	long k;
 
 	for (k = 0; k < MAX_OPENS && !__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE); k++) {
-		snprintf(path, sizeof(path), BG_PREFIX "%ld", k);
+		snprintf(path, sizeof(path), BG_FMT, run_dir, k);
 		syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 		/* Paced, so that the buffers never fill: a drop would hide a loss. */
 		if (k % 50 == 49)
@@ -276,7 +285,10 @@ static void finish(struct scap *h, struct reader *r, pthread_t th)
 {
 	struct scap_stats st = { .sz = sizeof(st) };
 
-	syscall(SYS_openat, AT_FDCWD, END_PATH, O_RDONLY, 0);
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s/end", run_dir);
+	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK(r->s->end, "the end marker never arrived");
@@ -298,6 +310,7 @@ static void test_selections(const char *engine, int phases)
 	struct timespec ts;
 
 	s->bg = calloc(MAX_OPENS, sizeof(*s->bg));
+	s->nbg = s->bg ? MAX_OPENS : 0;
 	s->probe = calloc(MAX_OPENS, 1);
 	memset(buf, 'x', sizeof(buf));
 	r.h = open_engine(engine, sel_a, getpid(), snaplen_of(0));
@@ -402,7 +415,7 @@ static void *sparse_thread(void *arg)
 	long k;
 
 	for (k = 0; k < MAX_OPENS && !__atomic_load_n(&sp->stop, __ATOMIC_ACQUIRE); k++) {
-		snprintf(path, sizeof(path), BG_PREFIX "%ld", k);
+		snprintf(path, sizeof(path), BG_FMT, run_dir, k);
 		syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 		nanosleep(&(struct timespec){ 0, (10 + rand_r(&seed) % 31) * 1000 * 1000L }, NULL);
 	}
@@ -447,6 +460,7 @@ static void test_sparse_thread(const char *engine, int switches)
 	cpu_set_t allowed;
 
 	s->bg = calloc(MAX_OPENS, sizeof(*s->bg));
+	s->nbg = s->bg ? MAX_OPENS : 0;
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
 		CPU_ZERO(&allowed);
 	ncpus = CPU_COUNT(&allowed);
@@ -492,7 +506,7 @@ static void open_marker(const char *who, int phase)
 {
 	char path[96];
 
-	snprintf(path, sizeof(path), PID_PREFIX "%s-%d", who, phase);
+	snprintf(path, sizeof(path), PID_FMT, run_dir, who, phase);
 	syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
 }
 
@@ -507,6 +521,7 @@ static void test_pid_filter(const char *engine, int phases)
 	char c;
 
 	s->bg = calloc(1, sizeof(*s->bg));
+	s->nbg = s->bg ? 1 : 0;
 	if (pipe(go) || pipe(done)) {
 		CHECK(0, "pipe: %s", strerror(errno));
 		return;
@@ -576,6 +591,7 @@ static void test_refusals(const char *engine)
 	int before = check_failures;
 
 	s->bg = calloc(MAX_OPENS, sizeof(*s->bg));
+	s->nbg = s->bg ? MAX_OPENS : 0;
 	r.h = open_engine(engine, sel_a, getpid(), 16);
 	if (!r.h)
 		goto out;
@@ -605,6 +621,8 @@ int main(int argc, char **argv)
 	const char *env = getenv("SCAP_RECONFIG_PHASES");
 	int phases = env ? atoi(env) : 10;
 	int skip = check_live_engine(engine);
+
+	snprintf(run_dir, sizeof(run_dir), "/nonexistent-scap-reconfig-%d", (int)getpid());
 
 	if (skip)
 		return skip;
