@@ -99,9 +99,9 @@ static struct conf_job {
 } J;
 
 /*
- * A value the BTF-free object cannot read: empty, whole, where it runs (an
- * engine that filled it there would be wrong, or would need this list
- * updated with docs/engines.md); p itself everywhere else.
+ * p, a value the BTF-free object cannot read: wanted empty and unmarked
+ * where that object runs (filling it there would contradict docs/engines.md:
+ * change both together), as p everywhere else.
  */
 static struct want_param task_val(struct want_param p)
 {
