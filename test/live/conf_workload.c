@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,7 +89,28 @@ static struct conf_job {
 	int mount_id;
 	size_t arena_used;
 	size_t argv_child_len;
+	/*
+	 * The bpf engine without kernel BTF (live_no_task_btf): the values that
+	 * need task_struct, file or socket offsets are empty (docs/engines.md,
+	 * "Without BTF"); procexit's last is there only from the tracepoint's
+	 * group_dead (exit_gd).
+	 */
+	bool nobtf, exit_gd;
 } J;
+
+/*
+ * p, a value the BTF-free object cannot read: wanted empty and unmarked
+ * where that object runs (filling it there would contradict docs/engines.md:
+ * change both together), as p everywhere else.
+ */
+static struct want_param task_val(struct want_param p)
+{
+	if (!J.nobtf)
+		return p;
+	J.r->nobtf_empty++;
+	return (struct want_param)WEMPTY(p.name);
+}
+#define TV(p) task_val((struct want_param)p)
 
 /*
  * A copy of a string argument in memory this run wrote: the drivers read
@@ -285,7 +307,9 @@ static void fd_truth(long fd, unsigned k)
 	}
 }
 
-#define W_OPENED(k) WSTR("opened", J.opened[k]), WU("opened_dev", J.opened_dev[k]), WU("opened_ino", J.opened_ino[k])
+#define W_OPENED(k)                                                                             \
+	TV(WSTR("opened", J.opened[k])), TV(WU("opened_dev", J.opened_dev[k])),                 \
+		TV(WU("opened_ino", J.opened_ino[k]))
 #define W_NOT_OPENED WEMPTY("opened"), WEMPTY("opened_dev"), WEMPTY("opened_ino")
 
 static void files(void)
@@ -729,14 +753,15 @@ static pid_t reap(long child, int want_status, const char *what)
 /* Appended after the caller's first parameters (res, dirfd, pathname, flags, argv, comm, ppid). */
 static void exec_ctx_params(struct want_event *w)
 {
-	add_param(w, (struct want_param)WSTR("exe", J.c.exe));
-	add_param(w, (struct want_param)WSTR("cwd", J.c.cwd));
+	add_param(w, TV(WSTR("exe", J.c.exe)));
+	add_param(w, TV(WSTR("cwd", J.c.cwd)));
+	/* bpf_get_current_uid_gid: there without BTF too. */
 	add_param(w, (struct want_param)WU("uid", J.c.uid));
 	add_param(w, (struct want_param)WU("gid", J.c.gid));
-	add_param(w, (struct want_param)WSTR("cgroup", J.c.cgroup));
-	add_param(w, (struct want_param)WU("euid", J.c.euid));
-	add_param(w, (struct want_param)WU("egid", J.c.egid));
-	add_param(w, (struct want_param)WU("loginuid", J.c.loginuid));
+	add_param(w, TV(WSTR("cgroup", J.c.cgroup)));
+	add_param(w, TV(WU("euid", J.c.euid)));
+	add_param(w, TV(WU("egid", J.c.egid)));
+	add_param(w, TV(WU("loginuid", J.c.loginuid)));
 	/* Not exec'd from another thread: the caller is the event's own thread. */
 	add_param(w, (struct want_param)WS("old_tid", w->tid));
 }
@@ -757,16 +782,17 @@ static void clone_ctx_params(struct want_event *w, bool child, pid_t ppid, pid_t
 			add_param(w, (struct want_param)WEMPTY(names[i]));
 		return;
 	}
-	add_param(w, (struct want_param)WS("ppid", ppid));
+	add_param(w, TV(WS("ppid", ppid)));
+	/* comm, uid and gid come from helpers: there without BTF too. */
 	add_param(w, (struct want_param)WSTR("comm", J.c.comm));
-	add_param(w, (struct want_param)WSTR("exe", J.c.exe));
+	add_param(w, TV(WSTR("exe", J.c.exe)));
 	add_param(w, (struct want_param)WU("uid", J.c.uid));
 	add_param(w, (struct want_param)WU("gid", J.c.gid));
-	add_param(w, (struct want_param)WU("euid", J.c.euid));
-	add_param(w, (struct want_param)WSTR("cwd", J.c.cwd));
-	add_param(w, (struct want_param)WSTR("cgroup", J.c.cgroup));
-	add_param(w, (struct want_param)WS("vtid", vtid));
-	add_param(w, (struct want_param)WS("vpid", vpid));
+	add_param(w, TV(WU("euid", J.c.euid)));
+	add_param(w, TV(WSTR("cwd", J.c.cwd)));
+	add_param(w, TV(WSTR("cgroup", J.c.cgroup)));
+	add_param(w, TV(WS("vtid", vtid)));
+	add_param(w, TV(WS("vpid", vpid)));
 }
 
 /* A new process of the worker's: its clone-family return and, at its end, its procexit. */
@@ -778,8 +804,9 @@ static void child_ctx(pid_t child)
 /* The thread tid of process pid ended with wait status `status`; `last`: its process's last thread. */
 static void want_procexit(pid_t tid, pid_t pid, int status, bool last, const char *what)
 {
-	WANT_TASK(tid, pid, SCAP_EV_PROCEXIT_E, what, WS("status", status), WS("code", WEXITSTATUS(status)),
-		  WS("sig", WIFSIGNALED(status) ? WTERMSIG(status) : 0), WU("core", 0), WU("last", last));
+	WANT_TASK(tid, pid, SCAP_EV_PROCEXIT_E, what, TV(WS("status", status)), TV(WS("code", WEXITSTATUS(status))),
+		  TV(WS("sig", WIFSIGNALED(status) ? WTERMSIG(status) : 0)), TV(WU("core", 0)),
+		  J.exit_gd ? (struct want_param)WU("last", last) : TV(WU("last", last)));
 }
 
 /* The thread flags of pthread_create, without the TLS (the raw thread runs no C code). */
@@ -935,10 +962,11 @@ static void __attribute__((noreturn)) child_exec(int at)
 /* The set*id family's credentials after the call: this thread's, unchanged by the script. */
 static void cred_params(struct want_event *w)
 {
+	/* cred_uid and cred_gid: bpf_get_current_uid_gid, there without BTF too. */
 	add_param(w, (struct want_param)WU("cred_uid", J.c.uid));
-	add_param(w, (struct want_param)WU("cred_euid", J.c.euid));
+	add_param(w, TV(WU("cred_euid", J.c.euid)));
 	add_param(w, (struct want_param)WU("cred_gid", J.c.gid));
-	add_param(w, (struct want_param)WU("cred_egid", J.c.egid));
+	add_param(w, TV(WU("cred_egid", J.c.egid)));
 }
 
 static void processes(void)
@@ -1031,7 +1059,7 @@ static void processes(void)
 	MUST_EQ("execve(missing)", r, -ENOENT);
 	WANT(SCAP_EV_EXECVE_X, "failed execve", NOKEY,
 	     WS("res", -ENOENT), WSTR("pathname", J.missing), WBYTES("argv", J.argv_fail, 3),
-	     WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
+	     WSTR("comm", J.c.comm), TV(WS("ppid", J.c.ppid)));
 	exec_ctx_params(LAST_WANT);
 	child = CONF_FORK();
 	if (child == 0)
@@ -1041,7 +1069,7 @@ static void processes(void)
 	WANT_FORK(child, "fork for execve");
 	WANT_CHILD(child, SCAP_EV_EXECVE_X, "execve",
 		   WS("res", 0), WSTR("pathname", "/proc/self/exe"),
-		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"), WS("ppid", J.c.pid));
+		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"), TV(WS("ppid", J.c.pid)));
 	exec_ctx_params(LAST_WANT);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execve", WS("status", CONF_CHILD_STATUS));
 	want_procexit(child, child, CONF_CHILD_STATUS << 8, true, "procexit after execve");
@@ -1051,7 +1079,7 @@ static void processes(void)
 	MUST_EQ("execveat(missing)", r, -ENOENT);
 	WANT(SCAP_EV_EXECVEAT_X, "failed execveat", NOKEY,
 	     WS("res", -ENOENT), WS("dirfd", AT_FDCWD), WSTR("pathname", J.missing), WU("flags", 0),
-	     WBYTES("argv", J.argv_fail, 3), WSTR("comm", J.c.comm), WS("ppid", J.c.ppid));
+	     WBYTES("argv", J.argv_fail, 3), WSTR("comm", J.c.comm), TV(WS("ppid", J.c.ppid)));
 	exec_ctx_params(LAST_WANT);
 
 	/* A successful one in a child: this program again, which exits at once. */
@@ -1064,7 +1092,7 @@ static void processes(void)
 	WANT_CHILD(child, SCAP_EV_EXECVEAT_X, "execveat",
 		   WS("res", 0), WS("dirfd", AT_FDCWD), WSTR("pathname", "/proc/self/exe"), WU("flags", 0),
 		   WBYTES("argv", J.argv_child, J.argv_child_len), WSTR("comm", "exe"),
-		   WS("ppid", J.c.pid));
+		   TV(WS("ppid", J.c.pid)));
 	exec_ctx_params(LAST_WANT);
 	WANT_CHILD(child, SCAP_EV_EXIT_GROUP_E, "exit_group after execveat", WS("status", CONF_CHILD_STATUS));
 	want_procexit(child, child, CONF_CHILD_STATUS << 8, true, "procexit after execveat");
@@ -1143,7 +1171,7 @@ static void processes(void)
 	WANT(SCAP_EV_CHROOT_X, "chroot", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing));
 	r = SC(SYS_chdir, J.missing);
 	MUST_EQ("chdir(missing)", r, -ENOENT);
-	WANT(SCAP_EV_CHDIR_X, "chdir", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing), WSTR("cwd", J.c.cwd));
+	WANT(SCAP_EV_CHDIR_X, "chdir", NOKEY, WS("res", -ENOENT), WSTR("path", J.missing), TV(WSTR("cwd", J.c.cwd)));
 	/* There and back: cwd is the directory after the call, as the kernel resolved it. */
 	fd = SC(SYS_openat, AT_FDCWD, J.c.cwd, O_RDONLY | O_DIRECTORY, 0);
 	MUST_OK("openat(cwd)", fd);
@@ -1152,14 +1180,14 @@ static void processes(void)
 	if (!getcwd(J.chdir_cwd, sizeof(J.chdir_cwd)))
 		deviate("getcwd after chdir: %s", strerror(errno));
 	WANT(SCAP_EV_CHDIR_X, "chdir there", WSTR("path", J.dir), WS("res", 0), WSTR("path", J.dir),
-	     WSTR("cwd", J.chdir_cwd));
+	     TV(WSTR("cwd", J.chdir_cwd)));
 	r = SC(SYS_fchdir, fd);
 	MUST_EQ("fchdir", r, 0);
-	WANT(SCAP_EV_FCHDIR_X, "fchdir back", WS("fd", fd), WS("res", 0), WS("fd", fd), WSTR("cwd", J.c.cwd));
+	WANT(SCAP_EV_FCHDIR_X, "fchdir back", WS("fd", fd), WS("res", 0), WS("fd", fd), TV(WSTR("cwd", J.c.cwd)));
 	SC(SYS_close, fd);
 	r = SC(SYS_fchdir, -1);
 	MUST_EQ("fchdir(-1)", r, -EBADF);
-	WANT(SCAP_EV_FCHDIR_X, "failed fchdir", WS("fd", -1), WS("res", -EBADF), WS("fd", -1), WSTR("cwd", J.c.cwd));
+	WANT(SCAP_EV_FCHDIR_X, "failed fchdir", WS("fd", -1), WS("res", -EBADF), WS("fd", -1), TV(WSTR("cwd", J.c.cwd)));
 
 	/* Without CONFIG_MODULES these are ENOSYS; either way they fail, and res is what we got. */
 	r = SC(SYS_init_module, NULL, 0, S(""));
@@ -1221,7 +1249,7 @@ static long connect_local(long s, unsigned port, long want_res, unsigned char sa
 	/* Connected: the socket's peer is the address asked for (getpeername); refused: none. */
 	if (want_res == 0)
 		WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
-		     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7), WBYTES("peer", sa_out, 7));
+		     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7), TV(WBYTES("peer", sa_out, 7)));
 	else
 		WANT(SCAP_EV_CONNECT_X, what, WS("sockfd", s),
 		     WS("res", want_res), WS("sockfd", s), WBYTES("addr", sa_out, 7), WEMPTY("peer"));
@@ -1257,7 +1285,7 @@ static void network_socketcall(long ls, unsigned port)
 	MUST_EQ("socketcall connect", r, 0);
 	sa_local(sa_conn, port);
 	WANT(SCAP_EV_CONNECT_X, "socketcall connect", WS("sockfd", s),
-	     WS("res", 0), WS("sockfd", s), WBYTES("addr", sa_conn, 7), WBYTES("peer", sa_conn, 7));
+	     WS("res", 0), WS("sockfd", s), WBYTES("addr", sa_conn, 7), TV(WBYTES("peer", sa_conn, 7)));
 	as = mux(SYS_ACCEPT, (unsigned long[]){ (unsigned long)ls, U(&peer), U(&plen) });
 	MUST_OK("socketcall accept", as);
 	sa_local(sa_peer, local_port((int)s));
@@ -1561,6 +1589,29 @@ static int pick_dup_targets(char *why, size_t len)
 	return 0;
 }
 
+/*
+ * Whether sched_process_exit passes group_dead (6.16+), which is all the
+ * BTF-free object knows of procexit's last: from the tracepoint's format
+ * where tracefs is mounted, else from the kernel's version.
+ */
+static bool exit_has_group_dead(void)
+{
+	static const char *const formats[] = {
+		"/sys/kernel/tracing/events/sched/sched_process_exit/format",
+		"/sys/kernel/debug/tracing/events/sched/sched_process_exit/format",
+	};
+	char fmt[4096];
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	for (unsigned i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (read_file(formats[i], fmt, sizeof(fmt)) > 0)
+			return strstr(fmt, "group_dead") != NULL;
+	if (uname(&u) != 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 16);
+}
+
 int conf_run_workload(struct conf_run *r)
 {
 	pid_t tid;
@@ -1568,6 +1619,8 @@ int conf_run_workload(struct conf_run *r)
 	memset(&J, 0, sizeof(J));
 	memset(r, 0, sizeof(*r));
 	J.r = r;
+	J.nobtf = live_no_task_btf();
+	J.exit_gd = exit_has_group_dead();
 	if (read_ctx(&J.c, r->why, sizeof(r->why)) < 0 || pick_dup_targets(r->why, sizeof(r->why)) < 0)
 		return -1;
 	live_tmp_path(J.dir, sizeof(J.dir), "conf");

@@ -25,6 +25,8 @@ struct conf_run {
 	unsigned n;
 	uint32_t tids[CONF_MAX_TIDS]; /* the worker, then each child, in creation order */
 	unsigned ntids;
+	/* Of the wanted parameters, those wanted empty because the engine lacks kernel BTF (live_no_task_btf). */
+	unsigned nobtf_empty;
 	char why[512];                /* the workload deviated from its script */
 };
 
@@ -32,9 +34,11 @@ struct conf_run {
 const char *const *conf_syscalls(void);
 
 /*
- * Runs the workload on its own thread and fills r with the wanted events.
- * Returns 0, or -1 with r->why set when a call did not behave as scripted
- * (then no capture result means anything).
+ * Runs the workload on its own thread and fills r with the wanted events,
+ * as live_engine produces them here: for the bpf engine without kernel BTF
+ * (live_no_task_btf) the values that need kernel structure offsets are
+ * wanted empty (docs/engines.md). Returns 0, or -1 with r->why set when a
+ * call did not behave as scripted (then no capture result means anything).
  */
 int conf_run_workload(struct conf_run *r);
 

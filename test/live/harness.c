@@ -272,6 +272,14 @@ static int param_equal(const struct scap_event *ev, const struct want_param *w, 
 			 w->state <= SCAP_PARAM_UNREADABLE ? states[w->state] : "?");
 		return 0;
 	}
+	/* An empty integer decodes as 0: a missing value must not pass for a wanted 0. */
+	if ((w->kind == W_S || w->kind == W_U) && p.len == 0) {
+		if (w->kind == W_S)
+			snprintf(why, len, "%s is empty, want %lld", w->name, (long long)w->i);
+		else
+			snprintf(why, len, "%s is empty, want %llu", w->name, (unsigned long long)w->u);
+		return 0;
+	}
 	switch (w->kind) {
 	case W_S:
 		if (p.v.i == w->i)
