@@ -40,7 +40,6 @@ const volatile bool scap_interpreted;
 /* Written by the loader at run time through the mmapped .bss. */
 scap_u32 scap_started;  /* scap_start/scap_stop; with scap_mbpf_in_force() */
 scap_u32 scap_self_tid; /* the consumer thread, whose events are dropped; 0 = none */
-scap_u32 scap_claiming; /* another load runs beside this one: scap_mbpf_take() claims */
 
 /*
  * scap_active[0]: the load of the handle in force. A settings change
@@ -257,26 +256,15 @@ static __always_inline bool scap_mbpf_in_force(void)
  * thread's previous hit, that hit's decision would decide this one too, and
  * a switch between the two would make both loads take it. A claim left from
  * before the new load was attached could be taken for this hit's: the loader
- * clears them after the attach and a grace period, before the switch.
- *
- * Only while two loads run (scap_claiming): the loader sets it in the old
- * load before it attaches the new one, which has it from its load, and
- * clears it in the new one once every hit that began before the switch has
- * ended. A hit that spans the switch began after the grace periods between
- * that store and the switch, so its old program claims. Alone, a load takes
- * what scap_active says: one lookup, where a claim costs a helper call, a
- * per-CPU lookup and four stores per captured hit.
+ * clears them after the attach and a grace period, before the switch. Costs
+ * one per-CPU lookup and four stores per captured hit.
  */
 static __always_inline bool scap_mbpf_take(scap_u32 kind, scap_u32 nr)
 {
-	struct scap_mbpf_claim *c;
+	struct scap_mbpf_claim *c = bpf_map_lookup_elem(&scap_claims, &kind);
+	scap_u64 id = bpf_get_current_pid_tgid();
 	scap_u32 zero = 0, seen, *active;
-	scap_u64 id;
 
-	if (!scap_claiming)
-		return scap_mbpf_in_force();
-	c = bpf_map_lookup_elem(&scap_claims, &kind);
-	id = bpf_get_current_pid_tgid();
 	if (c && c->pid_tgid == id && c->nr == nr && c->instance + 1 == scap_instance) {
 		seen = c->seen;
 		c->pid_tgid = 0;

@@ -589,9 +589,6 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 		pthread_mutex_lock(&m->self_lock);
 		mbpf_copy_run_state(m, skel);
 		pthread_mutex_unlock(&m->self_lock);
-		/* Claims from now until the old load's hits have ended (scap_mbpf_take). */
-		skel->bss->scap_claiming = 1;
-		m->skel->bss->scap_claiming = 1;
 		err = mbpf_attach(ctx, skel, cfg, tp_mode, &links);
 	}
 	scap_platform_libbpf_sink(old);
@@ -613,8 +610,6 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	if (err) {
 		mbpf_links_destroy(&links);
 		scap_modern__destroy(skel);
-		/* The old load never left scap_active: alone again, it takes what that says. */
-		m->skel->bss->scap_claiming = 0;
 		SCAP_COUNT_SET(ctx->attach_failures, failures);
 		return err;
 	}
@@ -628,8 +623,6 @@ static int mbpf_reconfigure(void *state, const struct scap_engine_config *cfg)
 	SCAP_COUNT_SET(ctx->attach_failures, ctx->attach_failures - failures);
 	/* Once this returns, nothing is captured under the old settings. */
 	mbpf_wait_programs(ctx, m, skel, "old");
-	/* Every hit under way began after the switch: scap_active alone decides it. */
-	skel->bss->scap_claiming = 0;
 	mbpf_links_destroy(&old_links);
 	scap_modern__destroy(old_skel);
 	scap_engine_logf(ctx, SCAP_LOG_INFO, "modern_bpf: settings changed (load %u: %s, %u program(s) attached)", id,
