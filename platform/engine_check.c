@@ -312,9 +312,11 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 	 * stack overwrites the interpreter's saved registers and the kernel oopses
 	 * (seen with modern_bpf on s390x 6.12, docs/engines.md). modern_bpf claims
 	 * the 512 bytes at load time; this engine's BTF-free object cannot (no
-	 * load-time constants before 5.2), so it is refused there.
+	 * load-time constants before 5.2), so it is refused there. Except on
+	 * s390x, whose objects always claim them (Debian's s390x kernels have no
+	 * JIT; drivers/bpf/scap_bpf_arch.h, SCAP_BPF_CLAIM_STACK).
 	 */
-	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known &&
+	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known && strcmp(f->arch, "s390x") != 0 &&
 	    scap_kernel_version_cmp(&f->kernel, &(struct scap_kernel_version){ 6, 9, 0 }) >= 0)
 		say(r, EOPNOTSUPP, "bpf cannot run where Linux 6.9 or newer interprets eBPF (%s), as "
 		    "this %s kernel does: its interpreter runs a tail call's target on the caller's "

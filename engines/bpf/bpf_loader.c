@@ -116,7 +116,7 @@ static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap
 		tab[nr].selected = syscall_selected(cfg, nr);
 		/* These never return: an entry kept for them would only take room. */
 		tab[nr].stash = tab[nr].selected && nr != SCAP_NR_exit && nr != SCAP_NR_exit_group;
-		/* Raw tracepoint mode keeps only arm64's clone arguments, for the child's event. */
+		/* Raw tracepoint mode keeps only the arguments of the calls a new task returns from (arm64, s390x), for the child's event. */
 		if (!tp_mode && BPF_FORK_CHILD)
 			tab[nr].stash = tab[nr].selected && bpf_forks(nr);
 	}
@@ -135,7 +135,13 @@ static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap
 		if (direct >= 0 && syscall_selected(cfg, direct))
 			tab[SCAP_NR_socketcall].selected = 1;
 	}
-	tab[SCAP_NR_socketcall].stash = tab[SCAP_NR_socketcall].selected;
+	/*
+	 * Tracepoint mode keeps its arguments for the exit. Raw tracepoint mode
+	 * keeps only a new task's (s390x: stash sends sys_enter to
+	 * scap_bpf_fork_keep, which would skip connect's enter event).
+	 */
+	if (tp_mode)
+		tab[SCAP_NR_socketcall].stash = tab[SCAP_NR_socketcall].selected;
 #endif
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		const struct ev_row *r = &ev_rows[code];
