@@ -169,14 +169,16 @@ static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 	return in_force && *in_force == st->instance ? st : NULL;
 }
 
-#ifdef SCAP_BPF_CLAIM_STACK
+#if defined(SCAP_BPF_CLAIM_STACK) && !defined(SCAP_BPF_CORE_OBJECT)
 /*
  * One store at the bottom of the 512-byte stack: the verified depth of the
  * dispatcher, and so the interpreter frame its tail calls' targets run in,
  * is then the whole stack whatever the kernel's verifier does with it
  * (scap_bpf_arch.h; modern_bpf's scap_mbpf_claim_full_stack does the same
  * where the loader finds no JIT). Called by every dispatcher, through
- * scap_bpf_in_force.
+ * scap_bpf_in_force. Not in the CO-RE object: it has no dispatcher, and its
+ * sched_process_fork program calls the walk subprogram, whose stack the
+ * verifier adds to the caller's (512 + the walk's is refused).
  */
 static __always_inline void scap_bpf_claim_stack(void)
 {
