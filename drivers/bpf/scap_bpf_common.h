@@ -102,9 +102,9 @@ struct {
 
 /*
  * Per thread, the arguments of the syscall it is in: every selected one in
- * tracepoint mode (scap_bpf_tp.h), clone and clone3 on arm64 in raw
- * tracepoint mode (scap_bpf_fork_keep). The CO-RE object shares it on arm64
- * (its sched_process_fork program reads it).
+ * tracepoint mode (scap_bpf_tp.h), clone and clone3 (s390x: fork, vfork)
+ * on arm64 and s390x in raw tracepoint mode (scap_bpf_fork_keep). The CO-RE
+ * object shares it there (its sched_process_fork program reads it).
  */
 #if !defined(SCAP_BPF_CORE_OBJECT) || SCAP_BPF_FORK_CHILD
 struct {
@@ -361,7 +361,8 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_stash_scratch(const str
 
 #if SCAP_BPF_FORK_CHILD
 /*
- * sys_enter of a selected clone or clone3 in raw tracepoint mode (arm64):
+ * sys_enter of a selected clone or clone3 (s390x: fork, vfork too) in raw
+ * tracepoint mode (arm64, s390x):
  * its arguments, for the child's event at sched_process_fork. Kept for every
  * thread but those a pid filter rules out: whether the child is wanted
  * depends on its flags (a thread of the reader's process is not, a process
@@ -398,7 +399,8 @@ static __always_inline void scap_bpf_fork_done(void)
 }
 
 /*
- * sched_process_fork, current being the parent inside clone/clone3 (arm64):
+ * sched_process_fork, current being the parent inside clone/clone3 (arm64;
+ * s390x: fork and vfork too):
  * the child's return from it, which never passes sys_exit there. Its
  * registers are the parent's with x0 = 0, so its event is the parent's
  * arguments kept at sys_enter (`stash`), res 0, under the child's ids, and
