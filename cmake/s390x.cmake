@@ -12,7 +12,8 @@
 # SCAP_S390X_SYSROOT (environment or cache) names another sysroot. The eBPF
 # programs are compiled for the target's registers and against the target
 # kernel's BTF; test/vm/run.sh does all of this for the s390x VM kernels. The
-# bpf engine has no s390x register layout (SCAP_WITH_BPF is off by default here).
+# bpf engine is built too (big-endian objects; its CO-RE object from
+# SCAP_BPF_VMLINUX_H, a vmlinux.h of the target kernel, when given).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR s390x)
 set(CMAKE_C_COMPILER s390x-linux-gnu-gcc)

@@ -47,8 +47,8 @@ struct arch_row {
 /*
  * Only what test/vm/run.sh verified (docs/engines.md, "Architectures"): the
  * library builds for x86_64, aarch64, ppc64le and s390x only
- * (drivers/common/syscalls.def), and the bpf driver reads x86_64, arm64 and
- * powerpc registers only (drivers/bpf/scap_bpf_arch.h).
+ * (drivers/common/syscalls.def), and the bpf driver reads x86_64, arm64,
+ * powerpc and s390 registers only (drivers/bpf/scap_bpf_arch.h).
  * riscv64: the kernel module only, verified on Debian 13's 6.12 (Debian 12
  * has no riscv64 kernel, nor the libraries the library links); neither eBPF
  * engine has a riscv64 register layout. loongarch64 is not ported: it is
@@ -62,6 +62,7 @@ struct arch_row {
 #define PPC64LE_MODERN_FLOOR                                                                   \
 	"the oldest ppc64le kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "   \
 	"with"
+#define S390X_BPF_FLOOR "the oldest s390x kernel it was verified on"
 #define S390X_MODERN_FLOOR                                                                     \
 	"the oldest s390x kernel it was verified on; Debian 12's 6.1 has no BTF to verify it "     \
 	"with"
@@ -75,8 +76,9 @@ static const struct arch_row min_kernels[] = {
 	 * Debian's s390x kernels have no eBPF JIT (built for z10): modern_bpf
 	 * runs in the interpreter there, its dispatcher claiming the whole
 	 * interpreter stack for its tail calls (docs/engines.md, "s390x: results").
+	 * bpf from 6.1, which has no BTF: its only eBPF engine there.
 	 */
-	{ "s390x",       { { 6, 12, S390X_MODERN_FLOOR },    { 0, 0 },  { 6, 1 } } },
+	{ "s390x",       { { 6, 12, S390X_MODERN_FLOOR },    { 6, 1, S390X_BPF_FLOOR },  { 6, 1 } } },
 };
 
 #define SUPPORTED_ARCHES "x86_64, aarch64, ppc64le, riscv64, s390x"
@@ -187,8 +189,8 @@ static const char *release_of(const struct scap_platform_facts *f)
 }
 
 /*
- * Names only engines with a port to the architecture: on s390x modern_bpf
- * points at kmod alone, never at bpf, which has no port there.
+ * Names only engines with a port to the architecture: on riscv64 the eBPF
+ * engines point at kmod alone.
  */
 static void name_instead(struct reason *r, const struct engine_row *e, const char *arch)
 {
@@ -310,9 +312,11 @@ static void decide_bpf(struct reason *r, const struct scap_platform_facts *f,
 	 * stack overwrites the interpreter's saved registers and the kernel oopses
 	 * (seen with modern_bpf on s390x 6.12, docs/engines.md). modern_bpf claims
 	 * the 512 bytes at load time; this engine's BTF-free object cannot (no
-	 * load-time constants before 5.2), so it is refused there.
+	 * load-time constants before 5.2), so it is refused there. Except on
+	 * s390x, whose objects always claim them (Debian's s390x kernels have no
+	 * JIT; drivers/bpf/scap_bpf_arch.h, SCAP_BPF_CLAIM_STACK).
 	 */
-	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known &&
+	if ((f->bpf_jit == 0 || f->bpf_jit == -1) && f->kernel_known && strcmp(f->arch, "s390x") != 0 &&
 	    scap_kernel_version_cmp(&f->kernel, &(struct scap_kernel_version){ 6, 9, 0 }) >= 0)
 		say(r, EOPNOTSUPP, "bpf cannot run where Linux 6.9 or newer interprets eBPF (%s), as "
 		    "this %s kernel does: its interpreter runs a tail call's target on the caller's "

@@ -12,6 +12,7 @@
  *   x86_64:  SCAP_REGS_OFF_R10, _ORIG_AX, _CS, _SP
  *   aarch64: SCAP_REGS_OFF_ORIG_X0, _SYSCALLNO
  *   ppc64le: SCAP_REGS_OFF_MSR, _ORIG_GPR3
+ *   s390x:   SCAP_REGS_OFF_ORIG_GPR2, _INT_CODE, _FLAGS
  * The driver's syscall table and schema come from the same architecture
  * (drivers/common/arch.h, -D__TARGET_ARCH_<arch>).
  */
@@ -209,8 +210,124 @@ typedef struct pt_regs scap_bpf_kprobe_regs;
  */
 #define SCAP_BPF_FORK_CHILD 0
 
+#elif defined(SCAP_ARCH_S390X)
+
+/*
+ * s390's kernel struct pt_regs (arch/s390/include/asm/ptrace.h, the same in
+ * 6.1 and 6.12): the uapi user_pt_regs (args[1], psw, gprs[16]), then
+ * orig_gpr2, int_code and int_parm (u32 each), int_parm_long, flags. One
+ * read of 184 bytes from the start takes the arguments (gprs[2..7]; gprs[2]
+ * holds the return value at exit, so the first argument is orig_gpr2, as
+ * in the kernel's syscall_get_arguments), the number (int_code & 0xffff,
+ * the kernel's syscall_get_nr: the entry code copies a number passed in r1
+ * there), the stack pointer (gprs[15]) and flags (PIF_SYSCALL).
+ */
+struct scap_bpf_regs {
+	__u64 args0;
+	__u64 psw_mask, psw_addr;
+	union {
+		__u64 gprs[16];
+		struct {
+			__u64 gpr0_14[15];
+			__u64 sp;
+		};
+	};
+	__u64 orig_gpr2;
+	__u32 int_code, int_parm;
+	__u64 int_parm_long;
+	__u64 flags;
+};
+_Static_assert(SCAP_REGS_OFF_ORIG_GPR2 == __builtin_offsetof(struct scap_bpf_regs, orig_gpr2),
+	       "orig_gpr2 follows user_pt_regs");
+_Static_assert(SCAP_REGS_OFF_INT_CODE == __builtin_offsetof(struct scap_bpf_regs, int_code),
+	       "int_code follows orig_gpr2");
+_Static_assert(SCAP_REGS_OFF_FLAGS == __builtin_offsetof(struct scap_bpf_regs, flags),
+	       "flags follows int_parm_long");
+#define SCAP_BPF_REGS_OFF 0
+
+/*
+ * A 31-bit (compat) task: TIF_31BIT (bit 16 of thread_info.flags,
+ * arch/s390/include/asm/thread_info.h of 6.1 and 6.12), set at exec for
+ * the task, which selects the compat syscall table. The registers cannot
+ * tell it (sam64/sam31 change the addressing mode from user space), so it
+ * is read from the task: thread_info is the first member of task_struct
+ * (THREAD_INFO_IN_TASK, which s390 selects: Debian's 6.1 and 6.12 configs)
+ * and flags its first word, an unsigned long whose low half is at offset 4
+ * on this big-endian machine. No BTF needed; modern_bpf tests the same bit.
+ */
+#define SCAP_S390_TIF_31BIT_LOW (1u << 16)
+static __always_inline int scap_bpf_task_31bit(void)
+{
+	__u32 low = 0;
+
+	bpf_probe_read_kernel(&low, sizeof(low), (const void *)(bpf_get_current_task() + 4));
+	return (low & SCAP_S390_TIF_31BIT_LOW) != 0;
+}
+#define SCAP_BPF_REGS_COMPAT(r) scap_bpf_task_31bit()
+/* Tracepoint mode has no registers: the same per-task mark (scap_tp_sys_enter). */
+#define SCAP_BPF_TP_COMPAT() scap_bpf_task_31bit()
+#define SCAP_BPF_REGS_NR(r) ((r)->int_code & 0xffffu)
+/*
+ * A syscall's exit: PIF_SYSCALL (bit 0 of flags, 6.1 and 6.12), as the
+ * kernel's syscall_get_nr() requires. A new task passes sys_exit too
+ * (__ret_from_fork ends in syscall_exit_to_user_mode) with PIF_SYSCALL
+ * cleared by copy_thread: its event is built at sched_process_fork, as on
+ * arm64 (kmod and modern_bpf do the same).
+ */
+#define SCAP_BPF_EXIT_IS_SYSCALL(r) ((r)->flags & 1u)
+
+/* s390x syscall convention: r2-r7, number in the SVC code (or r1). */
+#define SCAP_BPF_REGS_ARGS(a, r)                                                                 \
+	do {                                                                                     \
+		(a)[0] = (r)->orig_gpr2;                                                         \
+		(a)[1] = (r)->gprs[3];                                                           \
+		(a)[2] = (r)->gprs[4];                                                           \
+		(a)[3] = (r)->gprs[5];                                                           \
+		(a)[4] = (r)->gprs[6];                                                           \
+		(a)[5] = (r)->gprs[7];                                                           \
+	} while (0)
+#define SCAP_BPF_REGS_SET(r, a, nr)                                                              \
+	do {                                                                                     \
+		(r)->orig_gpr2 = (a)[0];                                                         \
+		(r)->gprs[3] = (a)[1];                                                           \
+		(r)->gprs[4] = (a)[2];                                                           \
+		(r)->gprs[5] = (a)[3];                                                           \
+		(r)->gprs[6] = (a)[4];                                                           \
+		(r)->gprs[7] = (a)[5];                                                           \
+		(r)->int_code = (__u32)(nr);                                                     \
+		(r)->flags = 1u;                                                                 \
+	} while (0)
+/*
+ * s390's start_thread is a macro (arch/s390/include/asm/processor.h): no
+ * kprobe attaches there, as on arm64 (the failed attach is a warning,
+ * tracepoint mode without BTF only). The kprobe context is user_pt_regs,
+ * arguments from gprs[2].
+ */
+#define SCAP_BPF_KPROBE_ARG3(ctx) ((ctx)->gprs[4])
+typedef user_pt_regs scap_bpf_kprobe_regs;
+#define SCAP_BPF_FORK_CHILD 1
+#define SCAP_BPF_PF_KTHREAD 0x00200000u   /* include/linux/sched.h, unchanged since 2.6 */
+#define SCAP_BPF_PF_IO_WORKER 0x00000010u /* an io_uring worker thread */
+/*
+ * Debian's s390x kernels have no eBPF JIT (built for z10): every program
+ * runs in the interpreter, where a tail call's target runs in the entry
+ * program's stack frame. From 6.9 the verifier sizes that frame by the
+ * entry program's own depth (docs/engines.md, "s390x: results"), so the
+ * dispatchers claim the whole 512 bytes (scap_bpf_claim_stack).
+ */
+#define SCAP_BPF_CLAIM_STACK 1
+
 #else
-#error "bpf driver: no register layout for this architecture (x86_64, aarch64 and ppc64le only; -DSCAP_WITH_BPF=OFF)"
+#error "bpf driver: no register layout for this architecture (x86_64, aarch64, ppc64le and s390x only; -DSCAP_WITH_BPF=OFF)"
+#endif
+
+/* Every sys_exit is a syscall's, except where the architecture says otherwise (s390). */
+#ifndef SCAP_BPF_EXIT_IS_SYSCALL
+#define SCAP_BPF_EXIT_IS_SYSCALL(r) 1
+#endif
+/* Tracepoint mode tells compat tasks by TS_COMPAT (x86_64) or not at all, except on s390. */
+#ifndef SCAP_BPF_TP_COMPAT
+#define SCAP_BPF_TP_COMPAT() 0
 #endif
 
 #endif

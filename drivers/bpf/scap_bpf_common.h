@@ -102,9 +102,9 @@ struct {
 
 /*
  * Per thread, the arguments of the syscall it is in: every selected one in
- * tracepoint mode (scap_bpf_tp.h), clone and clone3 on arm64 in raw
- * tracepoint mode (scap_bpf_fork_keep). The CO-RE object shares it on arm64
- * (its sched_process_fork program reads it).
+ * tracepoint mode (scap_bpf_tp.h), clone and clone3 (s390x: fork, vfork)
+ * on arm64 and s390x in raw tracepoint mode (scap_bpf_fork_keep). The CO-RE
+ * object shares it there (its sched_process_fork program reads it).
  */
 #if !defined(SCAP_BPF_CORE_OBJECT) || SCAP_BPF_FORK_CHILD
 struct {
@@ -147,7 +147,7 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_load_regs(struct bpf_ra
 	struct scap_bpf_scratch *sc = bpf_map_lookup_elem(&scratch, &cpu);
 	const void *regs = (const void *)ctx->args[0];
 
-	if (!sc || bpf_probe_read(&sc->regs, sizeof(sc->regs), regs + SCAP_BPF_REGS_OFF) != 0) {
+	if (!sc || SCAP_FILL_READ_KERNEL(&sc->regs, sizeof(sc->regs), regs + SCAP_BPF_REGS_OFF) != 0) {
 		scap_bpf_count_other();
 		return NULL;
 	}
@@ -169,6 +169,27 @@ static __always_inline struct scap_bpf_settings *scap_bpf_capturing(void)
 	return in_force && *in_force == st->instance ? st : NULL;
 }
 
+#if defined(SCAP_BPF_CLAIM_STACK) && !defined(SCAP_BPF_CORE_OBJECT)
+/*
+ * One store at the bottom of the 512-byte stack: the verified depth of the
+ * dispatcher, and so the interpreter frame its tail calls' targets run in,
+ * is then the whole stack whatever the kernel's verifier does with it
+ * (scap_bpf_arch.h; modern_bpf's scap_mbpf_claim_full_stack does the same
+ * where the loader finds no JIT). Called by every dispatcher, through
+ * scap_bpf_in_force. Not in the CO-RE object: it has no dispatcher, and its
+ * sched_process_fork program calls the walk subprogram, whose stack the
+ * verifier adds to the caller's (512 + the walk's is refused).
+ */
+static __always_inline void scap_bpf_claim_stack(void)
+{
+	__u64 zero = 0;
+
+	asm volatile("*(u64 *)(r10 - 512) = %[z]" : : [z] "r"(zero) : "memory");
+}
+#else
+#define scap_bpf_claim_stack() do { } while (0)
+#endif
+
 /*
  * scap_bpf_capturing() for a hit that makes an event, taken by exactly one
  * load: the programs of a hit run one after the other, the old load's first,
@@ -188,6 +209,7 @@ static __always_inline struct scap_bpf_settings *scap_bpf_in_force(__u32 kind)
 	__u64 id = bpf_get_current_pid_tgid();
 	int mine;
 
+	scap_bpf_claim_stack();
 	if (!st)
 		return NULL;
 	in_force = bpf_map_lookup_elem(&active, &zero);
@@ -231,7 +253,7 @@ static __always_inline int scap_bpf_ia32(const struct scap_bpf_settings *st)
 
 	if (!st->compat_off)
 		return 0;
-	bpf_probe_read(&status, sizeof(status), (const void *)(bpf_get_current_task() + st->compat_off));
+	SCAP_FILL_READ_KERNEL(&status, sizeof(status), (const void *)(bpf_get_current_task() + st->compat_off));
 	return (status & SCAP_TS_COMPAT) != 0;
 }
 
@@ -262,6 +284,24 @@ static __always_inline int scap_bpf_emit(void *ctx, const __u16 code, int at_exi
 	fc.buf = sc->s.buf;
 	fc.tmp = sc->s.tmp;
 	SCAP_BPF_REGS_ARGS(fc.args, r);
+#ifdef SCAP_MMAP_ARGS_IN_MEMORY
+	/*
+	 * s390x's mmap: its one argument points at the six (arch.h), read
+	 * here for the mmap program only (code is a constant in each).
+	 */
+	if (code == SCAP_EV_MMAP_X) {
+		__u64 a[6];
+
+		if (SCAP_FILL_READ_USER(a, sizeof(a), (const void *)fc.args[0]) != 0)
+			__builtin_memset(a, 0, sizeof(a));
+		fc.args[0] = a[0];
+		fc.args[1] = a[1];
+		fc.args[2] = a[2];
+		fc.args[3] = a[3];
+		fc.args[4] = a[4];
+		fc.args[5] = a[5];
+	}
+#endif
 	fc.ret = at_exit ? sc->ret : 0;
 	fc.user_sp = at_exit ? r->sp : 0;
 	fc.execfn = at_exit ? sc->execfn : 0;
@@ -321,7 +361,8 @@ static __always_inline struct scap_bpf_scratch *scap_bpf_stash_scratch(const str
 
 #if SCAP_BPF_FORK_CHILD
 /*
- * sys_enter of a selected clone or clone3 in raw tracepoint mode (arm64):
+ * sys_enter of a selected clone or clone3 (s390x: fork, vfork too) in raw
+ * tracepoint mode (arm64, s390x):
  * its arguments, for the child's event at sched_process_fork. Kept for every
  * thread but those a pid filter rules out: whether the child is wanted
  * depends on its flags (a thread of the reader's process is not, a process
@@ -358,7 +399,8 @@ static __always_inline void scap_bpf_fork_done(void)
 }
 
 /*
- * sched_process_fork, current being the parent inside clone/clone3 (arm64):
+ * sched_process_fork, current being the parent inside clone/clone3 (arm64;
+ * s390x: fork and vfork too):
  * the child's return from it, which never passes sys_exit there. Its
  * registers are the parent's with x0 = 0, so its event is the parent's
  * arguments kept at sys_enter (`stash`), res 0, under the child's ids, and
@@ -378,12 +420,28 @@ static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 
 	if (!st)
 		return 0;
 	v = bpf_map_lookup_elem(&stash, &parent);
+#ifdef SCAP_ARCH_S390X
+	/* s390x also has fork and vfork (arm64 has neither): never CLONE_THREAD. */
+	if (v && (v->nr == SCAP_NR_fork || v->nr == SCAP_NR_vfork)) {
+		nr = v->nr;
+		tgid = child_tid;
+		if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
+			return 0;
+		sc = scap_bpf_stash_scratch(v, nr, 0);
+		if (!sc)
+			return 0;
+		child = (__u64)tgid << 32 | child_tid;
+		if (nr == SCAP_NR_fork)
+			return scap_bpf_emit(ctx, SCAP_EV_FORK_X, 1, child, task);
+		return scap_bpf_emit(ctx, SCAP_EV_VFORK_X, 1, child, task);
+	}
+#endif
 	if (!v || (v->nr != SCAP_NR_clone && v->nr != SCAP_NR_clone3))
 		return 0;
 	nr = v->nr;
 	if (nr == SCAP_NR_clone)
 		flags = v->args[SCAP_CLONE_ARG_FLAGS];
-	else if (bpf_probe_read(&flags, sizeof(flags), (const void *)v->args[0]) != 0) /* clone_args.flags */
+	else if (SCAP_FILL_READ_USER(&flags, sizeof(flags), (const void *)v->args[0]) != 0) /* clone_args.flags */
 		return 0;
 	tgid = (flags & SCAP_CLONE_THREAD) ? (__u32)(id >> 32) : child_tid;
 	if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
@@ -522,7 +580,8 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	sc->ret = (__s64)ctx->args[1];
 #else
-	if (!sc || SCAP_BPF_REGS_COMPAT(&sc->regs))
+	/* s390: a new task's return from clone is not a syscall's exit (scap_bpf_arch.h). */
+	if (!sc || !SCAP_BPF_EXIT_IS_SYSCALL(&sc->regs) || SCAP_BPF_REGS_COMPAT(&sc->regs))
 		return 0;
 	sc->ret = (__s64)ctx->args[1];
 	nr = SCAP_BPF_REGS_NR(&sc->regs);

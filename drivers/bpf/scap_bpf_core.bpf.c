@@ -11,11 +11,19 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
+#if defined(__TARGET_ARCH_s390)
+/* s390 has no bpf_probe_read/_str (separate address spaces: scap_bpf.bpf.c). */
+#define SCAP_FILL_READ_USER bpf_probe_read_user
+#define SCAP_FILL_READ_USER_STR bpf_probe_read_user_str
+#define SCAP_FILL_READ_KERNEL bpf_probe_read_kernel
+#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_kernel_str
+#else
 /* Kernels with BTF but before 5.5 have no *_user/_kernel variants. */
 #define SCAP_FILL_READ_USER bpf_probe_read
 #define SCAP_FILL_READ_USER_STR bpf_probe_read_str
 #define SCAP_FILL_READ_KERNEL bpf_probe_read
 #define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
+#endif
 #define SCAP_FILL_NOW() 0 /* stamped right before output */
 #define SCAP_FILL_CORE 1
 /*
@@ -40,6 +48,10 @@
 #elif defined(__TARGET_ARCH_powerpc)
 #define SCAP_REGS_OFF_MSR __builtin_offsetof(struct pt_regs, msr)
 #define SCAP_REGS_OFF_ORIG_GPR3 __builtin_offsetof(struct pt_regs, orig_gpr3)
+#elif defined(__TARGET_ARCH_s390)
+#define SCAP_REGS_OFF_ORIG_GPR2 __builtin_offsetof(struct pt_regs, orig_gpr2)
+#define SCAP_REGS_OFF_INT_CODE __builtin_offsetof(struct pt_regs, int_code)
+#define SCAP_REGS_OFF_FLAGS __builtin_offsetof(struct pt_regs, flags)
 #endif
 
 #include "scap_bpf_common.h"

@@ -49,11 +49,11 @@ static __always_inline const struct scap_bpf_syscall *scap_bpf_sc_demux(struct s
 		return NULL;
 	uargs = (const void *)regs_args[1];
 	switch (nargs) {
-	case 2: err = bpf_probe_read(a, 2 * sizeof(__u64), uargs); break;
-	case 3: err = bpf_probe_read(a, 3 * sizeof(__u64), uargs); break;
-	case 4: err = bpf_probe_read(a, 4 * sizeof(__u64), uargs); break;
-	case 5: err = bpf_probe_read(a, 5 * sizeof(__u64), uargs); break;
-	case 6: err = bpf_probe_read(a, 6 * sizeof(__u64), uargs); break;
+	case 2: err = SCAP_FILL_READ_USER(a, 2 * sizeof(__u64), uargs); break;
+	case 3: err = SCAP_FILL_READ_USER(a, 3 * sizeof(__u64), uargs); break;
+	case 4: err = SCAP_FILL_READ_USER(a, 4 * sizeof(__u64), uargs); break;
+	case 5: err = SCAP_FILL_READ_USER(a, 5 * sizeof(__u64), uargs); break;
+	case 6: err = SCAP_FILL_READ_USER(a, 6 * sizeof(__u64), uargs); break;
 	default: return NULL;
 	}
 	if (err)

@@ -109,8 +109,8 @@ int scap_tp_sys_enter(struct scap_tp_sys_enter *ctx)
 	v.args[5] = ctx->args[5];
 	v.nr = nr;
 	v.pad = 0;
-	if (scap_bpf_ia32(st)) {
-		/* Its exit must not be taken for the x86_64 syscall of that number. */
+	if (scap_bpf_ia32(st) || SCAP_BPF_TP_COMPAT()) {
+		/* Its exit must not be taken for the 64-bit syscall of that number. */
 		v.nr = SCAP_BPF_STASH_IA32;
 		if (sys->stash)
 			bpf_map_update_elem(&stash, &tid, &v, BPF_ANY);
@@ -202,7 +202,7 @@ static __always_inline int scap_tp_child_wanted(const struct scap_bpf_settings *
 	if (v->nr == SCAP_NR_clone)
 		flags = v->args[0];
 	else if (v->nr == SCAP_NR_clone3)
-		bpf_probe_read(&flags, sizeof(flags), (const void *)v->args[0]); /* clone_args.flags */
+		SCAP_FILL_READ_USER(&flags, sizeof(flags), (const void *)v->args[0]); /* clone_args.flags */
 	return (flags & SCAP_CLONE_THREAD) != 0;
 }
 
@@ -286,7 +286,7 @@ static __always_inline void scap_bpf_keep_execfn(struct scap_tp_exec *ctx)
 	 * exit's pathname empty, never stale.
 	 */
 	if ((loc >> 16) > 0 && (loc >> 16) <= SCAP_FILL_EXECFN_MAX &&
-	    bpf_probe_read_str(name.s, sizeof(name.s), (const char *)ctx + (loc & 0xffff)) <= 0)
+	    SCAP_FILL_READ_KERNEL_STR(name.s, sizeof(name.s), (const char *)ctx + (loc & 0xffff)) <= 0)
 		name.s[0] = 0;
 	bpf_map_update_elem(&execfn, &now, &name, BPF_ANY);
 }

@@ -33,12 +33,21 @@
 #include "scap_bpf_core.skel.h"
 #endif
 
-/* arm64: a new child's return never passes sys_exit (drivers/bpf/scap_bpf_arch.h). */
-#ifdef SCAP_ARCH_AARCH64
+/*
+ * arm64 and s390x: a new child's return is not a syscall's exit there
+ * (drivers/bpf/scap_bpf_arch.h).
+ */
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 #define BPF_FORK_CHILD 1
 #else
 #define BPF_FORK_CHILD 0
 #endif
+
+/* The syscalls a new task returns from (fork and vfork: absent on arm64, SCAP_NR_ABSENT). */
+static bool bpf_forks(int nr)
+{
+	return nr == SCAP_NR_clone || nr == SCAP_NR_clone3 || nr == SCAP_NR_fork || nr == SCAP_NR_vfork;
+}
 
 /* Raw tracepoint mode on arm64: threads at once inside a selected clone (beyond: drops). */
 #define BPF_FORK_STASH_ENTRIES 4096u
@@ -107,9 +116,9 @@ static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap
 		tab[nr].selected = syscall_selected(cfg, nr);
 		/* These never return: an entry kept for them would only take room. */
 		tab[nr].stash = tab[nr].selected && nr != SCAP_NR_exit && nr != SCAP_NR_exit_group;
-		/* Raw tracepoint mode keeps only arm64's clone arguments, for the child's event. */
+		/* Raw tracepoint mode keeps only the arguments of the calls a new task returns from (arm64, s390x), for the child's event. */
 		if (!tp_mode && BPF_FORK_CHILD)
-			tab[nr].stash = tab[nr].selected && (nr == SCAP_NR_clone || nr == SCAP_NR_clone3);
+			tab[nr].stash = tab[nr].selected && bpf_forks(nr);
 	}
 #if SCAP_HAVE_SOCKETCALL
 	/*
@@ -126,7 +135,13 @@ static void plan(const struct scap_engine_config *cfg, bool tp_mode, struct scap
 		if (direct >= 0 && syscall_selected(cfg, direct))
 			tab[SCAP_NR_socketcall].selected = 1;
 	}
-	tab[SCAP_NR_socketcall].stash = tab[SCAP_NR_socketcall].selected;
+	/*
+	 * Tracepoint mode keeps its arguments for the exit. Raw tracepoint mode
+	 * keeps only a new task's (s390x: stash sends sys_enter to
+	 * scap_bpf_fork_keep, which would skip connect's enter event).
+	 */
+	if (tp_mode)
+		tab[SCAP_NR_socketcall].stash = tab[SCAP_NR_socketcall].selected;
 #endif
 	for (code = 0; code < SCAP_EV_MAX; code++) {
 		const struct ev_row *r = &ev_rows[code];
@@ -385,7 +400,8 @@ static void choose_dispatchers(const struct scap_engine_config *cfg, struct scap
 
 	o->tp_fork = o->tp_mode && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_fork) ||
 				    syscall_selected(cfg, SCAP_NR_vfork) || syscall_selected(cfg, SCAP_NR_clone3));
-	o->fork_child = BPF_FORK_CHILD && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_clone3));
+	o->fork_child = BPF_FORK_CHILD && (syscall_selected(cfg, SCAP_NR_clone) || syscall_selected(cfg, SCAP_NR_clone3) ||
+					   syscall_selected(cfg, SCAP_NR_fork) || syscall_selected(cfg, SCAP_NR_vfork));
 	o->tp_exec = o->tp_mode && (syscall_selected(cfg, SCAP_NR_execve) || syscall_selected(cfg, SCAP_NR_execveat));
 	/*
 	 * Raw mode: execve's old_tid from sched_process_exec (scap_exec_name), and

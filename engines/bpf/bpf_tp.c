@@ -199,7 +199,7 @@ static struct bpf_link *attach_one(struct tp_job *j, struct bpf_program *p, cons
 	return NULL;
 }
 
-#ifdef SCAP_ARCH_AARCH64
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 static const char fork_lost[] = "the child's side of clone and clone3 is not captured";
 #else
 static const char fork_lost[] =

@@ -107,8 +107,8 @@ static void set_mode(struct scap_bpf *skel, bool tp)
 		if (tp && !strncmp(bpf_program__name(p), "ev_", 3))
 			bpf_program__set_type(p, BPF_PROG_TYPE_TRACEPOINT);
 	}
-	/* arm64's raw dispatchers keep and drop clone's arguments there (scap_bpf_fork_keep). */
-#ifdef SCAP_ARCH_AARCH64
+	/* arm64's and s390x's raw dispatchers keep and drop clone's arguments there (scap_bpf_fork_keep). */
+#if defined(SCAP_ARCH_AARCH64) || defined(SCAP_ARCH_S390X)
 	bpf_map__set_autocreate(skel->maps.stash, true);
 #else
 	bpf_map__set_autocreate(skel->maps.stash, tp);

@@ -122,6 +122,15 @@ bool live_bpf_tracepoint_mode(void)
 	return strcmp(live_engine, "bpf") == 0 && forced;
 }
 
+bool live_bpf_no_exec_argv(void)
+{
+#if defined(__aarch64__) || defined(__s390x__)
+	return live_bpf_tracepoint_mode() && live_no_task_btf();
+#else
+	return false;
+#endif
+}
+
 /* ---- handles --------------------------------------------------------------- */
 
 static struct scap *shared;

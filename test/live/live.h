@@ -71,6 +71,12 @@ long live_read_raw(const char *path, char *buf, size_t len);
 bool live_no_task_btf(void);
 /* The bpf engine forced into tracepoint mode (SCAP_PROBE_OVERRIDE raw_tracepoint=0): no registers. */
 bool live_bpf_tracepoint_mode(void);
+/*
+ * The bpf engine in tracepoint mode without BTF where no kprobe gives it the
+ * new image's stack (start_thread is inline on arm64, a macro on s390x):
+ * execve's exit has no argv there (docs/engines.md).
+ */
+bool live_bpf_no_exec_argv(void);
 
 /* ---- expected events ------------------------------------------------------- */
 

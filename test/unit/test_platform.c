@@ -113,7 +113,7 @@ static const struct min_case mins[] = {
 	/* riscv64: the module only (Debian 13's 6.12 is the one verified) */
 	{ "kmod", "riscv64", 1, 6, 12 },      { "modern_bpf", "riscv64", 0, 0, 0 },
 	{ "bpf", "riscv64", 0, 0, 0 },
-	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 0, 0, 0 },
+	{ "kmod", "s390x", 1, 6, 1 },         { "bpf", "s390x", 1, 6, 1 },
 	{ "modern_bpf", "s390x", 1, 6, 12 },
 	/* not ported (docs/engines.md, "Architectures"): not in the table */
 	{ "kmod", "loongarch64", -ENOENT, 0, 0 },
@@ -165,17 +165,6 @@ struct decide_case {
 #define NO_TP_BTF                                                                               \
 	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
 	"this kernel cannot attach one: use the bpf or kmod engine."
-/* Where bpf has no port (s390x) the advice names only what runs there. */
-#define NO_RINGBUF_NO_BPF                                                                       \
-	"modern_bpf needs BPF ring buffer maps (Linux 5.8, or a backport), and this kernel cannot " \
-	"create one: use the kmod engine."
-#define NO_TP_BTF_NO_BPF                                                                        \
-	"modern_bpf needs tp_btf programs on sys_exit (Linux 5.5 with BTF, or a backport), and "   \
-	"this kernel cannot attach one: use the kmod engine."
-#define KMOD_MISSING_NO_BPF                                                                     \
-	"kmod needs the scap kernel module, and /dev/scap does not exist: build and load it as "   \
-	"root with `make -C drivers/kmod KDIR=/lib/modules/$(uname -r)/build && insmod "          \
-	"drivers/kmod/scap.ko`, or use the modern_bpf engine."
 #define NO_RAW_TP(arch, min, rel)                                                               \
 	"bpf needs raw tracepoint programs (Linux 4.17), or Linux " min " or newer on " arch " for " \
 	"its tracepoint mode, and this kernel is " rel " and cannot attach raw tracepoints: use "   \
@@ -197,7 +186,7 @@ struct decide_case {
 #define S390X_MODERN(rel)                                                                       \
 	"modern_bpf needs Linux 6.12 or newer on s390x (the oldest s390x kernel it was "            \
 	"verified on; Debian 12's 6.1 has no BTF to verify it with), and this kernel is " rel       \
-	": use the kmod engine."
+	": use the bpf or kmod engine."
 #define NO_PERF "bpf needs BPF perf event array maps, and this kernel cannot create one: use the kmod engine."
 #define NO_PRIV(e)                                                                              \
 	e " needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load tracing eBPF programs, and "  \
@@ -230,7 +219,7 @@ static const struct decide_case decisions[] = {
 	{ "aarch64", "6.1.0-57-arm64", ALL, "modern_bpf", 0, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
 	{ "ppc64le", "6.12.118+deb12-powerpc64le", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
-	{ "s390x", "6.12.95+deb12-s390x", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF_NO_BPF },
+	{ "s390x", "6.12.95+deb12-s390x", "11011111", "modern_bpf", 0, -EOPNOTSUPP, NO_TP_BTF },
 	/* ppc64le: the floor is the oldest kernel verified (6.1 has no BTF) */
 	{ "ppc64le", "6.1.0-57-powerpc64le", ALL, "modern_bpf", 0, -EOPNOTSUPP, PPC64LE_MODERN("6.1.0-57-powerpc64le") },
 	{ "ppc64le", "6.12.118+deb12-powerpc64le", ALL, "modern_bpf", 0, 0, "" },
@@ -256,7 +245,12 @@ static const struct decide_case decisions[] = {
 	/* s390x (big-endian): as ppc64le, the floors are the kernels verified */
 	{ "s390x", "6.1.0-50-s390x", ALL, "modern_bpf", 0, -EOPNOTSUPP, S390X_MODERN("6.1.0-50-s390x") },
 	{ "s390x", "6.12.95+deb12-s390x", ALL, "modern_bpf", 0, 0, "" },
-	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, -EOPNOTSUPP, "bpf has no port to s390x: use the kmod engine." },
+	/* s390x: bpf from 6.1, the oldest verified (its only eBPF engine there: no BTF) */
+	{ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, 0, "" },
+	{ "s390x", "6.1.0-50-s390x", "0??11111", "bpf", 0, 0, "" },
+	{ "s390x", "5.10.0", ALL, "bpf", 0, -EOPNOTSUPP,
+	  "bpf needs Linux 6.1 or newer on s390x (the oldest s390x kernel it was verified on), and this "
+	  "kernel is 5.10.0: use the kmod engine." },
 	{ "s390x", "6.1.0-50-s390x", ALL, "kmod", 1, 0, "" },
 	{ "s390x", "5.10.0", ALL, "kmod", 1, -EOPNOTSUPP,
 	  "kmod needs Linux 6.1 or newer on s390x, and this kernel is 5.10.0: use a newer kernel." },
@@ -311,7 +305,7 @@ static const struct decide_case decisions[] = {
 	{ "aarch64", "5.10.0-32-arm64", ALL, "kmod", 1, 0, "" },
 	{ "aarch64", "6.1.0-57-arm64", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
 	{ "ppc64le", "6.12.118+deb12-powerpc64le", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
-	{ "s390x", "6.12.95+deb12-s390x", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING_NO_BPF },
+	{ "s390x", "6.12.95+deb12-s390x", "11111011", "kmod", 0, -ENOENT, KMOD_MISSING },
 	/* privileges come first and do not hide the rest */
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "modern_bpf", 0, -EPERM, NO_PRIV("modern_bpf") },
 	{ "x86_64", "6.1.0-56-amd64", "11111101", "bpf", 0, -EPERM, NO_PRIV("bpf") },
@@ -461,6 +455,10 @@ static void test_decide_bpf_interpreted(void **state)
 	facts_from(&f, &(struct decide_case){ "x86_64", "6.9.0", ALL, "bpf", 0, 0, "" });
 	f.bpf_jit = 0;
 	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), -EOPNOTSUPP);
+	/* s390x's objects claim the interpreter's stack themselves: not refused there. */
+	facts_from(&f, &(struct decide_case){ "s390x", "6.12.95+deb12-s390x", ALL, "bpf", 0, 0, "" });
+	f.bpf_jit = -1;
+	assert_int_equal(scap_platform_decide(&f, "bpf", reason, sizeof(reason)), 0);
 	/* modern_bpf is not refused: it claims the interpreter's stack itself. */
 	facts_from(&f, &(struct decide_case){ "x86_64", "6.12.57+deb12-amd64", ALL, "modern_bpf", 0, 0, "" });
 	f.bpf_jit = 0;
@@ -620,13 +618,11 @@ static void test_override_applied(void **state)
 	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), 0);
 	assert_int_equal(scap_platform_engine_check("kmod", reason, sizeof(reason)), 0);
 
-	/* s390x: no bpf port, so the advice names kmod alone */
+	/* s390x: bpf is ported, the advice names it */
 	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"
 		      "bpf_priv=1,kernel=6.12.0,arch=s390x");
 	assert_int_equal(scap_platform_engine_check("modern_bpf", reason, sizeof(reason)), -EOPNOTSUPP);
-	assert_string_equal(reason, NO_RINGBUF_NO_BPF);
-	assert_int_equal(scap_platform_engine_check("bpf", reason, sizeof(reason)), -EOPNOTSUPP);
-	assert_string_equal(reason, "bpf has no port to s390x: use the kmod engine.");
+	assert_string_equal(reason, NO_RINGBUF);
 
 	/* ppc64le: bpf is ported, the advice names it */
 	with_override("btf=1,ringbuf=0,tp_btf=1,raw_tracepoint=1,perf_event_array=1,kmod=1,"

@@ -159,12 +159,13 @@ if in_phase main; then
 			check_engine "conformance_cross_kmod_$engine" $engine /bin/scap_conformance --cross kmod "$engine"
 	done
 
-	# The bpf ports to arm64 and ppc64le (docs/engines.md, "aarch64: how it is
-	# built"): where the guest has BTF, the BTF-free programs (the clone child's
-	# tracepoint program among them) run only when forced, and the tracepoint
-	# mode everywhere only when forced, as the x86_64 host's ctests
+	# The bpf ports to arm64, ppc64le and s390x (docs/engines.md, "aarch64: how
+	# it is built"): where the guest has BTF, the BTF-free programs (the clone
+	# child's tracepoint program among them) run only when forced, and the
+	# tracepoint mode everywhere only when forced, as the x86_64 host's ctests
 	# live_bpf_nobtf and live_bpf_tracepoint do.
-	if { [ "$(uname -m)" = aarch64 ] || [ "$(uname -m)" = ppc64le ]; } && [ -x /bin/scap_live ]; then
+	case "$(uname -m)" in aarch64 | ppc64le | s390x) bpf_port=1 ;; *) bpf_port=0 ;; esac
+	if [ "$bpf_port" = 1 ] && [ -x /bin/scap_live ]; then
 		check_engine live_bpf_nobtf bpf env SCAP_PROBE_OVERRIDE=btf=0 /bin/scap_live bpf
 		check_engine live_bpf_tracepoint bpf env SCAP_PROBE_OVERRIDE=raw_tracepoint=0 /bin/scap_live bpf
 		# Every program of both objects under this kernel's verifier (instructions and
@@ -247,10 +248,11 @@ if in_phase teardown; then
 		fi
 	done
 	check settings_rmmod rmmod scap
-	# The arm64 and ppc64le bpf ports (issue 20): their live settings and threads,
-	# here for the same reason (every attach and detach patches the tracepoints'
-	# jump labels).
-	if [ "$(uname -m)" = aarch64 ] || [ "$(uname -m)" = ppc64le ]; then
+	# The arm64, ppc64le and s390x bpf ports (issue 20): their live settings and
+	# threads, here for the same reason (every attach and detach patches the
+	# tracepoints' jump labels).
+	case "$(uname -m)" in aarch64 | ppc64le | s390x) bpf_port=1 ;; *) bpf_port=0 ;; esac
+	if [ "$bpf_port" = 1 ]; then
 		for t in reconfig threads; do
 			[ -x "/bin/scap_${t}_live" ] &&
 				check_engine "${t}_bpf" bpf env SCAP_RECONFIG_PHASES=6 "/bin/scap_${t}_live" bpf
