@@ -27,22 +27,7 @@
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
 
-#if defined(__TARGET_ARCH_s390)
-/*
- * s390 has separate user and kernel address spaces: its kernels offer no
- * bpf_probe_read/_str at all (since 5.8, ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE
- * unset), only the typed helpers of 5.5, below its floor (6.1).
- */
-#define SCAP_FILL_READ_USER bpf_probe_read_user
-#define SCAP_FILL_READ_USER_STR bpf_probe_read_user_str
-#define SCAP_FILL_READ_KERNEL bpf_probe_read_kernel
-#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_kernel_str
-#else
-#define SCAP_FILL_READ_USER bpf_probe_read
-#define SCAP_FILL_READ_USER_STR bpf_probe_read_str
-#define SCAP_FILL_READ_KERNEL bpf_probe_read
-#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
-#endif
+#include "scap_bpf_read.h"
 /* The event is stamped right before its output (scap_bpf_emit), not here. */
 #define SCAP_FILL_NOW() 0
 #define SCAP_FILL_CORE 0

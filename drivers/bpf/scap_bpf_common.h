@@ -420,29 +420,22 @@ static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 
 	if (!st)
 		return 0;
 	v = bpf_map_lookup_elem(&stash, &parent);
-#ifdef SCAP_ARCH_S390X
-	/* s390x also has fork and vfork (arm64 has neither): never CLONE_THREAD. */
-	if (v && (v->nr == SCAP_NR_fork || v->nr == SCAP_NR_vfork)) {
-		nr = v->nr;
-		tgid = child_tid;
-		if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
-			return 0;
-		sc = scap_bpf_stash_scratch(v, nr, 0);
-		if (!sc)
-			return 0;
-		child = (__u64)tgid << 32 | child_tid;
-		if (nr == SCAP_NR_fork)
-			return scap_bpf_emit(ctx, SCAP_EV_FORK_X, 1, child, task);
-		return scap_bpf_emit(ctx, SCAP_EV_VFORK_X, 1, child, task);
-	}
-#endif
-	if (!v || (v->nr != SCAP_NR_clone && v->nr != SCAP_NR_clone3))
+	if (!v)
 		return 0;
 	nr = v->nr;
-	if (nr == SCAP_NR_clone)
+	if (nr == SCAP_NR_clone) {
 		flags = v->args[SCAP_CLONE_ARG_FLAGS];
-	else if (SCAP_FILL_READ_USER(&flags, sizeof(flags), (const void *)v->args[0]) != 0) /* clone_args.flags */
+	} else if (nr == SCAP_NR_clone3) {
+		if (SCAP_FILL_READ_USER(&flags, sizeof(flags), (const void *)v->args[0]) != 0) /* clone_args.flags */
+			return 0;
+#ifdef SCAP_ARCH_S390X
+	/* s390x also has fork and vfork (arm64 has neither): never CLONE_THREAD. */
+	} else if (nr != SCAP_NR_fork && nr != SCAP_NR_vfork) {
+#else
+	} else {
+#endif
 		return 0;
+	}
 	tgid = (flags & SCAP_CLONE_THREAD) ? (__u32)(id >> 32) : child_tid;
 	if (tgid == st->self_tgid || (st->pid_filter && tgid != st->pid_filter))
 		return 0;
@@ -450,8 +443,15 @@ static __always_inline int scap_bpf_fork_emit(void *ctx, __u32 child_tid, __u64 
 	if (!sc)
 		return 0;
 	child = (__u64)tgid << 32 | child_tid;
+	/* One emit per code, each a constant: scap_fill_event inlines only its own fill. */
 	if (nr == SCAP_NR_clone)
 		return scap_bpf_emit(ctx, SCAP_EV_CLONE_X, 1, child, task);
+#ifdef SCAP_ARCH_S390X
+	if (nr == SCAP_NR_fork)
+		return scap_bpf_emit(ctx, SCAP_EV_FORK_X, 1, child, task);
+	if (nr == SCAP_NR_vfork)
+		return scap_bpf_emit(ctx, SCAP_EV_VFORK_X, 1, child, task);
+#endif
 	return scap_bpf_emit(ctx, SCAP_EV_CLONE3_X, 1, child, task);
 }
 #endif
@@ -581,7 +581,7 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sc->ret = (__s64)ctx->args[1];
 #else
 	/* s390: a new task's return from clone is not a syscall's exit (scap_bpf_arch.h). */
-	if (!sc || !SCAP_BPF_EXIT_IS_SYSCALL(&sc->regs) || SCAP_BPF_REGS_COMPAT(&sc->regs))
+	if (!sc || !SCAP_BPF_EXIT_IS_SYSCALL(&sc->regs))
 		return 0;
 	sc->ret = (__s64)ctx->args[1];
 	nr = SCAP_BPF_REGS_NR(&sc->regs);
@@ -589,6 +589,14 @@ int scap_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	sys = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!sys || !sys->selected)
 		return 0;
+#ifndef SCAP_EXEC_SWITCHES_ABI
+	/*
+	 * After the selection: on s390x the compat test is a task read (a helper
+	 * call), which the exits of unselected syscalls need not pay.
+	 */
+	if (SCAP_BPF_REGS_COMPAT(&sc->regs))
+		return 0;
+#endif
 #if SCAP_BPF_FORK_CHILD
 	/* The parent's clone returns: its child's event was built from this entry (scap_bpf_fork_emit). */
 	if (sys->stash)

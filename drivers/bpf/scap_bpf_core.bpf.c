@@ -11,19 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
-#if defined(__TARGET_ARCH_s390)
-/* s390 has no bpf_probe_read/_str (separate address spaces: scap_bpf.bpf.c). */
-#define SCAP_FILL_READ_USER bpf_probe_read_user
-#define SCAP_FILL_READ_USER_STR bpf_probe_read_user_str
-#define SCAP_FILL_READ_KERNEL bpf_probe_read_kernel
-#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_kernel_str
-#else
-/* Kernels with BTF but before 5.5 have no *_user/_kernel variants. */
-#define SCAP_FILL_READ_USER bpf_probe_read
-#define SCAP_FILL_READ_USER_STR bpf_probe_read_str
-#define SCAP_FILL_READ_KERNEL bpf_probe_read
-#define SCAP_FILL_READ_KERNEL_STR bpf_probe_read_str
-#endif
+#include "scap_bpf_read.h"
 #define SCAP_FILL_NOW() 0 /* stamped right before output */
 #define SCAP_FILL_CORE 1
 /*
