@@ -42,7 +42,7 @@ summary=()
 
 # step NAME CMD...: runs CMD, records its result, keeps going.
 step() {
-	local name=$1 t0=$SECONDS
+	local name=$1 t0=$SECONDS ok=1
 	shift
 	echo "=== $name"
 	if "$@" 2>&1 | tee "$log"; then
@@ -50,6 +50,7 @@ step() {
 	else
 		echo "=== $name: FAILED ($((SECONDS - t0)) s)"
 		failed+=("$name")
+		ok=0
 	fi
 	summary+=("$name: $((SECONDS - t0)) s")
 	# ctest's own summary lines ("100% tests passed, ...", "The following tests
@@ -57,10 +58,11 @@ step() {
 	while IFS= read -r line; do
 		summary+=("$name: $line")
 	done < <(grep -E '^[0-9]+% tests passed|^The following tests|^[[:space:]]+[0-9]+ - .*\(|^Total Test time' "$log" || true)
-	# What failed and why, repeated here because a long log is often read
+	# A failed step's reasons, repeated here because a long log is often read
 	# only from its end: the live tests' "FAIL name: reason" lines, the VM
 	# guests' failed steps and the VM runner's verdicts. Bounded, so that a
 	# step failing everywhere cannot bury the summary.
+	[ "$ok" = 1 ] && return 0
 	while IFS= read -r line; do
 		summary+=("$name: $line")
 	done < <(tr -d '\r' <"$log" | grep -a -E '^FAIL |^--- FAIL|SCAP-VM-RESULT: FAIL|^\[vm\] .*(: FAIL|CRASH|TIMEOUT|HANG)' | head -n 40 || true)
