@@ -536,6 +536,8 @@ boot() { # kver phase accel
 	if [ "$verdict" != PASS ]; then
 		say "$kver: phase $phase: serial log: $log"
 		[ "$verdict" = CRASH ] && { tr -d '\r' <"$log" | grep -a -E "BUG|lockup|panic|RIP" | head -n 5; }
+		# The failed checks' own last lines, again: CI's summary keeps these.
+		vm_fail_detail "$log" | while IFS= read -r line; do say "$kver: $phase: FAIL detail: $line"; done
 	fi
 	TIMES="$TIMES$kver $phase $verdict ${secs}s
 "

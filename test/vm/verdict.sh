@@ -28,3 +28,23 @@ vm_verdict() {
 		echo "FAIL qemu itself failed (exit status $qrc; the guest's verdict is 1 or 3)" ;;
 	esac
 }
+
+# vm_fail_detail LOG: for each check the guest's log marks "--- FAIL name",
+# that check's last output lines (between its "=== name:" and its verdict),
+# one per line as "name: line", at most 12 lines of each of the first 4
+# failed checks. run.sh prints them after a failed boot's verdict, so that
+# a summary that keeps only the end of a long CI log still says why.
+vm_fail_detail() {
+	tr -d '\r' <"$1" | grep -a -v '^\[ *[0-9.]*\] ' | awk '
+		/^=== [^ ]+: / { n = 0; next }
+		/^--- FAIL / {
+			if (++failed > 4) next
+			first = n > 12 ? n - 12 : 0
+			for (i = first; i < n; i++) print $3 ": " buf[i % 12]
+			n = 0
+			next
+		}
+		/^--- / { n = 0; next }
+		{ buf[n % 12] = $0; n++ }
+	'
+}
