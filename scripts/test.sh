@@ -59,13 +59,14 @@ step() {
 		summary+=("$name: $line")
 	done < <(grep -E '^[0-9]+% tests passed|^The following tests|^[[:space:]]+[0-9]+ - .*\(|^Total Test time' "$log" || true)
 	# A failed step's reasons, repeated here because a long log is often read
-	# only from its end: the live tests' "FAIL name: reason" lines, the VM
-	# guests' failed steps and the VM runner's verdicts. Bounded, so that a
-	# step failing everywhere cannot bury the summary.
+	# only from its end: the live tests' "FAIL name: reason" lines, and the VM
+	# runner's verdicts and "FAIL detail:" lines (which name each failed check
+	# of a guest and its output). Bounded, so that a step failing everywhere
+	# cannot bury the summary.
 	[ "$ok" = 1 ] && return 0
 	while IFS= read -r line; do
 		summary+=("$name: $line")
-	done < <(tr -d '\r' <"$log" | grep -a -E '^FAIL |^--- FAIL|SCAP-VM-RESULT: FAIL|^\[vm\] .*(: FAIL|CRASH|TIMEOUT|HANG)' | head -n 40 || true)
+	done < <(tr -d '\r' <"$log" | grep -a -E '^FAIL |^\[vm\] .*: (FAIL|CRASH|TIMEOUT)' | head -n 40 || true)
 }
 
 build_release() {
