@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Cross-compiling scap for ppc64le (Debian's ppc64el) on a Debian x86_64 host
-# with Debian's cross compiler (gcc-powerpc64le-linux-gnu) and the ppc64el
-# multiarch libraries (libbpf-dev:ppc64el, libelf-dev:ppc64el,
-# zlib1g-dev:ppc64el, libzstd-dev:ppc64el; scripts/setup.sh installs them):
+# with Debian's cross compiler (gcc-powerpc64le-linux-gnu, with
+# libc6-dev-ppc64el-cross) and Debian 12's ppc64el libraries unpacked by
+# scripts/cross-sysroot.sh into /opt/scap/sysroot-ppc64el
+# (cmake/cross-sysroot.cmake; scripts/setup.sh does both):
 #
 #   cmake -S . -B build-ppc64le -DCMAKE_TOOLCHAIN_FILE=cmake/ppc64le.cmake \
 #         -DSCAP_MODERN_BPF_BTF=<ppc64el kernel BTF> -DSCAP_STATIC=ON
@@ -17,10 +18,5 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR ppc64le)
 set(CMAKE_C_COMPILER powerpc64le-linux-gnu-gcc)
 set(CMAKE_LIBRARY_ARCHITECTURE powerpc64le-linux-gnu)
-# Multiarch: the target's libraries and headers live beside the host's.
-set(CMAKE_FIND_ROOT_PATH /usr/lib/powerpc64le-linux-gnu /usr/include/powerpc64le-linux-gnu)
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/powerpc64le-linux-gnu/pkgconfig:/usr/share/pkgconfig)
-set(ENV{PKG_CONFIG_PATH} "")
-# Tests cannot run on the build host: they run in the ppc64el VM.
-set(CMAKE_CROSSCOMPILING_EMULATOR "")
+set(SCAP_CROSS_DEB_ARCH ppc64el)
+include(${CMAKE_CURRENT_LIST_DIR}/cross-sysroot.cmake)

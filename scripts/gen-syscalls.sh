@@ -3,8 +3,8 @@
 #
 # Generates drivers/common/syscalls_<arch>.def, the syscall table of one
 # architecture, from the kernel's uapi headers as Debian packages them
-# (linux-libc-dev, linux-libc-dev:arm64, linux-libc-dev:ppc64el, and for riscv64,
-# which Debian 12 has no multiarch port of, linux-libc-dev-riscv64-cross): every
+# (linux-libc-dev for x86_64, the cross compilers' linux-libc-dev-<arch>-cross
+# for the others): every
 # __NR_<name> that <asm/unistd.h>
 # defines for a 64-bit process of that architecture, through that
 # architecture's compiler (the preprocessor resolves asm-generic's

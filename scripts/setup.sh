@@ -32,29 +32,19 @@ PACKAGES=(
 	cpio
 	kmod               # insmod/modprobe/modinfo
 	# aarch64 (cmake/aarch64.cmake, SCAP_VM_KERNELS=arm64-bookworm test/vm/run.sh): the cross
-	# compiler, qemu-system-aarch64, and the arm64 multiarch libraries the static guest
-	# binaries link (dpkg --add-architecture arm64 below); scripts/gen-syscalls.sh aarch64
-	# reads the uapi headers through the cross compiler (linux-libc-dev:arm64, pulled in)
+	# compiler with its glibc and uapi headers (libc6-dev-arm64-cross brings
+	# linux-libc-dev-arm64-cross, which scripts/gen-syscalls.sh aarch64 and the bpf
+	# driver read) and qemu-system-aarch64; the arm64 libraries the static guest
+	# binaries link are unpacked by scripts/cross-sysroot.sh (below), not installed
 	gcc-aarch64-linux-gnu
+	libc6-dev-arm64-cross
 	qemu-system-arm
 	binutils-arm-linux-gnueabihf # assembles test/vm/aarch32_probe.S, the arm64 guests' AArch32 (compat) program
-	libbpf-dev:arm64
-	libelf-dev:arm64
-	zlib1g-dev:arm64
-	libzstd-dev:arm64
-	libcjson-dev:arm64
-	libcmocka-dev:arm64
 	# ppc64le (cmake/ppc64le.cmake, SCAP_VM_KERNELS=ppc64el-bookworm test/vm/run.sh): the same
-	# for Debian's ppc64el (dpkg --add-architecture ppc64el below): qemu-system-ppc64 boots
-	# the kernels; scripts/gen-syscalls.sh ppc64le reads linux-libc-dev:ppc64el's headers
+	# for Debian's ppc64el; qemu-system-ppc64 boots the kernels
 	gcc-powerpc64le-linux-gnu
+	libc6-dev-ppc64el-cross
 	qemu-system-ppc
-	libbpf-dev:ppc64el
-	libelf-dev:ppc64el
-	zlib1g-dev:ppc64el
-	libzstd-dev:ppc64el
-	libcjson-dev:ppc64el
-	libcmocka-dev:ppc64el
 	# riscv64 (SCAP_VM_KERNELS=riscv64-trixie test/vm/run.sh): Debian 12 has no riscv64 port,
 	# so only the cross compiler with its libc (no libbpf/libelf/zlib: the library is not
 	# built for riscv64, only the module and test/vm/kmod_check.c); scripts/gen-syscalls.sh
@@ -66,20 +56,17 @@ PACKAGES=(
 	qemu-system-misc   # qemu-system-riscv64 and qemu-system-s390x
 	opensbi
 	# s390x (cmake/s390x.cmake, SCAP_VM_KERNELS=s390x-bookworm test/vm/run.sh), the first
-	# big-endian target: the cross compiler (its libc6-dev-s390x-cross and
-	# linux-libc-dev-s390x-cross bring glibc and the uapi headers scripts/gen-syscalls.sh
-	# s390x reads) and qemu-system-s390x (in qemu-system-misc). Its libraries are not
-	# multiarch packages: scripts/s390x-sysroot.sh (run below) unpacks them, because
-	# bookworm-security has no s390x and Multi-Arch: same refuses zlib1g:s390x beside the
-	# host's security-updated zlib1g
+	# big-endian target: the same (its libraries are scripts/cross-sysroot.sh's too);
+	# qemu-system-s390x is in qemu-system-misc
 	gcc-s390x-linux-gnu
-	libc6-dev-s390x-cross  # only a Recommends of the cross gcc: glibc and linux-libc-dev-s390x-cross
+	libc6-dev-s390x-cross  # only a Recommends of each cross gcc: glibc and linux-libc-dev-<arch>-cross
 	zstd               # scripts/btf-from-image.py: s390x's vmlinuz holds the kernel zstd-compressed
 	file               # test/vm checks that its guest binaries are static
 	strace             # test/cli counts the write(2) calls of `scap capture --line-buffered`;
 	                   # the differential test (test/diff): the independent decoder scap is compared with
 	abigail-tools      # abidw/abidiff: libscap.so's ABI against abi/libscap.abi (test abi_check)
 	ca-certificates    # apt over https (kernel image download for test/vm)
+	debian-archive-keyring # verifies the Release files of the private apt states (scripts/debian-apt.sh: test/vm, scripts/cross-sysroot.sh)
 	python3            # test/diff's workload: a scripting language, unix sockets, an HTTP server
 	curl               # test/diff's workload: an HTTP client
 	wget               # test/diff's workload: another HTTP client
@@ -94,6 +81,36 @@ missing_packages() {
 	for p in "${PACKAGES[@]}"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
 	done
+}
+
+# apt-get update, retried while a mirror is caught mid-sync ("File has
+# unexpected size ... Mirror sync in progress?"). Index files of a foreign
+# architecture (an earlier setup.sh added arm64, ppc64el and s390x to dpkg;
+# nothing here installs from them now) are no reason to stop, and neither is
+# a failure that outlasts the retries: apt then keeps the lists it had, and
+# apt-get install says what it cannot find.
+apt_update() {
+	local try log
+	log=$(mktemp)
+	for try in 1 2 3; do
+		apt-get "${apt_lock_wait[@]}" update 2>&1 | tee "$log" || true
+		if ! grep -q '^E:' "$log"; then
+			rm -f "$log"
+			return 0
+		fi
+		if grep -q '^E: Failed to fetch' "$log" &&
+			! grep '^E: Failed to fetch' "$log" | grep -v -q -E '/binary-(arm64|ppc64el|s390x)/'; then
+			echo "setup.sh: only foreign architectures' package lists failed (above): nothing here installs from them; going on" >&2
+			rm -f "$log"
+			return 0
+		fi
+		[ "$try" = 3 ] || {
+			echo "setup.sh: apt-get update failed (above); retrying in 30 s" >&2
+			sleep 30
+		}
+	done
+	rm -f "$log"
+	echo "setup.sh: WARNING: apt-get update still fails after 3 tries (above); going on with the lists apt has" >&2
 }
 
 if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
@@ -123,18 +140,18 @@ if [ "${SCAP_SKIP_APT:-0}" != 1 ]; then
 			sleep 5
 		done
 		apt-get "${apt_lock_wait[@]}" -f install -y
-		# The arm64 and ppc64el multiarch libraries of the cross builds (PACKAGES above).
-		dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
-		dpkg --print-foreign-architectures | grep -qx ppc64el || dpkg --add-architecture ppc64el
-		# s390x: only for apt-get download's package lists (scripts/s390x-sysroot.sh).
-		dpkg --print-foreign-architectures | grep -qx s390x || dpkg --add-architecture s390x
-		apt-get "${apt_lock_wait[@]}" update
+		apt_update
 		apt-get "${apt_lock_wait[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
-		# Only the s390x VM kernels need it (s390x-bookworm is in test/vm's
-		# default list): a failed download is said, and the rest of the set-up
-		# goes on; test/vm/run.sh then stops with exit 2 saying the same.
-		[ -s /opt/scap/sysroot-s390x/usr/lib/s390x-linux-gnu/libbpf.a ] || scripts/s390x-sysroot.sh ||
-			echo "setup.sh: WARNING: the s390x sysroot could not be made (above); test/vm/run.sh (its default list has s390x-bookworm) will not build until scripts/s390x-sysroot.sh succeeds" >&2
+		# The cross builds' libraries (arm64, ppc64el, s390x: in test/vm's
+		# default list). Only the VM tests need them: a failure is said and
+		# the rest of the set-up goes on; test/vm/run.sh then stops with
+		# exit 2 saying the same.
+		for arch in arm64 ppc64el s390x; do
+			sysroot_var=SCAP_${arch^^}_SYSROOT
+			sysroot=${!sysroot_var:-/opt/scap/sysroot-$arch}
+			[ -s "$sysroot/PACKAGES" ] || scripts/cross-sysroot.sh "$arch" ||
+				echo "setup.sh: WARNING: the $arch sysroot could not be made (above); test/vm/run.sh (its default list has $arch kernels) will not build until scripts/cross-sysroot.sh $arch succeeds" >&2
+		done
 	else
 		missing=$(missing_packages | tr '\n' ' ')
 		if [ -n "$missing" ]; then

@@ -9,20 +9,10 @@ say() { printf '[vm] %s\n' "$*"; }
 die() { printf '[vm] SET-UP FAILED: %s\n' "$*" >&2; exit 2; }
 fail() { printf '[vm] FAIL: %s\n' "$*" >&2; exit 1; }
 
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-
-# The Debian mirrors this host's apt already uses (an old release is served
-# from the same place as the current one), unless the caller names others.
-find_mirrors() {
-	local codename targets
-	[ -n "${SCAP_VM_ARCHIVE:-}" ] && [ -n "${SCAP_VM_SECURITY:-}" ] && return 0
-	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
-	targets=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null | sort -u)
-	: "${SCAP_VM_ARCHIVE:=$(awk -v r="$codename" '$1 == r { print $2; exit }' <<<"$targets")}"
-	: "${SCAP_VM_SECURITY:=$(awk -v r="$codename-security" '$1 == r { print $2; exit }' <<<"$targets")}"
-	[ -n "$SCAP_VM_ARCHIVE" ] && [ -n "$SCAP_VM_SECURITY" ] ||
-		die "cannot tell the Debian mirrors from this host's apt sources (release '$codename'; run apt-get update, or set SCAP_VM_ARCHIVE and SCAP_VM_SECURITY to the URLs of a debian/ and a debian-security/ mirror)"
-}
+# debian_mirrors, apt_private and apt_private_update (a private apt state,
+# and what happens when a mirror's security index cannot be fetched).
+. "$ROOT/scripts/debian-apt.sh"
+KEYRING=$DEBIAN_KEYRING
 
 # The Debian architecture of the kernels fetched (amd64, or arm64 / ppc64el /
 # s390x for the SCAP_VM_KERNELS=arm64-<release> / ppc64el-<release> /
@@ -47,6 +37,10 @@ kcross() {
 # no linux-image-6.12-s390x meta package), and the amd64 linux-kbuild of
 # the same version is there too. Kept in its own apt state.
 apt_bpo() { [ "${APT_BPO:-0}" = 1 ] || [ "$KARCH" = s390x ]; }
+# The kernel release's state went without its security suite
+# (apt_private_update): its kernel may then be a backport, and so is the
+# amd64 linux-kbuild of the same version.
+apt_nosec() { [ -e "$(apt_dir "$1")/without-security" ]; }
 apt_dir() { # release
 	local bpo=
 	[ "$KARCH" = amd64 ] && apt_bpo && bpo=-bpo
@@ -55,19 +49,10 @@ apt_dir() { # release
 
 # apt-get or apt-cache on the private state of one release.
 apt_rel() { # release tool args...
-	local rel=$1 tool=$2 dir
+	local dir
 	dir=$(apt_dir "$1")
-	shift 2
-	# A stalled mirror must not hang CI: apt retries, then gives up. Only
-	# the kernels' architecture is asked for: a host with a foreign
-	# architecture enabled (dpkg --add-architecture arm64) would otherwise
-	# fetch arm64 lists that archive.ubuntu.com does not carry (404, set-up
-	# failed).
-	timeout "${SCAP_VM_APT_TIMEOUT:-900}" "$tool" -q -o Acquire::Retries=3 \
-		-o Acquire::http::Timeout=60 -o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- \
-		-o Dir::Etc::preferencesparts=- -o Dir::State::Lists="$dir/lists" \
-		-o Dir::Cache="$dir/cache" -o Dir::State::status=/dev/null \
-		-o APT::Architecture="$KARCH" -o APT::Architectures="$KARCH" -o APT::Sandbox::User=root "$@"
+	shift
+	apt_private "$dir" "$KARCH" "$@"
 }
 
 apt_setup() { # release
@@ -84,11 +69,10 @@ apt_setup() { # release
 			"$UBUNTU_KEYRING" "$UBUNTU_ARCHIVE" "${rel#ubuntu-}-security" >"$dir/sources.list"
 		;;
 	*)
-		find_mirrors
-		printf 'deb [arch=%s signed-by=%s] %s %s main\ndeb [arch=%s signed-by=%s] %s %s-security main\n' \
-			"$KARCH" "$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" "$KARCH" "$KEYRING" "$SCAP_VM_SECURITY" "$rel" >"$dir/sources.list"
-		! apt_bpo || printf 'deb [arch=%s signed-by=%s] %s %s-backports main\n' \
-			"$KARCH" "$KEYRING" "$SCAP_VM_ARCHIVE" "$rel" >>"$dir/sources.list"
+		local msg
+		msg=$(apt_private_update "$dir" "$KARCH" "$rel" "$(apt_bpo && echo 1)" 2>&1) || die "$msg"
+		[ -z "$msg" ] || say "$msg"
+		return 0
 		;;
 	esac
 	apt_rel "$rel" apt-get update >"$dir/update.log" 2>&1 ||
@@ -211,7 +195,7 @@ fetch_kernel() { # spec
 			case $KARCH in ppc64el | s390x | riscv64) image=linux-image-$KVER ;; esac
 			kbuild_rel=$rel
 			[ "$rel" = trixie ] && kbuild_of_bookworm "$KVER" # sets kbuild, kver_deb, kbuild_rel
-			(apt_bpo && APT_BPO=1; cd "$out/deb" && KARCH=amd64 && apt_setup "$kbuild_rel" &&
+			( (apt_bpo || apt_nosec "$rel") && APT_BPO=1; cd "$out/deb" && KARCH=amd64 && apt_setup "$kbuild_rel" &&
 				apt_rel "$kbuild_rel" apt-get download "$kbuild=$kver_deb") \
 				>"$out/download-kbuild.log" 2>&1 ||
 				die "downloading amd64's $kbuild failed (see $out/download-kbuild.log)"

@@ -41,7 +41,7 @@
 #   SCAP_VM_KERNELS="s390x-bookworm s390x-bookworm:6.12" test/vm/run.sh   Debian 12's
 #                                    s390x kernels (6.1 and the 6.12 backport), big-endian,
 #                                    under qemu-system-s390x -M s390-ccw-virtio
-#                                    (cmake/s390x.cmake; scripts/s390x-sysroot.sh); 6.1
+#                                    (cmake/s390x.cmake; scripts/cross-sysroot.sh); 6.1
 #                                    is in the default list after three runs in a row
 #                                    passed; 6.12's teardown outlasts the timeout there
 #   SCAP_VM_KERNELS="ubuntu-bionic" test/vm/run.sh   Ubuntu 18.04's newest 4.15
@@ -209,7 +209,7 @@ declare -A NO_LIBSCAP=() # architecture -> why the library and its tests are not
 # build_static ARCH: the library, the live and conformance suites and the
 # helpers, statically linked for that architecture into $WORK/bin[-<arch>].
 build_static() { # amd64|arm64|ppc64el|s390x|riscv64
-	local a=$1 bin sb cc=cc ccx=() cmake_cross=() pc=() libs log btf= k triplet s390x_root
+	local a=$1 bin sb cc=cc ccx=() cmake_cross=() pc=() libs log btf= k triplet sysroot sysroot_var
 	if [ "$a" = riscv64 ]; then
 		build_kmod_check_only "$a"
 		return
@@ -219,17 +219,18 @@ build_static() { # amd64|arm64|ppc64el|s390x|riscv64
 	else
 		triplet=$(KARCH=$a kcross) triplet=${triplet%-}
 		bin=$WORK/bin-$a sb=$WORK/build-static-$a log=$WORK/cmake-$a.log cc=$triplet-gcc
-		pc=(env PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=)
-		if [ "$a" = s390x ]; then
-			# Debian 12's s390x libraries are a sysroot, not multiarch
-			# packages (scripts/s390x-sysroot.sh says why).
-			s390x_root=${SCAP_S390X_SYSROOT:-/opt/scap/sysroot-s390x}
-			[ -s "$s390x_root/usr/lib/s390x-linux-gnu/libbpf.a" ] ||
-				die "no s390x libraries in $s390x_root: run scripts/s390x-sysroot.sh as root (scripts/setup.sh does)"
-			pc=(env PKG_CONFIG_LIBDIR=$s390x_root/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=
-				PKG_CONFIG_SYSROOT_DIR=$s390x_root)
-			ccx=(-isystem "$s390x_root/usr/include" -L"$s390x_root/usr/lib/$triplet")
-		fi
+		# Debian 12's libraries of that architecture are a sysroot, not
+		# multiarch packages (scripts/cross-sysroot.sh says why).
+		sysroot_var=SCAP_${a^^}_SYSROOT
+		sysroot=${!sysroot_var:-/opt/scap/sysroot-$a}
+		[ -s "$sysroot/usr/lib/$triplet/libbpf.a" ] ||
+			die "no $a libraries in $sysroot: run scripts/cross-sysroot.sh $a as root (scripts/setup.sh does)"
+		pc=(env PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig PKG_CONFIG_PATH=
+			PKG_CONFIG_SYSROOT_DIR=$sysroot)
+		ccx=(-isystem "$sysroot/usr/include" -L"$sysroot/usr/lib/$triplet")
+		# A build directory configured before the sysroot (multiarch
+		# packages then) keeps its cached link flags: start it again.
+		[ ! -f "$sb/CMakeCache.txt" ] || grep -q -F -x -- "CMAKE_EXE_LINKER_FLAGS:STRING=-L$sysroot/usr/lib/$triplet" "$sb/CMakeCache.txt" || rm -rf "$sb"
 		# The eBPF programs are compiled against this architecture's
 		# kernel BTF, cut out of the first of its kernels in the list
 		# built with BTF (CO-RE relocates them on the others; Debian
