@@ -285,9 +285,13 @@ static pid_t fork_at(pid_t want, char *why, size_t len)
 
 int test_proc_pid_reuse(struct live_test *t)
 {
-	struct proc_truth truths[2 * REUSE_ROUNDS + 2];
+	struct proc_truth *truths;
 	struct proc_marker m[2 * REUSE_ROUNDS] = { { .what = NULL } };
 	char dir[1024], fdtext[16], why[256] = "";
+	/* A redone round's earlier owner has reported already: each attempt
+	 * gets tags of its own ("a<round>.<attempt>"), so that a round's check
+	 * finds the owners of the attempt that reused the pid. */
+	unsigned attempt_of[REUSE_ROUNDS] = { 0 };
 	int rep[2], r = LIVE_PASS, st;
 	unsigned n, rounds = 0, retries = 0;
 	struct scap *h;
@@ -309,11 +313,11 @@ int test_proc_pid_reuse(struct live_test *t)
 	}
 	snprintf(fdtext, sizeof(fdtext), "%d", rep[1]);
 	while (rounds < REUSE_ROUNDS && retries < 200) {
-		char tag[2][16], path[2][1100];
+		char tag[2][32], path[2][1100];
 		pid_t a, b;
 
 		for (int k = 0; k < 2; k++) {
-			snprintf(tag[k], sizeof(tag[k]), "%c%u", k ? 'b' : 'a', rounds);
+			snprintf(tag[k], sizeof(tag[k]), "%c%u.%u", k ? 'b' : 'a', rounds, retries);
 			snprintf(path[k], sizeof(path[k]), "%s-%s", dir, tag[k]);
 		}
 		/* The earlier owner: runs, opens its marker, ends, is reaped. */
@@ -345,32 +349,37 @@ int test_proc_pid_reuse(struct live_test *t)
 			continue;
 		}
 		waitpid(b, &st, 0);
-		rounds++;
+		attempt_of[rounds++] = retries;
 	}
 	close(rep[1]);
-	n = proc_truth_collect(rep[0], truths, 2 * REUSE_ROUNDS + 2);
+	/* Every round's two owners, and the earlier owner of each attempt redone. */
+	truths = calloc(2 * REUSE_ROUNDS + retries + 2, sizeof(*truths));
+	if (!truths) {
+		close(rep[0]);
+		scap_close(h);
+		return live_fail(t, "out of memory");
+	}
+	n = proc_truth_collect(rep[0], truths, 2 * REUSE_ROUNDS + retries + 2);
 	close(rep[0]);
 	if (r == LIVE_PASS && rounds < REUSE_ROUNDS)
 		r = live_fail(t, "only %u of %d rounds could reuse a pid (%u tries lost to other forks)", rounds,
 			      REUSE_ROUNDS, retries);
-	if (r != LIVE_PASS) {
-		scap_close(h);
-		return r;
-	}
+	if (r != LIVE_PASS)
+		goto out;
 	for (unsigned i = 0; i < REUSE_ROUNDS; i++) {
 		for (int k = 0; k < 2; k++) {
 			struct proc_marker *mk = &m[2 * i + (unsigned)k];
-			char tag[16], fds[16];
+			char tag[32], fds[16];
 			char *argv[] = { "scap_live", "--proc-helper", "open", tag, mk->path, fds, NULL };
 
-			snprintf(tag, sizeof(tag), "%c%u", k ? 'b' : 'a', i);
+			snprintf(tag, sizeof(tag), "%c%u.%u", k ? 'b' : 'a', i, attempt_of[i]);
 			snprintf(fds, sizeof(fds), "%s", fdtext);
 			snprintf(mk->path, sizeof(mk->path), "%s-%s", dir, tag);
 			mk->what = k ? "the pid's new owner" : "the pid's earlier owner";
 			mk->want = proc_truth_find(truths, n, tag);
 			if (!mk->want) {
-				scap_close(h);
-				return live_fail(t, "round %u: %s did not report", i, tag);
+				r = live_fail(t, "round %u: %s did not report", i, tag);
+				goto out;
 			}
 			/* Its own argv, which names its marker: the earlier owner's would not. */
 			mk->want->args_len = 0;
@@ -382,15 +391,18 @@ int test_proc_pid_reuse(struct live_test *t)
 			}
 		}
 		if (m[2 * i].want->tid != m[2 * i + 1].want->tid) {
-			scap_close(h);
-			return live_fail(t, "round %u: the pid was not reused (%u, then %u)", i, m[2 * i].want->tid,
-					 m[2 * i + 1].want->tid);
+			r = live_fail(t, "round %u: the pid was not reused (%u, then %u)", i, m[2 * i].want->tid,
+				      m[2 * i + 1].want->tid);
+			goto out;
 		}
 	}
 	/* Rounds redone left markers of their own in the stream: not looked for. */
 	r = proc_expect_markers(t, h, m, 2 * REUSE_ROUNDS, full);
 	if (r == LIVE_PASS)
-		snprintf(t->msg, sizeof(t->msg), "%d pids reused%s", REUSE_ROUNDS, why[0] ? " through ns_last_pid" : "");
+		snprintf(t->msg, sizeof(t->msg), "%d pids reused%s (%u attempts redone: another fork took the pid first)",
+			 REUSE_ROUNDS, why[0] ? " through ns_last_pid" : "", retries);
+out:
+	free(truths);
 	scap_close(h);
 	return r;
 }
